@@ -1,0 +1,21 @@
+/*
+ * Privileges, visible in a few calls from main(): keep CAP_NET_RAW and
+ * CAP_NET_ADMIN permitted but not effective, raise them only around the
+ * calls that need them, drop everything before the first packet.
+ */
+#ifndef RTPING_CAPS_H
+#define RTPING_CAPS_H
+
+#include <stdbool.h>
+
+/* Setuid root: switch to the real uid keeping the two caps permitted. 0/-errno. */
+int rt_caps_init(void);
+/* Make the kept caps effective / not effective. 0 or -errno. */
+int rt_caps_raise(void);
+int rt_caps_lower(void);
+/* Clear every capability set for good. 0 or -errno. */
+int rt_caps_drop_all(void);
+/* Root or CAP_NET_RAW permitted: iputils' privileged limits apply. */
+bool rt_caps_privileged(void);
+
+#endif

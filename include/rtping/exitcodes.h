@@ -1,0 +1,11 @@
+/* Process exit codes: only main() picks one, tests compare against these. */
+#ifndef RTPING_EXITCODES_H
+#define RTPING_EXITCODES_H
+
+enum rt_exit {
+	RT_EXIT_OK = 0,       /* ping: a reply; explain: route found, answers agree */
+	RT_EXIT_NOREPLY = 1,  /* ping: no reply / deadline short; explain: answers differ */
+	RT_EXIT_ERROR = 2,    /* bad input, unknown host, no route, socket error */
+};
+
+#endif

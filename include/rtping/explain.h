@@ -1,0 +1,71 @@
+/*
+ * explain: put the netlink answer for the ICMP echo flow beside the UDP
+ * probe's, and say why they differ. Rendering is text or JSON.
+ */
+#ifndef RTPING_EXPLAIN_H
+#define RTPING_EXPLAIN_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "rtping/probe.h"
+#include "rtping/route.h"
+#include "rtping/rules.h"
+
+#define RT_REASONS_MAX 16
+
+/* A rule that one flow takes and the other does not. */
+struct rt_reason {
+	uint32_t pref;
+	uint32_t table;          /* 0 for non-lookup actions */
+	uint8_t action;
+	bool icmp_matches;       /* which side the rule selects */
+	bool udp_matches;
+	char selector[160];
+};
+
+struct rt_explain {
+	struct rt_flow flow;         /* the ICMP echo flow */
+	const char *iface;           /* -I name, "" none */
+	int nl_err;                  /* netlink unusable: answer from the probe */
+	bool fallback;
+	bool unverified;             /* kernel has no strict checking */
+	bool dropped_proto;          /* kernel refused RTA_IP_PROTO */
+	int route_err;
+	struct rt_route route;       /* the kernel's decision for the flow */
+	int match_err;
+	struct rt_route match;       /* RTM_F_FIB_MATCH: the entry that decided */
+	int probe_err;
+	struct rt_probe probe;
+	int udp_err;
+	struct rt_route udp_route;   /* the probe's flow, asked over netlink */
+	bool agree;
+	bool hash_dependent;         /* multipath with a hash the query cannot express */
+	int rules_err;
+	struct rt_reason reasons[RT_REASONS_MAX];
+	size_t nreasons;
+};
+
+/*
+ * Runs both lookups. nl may be NULL (netlink unavailable: nl_err says why).
+ * Returns 0 when a source was found (from netlink, or the probe on
+ * fallback), else the route error (-ENETUNREACH, -EACCES, ...).
+ */
+int rt_explain_run(struct rt_nl *nl, int nl_err, const struct rt_flow *f,
+		   const char *iface, uint32_t scope, bool broadcast, struct rt_explain *ex);
+
+/* The source the echo leaves with: netlink's, or the probe's on fallback. */
+const struct rt_addr *rt_explain_source(const struct rt_explain *ex);
+/* The output device name, "" when unknown. */
+const char *rt_explain_device(const struct rt_explain *ex);
+
+/* Pure: which rules split the two flows, in pref order, up to RT_REASONS_MAX. */
+size_t rt_explain_reasons(const struct rt_rules *rules, const struct rt_flow *icmp,
+			  const struct rt_flow *udp, struct rt_reason *out, size_t max);
+
+void rt_explain_text(FILE *out, const struct rt_explain *ex, const char *dest);
+void rt_explain_json(FILE *out, const struct rt_explain *ex, const char *dest);
+/* Ping mode: a warning line on err when the answers differ or netlink failed. */
+void rt_explain_warn(FILE *err, const char *prog, const struct rt_explain *ex);
+
+#endif

@@ -1,0 +1,54 @@
+/*
+ * What differs between IPv4 and IPv6, in one table, so the rest of rtping
+ * has a single code path for both.
+ */
+#ifndef RTPING_FAMILY_H
+#define RTPING_FAMILY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct rt_family {
+	int af;                 /* AF_INET / AF_INET6 */
+	const char *name;       /* "inet" / "inet6", as ip(8) and the JSON say */
+	const char *icmp_name;  /* "icmp" / "ipv6-icmp" */
+	int proto;              /* IPPROTO_ICMP / IPPROTO_ICMPV6 */
+	uint8_t echo_request;
+	uint8_t echo_reply;
+	size_t addr_len;        /* 4 / 16 */
+	size_t ip_hdr_len;      /* header counted in iputils' "S(S+28)" line */
+	size_t max_payload;     /* largest -s */
+	int sol_ip;             /* IPPROTO_IP / IPPROTO_IPV6 */
+	int opt_tos;            /* IP_TOS / IPV6_TCLASS */
+	int opt_ttl;            /* IP_TTL / IPV6_UNICAST_HOPS */
+	int opt_mcast_ttl;      /* IP_MULTICAST_TTL / IPV6_MULTICAST_HOPS */
+	int opt_mcast_loop;     /* IP_MULTICAST_LOOP / IPV6_MULTICAST_LOOP */
+	int opt_recverr;        /* IP_RECVERR / IPV6_RECVERR */
+	int opt_recvttl;        /* IP_RECVTTL / IPV6_RECVHOPLIMIT */
+	int opt_mtu_disc;       /* IP_MTU_DISCOVER / IPV6_MTU_DISCOVER */
+	int cmsg_ttl;           /* IP_TTL / IPV6_HOPLIMIT: the cmsg type carrying it */
+	int cmsg_recverr;       /* IP_RECVERR / IPV6_RECVERR */
+	int so_ee_origin_icmp;  /* SO_EE_ORIGIN_ICMP / SO_EE_ORIGIN_ICMP6 */
+	/*
+	 * rtm_flags for RTM_GETROUTE. IPv4 needs RTM_F_LOOKUP_TABLE to report
+	 * the real table; IPv6 rejects it under strict checking and reports
+	 * the table anyway (inet6_rtm_valid_getroute_req()).
+	 */
+	uint32_t rtm_flags;
+};
+
+extern const struct rt_family rt_inet, rt_inet6;
+
+/* NULL for anything but AF_INET / AF_INET6. */
+const struct rt_family *rt_family_get(int af);
+
+/*
+ * The destination port of an echo request's flow key: the kernel puts the
+ * ICMP type and code there (type << 8 | code), see kernel-flow.md.
+ */
+static inline uint16_t rt_family_echo_dport(const struct rt_family *f)
+{
+	return (uint16_t)(f->echo_request << 8);
+}
+
+#endif

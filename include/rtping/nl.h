@@ -1,0 +1,41 @@
+/*
+ * The rtnetlink boundary: one socket, requests with NLM_F_ACK, replies fed
+ * through mnl_cb_run() with sequence and port checked. rt_nl_feed() is pure
+ * so every reply parser can be tested on byte buffers.
+ */
+#ifndef RTPING_NL_H
+#define RTPING_NL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <libmnl/libmnl.h>
+
+struct rt_nl {
+	struct mnl_socket *sk;
+	uint32_t portid;
+	uint32_t seq;
+	bool strict;            /* NETLINK_GET_STRICT_CHK took: answers are for our flow */
+	char extack[128];       /* the kernel's message for the last error, if any */
+};
+
+/* 0 or -errno (EPERM/EACCES under seccomp, EAFNOSUPPORT without rtnetlink). */
+int rt_nl_open(struct rt_nl *nl);
+void rt_nl_close(struct rt_nl *nl);
+
+/*
+ * Runs cb over the messages in buf. Returns 1 when more messages are due,
+ * 0 when the reply is complete (ACK or NLMSG_DONE), -errno for a kernel
+ * error, -EBADMSG for a malformed buffer, -EPROTO for another sequence or
+ * port. When the kernel sent an extended-ack message it lands in extack.
+ */
+int rt_nl_feed(const void *buf, size_t len, uint32_t seq, uint32_t portid,
+	       mnl_cb_t cb, void *data, char *extack, size_t extack_len);
+
+/* Sends nlh (seq assigned here) and feeds replies to cb until complete. */
+int rt_nl_talk(struct rt_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
+
+/* Buffer size for one request or one recv(). */
+#define RT_NL_BUFSZ 32768
+
+#endif

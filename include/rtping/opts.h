@@ -1,0 +1,90 @@
+/*
+ * Command line: parsed once into an immutable struct. Parsing validates and
+ * fills; it opens no socket and resolves no name.
+ */
+#ifndef RTPING_OPTS_H
+#define RTPING_OPTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <net/if.h>
+
+#include "rtping/addr.h"
+
+enum rt_mode {
+	RT_MODE_PING,
+	RT_MODE_EXPLAIN,    /* --explain-route */
+	RT_MODE_HELP,       /* -h: usage on stdout, exit 0 */
+	RT_MODE_VERSION,    /* -V */
+};
+
+enum rt_pmtu { RT_PMTU_DEFAULT, RT_PMTU_DO, RT_PMTU_WANT, RT_PMTU_DONT, RT_PMTU_PROBE };
+
+#define RT_PATTERN_MAX 16
+#define RT_NS_PER_SEC 1000000000LL
+
+struct rt_opts {
+	enum rt_mode mode;
+	bool json;               /* --json */
+	int af;                  /* -4 / -6, else AF_UNSPEC */
+	const char *dest;        /* the one operand */
+
+	/* What shapes the echo's flow key (and so its route). */
+	char iface[IF_NAMESIZE]; /* -I name: SO_BINDTODEVICE; "" when unset */
+	struct rt_addr src;      /* -I addr: bind(); af AF_UNSPEC when unset */
+	bool has_mark;           /* -m */
+	uint32_t mark;
+	bool has_tos;            /* -Q */
+	uint8_t tos;
+
+	/* Sending. */
+	long long count;         /* -c; 0 = until interrupted */
+	int64_t interval_ns;     /* -i (default 1 s; flood 0) */
+	bool interval_set;
+	long long deadline_s;    /* -w; 0 = none */
+	int64_t timeout_ns;      /* -W; 0 = iputils' default */
+	bool timeout_set;
+	long preload;            /* -l; 1 = none */
+	long size;               /* -s data bytes */
+	int ttl;                 /* -t; -1 = kernel default */
+	enum rt_pmtu pmtu;       /* -M */
+	uint8_t pattern[RT_PATTERN_MAX]; /* -p */
+	size_t pattern_len;
+	long sndbuf;             /* -S; 0 = default */
+
+	/* Behaviour and output. */
+	bool audible;            /* -a */
+	bool adaptive;           /* -A */
+	bool broadcast;          /* -b */
+	bool bind_source;        /* -B: bind the netlink source */
+	bool flood;              /* -f */
+	bool numeric;            /* -n */
+	bool outstanding;        /* -O */
+	bool quiet;              /* -q */
+	bool timestamps;         /* -D */
+	bool latency_user;       /* -U */
+	bool verbose;            /* -v */
+	bool so_debug;           /* -d */
+	bool dontroute;          /* -r */
+	bool no_loop;            /* -L */
+};
+
+/*
+ * Fills *o from argv. Returns 0, or -EINVAL with a one-line message (no
+ * program name, no newline) in err. privileged selects iputils' limits for
+ * root/CAP_NET_RAW (interval below 2 ms, preload above 3).
+ */
+int rt_opts_parse(struct rt_opts *o, int argc, char **argv, bool privileged,
+		  char *err, size_t errlen);
+
+struct rt_family;
+/* Limits that need the destination's family (-s, -t, -I addr). 0 or -EINVAL. */
+int rt_opts_check_family(const struct rt_opts *o, const struct rt_family *fam,
+			 char *err, size_t errlen);
+
+/* The usage text, for -h and for a bad option. */
+void rt_opts_usage(FILE *out, const char *prog);
+
+#endif

@@ -1,0 +1,86 @@
+/*
+ * The route module: ask the kernel, over RTM_GETROUTE, which route it gives
+ * a flow, and read the answer into a plain struct.
+ */
+#ifndef RTPING_ROUTE_H
+#define RTPING_ROUTE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <net/if.h>
+#include <libmnl/libmnl.h>
+
+#include "rtping/addr.h"
+#include "rtping/family.h"
+#include "rtping/nl.h"
+
+/*
+ * A flow key as the kernel builds it when a socket sends: for an echo
+ * request, proto ICMP/ICMPv6, sport 0, dport type << 8 | code, plus the
+ * socket's mark, tos, bound device, bound source and owner uid.
+ */
+struct rt_flow {
+	const struct rt_family *fam;
+	struct rt_addr dst;
+	struct rt_addr src;      /* AF_UNSPEC unless the socket is bound */
+	uint32_t oif;            /* SO_BINDTODEVICE or IPv6 scope id; 0 none */
+	uint32_t mark;
+	uint8_t tos;
+	uint32_t uid;
+	uint8_t proto;
+	uint16_t sport, dport;   /* host order */
+};
+
+/* What the kernel answered. Fields absent from the reply stay zero/unset. */
+struct rt_route {
+	uint8_t type;            /* RTN_* */
+	uint8_t protocol;        /* RTPROT_* (FIB_MATCH answer) */
+	uint8_t scope;           /* RT_SCOPE_* (FIB_MATCH answer) */
+	uint8_t dst_len;         /* matched prefix length (FIB_MATCH answer) */
+	uint32_t table;
+	uint32_t oif;
+	char ifname[IF_NAMESIZE];
+	struct rt_addr dst;      /* matched prefix (FIB_MATCH) or the destination */
+	struct rt_addr prefsrc;
+	struct rt_addr gateway;  /* RTA_GATEWAY, or RTA_VIA (may be the other family) */
+	bool has_metric;
+	uint32_t metric;
+	bool multipath;          /* RTA_MULTIPATH or RTA_NH_ID seen */
+	bool has_uid, has_mark;
+	uint32_t uid, mark;      /* echoed by IPv4 */
+};
+
+enum rt_query_flags {
+	RT_Q_FIB_MATCH = 1 << 0,   /* return the matched entry, not the result */
+	RT_Q_NO_PROTO = 1 << 1,    /* leave out RTA_IP_PROTO/ports (old kernels) */
+};
+
+/* Builds the request in buf (RT_NL_BUFSZ); pure. */
+struct nlmsghdr *rt_route_request(void *buf, const struct rt_flow *f, uint32_t seq,
+				  unsigned flags);
+
+/* The mnl callback that fills a struct rt_route from RTM_NEWROUTE. */
+int rt_route_cb(const struct nlmsghdr *nlh, void *data);
+
+/* Pure: parse a whole reply buffer. 0, -errno from the kernel, -EBADMSG, -ENODATA. */
+int rt_route_parse(const void *buf, size_t len, uint32_t seq, uint32_t portid,
+		   struct rt_route *out);
+
+/*
+ * Asks the kernel. On success fills *out (and ifname); 0 or -errno, the
+ * errno a socket would get (ENETUNREACH, EHOSTUNREACH, EACCES, EINVAL).
+ * *dropped_proto is set when the kernel refused RTA_IP_PROTO and the
+ * answer is for a protocol-less flow.
+ */
+int rt_route_get(struct rt_nl *nl, const struct rt_flow *f, unsigned flags,
+		 struct rt_route *out, bool *dropped_proto);
+
+/* "unicast", "local", ... "prohibit"; never NULL. */
+const char *rt_route_type_name(uint8_t type);
+/* "kernel", "boot", "static", "dhcp", ...; writes the number otherwise. */
+const char *rt_route_proto_name(uint8_t proto, char *buf, size_t len);
+const char *rt_route_scope_name(uint8_t scope, char *buf, size_t len);
+/* The route type a failed query implies (RTN_UNREACHABLE for EHOSTUNREACH...). */
+uint8_t rt_route_type_from_errno(int err);
+
+#endif

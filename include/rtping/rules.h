@@ -1,0 +1,62 @@
+/*
+ * Policy rules (RTM_GETRULE dump) and which of them tell two flows apart:
+ * the explanation when the UDP probe and the ICMP flow disagree.
+ */
+#ifndef RTPING_RULES_H
+#define RTPING_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <net/if.h>
+
+#include "rtping/addr.h"
+#include "rtping/nl.h"
+#include "rtping/route.h"
+
+struct rt_rule {
+	uint32_t pref;
+	uint32_t table;
+	uint8_t action;                 /* FR_ACT_* */
+	bool invert;                    /* "not" */
+	struct rt_addr src, dst;
+	uint8_t src_len, dst_len;
+	uint8_t tos;
+	bool has_mark;
+	uint32_t mark, mark_mask;
+	uint8_t ipproto;                /* 0 = any */
+	bool has_sport, has_dport, has_uid;
+	uint16_t sport_lo, sport_hi, dport_lo, dport_hi;
+	uint32_t uid_lo, uid_hi;
+	char iif[IF_NAMESIZE], oif[IF_NAMESIZE];
+	bool l3mdev;
+	int suppress_prefixlen;         /* -1 when unset */
+};
+
+struct rt_rules {
+	struct rt_rule *v;
+	size_t n, cap;
+};
+
+void rt_rules_free(struct rt_rules *r);
+
+/* The mnl callback for RTM_NEWRULE; data is a struct rt_rules. */
+int rt_rule_cb(const struct nlmsghdr *nlh, void *data);
+
+/* Pure: parse a dump reply buffer (may be one of several). 1 more, 0 done, -errno. */
+int rt_rules_parse(const void *buf, size_t len, uint32_t seq, uint32_t portid,
+		   struct rt_rules *out);
+
+/* Dumps the family's rules, sorted by pref. 0 or -errno. */
+int rt_rules_dump(struct rt_nl *nl, int af, struct rt_rules *out);
+
+/*
+ * Would the kernel's fib rule walk take this rule's selector for flow f
+ * (an output lookup: iif is lo)? Ignores the action.
+ */
+bool rt_rule_matches(const struct rt_rule *r, const struct rt_flow *f, uint32_t oif_lo);
+
+/* Selector text in ip-rule(8) words ("ipproto udp dport 1025"), "all" if none. */
+const char *rt_rule_selector(const struct rt_rule *r, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,111 @@
+/*
+ * Capabilities with libcap. Model: iputils' ping with libcap - two caps
+ * kept permitted, raised around socket(), SO_BINDTODEVICE and SO_MARK, and
+ * everything dropped before the send loop.
+ */
+#include <errno.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "rtping/caps.h"
+
+static const cap_value_t kept[] = { CAP_NET_RAW, CAP_NET_ADMIN };
+#define NKEPT (sizeof(kept) / sizeof(kept[0]))
+
+/* Sets the effective flag of the kept caps that are permitted. */
+static int set_effective(cap_flag_value_t v)
+{
+	cap_t c = cap_get_proc();
+	int rc = 0;
+
+	if (!c)
+		return -errno;
+	for (size_t i = 0; i < NKEPT; i++) {
+		cap_flag_value_t perm = CAP_CLEAR;
+
+		cap_get_flag(c, kept[i], CAP_PERMITTED, &perm);
+		if (perm == CAP_SET && cap_set_flag(c, CAP_EFFECTIVE, 1, &kept[i], v) < 0)
+			rc = -errno;
+	}
+	if (!rc && cap_set_proc(c) < 0)
+		rc = -errno;
+	cap_free(c);
+	return rc;
+}
+
+int rt_caps_init(void)
+{
+	uid_t uid = getuid();
+	cap_t c;
+	int rc = 0;
+
+	if (uid == 0 || geteuid() != 0)
+		goto limit;
+	/* Setuid root: become the user but keep the permitted set across setuid. */
+	if (prctl(PR_SET_KEEPCAPS, 1) < 0 || setuid(uid) < 0)
+		return -errno;
+	if (prctl(PR_SET_KEEPCAPS, 0) < 0)
+		return -errno;
+limit:
+	/* Anything beyond the two kept caps goes now, even for root. */
+	c = cap_init();
+	if (!c)
+		return -errno;
+	cap_t cur = cap_get_proc();
+
+	if (!cur) {
+		cap_free(c);
+		return -errno;
+	}
+	for (size_t i = 0; i < NKEPT; i++) {
+		cap_flag_value_t perm = CAP_CLEAR;
+
+		cap_get_flag(cur, kept[i], CAP_PERMITTED, &perm);
+		if (perm == CAP_SET)
+			cap_set_flag(c, CAP_PERMITTED, 1, &kept[i], CAP_SET);
+	}
+	if (cap_set_proc(c) < 0)
+		rc = -errno;
+	cap_free(cur);
+	cap_free(c);
+	return rc;
+}
+
+int rt_caps_raise(void)
+{
+	return set_effective(CAP_SET);
+}
+
+int rt_caps_lower(void)
+{
+	return set_effective(CAP_CLEAR);
+}
+
+int rt_caps_drop_all(void)
+{
+	cap_t c = cap_init();
+	int rc = 0;
+
+	if (!c)
+		return -errno;
+	if (cap_set_proc(c) < 0)
+		rc = -errno;
+	cap_free(c);
+	return rc;
+}
+
+bool rt_caps_privileged(void)
+{
+	cap_t c;
+	cap_flag_value_t v = CAP_CLEAR;
+
+	if (geteuid() == 0)
+		return true;
+	c = cap_get_proc();
+	if (!c)
+		return false;
+	cap_get_flag(c, CAP_NET_RAW, CAP_PERMITTED, &v);
+	cap_free(c);
+	return v == CAP_SET;
+}

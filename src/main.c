@@ -1,0 +1,158 @@
+/*
+ * rtping: wires the modules together, and is the one place that prints an
+ * error and picks the exit code. Order matters for privileges: sockets
+ * first (caps raised around them), route query and probe, then every
+ * capability dropped before the first echo is sent.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <net/if.h>
+
+#include "config.h"
+#include "rtping/caps.h"
+#include "rtping/engine.h"
+#include "rtping/exitcodes.h"
+#include "rtping/explain.h"
+#include "rtping/opts.h"
+#include "rtping/target.h"
+
+struct ctx {
+	const char *prog;
+	struct rt_opts opts;
+	struct rt_target target;
+	struct rt_flow flow;
+	struct rt_nl nl;
+	int nl_err;
+	struct rt_explain ex;
+};
+
+static int die(const struct ctx *c, const char *what, const char *why)
+{
+	if (what)
+		fprintf(stderr, "%s: %s: %s\n", c->prog, what, why);
+	else
+		fprintf(stderr, "%s: %s\n", c->prog, why);
+	return RT_EXIT_ERROR;
+}
+
+static void print_version(void)
+{
+	printf("rtping %s (libmnl, libcap)\n", RTPING_VERSION);
+}
+
+/* The echo request's flow key, as the engine's socket will have it. */
+static int build_flow(struct ctx *c)
+{
+	const struct rt_opts *o = &c->opts;
+	struct rt_flow *f = &c->flow;
+
+	memset(f, 0, sizeof(*f));
+	f->fam = c->target.fam;
+	f->dst = c->target.addr;
+	f->src = o->src;
+	f->mark = o->mark;
+	f->tos = o->tos;
+	/* The socket's owner: fsuid at socket() time, i.e. after rt_caps_init(). */
+	f->uid = geteuid();
+	f->proto = (uint8_t)f->fam->proto;
+	f->dport = rt_family_echo_dport(f->fam);
+	if (o->iface[0]) {
+		f->oif = if_nametoindex(o->iface);
+		if (!f->oif)
+			return -ENODEV;
+	} else if (rt_addr_needs_scope(&f->dst)) {
+		f->oif = c->target.scope;
+	}
+	return 0;
+}
+
+static int explain(struct ctx *c)
+{
+	const struct rt_opts *o = &c->opts;
+
+	rt_explain_run(c->nl_err ? NULL : &c->nl, c->nl_err, &c->flow, o->iface,
+		       c->target.scope, o->broadcast, &c->ex);
+	return 0;
+}
+
+static int run_explain(struct ctx *c)
+{
+	explain(c);
+	if (c->opts.json)
+		rt_explain_json(stdout, &c->ex, c->target.name);
+	else
+		rt_explain_text(stdout, &c->ex, c->target.name);
+	if (fflush(stdout) == EOF)
+		return die(c, "write error", strerror(errno));
+	if (c->ex.route_err)
+		return RT_EXIT_ERROR;
+	return c->ex.agree ? RT_EXIT_OK : RT_EXIT_NOREPLY;
+}
+
+static int run_ping(struct ctx *c)
+{
+	struct rt_engine *e;
+	const char *what = NULL;
+	int rc;
+
+	rc = rt_engine_open(&e, &c->opts, &c->target, c->prog, &what);
+	if (rc < 0)
+		return die(c, what, strerror(-rc));
+	explain(c);
+	if (rt_caps_drop_all() < 0) {
+		rt_engine_close(e);
+		return die(c, "cap_set_proc", strerror(errno));
+	}
+	rt_explain_warn(stderr, c->prog, &c->ex);
+	rc = rt_engine_run(e, rt_explain_source(&c->ex), rt_explain_device(&c->ex));
+	rt_engine_close(e);
+	return rc;
+}
+
+/* Everything that can fail on bad input happens here, before any socket. */
+static int prepare(struct ctx *c, int argc, char **argv)
+{
+	char err[256];
+	int rc;
+
+	if (rt_opts_parse(&c->opts, argc, argv, rt_caps_privileged(), err, sizeof(err)) < 0)
+		return die(c, NULL, err);
+	if (c->opts.mode == RT_MODE_HELP) {
+		rt_opts_usage(stdout, c->prog);
+		return RT_EXIT_OK;
+	}
+	if (c->opts.mode == RT_MODE_VERSION) {
+		print_version();
+		return RT_EXIT_OK;
+	}
+	rc = rt_target_resolve(&c->target, c->opts.dest, c->opts.af);
+	if (rc)
+		return die(c, c->opts.dest, gai_strerror(rc));
+	if (rt_opts_check_family(&c->opts, c->target.fam, err, sizeof(err)) < 0)
+		return die(c, NULL, err);
+	if (build_flow(c) < 0)
+		return die(c, "unknown iface", c->opts.iface);
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	static struct ctx c;   /* static: large, and zeroed */
+	int rc;
+
+	c.prog = basename(argv[0]);
+	rc = rt_caps_init();
+	if (rc < 0)
+		return die(&c, "cap_set_proc", strerror(-rc));
+	rc = prepare(&c, argc, argv);
+	if (rc >= 0)
+		return rc;
+	c.nl_err = rt_nl_open(&c.nl);
+	rc = c.opts.mode == RT_MODE_EXPLAIN ? run_explain(&c) : run_ping(&c);
+	rt_nl_close(&c.nl);
+	return rc;
+}

@@ -1,0 +1,155 @@
+/*
+ * The rtnetlink socket. Requests carry NLM_F_ACK so every error is read;
+ * replies go through mnl_cb_run2() with our sequence and port checked.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <linux/netlink.h>
+
+#include "rtping/nl.h"
+
+#ifndef NETLINK_GET_STRICT_CHK
+#define NETLINK_GET_STRICT_CHK 12
+#endif
+
+struct feed {
+	mnl_cb_t cb;
+	void *data;
+	char *extack;
+	size_t extack_len;
+};
+
+static int extack_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct feed *f = data;
+
+	if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
+	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0 && f->extack)
+		snprintf(f->extack, f->extack_len, "%s", mnl_attr_get_str(attr));
+	return MNL_CB_OK;
+}
+
+/* NLMSG_ERROR: error 0 is the ACK that ends a reply. */
+static int error_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+	size_t off = sizeof(*err);
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*err)) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
+		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+			off += mnl_nlmsg_get_payload_len(&err->msg);
+		if (off <= mnl_nlmsg_get_payload_len(nlh))
+			mnl_attr_parse(nlh, (unsigned)off, extack_attr_cb, data);
+	}
+	if (err->error == 0)
+		return MNL_CB_STOP;
+	/* A positive or absurd value is not an errno; report the message as bad. */
+	errno = err->error < 0 && err->error > -4096 ? -err->error : EBADMSG;
+	return MNL_CB_ERROR;
+}
+
+static int data_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct feed *f = data;
+
+	return f->cb(nlh, f->data);
+}
+
+/* The buffer must hold whole messages only: a cut one is a bad reply, not "more". */
+static bool whole_messages(const void *buf, size_t len)
+{
+	const struct nlmsghdr *nlh = buf;
+	int rem = (int)len;
+
+	if (len > (size_t)INT32_MAX)
+		return false;
+	while (mnl_nlmsg_ok(nlh, rem))
+		nlh = mnl_nlmsg_next(nlh, &rem);
+	return rem == 0;
+}
+
+int rt_nl_feed(const void *buf, size_t len, uint32_t seq, uint32_t portid,
+	       mnl_cb_t cb, void *data, char *extack, size_t extack_len)
+{
+	struct feed f = { cb, data, extack, extack_len };
+	mnl_cb_t ctl[NLMSG_MIN_TYPE] = { [NLMSG_ERROR] = error_cb };
+	int rc;
+
+	if (!len || !whole_messages(buf, len))
+		return -EBADMSG;
+	errno = 0;
+	rc = mnl_cb_run2(buf, len, seq, portid, data_cb, &f, ctl, NLMSG_MIN_TYPE);
+	if (rc == MNL_CB_ERROR) {
+		/* libmnl: ESRCH wrong port, EPROTO wrong sequence, ENOSPC overrun. */
+		if (errno == ESRCH)
+			return -EPROTO;
+		return errno ? -errno : -EBADMSG;
+	}
+	return rc == MNL_CB_STOP ? 0 : 1;
+}
+
+int rt_nl_open(struct rt_nl *nl)
+{
+	static const int one = 1;
+	struct timeval tv = { .tv_sec = 2 };
+	int fd, rc;
+
+	memset(nl, 0, sizeof(*nl));
+	nl->sk = mnl_socket_open(NETLINK_ROUTE);
+	if (!nl->sk)
+		return -errno;
+	fd = mnl_socket_get_fd(nl->sk);
+	if (mnl_socket_bind(nl->sk, 0, MNL_SOCKET_AUTOPID) < 0) {
+		rc = -errno;
+		rt_nl_close(nl);
+		return rc;
+	}
+	nl->portid = mnl_socket_get_portid(nl->sk);
+	/* Without strict checking an old kernel ignores attributes it does not
+	 * know and answers for another flow; remember whether we have it. */
+	nl->strict = setsockopt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &one,
+				sizeof(one)) == 0;
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	/* The kernel answers at once; a hang here is a filter, not a slow route. */
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return 0;
+}
+
+void rt_nl_close(struct rt_nl *nl)
+{
+	if (nl->sk)
+		mnl_socket_close(nl->sk);
+	nl->sk = NULL;
+}
+
+int rt_nl_talk(struct rt_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+{
+	char buf[RT_NL_BUFSZ] __attribute__((aligned(4)));
+	ssize_t n;
+	int rc;
+
+	nlh->nlmsg_seq = ++nl->seq;
+	nl->extack[0] = '\0';
+	if (mnl_socket_sendto(nl->sk, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	do {
+		n = mnl_socket_recvfrom(nl->sk, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EAGAIN ? -ETIMEDOUT : -errno;
+		rc = rt_nl_feed(buf, (size_t)n, nlh->nlmsg_seq, nl->portid, cb, data,
+				nl->extack, sizeof(nl->extack));
+		/* A late answer to an earlier request (one that timed out) is skipped. */
+		if (rc == -EPROTO)
+			rc = 1;
+	} while (rc > 0);
+	return rc;
+}

@@ -1,0 +1,369 @@
+/*
+ * Option parsing: validate and fill struct rt_opts, nothing else. Numbers go
+ * through one range-checked, locale-free parser (OpenBSD's strtonum idea);
+ * messages follow iputils' wording so scripts and users see familiar text.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rtping/family.h"
+#include "rtping/opts.h"
+
+#define SHORTOPTS ":46aAbBc:dDfhi:I:l:Lm:M:nOp:qQ:rs:S:t:UvVw:W:"
+#define MIN_USER_INTERVAL_NS (2 * 1000 * 1000LL)   /* iputils: 2 ms for non-root */
+#define MAX_USER_PRELOAD 3
+#define MAX_SECONDS ((double)INT_MAX / 1000)       /* iputils' bound on -i/-W */
+
+enum { OPT_EXPLAIN = 256, OPT_JSON, OPT_HELP, OPT_VERSION };
+
+static const struct option longopts[] = {
+	{ "explain-route", no_argument, NULL, OPT_EXPLAIN },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "count", required_argument, NULL, 'c' },
+	{ "interval", required_argument, NULL, 'i' },
+	{ "interface", required_argument, NULL, 'I' },
+	{ "mark", required_argument, NULL, 'm' },
+	{ "tos", required_argument, NULL, 'Q' },
+	{ "size", required_argument, NULL, 's' },
+	{ "ttl", required_argument, NULL, 't' },
+	{ "deadline", required_argument, NULL, 'w' },
+	{ "timeout", required_argument, NULL, 'W' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "numeric", no_argument, NULL, 'n' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct parse {
+	struct rt_opts *o;
+	bool privileged;
+	char *err;
+	size_t errlen;
+};
+
+static int fail(struct parse *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(p->err, p->errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* Whole-string integer in [min, max]; base 0 accepts 0x.. where noted. */
+static int parse_int(struct parse *p, const char *s, int base, long long min,
+		     long long max, long long *out)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, base);
+	if (!*s || *end || (errno && errno != ERANGE))
+		return fail(p, "invalid argument: '%s'", s);
+	if (errno == ERANGE || v < min || v > max)
+		return fail(p, "invalid argument: '%s': out of range: %lld <= value <= %lld",
+			    s, min, max);
+	*out = v;
+	return 0;
+}
+
+/* Seconds as a decimal fraction ("0.2", "1e-3"); "C" locale semantics. */
+static int parse_seconds(const char *s, int64_t *ns)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (!*s || *end || errno || !isfinite(v) || v < 0 || v >= MAX_SECONDS)
+		return -EINVAL;
+	*ns = (int64_t)llround(v * 1e9);
+	return 0;
+}
+
+static int parse_pattern(struct parse *p, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n || strspn(s, "0123456789abcdefABCDEF") != n)
+		return fail(p, "patterns must be specified as hex digits: %s", s);
+	/* iputils reads up to 16 bytes, two hex digits each, from the front. */
+	p->o->pattern_len = 0;
+	for (size_t i = 0; i < n && p->o->pattern_len < RT_PATTERN_MAX; i += 2) {
+		char byte[3] = { s[i], i + 1 < n ? s[i + 1] : '\0', '\0' };
+
+		p->o->pattern[p->o->pattern_len++] = (uint8_t)strtoul(byte, NULL, 16);
+	}
+	return 0;
+}
+
+static int parse_pmtu(struct parse *p, const char *s)
+{
+	static const struct { const char *name; enum rt_pmtu v; } tab[] = {
+		{ "do", RT_PMTU_DO }, { "want", RT_PMTU_WANT },
+		{ "dont", RT_PMTU_DONT }, { "probe", RT_PMTU_PROBE },
+	};
+
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		if (!strcmp(s, tab[i].name)) {
+			p->o->pmtu = tab[i].v;
+			return 0;
+		}
+	}
+	return fail(p, "invalid -M argument: %s", s);
+}
+
+static int parse_tos(struct parse *p, const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 0);
+	if (!*s || *end || errno)
+		return fail(p, "bad TOS value: %s", s);
+	if (v < 0 || v > 255)
+		return fail(p, "the decimal value of TOS bits must be in range 0-255: %ld", v);
+	p->o->has_tos = true;
+	p->o->tos = (uint8_t)v;
+	return 0;
+}
+
+/* -I: an address of the chosen family binds the source, anything else is a device. */
+static int parse_iface(struct parse *p, const char *s)
+{
+	struct rt_opts *o = p->o;
+
+	if (rt_addr_parse(&o->src, o->af, s) == 0) {
+		o->iface[0] = '\0';
+		return 0;
+	}
+	if (!*s || strlen(s) >= sizeof(o->iface) || strchr(s, '/') || strchr(s, ' '))
+		return fail(p, "invalid interface name: '%s'", s);
+	snprintf(o->iface, sizeof(o->iface), "%s", s);
+	return 0;
+}
+
+static int parse_interval(struct parse *p, const char *s)
+{
+	if (parse_seconds(s, &p->o->interval_ns) < 0)
+		return fail(p, "bad timing interval: %s", s);
+	p->o->interval_set = true;
+	return 0;
+}
+
+static int parse_numeric(struct parse *p, int c, const char *s)
+{
+	struct rt_opts *o = p->o;
+	long long v;
+	int rc;
+
+	switch (c) {
+	case 'c':
+		rc = parse_int(p, s, 10, 1, LLONG_MAX, &v);
+		o->count = v;
+		return rc;
+	case 'l':
+		rc = parse_int(p, s, 10, 1, 65536, &v);
+		o->preload = (long)v;
+		return rc;
+	case 'm':
+		rc = parse_int(p, s, 0, 0, UINT32_MAX, &v);
+		o->has_mark = !rc;
+		o->mark = (uint32_t)v;
+		return rc;
+	case 's':
+		rc = parse_int(p, s, 10, 0, (long long)rt_inet6.max_payload, &v);
+		o->size = (long)v;
+		return rc;
+	case 'S':
+		rc = parse_int(p, s, 10, 1, INT_MAX, &v);
+		o->sndbuf = (long)v;
+		return rc;
+	case 't':
+		rc = parse_int(p, s, 10, 0, 255, &v);
+		o->ttl = (int)v;
+		return rc;
+	case 'w':
+		rc = parse_int(p, s, 10, 0, INT_MAX, &v);
+		o->deadline_s = v;
+		return rc;
+	}
+	return fail(p, "invalid option -- '%c'", c);
+}
+
+static int parse_one(struct parse *p, int c, const char *arg)
+{
+	struct rt_opts *o = p->o;
+
+	switch (c) {
+	case '4': case '6': {
+		int af = c == '4' ? AF_INET : AF_INET6;
+
+		if (o->af != AF_UNSPEC && o->af != af)
+			return fail(p, "only one -4 or -6 option may be specified");
+		o->af = af;
+		return 0;
+	}
+	case 'a': o->audible = true; return 0;
+	case 'A': o->adaptive = true; return 0;
+	case 'b': o->broadcast = true; return 0;
+	case 'B': o->bind_source = true; return 0;
+	case 'd': o->so_debug = true; return 0;
+	case 'D': o->timestamps = true; return 0;
+	case 'f': o->flood = true; return 0;
+	case 'L': o->no_loop = true; return 0;
+	case 'n': o->numeric = true; return 0;
+	case 'O': o->outstanding = true; return 0;
+	case 'q': o->quiet = true; return 0;
+	case 'r': o->dontroute = true; return 0;
+	case 'U': o->latency_user = true; return 0;
+	case 'v': o->verbose = true; return 0;
+	case 'h': case OPT_HELP: o->mode = RT_MODE_HELP; return 0;
+	case 'V': case OPT_VERSION: o->mode = RT_MODE_VERSION; return 0;
+	case OPT_EXPLAIN: o->mode = RT_MODE_EXPLAIN; return 0;
+	case OPT_JSON: o->json = true; return 0;
+	case 'i': return parse_interval(p, arg);
+	case 'I': return parse_iface(p, arg);
+	case 'M': return parse_pmtu(p, arg);
+	case 'p': return parse_pattern(p, arg);
+	case 'Q': return parse_tos(p, arg);
+	case 'W':
+		if (parse_seconds(arg, &o->timeout_ns) < 0)
+			return fail(p, "bad linger time: %s", arg);
+		o->timeout_set = true;
+		return 0;
+	case ':':
+		return fail(p, "option requires an argument -- '%c'", optopt);
+	case '?':
+		if (optopt)
+			return fail(p, "invalid option -- '%c'", optopt);
+		return fail(p, "unrecognized option");
+	}
+	return parse_numeric(p, c, arg);
+}
+
+/* Limits that depend on more than one option or on privilege. */
+static int check_combined(struct parse *p)
+{
+	struct rt_opts *o = p->o;
+
+	if (o->src.af != AF_UNSPEC && o->af != AF_UNSPEC && o->src.af != o->af)
+		return fail(p, "-I address family does not match -%c",
+			    o->af == AF_INET ? '4' : '6');
+	if (o->flood && !o->interval_set)
+		o->interval_ns = 0;
+	if (!p->privileged && o->interval_ns < MIN_USER_INTERVAL_NS)
+		return fail(p, "cannot flood; minimal interval allowed for user is 2ms");
+	if (!p->privileged && o->preload > MAX_USER_PRELOAD)
+		return fail(p, "cannot set preload to value greater than 3: %ld", o->preload);
+	if (o->flood && o->adaptive)
+		return fail(p, "-f and -A cannot be used together");
+	return 0;
+}
+
+static void set_defaults(struct rt_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->mode = RT_MODE_PING;
+	o->af = AF_UNSPEC;
+	o->interval_ns = RT_NS_PER_SEC;
+	o->preload = 1;
+	o->size = 56;
+	o->ttl = -1;
+}
+
+int rt_opts_parse(struct rt_opts *o, int argc, char **argv, bool privileged,
+		  char *err, size_t errlen)
+{
+	struct parse p = { .o = o, .privileged = privileged, .err = err, .errlen = errlen };
+	int c, rc;
+
+	set_defaults(o);
+	err[0] = '\0';
+	opterr = 0;
+	optind = 0;     /* 0, not 1: fully reinitialise glibc getopt between calls */
+	while ((c = getopt_long(argc, argv, SHORTOPTS, longopts, NULL)) != -1) {
+		rc = parse_one(&p, c, optarg);
+		if (rc < 0)
+			return rc;
+	}
+	if (o->mode == RT_MODE_HELP || o->mode == RT_MODE_VERSION)
+		return 0;
+	if (optind >= argc)
+		return fail(&p, "usage error: Destination address required");
+	if (argc - optind > 1)
+		return fail(&p, "usage error: only one destination address allowed: '%s'",
+			    argv[optind + 1]);
+	o->dest = argv[optind];
+	if (!*o->dest)
+		return fail(&p, "usage error: Destination address required");
+	return check_combined(&p);
+}
+
+int rt_opts_check_family(const struct rt_opts *o, const struct rt_family *fam,
+			 char *err, size_t errlen)
+{
+	if ((size_t)o->size > fam->max_payload) {
+		snprintf(err, errlen, "packet size %ld is too large. Maximum is %zu",
+			 o->size, fam->max_payload);
+		return -EINVAL;
+	}
+	if (fam->af == AF_INET6 && o->ttl == 0) {
+		snprintf(err, errlen, "invalid argument: '0': out of range: 1 <= value <= 255");
+		return -EINVAL;
+	}
+	if (o->src.af != AF_UNSPEC && o->src.af != fam->af) {
+		snprintf(err, errlen, "-I address family does not match the destination");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void rt_opts_usage(FILE *out, const char *prog)
+{
+	fprintf(out,
+"Usage\n"
+"  %s [options] <destination>\n"
+"  %s --explain-route [--json] [-4|-6] [-I iface|addr] [-m mark] [-Q tos] <destination>\n"
+"\n"
+"Route:\n"
+"  --explain-route    show the kernel's route for the echo flow, the UDP\n"
+"                     probe's answer, and why they differ (exit 1 if they do)\n"
+"  --json             JSON output (explain: one object; ping: one per line)\n"
+"  -4, -6             use IPv4 / IPv6 only\n"
+"  -I <iface|addr>    bind to a device, or send from an address\n"
+"  -m <mark>          tag packets with a socket mark (fwmark)\n"
+"  -Q <tos>           IP TOS / IPv6 traffic class (0-255, 0x.. accepted)\n"
+"  -B                 bind to the netlink-chosen source address\n"
+"\n"
+"Sending:\n"
+"  -c <count>         stop after <count> replies\n"
+"  -i <interval>      seconds between packets (user minimum 0.002)\n"
+"  -f                 flood ping           -A  adaptive interval\n"
+"  -l <preload>       send <preload> packets at once (user maximum 3)\n"
+"  -s <size>          data bytes (default 56)\n"
+"  -t <ttl>           IP time to live / IPv6 hop limit\n"
+"  -M <do|dont|want|probe>  path MTU discovery\n"
+"  -p <pattern>       hex fill pattern      -S <size>  socket send buffer\n"
+"  -b                 allow broadcast       -r  bypass routing (SO_DONTROUTE)\n"
+"  -d                 SO_DEBUG              -L  no multicast loopback\n"
+"  -w <deadline>      stop after <deadline> seconds\n"
+"  -W <timeout>       seconds to wait for a reply\n"
+"\n"
+"Output:\n"
+"  -a  audible   -D  timestamps   -n  numeric   -O  report outstanding\n"
+"  -q  quiet     -U  user latency -v  verbose (shows the route decision)\n"
+"  -h, --help    this text        -V, --version\n",
+		prog, prog);
+}

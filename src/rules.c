@@ -1,0 +1,2 @@
+/* placeholder */
+#include "rtping/rules.h"
