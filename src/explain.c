@@ -1,2 +1,413 @@
-/* placeholder */
+/*
+ * explain: the kernel's answer for the echo flow, the UDP probe's answer,
+ * and the policy rules that split them. Rendering is kept apart from the
+ * lookups so both printers read the same struct.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/fib_rules.h>
+#include <linux/rtnetlink.h>
+
 #include "rtping/explain.h"
+#include "rtping/json.h"
+
+static bool is_terminal(uint8_t action)
+{
+	return action == FR_ACT_BLACKHOLE || action == FR_ACT_UNREACHABLE ||
+	       action == FR_ACT_PROHIBIT;
+}
+
+/* Did this rule (matched) give the answer we saw for the side? */
+static bool decides(const struct rt_rule *r, struct rt_side s)
+{
+	return is_terminal(r->action) || (r->action == FR_ACT_TO_TBL && s.table && r->table == s.table);
+}
+
+size_t rt_explain_reasons(const struct rt_rules *rules, const char *oif_name,
+			  struct rt_side icmp, struct rt_side udp,
+			  struct rt_reason *out, size_t max)
+{
+	bool icmp_done = false, udp_done = false;
+	size_t n = 0;
+
+	/*
+	 * Past the first rule that decides either flow the walks no longer run
+	 * side by side, so later rules split nothing.
+	 */
+	for (size_t i = 0; i < rules->n && !icmp_done && !udp_done; i++) {
+		const struct rt_rule *r = &rules->v[i];
+		bool mi = rt_rule_matches(r, icmp.flow, oif_name);
+		bool mu = rt_rule_matches(r, udp.flow, oif_name);
+
+		if (mi != mu && n < max) {
+			struct rt_reason *re = &out[n++];
+
+			memset(re, 0, sizeof(*re));
+			re->pref = r->pref;
+			re->action = r->action;
+			re->table = r->action == FR_ACT_TO_TBL ? r->table : 0;
+			re->icmp_matches = mi;
+			re->udp_matches = mu;
+			rt_rule_selector(r, re->selector, sizeof(re->selector));
+		}
+		icmp_done |= mi && decides(r, icmp);
+		udp_done |= mu && decides(r, udp);
+	}
+	return n;
+}
+
+/* IPv4 L4 hashing mixes in the ICMP type, which a route query cannot carry. */
+static bool v4_hash_is_l4(void)
+{
+	FILE *f = fopen("/proc/sys/net/ipv4/fib_multipath_hash_policy", "re");
+	int policy = 0;
+
+	if (f) {
+		if (fscanf(f, "%d", &policy) != 1)
+			policy = 0;
+		fclose(f);
+	}
+	return policy != 0;
+}
+
+static void find_reasons(struct rt_nl *nl, struct rt_explain *ex)
+{
+	struct rt_rules rules;
+	struct rt_flow udp;
+	struct rt_side si = { &ex->flow, ex->route_err ? 0 : ex->route.table };
+	struct rt_side su = { &udp, ex->udp_err ? 0 : ex->udp_route.table };
+
+	rt_probe_flow(&ex->flow, &ex->probe, &udp);
+	ex->rules_err = rt_rules_dump(nl, ex->flow.fam->af, &rules);
+	if (ex->rules_err)
+		return;
+	ex->nreasons = rt_explain_reasons(&rules, ex->iface, si, su, ex->reasons,
+					  RT_REASONS_MAX);
+	rt_rules_free(&rules);
+}
+
+static void ask_netlink(struct rt_nl *nl, struct rt_explain *ex)
+{
+	ex->unverified = !nl->strict;
+	ex->route_err = rt_route_get(nl, &ex->flow, 0, &ex->route, &ex->dropped_proto);
+	/* FIB_MATCH only explains; it can fail where the real query works. */
+	ex->match_err = ex->route_err ? ex->route_err
+		: rt_route_get(nl, &ex->flow, RT_Q_FIB_MATCH, &ex->match, NULL);
+	if (!ex->match_err && ex->match.multipath)
+		ex->hash_dependent = ex->flow.fam->af == AF_INET && v4_hash_is_l4();
+}
+
+int rt_explain_run(struct rt_nl *nl, int nl_err, const struct rt_flow *f,
+		   const char *iface, uint32_t scope, bool broadcast, struct rt_explain *ex)
+{
+	memset(ex, 0, sizeof(*ex));
+	ex->flow = *f;
+	ex->iface = iface ? iface : "";
+	ex->nl_err = nl ? 0 : nl_err;
+	if (nl)
+		ask_netlink(nl, ex);
+	/* EPERM is netlink refused (seccomp, LSM), not a route's verdict. */
+	if (nl && ex->route_err == -EPERM) {
+		ex->nl_err = ex->route_err;
+		nl = NULL;
+	}
+	ex->fallback = !nl;
+	ex->probe_err = rt_probe_run(f, ex->iface, scope, broadcast, &ex->probe);
+	if (ex->fallback) {
+		ex->route_err = ex->probe_err;
+		return ex->route_err;
+	}
+	if (!ex->probe_err) {
+		struct rt_flow udp;
+
+		rt_probe_flow(f, &ex->probe, &udp);
+		ex->udp_err = rt_route_get(nl, &udp, 0, &ex->udp_route, NULL);
+	}
+	ex->agree = !ex->route_err && !ex->probe_err &&
+		    rt_addr_equal(rt_explain_source(ex), &ex->probe.src);
+	if (!ex->agree && !ex->route_err)
+		find_reasons(nl, ex);
+	return ex->route_err;
+}
+
+const struct rt_addr *rt_explain_source(const struct rt_explain *ex)
+{
+	if (ex->fallback)
+		return &ex->probe.src;
+	/* A bound socket keeps its address; the kernel then sends no PREFSRC. */
+	if (rt_addr_is_set(&ex->flow.src))
+		return &ex->flow.src;
+	return &ex->route.prefsrc;
+}
+
+const char *rt_explain_device(const struct rt_explain *ex)
+{
+	if (ex->fallback || ex->route_err)
+		return ex->iface;
+	return ex->route.ifname;
+}
+
+/* ---- rendering ---- */
+
+static const char *table_name(uint32_t t, char *buf, size_t len)
+{
+	switch (t) {
+	case RT_TABLE_MAIN: return "main";
+	case RT_TABLE_LOCAL: return "local";
+	case RT_TABLE_DEFAULT: return "default";
+	}
+	snprintf(buf, len, "%u", t);
+	return buf;
+}
+
+static const char *errstr(int err)
+{
+	return strerror(err < 0 ? -err : err);
+}
+
+/* "rule pref 100 ipproto udp → table 100" */
+static void reason_text(FILE *out, const struct rt_reason *r)
+{
+	fprintf(out, "rule pref %u %s", r->pref, r->selector);
+	if (r->action == FR_ACT_TO_TBL)
+		fprintf(out, " \u2192 table %u", r->table);
+	else if (r->action == FR_ACT_GOTO)
+		fprintf(out, " \u2192 goto");
+	else if (is_terminal(r->action))
+		fprintf(out, " \u2192 %s", rt_route_type_name((uint8_t)(r->action - FR_ACT_BLACKHOLE
+								       + RTN_BLACKHOLE)));
+}
+
+static void text_route(FILE *out, const struct rt_explain *ex)
+{
+	char a[RT_ADDRSTRLEN], b[16];
+	const struct rt_route *r = &ex->route;
+
+	fprintf(out, "source       %s\n", rt_addr_str(rt_explain_source(ex), a, sizeof(a)));
+	fprintf(out, "device       %s (ifindex %u)\n", r->ifname, r->oif);
+	fprintf(out, "gateway      %s\n", rt_addr_is_set(&r->gateway)
+		? rt_addr_str(&r->gateway, a, sizeof(a)) : "none (on-link)");
+	fprintf(out, "table        %s\n", table_name(r->table, b, sizeof(b)));
+	fprintf(out, "type         %s\n", rt_route_type_name(r->type));
+	if (!ex->match_err) {
+		const struct rt_route *m = &ex->match;
+		char c[16], d[16];
+
+		fprintf(out, "prefix       %s/%u proto %s scope %s", rt_addr_str(&m->dst, a, sizeof(a)),
+			m->dst_len, rt_route_proto_name(m->protocol, c, sizeof(c)),
+			rt_route_scope_name(m->scope, d, sizeof(d)));
+		fprintf(out, " metric %u%s\n", m->metric, m->multipath ? " (multipath)" : "");
+	}
+}
+
+static void text_probe(FILE *out, const struct rt_explain *ex)
+{
+	char a[RT_ADDRSTRLEN], b[16];
+
+	if (ex->probe_err) {
+		fprintf(out, "udp probe    failed: %s\n", errstr(ex->probe_err));
+		return;
+	}
+	fprintf(out, "udp probe    %s", rt_addr_str(&ex->probe.src, a, sizeof(a)));
+	if (!ex->fallback && !ex->udp_err)
+		fprintf(out, " (udp sport %u dport %u: table %s, device %s)", ex->probe.sport,
+			RT_PROBE_PORT, table_name(ex->udp_route.table, b, sizeof(b)),
+			ex->udp_route.ifname);
+	fputc('\n', out);
+}
+
+static void text_verdict(FILE *out, const struct rt_explain *ex)
+{
+	if (ex->fallback) {
+		fprintf(out, "agree        unknown: netlink unavailable (%s); "
+			"the source is the UDP probe's\n", errstr(ex->nl_err));
+		return;
+	}
+	if (ex->agree) {
+		fprintf(out, "agree        yes\n");
+	} else {
+		fprintf(out, "agree        no: the UDP probe answers for another flow\n");
+		for (size_t i = 0; i < ex->nreasons; i++) {
+			fprintf(out, "reason       ");
+			reason_text(out, &ex->reasons[i]);
+			fprintf(out, " (matches the %s only)\n",
+				ex->reasons[i].icmp_matches ? "ICMP flow" : "UDP probe");
+		}
+		if (ex->rules_err)
+			fprintf(out, "reason       unknown: cannot read the policy rules: %s\n",
+				errstr(ex->rules_err));
+		else if (!ex->nreasons && !ex->probe_err)
+			fprintf(out, "reason       no policy rule separates the flows%s\n",
+				ex->match.multipath ? "; multipath hashing does" : "");
+	}
+	if (ex->hash_dependent)
+		fprintf(out, "note         multipath with L4 hashing: the echo's next hop "
+			"depends on the ICMP type, which a route query cannot express\n");
+	if (ex->dropped_proto)
+		fprintf(out, "note         kernel refused RTA_IP_PROTO: answer is for a "
+			"protocol-less flow\n");
+	if (ex->unverified)
+		fprintf(out, "note         kernel lacks strict netlink checking: answer unverified\n");
+}
+
+void rt_explain_text(FILE *out, const struct rt_explain *ex, const char *dest)
+{
+	const struct rt_flow *f = &ex->flow;
+	char a[RT_ADDRSTRLEN];
+
+	fprintf(out, "destination  %s (%s)\n", dest, rt_addr_str(&f->dst, a, sizeof(a)));
+	fprintf(out, "flow         %s dport %u uid %u mark 0x%x tos 0x%02x%s%s\n",
+		f->fam->icmp_name, f->dport, f->uid, f->mark, f->tos,
+		ex->iface[0] ? " oif " : "", ex->iface);
+	if (ex->route_err && !ex->fallback) {
+		uint8_t t = rt_route_type_from_errno(ex->route_err);
+
+		fprintf(out, "error        %s", errstr(ex->route_err));
+		if (t != RTN_UNSPEC)
+			fprintf(out, " (%s route)", rt_route_type_name(t));
+		fputc('\n', out);
+	} else if (!ex->fallback) {
+		text_route(out, ex);
+	}
+	text_probe(out, ex);
+	if (!ex->route_err)
+		text_verdict(out, ex);
+}
+
+/* ---- JSON ---- */
+
+static void json_addr(FILE *out, const char *sep, const char *key, const struct rt_addr *a)
+{
+	char s[RT_ADDRSTRLEN];
+
+	rt_json_kstr(out, sep, key, rt_addr_is_set(a) ? rt_addr_str(a, s, sizeof(s)) : NULL);
+}
+
+static void json_netlink(FILE *out, const struct rt_explain *ex)
+{
+	const struct rt_route *r = &ex->route, *m = &ex->match;
+	char a[RT_ADDRSTRLEN + 4], b[16], c[RT_ADDRSTRLEN];
+
+	if (ex->fallback) {
+		fprintf(out, "null");
+		return;
+	}
+	if (ex->route_err) {
+		uint8_t t = rt_route_type_from_errno(ex->route_err);
+
+		rt_json_kstr(out, "{", "error", errstr(ex->route_err));
+		rt_json_kstr(out, ", ", "type", t != RTN_UNSPEC ? rt_route_type_name(t) : NULL);
+		fprintf(out, "}");
+		return;
+	}
+	json_addr(out, "{", "source", rt_explain_source(ex));
+	rt_json_kstr(out, ", ", "device", r->ifname);
+	fprintf(out, ", \"ifindex\": %u", r->oif);
+	json_addr(out, ", ", "gateway", &r->gateway);
+	fprintf(out, ", \"table\": %u", r->table);
+	rt_json_kstr(out, ", ", "type", rt_route_type_name(r->type));
+	if (ex->match_err) {
+		fprintf(out, ", \"prefix\": null, \"protocol\": null, \"metric\": null, "
+			"\"scope\": null, \"multipath\": null");
+	} else {
+		snprintf(a, sizeof(a), "%s/%u", rt_addr_str(&m->dst, c, sizeof(c)), m->dst_len);
+		rt_json_kstr(out, ", ", "prefix", a);
+		rt_json_kstr(out, ", ", "protocol", rt_route_proto_name(m->protocol, b, sizeof(b)));
+		/* IPv4 leaves RTA_PRIORITY out when the metric is 0. */
+		fprintf(out, ", \"metric\": %u", m->metric);
+		rt_json_kstr(out, ", ", "scope", rt_route_scope_name(m->scope, b, sizeof(b)));
+		fprintf(out, ", \"multipath\": %s", m->multipath ? "true" : "false");
+	}
+	fprintf(out, ", \"error\": null}");
+}
+
+static void json_probe(FILE *out, const struct rt_explain *ex)
+{
+	if (ex->probe_err) {
+		fprintf(out, "{\"source\": null");
+		rt_json_kstr(out, ", ", "error", errstr(ex->probe_err));
+		fprintf(out, "}");
+		return;
+	}
+	json_addr(out, "{", "source", &ex->probe.src);
+	fprintf(out, ", \"error\": null, \"sport\": %u", ex->probe.sport);
+	if (!ex->fallback && !ex->udp_err) {
+		fprintf(out, ", \"table\": %u", ex->udp_route.table);
+		rt_json_kstr(out, ", ", "device", ex->udp_route.ifname);
+	}
+	fprintf(out, "}");
+}
+
+static void json_reasons(FILE *out, const struct rt_explain *ex)
+{
+	fprintf(out, "[");
+	for (size_t i = 0; i < ex->nreasons; i++) {
+		const struct rt_reason *r = &ex->reasons[i];
+
+		rt_json_kstr(out, i ? ", {" : "{", "rule", r->selector);
+		fprintf(out, ", \"pref\": %u, \"table\": ", r->pref);
+		if (r->action == FR_ACT_TO_TBL)
+			fprintf(out, "%u", r->table);
+		else
+			fprintf(out, "null");
+		rt_json_kstr(out, ", ", "selects", r->icmp_matches ? "icmp" : "udp");
+		fprintf(out, "}");
+	}
+	fprintf(out, "]");
+}
+
+void rt_explain_json(FILE *out, const struct rt_explain *ex, const char *dest)
+{
+	const struct rt_flow *f = &ex->flow;
+
+	rt_json_kstr(out, "{", "destination", dest);
+	json_addr(out, ", ", "address", &f->dst);
+	rt_json_kstr(out, ", ", "family", f->fam->name);
+	fprintf(out, ", \"flow\": {\"protocol\": \"%s\", \"dport\": %u, \"uid\": %u, "
+		"\"mark\": %u, \"tos\": %u", f->fam->icmp_name, f->dport, f->uid, f->mark, f->tos);
+	rt_json_kstr(out, ", ", "device", ex->iface[0] ? ex->iface : NULL);
+	fprintf(out, "}, \"netlink\": ");
+	json_netlink(out, ex);
+	fprintf(out, ", \"udp_probe\": ");
+	json_probe(out, ex);
+	if (ex->fallback || ex->route_err)
+		fprintf(out, ", \"agree\": null");
+	else
+		fprintf(out, ", \"agree\": %s", ex->agree ? "true" : "false");
+	fprintf(out, ", \"reasons\": ");
+	json_reasons(out, ex);
+	fprintf(out, ", \"fallback\": %s, \"verified\": %s, \"hash_dependent\": %s}\n",
+		ex->fallback ? "true" : "false", ex->unverified ? "false" : "true",
+		ex->hash_dependent ? "true" : "false");
+}
+
+/* ---- ping mode ---- */
+
+void rt_explain_warn(FILE *err, const char *prog, const struct rt_explain *ex)
+{
+	char a[RT_ADDRSTRLEN], b[RT_ADDRSTRLEN];
+
+	if (ex->fallback) {
+		fprintf(err, "%s: warning: netlink route query unavailable (%s); "
+			"using the UDP probe's source\n", prog, errstr(ex->nl_err));
+		return;
+	}
+	if (ex->dropped_proto)
+		fprintf(err, "%s: warning: kernel refused RTA_IP_PROTO; route answer is "
+			"for a protocol-less flow\n", prog);
+	if (ex->agree || ex->route_err)
+		return;
+	rt_addr_str(rt_explain_source(ex), b, sizeof(b));
+	if (ex->probe_err)
+		fprintf(err, "%s: warning: UDP probe fails (%s), ICMP flow uses %s", prog,
+			errstr(ex->probe_err), b);
+	else
+		fprintf(err, "%s: warning: UDP probe says %s, ICMP flow uses %s", prog,
+			rt_addr_str(&ex->probe.src, a, sizeof(a)), b);
+	for (size_t i = 0; i < ex->nreasons; i++) {
+		fputs(i ? "; " : " (", err);
+		reason_text(err, &ex->reasons[i]);
+	}
+	fputs(ex->nreasons ? ")\n" : "\n", err);
+}

@@ -54,6 +54,31 @@ static int error_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_ERROR;
 }
 
+/* NLMSG_DONE ends a dump; since 4.x it may carry the dump's error code. */
+static int done_cb(const struct nlmsghdr *nlh, void *data)
+{
+	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(int)) {
+		int err = *(const int *)mnl_nlmsg_get_payload(nlh);
+
+		if (err < 0 && err > -4096) {
+			errno = -err;
+			return MNL_CB_ERROR;
+		}
+	}
+	return MNL_CB_STOP;
+}
+
+static int overrun_cb(const struct nlmsghdr *nlh, void *data)
+{
+	errno = ENOSPC;
+	return MNL_CB_ERROR;
+}
+
+static int noop_cb(const struct nlmsghdr *nlh, void *data)
+{
+	return MNL_CB_OK;
+}
+
 static int data_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct feed *f = data;
@@ -78,7 +103,11 @@ int rt_nl_feed(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 	       mnl_cb_t cb, void *data, char *extack, size_t extack_len)
 {
 	struct feed f = { cb, data, extack, extack_len };
-	mnl_cb_t ctl[NLMSG_MIN_TYPE] = { [NLMSG_ERROR] = error_cb };
+	/* libmnl calls no default for a type this table covers: fill them all. */
+	mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
+		[0] = noop_cb, [NLMSG_NOOP] = noop_cb, [NLMSG_ERROR] = error_cb,
+		[NLMSG_DONE] = done_cb, [NLMSG_OVERRUN] = overrun_cb,
+	};
 	int rc;
 
 	if (!len || !whole_messages(buf, len))

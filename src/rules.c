@@ -1,2 +1,315 @@
-/* placeholder */
+/*
+ * Policy rules: dump, parse, and match a flow against a rule's selectors
+ * the way fib_rule_match() and fib4/fib6_rule_match() do in the kernel.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/fib_rules.h>
+#include <linux/rtnetlink.h>
+
 #include "rtping/rules.h"
+
+void rt_rules_free(struct rt_rules *r)
+{
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}
+
+static int attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+	uint16_t type = mnl_attr_get_type(attr);
+
+	if (mnl_attr_type_valid(attr, FRA_MAX) < 0)
+		return MNL_CB_OK;
+	tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+/* Every attribute we read, with the length it must have (0: a string). */
+static const struct { uint16_t type; size_t len; } rule_attrs[] = {
+	{ FRA_PRIORITY, 4 }, { FRA_TABLE, 4 }, { FRA_FWMARK, 4 }, { FRA_FWMASK, 4 },
+	{ FRA_SUPPRESS_PREFIXLEN, 4 }, { FRA_L3MDEV, 1 }, { FRA_IP_PROTO, 1 },
+	{ FRA_UID_RANGE, sizeof(struct fib_rule_uid_range) },
+	{ FRA_SPORT_RANGE, sizeof(struct fib_rule_port_range) },
+	{ FRA_DPORT_RANGE, sizeof(struct fib_rule_port_range) },
+	{ FRA_IIFNAME, 0 }, { FRA_OIFNAME, 0 },
+};
+
+static int validate(const struct nlattr **tb, size_t addr_len)
+{
+	for (size_t i = 0; i < sizeof(rule_attrs) / sizeof(rule_attrs[0]); i++) {
+		const struct nlattr *a = tb[rule_attrs[i].type];
+
+		if (!a)
+			continue;
+		if (rule_attrs[i].len ? mnl_attr_validate2(a, MNL_TYPE_BINARY,
+							   rule_attrs[i].len) < 0
+				      : mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
+			return -1;
+	}
+	if ((tb[FRA_SRC] && mnl_attr_get_payload_len(tb[FRA_SRC]) != addr_len) ||
+	    (tb[FRA_DST] && mnl_attr_get_payload_len(tb[FRA_DST]) != addr_len))
+		return -1;
+	return 0;
+}
+
+static uint32_t u32_or(const struct nlattr *a, uint32_t dflt)
+{
+	return a ? mnl_attr_get_u32(a) : dflt;
+}
+
+static void fill_ranges(struct rt_rule *r, const struct nlattr **tb)
+{
+	if (tb[FRA_UID_RANGE]) {
+		const struct fib_rule_uid_range *u = mnl_attr_get_payload(tb[FRA_UID_RANGE]);
+
+		r->has_uid = true;
+		r->uid_lo = u->start;
+		r->uid_hi = u->end;
+	}
+	if (tb[FRA_SPORT_RANGE]) {
+		const struct fib_rule_port_range *p = mnl_attr_get_payload(tb[FRA_SPORT_RANGE]);
+
+		r->has_sport = p->start || p->end;
+		r->sport_lo = p->start;
+		r->sport_hi = p->end;
+	}
+	if (tb[FRA_DPORT_RANGE]) {
+		const struct fib_rule_port_range *p = mnl_attr_get_payload(tb[FRA_DPORT_RANGE]);
+
+		r->has_dport = p->start || p->end;
+		r->dport_lo = p->start;
+		r->dport_hi = p->end;
+	}
+}
+
+static void fill_rule(struct rt_rule *r, const struct fib_rule_hdr *frh,
+		      const struct nlattr **tb)
+{
+	memset(r, 0, sizeof(*r));
+	r->pref = u32_or(tb[FRA_PRIORITY], 0);
+	r->table = u32_or(tb[FRA_TABLE], frh->table);
+	r->action = frh->action;
+	r->invert = frh->flags & FIB_RULE_INVERT;
+	r->tos = frh->tos;
+	r->src_len = frh->src_len;
+	r->dst_len = frh->dst_len;
+	if (tb[FRA_SRC])
+		rt_addr_from_bytes(&r->src, frh->family, mnl_attr_get_payload(tb[FRA_SRC]),
+				   mnl_attr_get_payload_len(tb[FRA_SRC]));
+	if (tb[FRA_DST])
+		rt_addr_from_bytes(&r->dst, frh->family, mnl_attr_get_payload(tb[FRA_DST]),
+				   mnl_attr_get_payload_len(tb[FRA_DST]));
+	/* The kernel's default mask with a mark is all ones. */
+	r->has_mark = tb[FRA_FWMARK] || tb[FRA_FWMASK];
+	r->mark = u32_or(tb[FRA_FWMARK], 0);
+	r->mark_mask = u32_or(tb[FRA_FWMASK], r->has_mark ? 0xffffffffu : 0);
+	r->ipproto = tb[FRA_IP_PROTO] ? mnl_attr_get_u8(tb[FRA_IP_PROTO]) : 0;
+	r->l3mdev = tb[FRA_L3MDEV] && mnl_attr_get_u8(tb[FRA_L3MDEV]);
+	r->suppress_prefixlen = tb[FRA_SUPPRESS_PREFIXLEN]
+		? (int)mnl_attr_get_u32(tb[FRA_SUPPRESS_PREFIXLEN]) : -1;
+	if (tb[FRA_IIFNAME])
+		snprintf(r->iif, sizeof(r->iif), "%s", mnl_attr_get_str(tb[FRA_IIFNAME]));
+	if (tb[FRA_OIFNAME])
+		snprintf(r->oif, sizeof(r->oif), "%s", mnl_attr_get_str(tb[FRA_OIFNAME]));
+	fill_ranges(r, tb);
+}
+
+int rt_rule_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct rt_rules *rules = data;
+	const struct fib_rule_hdr *frh = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[FRA_MAX + 1] = { 0 };
+	size_t addr_len;
+
+	if (nlh->nlmsg_type != RTM_NEWRULE || mnl_nlmsg_get_payload_len(nlh) < sizeof(*frh) ||
+	    !(addr_len = rt_addr_len(frh->family))) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	if (mnl_attr_parse(nlh, sizeof(*frh), attr_cb, tb) < 0 || validate(tb, addr_len) < 0) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	if (rules->n == rules->cap) {
+		size_t cap = rules->cap ? rules->cap * 2 : 16;
+		struct rt_rule *v = realloc(rules->v, cap * sizeof(*v));
+
+		if (!v) {
+			errno = ENOMEM;
+			return MNL_CB_ERROR;
+		}
+		rules->v = v;
+		rules->cap = cap;
+	}
+	fill_rule(&rules->v[rules->n++], frh, tb);
+	return MNL_CB_OK;
+}
+
+int rt_rules_parse(const void *buf, size_t len, uint32_t seq, uint32_t portid,
+		   struct rt_rules *out)
+{
+	return rt_nl_feed(buf, len, seq, portid, rt_rule_cb, out, NULL, 0);
+}
+
+static int by_pref(const void *a, const void *b)
+{
+	const struct rt_rule *x = a, *y = b;
+
+	return x->pref < y->pref ? -1 : x->pref > y->pref;
+}
+
+int rt_rules_dump(struct rt_nl *nl, int af, struct rt_rules *out)
+{
+	char buf[RT_NL_BUFSZ] __attribute__((aligned(4)));
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct fib_rule_hdr *frh;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	nlh->nlmsg_type = RTM_GETRULE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
+	frh->family = (uint8_t)af;
+	rc = rt_nl_talk(nl, nlh, rt_rule_cb, out);
+	if (rc < 0) {
+		rt_rules_free(out);
+		return rc;
+	}
+	qsort(out->v, out->n, sizeof(*out->v), by_pref);
+	return 0;
+}
+
+static bool in_range(uint32_t v, uint32_t lo, uint32_t hi)
+{
+	return v >= lo && v <= hi;
+}
+
+/* fib4_rule_match()/fib6_rule_match(): addresses, dscp, protocol, ports. */
+static bool family_match(const struct rt_rule *r, const struct rt_flow *f)
+{
+	/* An unbound socket's output lookup runs with source 0. */
+	struct rt_addr src = f->src;
+
+	if (!rt_addr_is_set(&src)) {
+		memset(&src, 0, sizeof(src));
+		src.af = f->dst.af;
+	}
+	if (r->src_len && !rt_addr_in_prefix(&src, &r->src, r->src_len))
+		return false;
+	if (r->dst_len && !rt_addr_in_prefix(&f->dst, &r->dst, r->dst_len))
+		return false;
+	if (r->tos && (r->tos & 0xfc) != (f->tos & 0xfc))
+		return false;
+	if (r->ipproto && r->ipproto != f->proto)
+		return false;
+	if (r->has_sport && !in_range(f->sport, r->sport_lo, r->sport_hi))
+		return false;
+	if (r->has_dport && !in_range(f->dport, r->dport_lo, r->dport_hi))
+		return false;
+	return true;
+}
+
+bool rt_rule_matches(const struct rt_rule *r, const struct rt_flow *f, const char *oif_name)
+{
+	bool m = true;
+
+	/* Locally generated traffic is looked up with iif = lo. */
+	if (r->iif[0] && strcmp(r->iif, "lo"))
+		m = false;
+	else if (r->oif[0] && strcmp(r->oif, oif_name ? oif_name : ""))
+		m = false;
+	else if ((r->mark ^ f->mark) & r->mark_mask)
+		m = false;
+	else if (r->has_uid && !in_range(f->uid, r->uid_lo, r->uid_hi))
+		m = false;
+	else
+		m = family_match(r, f);
+	return r->invert ? !m : m;
+}
+
+static const char *proto_name(uint8_t p, char *buf, size_t len)
+{
+	switch (p) {
+	case 1: return "icmp";
+	case 6: return "tcp";
+	case 17: return "udp";
+	case 58: return "ipv6-icmp";
+	}
+	snprintf(buf, len, "%u", p);
+	return buf;
+}
+
+/* Appends one formatted piece, keeping buf terminated when it is full. */
+static void add(char *buf, size_t len, size_t *off, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void add(char *buf, size_t len, size_t *off, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*off >= len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *off, len - *off, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*off += (size_t)n;
+}
+
+static void add_prefix(char *buf, size_t len, size_t *off, const char *word,
+		       const struct rt_addr *a, uint8_t plen)
+{
+	char s[RT_ADDRSTRLEN];
+
+	add(buf, len, off, " %s %s/%u", word, rt_addr_str(a, s, sizeof(s)), plen);
+}
+
+static void add_range(char *buf, size_t len, size_t *off, const char *word,
+		      uint32_t lo, uint32_t hi)
+{
+	if (lo == hi)
+		add(buf, len, off, " %s %u", word, lo);
+	else
+		add(buf, len, off, " %s %u-%u", word, lo, hi);
+}
+
+const char *rt_rule_selector(const struct rt_rule *r, char *buf, size_t len)
+{
+	char num[16];
+	size_t off = 0;
+
+	buf[0] = '\0';
+	if (r->invert)
+		add(buf, len, &off, " not");
+	if (r->src_len)
+		add_prefix(buf, len, &off, "from", &r->src, r->src_len);
+	if (r->dst_len)
+		add_prefix(buf, len, &off, "to", &r->dst, r->dst_len);
+	if (r->tos)
+		add(buf, len, &off, " tos 0x%02x", r->tos);
+	if (r->has_mark)
+		add(buf, len, &off, r->mark_mask == 0xffffffffu ? " fwmark 0x%x" : " fwmark 0x%x/0x%x",
+		    r->mark, r->mark_mask);
+	if (r->iif[0])
+		add(buf, len, &off, " iif %s", r->iif);
+	if (r->oif[0])
+		add(buf, len, &off, " oif %s", r->oif);
+	if (r->has_uid)
+		add_range(buf, len, &off, "uidrange", r->uid_lo, r->uid_hi);
+	if (r->ipproto)
+		add(buf, len, &off, " ipproto %s", proto_name(r->ipproto, num, sizeof(num)));
+	if (r->has_sport)
+		add_range(buf, len, &off, "sport", r->sport_lo, r->sport_hi);
+	if (r->has_dport)
+		add_range(buf, len, &off, "dport", r->dport_lo, r->dport_hi);
+	if (!off || (r->invert && off == 4))
+		add(buf, len, &off, " all");
+	/* Skip the leading blank every piece starts with. */
+	memmove(buf, buf + 1, strlen(buf));
+	return buf;
+}

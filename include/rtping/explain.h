@@ -59,9 +59,19 @@ const struct rt_addr *rt_explain_source(const struct rt_explain *ex);
 /* The output device name, "" when unknown. */
 const char *rt_explain_device(const struct rt_explain *ex);
 
-/* Pure: which rules split the two flows, in pref order, up to RT_REASONS_MAX. */
-size_t rt_explain_reasons(const struct rt_rules *rules, const struct rt_flow *icmp,
-			  const struct rt_flow *udp, struct rt_reason *out, size_t max);
+/* One flow and the table the kernel answered it from (0: unknown). */
+struct rt_side {
+	const struct rt_flow *flow;
+	uint32_t table;
+};
+
+/*
+ * Pure: the rules, in pref order, that one flow takes and the other does
+ * not, up to the first rule that decides either (when the tables are known).
+ */
+size_t rt_explain_reasons(const struct rt_rules *rules, const char *oif_name,
+			  struct rt_side icmp, struct rt_side udp,
+			  struct rt_reason *out, size_t max);
 
 void rt_explain_text(FILE *out, const struct rt_explain *ex, const char *dest);
 void rt_explain_json(FILE *out, const struct rt_explain *ex, const char *dest);

@@ -52,9 +52,10 @@ int rt_rules_dump(struct rt_nl *nl, int af, struct rt_rules *out);
 
 /*
  * Would the kernel's fib rule walk take this rule's selector for flow f
- * (an output lookup: iif is lo)? Ignores the action.
+ * (an output lookup: iif is lo; oif_name is the bound device or "")?
+ * Ignores the action.
  */
-bool rt_rule_matches(const struct rt_rule *r, const struct rt_flow *f, uint32_t oif_lo);
+bool rt_rule_matches(const struct rt_rule *r, const struct rt_flow *f, const char *oif_name);
 
 /* Selector text in ip-rule(8) words ("ipproto udp dport 1025"), "all" if none. */
 const char *rt_rule_selector(const struct rt_rule *r, char *buf, size_t len);

@@ -1,0 +1,78 @@
+/*
+ * Counters, the send-time table and iputils' arithmetic. Pure: every
+ * function that needs the time takes `now` (CLOCK_MONOTONIC, ns), so the
+ * tests drive it with a fake clock.
+ */
+#ifndef RTPING_STATS_H
+#define RTPING_STATS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* One slot per 16-bit sequence number: the wire's whole sequence space. */
+#define RT_SEQ_SPACE 65536
+
+struct rt_stats {
+	uint64_t ntransmitted;
+	uint64_t nreceived;       /* first replies with a good checksum */
+	uint64_t nrepeats;        /* (DUP!) */
+	uint64_t nchecksum;       /* (BAD CHECKSUM!) */
+	uint64_t nerrors;         /* ICMP errors for our probes, local errors */
+	/* RTT sums in microseconds, as iputils keeps them (its mdev formula). */
+	int64_t tmin, tmax, tsum;
+	double tsum2;
+	uint64_t ewma8;           /* 8 x smoothed RTT (us), iputils' "rtt" */
+	int pipesize;             /* most probes seen in flight, -1 none */
+	uint16_t acked;           /* newest sequence answered (reply or error) */
+	int64_t start_ns;         /* when the run began */
+	int64_t last_send_ns;     /* "time Nms" runs to the last send */
+	/* Our own send times keyed by sequence: RTT never comes from the payload. */
+	int64_t sent_ns[RT_SEQ_SPACE];
+	uint8_t rcvd[RT_SEQ_SPACE / 8];
+};
+
+/* Result of accounting one echo reply. */
+struct rt_reply_acct {
+	bool dup;
+	bool known;              /* we have a send time for this sequence */
+	int64_t rtt_us;          /* 0 when !known */
+};
+
+/* Summary numbers in microseconds (valid when nreceived > 0). */
+struct rt_rtt_summary {
+	int64_t min_us, avg_us, max_us, mdev_us;
+};
+
+void rt_stats_init(struct rt_stats *st, int64_t now);
+/* The sequence number of the next probe: ntransmitted + 1, wrapped to 16 bits. */
+uint16_t rt_stats_next_seq(const struct rt_stats *st);
+/* Records a send of seq at now (clears its duplicate bit). */
+void rt_stats_sent(struct rt_stats *st, uint16_t seq, int64_t now);
+/* Probes sent but neither answered nor errored, as iputils counts them. */
+long rt_stats_in_flight(const struct rt_stats *st);
+/* A reply or an error for seq arrived: pipe size and "acked" bookkeeping. */
+void rt_stats_ack(struct rt_stats *st, uint16_t seq);
+/*
+ * Accounts a reply for seq received at rx_ns. bad_csum replies count as
+ * corrupted and are not timed (as iputils). Fills *a.
+ */
+void rt_stats_reply(struct rt_stats *st, uint16_t seq, int64_t rx_ns, bool bad_csum,
+		    struct rt_reply_acct *a);
+bool rt_stats_received(const struct rt_stats *st, uint16_t seq);
+void rt_stats_rtt(const struct rt_stats *st, struct rt_rtt_summary *out);
+/* Loss in percent, as a float like iputils prints with %g. */
+double rt_stats_loss(const struct rt_stats *st);
+/* Whole milliseconds from start to the last send, rounded as iputils. */
+int64_t rt_stats_elapsed_ms(const struct rt_stats *st);
+/* Inter-packet gap (us) for the ipg/ewma line; 0 when fewer than two sends. */
+int64_t rt_stats_ipg_us(const struct rt_stats *st);
+
+/* "0.045", "9.99", "10.0", "100": iputils' reply-time precision rules. */
+char *rt_fmt_rtt(char *buf, size_t len, int64_t us);
+/* "12.345": microseconds as milliseconds with three decimals (summary). */
+char *rt_fmt_ms3(char *buf, size_t len, int64_t us);
+/* "%g" of the loss percentage, locale-independent ("33.3333", "0", "100"). */
+char *rt_fmt_loss(char *buf, size_t len, double loss);
+
+#endif
