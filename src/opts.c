@@ -148,7 +148,8 @@ static int parse_iface(struct parse *p, const char *s)
 		o->iface[0] = '\0';
 		return 0;
 	}
-	if (!*s || strlen(s) >= sizeof(o->iface) || strchr(s, '/') || strchr(s, ' '))
+	/* dev_valid_name(): no slash, colon or blank. */
+	if (!*s || strlen(s) >= sizeof(o->iface) || strpbrk(s, "/: \t\n"))
 		return fail(p, "invalid interface name: '%s'", s);
 	snprintf(o->iface, sizeof(o->iface), "%s", s);
 	return 0;

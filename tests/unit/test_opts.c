@@ -1,2 +1,184 @@
+/* Option parsing: values, limits and iputils' messages; no side effects. */
 #include <check.h>
-int main(void) { return 0; }
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "rtping/family.h"
+#include "rtping/opts.h"
+#include "runner.h"
+
+static struct rt_opts o;
+static char err[256];
+
+/* parse(privileged, "-c", "3", "host", NULL) */
+static int parse(bool priv, ...)
+{
+	char *argv[32] = { "rtping" };
+	int argc = 1;
+	va_list ap;
+
+	va_start(ap, priv);
+	while (argc < 31 && (argv[argc] = va_arg(ap, char *)))
+		argc++;
+	va_end(ap);
+	return rt_opts_parse(&o, argc, argv, priv, err, sizeof(err));
+}
+
+START_TEST(defaults_match_iputils)
+{
+	ck_assert_int_eq(parse(false, "127.0.0.1", NULL), 0);
+	ck_assert_str_eq(o.dest, "127.0.0.1");
+	ck_assert_int_eq(o.mode, RT_MODE_PING);
+	ck_assert_int_eq(o.size, 56);
+	ck_assert_int_eq(o.interval_ns, RT_NS_PER_SEC);
+	ck_assert_int_eq(o.count, 0);
+	ck_assert_int_eq(o.ttl, -1);
+	ck_assert_int_eq(o.af, AF_UNSPEC);
+	ck_assert(!o.has_mark && !o.has_tos && !o.iface[0] && o.src.af == AF_UNSPEC);
+}
+END_TEST
+
+START_TEST(options_after_destination)
+{
+	ck_assert_int_eq(parse(false, "host", "-c", "3", "-q", NULL), 0);
+	ck_assert_int_eq(o.count, 3);
+	ck_assert(o.quiet);
+}
+END_TEST
+
+START_TEST(explain_route_with_flow_options)
+{
+	ck_assert_int_eq(parse(false, "--explain-route", "--json", "-6", "-m", "0x10", "-Q", "0x20",
+			       "-I", "veth0", "h", NULL), 0);
+	ck_assert_int_eq(o.mode, RT_MODE_EXPLAIN);
+	ck_assert(o.json);
+	ck_assert_int_eq(o.af, AF_INET6);
+	ck_assert(o.has_mark && o.mark == 0x10);
+	ck_assert(o.has_tos && o.tos == 0x20);
+	ck_assert_str_eq(o.iface, "veth0");
+}
+END_TEST
+
+START_TEST(interface_or_source_address)
+{
+	ck_assert_int_eq(parse(false, "-I", "10.9.0.12", "h", NULL), 0);
+	ck_assert_int_eq(o.src.af, AF_INET);
+	ck_assert_str_eq(o.iface, "");
+	ck_assert_int_eq(parse(false, "-I", "fe80::1", "h", NULL), 0);
+	ck_assert_int_eq(o.src.af, AF_INET6);
+	ck_assert_int_eq(parse(false, "-4", "-I", "fe80::1", "h", NULL), -EINVAL);
+	ck_assert_int_eq(parse(false, "-I", "averyveryverylongname", "h", NULL), -EINVAL);
+	ck_assert_str_eq(err, "invalid interface name: 'averyveryverylongname'");
+}
+END_TEST
+
+/* Each bad value: -EINVAL and iputils' wording. */
+static const struct { const char *opt, *val, *msg; } bad[] = {
+	{ "-c", "0", "invalid argument: '0': out of range: 1 <= value <= 9223372036854775807" },
+	{ "-c", "abc", "invalid argument: 'abc'" },
+	{ "-c", "", "invalid argument: ''" },
+	{ "-c", "99999999999999999999", "invalid argument: '99999999999999999999': out of range: 1 <= value <= 9223372036854775807" },
+	{ "-s", "65528", "invalid argument: '65528': out of range: 0 <= value <= 65527" },
+	{ "-s", "-1", "invalid argument: '-1': out of range: 0 <= value <= 65527" },
+	{ "-t", "256", "invalid argument: '256': out of range: 0 <= value <= 255" },
+	{ "-l", "0", "invalid argument: '0': out of range: 1 <= value <= 65536" },
+	{ "-w", "-3", "invalid argument: '-3': out of range: 0 <= value <= 2147483647" },
+	{ "-m", "4294967296", "invalid argument: '4294967296': out of range: 0 <= value <= 4294967295" },
+	{ "-i", "x", "bad timing interval: x" },
+	{ "-i", "-1", "bad timing interval: -1" },
+	{ "-i", "nan", "bad timing interval: nan" },
+	{ "-W", "1s", "bad linger time: 1s" },
+	{ "-Q", "256", "the decimal value of TOS bits must be in range 0-255: 256" },
+	{ "-Q", "lowdelay", "bad TOS value: lowdelay" },
+	{ "-M", "sometimes", "invalid -M argument: sometimes" },
+	{ "-p", "xyz", "patterns must be specified as hex digits: xyz" },
+};
+
+START_TEST(bad_values)
+{
+	ck_assert_int_eq(parse(true, bad[_i].opt, bad[_i].val, "h", NULL), -EINVAL);
+	ck_assert_str_eq(err, bad[_i].msg);
+}
+END_TEST
+
+START_TEST(usage_errors)
+{
+	ck_assert_int_eq(parse(false, NULL), -EINVAL);
+	ck_assert_str_eq(err, "usage error: Destination address required");
+	ck_assert_int_eq(parse(false, "a", "b", NULL), -EINVAL);
+	ck_assert_int_eq(parse(false, "-4", "-6", "h", NULL), -EINVAL);
+	ck_assert_str_eq(err, "only one -4 or -6 option may be specified");
+	ck_assert_int_eq(parse(false, "-z", "h", NULL), -EINVAL);
+	ck_assert_str_eq(err, "invalid option -- 'z'");
+	ck_assert_int_eq(parse(false, "h", "-c", NULL), -EINVAL);
+	ck_assert_str_eq(err, "option requires an argument -- 'c'");
+	ck_assert_int_eq(parse(false, "--no-such", "h", NULL), -EINVAL);
+}
+END_TEST
+
+START_TEST(user_limits_need_privilege)
+{
+	ck_assert_int_eq(parse(false, "-i", "0.001", "h", NULL), -EINVAL);
+	ck_assert_str_eq(err, "cannot flood; minimal interval allowed for user is 2ms");
+	ck_assert_int_eq(parse(true, "-i", "0.001", "h", NULL), 0);
+	ck_assert_int_eq(o.interval_ns, 1000000);
+	ck_assert_int_eq(parse(false, "-i", "0.002", "h", NULL), 0);
+	ck_assert_int_eq(parse(false, "-f", "h", NULL), -EINVAL);
+	ck_assert_int_eq(parse(true, "-f", "h", NULL), 0);
+	ck_assert_int_eq(o.interval_ns, 0);
+	ck_assert_int_eq(parse(false, "-l", "4", "h", NULL), -EINVAL);
+	ck_assert_str_eq(err, "cannot set preload to value greater than 3: 4");
+	ck_assert_int_eq(parse(true, "-l", "4", "h", NULL), 0);
+}
+END_TEST
+
+START_TEST(pattern_and_pmtu)
+{
+	ck_assert_int_eq(parse(false, "-p", "ff00a", "-M", "do", "h", NULL), 0);
+	ck_assert_uint_eq(o.pattern_len, 3);
+	ck_assert_uint_eq(o.pattern[0], 0xff);
+	ck_assert_uint_eq(o.pattern[2], 0x0a);
+	ck_assert_int_eq(o.pmtu, RT_PMTU_DO);
+}
+END_TEST
+
+START_TEST(family_limits)
+{
+	ck_assert_int_eq(parse(false, "-s", "65508", "h", NULL), 0);
+	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "packet size 65508 is too large. Maximum is 65507");
+	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet6, err, sizeof(err)), 0);
+	ck_assert_int_eq(parse(false, "-t", "0", "h", NULL), 0);
+	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet, err, sizeof(err)), 0);
+	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet6, err, sizeof(err)), -EINVAL);
+}
+END_TEST
+
+START_TEST(help_and_version_need_no_destination)
+{
+	ck_assert_int_eq(parse(false, "-h", NULL), 0);
+	ck_assert_int_eq(o.mode, RT_MODE_HELP);
+	ck_assert_int_eq(parse(false, "-V", NULL), 0);
+	ck_assert_int_eq(o.mode, RT_MODE_VERSION);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("opts");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, defaults_match_iputils);
+	tcase_add_test(tc, options_after_destination);
+	tcase_add_test(tc, explain_route_with_flow_options);
+	tcase_add_test(tc, interface_or_source_address);
+	tcase_add_loop_test(tc, bad_values, 0, sizeof(bad) / sizeof(bad[0]));
+	tcase_add_test(tc, usage_errors);
+	tcase_add_test(tc, user_limits_need_privilege);
+	tcase_add_test(tc, pattern_and_pmtu);
+	tcase_add_test(tc, family_limits);
+	tcase_add_test(tc, help_and_version_need_no_destination);
+	suite_add_tcase(s, tc);
+	return rt_test_run(s);
+}

@@ -1,0 +1,189 @@
+/* JSON escaping, addresses, and the explain printers on hand-built results. */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/fib_rules.h>
+#include <linux/rtnetlink.h>
+
+#include "rtping/explain.h"
+#include "rtping/json.h"
+#include "runner.h"
+
+/* Runs fn into a memory stream and returns the text (static buffer). */
+static char out[4096];
+#define CAPTURE(call) do { \
+	memset(out, 0, sizeof(out)); \
+	FILE *f_ = fmemopen(out, sizeof(out), "w"); \
+	ck_assert_ptr_nonnull(f_); \
+	FILE *f = f_; \
+	call; \
+	fclose(f_); \
+} while (0)
+
+START_TEST(json_escapes_everything_needed)
+{
+	CAPTURE(rt_json_str(f, "a\"b\\c\nd\te\x01\x7f"));
+	ck_assert_str_eq(out, "\"a\\\"b\\\\c\\nd\\te\\u0001\\u007f\"");
+	CAPTURE(rt_json_str(f, NULL));
+	ck_assert_str_eq(out, "null");
+	CAPTURE(rt_json_kstr(f, ", ", "k", "v"));
+	ck_assert_str_eq(out, ", \"k\": \"v\"");
+}
+END_TEST
+
+START_TEST(addresses)
+{
+	struct rt_addr a, p;
+	char s[RT_ADDRSTRLEN];
+	struct sockaddr_storage ss;
+	uint16_t port;
+	uint32_t scope;
+
+	ck_assert_int_eq(rt_addr_parse(&a, AF_UNSPEC, "10.9.0.12"), 0);
+	ck_assert_int_eq(a.af, AF_INET);
+	ck_assert_int_eq(rt_addr_parse(&p, AF_INET, "10.9.0.0"), 0);
+	ck_assert(rt_addr_in_prefix(&a, &p, 24));
+	ck_assert(rt_addr_in_prefix(&a, &p, 28));
+	ck_assert(!rt_addr_in_prefix(&a, &p, 29));
+	ck_assert(!rt_addr_in_prefix(&a, &p, 33));
+	ck_assert_int_eq(rt_addr_parse(&a, AF_INET, "::1"), -EINVAL);
+	ck_assert_int_eq(rt_addr_parse(&a, AF_UNSPEC, "fe80::1"), 0);
+	ck_assert(rt_addr_needs_scope(&a));
+	rt_addr_to_sockaddr(&a, 1025, 3, &ss);
+	ck_assert_int_eq(rt_addr_from_sockaddr(&p, &port, &scope, (struct sockaddr *)&ss,
+					       sizeof(ss)), 0);
+	ck_assert(rt_addr_equal(&a, &p));
+	ck_assert_uint_eq(port, 1025);
+	ck_assert_uint_eq(scope, 3);
+	ck_assert_str_eq(rt_addr_str(&p, s, sizeof(s)), "fe80::1");
+	ck_assert_int_eq(rt_addr_from_bytes(&a, AF_INET, "abc", 3), -EINVAL);
+}
+END_TEST
+
+/* divergence.md, as rt_explain_run() would leave it. */
+static void divergence(struct rt_explain *ex)
+{
+	memset(ex, 0, sizeof(*ex));
+	ex->flow.fam = &rt_inet;
+	ex->flow.proto = IPPROTO_ICMP;
+	ex->flow.dport = 2048;
+	ex->iface = "";
+	rt_addr_parse(&ex->flow.dst, AF_INET, "10.99.1.1");
+	ex->route.type = RTN_UNICAST;
+	ex->route.table = RT_TABLE_MAIN;
+	ex->route.oif = 2;
+	snprintf(ex->route.ifname, sizeof(ex->route.ifname), "dva");
+	rt_addr_parse(&ex->route.prefsrc, AF_INET, "10.9.0.12");
+	rt_addr_parse(&ex->route.gateway, AF_INET, "10.9.0.1");
+	ex->match = ex->route;
+	rt_addr_parse(&ex->match.dst, AF_INET, "10.99.0.0");
+	ex->match.dst_len = 16;
+	ex->match.protocol = RTPROT_BOOT;
+	rt_addr_parse(&ex->probe.src, AF_INET, "10.9.0.11");
+	ex->probe.sport = 40000;
+	ex->udp_route = ex->route;
+	ex->udp_route.table = 100;
+	ex->nreasons = 1;
+	ex->reasons[0] = (struct rt_reason){ .pref = 100, .table = 100, .action = FR_ACT_TO_TBL,
+					     .udp_matches = true, .selector = "ipproto udp" };
+}
+
+START_TEST(text_report_names_both_answers_and_the_rule)
+{
+	struct rt_explain ex;
+
+	divergence(&ex);
+	CAPTURE(rt_explain_text(f, &ex, "dest\"x"));
+	ck_assert_ptr_nonnull(strstr(out, "source       10.9.0.12\n"));
+	ck_assert_ptr_nonnull(strstr(out, "udp probe    10.9.0.11 (udp sport 40000 dport 1025: table 100"));
+	ck_assert_ptr_nonnull(strstr(out, "prefix       10.99.0.0/16 proto boot"));
+	ck_assert_ptr_nonnull(strstr(out, "agree        no"));
+	ck_assert_ptr_nonnull(strstr(out, "reason       rule pref 100 ipproto udp \u2192 table 100 "
+				     "(matches the UDP probe only)"));
+}
+END_TEST
+
+START_TEST(json_report_fields)
+{
+	struct rt_explain ex;
+
+	divergence(&ex);
+	CAPTURE(rt_explain_json(f, &ex, "dest\"x"));
+	ck_assert_ptr_nonnull(strstr(out, "{\"destination\": \"dest\\\"x\", \"address\": \"10.99.1.1\", "
+				     "\"family\": \"inet\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"netlink\": {\"source\": \"10.9.0.12\", \"device\": \"dva\", "
+				     "\"ifindex\": 2, \"gateway\": \"10.9.0.1\", \"table\": 254, "
+				     "\"type\": \"unicast\", \"prefix\": \"10.99.0.0/16\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"udp_probe\": {\"source\": \"10.9.0.11\", \"error\": null"));
+	ck_assert_ptr_nonnull(strstr(out, "\"agree\": false, \"reasons\": [{\"rule\": \"ipproto udp\", "
+				     "\"pref\": 100, \"table\": 100, \"selects\": \"udp\"}]"));
+	ck_assert_ptr_nonnull(strstr(out, "\"fallback\": false"));
+	ck_assert_int_eq(out[strlen(out) - 1], '\n');
+}
+END_TEST
+
+START_TEST(json_route_error)
+{
+	struct rt_explain ex;
+
+	divergence(&ex);
+	ex.route_err = -EACCES;
+	ex.probe_err = -EACCES;
+	ex.nreasons = 0;
+	CAPTURE(rt_explain_json(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "\"netlink\": {\"error\": \"Permission denied\", "
+				     "\"type\": \"prohibit\"}"));
+	ck_assert_ptr_nonnull(strstr(out, "\"udp_probe\": {\"source\": null, \"error\": \"Permission denied\"}"));
+	ck_assert_ptr_nonnull(strstr(out, "\"agree\": null"));
+}
+END_TEST
+
+START_TEST(warning_line_in_ping_mode)
+{
+	struct rt_explain ex;
+
+	divergence(&ex);
+	CAPTURE(rt_explain_warn(f, "rtping", &ex));
+	ck_assert_str_eq(out, "rtping: warning: UDP probe says 10.9.0.11, ICMP flow uses 10.9.0.12 "
+			 "(rule pref 100 ipproto udp \u2192 table 100)\n");
+	ex.agree = true;
+	CAPTURE(rt_explain_warn(f, "rtping", &ex));
+	ck_assert_str_eq(out, "");
+	ex.fallback = true;
+	ex.nl_err = -EPERM;
+	CAPTURE(rt_explain_warn(f, "rtping", &ex));
+	ck_assert_str_eq(out, "rtping: warning: netlink route query unavailable (Operation not "
+			 "permitted); using the UDP probe's source\n");
+	ck_assert(rt_addr_equal(rt_explain_source(&ex), &ex.probe.src));
+}
+END_TEST
+
+START_TEST(bound_source_is_the_source)
+{
+	struct rt_explain ex;
+	char s[RT_ADDRSTRLEN];
+
+	divergence(&ex);
+	memset(&ex.route.prefsrc, 0, sizeof(ex.route.prefsrc));   /* kernel omits it */
+	rt_addr_parse(&ex.flow.src, AF_INET, "10.9.0.11");
+	ck_assert_str_eq(rt_addr_str(rt_explain_source(&ex), s, sizeof(s)), "10.9.0.11");
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("explain");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, json_escapes_everything_needed);
+	tcase_add_test(tc, addresses);
+	tcase_add_test(tc, text_report_names_both_answers_and_the_rule);
+	tcase_add_test(tc, json_report_fields);
+	tcase_add_test(tc, json_route_error);
+	tcase_add_test(tc, warning_line_in_ping_mode);
+	tcase_add_test(tc, bound_source_is_the_source);
+	suite_add_tcase(s, tc);
+	return rt_test_run(s);
+}

@@ -1,0 +1,223 @@
+/* Rule dump parsing, rule matching as the kernel does it, and reasons. */
+#include <check.h>
+#include <errno.h>
+#include <linux/fib_rules.h>
+#include <linux/rtnetlink.h>
+
+#include "rtping/explain.h"
+#include "rtping/rules.h"
+#include "nltest.h"
+#include "runner.h"
+
+static struct nlmsghdr *put_rule(struct tbuf *t, uint32_t pref, uint32_t table)
+{
+	struct nlmsghdr *nlh = tbuf_msg(t, RTM_NEWRULE, NLM_F_MULTI);
+	struct fib_rule_hdr *frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
+
+	frh->family = AF_INET;
+	frh->action = FR_ACT_TO_TBL;
+	frh->table = table < 256 ? (uint8_t)table : RT_TABLE_COMPAT;
+	mnl_attr_put_u32(nlh, FRA_PRIORITY, pref);
+	mnl_attr_put_u32(nlh, FRA_TABLE, table);
+	return nlh;
+}
+
+/* The default IPv4 rules plus the divergence.md rule "ipproto udp table 100". */
+static void default_rules(struct tbuf *t, bool with_udp_rule)
+{
+	tbuf_end(t, put_rule(t, 0, RT_TABLE_LOCAL));
+	if (with_udp_rule) {
+		struct nlmsghdr *nlh = put_rule(t, 100, 100);
+
+		mnl_attr_put_u8(nlh, FRA_IP_PROTO, IPPROTO_UDP);
+		tbuf_end(t, nlh);
+	}
+	tbuf_end(t, put_rule(t, 32766, RT_TABLE_MAIN));
+	tbuf_end(t, put_rule(t, 32767, RT_TABLE_DEFAULT));
+	tbuf_done(t, 0);
+}
+
+static struct rt_flow v4flow(uint8_t proto, uint16_t sport, uint16_t dport)
+{
+	struct rt_flow f = { .fam = &rt_inet, .proto = proto, .sport = sport, .dport = dport };
+
+	rt_addr_parse(&f.dst, AF_INET, "10.99.1.1");
+	return f;
+}
+
+START_TEST(parse_dump_fields)
+{
+	struct tbuf t = { .len = 0 };
+	struct rt_rules rules = { 0 };
+	struct nlmsghdr *nlh = put_rule(&t, 200, 1000);
+	struct fib_rule_port_range dp = { 2048, 2048 };
+	struct fib_rule_uid_range uid = { 1000, 1999 };
+
+	mnl_attr_put(nlh, FRA_DPORT_RANGE, sizeof(dp), &dp);
+	mnl_attr_put(nlh, FRA_UID_RANGE, sizeof(uid), &uid);
+	mnl_attr_put_u32(nlh, FRA_FWMARK, 0x10);
+	mnl_attr_put_u32(nlh, FRA_FWMASK, 0xf0);
+	mnl_attr_put_strz(nlh, FRA_IIFNAME, "lo");
+	tbuf_end(&t, nlh);
+	tbuf_done(&t, 0);
+	ck_assert_int_eq(rt_rules_parse(t.b, t.len, T_SEQ, T_PORT, &rules), 0);
+	ck_assert_uint_eq(rules.n, 1);
+	ck_assert_uint_eq(rules.v[0].pref, 200);
+	ck_assert_uint_eq(rules.v[0].table, 1000);
+	ck_assert(rules.v[0].has_dport && rules.v[0].dport_lo == 2048);
+	ck_assert(rules.v[0].has_uid && rules.v[0].uid_hi == 1999);
+	ck_assert_uint_eq(rules.v[0].mark_mask, 0xf0);
+	ck_assert_str_eq(rules.v[0].iif, "lo");
+	rt_rules_free(&rules);
+}
+END_TEST
+
+START_TEST(parse_dump_error_and_bad_length)
+{
+	struct tbuf t = { .len = 0 };
+	struct rt_rules rules = { 0 };
+	struct nlmsghdr *nlh;
+
+	tbuf_done(&t, -EINVAL);
+	ck_assert_int_eq(rt_rules_parse(t.b, t.len, T_SEQ, T_PORT, &rules), -EINVAL);
+	t.len = 0;
+	nlh = put_rule(&t, 1, 1);
+	mnl_attr_put_u16(nlh, FRA_FWMARK, 1);
+	tbuf_end(&t, nlh);
+	ck_assert_int_eq(rt_rules_parse(t.b, t.len, T_SEQ, T_PORT, &rules), -EBADMSG);
+	rt_rules_free(&rules);
+}
+END_TEST
+
+START_TEST(match_selectors_like_the_kernel)
+{
+	struct rt_rule r = { .pref = 1, .suppress_prefixlen = -1 };
+	struct rt_flow icmp = v4flow(IPPROTO_ICMP, 0, 2048), udp = v4flow(IPPROTO_UDP, 40000, 1025);
+
+	ck_assert(rt_rule_matches(&r, &icmp, ""));              /* "from all" */
+	r.ipproto = IPPROTO_UDP;
+	ck_assert(!rt_rule_matches(&r, &icmp, "") && rt_rule_matches(&r, &udp, ""));
+	r.ipproto = 0;
+	r.has_dport = true;
+	r.dport_lo = r.dport_hi = 2048;
+	ck_assert(rt_rule_matches(&r, &icmp, "") && !rt_rule_matches(&r, &udp, ""));
+	r.invert = true;
+	ck_assert(!rt_rule_matches(&r, &icmp, "") && rt_rule_matches(&r, &udp, ""));
+	memset(&r, 0, sizeof(r));
+	r.has_uid = true;
+	r.uid_lo = r.uid_hi = 1000;
+	icmp.uid = 1000;
+	ck_assert(rt_rule_matches(&r, &icmp, "") && !rt_rule_matches(&r, &udp, ""));
+	memset(&r, 0, sizeof(r));
+	r.has_mark = true;
+	r.mark = 0x10;
+	r.mark_mask = 0xf0;
+	icmp.mark = 0x1f;
+	ck_assert(rt_rule_matches(&r, &icmp, "") && !rt_rule_matches(&r, &udp, ""));
+	memset(&r, 0, sizeof(r));
+	r.tos = 0x10;
+	icmp.tos = 0x11;   /* ECN bits are not part of the match */
+	ck_assert(rt_rule_matches(&r, &icmp, "") && !rt_rule_matches(&r, &udp, ""));
+}
+END_TEST
+
+START_TEST(match_interfaces_and_source)
+{
+	struct rt_rule r = { 0 };
+	struct rt_flow f = v4flow(IPPROTO_ICMP, 0, 2048);
+
+	snprintf(r.iif, sizeof(r.iif), "lo");        /* local traffic: iif is lo */
+	ck_assert(rt_rule_matches(&r, &f, ""));
+	snprintf(r.iif, sizeof(r.iif), "eth0");
+	ck_assert(!rt_rule_matches(&r, &f, ""));
+	memset(&r, 0, sizeof(r));
+	snprintf(r.oif, sizeof(r.oif), "veth1");
+	ck_assert(!rt_rule_matches(&r, &f, ""));
+	ck_assert(rt_rule_matches(&r, &f, "veth1"));
+	memset(&r, 0, sizeof(r));
+	rt_addr_parse(&r.src, AF_INET, "10.9.0.0");
+	r.src_len = 24;
+	ck_assert(!rt_rule_matches(&r, &f, ""));      /* unbound: source 0 */
+	rt_addr_parse(&f.src, AF_INET, "10.9.0.12");
+	ck_assert(rt_rule_matches(&r, &f, ""));
+	rt_addr_parse(&r.dst, AF_INET, "10.99.0.0");
+	r.dst_len = 16;
+	ck_assert(rt_rule_matches(&r, &f, ""));
+	r.dst_len = 32;
+	ck_assert(!rt_rule_matches(&r, &f, ""));
+}
+END_TEST
+
+START_TEST(selector_text)
+{
+	struct rt_rule r = { 0 };
+	char b[160];
+
+	ck_assert_str_eq(rt_rule_selector(&r, b, sizeof(b)), "all");
+	r.invert = true;
+	ck_assert_str_eq(rt_rule_selector(&r, b, sizeof(b)), "not all");
+	r.invert = false;
+	r.ipproto = IPPROTO_UDP;
+	r.has_dport = true;
+	r.dport_lo = 1025;
+	r.dport_hi = 1030;
+	r.has_mark = true;
+	r.mark = 1;
+	r.mark_mask = 0xffffffff;
+	ck_assert_str_eq(rt_rule_selector(&r, b, sizeof(b)), "fwmark 0x1 ipproto udp dport 1025-1030");
+}
+END_TEST
+
+/* The regression this project exists for: divergence.md's ipproto rule. */
+START_TEST(reasons_for_ipproto_udp_rule)
+{
+	struct tbuf t = { .len = 0 };
+	struct rt_rules rules = { 0 };
+	struct rt_flow icmp = v4flow(IPPROTO_ICMP, 0, 2048), udp = v4flow(IPPROTO_UDP, 40000, 1025);
+	struct rt_reason re[4];
+	size_t n;
+
+	default_rules(&t, true);
+	ck_assert_int_eq(rt_rules_parse(t.b, t.len, T_SEQ, T_PORT, &rules), 0);
+	n = rt_explain_reasons(&rules, "", (struct rt_side){ &icmp, RT_TABLE_MAIN },
+			       (struct rt_side){ &udp, 100 }, re, 4);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(re[0].pref, 100);
+	ck_assert_uint_eq(re[0].table, 100);
+	ck_assert(re[0].udp_matches && !re[0].icmp_matches);
+	ck_assert_str_eq(re[0].selector, "ipproto udp");
+	rt_rules_free(&rules);
+}
+END_TEST
+
+START_TEST(no_reasons_without_splitting_rules)
+{
+	struct tbuf t = { .len = 0 };
+	struct rt_rules rules = { 0 };
+	struct rt_flow icmp = v4flow(IPPROTO_ICMP, 0, 2048), udp = v4flow(IPPROTO_UDP, 40000, 1025);
+	struct rt_reason re[4];
+
+	default_rules(&t, false);
+	ck_assert_int_eq(rt_rules_parse(t.b, t.len, T_SEQ, T_PORT, &rules), 0);
+	ck_assert_uint_eq(rules.n, 3);
+	ck_assert_uint_eq(rt_explain_reasons(&rules, "", (struct rt_side){ &icmp, RT_TABLE_MAIN },
+					     (struct rt_side){ &udp, RT_TABLE_MAIN }, re, 4), 0);
+	rt_rules_free(&rules);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("rules");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, parse_dump_fields);
+	tcase_add_test(tc, parse_dump_error_and_bad_length);
+	tcase_add_test(tc, match_selectors_like_the_kernel);
+	tcase_add_test(tc, match_interfaces_and_source);
+	tcase_add_test(tc, selector_text);
+	tcase_add_test(tc, reasons_for_ipproto_udp_rule);
+	tcase_add_test(tc, no_reasons_without_splitting_rules);
+	suite_add_tcase(s, tc);
+	return rt_test_run(s);
+}
