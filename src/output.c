@@ -1,1 +1,342 @@
-/* placeholder: filled in by the engine work */
+/*
+ * Printing: iputils-exact text, or newline-delimited JSON from the same
+ * events. Text wording follows iputils ping (ping_common.c, ping.c,
+ * ping6_common.c); every JSON line is one complete object, flushed at once.
+ *
+ * ## `--json` output (ping mode)
+ *
+ * One JSON object per line. Every object has `"type"`; events also have
+ * `"timestamp"` (Unix time in seconds, microsecond decimals, a number).
+ * Absent values are `null`, never left out. Strings are JSON-escaped.
+ *
+ * | type      | when                               | fields |
+ * |-----------|------------------------------------|--------|
+ * | `start`   | once, before the first probe       | `host` (as typed or canonical), `addr`, `data_bytes`, `source` (address or null), `device` (or null) |
+ * | `reply`   | an echo reply                      | `seq`, `addr`, `from` (as text prints it, `name (addr)` or `addr`), `bytes` (ICMP bytes), `ttl` (or null), `time_ms` (or null when -s < 16), `bad_checksum`, `different_address`, `truncated` |
+ * | `dup`     | a duplicate reply                  | same fields as `reply` |
+ * | `error`   | an ICMP error about our probe, or a local error | `local` (bool), `seq` (null for local), `addr`, `from`, `icmp_type`, `icmp_code` (null for local), `errno` (local only, else null), `message` (iputils' wording) |
+ * | `timeout` | a probe is still unanswered when the next one leaves (the text printer shows these only with -O) | `seq` |
+ * | `summary` | always last, also at 100 % loss    | `host`, `transmitted`, `received`, `duplicates`, `corrupted`, `errors`, `loss_percent`, `time_ms`, `rtt_min_ms`, `rtt_avg_ms`, `rtt_max_ms`, `rtt_mdev_ms` (null when nothing was timed), `pipe` (null unless > 1), `ipg_ms`, `ewma_ms` (null outside flood/adaptive) |
+ *
+ * Times in milliseconds are numbers with three decimals (`0.045`).
+ * Exit codes are the same as in text mode.
+ */
+#include <inttypes.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rtping/json.h"
+#include "rtping/output.h"
+
+/* -D: "[seconds.micros] " before a line, wall clock. */
+static void print_stamp(const struct rt_out *o, int64_t wall_us)
+{
+	if (o->timestamps)
+		fprintf(o->f, "[%" PRId64 ".%06" PRId64 "] ", wall_us / 1000000, wall_us % 1000000);
+}
+
+/* Flood bookkeeping goes straight to fd 1 like iputils' write_stdout(). */
+static void flood_write(const struct rt_out *o, const char *s)
+{
+	fputs(s, o->f);
+	fflush(o->f);
+}
+
+static void json_begin(const struct rt_out *o, const char *type, int64_t wall_us)
+{
+	fputs("{", o->f);
+	rt_json_kstr(o->f, "", "type", type);
+	if (wall_us >= 0)
+		fprintf(o->f, ", \"timestamp\": %" PRId64 ".%06" PRId64, wall_us / 1000000,
+			wall_us % 1000000);
+}
+
+static void json_end(const struct rt_out *o)
+{
+	fputs("}\n", o->f);
+	fflush(o->f);
+}
+
+static void json_ms(FILE *f, const char *key, bool have, int64_t us)
+{
+	char b[32];
+
+	if (have)
+		fprintf(f, ", \"%s\": %s", key, rt_fmt_ms3(b, sizeof(b), us));
+	else
+		fprintf(f, ", \"%s\": null", key);
+}
+
+void rt_out_header(const struct rt_out *o, const char *addr, const char *src,
+		   const char *dev, long size, size_t ip_hdr_len)
+{
+	if (o->json) {
+		json_begin(o, "start", -1);
+		rt_json_kstr(o->f, ", ", "host", o->host);
+		rt_json_kstr(o->f, ", ", "addr", addr);
+		fprintf(o->f, ", \"data_bytes\": %ld", size);
+		rt_json_kstr(o->f, ", ", "source", src);
+		rt_json_kstr(o->f, ", ", "device", dev && *dev ? dev : NULL);
+		json_end(o);
+		return;
+	}
+	fprintf(o->f, "PING %s (%s) ", o->host, addr);
+	if (src)
+		fprintf(o->f, "from %s %s: ", src, dev ? dev : "");
+	if (o->v6)
+		fprintf(o->f, "%ld data bytes\n", size);
+	else
+		fprintf(o->f, "%ld(%zu) bytes of data.\n", size, (size_t)size + 8 + ip_hdr_len);
+	fflush(o->f);
+}
+
+void rt_out_sent(const struct rt_out *o)
+{
+	if (o->flood && !o->quiet && !o->json)
+		flood_write(o, ".");
+}
+
+static void json_reply(const struct rt_out *o, const struct rt_event *ev)
+{
+	json_begin(o, ev->dup ? "dup" : "reply", ev->wall_us);
+	fprintf(o->f, ", \"seq\": %u", ev->seq);
+	rt_json_kstr(o->f, ", ", "addr", ev->addr);
+	rt_json_kstr(o->f, ", ", "from", ev->from);
+	fprintf(o->f, ", \"bytes\": %zu", ev->bytes);
+	if (ev->ttl >= 0)
+		fprintf(o->f, ", \"ttl\": %d", ev->ttl);
+	else
+		fputs(", \"ttl\": null", o->f);
+	json_ms(o->f, "time_ms", ev->timed && !ev->bad_csum, ev->rtt_us);
+	fprintf(o->f, ", \"bad_checksum\": %s, \"different_address\": %s, \"truncated\": %s",
+		ev->bad_csum ? "true" : "false", ev->wrong_src ? "true" : "false",
+		ev->truncated ? "true" : "false");
+	json_end(o);
+}
+
+/* iputils' reply line: gather_statistics() plus the parse_reply() tail. */
+static void text_reply(const struct rt_out *o, const struct rt_event *ev)
+{
+	char t[32];
+
+	if (o->quiet)
+		return;
+	if (o->flood) {
+		flood_write(o, ev->bad_csum ? "\bC" : "\b \b");
+		return;
+	}
+	print_stamp(o, ev->wall_us);
+	fprintf(o->f, "%zu bytes from %s: icmp_seq=%u", ev->bytes, ev->from, ev->seq);
+	if (ev->show_ident)
+		fprintf(o->f, " ident=%u", ev->ident);
+	if (ev->ttl >= 0)
+		fprintf(o->f, " ttl=%d", ev->ttl);
+	if (ev->truncated) {
+		/* iputils stops the line here: no time, no flags. */
+		fputs(" (truncated)\n", o->f);
+		fflush(o->f);
+		return;
+	}
+	if (ev->timed)
+		fprintf(o->f, " time=%s ms", rt_fmt_rtt(t, sizeof(t), ev->rtt_us));
+	if (ev->dup)
+		fputs(" (DUP!)", o->f);
+	if (ev->bad_csum)
+		fputs(" (BAD CHECKSUM!)", o->f);
+	if (ev->wrong_src)
+		fputs(" (DIFFERENT ADDRESS!)", o->f);
+	if (o->audible)
+		fputc('\a', o->f);
+	fputc('\n', o->f);
+	fflush(o->f);
+}
+
+static void json_error(const struct rt_out *o, const struct rt_event *ev)
+{
+	bool local = ev->kind != RT_EV_ERROR;
+
+	json_begin(o, "error", ev->wall_us);
+	fprintf(o->f, ", \"local\": %s", local ? "true" : "false");
+	if (local)
+		fputs(", \"seq\": null", o->f);
+	else
+		fprintf(o->f, ", \"seq\": %u", ev->seq);
+	rt_json_kstr(o->f, ", ", "addr", local ? NULL : ev->addr);
+	rt_json_kstr(o->f, ", ", "from", local ? NULL : ev->from);
+	if (local)
+		fprintf(o->f, ", \"icmp_type\": null, \"icmp_code\": null, \"errno\": %d", ev->err);
+	else
+		fprintf(o->f, ", \"icmp_type\": %u, \"icmp_code\": %u, \"errno\": null",
+			ev->type, ev->code);
+	rt_json_kstr(o->f, ", ", "message", ev->text);
+	json_end(o);
+}
+
+static void text_error(const struct rt_out *o, const struct rt_event *ev)
+{
+	if (ev->kind == RT_EV_SEND_ERROR) {
+		if (o->flood) {
+			flood_write(o, "E");
+		} else if (!o->quiet) {
+			fflush(o->f);
+			fprintf(o->err, "%s: sendmsg: %s\n", o->prog, ev->text);
+		}
+		return;
+	}
+	if (ev->kind == RT_EV_LOCAL_ERROR) {
+		if (o->quiet)
+			return;
+		if (o->flood) {
+			flood_write(o, "E");
+		} else {
+			fflush(o->f);
+			fprintf(o->err, "%s: local error: %s\n", o->prog, ev->text);
+		}
+		return;
+	}
+	if (o->quiet)
+		return;
+	if (o->flood) {
+		flood_write(o, "\bE");
+		return;
+	}
+	print_stamp(o, ev->wall_us);
+	fprintf(o->f, "From %s icmp_seq=%u %s\n", ev->from, ev->seq, ev->text);
+	fflush(o->f);
+}
+
+static void timeout_event(const struct rt_out *o, const struct rt_event *ev)
+{
+	if (o->json) {
+		json_begin(o, "timeout", ev->wall_us);
+		fprintf(o->f, ", \"seq\": %u", ev->seq);
+		json_end(o);
+		return;
+	}
+	/* iputils prints these even with -q. */
+	print_stamp(o, ev->wall_us);
+	fprintf(o->f, "no answer yet for icmp_seq=%u\n", ev->seq);
+	fflush(o->f);
+}
+
+void rt_out_event(const struct rt_out *o, const struct rt_event *ev)
+{
+	switch (ev->kind) {
+	case RT_EV_REPLY:
+		if (o->json)
+			json_reply(o, ev);
+		else
+			text_reply(o, ev);
+		break;
+	case RT_EV_ERROR:
+	case RT_EV_LOCAL_ERROR:
+	case RT_EV_SEND_ERROR:
+		if (o->json)
+			json_error(o, ev);
+		else
+			text_error(o, ev);
+		break;
+	case RT_EV_TIMEOUT:
+		timeout_event(o, ev);
+		break;
+	}
+}
+
+static void json_summary(const struct rt_out *o, const struct rt_stats *st)
+{
+	struct rt_rtt_summary r;
+	bool timed = st->nreceived && o->timing;
+	bool ipg = st->nreceived && o->ipg && st->ntransmitted > 1;
+	char b[32];
+
+	rt_stats_rtt(st, &r);
+	json_begin(o, "summary", -1);
+	rt_json_kstr(o->f, ", ", "host", o->host);
+	fprintf(o->f, ", \"transmitted\": %" PRIu64 ", \"received\": %" PRIu64
+		", \"duplicates\": %" PRIu64 ", \"corrupted\": %" PRIu64 ", \"errors\": %" PRIu64,
+		st->ntransmitted, st->nreceived, st->nrepeats, st->nchecksum, st->nerrors);
+	fprintf(o->f, ", \"loss_percent\": %s, \"time_ms\": %" PRId64,
+		rt_fmt_loss(b, sizeof(b), rt_stats_loss(st)), rt_stats_elapsed_ms(st));
+	json_ms(o->f, "rtt_min_ms", timed, r.min_us);
+	json_ms(o->f, "rtt_avg_ms", timed, r.avg_us);
+	json_ms(o->f, "rtt_max_ms", timed, r.max_us);
+	json_ms(o->f, "rtt_mdev_ms", timed, r.mdev_us);
+	if (st->pipesize > 1)
+		fprintf(o->f, ", \"pipe\": %d", st->pipesize);
+	else
+		fputs(", \"pipe\": null", o->f);
+	json_ms(o->f, "ipg_ms", ipg, rt_stats_ipg_us(st));
+	json_ms(o->f, "ewma_ms", ipg, (int64_t)(st->ewma8 / 8));
+	json_end(o);
+}
+
+/* The rtt / pipe / ipg line: iputils prints a bare newline when all are absent. */
+static void text_rtt_line(const struct rt_out *o, const struct rt_stats *st)
+{
+	struct rt_rtt_summary r;
+	char a[32], b[32], c[32], d[32];
+	const char *sep = "";
+
+	if (st->nreceived && o->timing) {
+		rt_stats_rtt(st, &r);
+		fprintf(o->f, "rtt min/avg/max/mdev = %s/%s/%s/%s ms",
+			rt_fmt_ms3(a, sizeof(a), r.min_us), rt_fmt_ms3(b, sizeof(b), r.avg_us),
+			rt_fmt_ms3(c, sizeof(c), r.max_us), rt_fmt_ms3(d, sizeof(d), r.mdev_us));
+		sep = ", ";
+	}
+	if (st->pipesize > 1) {
+		fprintf(o->f, "%spipe %d", sep, st->pipesize);
+		sep = ", ";
+	}
+	if (st->nreceived && o->ipg && st->ntransmitted > 1)
+		fprintf(o->f, "%sipg/ewma %s/%s ms", sep,
+			rt_fmt_ms3(a, sizeof(a), rt_stats_ipg_us(st)),
+			rt_fmt_ms3(b, sizeof(b), (int64_t)(st->ewma8 / 8)));
+	fputc('\n', o->f);
+}
+
+void rt_out_summary(const struct rt_out *o, const struct rt_stats *st)
+{
+	char b[32];
+
+	if (o->json) {
+		json_summary(o, st);
+		return;
+	}
+	fprintf(o->f, "\n--- %s ping statistics ---\n", o->host);
+	fprintf(o->f, "%" PRIu64 " packets transmitted, %" PRIu64 " received",
+		st->ntransmitted, st->nreceived);
+	if (st->nrepeats)
+		fprintf(o->f, ", +%" PRIu64 " duplicates", st->nrepeats);
+	if (st->nchecksum)
+		fprintf(o->f, ", +%" PRIu64 " corrupted", st->nchecksum);
+	if (st->nerrors)
+		fprintf(o->f, ", +%" PRIu64 " errors", st->nerrors);
+	if (st->ntransmitted)
+		fprintf(o->f, ", %s%% packet loss, time %" PRId64 "ms",
+			rt_fmt_loss(b, sizeof(b), rt_stats_loss(st)), rt_stats_elapsed_ms(st));
+	fputc('\n', o->f);
+	text_rtt_line(o, st);
+	fflush(o->f);
+}
+
+void rt_out_status(const struct rt_out *o, const struct rt_stats *st)
+{
+	struct rt_rtt_summary r;
+	char a[32], b[32], c[32], d[32];
+	int loss = 0;
+
+	if (st->ntransmitted)
+		loss = (int)((st->ntransmitted - st->nreceived) * 100 / st->ntransmitted);
+	fprintf(o->err, "\r%" PRIu64 "/%" PRIu64 " packets, %d%% loss", st->nreceived,
+		st->ntransmitted, loss);
+	if (st->nreceived && o->timing) {
+		rt_stats_rtt(st, &r);
+		fprintf(o->err, ", min/avg/ewma/max = %s/%s/%s/%s ms",
+			rt_fmt_ms3(a, sizeof(a), r.min_us), rt_fmt_ms3(b, sizeof(b), r.avg_us),
+			rt_fmt_ms3(c, sizeof(c), (int64_t)(st->ewma8 / 8)),
+			rt_fmt_ms3(d, sizeof(d), r.max_us));
+	}
+	fputc('\n', o->err);
+	fflush(o->err);
+}

@@ -1,0 +1,93 @@
+/*
+ * ICMP packets as bytes: building an echo request and parsing what comes
+ * back (replies, and ICMP errors that quote one of our probes). Pure: no
+ * syscalls, so the tests feed it crafted buffers.
+ */
+#ifndef RTPING_ICMP_H
+#define RTPING_ICMP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rtping/addr.h"
+#include "rtping/family.h"
+
+#define RT_ICMP_HDR_LEN 8
+
+enum rt_icmp_kind {
+	RT_ICMP_REPLY,       /* an echo reply for us */
+	RT_ICMP_QUOTE,       /* an ICMP error quoting our echo request (raw sockets) */
+	RT_ICMP_OTHER,       /* valid, not for us: another identifier, our own request */
+};
+
+/* What the receive path learnt from one datagram. */
+struct rt_icmp_pkt {
+	enum rt_icmp_kind kind;
+	uint8_t type, code;
+	uint16_t id, seq;        /* host order; for QUOTE, the quoted probe's */
+	int ttl;                 /* from the IPv4 header when present, else -1 */
+	size_t icmp_len;         /* ICMP bytes: iputils' "N bytes from" */
+	bool bad_checksum;
+	uint32_t info;           /* rest of header (gateway / mtu / pointer) */
+};
+
+/* What the socket's receive path delivers, and how to match it. */
+struct rt_icmp_match {
+	const struct rt_family *fam;
+	bool has_iphdr;          /* raw IPv4: the IP header comes first */
+	bool check_id;           /* raw sockets; datagram sockets are demuxed by the kernel */
+	uint16_t id;             /* host order */
+	struct rt_addr dst;      /* the target: quoted errors must be for it */
+};
+
+/* An error-queue entry, reduced to the fields rtping uses. */
+struct rt_icmp_err {
+	bool local;              /* SO_EE_ORIGIN_LOCAL: our own stack refused */
+	int err;                 /* ee_errno */
+	uint8_t type, code;
+	uint32_t info;           /* ee_info: mtu for "message too long" */
+	struct rt_addr offender; /* who sent the ICMP error */
+	uint16_t seq;
+};
+
+/* The Internet checksum (RFC 1071) over len bytes. */
+uint16_t rt_icmp_checksum(const void *p, size_t len);
+
+/*
+ * Writes an echo request with size data bytes into buf (cap bytes):
+ * the data filled with pattern (iputils: bytes 0,1,2... by default).
+ * IPv4 gets its checksum; IPv6 leaves it to the kernel (pseudo-header).
+ * Returns the packet length, or 0 when cap is too small.
+ */
+size_t rt_icmp_build_echo(const struct rt_family *f, uint8_t *buf, size_t cap,
+			  uint16_t id, uint16_t seq, const uint8_t *pattern,
+			  size_t pattern_len, size_t size);
+
+/*
+ * Parses one received datagram. 0 with *out filled, -EBADMSG when too short
+ * or malformed. Replies for another identifier come back as RT_ICMP_OTHER.
+ */
+int rt_icmp_parse(const struct rt_icmp_match *m, const uint8_t *buf, size_t len,
+		  struct rt_icmp_pkt *out);
+
+/*
+ * Reads an error-queue entry: ee_origin/errno/type/code/info from the
+ * extended error, the offender address, and the quoted probe (our ICMP
+ * header, as the kernel returns it for IP_RECVERR) in buf. dst is the
+ * msg_name of the entry: the probe's destination. 0 when it is about one of
+ * our probes to the target (or a local error), -ENOMSG when not ours.
+ */
+int rt_icmp_parse_err(const struct rt_icmp_match *m, uint8_t origin, int ee_errno,
+		      uint8_t type, uint8_t code, uint32_t info,
+		      const struct rt_addr *offender, const struct rt_addr *dst,
+		      const uint8_t *buf, size_t len, struct rt_icmp_err *out);
+
+/*
+ * iputils' words for an ICMP error ("Destination Host Unreachable",
+ * "Time to live exceeded", "Destination unreachable: Address unreachable").
+ */
+const char *rt_icmp_describe(const struct rt_family *f, uint8_t type, uint8_t code,
+			     uint32_t info, char *buf, size_t len);
+
+#endif

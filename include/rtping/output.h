@@ -1,0 +1,68 @@
+/*
+ * One event struct per thing that happens (reply, error, timeout, summary);
+ * the same event feeds the iputils-exact text printer and the --json
+ * printer, so the two cannot drift apart.
+ */
+#ifndef RTPING_OUTPUT_H
+#define RTPING_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "rtping/stats.h"
+
+enum rt_ev_kind {
+	RT_EV_REPLY,        /* echo reply (dup / bad checksum flagged) */
+	RT_EV_ERROR,        /* ICMP error about one of our probes */
+	RT_EV_LOCAL_ERROR,  /* our own stack refused (error queue, local origin) */
+	RT_EV_TIMEOUT,      /* -O: no answer yet when the next probe leaves */
+	RT_EV_SEND_ERROR,   /* sendto() failed: err says why */
+};
+
+struct rt_event {
+	enum rt_ev_kind kind;
+	int64_t wall_us;            /* CLOCK_REALTIME at the event: -D and JSON */
+	uint16_t seq;
+	const char *from;           /* as printed: "name (addr)" or "addr" */
+	const char *addr;           /* numeric address of the sender */
+	/* Replies. */
+	size_t bytes;               /* ICMP bytes received */
+	int ttl;                    /* -1 unknown */
+	bool timed;                 /* RTT shown (iputils: -s >= 16) */
+	int64_t rtt_us;
+	bool dup, bad_csum, wrong_src, truncated;
+	bool show_ident;            /* -v on a raw socket */
+	uint16_t ident;
+	/* Errors. */
+	uint8_t type, code;
+	const char *text;           /* "Destination Host Unreachable" */
+	int err;                    /* local errors: errno */
+	uint32_t info;              /* local EMSGSIZE: mtu */
+};
+
+/* How to print: fixed for a run. */
+struct rt_out {
+	FILE *f;
+	FILE *err;
+	const char *prog;
+	bool json, quiet, flood, timestamps, audible;
+	bool v6;                    /* "56 data bytes" header, "mtu: N" wording */
+	bool timing;                /* -s >= 16: times and the rtt line */
+	bool ipg;                   /* flood / adaptive / -i 0: the ipg/ewma part */
+	const char *host;           /* as typed or canonical, for the headers */
+};
+
+/* Header line(s); src NULL for iputils' default header. */
+void rt_out_header(const struct rt_out *o, const char *addr, const char *src,
+		   const char *dev, long size, size_t ip_hdr_len);
+/* Flood mode: one dot per probe sent. */
+void rt_out_sent(const struct rt_out *o);
+void rt_out_event(const struct rt_out *o, const struct rt_event *ev);
+/* Final statistics (text block or the JSON summary object). */
+void rt_out_summary(const struct rt_out *o, const struct rt_stats *st);
+/* SIGQUIT: one status line on stderr. */
+void rt_out_status(const struct rt_out *o, const struct rt_stats *st);
+
+#endif
