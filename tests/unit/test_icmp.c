@@ -1,0 +1,266 @@
+/* ICMP parsing on crafted byte buffers: no sockets, no network. */
+#include <check.h>
+#include <errno.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <linux/errqueue.h>
+
+#include "rtping/icmp.h"
+#include "runner.h"
+
+#define ID 0x1234
+
+static struct rt_icmp_match m4raw, m4dgram, m6;
+static uint8_t buf[2048];
+
+static void setup(void)
+{
+	m4raw = (struct rt_icmp_match){ .fam = &rt_inet, .has_iphdr = true,
+					.check_id = true, .id = ID };
+	rt_addr_parse(&m4raw.dst, AF_INET, "10.77.0.2");
+	m4dgram = m4raw;
+	m4dgram.has_iphdr = false;
+	m4dgram.check_id = false;
+	m6 = (struct rt_icmp_match){ .fam = &rt_inet6, .check_id = true, .id = ID };
+	rt_addr_parse(&m6.dst, AF_INET6, "fd00::2");
+}
+
+/* A 20-byte IPv4 header (no options) from src to dst with ttl. */
+static size_t ip4(uint8_t *p, const char *src, const char *dst, uint8_t ttl, uint8_t proto)
+{
+	memset(p, 0, 20);
+	p[0] = 0x45;
+	p[8] = ttl;
+	p[9] = proto;
+	inet_pton(AF_INET, src, p + 12);
+	inet_pton(AF_INET, dst, p + 16);
+	return 20;
+}
+
+/* An echo reply: the request built by rt_icmp_build_echo with type 0 and a fresh sum. */
+static size_t echo_reply4(uint8_t *p, uint16_t id, uint16_t seq, size_t size)
+{
+	size_t n = rt_icmp_build_echo(&rt_inet, p, 1500, id, seq, NULL, 0, size);
+	uint16_t c;
+
+	p[0] = 0;
+	p[2] = p[3] = 0;
+	c = rt_icmp_checksum(p, n);
+	p[2] = (uint8_t)(c >> 8);
+	p[3] = (uint8_t)c;
+	return n;
+}
+
+START_TEST(build_echo_request_v4_has_valid_checksum)
+{
+	size_t n = rt_icmp_build_echo(&rt_inet, buf, sizeof(buf), ID, 7, NULL, 0, 56);
+
+	ck_assert_uint_eq(n, 64);
+	ck_assert_uint_eq(buf[0], 8);
+	ck_assert_uint_eq(buf[4] << 8 | buf[5], ID);
+	ck_assert_uint_eq(buf[6] << 8 | buf[7], 7);
+	ck_assert_uint_eq(buf[8 + 10], 10);          /* iputils' 0,1,2... fill */
+	ck_assert_uint_eq(rt_icmp_checksum(buf, n), 0);
+	ck_assert_uint_eq(rt_icmp_build_echo(&rt_inet, buf, 10, ID, 1, NULL, 0, 56), 0);
+}
+END_TEST
+
+START_TEST(build_echo_pattern_and_odd_length)
+{
+	const uint8_t pat[] = { 0xab, 0xcd };
+	size_t n = rt_icmp_build_echo(&rt_inet, buf, sizeof(buf), ID, 1, pat, 2, 5);
+
+	ck_assert_uint_eq(n, 13);
+	ck_assert_uint_eq(buf[8], 0xab);
+	ck_assert_uint_eq(buf[12], 0xab);
+	ck_assert_uint_eq(rt_icmp_checksum(buf, n), 0);
+	n = rt_icmp_build_echo(&rt_inet6, buf, sizeof(buf), ID, 1, NULL, 0, 0);
+	ck_assert_uint_eq(n, 8);
+	ck_assert_uint_eq(buf[0], 128);
+	ck_assert_uint_eq(buf[2] | buf[3], 0);   /* the kernel sums ICMPv6 */
+}
+END_TEST
+
+START_TEST(raw_v4_reply_with_ip_header)
+{
+	struct rt_icmp_pkt p;
+	size_t h = ip4(buf, "10.77.0.2", "10.77.0.1", 63, 1);
+	size_t n = echo_reply4(buf + h, ID, 3, 56);
+
+	ck_assert_int_eq(rt_icmp_parse(&m4raw, buf, h + n, &p), 0);
+	ck_assert_int_eq(p.kind, RT_ICMP_REPLY);
+	ck_assert_uint_eq(p.seq, 3);
+	ck_assert_int_eq(p.ttl, 63);
+	ck_assert_uint_eq(p.icmp_len, 64);
+	ck_assert(!p.bad_checksum);
+}
+END_TEST
+
+START_TEST(dgram_reply_without_ip_header)
+{
+	struct rt_icmp_pkt p;
+	size_t n = echo_reply4(buf, 0x9999, 4, 56);
+
+	/* Datagram sockets are demuxed by the kernel: any id is ours. */
+	ck_assert_int_eq(rt_icmp_parse(&m4dgram, buf, n, &p), 0);
+	ck_assert_int_eq(p.kind, RT_ICMP_REPLY);
+	ck_assert_int_eq(p.ttl, -1);
+}
+END_TEST
+
+START_TEST(other_identifier_is_not_ours)
+{
+	struct rt_icmp_pkt p;
+	size_t h = ip4(buf, "10.77.0.2", "10.77.0.1", 64, 1);
+	size_t n = echo_reply4(buf + h, ID + 1, 3, 56);
+
+	ck_assert_int_eq(rt_icmp_parse(&m4raw, buf, h + n, &p), 0);
+	ck_assert_int_eq(p.kind, RT_ICMP_OTHER);
+}
+END_TEST
+
+START_TEST(bad_checksum_flagged)
+{
+	struct rt_icmp_pkt p;
+	size_t n = echo_reply4(buf, ID, 3, 56);
+
+	buf[20] ^= 0xff;
+	ck_assert_int_eq(rt_icmp_parse(&m4dgram, buf, n, &p), 0);
+	ck_assert_int_eq(p.kind, RT_ICMP_REPLY);
+	ck_assert(p.bad_checksum);
+}
+END_TEST
+
+START_TEST(truncated_reply_keeps_its_length)
+{
+	struct rt_icmp_pkt p;
+	size_t n = echo_reply4(buf, ID, 3, 20);   /* we sent 56, 20 came back */
+
+	ck_assert_int_eq(rt_icmp_parse(&m4dgram, buf, n, &p), 0);
+	ck_assert_int_eq(p.kind, RT_ICMP_REPLY);
+	ck_assert_uint_eq(p.icmp_len, 28);
+	ck_assert(p.icmp_len < 56 + RT_ICMP_HDR_LEN);
+}
+END_TEST
+
+START_TEST(too_short_or_lying_header_rejected)
+{
+	struct rt_icmp_pkt p;
+
+	ck_assert_int_eq(rt_icmp_parse(&m4dgram, buf, 7, &p), -EBADMSG);
+	ip4(buf, "10.77.0.2", "10.77.0.1", 64, 1);
+	ck_assert_int_eq(rt_icmp_parse(&m4raw, buf, 24, &p), -EBADMSG);
+	buf[0] = 0x4f;    /* claims 60 bytes of header */
+	ck_assert_int_eq(rt_icmp_parse(&m4raw, buf, 40, &p), -EBADMSG);
+	buf[0] = 0x65;    /* not IPv4 */
+	ck_assert_int_eq(rt_icmp_parse(&m4raw, buf, 40, &p), -EBADMSG);
+}
+END_TEST
+
+/* Time exceeded from a router, quoting our request: the in-band copy a raw socket sees. */
+START_TEST(inband_error_wrapping_our_probe)
+{
+	struct rt_icmp_pkt p;
+	size_t h = ip4(buf, "10.77.1.1", "10.77.0.1", 64, 1);
+	uint8_t *icmp = buf + h;
+
+	memset(icmp, 0, 8);
+	icmp[0] = 11;
+	ip4(icmp + 8, "10.77.0.1", "10.77.0.2", 1, 1);
+	rt_icmp_build_echo(&rt_inet, icmp + 28, 8, ID, 9, NULL, 0, 0);
+	ck_assert_int_eq(rt_icmp_parse(&m4raw, buf, h + 36, &p), 0);
+	ck_assert_int_eq(p.kind, RT_ICMP_QUOTE);
+	ck_assert_uint_eq(p.seq, 9);
+	/* Quoting a probe to another destination: not ours. */
+	inet_pton(AF_INET, "10.77.0.3", icmp + 8 + 16);
+	ck_assert_int_eq(rt_icmp_parse(&m4raw, buf, h + 36, &p), 0);
+	ck_assert_int_eq(p.kind, RT_ICMP_OTHER);
+}
+END_TEST
+
+START_TEST(errqueue_error_for_our_probe)
+{
+	struct rt_icmp_err er;
+	struct rt_addr off;
+	size_t n = rt_icmp_build_echo(&rt_inet, buf, sizeof(buf), ID, 3, NULL, 0, 56);
+
+	rt_addr_parse(&off, AF_INET, "10.77.0.1");
+	ck_assert_int_eq(rt_icmp_parse_err(&m4raw, SO_EE_ORIGIN_ICMP, EHOSTUNREACH, 3, 1, 0,
+					   &off, &m4raw.dst, buf, n, &er), 0);
+	ck_assert(!er.local);
+	ck_assert_uint_eq(er.seq, 3);
+	ck_assert(rt_addr_equal(&er.offender, &off));
+	/* Another ping's probe (raw sockets share the error path)... */
+	ck_assert_int_eq(rt_icmp_parse_err(&m4raw, SO_EE_ORIGIN_ICMP, EHOSTUNREACH, 3, 1, 0,
+					   &off, &m4raw.dst, buf, n, &er) == 0, 1);
+	buf[5] ^= 1;
+	ck_assert_int_eq(rt_icmp_parse_err(&m4raw, SO_EE_ORIGIN_ICMP, EHOSTUNREACH, 3, 1, 0,
+					   &off, &m4raw.dst, buf, n, &er), -ENOMSG);
+	/* ...is ours on a datagram socket, where the kernel already matched it. */
+	ck_assert_int_eq(rt_icmp_parse_err(&m4dgram, SO_EE_ORIGIN_ICMP, EHOSTUNREACH, 3, 1, 0,
+					   &off, &m4dgram.dst, buf, n, &er), 0);
+	/* Local errors (EMSGSIZE with -M do) carry no probe. */
+	ck_assert_int_eq(rt_icmp_parse_err(&m4raw, SO_EE_ORIGIN_LOCAL, EMSGSIZE, 0, 0, 1500,
+					   NULL, NULL, buf, 0, &er), 0);
+	ck_assert(er.local);
+	ck_assert_uint_eq(er.info, 1500);
+}
+END_TEST
+
+START_TEST(v6_reply_and_error_text)
+{
+	struct rt_icmp_pkt p;
+	char t[96];
+	size_t n = rt_icmp_build_echo(&rt_inet6, buf, sizeof(buf), ID, 2, NULL, 0, 56);
+
+	buf[0] = 129;
+	ck_assert_int_eq(rt_icmp_parse(&m6, buf, n, &p), 0);
+	ck_assert_int_eq(p.kind, RT_ICMP_REPLY);
+	ck_assert(!p.bad_checksum);   /* the kernel checked it */
+	ck_assert_str_eq(rt_icmp_describe(&rt_inet6, 1, 3, 0, t, sizeof(t)),
+			 "Destination unreachable: Address unreachable");
+	ck_assert_str_eq(rt_icmp_describe(&rt_inet6, 3, 0, 0, t, sizeof(t)),
+			 "Time exceeded: Hop limit");
+	ck_assert_str_eq(rt_icmp_describe(&rt_inet6, 2, 0, 1280, t, sizeof(t)),
+			 "Packet too big: mtu=1280");
+}
+END_TEST
+
+START_TEST(v4_error_text_like_iputils)
+{
+	char t[96];
+
+	ck_assert_str_eq(rt_icmp_describe(&rt_inet, 3, 1, 0, t, sizeof(t)),
+			 "Destination Host Unreachable");
+	ck_assert_str_eq(rt_icmp_describe(&rt_inet, 11, 0, 0, t, sizeof(t)),
+			 "Time to live exceeded");
+	ck_assert_str_eq(rt_icmp_describe(&rt_inet, 3, 4, 1400, t, sizeof(t)),
+			 "Frag needed and DF set (mtu = 1400)");
+	ck_assert_str_eq(rt_icmp_describe(&rt_inet, 3, 99, 0, t, sizeof(t)),
+			 "Dest Unreachable, Bad Code: 99");
+	ck_assert_str_eq(rt_icmp_describe(&rt_inet, 200, 0, 0, t, sizeof(t)),
+			 "Bad ICMP type: 200");
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("icmp");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, build_echo_request_v4_has_valid_checksum);
+	tcase_add_test(tc, build_echo_pattern_and_odd_length);
+	tcase_add_test(tc, raw_v4_reply_with_ip_header);
+	tcase_add_test(tc, dgram_reply_without_ip_header);
+	tcase_add_test(tc, other_identifier_is_not_ours);
+	tcase_add_test(tc, bad_checksum_flagged);
+	tcase_add_test(tc, truncated_reply_keeps_its_length);
+	tcase_add_test(tc, too_short_or_lying_header_rejected);
+	tcase_add_test(tc, inband_error_wrapping_our_probe);
+	tcase_add_test(tc, errqueue_error_for_our_probe);
+	tcase_add_test(tc, v6_reply_and_error_text);
+	tcase_add_test(tc, v4_error_text_like_iputils);
+	suite_add_tcase(s, tc);
+	return rt_test_run(s);
+}

@@ -1,0 +1,215 @@
+/* Printers: iputils-exact text lines and one JSON object per line, same events. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rtping/output.h"
+#include "runner.h"
+
+#define MS 1000000LL
+
+static char *text;
+static size_t textlen;
+static FILE *mem;
+static struct rt_out o;
+static struct rt_stats *st;
+
+static void setup(void)
+{
+	mem = open_memstream(&text, &textlen);
+	o = (struct rt_out){ .f = mem, .err = mem, .prog = "rtping", .timing = true,
+			     .host = "10.77.0.2" };
+	st = calloc(1, sizeof(*st));
+	rt_stats_init(st, 0);
+}
+
+static void teardown(void)
+{
+	fclose(mem);
+	free(text);
+	free(st);
+}
+
+static const char *out(void)
+{
+	fflush(mem);
+	return text;
+}
+
+static struct rt_event reply(uint16_t seq, int64_t us)
+{
+	return (struct rt_event){ .kind = RT_EV_REPLY, .seq = seq, .from = "10.77.0.2",
+				  .addr = "10.77.0.2", .bytes = 64, .ttl = 64, .timed = true,
+				  .rtt_us = us, .wall_us = 1700000000123456LL };
+}
+
+START_TEST(header_v4_v6_and_source)
+{
+	rt_out_header(&o, "10.77.0.2", NULL, NULL, 56, 20);
+	o.v6 = true;
+	rt_out_header(&o, "fd00::2", NULL, NULL, 56, 40);
+	o.v6 = false;
+	rt_out_header(&o, "10.77.0.2", "10.77.0.1", "veth0", 0, 20);
+	ck_assert_str_eq(out(), "PING 10.77.0.2 (10.77.0.2) 56(84) bytes of data.\n"
+				"PING 10.77.0.2 (fd00::2) 56 data bytes\n"
+				"PING 10.77.0.2 (10.77.0.2) from 10.77.0.1 veth0: 0(28) bytes of data.\n");
+}
+END_TEST
+
+START_TEST(reply_lines_and_flags)
+{
+	struct rt_event ev = reply(1, 45);
+
+	rt_out_event(&o, &ev);
+	ev.dup = true;
+	ev.rtt_us = 51;
+	rt_out_event(&o, &ev);
+	ev = reply(2, 12345);
+	ev.bad_csum = ev.wrong_src = true;
+	rt_out_event(&o, &ev);
+	ev = reply(3, 0);
+	ev.timed = false;
+	ev.bytes = 8;
+	rt_out_event(&o, &ev);
+	ck_assert_str_eq(out(),
+		"64 bytes from 10.77.0.2: icmp_seq=1 ttl=64 time=0.045 ms\n"
+		"64 bytes from 10.77.0.2: icmp_seq=1 ttl=64 time=0.051 ms (DUP!)\n"
+		"64 bytes from 10.77.0.2: icmp_seq=2 ttl=64 time=12.3 ms (BAD CHECKSUM!) (DIFFERENT ADDRESS!)\n"
+		"8 bytes from 10.77.0.2: icmp_seq=3 ttl=64\n");
+}
+END_TEST
+
+START_TEST(timestamps_errors_and_outstanding)
+{
+	struct rt_event ev = reply(1, 45);
+	struct rt_event er = { .kind = RT_EV_ERROR, .seq = 3, .from = "10.77.0.1",
+			       .text = "Destination Host Unreachable", .wall_us = 5000001 };
+	struct rt_event to = { .kind = RT_EV_TIMEOUT, .seq = 4 };
+
+	o.timestamps = true;
+	rt_out_event(&o, &ev);
+	rt_out_event(&o, &er);
+	o.timestamps = false;
+	rt_out_event(&o, &to);
+	ck_assert_str_eq(out(),
+		"[1700000000.123456] 64 bytes from 10.77.0.2: icmp_seq=1 ttl=64 time=0.045 ms\n"
+		"[5.000001] From 10.77.0.1 icmp_seq=3 Destination Host Unreachable\n"
+		"no answer yet for icmp_seq=4\n");
+}
+END_TEST
+
+START_TEST(quiet_and_flood)
+{
+	struct rt_event ev = reply(1, 45);
+	struct rt_event er = { .kind = RT_EV_ERROR, .seq = 3, .from = "x", .text = "y" };
+
+	o.quiet = true;
+	rt_out_event(&o, &ev);
+	rt_out_event(&o, &er);
+	ck_assert_str_eq(out(), "");
+	o.quiet = false;
+	o.flood = true;
+	rt_out_sent(&o);
+	rt_out_event(&o, &ev);
+	rt_out_sent(&o);
+	rt_out_event(&o, &er);
+	ck_assert_str_eq(out(), ".\b \b.\bE");
+}
+END_TEST
+
+START_TEST(summary_with_duplicates_and_errors)
+{
+	struct rt_reply_acct a;
+
+	rt_stats_sent(st, 1, 0);
+	rt_stats_reply(st, 1, 45000, false, &a);
+	rt_stats_reply(st, 1, 51000, false, &a);
+	rt_stats_sent(st, 2, 1000 * MS + 1500000);
+	rt_stats_reply(st, 2, 1000 * MS + 1500000 + 48000, false, &a);
+	rt_stats_sent(st, 3, 2000 * MS + 3000000);
+	rt_stats_ack(st, 3);
+	st->nerrors = 1;
+	rt_out_summary(&o, st);
+	ck_assert_str_eq(out(),
+		"\n--- 10.77.0.2 ping statistics ---\n"
+		"3 packets transmitted, 2 received, +1 duplicates, +1 errors, 33.3333% packet loss, time 2003ms\n"
+		"rtt min/avg/max/mdev = 0.045/0.048/0.051/0.002 ms\n");
+}
+END_TEST
+
+/* iputils ends a 100 % loss summary with an empty line (no rtt line). */
+START_TEST(summary_at_total_loss)
+{
+	rt_stats_sent(st, 1, 0);
+	rt_stats_sent(st, 2, 1000 * MS);
+	rt_out_summary(&o, st);
+	ck_assert_str_eq(out(),
+		"\n--- 10.77.0.2 ping statistics ---\n"
+		"2 packets transmitted, 0 received, 100% packet loss, time 1000ms\n\n");
+}
+END_TEST
+
+START_TEST(json_one_object_per_line_escaped)
+{
+	struct rt_event ev = reply(1, 45);
+
+	o.json = true;
+	o.host = "we\"ird\n";
+	ev.from = "a\\b";
+	rt_out_event(&o, &ev);
+	ck_assert_str_eq(out(),
+		"{\"type\": \"reply\", \"timestamp\": 1700000000.123456, \"seq\": 1, "
+		"\"addr\": \"10.77.0.2\", \"from\": \"a\\\\b\", \"bytes\": 64, \"ttl\": 64, "
+		"\"time_ms\": 0.045, \"bad_checksum\": false, \"different_address\": false, "
+		"\"truncated\": false}\n");
+}
+END_TEST
+
+START_TEST(json_summary_valid_at_total_loss)
+{
+	o.json = true;
+	rt_stats_sent(st, 1, 0);
+	rt_out_summary(&o, st);
+	ck_assert_str_eq(out(),
+		"{\"type\": \"summary\", \"host\": \"10.77.0.2\", \"transmitted\": 1, "
+		"\"received\": 0, \"duplicates\": 0, \"corrupted\": 0, \"errors\": 0, "
+		"\"loss_percent\": 100, \"time_ms\": 0, \"rtt_min_ms\": null, "
+		"\"rtt_avg_ms\": null, \"rtt_max_ms\": null, \"rtt_mdev_ms\": null, "
+		"\"pipe\": null, \"ipg_ms\": null, \"ewma_ms\": null}\n");
+}
+END_TEST
+
+START_TEST(json_error_event)
+{
+	struct rt_event er = { .kind = RT_EV_ERROR, .seq = 3, .from = "10.77.0.1",
+			       .addr = "10.77.0.1", .type = 3, .code = 1,
+			       .text = "Destination Host Unreachable", .wall_us = 1 };
+
+	o.json = true;
+	rt_out_event(&o, &er);
+	ck_assert_str_eq(out(),
+		"{\"type\": \"error\", \"timestamp\": 0.000001, \"local\": false, \"seq\": 3, "
+		"\"addr\": \"10.77.0.1\", \"from\": \"10.77.0.1\", \"icmp_type\": 3, "
+		"\"icmp_code\": 1, \"errno\": null, \"message\": \"Destination Host Unreachable\"}\n");
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("output");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, header_v4_v6_and_source);
+	tcase_add_test(tc, reply_lines_and_flags);
+	tcase_add_test(tc, timestamps_errors_and_outstanding);
+	tcase_add_test(tc, quiet_and_flood);
+	tcase_add_test(tc, summary_with_duplicates_and_errors);
+	tcase_add_test(tc, summary_at_total_loss);
+	tcase_add_test(tc, json_one_object_per_line_escaped);
+	tcase_add_test(tc, json_summary_valid_at_total_loss);
+	tcase_add_test(tc, json_error_event);
+	suite_add_tcase(s, tc);
+	return rt_test_run(s);
+}

@@ -1,0 +1,206 @@
+/* Statistics: iputils' arithmetic and formats, driven by a fake clock. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rtping/stats.h"
+#include "runner.h"
+
+#define MS 1000000LL
+
+static struct rt_stats *st;
+static char b[32];
+
+static void setup(void)
+{
+	st = malloc(sizeof(*st));
+	ck_assert_ptr_nonnull(st);
+	rt_stats_init(st, 1000 * MS);
+}
+
+static void teardown(void)
+{
+	free(st);
+}
+
+/* Sends the next probe at t (ns) and returns its sequence. */
+static uint16_t send_at(int64_t t)
+{
+	uint16_t seq = rt_stats_next_seq(st);
+
+	rt_stats_sent(st, seq, t);
+	return seq;
+}
+
+START_TEST(rtt_format_precision_boundaries)
+{
+	ck_assert_str_eq(rt_fmt_rtt(b, sizeof(b), 0), "0.000");
+	ck_assert_str_eq(rt_fmt_rtt(b, sizeof(b), 45), "0.045");
+	ck_assert_str_eq(rt_fmt_rtt(b, sizeof(b), 999), "0.999");
+	ck_assert_str_eq(rt_fmt_rtt(b, sizeof(b), 1000), "1.00");
+	ck_assert_str_eq(rt_fmt_rtt(b, sizeof(b), 9994), "9.99");
+	ck_assert_str_eq(rt_fmt_rtt(b, sizeof(b), 9995), "10.0");
+	ck_assert_str_eq(rt_fmt_rtt(b, sizeof(b), 99949), "99.9");
+	ck_assert_str_eq(rt_fmt_rtt(b, sizeof(b), 99950), "100");
+	ck_assert_str_eq(rt_fmt_rtt(b, sizeof(b), 1234567), "1235");
+	ck_assert_str_eq(rt_fmt_rtt(b, sizeof(b), -5), "0.000");
+}
+END_TEST
+
+START_TEST(summary_ms_with_three_decimals)
+{
+	ck_assert_str_eq(rt_fmt_ms3(b, sizeof(b), 45), "0.045");
+	ck_assert_str_eq(rt_fmt_ms3(b, sizeof(b), 12345), "12.345");
+	ck_assert_str_eq(rt_fmt_ms3(b, sizeof(b), 100000), "100.000");
+}
+END_TEST
+
+START_TEST(loss_percentage_like_printf_g)
+{
+	ck_assert_str_eq(rt_fmt_loss(b, sizeof(b), rt_stats_loss(st)), "0");
+	for (int i = 0; i < 3; i++)
+		send_at(1000 * MS + i * 1000 * MS);
+	ck_assert_str_eq(rt_fmt_loss(b, sizeof(b), rt_stats_loss(st)), "100");
+	struct rt_reply_acct a;
+
+	rt_stats_reply(st, 1, 1001 * MS, false, &a);
+	rt_stats_reply(st, 2, 2001 * MS, false, &a);
+	ck_assert_str_eq(rt_fmt_loss(b, sizeof(b), rt_stats_loss(st)), "33.3333");
+	rt_stats_reply(st, 3, 3001 * MS, false, &a);
+	ck_assert_str_eq(rt_fmt_loss(b, sizeof(b), rt_stats_loss(st)), "0");
+}
+END_TEST
+
+START_TEST(min_avg_max_mdev_iputils_formula)
+{
+	struct rt_reply_acct a;
+	struct rt_rtt_summary r;
+	/* RTTs 45, 51, 48 us: iputils prints 0.045/0.048/0.051/0.002. */
+	int64_t rtt[] = { 45, 51, 48 };
+
+	for (int i = 0; i < 3; i++) {
+		int64_t t = 1000 * MS + i * 1000 * MS;
+		uint16_t s = send_at(t);
+
+		rt_stats_reply(st, s, t + rtt[i] * 1000, false, &a);
+		ck_assert(a.known && !a.dup);
+		ck_assert_int_eq(a.rtt_us, rtt[i]);
+	}
+	rt_stats_rtt(st, &r);
+	ck_assert_int_eq(r.min_us, 45);
+	ck_assert_int_eq(r.max_us, 51);
+	ck_assert_int_eq(r.avg_us, 48);
+	/* var = (6930 - 144^2/3) / 3 = (6930 - 6912) / 3 = 6 -> isqrt 2 */
+	ck_assert_int_eq(r.mdev_us, 2);
+	ck_assert_int_eq(rt_stats_elapsed_ms(st), 2000);
+}
+END_TEST
+
+START_TEST(duplicate_counted_and_timed_like_iputils)
+{
+	struct rt_reply_acct a;
+	uint16_t s = send_at(1000 * MS);
+
+	rt_stats_reply(st, s, 1000 * MS + 45000, false, &a);
+	rt_stats_reply(st, s, 1000 * MS + 51000, false, &a);
+	ck_assert(a.dup);
+	ck_assert_int_eq(st->nreceived, 1);
+	ck_assert_int_eq(st->nrepeats, 1);
+	ck_assert_int_eq(st->tmax, 51);
+}
+END_TEST
+
+START_TEST(bad_checksum_counts_as_corrupted_not_received)
+{
+	struct rt_reply_acct a;
+	uint16_t s = send_at(1000 * MS);
+
+	rt_stats_reply(st, s, 1001 * MS, true, &a);
+	ck_assert_int_eq(st->nreceived, 0);
+	ck_assert_int_eq(st->nchecksum, 1);
+	ck_assert(!rt_stats_received(st, s));
+}
+END_TEST
+
+/* The payload is never read: a reply for a sequence we never sent is untimed. */
+START_TEST(reply_for_unsent_sequence_is_not_timed)
+{
+	struct rt_reply_acct a;
+
+	send_at(1000 * MS);
+	rt_stats_reply(st, 500, 1001 * MS, false, &a);
+	ck_assert(!a.known);
+	ck_assert_int_eq(a.rtt_us, 0);
+	ck_assert_int_eq(st->tsum, 0);
+}
+END_TEST
+
+START_TEST(sequence_wraps_and_duplicates_still_detected)
+{
+	struct rt_reply_acct a;
+	int64_t t = 1000 * MS;
+	uint16_t s = 0;
+
+	/* 65537 probes: the sequence goes 1..65535, 0, 1. */
+	for (int i = 0; i < 65537; i++, t += MS) {
+		s = send_at(t);
+		rt_stats_reply(st, s, t + 100000, false, &a);
+		ck_assert(!a.dup);
+	}
+	ck_assert_int_eq(s, 1);
+	ck_assert_int_eq(st->nreceived, 65537);
+	/* The reused sequence 1 was cleared on send, answered once, then dup. */
+	rt_stats_reply(st, 1, t, false, &a);
+	ck_assert(a.dup);
+	ck_assert_int_eq(st->nrepeats, 1);
+	ck_assert_int_eq(rt_stats_in_flight(st), 0);
+}
+END_TEST
+
+START_TEST(in_flight_and_pipe)
+{
+	struct rt_reply_acct a;
+
+	send_at(1000 * MS);
+	send_at(1000 * MS);
+	send_at(1000 * MS);
+	ck_assert_int_eq(rt_stats_in_flight(st), 3);
+	rt_stats_reply(st, 1, 1001 * MS, false, &a);
+	ck_assert_int_eq(st->pipesize, 3);
+	rt_stats_reply(st, 3, 1001 * MS, false, &a);
+	ck_assert_int_eq(rt_stats_in_flight(st), 0);
+	rt_stats_ack(st, 2);   /* an error for 2 */
+	ck_assert_int_eq(rt_stats_in_flight(st), 0);
+}
+END_TEST
+
+START_TEST(elapsed_and_ipg)
+{
+	send_at(1000 * MS);
+	ck_assert_int_eq(rt_stats_ipg_us(st), 0);
+	send_at(1200 * MS + 400000);
+	send_at(1400 * MS + 600000);
+	ck_assert_int_eq(rt_stats_elapsed_ms(st), 401);
+	ck_assert_int_eq(rt_stats_ipg_us(st), 200300);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("stats");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, rtt_format_precision_boundaries);
+	tcase_add_test(tc, summary_ms_with_three_decimals);
+	tcase_add_test(tc, loss_percentage_like_printf_g);
+	tcase_add_test(tc, min_avg_max_mdev_iputils_formula);
+	tcase_add_test(tc, duplicate_counted_and_timed_like_iputils);
+	tcase_add_test(tc, bad_checksum_counts_as_corrupted_not_received);
+	tcase_add_test(tc, reply_for_unsent_sequence_is_not_timed);
+	tcase_add_test(tc, sequence_wraps_and_duplicates_still_detected);
+	tcase_add_test(tc, in_flight_and_pipe);
+	tcase_add_test(tc, elapsed_and_ipg);
+	suite_add_tcase(s, tc);
+	return rt_test_run(s);
+}
