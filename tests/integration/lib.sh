@@ -15,6 +15,10 @@ t_cleanup() {
 	for p in "${T_PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null; done
 	for p in "${T_PIDS[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null; done
 	for n in "${T_NS[@]:-}"; do [ -n "$n" ] && ip netns del "$n" 2>/dev/null; done
+	# n=$(t_ns x) runs t_ns in a subshell, so T_NS misses it: sweep by prefix.
+	for n in $(ip netns list 2>/dev/null | awk -v p="$T_ID-" 'index($1, p) == 1 { print $1 }'); do
+		ip netns del "$n" 2>/dev/null
+	done
 	rm -rf "${T_TMP:-/nonexistent}"
 }
 
@@ -72,10 +76,84 @@ capture_start() {
 	return 1
 }
 
-# capture_wait: the source address of the captured packet (empty if none).
+# capture_wait [SECONDS]: the source address of the captured packet (empty if
+# none). Waits until tcpdump has exited (its "N packets captured" summary) or
+# SECONDS (default 11) have passed, then stops it. Works inside $(...), where
+# "wait" cannot see the parent shell's children.
 capture_wait() {
+	local i=0 limit=$(( ${1:-11} * 10 ))
+	while ! grep -q 'packets\{0,1\} captured' "$T_CAP.err" 2>/dev/null && [ "$i" -lt "$limit" ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	grep -q 'packets\{0,1\} captured' "$T_CAP.err" 2>/dev/null || kill "$T_CAP_PID" 2>/dev/null
 	wait "$T_CAP_PID" 2>/dev/null
 	sed -n 's/^[0-9:.]* IP6\{0,1\} \([0-9a-f.:]*\) > .*/\1/p' "$T_CAP" | head -n 1
+}
+
+# check_rc WHAT EXPECTED RC [STDERR]: an exit status, with stderr on failure.
+check_rc() {
+	if [ "$2" = "$3" ]; then pass "$1"; else
+		fail "$1: expected exit $2, got $3${4:+ (stderr: $(printf '%s' "$4" | head -c 300 | tr '\n' ' '))}"; fi
+}
+
+# t_run NS CMD...: CMD in namespace NS (20 s limit); sets T_OUT, T_ERR, T_RC.
+# Not in a subshell, so checks after it still count.
+t_run() {
+	local ns=$1; shift
+	ip netns exec "$ns" timeout 20 "$@" >"$T_TMP/run.out" 2>"$T_TMP/run.err"
+	T_RC=$?
+	T_OUT=$(cat "$T_TMP/run.out")
+	T_ERR=$(cat "$T_TMP/run.err")
+}
+
+# t_field LABEL [TEXT]: the value after "LABEL   " at the start of a line of
+# TEXT (default $T_OUT), e.g. t_field source, t_field "udp probe".
+t_field() {
+	printf '%s\n' "${2-$T_OUT}" | sed -n "s/^$1  *//p" | head -n 1
+}
+
+# t_jq FILTER [JSON]: jq -r FILTER over JSON (default $T_OUT); "invalid-json"
+# when it does not parse.
+t_jq() {
+	printf '%s\n' "${2-$T_OUT}" | jq -r "$1" 2>/dev/null || echo invalid-json
+}
+
+# t_json_objects [TEXT]: the JSON value types in TEXT (default $T_OUT), comma
+# separated: "object" for exactly one object; "invalid-json" if it does not parse.
+t_json_objects() {
+	printf '%s\n' "${1-$T_OUT}" | jq -rs 'map(type) | join(",")' 2>/dev/null || echo invalid-json
+}
+
+# t_ipget NS [-4|-6] ARGS...: "ip -j route get ARGS" in NS; sets T_IP (the
+# route object, or empty on error) and T_IP_ERR (iproute2's error text).
+t_ipget() {
+	local ns=$1 fam=-4; shift
+	case ${1-} in -4|-6) fam=$1; shift ;; *:*) fam=-6 ;; esac
+	T_IP=$(ip -n "$ns" -j "$fam" route get "$@" 2>"$T_TMP/ip.err" | jq -c '.[0] // empty' 2>/dev/null)
+	T_IP_ERR=$(sed 's/^RTNETLINK answers: //' "$T_TMP/ip.err")
+}
+
+# t_wire CAP_NS CAP_IF FILTER SEND_NS CMD...: captures the first packet that
+# matches FILTER on CAP_IF in CAP_NS while CMD runs in SEND_NS. Sets W_SRC
+# (its source address, empty if none was seen), W_RC, W_OUT and W_ERR.
+t_wire() {
+	local cns=$1 cif=$2 filt=$3
+	shift 3
+	W_SRC=
+	capture_start "$cns" "$cif" "$filt" || echo "t_wire: tcpdump did not start: $(cat "$T_CAP.err")" >&2
+	t_run "$@"
+	W_RC=$T_RC W_OUT=$T_OUT W_ERR=$T_ERR
+	W_SRC=$(capture_wait 2)
+	t_reap "$T_CAP_PID"
+}
+
+# t_reap PID: waits for a background PID and forgets it, so that t_cleanup
+# never signals a number the system may have given to another process.
+t_reap() {
+	local p keep=()
+	wait "$1" 2>/dev/null
+	for p in "${T_PIDS[@]:-}"; do [ -n "$p" ] && [ "$p" != "$1" ] && keep+=("$p"); done
+	T_PIDS=("${keep[@]:-}")
 }
 
 # t_done: exit status is the failure count (capped), for tests/run.

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Route module, routes that cannot send: unreachable, prohibit and blackhole
+# routes (and rules), and a destination with no route at all. explain exits
+# 2 and reports the kernel's errno text and the route type, like
+# "ip route get"; ping mode fails with the same error instead of sending.
+. "$(dirname "$0")/lib.sh"
+t_init
+
+t_ns a >/dev/null && t_ns b >/dev/null || { fail "create namespaces"; exit 1; }
+A=$T_ID-a B=$T_ID-b
+t_veth "$A" va0 "$B" vb0 || { fail "create veth pair"; exit 1; }
+ip -n "$A" addr add 10.9.0.2/24 dev va0
+ip -n "$B" addr add 10.9.0.1/24 dev vb0
+ip -n "$A" route add unreachable 10.98.1.0/24
+ip -n "$A" route add prohibit 10.98.2.0/24
+ip -n "$A" route add blackhole 10.98.3.0/24
+ip -n "$A" rule add to 10.96.2.0/24 prohibit pref 100
+ip -n "$A" -6 addr add fd00:9::2/64 dev va0 nodad
+ip -n "$A" -6 route add unreachable fd00:98:1::/64
+ip -n "$A" -6 route add prohibit fd00:98:2::/64
+ip -n "$A" -6 route add blackhole fd00:98:3::/64
+
+# err DEST ERRNO_TEXT TYPE(or null) ICMP DPORT
+err() {
+	local dst=$1 text=$2 type=$3 proto=$4 port=$5 suffix=""
+	[ "$type" != null ] && suffix=" ($type route)"
+
+	t_run "$A" "$RTPING" --explain-route "$dst"
+	check_rc "$dst: explain exit" 2 "$T_RC" "$T_ERR"
+	check_eq "$dst: explain error" "$text$suffix" "$(t_field error)"
+	check_eq "$dst: no source reported" "" "$(t_field source)"
+
+	t_run "$A" "$RTPING" --explain-route --json "$dst"
+	check_rc "$dst: json exit" 2 "$T_RC" "$T_ERR"
+	check_eq "$dst: json is one object" object "$(t_json_objects)"
+	check_eq "$dst: json .netlink.error" "$text" "$(t_jq .netlink.error)"
+	check_eq "$dst: json .netlink.type" "$type" "$(t_jq .netlink.type)"
+	check_eq "$dst: json .netlink.source absent" null "$(t_jq .netlink.source)"
+	check_eq "$dst: json .agree" null "$(t_jq .agree)"
+	check_eq "$dst: json .udp_probe.error" "$text" "$(t_jq .udp_probe.error)"
+
+	t_ipget "$A" "$dst" ipproto "$proto" dport "$port"
+	check_eq "$dst: ip route get fails alike" "$text" "$T_IP_ERR"
+
+	t_run "$A" "$RTPING" -c 1 -W 1 "$dst"
+	check_rc "$dst: ping -c 1 -W 1 exit" 2 "$T_RC" "$T_ERR"
+	check_match "$dst: ping -c 1 -W 1 says why" "$text" "$T_ERR"
+}
+
+err 10.98.1.1 "No route to host" unreachable icmp 2048
+err 10.98.2.1 "Permission denied" prohibit icmp 2048
+err 10.98.3.1 "Invalid argument" blackhole icmp 2048
+err 10.96.2.1 "Permission denied" prohibit icmp 2048
+err 10.97.1.1 "Network is unreachable" null icmp 2048
+err fd00:98:1::1 "No route to host" unreachable ipv6-icmp 32768
+err fd00:98:2::1 "Permission denied" prohibit ipv6-icmp 32768
+err fd00:98:3::1 "Invalid argument" blackhole ipv6-icmp 32768
+err fd00:97::1 "Network is unreachable" null ipv6-icmp 32768
+
+# Bad input is an error too (no host names here: they would need DNS).
+t_run "$A" "$RTPING" --explain-route -Q 999 10.9.0.1
+check_rc "-Q 999: explain exit" 2 "$T_RC" "$T_ERR"
+check_eq "-Q 999: nothing on stdout" "" "$T_OUT"
+t_run "$A" "$RTPING" --explain-route -m zz 10.9.0.1
+check_rc "-m zz: explain exit" 2 "$T_RC" "$T_ERR"
+
+t_done
