@@ -75,4 +75,13 @@ golden "IPv6 -s 0 quiet" -s 0 -q -c 2 -i 0.2 fd78::2
 golden "-I device header" -I a0 -c 2 -i 0.2 10.78.0.2
 golden "-I address header" -I 10.77.0.1 -c 2 -i 0.2 10.78.0.2
 
+# The same through ICMP datagram sockets: open ping_group_range in A only
+# (per-namespace sysctl); root gets a datagram socket instead of a raw one.
+ip netns exec "$A" sysctl -qw net.ipv4.ping_group_range="0 2147483647"
+golden "dgram: replies" -c 2 -i 0.2 10.78.0.2
+golden "dgram: -t 1 time exceeded" -t 1 -c 2 -i 0.2 10.78.0.2
+golden "dgram: unreachable neighbour" -c 1 10.77.0.9
+golden "dgram: IPv6 replies" -c 2 -i 0.2 fd78::2
+golden "dgram: IPv6 -t 1 hop limit" -t 1 -c 2 -i 0.2 fd78::2
+
 t_done

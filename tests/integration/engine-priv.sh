@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# ICMP engine privileges: a copy of rtping run as "nobody", (1) with
+# cap_net_raw+p file capability (raw socket), (2) without any capability
+# but with ping_group_range opened inside the namespace only (datagram
+# socket). Pings must work and CapEff/CapPrm must be 0 while they run.
+# The host's own sysctls are never touched.
+. "$(dirname "$0")/lib.sh"
+t_init
+command -v setcap >/dev/null && command -v setpriv >/dev/null ||
+	{ skip "setcap/setpriv not installed"; exit 0; }
+id nobody >/dev/null 2>&1 || { skip "no user nobody"; exit 0; }
+NOGROUP=$(id -gn nobody)
+
+A=$(t_ns a) && B=$(t_ns b) || { fail "create namespaces"; exit 1; }
+t_veth "$A" a0 "$B" b0 || { fail "create veth pair"; exit 1; }
+ip -n "$A" addr add 10.90.0.1/24 dev a0
+ip -n "$B" addr add 10.90.0.2/24 dev b0
+ip -n "$A" -6 addr add fd90::1/64 dev a0 nodad
+ip -n "$B" -6 addr add fd90::2/64 dev b0 nodad
+host_range=$(cat /proc/sys/net/ipv4/ping_group_range)
+
+chmod 755 "$T_TMP"
+cp "$RTPING" "$T_TMP/rtping-cap" && cp "$RTPING" "$T_TMP/rtping-plain" || { fail "copy binary"; exit 1; }
+chmod 755 "$T_TMP"/rtping-*
+if ! setcap cap_net_raw+p "$T_TMP/rtping-cap" 2>"$T_TMP/setcap.err"; then
+	skip "setcap failed here (filesystem without xattrs?): $(cat "$T_TMP/setcap.err")"
+	exit 0
+fi
+
+as_nobody() {
+	ip netns exec "$A" setpriv --reuid=nobody --regid="$NOGROUP" --clear-groups "$@"
+}
+
+# run_watch NAME BIN ARGS...: runs as nobody in A, reads the caps mid-run.
+run_watch() {
+	local name=$1 bin=$2 pid caps="" rc i c=""; shift 2
+	as_nobody timeout 10 "$bin" "$@" >"$T_TMP/o" 2>"$T_TMP/e" & pid=$!
+	T_PIDS+=("$pid")
+	# The pinger runs as nobody under timeout: find it by uid and name.
+	for i in $(seq 50); do
+		sleep 0.05
+		c=$(pgrep -u nobody -x "$(basename "$bin")" | head -n 1)
+		[ -n "$c" ] && grep -q '^PING' "$T_TMP/o" && break
+	done
+	[ -n "$c" ] && sleep 0.3 && caps=$(grep -E '^Cap(Eff|Prm)' "/proc/$c/status" 2>/dev/null | awk '{print $2}' | tr '\n' ' ')
+	wait "$pid"; rc=$?
+	check_eq "$name: exit 0" 0 "$rc"
+	check_match "$name: replies" '^64 bytes from .*icmp_seq=3 ' "$(cat "$T_TMP/o")"
+	check_eq "$name: CapEff and CapPrm 0 while pinging" "0000000000000000 0000000000000000 " "$caps"
+	[ "$rc" = 0 ] || echo "  stderr: $(head -c 300 "$T_TMP/e")"
+}
+
+# No capability, no ping group: the socket cannot be made.
+as_nobody timeout 10 "$T_TMP/rtping-plain" -c 1 10.90.0.2 >/dev/null 2>"$T_TMP/e"; rc=$?
+check_eq "plain binary as nobody: exit 2" 2 "$rc"
+check_match "plain binary as nobody: says socket" 'socket: ' "$(cat "$T_TMP/e")"
+
+run_watch "cap_net_raw+p (raw socket)" "$T_TMP/rtping-cap" -c 3 -i 0.3 10.90.0.2
+run_watch "cap_net_raw+p IPv6" "$T_TMP/rtping-cap" -c 3 -i 0.3 fd90::2
+
+# ping_group_range is per network namespace: open it in A only.
+ip netns exec "$A" sysctl -qw net.ipv4.ping_group_range="0 2147483647"
+run_watch "ping_group_range (datagram socket)" "$T_TMP/rtping-plain" -c 3 -i 0.3 10.90.0.2
+run_watch "ping_group_range IPv6" "$T_TMP/rtping-plain" -c 3 -i 0.3 fd90::2
+check_eq "host ping_group_range untouched" "$host_range" "$(cat /proc/sys/net/ipv4/ping_group_range)"
+
+t_done
