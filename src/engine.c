@@ -753,6 +753,7 @@ static void print_header(struct rt_engine *e, const struct rt_addr *src, const c
 		s = rt_addr_str(src, sbuf, sizeof(sbuf));
 		d = o->iface[0] ? o->iface : (dev ? dev : "");
 	}
+	rt_out_pattern(&e->out, o->pattern, o->pattern_len);
 	rt_out_header(&e->out, rt_addr_str(&e->t->addr, dbuf, sizeof(dbuf)), s, d,
 		      o->size, e->fam->ip_hdr_len);
 }

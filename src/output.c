@@ -67,6 +67,16 @@ static void json_ms(FILE *f, const char *key, bool have, int64_t us)
 		fprintf(f, ", \"%s\": null", key);
 }
 
+void rt_out_pattern(const struct rt_out *o, const uint8_t *pat, size_t len)
+{
+	if (o->json || o->quiet || !len)
+		return;
+	fputs("PATTERN: 0x", o->f);
+	for (size_t i = 0; i < len; i++)
+		fprintf(o->f, "%02x", pat[i]);
+	fputc('\n', o->f);
+}
+
 void rt_out_header(const struct rt_out *o, const char *addr, const char *src,
 		   const char *dev, long size, size_t ip_hdr_len)
 {

@@ -54,6 +54,8 @@ struct rt_out {
 	const char *host;           /* as typed or canonical, for the headers */
 };
 
+/* -p: iputils' "PATTERN: 0x..." line, printed before the header (text only). */
+void rt_out_pattern(const struct rt_out *o, const uint8_t *pat, size_t len);
 /* Header line(s); src NULL for iputils' default header. */
 void rt_out_header(const struct rt_out *o, const char *addr, const char *src,
 		   const char *dev, long size, size_t ip_hdr_len);

@@ -72,8 +72,17 @@ golden "IPv6 replies" -c 3 -i 0.2 fd78::2
 golden "IPv6 -t 1 hop limit" -t 1 -c 2 -i 0.2 fd78::2
 golden "IPv6 unreachable neighbour" -c 1 fd77::9
 golden "IPv6 -s 0 quiet" -s 0 -q -c 2 -i 0.2 fd78::2
+golden "-p pattern" -p ff00a5 -c 2 -i 0.2 10.78.0.2
+golden "-a audible, -n" -a -n -c 2 -i 0.2 10.78.0.2
+golden "-U user latency" -U -c 2 -i 0.2 10.78.0.2
 golden "-I device header" -I a0 -c 2 -i 0.2 10.78.0.2
 golden "-I address header" -I 10.77.0.1 -c 2 -i 0.2 10.78.0.2
+
+# -v differs on purpose: the header shows the route module's decision.
+out=$(ip netns exec "$A" timeout 10 "$RTPING" -v -c 1 10.78.0.2)
+check_eq "-v header shows source and device" \
+	"PING 10.78.0.2 (10.78.0.2) from 10.77.0.1 a0: 56(84) bytes of data." "$(head -n 1 <<<"$out")"
+check_match "-v reply shows the raw socket's ident" '^64 bytes from 10.78.0.2: icmp_seq=1 ident=[0-9]+ ttl=63 time=' "$out"
 
 # The same through ICMP datagram sockets: open ping_group_range in A only
 # (per-namespace sysctl); root gets a datagram socket instead of a raw one.
