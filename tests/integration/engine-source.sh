@@ -34,12 +34,12 @@ check_eq "default: stdout has only ping lines" "" \
 	"$(grep -v -e '^PING ' -e 'bytes from' -e '^$' -e 'statistics' -e 'transmitted' -e '^rtt' "$T_TMP/o")"
 wire "-B" -B -c 1 10.99.1.1
 # -B binds the socket itself: the raw socket's local address shows it.
-ip netns exec "$A" timeout 10 "$RTPING" -B -q -c 2 -i 0.6 10.99.1.1 >/dev/null & pid=$!
+ip netns exec "$A" timeout 10 "$RTPING" -B -q -c 2 -i 0.6 10.99.1.1 >/dev/null 2>&1 & pid=$!
 T_PIDS+=("$pid")
 sleep 0.3
 check_match "-B: socket bound to the netlink source" '10\.9\.0\.12:1 ' "$(ip netns exec "$A" ss -w -a -n)"
 wait "$pid"
-ip netns exec "$A" timeout 10 "$RTPING" -q -c 2 -i 0.6 10.99.1.1 >/dev/null & pid=$!
+ip netns exec "$A" timeout 10 "$RTPING" -q -c 2 -i 0.6 10.99.1.1 >/dev/null 2>&1 & pid=$!
 T_PIDS+=("$pid")
 sleep 0.3
 check_match "without -B: socket unbound" '0\.0\.0\.0:1 ' "$(ip netns exec "$A" ss -w -a -n)"
