@@ -57,6 +57,22 @@ err fd00:98:2::1 "Permission denied" prohibit ipv6-icmp 32768
 err fd00:98:3::1 "Invalid argument" blackhole ipv6-icmp 32768
 err fd00:97::1 "Network is unreachable" null ipv6-icmp 32768
 
+# A broadcast route: sending needs SO_BROADCAST (-b), else EACCES, like
+# the UDP probe without it. With -b both agree and the echo leaves.
+t_run "$A" "$RTPING" --explain-route -b 10.9.0.255
+check_rc "10.9.0.255 -b: explain exit" 0 "$T_RC" "$T_ERR"
+check_eq "10.9.0.255 -b: explain type" broadcast "$(t_field type)"
+src=$(t_field source)
+check_eq "10.9.0.255 -b: explain source" 10.9.0.2 "$src"
+check_eq "10.9.0.255 -b: agree" yes "$(t_field agree)"
+t_wire "$B" vb0 'icmp[icmptype] == 8' "$A" "$RTPING" -b -c 1 -W 1 10.9.0.255
+check_eq "10.9.0.255 -b: wire source = explain source" "$src" "$W_SRC"
+t_run "$A" "$RTPING" --explain-route 10.9.0.255
+check_eq "10.9.0.255 without -b: explain type" broadcast "$(t_field type)"
+check_eq "10.9.0.255 without -b: udp probe" "failed: Permission denied" "$(t_field 'udp probe')"
+t_run "$A" "$RTPING" -c 1 -W 1 10.9.0.255
+check_rc "10.9.0.255 without -b: ping -c 1 -W 1 exit (as iputils)" 2 "$T_RC" "$T_ERR"
+
 # Bad input is an error too (no host names here: they would need DNS).
 t_run "$A" "$RTPING" --explain-route -Q 999 10.9.0.1
 check_rc "-Q 999: explain exit" 2 "$T_RC" "$T_ERR"

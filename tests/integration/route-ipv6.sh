@@ -59,6 +59,11 @@ check_eq "ping warning line" \
 	"rtping: warning: UDP probe says fd00:9::11, ICMP flow uses fd00:9::12 (rule pref 100 ipproto udp → table 100)" \
 	"$(printf '%s\n' "$W_ERR" | grep warning | head -n 1)"
 
+# -B binds the netlink source.
+t_wire "$B" vb0 "$FILT" "$A" "$RTPING" -B -c 1 -W 2 fd00:99::1
+check_rc "-B: ping -c 1 exit" 0 "$W_RC" "$W_ERR"
+check_eq "-B: wire source = explain source" "$src" "$W_SRC"
+
 # -6 with an IPv4 literal is bad input.
 t_run "$A" "$RTPING" --explain-route -6 10.99.1.1
 check_rc "-6 with an IPv4 address: exit" 2 "$T_RC" "$T_ERR"

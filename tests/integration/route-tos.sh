@@ -58,6 +58,8 @@ tos() {
 F4='icmp[icmptype] == 8 and (ip[1] & 0xfc) ==' F6='icmp6 and ip6[40] == 128 and (ip6[0:2] & 0x0fc0) =='
 tos 10.99.1.1 0x10 10.9.0.11 100 icmp 2048 "$F4 0x10"
 tos 10.99.1.1 - 10.9.0.12 main icmp 2048 "$F4 0"
+# ECN bits are not part of the rule match: 0x11 still selects "tos 0x10".
+tos 10.99.1.1 0x11 10.9.0.11 100 icmp 2048 "$F4 0x10"
 tos 10.99.1.1 0x20 10.9.0.12 main icmp 2048 "$F4 0x20"
 tos fd00:99::1 0x10 fd00:9::11 100 ipv6-icmp 32768 "$F6 0x0100"
 tos fd00:99::1 - fd00:9::12 main ipv6-icmp 32768 "$F6 0"
