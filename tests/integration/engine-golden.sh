@@ -53,6 +53,9 @@ golden() {
 		fail "$name: output differs: $(head -c 600 "$T_TMP/diff")"
 	fi
 	check_eq "$name: exit code as iputils" "$rc_i" "$rc_r"
+	# stderr too, with the program name as invoked set aside.
+	check_eq "$name: stderr as iputils" "$(sed 's/^ping: /P: /' "$T_TMP/i.err")" \
+		"$(sed 's/^rtping: /P: /' "$T_TMP/r.err")"
 }
 
 # ENGINE_SHOW=1: print both outputs instead of comparing (for debugging).
@@ -72,6 +75,7 @@ golden "IPv6 replies" -c 3 -i 0.2 fd78::2
 golden "IPv6 -t 1 hop limit" -t 1 -c 2 -i 0.2 fd78::2
 golden "IPv6 unreachable neighbour" -c 1 fd77::9
 golden "IPv6 -s 0 quiet" -s 0 -q -c 2 -i 0.2 fd78::2
+golden "-M do local error" -M do -s 2000 -c 2 -i 0.2 10.78.0.2
 golden "-p pattern" -p ff00a5 -c 2 -i 0.2 10.78.0.2
 golden "-a audible, -n" -a -n -c 2 -i 0.2 10.78.0.2
 golden "-U user latency" -U -c 2 -i 0.2 10.78.0.2
