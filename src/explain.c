@@ -267,7 +267,10 @@ void rt_explain_text(FILE *out, const struct rt_explain *ex, const char *dest)
 		if (t != RTN_UNSPEC)
 			fprintf(out, " (%s route)", rt_route_type_name(t));
 		fputc('\n', out);
-	} else if (!ex->fallback) {
+	} else if (ex->fallback) {
+		fprintf(out, "source       %s (the UDP probe's: netlink unavailable)\n",
+			rt_addr_str(&ex->probe.src, a, sizeof(a)));
+	} else {
 		text_route(out, ex);
 	}
 	text_probe(out, ex);
@@ -378,7 +381,7 @@ void rt_explain_json(FILE *out, const struct rt_explain *ex, const char *dest)
 	fprintf(out, ", \"reasons\": ");
 	json_reasons(out, ex);
 	fprintf(out, ", \"fallback\": %s, \"verified\": %s, \"hash_dependent\": %s}\n",
-		ex->fallback ? "true" : "false", ex->unverified ? "false" : "true",
+		ex->fallback ? "true" : "false", ex->unverified || ex->fallback ? "false" : "true",
 		ex->hash_dependent ? "true" : "false");
 }
 

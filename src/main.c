@@ -70,13 +70,12 @@ static int build_flow(struct ctx *c)
 	return 0;
 }
 
-static int explain(struct ctx *c)
+static void explain(struct ctx *c)
 {
 	const struct rt_opts *o = &c->opts;
 
 	rt_explain_run(c->nl_err ? NULL : &c->nl, c->nl_err, &c->flow, o->iface,
 		       c->target.scope, o->broadcast, &c->ex);
-	return 0;
 }
 
 static int run_explain(struct ctx *c)
@@ -90,7 +89,8 @@ static int run_explain(struct ctx *c)
 		return die(c, "write error", strerror(errno));
 	if (c->ex.route_err)
 		return RT_EXIT_ERROR;
-	return c->ex.agree ? RT_EXIT_OK : RT_EXIT_NOREPLY;
+	/* On fallback there is one answer only: nothing to disagree with. */
+	return c->ex.agree || c->ex.fallback ? RT_EXIT_OK : RT_EXIT_NOREPLY;
 }
 
 static int run_ping(struct ctx *c)
@@ -106,6 +106,11 @@ static int run_ping(struct ctx *c)
 	if (rt_caps_drop_all() < 0) {
 		rt_engine_close(e);
 		return die(c, "cap_set_proc", strerror(errno));
+	}
+	/* iputils learns "no route" from its probe's connect(); we from the kernel. */
+	if (c->ex.route_err) {
+		rt_engine_close(e);
+		return die(c, "connect", strerror(-c->ex.route_err));
 	}
 	rt_explain_warn(stderr, c->prog, &c->ex);
 	rc = rt_engine_run(e, rt_explain_source(&c->ex), rt_explain_device(&c->ex));
@@ -134,8 +139,10 @@ static int prepare(struct ctx *c, int argc, char **argv)
 		return die(c, c->opts.dest, gai_strerror(rc));
 	if (rt_opts_check_family(&c->opts, c->target.fam, err, sizeof(err)) < 0)
 		return die(c, NULL, err);
-	if (build_flow(c) < 0)
-		return die(c, "unknown iface", c->opts.iface);
+	if (build_flow(c) < 0) {
+		snprintf(err, sizeof(err), "SO_BINDTODEVICE %s", c->opts.iface);
+		return die(c, err, strerror(ENODEV));
+	}
 	return -1;
 }
 
