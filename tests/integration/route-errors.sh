@@ -70,6 +70,12 @@ check_eq "10.9.0.255 -b: wire source = explain source" "$src" "$W_SRC"
 t_run "$A" "$RTPING" --explain-route 10.9.0.255
 check_eq "10.9.0.255 without -b: explain type" broadcast "$(t_field type)"
 check_eq "10.9.0.255 without -b: udp probe" "failed: Permission denied" "$(t_field 'udp probe')"
+# The probe did not answer at all: it failed as the echo itself would.
+if t_field agree | grep -q 'answers for another flow'; then
+	fail "10.9.0.255 without -b: agree line claims a probe answer: $(t_field agree)"
+else
+	pass "10.9.0.255 without -b: agree line does not claim a probe answer"
+fi
 t_run "$A" "$RTPING" -c 1 -W 1 10.9.0.255
 check_rc "10.9.0.255 without -b: ping -c 1 -W 1 exit (as iputils)" 2 "$T_RC" "$T_ERR"
 
