@@ -50,6 +50,8 @@ struct rt_engine {
 	bool numeric;               /* no reverse lookups (iputils: numeric IPv4 target, -n, -f) */
 	bool timing;                /* -s >= 16: iputils shows times only then */
 	bool privileged;
+	bool group;                 /* -b or a multicast target: many may answer */
+	const char *fatal;          /* ends the run with exit 2 (iputils' wording) */
 	struct rt_out out;
 	int64_t next_ns;            /* when the next probe is due */
 	int64_t exit_ns;            /* linger end after the last probe; 0 none */
@@ -192,6 +194,22 @@ static void set_buffers(struct rt_engine *e)
 	setopt_int(e->fd, SOL_SOCKET, SO_RCVBUF, (int)(rcv < 65536 ? 65536 : rcv));
 }
 
+/*
+ * A stalled device must not block sendto() past the schedule: at most one
+ * second, or one interval (at least 10 ms), as iputils' setup().
+ */
+static void set_send_timeout(struct rt_engine *e)
+{
+	int64_t ns = e->o->interval_ns < RT_NS_PER_SEC ? e->o->interval_ns : RT_NS_PER_SEC;
+	struct timeval tv;
+
+	if (ns < FLOOD_GAP_NS)
+		ns = FLOOD_GAP_NS;
+	tv.tv_sec = (time_t)(ns / RT_NS_PER_SEC);
+	tv.tv_usec = (suseconds_t)(ns % RT_NS_PER_SEC / 1000);
+	setsockopt(e->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
 /* Options every socket gets; -errno and *what for the ones iputils treats as fatal. */
 static int common_opts(struct rt_engine *e, const char **what)
 {
@@ -222,6 +240,7 @@ static int common_opts(struct rt_engine *e, const char **what)
 		setopt_int(e->fd, SOL_SOCKET, SO_DONTROUTE, 1);
 	if (!o->latency_user)
 		setopt_int(e->fd, SOL_SOCKET, SO_TIMESTAMPNS, 1);
+	set_send_timeout(e);
 	set_buffers(e);
 	return 0;
 }
@@ -277,12 +296,19 @@ static void setup_output(struct rt_engine *e)
 	out->host = e->t->name;
 }
 
+static bool is_multicast(const struct rt_addr *a)
+{
+	/* 224.0.0.0/4 and ff00::/8: the first byte says it for both families. */
+	return a->af == AF_INET ? (a->u.raw[0] & 0xf0) == 0xe0 : a->u.raw[0] == 0xff;
+}
+
 static void setup_state(struct rt_engine *e)
 {
 	const struct rt_opts *o = e->o;
 	struct rt_addr tmp;
 
 	e->timing = o->size >= 16;   /* sizeof(struct timeval): iputils' rule */
+	e->group = o->broadcast || is_multicast(&e->t->addr);
 	/* iputils resolves reply addresses unless -n, -f or a numeric IPv4 target. */
 	e->numeric = o->numeric || o->flood ||
 		     (e->fam->af == AF_INET && rt_addr_parse(&tmp, AF_INET, o->dest) == 0);
@@ -423,10 +449,10 @@ static void on_reply(struct rt_engine *e, const struct rt_icmp_pkt *p, const str
 	ev.ttl = p->ttl >= 0 ? p->ttl : m->ttl;
 	ev.timed = e->timing && a.known;
 	ev.rtt_us = a.rtt_us;
-	/* iputils hides (DUP!) for broadcast pings unless -v: many hosts answer. */
-	ev.dup = a.dup && (!e->o->broadcast || e->o->verbose);
+	/* Broadcast/multicast: many hosts answer, so iputils hides (DUP!) unless -v. */
+	ev.dup = a.dup && (!e->group || e->o->verbose);
 	ev.bad_csum = p->bad_checksum;
-	ev.wrong_src = !e->o->broadcast && !rt_addr_equal(&fa, &e->t->addr);
+	ev.wrong_src = !e->group && !rt_addr_equal(&fa, &e->t->addr);
 	ev.truncated = p->icmp_len < (size_t)e->o->size + RT_ICMP_HDR_LEN;
 	ev.show_ident = e->o->verbose && e->socktype == SOCK_RAW;
 	ev.ident = e->match.id;
@@ -628,6 +654,11 @@ static void send_probe(struct rt_engine *e, int64_t now)
 		e->next_ns = now + FLOOD_GAP_NS;
 		return;
 	}
+	/* Broadcast without -b: the kernel says EACCES; iputils stops with this. */
+	if (n < 0 && errno == EACCES && !o->broadcast && !e->st.ntransmitted) {
+		e->fatal = "Do you want to ping broadcast? Then -b. If not, check your local firewall rules";
+		return;
+	}
 	/* A hard error counts as sent, as in iputils: the summary shows the loss. */
 	rt_stats_sent(&e->st, seq, now);
 	if (n < 0)
@@ -677,7 +708,7 @@ static bool finished(const struct rt_engine *e, int64_t now)
 {
 	const struct rt_stats *st = &e->st;
 
-	if (sig_exit)
+	if (sig_exit || e->fatal)
 		return true;
 	if (e->o->count && (long long)(st->nreceived + st->nerrors) >= e->o->count)
 		return true;
@@ -793,6 +824,11 @@ int rt_engine_run(struct rt_engine *e, const struct rt_addr *src, const char *de
 		e->deadline_ns = now + e->o->deadline_s * RT_NS_PER_SEC;
 	run_loop(e, &waitmask);
 	sigprocmask(SIG_SETMASK, &oldmask, NULL);
+	if (e->fatal) {
+		fflush(stdout);
+		fprintf(stderr, "%s: %s\n", e->prog, e->fatal);
+		return RT_EXIT_ERROR;
+	}
 	rt_out_summary(&e->out, &e->st);
 	if (fflush(stdout) == EOF)
 		return RT_EXIT_ERROR;
