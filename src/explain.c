@@ -217,6 +217,22 @@ static void text_probe(FILE *out, const struct rt_explain *ex)
 	fputc('\n', out);
 }
 
+static void text_reasons(FILE *out, const struct rt_explain *ex)
+{
+	for (size_t i = 0; i < ex->nreasons; i++) {
+		fprintf(out, "reason       ");
+		reason_text(out, &ex->reasons[i]);
+		fprintf(out, " (matches the %s only)\n",
+			ex->reasons[i].icmp_matches ? "ICMP flow" : "UDP probe");
+	}
+	if (ex->rules_err)
+		fprintf(out, "reason       unknown: cannot read the policy rules: %s\n",
+			errstr(ex->rules_err));
+	else if (!ex->nreasons && !ex->probe_err)
+		fprintf(out, "reason       no policy rule separates the flows%s\n",
+			ex->match.multipath ? "; multipath hashing does" : "");
+}
+
 static void text_verdict(FILE *out, const struct rt_explain *ex)
 {
 	if (ex->fallback) {
@@ -224,23 +240,16 @@ static void text_verdict(FILE *out, const struct rt_explain *ex)
 			"the source is the UDP probe's\n", errstr(ex->nl_err));
 		return;
 	}
-	if (ex->agree) {
+	if (ex->agree)
 		fprintf(out, "agree        yes\n");
-	} else {
+	else if (ex->probe_err)
+		fprintf(out, "agree        no: the UDP probe failed where the kernel has a route\n");
+	else
 		fprintf(out, "agree        no: the UDP probe answers for another flow\n");
-		for (size_t i = 0; i < ex->nreasons; i++) {
-			fprintf(out, "reason       ");
-			reason_text(out, &ex->reasons[i]);
-			fprintf(out, " (matches the %s only)\n",
-				ex->reasons[i].icmp_matches ? "ICMP flow" : "UDP probe");
-		}
-		if (ex->rules_err)
-			fprintf(out, "reason       unknown: cannot read the policy rules: %s\n",
-				errstr(ex->rules_err));
-		else if (!ex->nreasons && !ex->probe_err)
-			fprintf(out, "reason       no policy rule separates the flows%s\n",
-				ex->match.multipath ? "; multipath hashing does" : "");
-	}
+	if (!ex->agree)
+		text_reasons(out, ex);
+	if (ex->route.type == RTN_BROADCAST && ex->probe_err == -EACCES)
+		fprintf(out, "note         a broadcast destination needs -b (SO_BROADCAST)\n");
 	if (ex->hash_dependent)
 		fprintf(out, "note         multipath with L4 hashing: the echo's next hop "
 			"depends on the ICMP type, which a route query cannot express\n");
