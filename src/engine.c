@@ -545,9 +545,13 @@ static int recv_err(struct rt_engine *e)
 
 static void drain(struct rt_engine *e, short revents)
 {
-	/* Bounded batches: a flood of replies must not starve the sender. */
+	/*
+	 * Bounded batches: a flood of replies must not starve the sender. Like
+	 * iputils, go back to the loop once nothing is in flight, so a run that
+	 * reached -c stops before reading a late duplicate.
+	 */
 	for (int i = 0; i < 256 && (revents & POLLIN); i++)
-		if (recv_one(e) < 0)
+		if (recv_one(e) < 0 || rt_stats_in_flight(&e->st) == 0)
 			break;
 	for (int i = 0; i < 256 && (revents & POLLERR); i++)
 		if (recv_err(e) < 0)
