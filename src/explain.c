@@ -82,7 +82,7 @@ static void find_reasons(struct rt_nl *nl, struct rt_explain *ex)
 	ex->rules_err = rt_rules_dump(nl, ex->flow.fam->af, &rules);
 	if (ex->rules_err)
 		return;
-	ex->nreasons = rt_explain_reasons(&rules, ex->iface, si, su, ex->reasons,
+	ex->nreasons = rt_explain_reasons(&rules, ex->oif_name, si, su, ex->reasons,
 					  RT_REASONS_MAX);
 	rt_rules_free(&rules);
 }
@@ -104,6 +104,8 @@ int rt_explain_run(struct rt_nl *nl, int nl_err, const struct rt_flow *f,
 	memset(ex, 0, sizeof(*ex));
 	ex->flow = *f;
 	ex->iface = iface ? iface : "";
+	if (f->oif && !if_indextoname(f->oif, ex->oif_name))
+		snprintf(ex->oif_name, sizeof(ex->oif_name), "if%u", f->oif);
 	ex->nl_err = nl ? 0 : nl_err;
 	if (nl)
 		ask_netlink(nl, ex);
@@ -268,7 +270,7 @@ void rt_explain_text(FILE *out, const struct rt_explain *ex, const char *dest)
 	fprintf(out, "destination  %s (%s)\n", dest, rt_addr_str(&f->dst, a, sizeof(a)));
 	fprintf(out, "flow         %s dport %u uid %u mark 0x%x tos 0x%02x%s%s\n",
 		f->fam->icmp_name, f->dport, f->uid, f->mark, f->tos,
-		ex->iface[0] ? " oif " : "", ex->iface);
+		ex->oif_name[0] ? " oif " : "", ex->oif_name);
 	if (ex->route_err && !ex->fallback) {
 		uint8_t t = rt_route_type_from_errno(ex->route_err);
 
@@ -378,7 +380,7 @@ void rt_explain_json(FILE *out, const struct rt_explain *ex, const char *dest)
 	rt_json_kstr(out, ", ", "family", f->fam->name);
 	fprintf(out, ", \"flow\": {\"protocol\": \"%s\", \"dport\": %u, \"uid\": %u, "
 		"\"mark\": %u, \"tos\": %u", f->fam->icmp_name, f->dport, f->uid, f->mark, f->tos);
-	rt_json_kstr(out, ", ", "device", ex->iface[0] ? ex->iface : NULL);
+	rt_json_kstr(out, ", ", "device", ex->oif_name[0] ? ex->oif_name : NULL);
 	fprintf(out, "}, \"netlink\": ");
 	json_netlink(out, ex);
 	fprintf(out, ", \"udp_probe\": ");

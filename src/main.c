@@ -67,6 +67,10 @@ static int build_flow(struct ctx *c)
 	} else if (rt_addr_needs_scope(&f->dst)) {
 		f->oif = c->target.scope;
 	}
+	/* A socket refuses these without a device (EINVAL); netlink would guess one. */
+	if (!f->oif && f->dst.af == AF_INET6 && (IN6_IS_ADDR_LINKLOCAL(&f->dst.u.v6) ||
+						 IN6_IS_ADDR_MC_LINKLOCAL(&f->dst.u.v6)))
+		return -EDESTADDRREQ;
 	return 0;
 }
 
@@ -139,9 +143,13 @@ static int prepare(struct ctx *c, int argc, char **argv)
 		return die(c, c->opts.dest, gai_strerror(rc));
 	if (rt_opts_check_family(&c->opts, c->target.fam, err, sizeof(err)) < 0)
 		return die(c, NULL, err);
-	if (build_flow(c) < 0) {
+	rc = build_flow(c);
+	if (rc == -EDESTADDRREQ)
+		return die(c, c->opts.dest, "link-local destination needs an interface "
+			   "(-I IFACE or ADDRESS%IFACE)");
+	if (rc < 0) {
 		snprintf(err, sizeof(err), "SO_BINDTODEVICE %s", c->opts.iface);
-		return die(c, err, strerror(ENODEV));
+		return die(c, err, strerror(-rc));
 	}
 	return -1;
 }

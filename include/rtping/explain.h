@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <net/if.h>
 
 #include "rtping/probe.h"
 #include "rtping/route.h"
@@ -27,6 +28,7 @@ struct rt_reason {
 struct rt_explain {
 	struct rt_flow flow;         /* the ICMP echo flow */
 	const char *iface;           /* -I name, "" none */
+	char oif_name[IF_NAMESIZE];  /* the flow's device: -I, or the IPv6 scope */
 	int nl_err;                  /* netlink unusable: answer from the probe */
 	bool fallback;
 	bool unverified;             /* kernel has no strict checking */
