@@ -173,17 +173,22 @@ static int query(struct rt_nl *nl, const struct rt_flow *f, unsigned flags,
 	return rc;
 }
 
+/*
+ * A kernel that cannot route by protocol refuses the attribute (EOPNOTSUPP
+ * for ICMPv6 before 5.0; EINVAL with an extack under strict checking). A
+ * blackhole route's EINVAL carries no extack message.
+ */
+bool rt_route_proto_refused(int rc, const char *extack)
+{
+	return rc == -EOPNOTSUPP || (rc == -EINVAL && extack && extack[0]);
+}
+
 int rt_route_get(struct rt_nl *nl, const struct rt_flow *f, unsigned flags,
 		 struct rt_route *out, bool *dropped_proto)
 {
 	int rc = query(nl, f, flags, out);
 
-	/*
-	 * A kernel that cannot route by protocol refuses the attribute
-	 * (EOPNOTSUPP for ICMPv6 before 5.0; EINVAL with an extack under strict
-	 * checking). A blackhole route's EINVAL carries no extack message.
-	 */
-	if (rc == -EOPNOTSUPP || (rc == -EINVAL && nl->extack[0])) {
+	if (!(flags & RT_Q_NO_PROTO) && rt_route_proto_refused(rc, nl->extack)) {
 		rc = query(nl, f, flags | RT_Q_NO_PROTO, out);
 		if (dropped_proto)
 			*dropped_proto = rc == 0;

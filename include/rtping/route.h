@@ -75,6 +75,9 @@ int rt_route_parse(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 int rt_route_get(struct rt_nl *nl, const struct rt_flow *f, unsigned flags,
 		 struct rt_route *out, bool *dropped_proto);
 
+/* Pure: does this error mean the kernel refused RTA_IP_PROTO (retry without)? */
+bool rt_route_proto_refused(int rc, const char *extack);
+
 /* "unicast", "local", ... "prohibit"; never NULL. */
 const char *rt_route_type_name(uint8_t type);
 /* "kernel", "boot", "static", "dhcp", ...; writes the number otherwise. */

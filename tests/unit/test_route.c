@@ -317,6 +317,18 @@ START_TEST(names_and_errno_mapping)
 }
 END_TEST
 
+START_TEST(only_attribute_errors_trigger_the_protocol_retry)
+{
+	ck_assert(rt_route_proto_refused(-EOPNOTSUPP, ""));
+	ck_assert(rt_route_proto_refused(-EINVAL, "Unknown attribute type"));
+	/* A blackhole route answers EINVAL without a message: a verdict, not a refusal. */
+	ck_assert(!rt_route_proto_refused(-EINVAL, ""));
+	ck_assert(!rt_route_proto_refused(-EINVAL, NULL));
+	ck_assert(!rt_route_proto_refused(-EHOSTUNREACH, "x"));
+	ck_assert(!rt_route_proto_refused(0, ""));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("route");
@@ -337,6 +349,7 @@ int main(void)
 	tcase_add_test(tc, feed_multipart_needs_more_until_done);
 	tcase_add_test(tc, ack_without_route_is_no_data);
 	tcase_add_test(tc, names_and_errno_mapping);
+	tcase_add_test(tc, only_attribute_errors_trigger_the_protocol_retry);
 	suite_add_tcase(s, tc);
 	return rt_test_run(s);
 }
