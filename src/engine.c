@@ -778,7 +778,7 @@ static void run_loop(struct rt_engine *e, const sigset_t *mask)
 static void print_header(struct rt_engine *e, const struct rt_addr *src, const char *dev)
 {
 	const struct rt_opts *o = e->o;
-	char dbuf[RT_ADDRSTRLEN], sbuf[RT_ADDRSTRLEN];
+	char dbuf[NI_MAXHOST], sbuf[RT_ADDRSTRLEN];
 	const char *s = NULL, *d = NULL;
 
 	if (o->src.af != AF_UNSPEC) {
@@ -789,7 +789,11 @@ static void print_header(struct rt_engine *e, const struct rt_addr *src, const c
 		d = o->iface[0] ? o->iface : (dev ? dev : "");
 	}
 	rt_out_pattern(&e->out, o->pattern, o->pattern_len);
-	rt_out_header(&e->out, rt_addr_str(&e->t->addr, dbuf, sizeof(dbuf)), s, d,
+	/* From the sockaddr: a scoped IPv6 target shows its "%iface", as iputils. */
+	if (getnameinfo((struct sockaddr *)&e->dst, e->dst_len, dbuf, sizeof(dbuf), NULL, 0,
+			NI_NUMERICHOST))
+		rt_addr_str(&e->t->addr, dbuf, sizeof(dbuf));
+	rt_out_header(&e->out, dbuf, s, d,
 		      o->size, e->fam->ip_hdr_len);
 }
 

@@ -18,6 +18,7 @@ ip -n "$A" -6 addr add fd77::1/64 dev a0 nodad
 ip -n "$R" -6 addr add fd77::fe/64 dev r0 nodad
 ip -n "$R" -6 addr add fd78::fe/64 dev r1 nodad
 ip -n "$B" -6 addr add fd78::2/64 dev b0 nodad
+ip -n "$R" -6 addr add fe80::fe/64 dev r0 nodad
 for n in 10.78.0.0/24 10.79.0.0/24; do ip -n "$A" route add "$n" via 10.77.0.254; done
 for n in fd78::/64 fd79::/64; do ip -n "$A" -6 route add "$n" via fd77::fe; done
 ip -n "$B" route add default via 10.78.0.254
@@ -74,6 +75,7 @@ golden "unreachable neighbour" -c 1 10.77.0.9
 golden "IPv6 replies" -c 3 -i 0.2 fd78::2
 golden "IPv6 -t 1 hop limit" -t 1 -c 2 -i 0.2 fd78::2
 golden "IPv6 unreachable neighbour" -c 1 fd77::9
+golden "IPv6 link-local with scope" -c 2 -i 0.2 fe80::fe%a0
 golden "IPv6 -s 0 quiet" -s 0 -q -c 2 -i 0.2 fd78::2
 golden "-M do local error" -M do -s 2000 -c 2 -i 0.2 10.78.0.2
 golden "-p pattern" -p ff00a5 -c 2 -i 0.2 10.78.0.2
