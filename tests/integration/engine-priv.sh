@@ -10,6 +10,7 @@ command -v setcap >/dev/null && command -v setpriv >/dev/null ||
 	{ skip "setcap/setpriv not installed"; exit 0; }
 id nobody >/dev/null 2>&1 || { skip "no user nobody"; exit 0; }
 NOGROUP=$(id -gn nobody)
+NOBODY=$(id -u nobody)
 
 A=$(t_ns a) && B=$(t_ns b) || { fail "create namespaces"; exit 1; }
 t_veth "$A" a0 "$B" b0 || { fail "create veth pair"; exit 1; }
@@ -33,7 +34,7 @@ as_nobody() {
 
 # run_watch NAME BIN ARGS...: runs as nobody in A, reads the caps mid-run.
 run_watch() {
-	local name=$1 bin=$2 pid caps="" rc i c=""; shift 2
+	local name=$1 bin=$2 pid caps="" uids="" rc i c=""; shift 2
 	as_nobody timeout 10 "$bin" "$@" >"$T_TMP/o" 2>"$T_TMP/e" & pid=$!
 	T_PIDS+=("$pid")
 	# The pinger runs as nobody under timeout: find it by uid and name.
@@ -42,11 +43,13 @@ run_watch() {
 		c=$(pgrep -u nobody -x "$(basename "$bin")" | head -n 1)
 		[ -n "$c" ] && grep -q '^PING' "$T_TMP/o" && break
 	done
-	[ -n "$c" ] && sleep 0.3 && caps=$(grep -E '^Cap(Eff|Prm)' "/proc/$c/status" 2>/dev/null | awk '{print $2}' | tr '\n' ' ')
+	[ -n "$c" ] && sleep 0.3 && caps=$(grep -E '^Cap(Eff|Prm)' "/proc/$c/status" 2>/dev/null | awk '{print $2}' | tr '\n' ' ') &&
+		uids=$(awk '/^Uid:/ {print $2, $3, $4, $5}' "/proc/$c/status" 2>/dev/null)
 	wait "$pid"; rc=$?
 	check_eq "$name: exit 0" 0 "$rc"
 	check_match "$name: replies" '^64 bytes from .*icmp_seq=3 ' "$(cat "$T_TMP/o")"
 	check_eq "$name: CapEff and CapPrm 0 while pinging" "0000000000000000 0000000000000000 " "$caps"
+	check_eq "$name: runs as nobody (real, effective, saved, fs uid)" "$NOBODY $NOBODY $NOBODY $NOBODY" "$uids"
 	[ "$rc" = 0 ] || echo "  stderr: $(head -c 300 "$T_TMP/e")"
 }
 
@@ -57,6 +60,16 @@ check_match "plain binary as nobody: says socket" 'socket: ' "$(cat "$T_TMP/e")"
 
 run_watch "cap_net_raw+p (raw socket)" "$T_TMP/rtping-cap" -c 3 -i 0.3 10.90.0.2
 run_watch "cap_net_raw+p IPv6" "$T_TMP/rtping-cap" -c 3 -i 0.3 fd90::2
+
+# Installed setuid root: rt_caps_init() becomes the user, keeps the caps permitted.
+cp "$RTPING" "$T_TMP/rtping-suid" && chown root:root "$T_TMP/rtping-suid" &&
+	chmod 4755 "$T_TMP/rtping-suid"
+if as_nobody "$T_TMP/rtping-suid" -V >/dev/null 2>&1 &&
+   [ "$(stat -c %a "$T_TMP/rtping-suid")" = 4755 ]; then
+	run_watch "setuid root" "$T_TMP/rtping-suid" -c 3 -i 0.3 10.90.0.2
+else
+	skip "setuid root: cannot run a setuid copy here"
+fi
 
 # ping_group_range is per network namespace: open it in A only.
 ip netns exec "$A" sysctl -qw net.ipv4.ping_group_range="0 2147483647"
