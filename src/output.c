@@ -19,7 +19,8 @@
  * | `summary` | always last, also at 100 % loss    | `host`, `transmitted`, `received`, `duplicates`, `corrupted`, `errors`, `loss_percent`, `time_ms`, `rtt_min_ms`, `rtt_avg_ms`, `rtt_max_ms`, `rtt_mdev_ms` (null when nothing was timed), `pipe` (null unless > 1), `ipg_ms`, `ewma_ms` (null outside flood/adaptive) |
  *
  * Times in milliseconds are numbers with three decimals (`0.045`).
- * Exit codes are the same as in text mode.
+ * With `-q` only `start` and `summary` are printed. Exit codes are the
+ * same as in text mode; error messages still go to stderr as text.
  */
 #include <inttypes.h>
 #include <string.h>
@@ -231,6 +232,9 @@ static void timeout_event(const struct rt_out *o, const struct rt_event *ev)
 
 void rt_out_event(const struct rt_out *o, const struct rt_event *ev)
 {
+	/* -q in JSON mode: only the start and summary objects. */
+	if (o->json && o->quiet)
+		return;
 	switch (ev->kind) {
 	case RT_EV_REPLY:
 		if (o->json)

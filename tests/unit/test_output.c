@@ -166,6 +166,16 @@ START_TEST(json_one_object_per_line_escaped)
 }
 END_TEST
 
+START_TEST(json_quiet_prints_no_events)
+{
+	struct rt_event ev = reply(1, 45);
+
+	o.json = o.quiet = true;
+	rt_out_event(&o, &ev);
+	ck_assert_str_eq(out(), "");
+}
+END_TEST
+
 START_TEST(json_summary_valid_at_total_loss)
 {
 	o.json = true;
@@ -208,6 +218,7 @@ int main(void)
 	tcase_add_test(tc, summary_with_duplicates_and_errors);
 	tcase_add_test(tc, summary_at_total_loss);
 	tcase_add_test(tc, json_one_object_per_line_escaped);
+	tcase_add_test(tc, json_quiet_prints_no_events);
 	tcase_add_test(tc, json_summary_valid_at_total_loss);
 	tcase_add_test(tc, json_error_event);
 	suite_add_tcase(s, tc);
