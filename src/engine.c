@@ -354,11 +354,6 @@ int rt_engine_open(struct rt_engine **ep, const struct rt_opts *o,
 	return 0;
 }
 
-int rt_engine_socktype(const struct rt_engine *e)
-{
-	return e->socktype;
-}
-
 void rt_engine_close(struct rt_engine *e)
 {
 	if (!e)

@@ -29,7 +29,4 @@ int rt_engine_run(struct rt_engine *e, const struct rt_addr *src, const char *de
 
 void rt_engine_close(struct rt_engine *e);
 
-/* The socket type rt_engine_open() ended up with: SOCK_DGRAM or SOCK_RAW. */
-int rt_engine_socktype(const struct rt_engine *e);
-
 #endif
