@@ -28,7 +28,6 @@
 
 #define NS_PER_MS 1000000LL
 #define LINGER_DEFAULT_NS (10 * RT_NS_PER_SEC)  /* iputils' MAXWAIT */
-#define FLOOD_GAP_NS (10 * NS_PER_MS)           /* iputils' MIN_INTERVAL_MS */
 #define MIN_USER_INTERVAL_NS (2 * NS_PER_MS)
 #define RBUF_EXTRA 4096                          /* IP header and options, slack */
 /* SOL_RAW ICMP_FILTER from linux/icmp.h, which clashes with net/if.h. */
@@ -53,7 +52,8 @@ struct rt_engine {
 	bool group;                 /* -b or a multicast target: many may answer */
 	const char *fatal;          /* ends the run with exit 2 (iputils' wording) */
 	struct rt_out out;
-	int64_t next_ns;            /* when the next probe is due */
+	struct rt_sched sched;      /* when the next probe is due */
+	int64_t retry_ns;           /* a full send queue: not before this */
 	int64_t exit_ns;            /* linger end after the last probe; 0 none */
 	int64_t deadline_ns;        /* -w; 0 none */
 	uint8_t *pkt, *rbuf;
@@ -203,8 +203,8 @@ static void set_send_timeout(struct rt_engine *e)
 	int64_t ns = e->o->interval_ns < RT_NS_PER_SEC ? e->o->interval_ns : RT_NS_PER_SEC;
 	struct timeval tv;
 
-	if (ns < FLOOD_GAP_NS)
-		ns = FLOOD_GAP_NS;
+	if (ns < RT_FLOOD_GAP_NS)
+		ns = RT_FLOOD_GAP_NS;
 	tv.tv_sec = (time_t)(ns / RT_NS_PER_SEC);
 	tv.tv_usec = (suseconds_t)(ns % RT_NS_PER_SEC / 1000);
 	setsockopt(e->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
@@ -555,35 +555,12 @@ static void drain(struct rt_engine *e, short revents)
 
 /* ---- the run: sending --------------------------------------------------- */
 
-/* -A: iputils' update_interval(): the smoothed RTT, rounded to milliseconds. */
-static int64_t adaptive_interval(const struct rt_engine *e)
-{
-	int64_t est_us = e->st.ewma8 ? (int64_t)(e->st.ewma8 / 8) : e->o->interval_ns / 1000;
-	int64_t ns = (est_us + 500) / 1000 * NS_PER_MS;
-
-	if (!e->privileged && ns < MIN_USER_INTERVAL_NS)
-		ns = MIN_USER_INTERVAL_NS;
-	return ns;
-}
-
-/*
- * When the next probe may leave. Fixed intervals run on an absolute
- * schedule (no drift); flood (interval 0) sends as soon as the preload
- * window has room, and at least every 10 ms, as iputils' pinger().
- */
+/* When the next probe may leave: the schedule, unless a full queue said wait. */
 static int64_t due_time(const struct rt_engine *e)
 {
-	const struct rt_stats *st = &e->st;
-	int64_t iv = e->o->adaptive ? adaptive_interval(e) : e->o->interval_ns;
+	int64_t due = rt_sched_due(&e->sched, &e->st);
 
-	if ((long)st->ntransmitted < e->o->preload)
-		return 0;
-	if (iv == 0 || (e->o->adaptive && iv < FLOOD_GAP_NS &&
-			rt_stats_in_flight(st) >= e->o->preload))
-		return rt_stats_in_flight(st) < e->o->preload ? 0 : st->last_send_ns + FLOOD_GAP_NS;
-	if (e->o->adaptive)
-		return st->last_send_ns + iv;
-	return e->next_ns;
+	return due > e->retry_ns ? due : e->retry_ns;
 }
 
 static bool may_send(const struct rt_engine *e)
@@ -598,12 +575,7 @@ static void after_send(struct rt_engine *e, int64_t now)
 	const struct rt_stats *st = &e->st;
 	int64_t wait;
 
-	if ((long)st->ntransmitted >= e->o->preload) {
-		e->next_ns += e->o->interval_ns;
-		/* Stalled (stopped process, slow device): restart, don't burst. */
-		if (e->next_ns < now - e->o->interval_ns)
-			e->next_ns = now;
-	}
+	rt_sched_sent(&e->sched, st, now);
 	if (may_send(e) || e->exit_ns)
 		return;
 	/* iputils' __schedule_exit(): 2 x max RTT (at least one interval), or -W. */
@@ -650,7 +622,7 @@ static void send_probe(struct rt_engine *e, int64_t now)
 	n = sendto(e->fd, e->pkt, len, 0, (struct sockaddr *)&e->dst, e->dst_len);
 	if (n < 0 && (errno == EAGAIN || errno == ENOBUFS || errno == ENOMEM)) {
 		/* Queue full: not sent, try again shortly (iputils does the same). */
-		e->next_ns = now + FLOOD_GAP_NS;
+		e->retry_ns = now + RT_FLOOD_GAP_NS;
 		return;
 	}
 	/* Broadcast without -b: the kernel says EACCES; iputils stops with this. */
@@ -759,7 +731,7 @@ static void run_loop(struct rt_engine *e, const sigset_t *mask)
 		}
 		until = earliest(e->exit_ns, e->deadline_ns);
 		if (may_send(e))
-			until = earliest(until, due_time(e) ? due_time(e) : now);
+			until = earliest(until, due_time(e) > now ? due_time(e) : now);
 		wait_io(e, now, until, mask);
 	}
 }
@@ -822,7 +794,9 @@ int rt_engine_run(struct rt_engine *e, const struct rt_addr *src, const char *de
 	signals_install(&waitmask, &oldmask);
 	now = clock_ns(CLOCK_MONOTONIC);
 	rt_stats_init(&e->st, now);
-	e->next_ns = now;
+	rt_sched_init(&e->sched, e->o->interval_ns, e->o->preload, e->o->adaptive,
+		      e->privileged ? 0 : MIN_USER_INTERVAL_NS, now);
+	e->retry_ns = INT64_MIN;
 	if (e->o->deadline_s)
 		e->deadline_ns = now + e->o->deadline_s * RT_NS_PER_SEC;
 	run_loop(e, &waitmask);
