@@ -54,6 +54,30 @@ t_veth() {
 	ip -n "$3" link set "$4" up
 }
 
+# t_two_sources [IF_A IF_B]: the topology of ../shared/reference/divergence.md.
+# A has 10.9.0.11 and .12 (fd00:9::11, ::12) on IF_A; B has 10.9.0.1
+# (fd00:9::1) on IF_B and 10.99.1.1 (fd00:99::1) on lo. A routes the far
+# prefix via B with src .12 in main and src .11 in table 100; the rules that
+# choose between them are the caller's. Sets A and B.
+t_two_sources() {
+	local ia=${1:-va0} ib=${2:-vb0}
+	t_ns a >/dev/null && t_ns b >/dev/null || return 1
+	A=$T_ID-a B=$T_ID-b
+	t_veth "$A" "$ia" "$B" "$ib" || return 1
+	ip -n "$A" addr add 10.9.0.11/24 dev "$ia"
+	ip -n "$A" addr add 10.9.0.12/24 dev "$ia"
+	ip -n "$B" addr add 10.9.0.1/24 dev "$ib"
+	ip -n "$B" addr add 10.99.1.1/32 dev lo
+	ip -n "$A" -6 addr add fd00:9::11/64 dev "$ia" nodad
+	ip -n "$A" -6 addr add fd00:9::12/64 dev "$ia" nodad
+	ip -n "$B" -6 addr add fd00:9::1/64 dev "$ib" nodad
+	ip -n "$B" -6 addr add fd00:99::1/128 dev lo nodad
+	ip -n "$A" route add 10.99.0.0/16 via 10.9.0.1 src 10.9.0.12
+	ip -n "$A" route add 10.99.0.0/16 via 10.9.0.1 src 10.9.0.11 table 100
+	ip -n "$A" -6 route add fd00:99::/64 via fd00:9::1 src fd00:9::12
+	ip -n "$A" -6 route add fd00:99::/64 via fd00:9::1 src fd00:9::11 table 100
+}
+
 # check_eq WHAT EXPECTED ACTUAL
 check_eq() {
 	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: expected '$2', got '$3'"; fi

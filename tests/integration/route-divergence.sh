@@ -7,15 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 t_init
 
-t_ns a >/dev/null && t_ns b >/dev/null || { fail "create namespaces"; exit 1; }
-A=$T_ID-a B=$T_ID-b
-t_veth "$A" dva "$B" dvb || { fail "create veth pair"; exit 1; }
-ip -n "$A" addr add 10.9.0.11/24 dev dva
-ip -n "$A" addr add 10.9.0.12/24 dev dva
-ip -n "$B" addr add 10.9.0.1/24 dev dvb
-ip -n "$B" addr add 10.99.1.1/32 dev lo
-ip -n "$A" route add 10.99.0.0/16 via 10.9.0.1 src 10.9.0.12
-ip -n "$A" route add 10.99.0.0/16 via 10.9.0.1 src 10.9.0.11 table 100
+t_two_sources dva dvb || { fail "build the two-source topology"; exit 1; }
 ip -n "$A" rule add ipproto udp table 100 pref 100
 
 t_run "$A" "$RTPING" --explain-route 10.99.1.1

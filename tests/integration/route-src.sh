@@ -5,14 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 t_init
 
-t_ns a >/dev/null && t_ns b >/dev/null || { fail "create namespaces"; exit 1; }
-A=$T_ID-a B=$T_ID-b
-t_veth "$A" va0 "$B" vb0 || { fail "create veth pair"; exit 1; }
-ip -n "$A" addr add 10.9.0.11/24 dev va0
-ip -n "$A" addr add 10.9.0.12/24 dev va0
-ip -n "$B" addr add 10.9.0.1/24 dev vb0
-ip -n "$B" addr add 10.99.1.1/32 dev lo
-ip -n "$A" route add 10.99.0.0/16 via 10.9.0.1 src 10.9.0.12
+t_two_sources || { fail "build the two-source topology"; exit 1; }
 FILT='icmp[icmptype] == 8'
 
 # 1. The route's src.

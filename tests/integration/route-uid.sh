@@ -10,15 +10,7 @@
 t_init
 command -v setpriv >/dev/null || { skip "setpriv (util-linux) not installed"; exit 0; }
 
-t_ns a >/dev/null && t_ns b >/dev/null || { fail "create namespaces"; exit 1; }
-A=$T_ID-a B=$T_ID-b
-t_veth "$A" va0 "$B" vb0 || { fail "create veth pair"; exit 1; }
-ip -n "$A" addr add 10.9.0.11/24 dev va0
-ip -n "$A" addr add 10.9.0.12/24 dev va0
-ip -n "$B" addr add 10.9.0.1/24 dev vb0
-ip -n "$B" addr add 10.99.1.1/32 dev lo
-ip -n "$A" route add 10.99.0.0/16 via 10.9.0.1 src 10.9.0.12
-ip -n "$A" route add 10.99.0.0/16 via 10.9.0.1 src 10.9.0.11 table 100
+t_two_sources || { fail "build the two-source topology"; exit 1; }
 ip -n "$A" rule add uidrange 0-0 table 100 pref 100
 ip -n "$A" rule add uidrange 1000-1000 table 100 pref 101
 ip netns exec "$A" sysctl -qw net.ipv4.ping_group_range="0 2147483647"
