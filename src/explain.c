@@ -116,6 +116,9 @@ int rt_explain_run(struct rt_nl *nl, int nl_err, const struct rt_flow *f,
 	}
 	ex->fallback = !nl;
 	ex->probe_err = rt_probe_run(f, ex->iface, scope, broadcast, &ex->probe);
+	/* A source this host lacks: the socket's bind() fails before any route. */
+	if (rt_addr_is_set(&f->src) && ex->probe_err == -EADDRNOTAVAIL)
+		ex->route_err = ex->probe_err;
 	if (ex->fallback) {
 		ex->route_err = ex->probe_err;
 		return ex->route_err;
@@ -155,6 +158,7 @@ const char *rt_explain_device(const struct rt_explain *ex)
 static const char *table_name(uint32_t t, char *buf, size_t len)
 {
 	switch (t) {
+	case RT_TABLE_UNSPEC: return "none (on-link through the bound device)";
 	case RT_TABLE_MAIN: return "main";
 	case RT_TABLE_LOCAL: return "local";
 	case RT_TABLE_DEFAULT: return "default";

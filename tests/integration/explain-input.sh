@@ -33,4 +33,19 @@ bad "no destination" '^rtping: usage error: Destination address required$' --exp
 "$RTPING" --explain-route --json fe80::1%lo >"$T_TMP/out" 2>"$T_TMP/err"; rc=$?
 check_eq "link-local with scope: route error, not input error" 2 "$rc"
 check_eq "link-local with scope: oif is the scope" lo "$(jq -r .flow.device <"$T_TMP/out" 2>/dev/null || echo)"
+# A source address this host does not have: the bind fails before any route.
+"$RTPING" --explain-route -I 192.0.2.77 127.0.0.1 >"$T_TMP/out" 2>"$T_TMP/err"; rc=$?
+check_eq "foreign source: exit 2" 2 "$rc"
+check_match "foreign source: error names the bind failure" '^error +Cannot assign requested address$' \
+	"$(cat "$T_TMP/out")"
+
+# A bound device and no route: the kernel answers on-link with no table.
+t_ns n >/dev/null || { fail "create namespace"; exit 1; }
+N=$T_ID-n
+t_veth "$N" vn0 "$N" vn1 || { fail "create veth pair"; exit 1; }
+ip -n "$N" addr add 10.7.0.1/24 dev vn0
+out=$(ip netns exec "$N" "$RTPING" --explain-route -I vn0 10.8.0.1); rc=$?
+check_eq "bound device, no route: exit 0" 0 "$rc"
+check_match "bound device, no route: table says on-link" '^table +none \(on-link through the bound device\)$' "$out"
+check_match "bound device, no route: device" '^device +vn0 ' "$out"
 t_done
