@@ -77,6 +77,18 @@ static int parse_int(struct parse *p, const char *s, int base, long long min,
 	return 0;
 }
 
+/*
+ * llround() for 0 <= x < 2^52, exactly (x - floor(x) is exact there). Not
+ * libm's: that one call made the binary load libm, ~300 KiB of RSS and a
+ * library mapping at every start (tools/bench/run).
+ */
+static int64_t round_half_up(double x)
+{
+	int64_t i = (int64_t)x;
+
+	return x - (double)i >= 0.5 ? i + 1 : i;
+}
+
 /* Seconds as a decimal fraction ("0.2", "1e-3"); "C" locale semantics. */
 static int parse_seconds(const char *s, int64_t *ns)
 {
@@ -87,7 +99,7 @@ static int parse_seconds(const char *s, int64_t *ns)
 	v = strtod(s, &end);
 	if (!*s || *end || errno || !isfinite(v) || v < 0 || v >= MAX_SECONDS)
 		return -EINVAL;
-	*ns = (int64_t)llround(v * 1e9);
+	*ns = round_half_up(v * 1e9);
 	return 0;
 }
 
