@@ -1,0 +1,330 @@
+#!/usr/bin/env python3
+"""A hostile ping peer on a tun device: answers echo requests wrongly on purpose.
+
+Run inside a test namespace, attached to an existing tun device (created with
+"ip tuntap add NAME mode tun"). It answers echo requests sent to TARGET4 /
+TARGET6 the way the mode file says (read again for every request, so one peer
+serves a whole test script), and ignores everything else. Python 3 standard
+library only. Bounded: it exits after --lifetime seconds whatever happens.
+
+Modes (IPv4 and IPv6 alike unless noted):
+  ok          one correct reply
+  dup         the reply three times
+  badsum      the reply with a corrupt checksum only
+  badsum_dup  a correct reply, then a copy with a corrupt checksum
+  trunc_icmp  the ICMP header only (8 bytes, checksum valid)
+  trunc_ip    the IP header only (no ICMP bytes at all), then nothing
+  otherid     a reply with another identifier, then the correct one
+  othersrc    the reply from another address on the link
+  ts_future / ts_zero / ts_random   payload timestamp forged (checksum valid)
+  seqwrap     replies for sequences 65535 and 0 (never sent), then the correct one
+  unreach     destination unreachable quoting the probe (from the target)
+  timex       time exceeded quoting the probe (from a router address)
+  mixed       odd sequences get a reply, even ones an unreachable
+  redirect    a redirect quoting the probe, then the correct reply
+  burst       20 unrelated ICMP messages, then the correct reply
+  big         a reply with 1000 more data bytes than the request
+  huge        a reply with 8000 more data bytes (needs a large tun MTU)
+  ipopts      IPv4: the reply with IP options (NOP, record route);
+              IPv6: the reply behind hop-by-hop and destination options headers
+  silent      no answer
+"""
+import argparse
+import fcntl
+import os
+import random
+import select
+import socket
+import struct
+import sys
+import time
+
+TUNSETIFF = 0x400454CA
+IFF_TUN = 0x0001
+IFF_NO_PI = 0x1000
+
+TARGET4 = socket.inet_pton(socket.AF_INET, "10.66.0.2")
+OTHER4 = socket.inet_pton(socket.AF_INET, "10.66.0.3")
+ROUTER4 = socket.inet_pton(socket.AF_INET, "10.66.0.254")
+TARGET6 = socket.inet_pton(socket.AF_INET6, "fd00:66::2")
+OTHER6 = socket.inet_pton(socket.AF_INET6, "fd00:66::3")
+ROUTER6 = socket.inet_pton(socket.AF_INET6, "fd00:66::fe")
+
+
+def csum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return (~s) & 0xFFFF
+
+
+def ip4(src, dst, payload, proto=1, ttl=64, opts=b""):
+    ihl = 5 + len(opts) // 4
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x40 | ihl, 0, 4 * ihl + len(payload),
+                      random.randrange(65536), 0, ttl, proto, 0, src, dst) + opts
+    c = csum(hdr)
+    return hdr[:10] + struct.pack("!H", c) + hdr[12:] + payload
+
+
+def ip6(src, dst, payload, nh=58, hlim=64, ext=b""):
+    return struct.pack("!IHBB16s16s", 6 << 28, len(ext) + len(payload), nh, hlim,
+                       src, dst) + ext + payload
+
+
+def icmp4(typ, code, rest, data):
+    msg = struct.pack("!BBH", typ, code, 0) + rest + data
+    c = csum(msg)
+    return msg[:2] + struct.pack("!H", c) + msg[4:]
+
+
+def icmp6(src, dst, typ, code, rest, data):
+    msg = struct.pack("!BBH", typ, code, 0) + rest + data
+    pseudo = src + dst + struct.pack("!I3xB", len(msg), 58)
+    c = csum(pseudo + msg)
+    return msg[:2] + struct.pack("!H", c) + msg[4:]
+
+
+class Peer:
+    def __init__(self, fd, mode_file, log):
+        self.fd = fd
+        self.mode_file = mode_file
+        self.log = log
+
+    def mode(self):
+        try:
+            with open(self.mode_file) as f:
+                return f.read().strip() or "ok"
+        except OSError:
+            return "ok"
+
+    def send(self, pkt):
+        os.write(self.fd, pkt)
+
+    # ---- IPv4 ---------------------------------------------------------
+    def v4(self, pkt):
+        if len(pkt) < 28 or pkt[9] != 1:
+            return
+        hl = (pkt[0] & 15) * 4
+        src, dst = pkt[12:16], pkt[16:20]
+        icmp = pkt[hl:]
+        if dst != TARGET4 or icmp[0] != 8:
+            return
+        ident, seq = struct.unpack("!HH", icmp[4:8])
+        data = icmp[8:]
+        m = self.mode()
+        self.log.write("v4 seq=%d mode=%s\n" % (seq, m))
+        self.log.flush()
+
+        def reply(sid=ident, sseq=seq, d=data, frm=TARGET4, opts=b""):
+            return ip4(frm, src, icmp4(0, 0, struct.pack("!HH", sid, sseq), d), opts=opts)
+
+        quote = pkt[:hl + 8 + min(len(data), 20)]
+        if m == "ok":
+            self.send(reply())
+        elif m == "dup":
+            for _ in range(3):
+                self.send(reply())
+        elif m in ("badsum", "badsum_dup"):
+            good = reply()
+            bad = bytearray(good)
+            bad[hl + 2] ^= 0x5A
+            if m == "badsum_dup":
+                self.send(good)
+            self.send(bytes(bad))
+        elif m == "trunc_icmp":
+            self.send(reply(d=b""))
+        elif m == "trunc_ip":
+            self.send(ip4(TARGET4, src, b""))
+        elif m == "otherid":
+            self.send(reply(sid=ident ^ 0x5555))
+            self.send(reply())
+        elif m == "othersrc":
+            self.send(reply(frm=OTHER4))
+        elif m.startswith("ts_"):
+            self.send(reply(d=forge_ts(m, data)))
+        elif m == "seqwrap":
+            self.send(reply(sseq=65535))
+            self.send(reply(sseq=0))
+            self.send(reply())
+        elif m == "unreach" or (m == "mixed" and seq % 2 == 0):
+            self.send(ip4(TARGET4, src, icmp4(3, 1, b"\0" * 4, quote)))
+        elif m == "mixed":
+            self.send(reply())
+        elif m == "timex":
+            self.send(ip4(ROUTER4, src, icmp4(11, 0, b"\0" * 4, quote)))
+        elif m == "redirect":
+            self.send(ip4(TARGET4, src, icmp4(5, 1, socket.inet_pton(socket.AF_INET, "10.66.0.7"), quote)))
+            self.send(reply())
+        elif m == "burst":
+            self.burst4(src, ident, seq, data, quote)
+            self.send(reply())
+        elif m == "big":
+            self.send(reply(d=data + bytes(range(256)) * 3 + bytes(232)))
+        elif m == "huge":
+            self.send(reply(d=data + bytes(8000)))
+        elif m == "ipopts":
+            # NOP, then record route (len 11, pointer 4: room for two), EOL pad.
+            opts = b"\x01" + bytes([7, 11, 4]) + bytes(8) + b"\x00" * 0
+            opts += b"\x00" * (-len(opts) % 4)
+            self.send(reply(opts=opts))
+
+    def burst4(self, us, ident, seq, data, quote):
+        udp = ip4(us, OTHER4, struct.pack("!HHHH", 40000, 53, 8, 0), proto=17)
+        other_probe = ip4(us, OTHER4, icmp4(8, 0, struct.pack("!HH", ident, seq), data))
+        for i in range(20):
+            k = i % 6
+            if k == 0:      # an echo request to the host under test
+                self.send(ip4(TARGET4, us, icmp4(8, 0, struct.pack("!HH", 0x7777, i), b"x" * 16)))
+            elif k == 1:    # a reply for another ping
+                self.send(ip4(TARGET4, us, icmp4(0, 0, struct.pack("!HH", ident ^ 0xFFFF, seq), data)))
+            elif k == 2:    # unreachable about a UDP datagram
+                self.send(ip4(TARGET4, us, icmp4(3, 3, b"\0" * 4, udp[:28])))
+            elif k == 3:    # time exceeded about a probe to another host
+                self.send(ip4(ROUTER4, us, icmp4(11, 0, b"\0" * 4, other_probe[:28])))
+            elif k == 4:    # timestamp request
+                self.send(ip4(TARGET4, us, icmp4(13, 0, struct.pack("!HH", 1, i), bytes(12))))
+            else:           # an echo reply quoting nothing, with our sequence, from elsewhere, another id
+                self.send(ip4(OTHER4, us, icmp4(0, 0, struct.pack("!HH", ident ^ 1, seq), b"")))
+
+    # ---- IPv6 ---------------------------------------------------------
+    def v6(self, pkt):
+        if len(pkt) < 48:
+            return
+        nh, src, dst = pkt[6], pkt[8:24], pkt[24:40]
+        icmp = pkt[40:]
+        if nh != 58 or dst != TARGET6 or icmp[0] != 128:
+            return
+        ident, seq = struct.unpack("!HH", icmp[4:8])
+        data = icmp[8:]
+        m = self.mode()
+        self.log.write("v6 seq=%d mode=%s\n" % (seq, m))
+        self.log.flush()
+
+        def reply(sid=ident, sseq=seq, d=data, frm=TARGET6, ext=b"", nh0=58):
+            body = icmp6(frm, src, 129, 0, struct.pack("!HH", sid, sseq), d)
+            return ip6(frm, src, body, nh=nh0, ext=ext)
+
+        quote = pkt[:40 + 8 + min(len(data), 40)]
+        if m == "ok":
+            self.send(reply())
+        elif m == "dup":
+            for _ in range(3):
+                self.send(reply())
+        elif m in ("badsum", "badsum_dup"):
+            good = reply()
+            bad = bytearray(good)
+            bad[42] ^= 0x5A
+            if m == "badsum_dup":
+                self.send(good)
+            self.send(bytes(bad))
+        elif m == "trunc_icmp":
+            self.send(reply(d=b""))
+        elif m == "trunc_ip":
+            self.send(ip6(TARGET6, src, b""))
+        elif m == "otherid":
+            self.send(reply(sid=ident ^ 0x5555))
+            self.send(reply())
+        elif m == "othersrc":
+            self.send(reply(frm=OTHER6))
+        elif m.startswith("ts_"):
+            self.send(reply(d=forge_ts(m, data)))
+        elif m == "seqwrap":
+            self.send(reply(sseq=65535))
+            self.send(reply(sseq=0))
+            self.send(reply())
+        elif m == "unreach" or (m == "mixed" and seq % 2 == 0):
+            self.send(ip6(TARGET6, src, icmp6(TARGET6, src, 1, 3, b"\0" * 4, quote)))
+        elif m == "mixed":
+            self.send(reply())
+        elif m == "timex":
+            self.send(ip6(ROUTER6, src, icmp6(ROUTER6, src, 3, 0, b"\0" * 4, quote)))
+        elif m == "redirect":
+            # NDISC redirect (137): target and destination, hop limit 255.
+            tgt = socket.inet_pton(socket.AF_INET6, "fd00:66::7")
+            body = icmp6(TARGET6, src, 137, 0, b"\0" * 4, tgt + TARGET6)
+            self.send(ip6(TARGET6, src, body, hlim=255))
+            self.send(reply())
+        elif m == "burst":
+            self.burst6(src, ident, seq, data, quote)
+            self.send(reply())
+        elif m == "big":
+            self.send(reply(d=data + bytes(range(256)) * 3 + bytes(232)))
+        elif m == "huge":
+            self.send(reply(d=data + bytes(8000)))
+        elif m == "ipopts":
+            # Hop-by-hop (PadN 4) then destination options (PadN 4), then ICMPv6.
+            hbh = bytes([60, 0, 1, 4, 0, 0, 0, 0])
+            dst_opts = bytes([58, 0, 1, 4, 0, 0, 0, 0])
+            self.send(reply(ext=hbh + dst_opts, nh0=0))
+
+    def burst6(self, us, ident, seq, data, quote):
+        other_probe = ip6(us, OTHER6, icmp6(us, OTHER6, 128, 0, struct.pack("!HH", ident, seq), data))
+        udp = ip6(us, OTHER6, struct.pack("!HHHH", 40000, 53, 8, 0), nh=17)
+        for i in range(20):
+            k = i % 5
+            if k == 0:
+                self.send(ip6(TARGET6, us, icmp6(TARGET6, us, 128, 0, struct.pack("!HH", 0x7777, i), b"x" * 16)))
+            elif k == 1:
+                self.send(ip6(TARGET6, us, icmp6(TARGET6, us, 129, 0, struct.pack("!HH", ident ^ 0xFFFF, seq), data)))
+            elif k == 2:
+                self.send(ip6(TARGET6, us, icmp6(TARGET6, us, 1, 4, b"\0" * 4, udp)))
+            elif k == 3:
+                self.send(ip6(ROUTER6, us, icmp6(ROUTER6, us, 3, 0, b"\0" * 4, other_probe[:88])))
+            else:
+                self.send(ip6(OTHER6, us, icmp6(OTHER6, us, 129, 0, struct.pack("!HH", ident ^ 1, seq), b"")))
+
+    def handle(self, pkt):
+        if not pkt:
+            return
+        v = pkt[0] >> 4
+        if v == 4:
+            self.v4(pkt)
+        elif v == 6:
+            self.v6(pkt)
+
+
+def forge_ts(mode, data):
+    """iputils puts a struct timeval (two 64-bit words here) first in the data."""
+    if len(data) < 16:
+        return data
+    if mode == "ts_future":
+        ts = struct.pack("=qq", 0x7FFFFFFFFFFFFFFF, 999999)
+    elif mode == "ts_zero":
+        ts = bytes(16)
+    elif mode == "ts_past":
+        ts = struct.pack("=qq", -0x7FFFFFFFFFFFFFFF, -1)
+    else:
+        ts = os.urandom(16)
+    return ts + data[16:]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--tun", required=True)
+    ap.add_argument("--mode-file", required=True)
+    ap.add_argument("--ready", required=True, help="file created once attached")
+    ap.add_argument("--log", default=os.devnull)
+    ap.add_argument("--lifetime", type=float, default=120)
+    a = ap.parse_args()
+
+    fd = os.open("/dev/net/tun", os.O_RDWR)
+    fcntl.ioctl(fd, TUNSETIFF, struct.pack("16sH", a.tun.encode(), IFF_TUN | IFF_NO_PI))
+    open(a.ready, "w").close()
+    end = time.monotonic() + a.lifetime
+    with open(a.log, "a") as log:
+        peer = Peer(fd, a.mode_file, log)
+        while time.monotonic() < end:
+            r, _, _ = select.select([fd], [], [], 0.5)
+            if not r:
+                continue
+            try:
+                peer.handle(os.read(fd, 65536))
+            except OSError as e:
+                log.write("error: %s\n" % e)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
