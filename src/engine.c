@@ -30,8 +30,24 @@
 #define LINGER_DEFAULT_NS (10 * RT_NS_PER_SEC)  /* iputils' MAXWAIT */
 #define MIN_USER_INTERVAL_NS (2 * NS_PER_MS)
 #define RBUF_EXTRA 4096                          /* IP header and options, slack */
+/*
+ * Replies taken per recvmmsg(). A batch never asks for more than are in
+ * flight, so -c 1 touches one receive slot and RSS stays iputils'.
+ */
+#define RX_BATCH 16
+#define RX_CBUF 256                              /* timestamp + TTL cmsgs, slack */
 /* SOL_RAW ICMP_FILTER from linux/icmp.h, which clashes with net/if.h. */
 #define RT_ICMP_FILTER 1
+
+/* One recvmmsg() worth of replies, handed out one at a time. */
+struct rx_batch {
+	struct mmsghdr msg[RX_BATCH];
+	struct iovec iov[RX_BATCH];
+	struct sockaddr_storage from[RX_BATCH];
+	char cbuf[RX_BATCH][RX_CBUF];
+	int n, next;          /* received, next to process */
+	int64_t mono, real;   /* clocks read once after the batch arrived */
+};
 
 /* The only file-scope state: what the signal handlers tell the loop. */
 static volatile sig_atomic_t sig_exit, sig_status;
@@ -56,8 +72,11 @@ struct rt_engine {
 	int64_t retry_ns;           /* a full send queue: not before this */
 	int64_t exit_ns;            /* linger end after the last probe; 0 none */
 	int64_t deadline_ns;        /* -w; 0 none */
-	uint8_t *pkt, *rbuf;
+	uint8_t *pkt, *rbuf;        /* rbuf: RX_BATCH slots of rbuf_len */
 	size_t pkt_cap, rbuf_len;
+	bool need_wall;             /* -D or JSON: events carry the wall clock */
+	bool rx_maybe;              /* a reply may be queued: read before sleeping */
+	struct rx_batch *rx;
 	struct sockaddr_storage name_sa;   /* the address last turned into text */
 	char name[NI_MAXHOST * 2 + 4];
 	char addr[NI_MAXHOST];
@@ -75,6 +94,12 @@ static int64_t clock_ns(clockid_t id)
 static int64_t wall_us(void)
 {
 	return clock_ns(CLOCK_REALTIME) / 1000;
+}
+
+/* An event's wall time: read only when -D or JSON prints it (flood cost). */
+static int64_t event_wall(const struct rt_engine *e)
+{
+	return e->need_wall ? wall_us() : 0;
 }
 
 static int setopt_int(int fd, int level, int name, int v)
@@ -320,6 +345,7 @@ static void setup_state(struct rt_engine *e)
 	e->dst_len = rt_addr_to_sockaddr(&e->t->addr, 0, e->t->scope, &e->dst);
 	e->pkt_cap = (size_t)o->size + RT_ICMP_HDR_LEN;
 	e->rbuf_len = (size_t)o->size + RT_ICMP_HDR_LEN + RBUF_EXTRA;
+	e->need_wall = o->timestamps || o->json;
 	setup_output(e);
 }
 
@@ -343,8 +369,9 @@ int rt_engine_open(struct rt_engine **ep, const struct rt_opts *o,
 	if (rc == 0) {
 		setup_state(e);
 		e->pkt = malloc(e->pkt_cap);
-		e->rbuf = malloc(e->rbuf_len);
-		rc = e->pkt && e->rbuf ? configure(e, what) : (*what = "malloc", -ENOMEM);
+		e->rbuf = malloc(e->rbuf_len * RX_BATCH);
+		e->rx = calloc(1, sizeof(*e->rx));
+		rc = e->pkt && e->rbuf && e->rx ? configure(e, what) : (*what = "malloc", -ENOMEM);
 	}
 	if (rc < 0) {
 		rt_engine_close(e);
@@ -362,6 +389,7 @@ void rt_engine_close(struct rt_engine *e)
 		close(e->fd);
 	free(e->pkt);
 	free(e->rbuf);
+	free(e->rx);
 	free(e);
 }
 
@@ -404,22 +432,23 @@ struct rx_meta {
 /*
  * Kernel receive timestamps are CLOCK_REALTIME: convert by the packet's
  * age, so a wall-clock step between send and receive cannot bend the RTT.
+ * The clocks are read once per batch; the age comes from each packet.
  */
 static void read_cmsgs(struct rt_engine *e, struct msghdr *msg, struct rx_meta *m)
 {
-	int64_t mono = clock_ns(CLOCK_MONOTONIC), age;
+	int64_t age;
 
 	m->ttl = -1;
-	m->rx_ns = mono;
+	m->rx_ns = e->rx->mono;
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
 		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS &&
 		    c->cmsg_len >= CMSG_LEN(sizeof(struct timespec)) && !e->o->latency_user) {
 			struct timespec ts;
 
 			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
-			age = clock_ns(CLOCK_REALTIME) - ((int64_t)ts.tv_sec * RT_NS_PER_SEC + ts.tv_nsec);
+			age = e->rx->real - ((int64_t)ts.tv_sec * RT_NS_PER_SEC + ts.tv_nsec);
 			if (age > 0 && age < RT_NS_PER_SEC)
-				m->rx_ns = mono - age;
+				m->rx_ns = e->rx->mono - age;
 		} else if (c->cmsg_level == e->fam->sol_ip && c->cmsg_type == e->fam->cmsg_ttl &&
 			   c->cmsg_len >= CMSG_LEN(sizeof(int))) {
 			memcpy(&m->ttl, CMSG_DATA(c), sizeof(int));
@@ -436,7 +465,7 @@ static void on_reply(struct rt_engine *e, const struct rt_icmp_pkt *p, const str
 
 	rt_stats_reply(&e->st, p->seq, m->rx_ns, p->bad_checksum, &a);
 	rt_addr_from_sockaddr(&fa, NULL, NULL, from, fromlen);
-	ev.wall_us = wall_us();
+	ev.wall_us = event_wall(e);
 	ev.seq = p->seq;
 	ev.from = display_addr(e, from, fromlen);
 	ev.addr = e->addr;
@@ -454,26 +483,57 @@ static void on_reply(struct rt_engine *e, const struct rt_icmp_pkt *p, const str
 	rt_out_event(&e->out, &ev);
 }
 
-/* One datagram from the normal queue: 0, or -EAGAIN when drained. */
-static int recv_one(struct rt_engine *e)
+/*
+ * Refills the batch with what is queued, never more than is in flight
+ * (at least one: duplicates and strays still need reading). 0, or -errno
+ * (-EAGAIN: nothing queued).
+ */
+static int rx_fill(struct rt_engine *e)
 {
-	char cbuf[512];
-	struct sockaddr_storage from;
-	struct iovec iov = { .iov_base = e->rbuf, .iov_len = e->rbuf_len };
-	struct msghdr msg = { .msg_name = &from, .msg_namelen = sizeof(from),
-			      .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
-	struct rt_icmp_pkt p;
-	struct rx_meta m;
-	ssize_t n = recvmsg(e->fd, &msg, MSG_DONTWAIT);
+	struct rx_batch *b = e->rx;
+	long want = rt_stats_in_flight(&e->st);
+	int n;
 
+	if (want < 1)
+		want = 1;
+	if (want > RX_BATCH)
+		want = RX_BATCH;
+	for (int i = 0; i < want; i++) {
+		b->iov[i] = (struct iovec){ e->rbuf + (size_t)i * e->rbuf_len, e->rbuf_len };
+		b->msg[i].msg_hdr = (struct msghdr){
+			.msg_name = &b->from[i], .msg_namelen = sizeof(b->from[i]),
+			.msg_iov = &b->iov[i], .msg_iovlen = 1,
+			.msg_control = b->cbuf[i], .msg_controllen = RX_CBUF };
+	}
+	n = recvmmsg(e->fd, b->msg, (unsigned)want, MSG_DONTWAIT, NULL);
 	if (n < 0)
 		return errno == EINTR ? 0 : -errno;
-	read_cmsgs(e, &msg, &m);
-	if (rt_icmp_parse(&e->match, e->rbuf, (size_t)n, &p) < 0)
+	b->mono = clock_ns(CLOCK_MONOTONIC);
+	b->real = clock_ns(CLOCK_REALTIME);
+	b->n = n;
+	b->next = 0;
+	return 0;
+}
+
+/* One datagram from the normal queue: 0, or -errno (-EAGAIN when drained). */
+static int recv_one(struct rt_engine *e)
+{
+	struct rx_batch *b = e->rx;
+	struct msghdr *msg;
+	struct rt_icmp_pkt p;
+	struct rx_meta m;
+	int rc;
+
+	if (b->next >= b->n && (rc = rx_fill(e)) < 0)
+		return rc;
+	if (b->next >= b->n)
+		return 0;   /* EINTR */
+	msg = &b->msg[b->next].msg_hdr;
+	read_cmsgs(e, msg, &m);
+	if (rt_icmp_parse(&e->match, msg->msg_iov->iov_base, b->msg[b->next++].msg_len, &p) < 0)
 		return 0;
 	if (p.kind == RT_ICMP_REPLY)
-		on_reply(e, &p, &m, (struct sockaddr *)&from, msg.msg_namelen);
+		on_reply(e, &p, &m, (struct sockaddr *)msg->msg_name, msg->msg_namelen);
 	else if (p.kind == RT_ICMP_QUOTE)
 		rt_stats_ack(&e->st, p.seq);   /* reported through the error queue */
 	return 0;
@@ -485,7 +545,7 @@ static void report_error(struct rt_engine *e, const struct rt_icmp_err *er)
 	char text[128];
 
 	e->st.nerrors++;
-	ev.wall_us = wall_us();
+	ev.wall_us = event_wall(e);
 	ev.seq = er->seq;
 	ev.type = er->type;
 	ev.code = er->code;
@@ -538,19 +598,26 @@ static int recv_err(struct rt_engine *e)
 	return 1;
 }
 
-static void drain(struct rt_engine *e, short revents)
+/*
+ * Reads what is queued; true when more may be waiting (the loop then reads
+ * again instead of sleeping in ppoll()). Bounded: a flood of replies must
+ * not starve the sender. Like iputils, go back to the loop once nothing is
+ * in flight, so a run that reached -c stops before reading a late duplicate.
+ */
+static bool drain(struct rt_engine *e, short revents)
 {
-	/*
-	 * Bounded batches: a flood of replies must not starve the sender. Like
-	 * iputils, go back to the loop once nothing is in flight, so a run that
-	 * reached -c stops before reading a late duplicate.
-	 */
+	int rc = -EAGAIN;
+
 	for (int i = 0; i < 256 && (revents & POLLIN); i++)
-		if (recv_one(e) < 0 || rt_stats_in_flight(&e->st) == 0)
+		if ((rc = recv_one(e)) < 0 || rt_stats_in_flight(&e->st) == 0)
 			break;
+	/* A pending socket error (ICMP error with IP_RECVERR): its report is queued. */
+	if (rc < 0 && rc != -EAGAIN)
+		revents |= POLLERR;
 	for (int i = 0; i < 256 && (revents & POLLERR); i++)
 		if (recv_err(e) < 0)
 			break;
+	return (revents & POLLIN) && rc != -EAGAIN;
 }
 
 /* ---- the run: sending --------------------------------------------------- */
@@ -599,7 +666,7 @@ static void send_failed(struct rt_engine *e, int err)
 		handled++;
 	if (handled)
 		return;
-	ev.wall_us = wall_us();
+	ev.wall_us = event_wall(e);
 	ev.text = strerror(err);
 	rt_out_event(&e->out, &ev);
 }
@@ -613,12 +680,14 @@ static void send_probe(struct rt_engine *e, int64_t now)
 	ssize_t n;
 
 	if (e->st.ntransmitted && (o->outstanding || o->json) && !rt_stats_received(&e->st, last)) {
-		struct rt_event ev = { .kind = RT_EV_TIMEOUT, .seq = last, .wall_us = wall_us() };
+		struct rt_event ev = { .kind = RT_EV_TIMEOUT, .seq = last, .wall_us = event_wall(e) };
 
 		rt_out_event(&e->out, &ev);
 	}
 	len = rt_icmp_build_echo(e->fam, e->pkt, e->pkt_cap, e->match.id, seq,
 				 o->pattern, o->pattern_len, (size_t)o->size);
+	/* The RTT's start: as close to the send as we can read it. */
+	now = clock_ns(CLOCK_MONOTONIC);
 	n = sendto(e->fd, e->pkt, len, 0, (struct sockaddr *)&e->dst, e->dst_len);
 	if (n < 0 && (errno == EAGAIN || errno == ENOBUFS || errno == ENOMEM)) {
 		/* Queue full: not sent, try again shortly (iputils does the same). */
@@ -637,6 +706,7 @@ static void send_probe(struct rt_engine *e, int64_t now)
 	else
 		rt_out_sent(&e->out);
 	after_send(e, now);
+	e->rx_maybe = true;
 }
 
 /* ---- the run: the loop -------------------------------------------------- */
@@ -702,7 +772,7 @@ static void wait_io(struct rt_engine *e, int64_t now, int64_t until, const sigse
 		tp = &ts;
 	}
 	if (ppoll(&pfd, 1, tp, mask) > 0)
-		drain(e, pfd.revents);
+		e->rx_maybe = drain(e, pfd.revents);
 }
 
 static int64_t earliest(int64_t a, int64_t b)
@@ -727,6 +797,14 @@ static void run_loop(struct rt_engine *e, const sigset_t *mask)
 			return;
 		if (may_send(e) && now >= due_time(e)) {
 			send_probe(e, now);
+			continue;
+		}
+		/*
+		 * A reply is often queued already (veth, loopback: the peer answers
+		 * inside our sendto()): read it without a ppoll() round first.
+		 */
+		if (e->rx_maybe) {
+			e->rx_maybe = drain(e, POLLIN);
 			continue;
 		}
 		until = earliest(e->exit_ns, e->deadline_ns);
