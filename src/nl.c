@@ -3,6 +3,7 @@
  * replies go through mnl_cb_run2() with our sequence and port checked.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -86,17 +87,32 @@ static int data_cb(const struct nlmsghdr *nlh, void *data)
 	return f->cb(nlh, f->data);
 }
 
-/* The buffer must hold whole messages only: a cut one is a bad reply, not "more". */
+/*
+ * The buffer must hold whole messages only: a cut one is a bad reply, not
+ * "more". Checked here in size_t, not with mnl_nlmsg_ok(): it compares
+ * (int)nlmsg_len, so a length of 0xffffffff passes as -1 and
+ * mnl_nlmsg_next() then loops forever or walks off the buffer (found by
+ * tests/fuzz; test_regressions.c). Once this holds, libmnl's walk is safe.
+ */
 static bool whole_messages(const void *buf, size_t len)
 {
-	const struct nlmsghdr *nlh = buf;
-	int rem = (int)len;
+	const uint8_t *p = buf;
 
 	if (len > (size_t)INT32_MAX)
 		return false;
-	while (mnl_nlmsg_ok(nlh, rem))
-		nlh = mnl_nlmsg_next(nlh, &rem);
-	return rem == 0;
+	while (len >= sizeof(struct nlmsghdr)) {
+		uint32_t n;
+
+		memcpy(&n, p + offsetof(struct nlmsghdr, nlmsg_len), sizeof(n));
+		if (n < sizeof(struct nlmsghdr) || n > len)
+			return false;
+		n = MNL_ALIGN(n);   /* n <= len <= INT32_MAX: no overflow */
+		if (n > len)
+			return false;
+		p += n;
+		len -= n;
+	}
+	return len == 0;
 }
 
 int rt_nl_feed(const void *buf, size_t len, uint32_t seq, uint32_t portid,

@@ -49,6 +49,11 @@ struct parse {
 	size_t errlen;
 };
 
+/*
+ * The message quotes what the user typed; a newline or escape in it would
+ * make the one error line several (or drive the terminal), so control bytes
+ * print as '?' (found by tests/fuzz; test_regressions.c).
+ */
 static int fail(struct parse *p, const char *fmt, ...)
 {
 	va_list ap;
@@ -56,6 +61,9 @@ static int fail(struct parse *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(p->err, p->errlen, fmt, ap);
 	va_end(ap);
+	for (char *c = p->err; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 	return -EINVAL;
 }
 
