@@ -1,0 +1,41 @@
+/*
+ * libFuzzer target: an RTM_GETRULE dump buffer through rt_rules_parse(),
+ * then every parsed rule through the matcher and the selector printer.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+
+#include "rtping/rules.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct rt_rules rules = { 0 };
+	struct rt_flow f4 = { .fam = &rt_inet, .proto = IPPROTO_ICMP, .dport = 2048,
+			      .uid = 1000, .mark = 7, .tos = 0x10 };
+	struct rt_flow f6 = { .fam = &rt_inet6, .proto = IPPROTO_ICMPV6, .dport = 32768 };
+	char text[512];
+	void *copy;
+
+	copy = malloc(size ? size : 1);
+	if (!copy)
+		return 0;
+	memcpy(copy, data, size);
+	rt_addr_parse(&f4.dst, AF_INET, "10.99.1.1");
+	rt_addr_parse(&f4.src, AF_INET, "10.9.0.12");
+	rt_addr_parse(&f6.dst, AF_INET6, "fd00:99::1");
+	rt_rules_parse(copy, size, 7, 4242, &rules);
+	for (size_t i = 0; i < rules.n; i++) {
+		rt_rule_selector(&rules.v[i], text, sizeof(text));
+		rt_rule_selector(&rules.v[i], text, 8);     /* a short buffer truncates */
+		rt_rule_matches(&rules.v[i], &f4, "");
+		rt_rule_matches(&rules.v[i], &f4, "eth0");
+		rt_rule_matches(&rules.v[i], &f6, "");
+	}
+	rt_rules_free(&rules);
+	free(copy);
+	return 0;
+}
