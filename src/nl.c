@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <stddef.h>
 #include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <linux/netlink.h>
@@ -174,27 +176,70 @@ void rt_nl_close(struct rt_nl *nl)
 	nl->sk = NULL;
 }
 
+/*
+ * The kernel answers a request inside our sendto(): the reply and its ACK
+ * are two datagrams already queued, so one recvmmsg() takes both
+ * (MSG_WAITFORONE: only the first waits, under SO_RCVTIMEO). Returns how
+ * many arrived, or -errno as mnl_socket_recvfrom() would set it.
+ */
+static int nl_recv(struct rt_nl *nl, char (*buf)[RT_NL_BUFSZ], struct mmsghdr *msg)
+{
+	struct sockaddr_nl sa[2];
+	struct iovec iov[2];
+	int n;
+
+	for (int i = 0; i < 2; i++) {
+		iov[i] = (struct iovec){ buf[i], RT_NL_BUFSZ };
+		msg[i].msg_hdr = (struct msghdr){ .msg_name = &sa[i], .msg_namelen = sizeof(sa[i]),
+						  .msg_iov = &iov[i], .msg_iovlen = 1 };
+	}
+	n = recvmmsg(mnl_socket_get_fd(nl->sk), msg, 2, MSG_WAITFORONE, NULL);
+	if (n < 0)
+		return -errno;
+	for (int i = 0; i < n; i++) {
+		if (msg[i].msg_hdr.msg_flags & MSG_TRUNC)
+			return -ENOSPC;
+		if (msg[i].msg_hdr.msg_namelen != sizeof(sa[i]))
+			return -EINVAL;
+	}
+	return n;
+}
+
 int rt_nl_talk(struct rt_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
-	char buf[RT_NL_BUFSZ] __attribute__((aligned(4)));
-	ssize_t n;
-	int rc;
+	char buf[2][RT_NL_BUFSZ] __attribute__((aligned(4)));
+	struct mmsghdr msg[2];
+	int n, rc = 1;
 
 	nlh->nlmsg_seq = ++nl->seq;
 	nl->extack[0] = '\0';
 	if (mnl_socket_sendto(nl->sk, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	do {
-		n = mnl_socket_recvfrom(nl->sk, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
+		n = nl_recv(nl, buf, msg);
+		if (n == -EINTR)
 			continue;
 		if (n < 0)
-			return errno == EAGAIN ? -ETIMEDOUT : -errno;
-		rc = rt_nl_feed(buf, (size_t)n, nlh->nlmsg_seq, nl->portid, cb, data,
-				nl->extack, sizeof(nl->extack));
-		/* A late answer to an earlier request (one that timed out) is skipped. */
-		if (rc == -EPROTO)
-			rc = 1;
+			return n == -EAGAIN ? -ETIMEDOUT : n;
+		for (int i = 0; i < n && rc > 0; i++) {
+			rc = rt_nl_feed(buf[i], msg[i].msg_len, nlh->nlmsg_seq, nl->portid, cb, data,
+					nl->extack, sizeof(nl->extack));
+			/* A late answer to an earlier request (one that timed out) is skipped. */
+			if (rc == -EPROTO)
+				rc = 1;
+		}
 	} while (rc > 0);
 	return rc;
+}
+
+int rt_nl_ifname(struct rt_nl *nl, uint32_t ifindex, char *name)
+{
+	struct ifreq ifr = { .ifr_ifindex = (int)ifindex };
+
+	/* Any socket serves SIOCGIFNAME: ours saves if_indextoname()'s socket()/close(). */
+	if (ioctl(mnl_socket_get_fd(nl->sk), SIOCGIFNAME, &ifr) < 0)
+		return if_indextoname(ifindex, name) ? 0 : -errno;
+	memcpy(name, ifr.ifr_name, IF_NAMESIZE);
+	name[IF_NAMESIZE - 1] = '\0';
+	return 0;
 }
