@@ -39,9 +39,12 @@ static int die(const struct ctx *c, const char *what, const char *why)
 	return RT_EXIT_ERROR;
 }
 
+/* Versions as pkg-config reported them at build time: neither library has a run-time query. */
 static void print_version(void)
 {
-	printf("rtping %s (libmnl, libcap)\n", RTPING_VERSION);
+	printf("rtping %s\n", RTPING_VERSION);
+	printf("built with libmnl %s, libcap %s\n", RTPING_LIBMNL_VERSION, RTPING_LIBCAP_VERSION);
+	printf("build: %s\n", RTPING_BUILD_OPTIONS);
 }
 
 /* The echo request's flow key, as the engine's socket will have it. */
