@@ -47,6 +47,7 @@ struct parse {
 	bool privileged;
 	char *err;
 	size_t errlen;
+	const char *arg;         /* the argv word getopt just read (for messages) */
 };
 
 /*
@@ -267,9 +268,14 @@ static int parse_one(struct parse *p, int c, const char *arg)
 	case ':':
 		return fail(p, "option requires an argument -- '%c'", optopt);
 	case '?':
+		/* A long option given a value it does not take: optopt is its
+		 * code (>= 256), not a character (found by tests/fuzz). */
+		if (optopt >= OPT_EXPLAIN)
+			return fail(p, "option '%.*s' doesn't allow an argument",
+				    (int)strcspn(p->arg, "="), p->arg);
 		if (optopt)
 			return fail(p, "invalid option -- '%c'", optopt);
-		return fail(p, "unrecognized option");
+		return fail(p, "unrecognized option '%s'", p->arg);
 	}
 	return parse_numeric(p, c, arg);
 }
@@ -315,6 +321,7 @@ int rt_opts_parse(struct rt_opts *o, int argc, char **argv, bool privileged,
 	opterr = 0;
 	optind = 0;     /* 0, not 1: fully reinitialise glibc getopt between calls */
 	while ((c = getopt_long(argc, argv, SHORTOPTS, longopts, NULL)) != -1) {
+		p.arg = optind > 0 && optind <= argc ? argv[optind - 1] : "";
 		rc = parse_one(&p, c, optarg);
 		if (rc < 0)
 			return rc;

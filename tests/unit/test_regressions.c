@@ -107,6 +107,23 @@ START_TEST(opts_control_bytes_in_errors_stay_one_line)
 }
 END_TEST
 
+/*
+ * fuzz-opts: "--json=yes" printed "invalid option -- '\001'": getopt sets
+ * optopt to the long option's code (257), which is no character.
+ */
+START_TEST(opts_long_option_with_value_names_the_option)
+{
+	char *json[] = { "rtping", "--json=yes", "127.0.0.1", NULL };
+	char *bogus[] = { "rtping", "--bogus", "127.0.0.1", NULL };
+	char err[256];
+
+	ck_assert_int_eq(parse(json, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "option '--json' doesn't allow an argument");
+	ck_assert_int_eq(parse(bogus, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "unrecognized option '--bogus'");
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("regressions");
@@ -116,6 +133,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, nl_length_above_int_max_is_bad_message_not_a_wild_read);
 	tcase_add_test(tc, nl_unpadded_last_message_is_bad_message);
 	tcase_add_test(tc, opts_control_bytes_in_errors_stay_one_line);
+	tcase_add_test(tc, opts_long_option_with_value_names_the_option);
 	suite_add_tcase(s, tc);
 	return s;
 }

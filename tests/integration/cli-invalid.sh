@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Bad command lines: each must exit 2, print exactly one line on stderr and
+# nothing at all on stdout (no header, no partial output). Numeric targets
+# only, so no case waits on a resolver; nothing is sent anywhere.
+. "$(dirname "$0")/lib.sh"
+t_init
+
+# One invocation per line, shell-quoted as typed after "rtping".
+cases=$(cat <<'EOT'
+-c 0 127.0.0.1
+-c -1 127.0.0.1
+-c abc 127.0.0.1
+-c '' 127.0.0.1
+-c 1x 127.0.0.1
+-c 99999999999999999999 127.0.0.1
+-c 1.5 127.0.0.1
+-i abc 127.0.0.1
+-i -1 127.0.0.1
+-i '' 127.0.0.1
+-i 1e999 127.0.0.1
+-i nan 127.0.0.1
+-i inf 127.0.0.1
+-i 9999999 127.0.0.1
+-i 0,5 127.0.0.1
+-W abc 127.0.0.1
+-W -1 127.0.0.1
+-W '' 127.0.0.1
+-w -1 127.0.0.1
+-w abc 127.0.0.1
+-w 99999999999 127.0.0.1
+-l 0 127.0.0.1
+-l 65537 127.0.0.1
+-l abc 127.0.0.1
+-s -1 127.0.0.1
+-s 65528 127.0.0.1
+-s 65508 127.0.0.1
+-s abc 127.0.0.1
+-s 99999999999999999999 127.0.0.1
+-t 256 127.0.0.1
+-t -1 127.0.0.1
+-t abc 127.0.0.1
+-6 -t 0 ::1
+-m abc 127.0.0.1
+-m 4294967296 127.0.0.1
+-m -1 127.0.0.1
+-Q 256 127.0.0.1
+-Q abc 127.0.0.1
+-Q -1 127.0.0.1
+-M foo 127.0.0.1
+-M '' 127.0.0.1
+-p xyz 127.0.0.1
+-p '' 127.0.0.1
+-S 0 127.0.0.1
+-S abc 127.0.0.1
+-S 99999999999 127.0.0.1
+-I '' 127.0.0.1
+-I a/b 127.0.0.1
+-I 'eth 0' 127.0.0.1
+-I aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa 127.0.0.1
+-Z 127.0.0.1
+--bogus 127.0.0.1
+--explain-routes 127.0.0.1
+--json=yes 127.0.0.1
+127.0.0.1 -c
+''
+
+127.0.0.1 127.0.0.2
+-4 -6 127.0.0.1
+-f -A 127.0.0.1
+-4 -I ::1 127.0.0.1
+-6 -I 127.0.0.1 ::1
+-I 127.0.0.1 ::1
+-4 ::1
+-6 127.0.0.1
+-c $'1\n2' 127.0.0.1
+$'-\n' 127.0.0.1
+-p $'ab\033[2J' 127.0.0.1
+--explain-route -c 0 127.0.0.1
+--explain-route 127.0.0.1 ::1
+--explain-route ''
+EOT
+)
+
+# check_bad WHAT CMD...: exit 2, one stderr line, empty stdout.
+check_bad() {
+	local what=$1 rc lines
+	shift
+	timeout 10 "$@" >"$T_TMP/out" 2>"$T_TMP/err" </dev/null; rc=$?
+	lines=$(wc -l <"$T_TMP/err")
+	if [ "$rc" = 2 ] && [ "$lines" = 1 ] && [ ! -s "$T_TMP/out" ] &&
+	   [ "$(tail -c 1 "$T_TMP/err" | od -An -c | tr -d ' ')" = '\n' ]; then
+		pass "$what: exit 2, one line: $(cat "$T_TMP/err")"
+	else
+		fail "$what: exit $rc, $lines stderr lines, $(wc -c <"$T_TMP/out") stdout bytes: $(head -c 300 "$T_TMP/err" | tr '\n' '|')"
+	fi
+}
+
+n=0
+while IFS= read -r line; do
+	eval "set -- $line"
+	if [ $# -eq 0 ]; then what="rtping (no arguments)"; else what="rtping $(printf '%q ' "$@")"; fi
+	check_bad "$what" "$RTPING" "$@"
+	n=$((n + 1))
+done <<<"$cases"
+check_eq "the table has at least 40 invocations" yes "$([ "$n" -ge 40 ] && echo yes || echo "no ($n)")"
+
+# User limits (iputils): below 2 ms, flood, preload above 3 need privilege.
+cp "$RTPING" "$T_TMP/rtping-user" && chmod 755 "$T_TMP" "$T_TMP/rtping-user"
+for args in "-i 0.001 127.0.0.1" "-f 127.0.0.1" "-l 4 127.0.0.1" "-A -i 0.0001 127.0.0.1"; do
+	# shellcheck disable=SC2086
+	check_bad "as nobody: rtping $args" setpriv --reuid=65534 --regid=65534 --clear-groups \
+		--inh-caps=-all "$T_TMP/rtping-user" $args
+done
+t_done
