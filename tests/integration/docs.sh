@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Documentation matches the parser: every option src/opts.c accepts (its
+# short-option string and its long options) appears in the man page, in
+# --help and in the bash completion; --help fits 80 columns; --version says
+# what was built. Needs no root and no network.
+. "$(dirname "$0")/lib.sh"
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+MAN=$SRC/man/rtping.8
+COMP=$SRC/tools/bash-completion/rtping
+T_TMP=$(mktemp -d)
+trap t_cleanup EXIT
+
+# wide_lines FILE: "LINE:COLUMNS " for each line wider than 80 characters
+# (characters, not bytes: the rendered man page has UTF-8 quotes).
+wide_lines() {
+	local LC_ALL=C.UTF-8 line n=0
+	while IFS= read -r line || [ -n "$line" ]; do
+		n=$((n + 1))
+		[ "${#line}" -gt 80 ] && printf '%d:%d ' "$n" "${#line}"
+	done <"$1"
+}
+
+[ -x "$RTPING" ] || { fail "no binary at $RTPING"; exit 1; }
+
+# The parser's options, from its source: "46aAbBc..." and "explain-route ...".
+shorts=$(sed -n 's/^#define SHORTOPTS "\(.*\)"$/\1/p' "$SRC/src/opts.c" | tr -d ':')
+longs=$(sed -n '/^static const struct option longopts\[\]/,/^};/ s/^[[:space:]]*{ "\([a-z-]*\)",.*/\1/p' \
+	"$SRC/src/opts.c")
+check_match "short options found in src/opts.c" '^[0-9A-Za-z]{20,}$' "$shorts"
+check_match "long options found in src/opts.c" 'explain-route' "$longs"
+
+"$RTPING" --help >"$T_TMP/help" 2>"$T_TMP/help.err"
+check_rc "--help: exit 0" 0 $? "$(cat "$T_TMP/help.err")"
+check_eq "--help: nothing on stderr" "" "$(cat "$T_TMP/help.err")"
+"$RTPING" -h >"$T_TMP/h" 2>&1
+check_eq "-h prints what --help prints" "$(cat "$T_TMP/help")" "$(cat "$T_TMP/h")"
+
+# Man page: an item (.It Fl X / .It ... Fl Fl name) for every option.
+# --help: the option as a word ("-c," "-4, -6" "--count <n>").
+# Completion: the option in its word list (long ones that take a value as --name=).
+missing_man="" missing_help="" missing_comp=""
+while read -r -n 1 c; do
+	[ -n "$c" ] || continue
+	grep -Eq "^\.It Fl $c( |$)" "$MAN" || missing_man+=" -$c"
+	grep -Eq -- "(^|[ ,])-$c([ ,]|$)" "$T_TMP/help" || missing_help+=" -$c"
+	grep -Eq -- "(^|[ '])-$c([ ']|$)" "$COMP" || missing_comp+=" -$c"
+done < <(printf '%s' "$shorts")
+for l in $longs; do
+	grep -Eq "^\.It .*Fl Fl $l( |$)" "$MAN" || missing_man+=" --$l"
+	grep -Eq -- "(^|[ ,])--$l( |$)" "$T_TMP/help" || missing_help+=" --$l"
+	grep -Eq -- "(^|[ '])--$l(=|[ ']|$)" "$COMP" || missing_comp+=" --$l"
+done
+check_eq "every parser option has an item in man/rtping.8" "" "$missing_man"
+check_eq "every parser option is in --help" "" "$missing_help"
+check_eq "every parser option is in the bash completion" "" "$missing_comp"
+
+# The other way round: the man page documents no option the parser lacks.
+extra=""
+for o in $(sed -n 's/^\.It Fl \([0-9A-Za-z]\)\( .*\)\{0,1\}$/\1/p' "$MAN"); do
+	case $shorts in *"$o"*) ;; *) extra+=" -$o" ;; esac
+done
+for o in $(sed -n 's/^\.It .*Fl Fl \([a-z-]*\).*/\1/p' "$MAN"); do
+	printf '%s\n' $longs | grep -qx -- "$o" || extra+=" --$o"
+done
+check_eq "man page has no option the parser rejects" "" "$extra"
+
+long_lines=$(wide_lines "$T_TMP/help")
+check_eq "--help: every line within 80 columns" "" "$long_lines"
+check_eq "--help: grouped (Route, Sending, Output)" "Route Sending Output" \
+	"$(sed -n 's/^\(Route\|Sending\|Output\)[^:]*:$/\1/p' "$T_TMP/help" | tr '\n' ' ' | sed 's/ $//')"
+
+# --version: "rtping X.Y.Z", the libraries and the build options.
+version=$(sed -n "s/^[[:space:]]*version : '\([^']*\)',\{0,1\}$/\1/p" "$SRC/meson.build" | head -n 1)
+"$RTPING" --version >"$T_TMP/ver" 2>&1
+check_rc "--version: exit 0" 0 $? "$(cat "$T_TMP/ver")"
+check_eq "--version: first line is rtping and meson.build's version" "rtping $version" "$(head -n 1 "$T_TMP/ver")"
+check_match "--version: libmnl and libcap versions" '^built with libmnl [0-9]+(\.[0-9]+)+, libcap [0-9]+(\.[0-9]+)+$' "$(cat "$T_TMP/ver")"
+check_match "--version: build options" '^build: buildtype=[a-z]+ setcap=(true|false) setuid=(true|false)$' "$(cat "$T_TMP/ver")"
+check_eq "--version: three lines" 3 "$(wc -l <"$T_TMP/ver")"
+"$RTPING" -V >"$T_TMP/v" 2>&1
+check_eq "-V prints what --version prints" "$(cat "$T_TMP/ver")" "$(cat "$T_TMP/v")"
+if command -v pkg-config >/dev/null && pkg-config --exists libmnl libcap; then
+	check_eq "--version: the libmnl/libcap pkg-config reports" \
+		"built with libmnl $(pkg-config --modversion libmnl), libcap $(pkg-config --modversion libcap)" \
+		"$(sed -n 2p "$T_TMP/ver")"
+else
+	skip "pkg-config cannot find libmnl/libcap: library versions not compared"
+fi
+
+# Man page sections the issue asks for.
+for s in SYNOPSIS OPTIONS "EXPLAIN MODE" "JSON OUTPUT" "EXIT STATUS" PRIVILEGES \
+	"THE UDP-CONNECT TRICK" "SEE ALSO"; do
+	grep -qx "\.Sh $s" "$MAN" && pass "man page has $s" || fail "man page lacks .Sh $s"
+done
+for x in "ping 8" "ip-route 8" "ip-rule 8"; do
+	grep -Eq "^\.Xr $x( ,)?$" "$MAN" && pass "man page: SEE ALSO ${x% *}(${x#* })" ||
+		fail "man page: SEE ALSO lacks ${x% *}(${x#* })"
+done
+# Every JSON member the explain printer writes is named in the man page.
+members=$(grep -o '\\"[a-z_]*\\": ' "$SRC/src/explain.c" | sed 's/\\"\([a-z_]*\)\\": /\1/' | sort -u)
+members+=" $(grep -oE '(rt_json_kstr|json_addr)\(out, .*"[a-z_]+",' "$SRC/src/explain.c" |
+	sed -E 's/.*"([a-z_]+)",$/\1/' | sort -u)"
+check_match "JSON members found in src/explain.c" '(^| )hash_dependent .*(^| )selects( |$)' "$(echo $members)"
+undoc=""
+for m in $members; do grep -Eq "^\.(Li|It Li) ($m|.*[ ,]$m)( |,|$)" "$MAN" || undoc+=" $m"; done
+check_eq "man page names every --explain-route JSON member" "" "$undoc"
+
+# Completion behaviour, with bash-completion's helpers when installed.
+comp() {
+	bash -c '
+		[ -r /usr/share/bash-completion/bash_completion ] && . /usr/share/bash-completion/bash_completion
+		. "$1"; shift
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+		_rtping rtping "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+		printf "%s\n" "${COMPREPLY[@]}"' comp "$COMP" "$@" 2>&1
+}
+check_eq "completion: --expl completes to --explain-route" "--explain-route" "$(comp rtping --expl)"
+check_match "completion: -I offers interfaces (lo)" '^lo$' "$(comp rtping -I "")"
+check_eq "completion: -M offers the PMTU modes" "do want dont probe" "$(comp rtping -M "" | tr '\n' ' ' | sed 's/ $//')"
+check_eq "completion: nothing after -c" "" "$(comp rtping -c "")"
+check_match "completion: hosts (localhost)" '^localhost$' "$(comp rtping local)"
+[ -r /usr/share/bash-completion/bash_completion ] ||
+	skip "bash-completion not installed: _init_completion/_known_hosts_real paths untested"
+
+t_done
