@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# The path goes away while "rtping -c 10 -i 0.2" runs: the route is deleted,
+# the veth deleted, the link set down, the route turned unreachable, or it
+# flaps back. Each run must end by itself on time, say why probes failed
+# (one clear stderr line per failed send), keep its counts consistent and
+# exit with the normal code; iputils' summary is the reference.
+. "$(dirname "$0")/lib.sh"
+t_init
+
+A=$(t_ns a) && B=$(t_ns b) || { fail "namespaces"; exit 1; }
+T_NS+=("$A" "$B")
+
+# path: (re)builds a veth A fa0 10.87.0.1 <-> B fb0 10.87.0.2, B owning
+# 10.97.1.1 / fd00:97::1 on lo, A routing 10.97.0.0/16 and fd00:97::/64 via B.
+path() {
+	ip -n "$A" link del fa0 2>/dev/null
+	t_veth "$A" fa0 "$B" fb0 || return 1
+	ip -n "$A" addr add 10.87.0.1/24 dev fa0
+	ip -n "$B" addr add 10.87.0.2/24 dev fb0
+	ip -n "$A" -6 addr add fd00:87::1/64 dev fa0 nodad
+	ip -n "$B" -6 addr add fd00:87::2/64 dev fb0 nodad
+	ip -n "$B" addr replace 10.97.1.1/32 dev lo
+	ip -n "$B" -6 addr replace fd00:97::1/128 dev lo nodad
+	ip -n "$A" route replace 10.97.0.0/16 via 10.87.0.2 || return 1
+	ip -n "$A" -6 route replace fd00:97::/64 via fd00:87::2 || return 1
+	# Wait until the path answers (bounded).
+	for _ in $(seq 30); do
+		ip netns exec "$A" ping -c 1 -W 0.2 10.97.1.1 >/dev/null 2>&1 &&
+			ip netns exec "$A" ping -6 -c 1 -W 0.2 fd00:97::1 >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# during NAME DELAY ACTION PING...: runs PING in A while ACTION (a shell
+# command) runs after DELAY seconds. Sets T_OUT T_ERR T_RC and SECS.
+during() {
+	local name=$1 delay=$2 action=$3 t0 t1
+	shift 3
+	path || fail "$name: path did not come up"
+	( sleep "$delay"; eval "$action" ) &
+	local apid=$!
+	t0=$(date +%s%N)
+	ip netns exec "$A" timeout 20 "$@" >"$T_TMP/o" 2>"$T_TMP/e"; T_RC=$?
+	t1=$(date +%s%N)
+	wait "$apid"
+	T_OUT=$(cat "$T_TMP/o") T_ERR=$(cat "$T_TMP/e")
+	SECS=$(( (t1 - t0) / 1000000 ))
+}
+
+summary() { printf '%s\n' "$T_OUT" | grep -E '^[0-9]+ packets transmitted'; }
+field() { summary | sed -nE "s/.*[ ^]([0-9]+) $1.*/\\1/p; s/^([0-9]+) $1.*/\\1/p" | head -n 1; }
+
+# judge NAME ERRTEXT: the checks every broken-path run must pass.
+judge() {
+	local name=$1 errtext=$2 tx rx nerr
+	check_rc "$name: exit 0 (replies came before the fault)" 0 "$T_RC" "$T_ERR"
+	check_eq "$name: ended by itself within 4 s" yes "$([ "$SECS" -lt 4000 ] && echo yes || echo "no (${SECS} ms)")"
+	tx=$(field 'packets transmitted'); rx=$(field received)
+	nerr=$(printf '%s\n' "$T_ERR" | grep -c .)
+	check_eq "$name: 10 transmitted" 10 "$tx"
+	check_eq "$name: received = reply lines" "$rx" "$(printf '%s\n' "$T_OUT" | grep -c '^64 bytes from')"
+	check_eq "$name: some replies, then failures" yes \
+		"$([ "${rx:-0}" -ge 2 ] && [ "${rx:-0}" -le 8 ] && echo yes || echo "no (received $rx)")"
+	# One line per failed send; a probe in flight at the fault is just lost.
+	check_eq "$name: one stderr line per failed probe" yes \
+		"$(d=$((tx - rx - nerr)); [ "$d" -ge 0 ] && [ "$d" -le 1 ] && echo yes || echo "no: $tx sent, $rx replies, $nerr lines")"
+	check_eq "$name: every stderr line says why" "$nerr" \
+		"$(printf '%s\n' "$T_ERR" | grep -cE "^rtping: sendmsg: $errtext$")"
+	check_eq "$name: no sanitizer or crash text" 0 "$(printf '%s\n' "$T_ERR" | grep -ciE 'sanitizer|runtime error|core dumped')"
+}
+
+# iputils as the reference for the summary shape and exit status.
+compare() {
+	local name=$1 ours
+	ours=$(summary | sed -E 's/[0-9]+ received/N received/; s/[0-9.]+% packet loss/L% packet loss/; s/, time [0-9]+ms//')
+	shift
+	during "$name (iputils)" "$@"
+	check_eq "$name: summary shape and exit as iputils" \
+		"$(summary | sed -E 's/[0-9]+ received/N received/; s/[0-9.]+% packet loss/L% packet loss/; s/, time [0-9]+ms//') rc=$T_RC" \
+		"$ours rc=0"
+}
+
+P4="$RTPING -c 10 -i 0.2 10.97.1.1"
+for c in "route-deleted|ip -n $A route del 10.97.0.0/16|Network is unreachable" \
+	 "veth-deleted|ip -n $A link del fa0|Network is unreachable" \
+	 "link-down|ip -n $A link set fa0 down|Network is unreachable" \
+	 "route-unreachable|ip -n $A route replace unreachable 10.97.0.0/16|No route to host"; do
+	IFS='|' read -r name action err <<<"$c"
+	# shellcheck disable=SC2086
+	during "v4 $name" 0.9 "$action" $P4
+	judge "v4 $name" "$err"
+	# shellcheck disable=SC2086
+	compare "v4 $name" 0.9 "$action" ping -c 10 -i 0.2 10.97.1.1
+done
+
+# shellcheck disable=SC2086
+during "v6 route-deleted" 0.9 "ip -n $A -6 route del fd00:97::/64" $RTPING -c 10 -i 0.2 fd00:97::1
+judge "v6 route-deleted" "Network is unreachable"
+during "v6 veth-deleted" 0.9 "ip -n $A link del fa0" $RTPING -c 10 -i 0.2 fd00:97::1
+judge "v6 veth-deleted" "Network is unreachable"
+
+# The route flaps: gone at 0.5 s, back at 1.3 s; replies resume after it.
+during "v4 flap" 0.5 "ip -n $A route del 10.97.0.0/16; sleep 0.8; ip -n $A route add 10.97.0.0/16 via 10.87.0.2" \
+	$RTPING -c 10 -i 0.2 10.97.1.1
+check_rc "v4 flap: exit 0" 0 "$T_RC" "$T_ERR"
+check_eq "v4 flap: replies before and after the gap" yes \
+	"$(printf '%s\n' "$T_OUT" | grep -q 'icmp_seq=1 ' && printf '%s\n' "$T_OUT" | grep -q 'icmp_seq=10 ' && echo yes || echo "no: $T_OUT")"
+check_match "v4 flap: the gap is reported" '^rtping: sendmsg: Network is unreachable$' "$T_ERR"
+check_match "v4 flap: summary" '^10 packets transmitted, [4-9] received, [0-9.]+% packet loss' "$(summary)"
+
+# With -w the run keeps trying until the deadline, then exits 1 (fewer than -c).
+during "v4 deadline" 0.5 "ip -n $A link del fa0" $RTPING -c 10 -i 0.2 -w 2 10.97.1.1
+check_rc "v4 deadline: exit 1 (fewer than -c replies by -w)" 1 "$T_RC" "$T_ERR"
+check_eq "v4 deadline: ends at the 2 s deadline" yes "$([ "$SECS" -lt 3500 ] && echo yes || echo "no (${SECS} ms)")"
+check_match "v4 deadline: summary" '^[0-9]+ packets transmitted, [1-4] received, [0-9.]+% packet loss' "$(summary)"
+t_done
