@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Signals during a run (every blocking call may see EINTR): a storm of
+# SIGQUIT (status line), SIGWINCH/SIGCHLD/SIGURG/SIGCONT (ignored) and a
+# SIGSTOP/SIGCONT pause must not lose, duplicate or mistime a reply, print
+# anything odd, or change the exit code; SIGINT ends with the summary.
+. "$(dirname "$0")/lib.sh"
+t_init
+
+A=$(t_ns a) && B=$(t_ns b) || { fail "namespaces"; exit 1; }
+T_NS+=("$A" "$B")
+t_veth "$A" sa0 "$B" sb0 || { fail "veth"; exit 1; }
+ip -n "$A" addr add 10.86.0.1/24 dev sa0
+ip -n "$B" addr add 10.86.0.2/24 dev sb0
+ip -n "$A" -6 addr add fd00:86::1/64 dev sa0 nodad
+ip -n "$B" -6 addr add fd00:86::2/64 dev sb0 nodad
+
+# bg CMD...: CMD in A in the background (ip netns exec execs it: $! is its pid).
+bg() {
+	ip netns exec "$A" "$@" >"$T_TMP/o" 2>"$T_TMP/e" &
+	PID=$!
+	T_PIDS+=("$PID")
+}
+
+# finish LIMIT_S: waits (bounded) for $PID; sets T_RC T_OUT T_ERR, 124 on a hang.
+finish() {
+	local i=0
+	while kill -0 "$PID" 2>/dev/null && [ "$i" -lt $(($1 * 10)) ]; do sleep 0.1; i=$((i + 1)); done
+	if kill -0 "$PID" 2>/dev/null; then
+		kill -KILL "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; T_RC=124
+	else
+		wait "$PID"; T_RC=$?
+	fi
+	t_reap "$PID"
+	T_OUT=$(cat "$T_TMP/o") T_ERR=$(cat "$T_TMP/e")
+}
+
+# storm N: N rounds of every harmless signal to $PID, 10 ms apart.
+storm() {
+	local i
+	for i in $(seq "$1"); do
+		kill -0 "$PID" 2>/dev/null || return 0
+		kill -QUIT "$PID" 2>/dev/null; kill -WINCH "$PID" 2>/dev/null
+		kill -CHLD "$PID" 2>/dev/null; kill -URG "$PID" 2>/dev/null
+		kill -CONT "$PID" 2>/dev/null
+		sleep 0.01
+	done
+}
+
+rtt_ok() { printf '%s\n' "$T_OUT" | grep -oE 'time=[0-9.]+' | awk -F= '$2 >= 1000 { bad = 1 } END { print bad ? "no" : "yes" }'; }
+
+for dst in 10.86.0.2 fd00:86::2; do
+	v=v4; [ "$dst" = fd00:86::2 ] && v=v6
+	bg "$RTPING" -c 10 -i 0.1 "$dst"
+	sleep 0.15
+	storm 60
+	finish 15
+	check_rc "$v storm: exit 0" 0 "$T_RC" "$T_ERR"
+	check_match "$v storm: all ten replies" '^10 packets transmitted, 10 received, 0% packet loss' "$T_OUT"
+	check_eq "$v storm: each sequence once, no (DUP!)" "10 0" \
+		"$(printf '%s\n' "$T_OUT" | grep -oE 'icmp_seq=[0-9]+ ' | sort -u | wc -l) $(printf '%s\n' "$T_OUT" | grep -c 'DUP!')"
+	check_eq "$v storm: RTTs under a second" yes "$(rtt_ok)"
+	# SIGQUIT's status lines are the only stderr (iputils' format).
+	check_eq "$v storm: stderr is status lines only" 0 \
+		"$(printf '%s\n' "$T_ERR" | tr '\r' '\n' | grep -v '^$' | grep -cvE '^[0-9]+/[0-9]+ packets, [0-9]+% loss(, min/avg/ewma/max = [0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+ ms)?$')"
+	check_eq "$v storm: SIGQUIT answered" yes \
+		"$(printf '%s\n' "$T_ERR" | grep -q 'packets, ' && echo yes || echo no)"
+done
+
+# A 1.5 s stop in the middle: afterwards the run completes, counts exact.
+bg "$RTPING" -c 8 -i 0.2 10.86.0.2
+sleep 0.5; kill -STOP "$PID"; sleep 1.5; kill -CONT "$PID"
+finish 15
+check_rc "stop/cont: exit 0" 0 "$T_RC" "$T_ERR"
+check_match "stop/cont: eight replies" '^8 packets transmitted, 8 received, 0% packet loss' "$T_OUT"
+check_eq "stop/cont: nothing on stderr" "" "$T_ERR"
+
+# SIGINT mid-run: summary, normal exit code (replies came: 0).
+bg "$RTPING" -i 0.2 10.86.0.2
+sleep 1; kill -INT "$PID"
+finish 5
+check_rc "sigint: exit 0 after replies" 0 "$T_RC" "$T_ERR"
+check_match "sigint: summary printed" '^[0-9]+ packets transmitted, [0-9]+ received' "$T_OUT"
+check_match "sigint: rtt line printed" '^rtt min/avg/max/mdev = ' "$T_OUT"
+
+# SIGINT with nothing answered yet (100 % loss): exit 1, summary still there.
+ip -n "$B" link set sb0 down
+bg "$RTPING" -i 0.2 10.86.0.2
+sleep 0.7; kill -INT "$PID"
+finish 5
+check_rc "sigint at 100% loss: exit 1" 1 "$T_RC" "$T_ERR"
+check_match "sigint at 100% loss: summary" '^[0-9]+ packets transmitted, 0 received, 100% packet loss' "$T_OUT"
+t_done
