@@ -10,6 +10,7 @@ library only. Bounded: it exits after --lifetime seconds whatever happens.
 Modes (IPv4 and IPv6 alike unless noted):
   ok          one correct reply
   dup         the reply three times
+  dup2        the reply twice (cheap enough for a flood across the wrap)
   badsum      the reply with a corrupt checksum only
   badsum_dup  a correct reply, then a copy with a corrupt checksum
   trunc_icmp  the ICMP header only (8 bytes, checksum valid)
@@ -123,8 +124,8 @@ class Peer:
         quote = pkt[:hl + 8 + min(len(data), 20)]
         if m == "ok":
             self.send(reply())
-        elif m == "dup":
-            for _ in range(3):
+        elif m in ("dup", "dup2"):
+            for _ in range(3 if m == "dup" else 2):
                 self.send(reply())
         elif m in ("badsum", "badsum_dup"):
             good = reply()
