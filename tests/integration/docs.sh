@@ -105,6 +105,12 @@ undoc=""
 for m in $members; do grep -Eq "^\.(Li|It Li) ($m|.*[ ,]$m)( |,|$)" "$MAN" || undoc+=" $m"; done
 check_eq "man page names every --explain-route JSON member" "" "$undoc"
 
+# README: the install options and the sections the issue asks for.
+for x in '## Install' '## A short tour' '## Why the UDP-connect trick can be wrong' \
+	'-Dsetcap=true' '-Dsetuid=true' 'meson install'; do
+	grep -qF -- "$x" "$SRC/README.md" && pass "README has '$x'" || fail "README lacks '$x'"
+done
+
 # Completion behaviour, with bash-completion's helpers when installed.
 comp() {
 	bash -c '
