@@ -31,6 +31,12 @@
 #define MIN_USER_INTERVAL_NS (2 * NS_PER_MS)
 #define RBUF_EXTRA 4096                          /* IP header and options, slack */
 /*
+ * Any IP datagram fits a receive slot, so an oversized reply shows its true
+ * size and checksum. Slots are malloc'ed, never cleared: a page costs RSS
+ * only once a reply lands on it.
+ */
+#define RBUF_MIN 65536
+/*
  * Replies taken per recvmmsg(). A batch never asks for more than are in
  * flight, so -c 1 touches one receive slot and RSS stays iputils'.
  */
@@ -345,6 +351,8 @@ static void setup_state(struct rt_engine *e)
 	e->dst_len = rt_addr_to_sockaddr(&e->t->addr, 0, e->t->scope, &e->dst);
 	e->pkt_cap = (size_t)o->size + RT_ICMP_HDR_LEN;
 	e->rbuf_len = (size_t)o->size + RT_ICMP_HDR_LEN + RBUF_EXTRA;
+	if (e->rbuf_len < RBUF_MIN)
+		e->rbuf_len = RBUF_MIN;
 	e->need_wall = o->timestamps || o->json;
 	setup_output(e);
 }
