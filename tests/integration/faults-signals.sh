@@ -21,6 +21,14 @@ bg() {
 	T_PIDS+=("$PID")
 }
 
+# started: waits (bounded) until the run printed its header and 0.3 s more,
+# so a signal meets rtping's handlers (an async job in a script starts with
+# SIGINT ignored, which rtping's sigaction then replaces).
+started() {
+	for _ in $(seq 50); do grep -q '^PING ' "$T_TMP/o" 2>/dev/null && break; sleep 0.1; done
+	sleep 0.3
+}
+
 # finish LIMIT_S: waits (bounded) for $PID; sets T_RC T_OUT T_ERR, 124 on a hang.
 finish() {
 	local i=0
@@ -51,7 +59,7 @@ rtt_ok() { printf '%s\n' "$T_OUT" | grep -oE 'time=[0-9.]+' | awk -F= '$2 >= 100
 for dst in 10.86.0.2 fd00:86::2; do
 	v=v4; [ "$dst" = fd00:86::2 ] && v=v6
 	bg "$RTPING" -c 10 -i 0.1 "$dst"
-	sleep 0.15
+	started
 	storm 60
 	finish 15
 	check_rc "$v storm: exit 0" 0 "$T_RC" "$T_ERR"
@@ -68,7 +76,7 @@ done
 
 # A 1.5 s stop in the middle: afterwards the run completes, counts exact.
 bg "$RTPING" -c 8 -i 0.2 10.86.0.2
-sleep 0.5; kill -STOP "$PID"; sleep 1.5; kill -CONT "$PID"
+started; kill -STOP "$PID"; sleep 1.5; kill -CONT "$PID"
 finish 15
 check_rc "stop/cont: exit 0" 0 "$T_RC" "$T_ERR"
 check_match "stop/cont: eight replies" '^8 packets transmitted, 8 received, 0% packet loss' "$T_OUT"
@@ -76,7 +84,7 @@ check_eq "stop/cont: nothing on stderr" "" "$T_ERR"
 
 # SIGINT mid-run: summary, normal exit code (replies came: 0).
 bg "$RTPING" -i 0.2 10.86.0.2
-sleep 1; kill -INT "$PID"
+started; sleep 0.5; kill -INT "$PID"
 finish 5
 check_rc "sigint: exit 0 after replies" 0 "$T_RC" "$T_ERR"
 check_match "sigint: summary printed" '^[0-9]+ packets transmitted, [0-9]+ received' "$T_OUT"
@@ -85,8 +93,9 @@ check_match "sigint: rtt line printed" '^rtt min/avg/max/mdev = ' "$T_OUT"
 # SIGINT with nothing answered yet (100 % loss): exit 1, summary still there.
 ip -n "$B" link set sb0 down
 bg "$RTPING" -i 0.2 10.86.0.2
-sleep 0.7; kill -INT "$PID"
+started; kill -INT "$PID"
 finish 5
 check_rc "sigint at 100% loss: exit 1" 1 "$T_RC" "$T_ERR"
-check_match "sigint at 100% loss: summary" '^[0-9]+ packets transmitted, 0 received, 100% packet loss' "$T_OUT"
+check_match "sigint at 100% loss: summary" '^[0-9]+ packets transmitted, 0 received, 100% packet loss' "$T_OUT
+stderr: $T_ERR"
 t_done
