@@ -245,11 +245,8 @@ hp_cases() {
 	check_rc "v$fam huge: exit" 0 "$T_RC" "$T_ERR"
 	check_match "v$fam huge: summary" '^3 packets transmitted, 3 received, 0% packet loss' "$(hp_summary)"
 	check_eq "v$fam huge: no false flags" 0 "$(hp_count 'BAD CHECKSUM|DUP!|truncated')"
-	if [ "${RT_HOSTILE_FIXME:-0}" = 1 ]; then
-		# FIXME(engine.c): recvmsg() without MSG_TRUNC: the line reports the
-		# bytes read (4140 / 4160), not the 8064 ICMP bytes that came.
-		check_eq "v$fam huge: true size" 3 "$(hp_count '^8064 bytes from')"
-	fi
+	# Was 4140 / 4160 (the bytes read) before ddae8c0.
+	check_eq "v$fam huge: the true size, 8064 ICMP bytes" 3 "$(hp_count "^8064 bytes from $a: icmp_seq=[123] ttl=64 time=[0-9.]+ ms$")"
 
 	hp_mode ipopts; hp_ping $P "$a"
 	hp_sane "v$fam ipopts"
