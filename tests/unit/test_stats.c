@@ -135,6 +135,23 @@ START_TEST(reply_for_unsent_sequence_is_not_timed)
 }
 END_TEST
 
+/* Hostile peer "seqwrap": forged 65535 and 0 must not end -c 3 after one probe. */
+START_TEST(reply_for_unsent_sequence_is_not_counted)
+{
+	struct rt_reply_acct a;
+
+	send_at(1000 * MS);
+	rt_stats_reply(st, 65535, 1001 * MS, false, &a);
+	rt_stats_reply(st, 0, 1001 * MS, false, &a);
+	ck_assert_int_eq(st->nreceived, 0);
+	ck_assert_int_eq(st->nrepeats, 0);
+	ck_assert_int_eq(rt_stats_in_flight(st), 1);
+	rt_stats_reply(st, 1, 1002 * MS, false, &a);
+	ck_assert(a.known && !a.dup);
+	ck_assert_int_eq(st->nreceived, 1);
+}
+END_TEST
+
 START_TEST(sequence_wraps_and_duplicates_still_detected)
 {
 	struct rt_reply_acct a;
@@ -286,6 +303,7 @@ int main(void)
 	tcase_add_test(tc, duplicate_counted_and_timed_like_iputils);
 	tcase_add_test(tc, bad_checksum_counts_as_corrupted_not_received);
 	tcase_add_test(tc, reply_for_unsent_sequence_is_not_timed);
+	tcase_add_test(tc, reply_for_unsent_sequence_is_not_counted);
 	tcase_add_test(tc, sequence_wraps_and_duplicates_still_detected);
 	tcase_add_test(tc, in_flight_and_pipe);
 	tcase_add_test(tc, elapsed_and_ipg);
