@@ -39,6 +39,7 @@ import socket
 import struct
 import sys
 import time
+import types
 
 TUNSETIFF = 0x400454CA
 IFF_TUN = 0x0001
@@ -103,6 +104,62 @@ class Peer:
     def send(self, pkt):
         os.write(self.fd, pkt)
 
+    # ---- one answer path; the family supplies the packet shapes ---------
+    def answer(self, f, m, seq, data, quote):
+        """Modes both families share; f is what differs (see v4/v6)."""
+        reply = f.reply
+        if m == "ok":
+            self.send(reply())
+        elif m in ("dup", "dup2"):
+            for _ in range(3 if m == "dup" else 2):
+                self.send(reply())
+        elif m in ("badsum", "badsum_dup"):
+            good = reply()
+            bad = bytearray(good)
+            bad[f.csum_off] ^= 0x5A
+            if m == "badsum_dup":
+                self.send(good)
+            self.send(bytes(bad))
+        elif m == "trunc_icmp":
+            self.send(reply(d=b""))
+        elif m == "trunc_ip":
+            self.send(f.bare_ip())
+        elif m == "otherid":
+            self.send(reply(sid=f.ident ^ 0x5555))
+            self.send(reply())
+        elif m == "othersrc":
+            self.send(reply(frm=f.other))
+        elif m.startswith("ts_"):
+            self.send(reply(d=forge_ts(m, data)))
+        elif m == "seqwrap":
+            self.send(reply(sseq=65535))
+            self.send(reply(sseq=0))
+            self.send(reply())
+        elif m == "unreach" or (m == "mixed" and seq % 2 == 0):
+            self.send(f.error("unreach", quote))
+        elif m == "mixed":
+            self.send(reply())
+        elif m == "timex":
+            self.send(f.error("timex", quote))
+        elif m == "redirect":
+            self.send(f.redirect(quote))
+            self.send(reply())
+        elif m == "burst":
+            f.burst(data)
+            self.send(reply())
+        elif m == "big":
+            self.send(reply(d=data + bytes(range(256)) * 3 + bytes(232)))
+        elif m == "huge":
+            self.send(reply(d=data + bytes(8000)))
+        elif m == "ipopts":
+            self.send(f.with_options())
+
+    def echo_request(self, fam, ident, seq):
+        m = self.mode()
+        self.log.write("v%d seq=%d mode=%s\n" % (fam, seq, m))
+        self.log.flush()
+        return m
+
     # ---- IPv4 ---------------------------------------------------------
     def v4(self, pkt):
         if len(pkt) < 28 or pkt[9] != 1:
@@ -114,64 +171,32 @@ class Peer:
             return
         ident, seq = struct.unpack("!HH", icmp[4:8])
         data = icmp[8:]
-        m = self.mode()
-        self.log.write("v4 seq=%d mode=%s\n" % (seq, m))
-        self.log.flush()
+        m = self.echo_request(4, ident, seq)
 
         def reply(sid=ident, sseq=seq, d=data, frm=TARGET4, opts=b""):
             return ip4(frm, src, icmp4(0, 0, struct.pack("!HH", sid, sseq), d), opts=opts)
 
-        quote = pkt[:hl + 8 + min(len(data), 20)]
-        if m == "ok":
-            self.send(reply())
-        elif m in ("dup", "dup2"):
-            for _ in range(3 if m == "dup" else 2):
-                self.send(reply())
-        elif m in ("badsum", "badsum_dup"):
-            good = reply()
-            bad = bytearray(good)
-            bad[hl + 2] ^= 0x5A
-            if m == "badsum_dup":
-                self.send(good)
-            self.send(bytes(bad))
-        elif m == "trunc_icmp":
-            self.send(reply(d=b""))
-        elif m == "trunc_ip":
-            self.send(ip4(TARGET4, src, b""))
-        elif m == "otherid":
-            self.send(reply(sid=ident ^ 0x5555))
-            self.send(reply())
-        elif m == "othersrc":
-            self.send(reply(frm=OTHER4))
-        elif m.startswith("ts_"):
-            self.send(reply(d=forge_ts(m, data)))
-        elif m == "seqwrap":
-            self.send(reply(sseq=65535))
-            self.send(reply(sseq=0))
-            self.send(reply())
-        elif m == "unreach" or (m == "mixed" and seq % 2 == 0):
-            self.send(ip4(TARGET4, src, icmp4(3, 1, b"\0" * 4, quote)))
-        elif m == "mixed":
-            self.send(reply())
-        elif m == "timex":
-            self.send(ip4(ROUTER4, src, icmp4(11, 0, b"\0" * 4, quote)))
-        elif m == "redirect":
-            self.send(ip4(TARGET4, src, icmp4(5, 1, socket.inet_pton(socket.AF_INET, "10.66.0.7"), quote)))
-            self.send(reply())
-        elif m == "burst":
-            self.burst4(src, ident, seq, data, quote)
-            self.send(reply())
-        elif m == "big":
-            self.send(reply(d=data + bytes(range(256)) * 3 + bytes(232)))
-        elif m == "huge":
-            self.send(reply(d=data + bytes(8000)))
-        elif m == "ipopts":
-            # NOP, then record route (len 11, pointer 4: room for two), EOL pad.
-            opts = b"\x01" + bytes([7, 11, 4]) + bytes(8) + b"\x00" * 0
-            opts += b"\x00" * (-len(opts) % 4)
-            self.send(reply(opts=opts))
+        def error(kind, quote):
+            if kind == "timex":
+                return ip4(ROUTER4, src, icmp4(11, 0, b"\0" * 4, quote))
+            return ip4(TARGET4, src, icmp4(3, 1, b"\0" * 4, quote))
 
-    def burst4(self, us, ident, seq, data, quote):
+        def redirect(quote):
+            gw = socket.inet_pton(socket.AF_INET, "10.66.0.7")
+            return ip4(TARGET4, src, icmp4(5, 1, gw, quote))
+
+        def with_options():
+            # NOP, then record route (len 11, pointer 4: room for two), EOL pad.
+            opts = b"\x01" + bytes([7, 11, 4]) + bytes(8)
+            return reply(opts=opts + b"\x00" * (-len(opts) % 4))
+
+        f = types.SimpleNamespace(
+            reply=reply, error=error, redirect=redirect, with_options=with_options,
+            bare_ip=lambda: ip4(TARGET4, src, b""), csum_off=hl + 2, other=OTHER4,
+            ident=ident, burst=lambda d: self.burst4(src, ident, seq, d))
+        self.answer(f, m, seq, data, pkt[:hl + 8 + min(len(data), 20)])
+
+    def burst4(self, us, ident, seq, data):
         udp = ip4(us, OTHER4, struct.pack("!HHHH", 40000, 53, 8, 0), proto=17)
         other_probe = ip4(us, OTHER4, icmp4(8, 0, struct.pack("!HH", ident, seq), data))
         for i in range(20):
@@ -199,68 +224,35 @@ class Peer:
             return
         ident, seq = struct.unpack("!HH", icmp[4:8])
         data = icmp[8:]
-        m = self.mode()
-        self.log.write("v6 seq=%d mode=%s\n" % (seq, m))
-        self.log.flush()
+        m = self.echo_request(6, ident, seq)
 
         def reply(sid=ident, sseq=seq, d=data, frm=TARGET6, ext=b"", nh0=58):
             body = icmp6(frm, src, 129, 0, struct.pack("!HH", sid, sseq), d)
             return ip6(frm, src, body, nh=nh0, ext=ext)
 
-        quote = pkt[:40 + 8 + min(len(data), 40)]
-        if m == "ok":
-            self.send(reply())
-        elif m == "dup":
-            for _ in range(3):
-                self.send(reply())
-        elif m in ("badsum", "badsum_dup"):
-            good = reply()
-            bad = bytearray(good)
-            bad[42] ^= 0x5A
-            if m == "badsum_dup":
-                self.send(good)
-            self.send(bytes(bad))
-        elif m == "trunc_icmp":
-            self.send(reply(d=b""))
-        elif m == "trunc_ip":
-            self.send(ip6(TARGET6, src, b""))
-        elif m == "otherid":
-            self.send(reply(sid=ident ^ 0x5555))
-            self.send(reply())
-        elif m == "othersrc":
-            self.send(reply(frm=OTHER6))
-        elif m.startswith("ts_"):
-            self.send(reply(d=forge_ts(m, data)))
-        elif m == "seqwrap":
-            self.send(reply(sseq=65535))
-            self.send(reply(sseq=0))
-            self.send(reply())
-        elif m == "unreach" or (m == "mixed" and seq % 2 == 0):
-            self.send(ip6(TARGET6, src, icmp6(TARGET6, src, 1, 3, b"\0" * 4, quote)))
-        elif m == "mixed":
-            self.send(reply())
-        elif m == "timex":
-            self.send(ip6(ROUTER6, src, icmp6(ROUTER6, src, 3, 0, b"\0" * 4, quote)))
-        elif m == "redirect":
+        def error(kind, quote):
+            frm, typ, code = (ROUTER6, 3, 0) if kind == "timex" else (TARGET6, 1, 3)
+            return ip6(frm, src, icmp6(frm, src, typ, code, b"\0" * 4, quote))
+
+        def redirect(quote):
             # NDISC redirect (137): target and destination, hop limit 255.
             tgt = socket.inet_pton(socket.AF_INET6, "fd00:66::7")
             body = icmp6(TARGET6, src, 137, 0, b"\0" * 4, tgt + TARGET6)
-            self.send(ip6(TARGET6, src, body, hlim=255))
-            self.send(reply())
-        elif m == "burst":
-            self.burst6(src, ident, seq, data, quote)
-            self.send(reply())
-        elif m == "big":
-            self.send(reply(d=data + bytes(range(256)) * 3 + bytes(232)))
-        elif m == "huge":
-            self.send(reply(d=data + bytes(8000)))
-        elif m == "ipopts":
+            return ip6(TARGET6, src, body, hlim=255)
+
+        def with_options():
             # Hop-by-hop (PadN 4) then destination options (PadN 4), then ICMPv6.
             hbh = bytes([60, 0, 1, 4, 0, 0, 0, 0])
             dst_opts = bytes([58, 0, 1, 4, 0, 0, 0, 0])
-            self.send(reply(ext=hbh + dst_opts, nh0=0))
+            return reply(ext=hbh + dst_opts, nh0=0)
 
-    def burst6(self, us, ident, seq, data, quote):
+        f = types.SimpleNamespace(
+            reply=reply, error=error, redirect=redirect, with_options=with_options,
+            bare_ip=lambda: ip6(TARGET6, src, b""), csum_off=42, other=OTHER6,
+            ident=ident, burst=lambda d: self.burst6(src, ident, seq, d))
+        self.answer(f, m, seq, data, pkt[:40 + 8 + min(len(data), 40)])
+
+    def burst6(self, us, ident, seq, data):
         other_probe = ip6(us, OTHER6, icmp6(us, OTHER6, 128, 0, struct.pack("!HH", ident, seq), data))
         udp = ip6(us, OTHER6, struct.pack("!HHHH", 40000, 53, 8, 0), nh=17)
         for i in range(20):
