@@ -10,16 +10,6 @@ COMP=$SRC/tools/bash-completion/rtping
 T_TMP=$(mktemp -d)
 trap t_cleanup EXIT
 
-# wide_lines FILE: "LINE:COLUMNS " for each line wider than 80 characters
-# (characters, not bytes: the rendered man page has UTF-8 quotes).
-wide_lines() {
-	local LC_ALL=C.UTF-8 line n=0
-	while IFS= read -r line || [ -n "$line" ]; do
-		n=$((n + 1))
-		[ "${#line}" -gt 80 ] && printf '%d:%d ' "$n" "${#line}"
-	done <"$1"
-}
-
 [ -x "$RTPING" ] || { fail "no binary at $RTPING"; exit 1; }
 
 # The parser's options, from its source: "46aAbBc..." and "explain-route ...".

@@ -78,6 +78,16 @@ t_two_sources() {
 	ip -n "$A" -6 route add fd00:99::/64 via fd00:9::1 src fd00:9::11 table 100
 }
 
+# wide_lines FILE: "LINE:COLUMNS " for each line wider than 80 characters
+# (characters, not bytes: the rendered man page has UTF-8 quotes).
+wide_lines() {
+	local LC_ALL=C.UTF-8 line n=0
+	while IFS= read -r line || [ -n "$line" ]; do
+		n=$((n + 1))
+		[ "${#line}" -gt 80 ] && printf '%d:%d ' "$n" "${#line}"
+	done <"$1"
+}
+
 # check_eq WHAT EXPECTED ACTUAL
 check_eq() {
 	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: expected '$2', got '$3'"; fi
