@@ -4,6 +4,8 @@
  * everything dropped before the send loop.
  */
 #include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -92,6 +94,24 @@ int rt_caps_drop_all(void)
 	if (cap_set_proc(c) < 0)
 		rc = -errno;
 	cap_free(c);
+	return rc;
+}
+
+int rt_caps_sockopts(int fd, const char *iface, bool has_mark, uint32_t mark,
+		     const char **what)
+{
+	int rc = 0;
+
+	rt_caps_raise();
+	if (iface && *iface && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, iface,
+					  (socklen_t)strlen(iface) + 1) < 0) {
+		rc = -errno;
+		*what = "SO_BINDTODEVICE";
+	} else if (has_mark && setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark)) < 0) {
+		rc = -errno;
+		*what = "SO_MARK";
+	}
+	rt_caps_lower();
 	return rc;
 }
 

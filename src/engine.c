@@ -137,26 +137,6 @@ static int open_socket(struct rt_engine *e)
 	return e->fd < 0 ? -err : 0;
 }
 
-/* Calls that need CAP_NET_RAW / CAP_NET_ADMIN: caps up only around them. */
-static int privileged_opts(struct rt_engine *e, const char **what)
-{
-	const struct rt_opts *o = e->o;
-	int rc = 0;
-
-	rt_caps_raise();
-	if (o->iface[0] && setsockopt(e->fd, SOL_SOCKET, SO_BINDTODEVICE, o->iface,
-				      (socklen_t)strlen(o->iface) + 1) < 0) {
-		rc = -errno;
-		*what = "SO_BINDTODEVICE";
-	} else if (o->has_mark && setsockopt(e->fd, SOL_SOCKET, SO_MARK, &o->mark,
-					     sizeof(o->mark)) < 0) {
-		rc = -errno;
-		*what = "SO_MARK";
-	}
-	rt_caps_lower();
-	return rc;
-}
-
 /* Raw sockets see every ICMP packet: keep echo replies with our id (iputils' BPF). */
 static int attach_bpf(struct rt_engine *e)
 {
@@ -293,7 +273,7 @@ static int configure(struct rt_engine *e, const char **what)
 {
 	int rc;
 
-	if ((rc = privileged_opts(e, what)) < 0)
+	if ((rc = rt_caps_sockopts(e->fd, e->o->iface, e->o->has_mark, e->o->mark, what)) < 0)
 		return rc;
 	if ((rc = common_opts(e, what)) < 0)
 		return rc;

@@ -104,8 +104,8 @@ int rt_explain_run(struct rt_nl *nl, int nl_err, const struct rt_flow *f,
 	memset(ex, 0, sizeof(*ex));
 	ex->flow = *f;
 	ex->iface = iface ? iface : "";
-	if (f->oif && !if_indextoname(f->oif, ex->oif_name))
-		snprintf(ex->oif_name, sizeof(ex->oif_name), "if%u", f->oif);
+	if (f->oif)
+		rt_nl_ifname(nl, f->oif, ex->oif_name);
 	ex->nl_err = nl ? 0 : nl_err;
 	if (nl)
 		ask_netlink(nl, ex);

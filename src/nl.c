@@ -232,14 +232,15 @@ int rt_nl_talk(struct rt_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 	return rc;
 }
 
-int rt_nl_ifname(struct rt_nl *nl, uint32_t ifindex, char *name)
+void rt_nl_ifname(struct rt_nl *nl, uint32_t ifindex, char *name)
 {
 	struct ifreq ifr = { .ifr_ifindex = (int)ifindex };
 
 	/* Any socket serves SIOCGIFNAME: ours saves if_indextoname()'s socket()/close(). */
-	if (ioctl(mnl_socket_get_fd(nl->sk), SIOCGIFNAME, &ifr) < 0)
-		return if_indextoname(ifindex, name) ? 0 : -errno;
-	memcpy(name, ifr.ifr_name, IF_NAMESIZE);
-	name[IF_NAMESIZE - 1] = '\0';
-	return 0;
+	if (nl && ioctl(mnl_socket_get_fd(nl->sk), SIOCGIFNAME, &ifr) == 0) {
+		memcpy(name, ifr.ifr_name, IF_NAMESIZE);
+		name[IF_NAMESIZE - 1] = '\0';
+	} else if (!if_indextoname(ifindex, name)) {
+		snprintf(name, IF_NAMESIZE, "if%u", ifindex);
+	}
 }

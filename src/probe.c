@@ -16,21 +16,13 @@ static int setopt(int fd, int level, int name, const void *v, socklen_t len)
 	return setsockopt(fd, level, name, v, len) < 0 ? -errno : 0;
 }
 
-/* SO_BINDTODEVICE and SO_MARK need CAP_NET_RAW / CAP_NET_ADMIN. */
+/* The ICMP socket's device, mark, tos; SO_BROADCAST for a broadcast target. */
 static int apply_opts(int fd, const struct rt_flow *f, const char *iface, bool broadcast)
 {
-	int tos = f->tos, one = 1, rc = 0;
+	int tos = f->tos, one = 1, rc;
+	const char *what;
 
-	if (iface && *iface) {
-		rt_caps_raise();
-		rc = setopt(fd, SOL_SOCKET, SO_BINDTODEVICE, iface, (socklen_t)strlen(iface) + 1);
-		rt_caps_lower();
-	}
-	if (!rc && f->mark) {
-		rt_caps_raise();
-		rc = setopt(fd, SOL_SOCKET, SO_MARK, &f->mark, sizeof(f->mark));
-		rt_caps_lower();
-	}
+	rc = rt_caps_sockopts(fd, iface, f->mark != 0, f->mark, &what);
 	if (!rc && tos)
 		rc = setopt(fd, f->fam->sol_ip, f->fam->opt_tos, &tos, sizeof(tos));
 	if (!rc && broadcast)

@@ -193,8 +193,8 @@ int rt_route_get(struct rt_nl *nl, const struct rt_flow *f, unsigned flags,
 		if (dropped_proto)
 			*dropped_proto = rc == 0;
 	}
-	if (rc == 0 && out->oif && rt_nl_ifname(nl, out->oif, out->ifname) < 0)
-		snprintf(out->ifname, sizeof(out->ifname), "if%u", out->oif);
+	if (rc == 0 && out->oif)
+		rt_nl_ifname(nl, out->oif, out->ifname);
 	return rc;
 }
 

@@ -7,6 +7,7 @@
 #define RTPING_CAPS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 /* Setuid root: switch to the real uid keeping the two caps permitted. 0/-errno. */
 int rt_caps_init(void);
@@ -15,6 +16,13 @@ int rt_caps_raise(void);
 int rt_caps_lower(void);
 /* Clear every capability set for good. 0 or -errno. */
 int rt_caps_drop_all(void);
+/*
+ * SO_BINDTODEVICE (iface not "") and SO_MARK (has_mark) on fd, the kept caps
+ * raised only around them. 0, or -errno with *what naming the option.
+ */
+int rt_caps_sockopts(int fd, const char *iface, bool has_mark, uint32_t mark,
+		     const char **what);
+
 /* Root or CAP_NET_RAW permitted: iputils' privileged limits apply. */
 bool rt_caps_privileged(void);
 

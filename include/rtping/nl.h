@@ -35,8 +35,11 @@ int rt_nl_feed(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 /* Sends nlh (seq assigned here) and feeds replies to cb until complete. */
 int rt_nl_talk(struct rt_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
 
-/* The interface name of ifindex (IF_NAMESIZE bytes) via the netlink socket. 0 or -errno. */
-int rt_nl_ifname(struct rt_nl *nl, uint32_t ifindex, char *name);
+/*
+ * The interface name of ifindex into name (IF_NAMESIZE bytes), through the
+ * netlink socket when nl is given; "ifN" when the index has no name.
+ */
+void rt_nl_ifname(struct rt_nl *nl, uint32_t ifindex, char *name);
 
 /* Buffer size for one request or one recv(). */
 #define RT_NL_BUFSZ 32768
