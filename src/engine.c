@@ -28,7 +28,6 @@
 
 #define NS_PER_MS 1000000LL
 #define LINGER_DEFAULT_NS (10 * RT_NS_PER_SEC)  /* iputils' MAXWAIT */
-#define MIN_USER_INTERVAL_NS (2 * NS_PER_MS)
 #define RBUF_EXTRA 4096                          /* IP header and options, slack */
 /*
  * Any IP datagram fits a receive slot, so an oversized reply shows its true
@@ -861,7 +860,7 @@ int rt_engine_run(struct rt_engine *e, const struct rt_addr *src, const char *de
 	now = clock_ns(CLOCK_MONOTONIC);
 	rt_stats_init(&e->st, now);
 	rt_sched_init(&e->sched, e->o->interval_ns, e->o->preload, e->o->adaptive,
-		      e->privileged ? 0 : MIN_USER_INTERVAL_NS, now);
+		      e->privileged ? 0 : RT_MIN_USER_INTERVAL_NS, now);
 	e->retry_ns = INT64_MIN;
 	if (e->o->deadline_s)
 		e->deadline_ns = now + e->o->deadline_s * RT_NS_PER_SEC;

@@ -125,36 +125,40 @@ static int run_ping(struct ctx *c)
 	return rc;
 }
 
-/* Everything that can fail on bad input happens here, before any socket. */
-static int prepare(struct ctx *c, int argc, char **argv)
+/*
+ * Everything that can fail on bad input happens here, before any socket.
+ * true: go on and run; false: done, with the exit code in *rc.
+ */
+static bool prepare(struct ctx *c, int argc, char **argv, int *rc)
 {
 	char err[256];
-	int rc;
+	int gai;
 
+	*rc = RT_EXIT_OK;
 	if (rt_opts_parse(&c->opts, argc, argv, rt_caps_privileged(), err, sizeof(err)) < 0)
-		return die(c, NULL, err);
+		return *rc = die(c, NULL, err), false;
 	if (c->opts.mode == RT_MODE_HELP) {
 		rt_opts_usage(stdout, c->prog);
-		return RT_EXIT_OK;
+		return false;
 	}
 	if (c->opts.mode == RT_MODE_VERSION) {
 		print_version();
-		return RT_EXIT_OK;
+		return false;
 	}
-	rc = rt_target_resolve(&c->target, c->opts.dest, c->opts.af);
-	if (rc)
-		return die(c, c->opts.dest, gai_strerror(rc));
+	gai = rt_target_resolve(&c->target, c->opts.dest, c->opts.af);
+	if (gai)
+		return *rc = die(c, c->opts.dest, gai_strerror(gai)), false;
 	if (rt_opts_check_family(&c->opts, c->target.fam, err, sizeof(err)) < 0)
-		return die(c, NULL, err);
-	rc = build_flow(c);
-	if (rc == -EDESTADDRREQ)
-		return die(c, c->opts.dest, "link-local destination needs an interface "
-			   "(-I IFACE or ADDRESS%IFACE)");
-	if (rc < 0) {
+		return *rc = die(c, NULL, err), false;
+	*rc = build_flow(c);
+	if (*rc == -EDESTADDRREQ)
+		return *rc = die(c, c->opts.dest, "link-local destination needs an interface "
+				 "(-I IFACE or ADDRESS%IFACE)"), false;
+	if (*rc < 0) {
 		snprintf(err, sizeof(err), "SO_BINDTODEVICE %s", c->opts.iface);
-		return die(c, err, strerror(-rc));
+		return *rc = die(c, err, strerror(-*rc)), false;
 	}
-	return -1;
+	return true;
 }
 
 int main(int argc, char **argv)
@@ -166,8 +170,7 @@ int main(int argc, char **argv)
 	rc = rt_caps_init();
 	if (rc < 0)
 		return die(&c, "cap_set_proc", strerror(-rc));
-	rc = prepare(&c, argc, argv);
-	if (rc >= 0)
+	if (!prepare(&c, argc, argv, &rc))
 		return rc;
 	c.nl_err = rt_nl_open(&c.nl);
 	rc = c.opts.mode == RT_MODE_EXPLAIN ? run_explain(&c) : run_ping(&c);

@@ -16,7 +16,6 @@
 #include "rtping/opts.h"
 
 #define SHORTOPTS ":46aAbBc:dDfhi:I:l:Lm:M:nOp:qQ:rs:S:t:UvVw:W:"
-#define MIN_USER_INTERVAL_NS (2 * 1000 * 1000LL)   /* iputils: 2 ms for non-root */
 #define MAX_USER_PRELOAD 3
 #define MAX_SECONDS ((double)INT_MAX / 1000)       /* iputils' bound on -i/-W */
 
@@ -184,42 +183,49 @@ static int parse_interval(struct parse *p, const char *s)
 	return 0;
 }
 
+/* Stores nothing unless the whole value parses: no half-set option on error. */
 static int parse_numeric(struct parse *p, int c, const char *s)
 {
 	struct rt_opts *o = p->o;
 	long long v;
-	int rc;
 
 	switch (c) {
 	case 'c':
-		rc = parse_int(p, s, 10, 1, LLONG_MAX, &v);
+		if (parse_int(p, s, 10, 1, LLONG_MAX, &v) < 0)
+			return -EINVAL;
 		o->count = v;
-		return rc;
+		return 0;
 	case 'l':
-		rc = parse_int(p, s, 10, 1, 65536, &v);
+		if (parse_int(p, s, 10, 1, 65536, &v) < 0)
+			return -EINVAL;
 		o->preload = (long)v;
-		return rc;
+		return 0;
 	case 'm':
-		rc = parse_int(p, s, 0, 0, UINT32_MAX, &v);
-		o->has_mark = !rc;
+		if (parse_int(p, s, 0, 0, UINT32_MAX, &v) < 0)
+			return -EINVAL;
+		o->has_mark = true;
 		o->mark = (uint32_t)v;
-		return rc;
+		return 0;
 	case 's':
-		rc = parse_int(p, s, 10, 0, (long long)rt_inet6.max_payload, &v);
+		if (parse_int(p, s, 10, 0, (long long)rt_inet6.max_payload, &v) < 0)
+			return -EINVAL;
 		o->size = (long)v;
-		return rc;
+		return 0;
 	case 'S':
-		rc = parse_int(p, s, 10, 1, INT_MAX, &v);
+		if (parse_int(p, s, 10, 1, INT_MAX, &v) < 0)
+			return -EINVAL;
 		o->sndbuf = (long)v;
-		return rc;
+		return 0;
 	case 't':
-		rc = parse_int(p, s, 10, 0, 255, &v);
+		if (parse_int(p, s, 10, 0, 255, &v) < 0)
+			return -EINVAL;
 		o->ttl = (int)v;
-		return rc;
+		return 0;
 	case 'w':
-		rc = parse_int(p, s, 10, 0, INT_MAX, &v);
+		if (parse_int(p, s, 10, 0, INT_MAX, &v) < 0)
+			return -EINVAL;
 		o->deadline_s = v;
-		return rc;
+		return 0;
 	}
 	return fail(p, "invalid option -- '%c'", c);
 }
@@ -290,7 +296,7 @@ static int check_combined(struct parse *p)
 			    o->af == AF_INET ? '4' : '6');
 	if (o->flood && !o->interval_set)
 		o->interval_ns = 0;
-	if (!p->privileged && o->interval_ns < MIN_USER_INTERVAL_NS)
+	if (!p->privileged && o->interval_ns < RT_MIN_USER_INTERVAL_NS)
 		return fail(p, "cannot flood; minimal interval allowed for user is 2ms");
 	if (!p->privileged && o->preload > MAX_USER_PRELOAD)
 		return fail(p, "cannot set preload to value greater than 3: %ld", o->preload);

@@ -36,7 +36,7 @@ static void print_stamp(const struct rt_out *o, int64_t wall_us)
 		fprintf(o->f, "[%" PRId64 ".%06" PRId64 "] ", wall_us / 1000000, wall_us % 1000000);
 }
 
-/* Flood bookkeeping goes straight to fd 1 like iputils' write_stdout(). */
+/* Flood bookkeeping: stdout flushed at once, as iputils' write_stdout() writes fd 1. */
 static void flood_write(const struct rt_out *o, const char *s)
 {
 	fputs(s, o->f);

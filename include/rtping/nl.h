@@ -36,8 +36,9 @@ int rt_nl_feed(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 int rt_nl_talk(struct rt_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
 
 /*
- * The interface name of ifindex into name (IF_NAMESIZE bytes), through the
- * netlink socket when nl is given; "ifN" when the index has no name.
+ * The interface name of ifindex into name (IF_NAMESIZE bytes): SIOCGIFNAME,
+ * an ioctl on the netlink socket's fd when nl is given (no message is
+ * sent), else if_indextoname(); "ifN" when the index has no name.
  */
 void rt_nl_ifname(struct rt_nl *nl, uint32_t ifindex, char *name);
 

@@ -24,6 +24,8 @@ enum rt_pmtu { RT_PMTU_DEFAULT, RT_PMTU_DO, RT_PMTU_WANT, RT_PMTU_DONT, RT_PMTU_
 
 #define RT_PATTERN_MAX 16
 #define RT_NS_PER_SEC 1000000000LL
+/* iputils: the shortest -i (and -A floor) without privilege, 2 ms. */
+#define RT_MIN_USER_INTERVAL_NS (2 * 1000 * 1000LL)
 
 struct rt_opts {
 	enum rt_mode mode;

@@ -190,7 +190,7 @@ t_reap() {
 	T_PIDS=("${keep[@]:-}")
 }
 
-# t_done: exit status is the failure count (capped), for tests/run.
+# t_done: exit status 0 when no check failed, 1 otherwise, for tests/run.
 t_done() {
 	[ "$T_FAIL" -eq 0 ]
 }

@@ -191,8 +191,6 @@ START_TEST(errqueue_error_for_our_probe)
 	ck_assert_uint_eq(er.seq, 3);
 	ck_assert(rt_addr_equal(&er.offender, &off));
 	/* Another ping's probe (raw sockets share the error path)... */
-	ck_assert_int_eq(rt_icmp_parse_err(&m4raw, SO_EE_ORIGIN_ICMP, EHOSTUNREACH, 3, 1, 0,
-					   &off, &m4raw.dst, buf, n, &er) == 0, 1);
 	buf[5] ^= 1;
 	ck_assert_int_eq(rt_icmp_parse_err(&m4raw, SO_EE_ORIGIN_ICMP, EHOSTUNREACH, 3, 1, 0,
 					   &off, &m4raw.dst, buf, n, &er), -ENOMSG);
