@@ -60,6 +60,7 @@ static volatile sig_atomic_t sig_exit, sig_status;
 struct rt_engine {
 	const struct rt_opts *o;
 	const struct rt_target *t;
+	const struct rt_flow *flow;
 	const struct rt_family *fam;
 	const char *prog;
 	int fd;
@@ -227,16 +228,12 @@ static int common_opts(struct rt_engine *e, const char **what)
 	const struct rt_family *f = e->fam;
 	int sol = f->sol_ip, rc = 0;
 
-	if (o->has_tos && (rc = setopt_int(e->fd, sol, f->opt_tos, o->tos)) < 0)
-		return *what = "IP_TOS", rc;
 	if (o->ttl >= 0 && ((rc = setopt_int(e->fd, sol, f->opt_ttl, o->ttl)) < 0 ||
 			    (rc = setopt_int(e->fd, sol, f->opt_mcast_ttl, o->ttl)) < 0))
 		return *what = "can't set unicast time-to-live", rc;
 	if (pmtu_value(o->pmtu) >= 0 &&
 	    (rc = setopt_int(e->fd, sol, f->opt_mtu_disc, pmtu_value(o->pmtu))) < 0)
 		return *what = "IP_MTU_DISCOVER", rc;
-	if (o->broadcast && (rc = setopt_int(e->fd, SOL_SOCKET, SO_BROADCAST, 1)) < 0)
-		return *what = "can't set broadcasting", rc;
 	if (o->no_loop && (rc = setopt_int(e->fd, sol, f->opt_mcast_loop, 0)) < 0)
 		return *what = "can't disable multicast loopback", rc;
 	if ((rc = setopt_int(e->fd, sol, f->opt_recverr, 1)) < 0)
@@ -255,28 +252,15 @@ static int common_opts(struct rt_engine *e, const char **what)
 	return 0;
 }
 
-static int bind_source(struct rt_engine *e, const struct rt_addr *src, const char **what)
-{
-	struct sockaddr_storage ss;
-	uint32_t scope = rt_addr_needs_scope(src) ? e->t->scope : 0;
-	socklen_t len = rt_addr_to_sockaddr(src, 0, scope, &ss);
-
-	if (bind(e->fd, (struct sockaddr *)&ss, len) < 0) {
-		*what = "bind";
-		return -errno;
-	}
-	return 0;
-}
-
 static int configure(struct rt_engine *e, const char **what)
 {
 	int rc;
 
-	if ((rc = rt_caps_sockopts(e->fd, e->o->iface, e->o->has_mark, e->o->mark, what)) < 0)
+	if ((rc = rt_flow_apply(e->fd, e->flow, what)) < 0)
 		return rc;
 	if ((rc = common_opts(e, what)) < 0)
 		return rc;
-	if (e->o->src.af != AF_UNSPEC && (rc = bind_source(e, &e->o->src, what)) < 0)
+	if (e->o->src.af != AF_UNSPEC && (rc = rt_flow_bind(e->fd, e->flow, &e->o->src, what)) < 0)
 		return rc;
 	if (e->socktype == SOCK_RAW) {
 		if ((rc = raw_type_filter(e)) < 0)
@@ -337,7 +321,8 @@ static void setup_state(struct rt_engine *e)
 }
 
 int rt_engine_open(struct rt_engine **ep, const struct rt_opts *o,
-		   const struct rt_target *t, const char *prog, const char **what)
+		   const struct rt_target *t, const struct rt_flow *f, const char *prog,
+		   const char **what)
 {
 	struct rt_engine *e = calloc(1, sizeof(*e));
 	int rc;
@@ -348,6 +333,7 @@ int rt_engine_open(struct rt_engine **ep, const struct rt_opts *o,
 		return -ENOMEM;
 	e->o = o;
 	e->t = t;
+	e->flow = f;
 	e->fam = t->fam;
 	e->prog = prog;
 	e->privileged = rt_caps_privileged();
@@ -807,7 +793,7 @@ static void run_loop(struct rt_engine *e, const sigset_t *mask)
  * iputils prints "from SRC DEV: " when -I was given (device or address);
  * rtping also does with -v, showing the route module's decision.
  */
-static void print_header(struct rt_engine *e, const struct rt_addr *src, const char *dev)
+static void print_header(struct rt_engine *e, const struct rt_route_snap *route)
 {
 	const struct rt_opts *o = e->o;
 	char dbuf[NI_MAXHOST], sbuf[RT_ADDRSTRLEN];
@@ -816,9 +802,9 @@ static void print_header(struct rt_engine *e, const struct rt_addr *src, const c
 	if (o->src.af != AF_UNSPEC) {
 		s = rt_addr_str(&o->src, sbuf, sizeof(sbuf));
 		d = o->iface[0] ? o->iface : "";
-	} else if ((o->iface[0] || o->verbose) && src && rt_addr_is_set(src)) {
-		s = rt_addr_str(src, sbuf, sizeof(sbuf));
-		d = o->iface[0] ? o->iface : (dev ? dev : "");
+	} else if ((o->iface[0] || o->verbose) && rt_addr_is_set(&route->src)) {
+		s = rt_addr_str(&route->src, sbuf, sizeof(sbuf));
+		d = o->iface[0] ? o->iface : route->dev;
 	}
 	rt_out_pattern(&e->out, o->pattern, o->pattern_len);
 	/* From the sockaddr: a scoped IPv6 target shows its "%iface", as iputils. */
@@ -840,22 +826,22 @@ static int exit_code(const struct rt_engine *e)
 	return RT_EXIT_OK;
 }
 
-int rt_engine_run(struct rt_engine *e, const struct rt_addr *src, const char *dev)
+int rt_engine_run(struct rt_engine *e, const struct rt_route_snap *route)
 {
 	const char *what = NULL;
 	sigset_t waitmask, oldmask;
 	int64_t now;
 
 	/* -B: pin the source the route module chose, so it cannot change mid-run. */
-	if (e->o->bind_source && e->o->src.af == AF_UNSPEC && src && rt_addr_is_set(src)) {
-		int rc = bind_source(e, src, &what);
+	if (e->o->bind_source && e->o->src.af == AF_UNSPEC && rt_addr_is_set(&route->src)) {
+		int rc = rt_flow_bind(e->fd, e->flow, &route->src, &what);
 
 		if (rc < 0) {
 			fprintf(stderr, "%s: %s: %s\n", e->prog, what, strerror(-rc));
 			return RT_EXIT_ERROR;
 		}
 	}
-	print_header(e, src, dev);
+	print_header(e, route);
 	signals_install(&waitmask, &oldmask);
 	now = clock_ns(CLOCK_MONOTONIC);
 	rt_stats_init(&e->st, now);

@@ -78,7 +78,7 @@ static void find_reasons(struct rt_nl *nl, struct rt_explain *ex)
 	struct rt_side si = { &ex->flow, ex->route_err ? 0 : ex->route.table };
 	struct rt_side su = { &udp, ex->udp_err ? 0 : ex->udp_route.table };
 
-	rt_probe_flow(&ex->flow, &ex->probe, &udp);
+	rt_udpc_flow(&ex->flow, &ex->udpc, &udp);
 	ex->rules_err = rt_rules_dump(nl, ex->flow.fam->af, &rules);
 	if (ex->rules_err)
 		return;
@@ -98,12 +98,22 @@ static void ask_netlink(struct rt_nl *nl, struct rt_explain *ex)
 		ex->hash_dependent = ex->flow.fam->af == AF_INET && v4_hash_is_l4();
 }
 
+/* The source the echo leaves with: netlink's, or the UDP check's on fallback. */
+static const struct rt_addr *source(const struct rt_explain *ex)
+{
+	if (ex->fallback)
+		return &ex->udpc.src;
+	/* A bound socket keeps its address; the kernel then sends no PREFSRC. */
+	if (rt_addr_is_set(&ex->flow.src))
+		return &ex->flow.src;
+	return &ex->route.prefsrc;
+}
+
 int rt_explain_run(struct rt_nl *nl, int nl_err, const struct rt_flow *f,
-		   const char *iface, uint32_t scope, bool broadcast, struct rt_explain *ex)
+		   struct rt_explain *ex)
 {
 	memset(ex, 0, sizeof(*ex));
 	ex->flow = *f;
-	ex->iface = iface ? iface : "";
 	if (f->oif)
 		rt_nl_ifname(nl, f->oif, ex->oif_name);
 	ex->nl_err = nl ? 0 : nl_err;
@@ -115,42 +125,42 @@ int rt_explain_run(struct rt_nl *nl, int nl_err, const struct rt_flow *f,
 		nl = NULL;
 	}
 	ex->fallback = !nl;
-	ex->probe_err = rt_probe_run(f, ex->iface, scope, broadcast, &ex->probe);
+	ex->udpc_err = rt_udpc_run(f, &ex->udpc);
 	/* A source this host lacks: the socket's bind() fails before any route. */
-	if (rt_addr_is_set(&f->src) && ex->probe_err == -EADDRNOTAVAIL)
-		ex->route_err = ex->probe_err;
+	if (rt_addr_is_set(&f->src) && ex->udpc_err == -EADDRNOTAVAIL)
+		ex->route_err = ex->udpc_err;
 	if (ex->fallback) {
-		ex->route_err = ex->probe_err;
+		ex->route_err = ex->udpc_err;
 		return ex->route_err;
 	}
-	if (!ex->probe_err) {
+	if (!ex->udpc_err) {
 		struct rt_flow udp;
 
-		rt_probe_flow(f, &ex->probe, &udp);
+		rt_udpc_flow(f, &ex->udpc, &udp);
 		ex->udp_err = rt_route_get(nl, &udp, 0, &ex->udp_route, NULL);
 	}
-	ex->agree = !ex->route_err && !ex->probe_err &&
-		    rt_addr_equal(rt_explain_source(ex), &ex->probe.src);
+	ex->agree = !ex->route_err && !ex->udpc_err &&
+		    rt_addr_equal(source(ex), &ex->udpc.src);
 	if (!ex->agree && !ex->route_err)
 		find_reasons(nl, ex);
 	return ex->route_err;
 }
 
-const struct rt_addr *rt_explain_source(const struct rt_explain *ex)
+void rt_explain_snapshot(const struct rt_explain *ex, struct rt_route_snap *out)
 {
-	if (ex->fallback)
-		return &ex->probe.src;
-	/* A bound socket keeps its address; the kernel then sends no PREFSRC. */
-	if (rt_addr_is_set(&ex->flow.src))
-		return &ex->flow.src;
-	return &ex->route.prefsrc;
-}
+	const struct rt_route *r = &ex->route;
 
-const char *rt_explain_device(const struct rt_explain *ex)
-{
-	if (ex->fallback || ex->route_err)
-		return ex->iface;
-	return ex->route.ifname;
+	memset(out, 0, sizeof(*out));
+	out->src = *source(ex);
+	if (ex->fallback || ex->route_err) {
+		snprintf(out->dev, sizeof(out->dev), "%s", ex->flow.iface);
+		return;
+	}
+	snprintf(out->dev, sizeof(out->dev), "%s", r->ifname);
+	out->ifindex = r->oif;
+	out->gateway = r->gateway;
+	out->table = r->table;
+	out->type = r->type;
 }
 
 /* ---- rendering ---- */
@@ -188,14 +198,15 @@ static void reason_text(FILE *out, const struct rt_reason *r)
 static void text_route(FILE *out, const struct rt_explain *ex)
 {
 	char a[RT_ADDRSTRLEN], b[16];
-	const struct rt_route *r = &ex->route;
+	struct rt_route_snap r;
 
-	fprintf(out, "source       %s\n", rt_addr_str(rt_explain_source(ex), a, sizeof(a)));
-	fprintf(out, "device       %s (ifindex %u)\n", r->ifname, r->oif);
-	fprintf(out, "gateway      %s\n", rt_addr_is_set(&r->gateway)
-		? rt_addr_str(&r->gateway, a, sizeof(a)) : "none (on-link)");
-	fprintf(out, "table        %s\n", table_name(r->table, b, sizeof(b)));
-	fprintf(out, "type         %s\n", rt_route_type_name(r->type));
+	rt_explain_snapshot(ex, &r);
+	fprintf(out, "source       %s\n", rt_addr_str(&r.src, a, sizeof(a)));
+	fprintf(out, "device       %s (ifindex %u)\n", r.dev, r.ifindex);
+	fprintf(out, "gateway      %s\n", rt_addr_is_set(&r.gateway)
+		? rt_addr_str(&r.gateway, a, sizeof(a)) : "none (on-link)");
+	fprintf(out, "table        %s\n", table_name(r.table, b, sizeof(b)));
+	fprintf(out, "type         %s\n", rt_route_type_name(r.type));
 	if (!ex->match_err) {
 		const struct rt_route *m = &ex->match;
 		char c[16], d[16];
@@ -211,14 +222,14 @@ static void text_probe(FILE *out, const struct rt_explain *ex)
 {
 	char a[RT_ADDRSTRLEN], b[16];
 
-	if (ex->probe_err) {
-		fprintf(out, "udp probe    failed: %s\n", errstr(ex->probe_err));
+	if (ex->udpc_err) {
+		fprintf(out, "udp probe    failed: %s\n", errstr(ex->udpc_err));
 		return;
 	}
-	fprintf(out, "udp probe    %s", rt_addr_str(&ex->probe.src, a, sizeof(a)));
+	fprintf(out, "udp probe    %s", rt_addr_str(&ex->udpc.src, a, sizeof(a)));
 	if (!ex->fallback && !ex->udp_err)
-		fprintf(out, " (udp sport %u dport %u: table %s, device %s)", ex->probe.sport,
-			RT_PROBE_PORT, table_name(ex->udp_route.table, b, sizeof(b)),
+		fprintf(out, " (udp sport %u dport %u: table %s, device %s)", ex->udpc.sport,
+			RT_UDPC_PORT, table_name(ex->udp_route.table, b, sizeof(b)),
 			ex->udp_route.ifname);
 	fputc('\n', out);
 }
@@ -234,7 +245,7 @@ static void text_reasons(FILE *out, const struct rt_explain *ex)
 	if (ex->rules_err)
 		fprintf(out, "reason       unknown: cannot read the policy rules: %s\n",
 			errstr(ex->rules_err));
-	else if (!ex->nreasons && !ex->probe_err)
+	else if (!ex->nreasons && !ex->udpc_err)
 		fprintf(out, "reason       no policy rule separates the flows%s\n",
 			ex->match.multipath ? "; multipath hashing does" : "");
 }
@@ -248,13 +259,13 @@ static void text_verdict(FILE *out, const struct rt_explain *ex)
 	}
 	if (ex->agree)
 		fprintf(out, "agree        yes\n");
-	else if (ex->probe_err)
+	else if (ex->udpc_err)
 		fprintf(out, "agree        no: the UDP probe failed where the kernel has a route\n");
 	else
 		fprintf(out, "agree        no: the UDP probe answers for another flow\n");
 	if (!ex->agree)
 		text_reasons(out, ex);
-	if (ex->route.type == RTN_BROADCAST && ex->probe_err == -EACCES)
+	if (ex->route.type == RTN_BROADCAST && ex->udpc_err == -EACCES)
 		fprintf(out, "note         a broadcast destination needs -b (SO_BROADCAST)\n");
 	if (ex->hash_dependent)
 		fprintf(out, "note         multipath with L4 hashing: the echo's next hop "
@@ -284,7 +295,7 @@ void rt_explain_text(FILE *out, const struct rt_explain *ex, const char *dest)
 		fputc('\n', out);
 	} else if (ex->fallback) {
 		fprintf(out, "source       %s (the UDP probe's: netlink unavailable)\n",
-			rt_addr_str(&ex->probe.src, a, sizeof(a)));
+			rt_addr_str(&ex->udpc.src, a, sizeof(a)));
 	} else {
 		text_route(out, ex);
 	}
@@ -304,8 +315,9 @@ static void json_addr(FILE *out, const char *sep, const char *key, const struct 
 
 static void json_netlink(FILE *out, const struct rt_explain *ex)
 {
-	const struct rt_route *r = &ex->route, *m = &ex->match;
+	const struct rt_route *m = &ex->match;
 	char a[RT_ADDRSTRLEN + 4], b[16], c[RT_ADDRSTRLEN];
+	struct rt_route_snap r;
 
 	if (ex->fallback) {
 		fprintf(out, "null");
@@ -319,12 +331,13 @@ static void json_netlink(FILE *out, const struct rt_explain *ex)
 		fprintf(out, "}");
 		return;
 	}
-	json_addr(out, "{", "source", rt_explain_source(ex));
-	rt_json_kstr(out, ", ", "device", r->ifname);
-	fprintf(out, ", \"ifindex\": %u", r->oif);
-	json_addr(out, ", ", "gateway", &r->gateway);
-	fprintf(out, ", \"table\": %u", r->table);
-	rt_json_kstr(out, ", ", "type", rt_route_type_name(r->type));
+	rt_explain_snapshot(ex, &r);
+	json_addr(out, "{", "source", &r.src);
+	rt_json_kstr(out, ", ", "device", r.dev);
+	fprintf(out, ", \"ifindex\": %u", r.ifindex);
+	json_addr(out, ", ", "gateway", &r.gateway);
+	fprintf(out, ", \"table\": %u", r.table);
+	rt_json_kstr(out, ", ", "type", rt_route_type_name(r.type));
 	if (ex->match_err) {
 		fprintf(out, ", \"prefix\": null, \"protocol\": null, \"metric\": null, "
 			"\"scope\": null, \"multipath\": null");
@@ -342,14 +355,14 @@ static void json_netlink(FILE *out, const struct rt_explain *ex)
 
 static void json_probe(FILE *out, const struct rt_explain *ex)
 {
-	if (ex->probe_err) {
+	if (ex->udpc_err) {
 		fprintf(out, "{\"source\": null");
-		rt_json_kstr(out, ", ", "error", errstr(ex->probe_err));
+		rt_json_kstr(out, ", ", "error", errstr(ex->udpc_err));
 		fprintf(out, "}");
 		return;
 	}
-	json_addr(out, "{", "source", &ex->probe.src);
-	fprintf(out, ", \"error\": null, \"sport\": %u", ex->probe.sport);
+	json_addr(out, "{", "source", &ex->udpc.src);
+	fprintf(out, ", \"error\": null, \"sport\": %u", ex->udpc.sport);
 	if (!ex->fallback && !ex->udp_err) {
 		fprintf(out, ", \"table\": %u", ex->udp_route.table);
 		rt_json_kstr(out, ", ", "device", ex->udp_route.ifname);
@@ -405,6 +418,7 @@ void rt_explain_json(FILE *out, const struct rt_explain *ex, const char *dest)
 void rt_explain_warn(FILE *err, const char *prog, const struct rt_explain *ex)
 {
 	char a[RT_ADDRSTRLEN], b[RT_ADDRSTRLEN];
+	struct rt_route_snap r;
 
 	if (ex->fallback) {
 		fprintf(err, "%s: warning: netlink route query unavailable (%s); "
@@ -416,13 +430,14 @@ void rt_explain_warn(FILE *err, const char *prog, const struct rt_explain *ex)
 			"for a protocol-less flow\n", prog);
 	if (ex->agree || ex->route_err)
 		return;
-	rt_addr_str(rt_explain_source(ex), b, sizeof(b));
-	if (ex->probe_err)
+	rt_explain_snapshot(ex, &r);
+	rt_addr_str(&r.src, b, sizeof(b));
+	if (ex->udpc_err)
 		fprintf(err, "%s: warning: UDP probe fails (%s), ICMP flow uses %s", prog,
-			errstr(ex->probe_err), b);
+			errstr(ex->udpc_err), b);
 	else
 		fprintf(err, "%s: warning: UDP probe says %s, ICMP flow uses %s", prog,
-			rt_addr_str(&ex->probe.src, a, sizeof(a)), b);
+			rt_addr_str(&ex->udpc.src, a, sizeof(a)), b);
 	for (size_t i = 0; i < ex->nreasons; i++) {
 		fputs(i ? "; " : " (", err);
 		reason_text(err, &ex->reasons[i]);

@@ -17,6 +17,7 @@
 #include "rtping/engine.h"
 #include "rtping/exitcodes.h"
 #include "rtping/explain.h"
+#include "rtping/flow.h"
 #include "rtping/opts.h"
 #include "rtping/target.h"
 
@@ -47,42 +48,9 @@ static void print_version(void)
 	printf("build: %s\n", RTPING_BUILD_OPTIONS);
 }
 
-/* The echo request's flow key, as the engine's socket will have it. */
-static int build_flow(struct ctx *c)
-{
-	const struct rt_opts *o = &c->opts;
-	struct rt_flow *f = &c->flow;
-
-	memset(f, 0, sizeof(*f));
-	f->fam = c->target.fam;
-	f->dst = c->target.addr;
-	f->src = o->src;
-	f->mark = o->mark;
-	f->tos = o->tos;
-	/* The socket's owner: fsuid at socket() time, i.e. after rt_caps_init(). */
-	f->uid = geteuid();
-	f->proto = (uint8_t)f->fam->proto;
-	f->dport = rt_family_echo_dport(f->fam);
-	if (o->iface[0]) {
-		f->oif = if_nametoindex(o->iface);
-		if (!f->oif)
-			return -ENODEV;
-	} else if (rt_addr_needs_scope(&f->dst)) {
-		f->oif = c->target.scope;
-	}
-	/* A socket refuses these without a device (EINVAL); netlink would guess one. */
-	if (!f->oif && f->dst.af == AF_INET6 && (IN6_IS_ADDR_LINKLOCAL(&f->dst.u.v6) ||
-						 IN6_IS_ADDR_MC_LINKLOCAL(&f->dst.u.v6)))
-		return -EDESTADDRREQ;
-	return 0;
-}
-
 static void explain(struct ctx *c)
 {
-	const struct rt_opts *o = &c->opts;
-
-	rt_explain_run(c->nl_err ? NULL : &c->nl, c->nl_err, &c->flow, o->iface,
-		       c->target.scope, o->broadcast, &c->ex);
+	rt_explain_run(c->nl_err ? NULL : &c->nl, c->nl_err, &c->flow, &c->ex);
 }
 
 static int run_explain(struct ctx *c)
@@ -106,7 +74,9 @@ static int run_ping(struct ctx *c)
 	const char *what = NULL;
 	int rc;
 
-	rc = rt_engine_open(&e, &c->opts, &c->target, c->prog, &what);
+	struct rt_route_snap snap;
+
+	rc = rt_engine_open(&e, &c->opts, &c->target, &c->flow, c->prog, &what);
 	if (rc < 0)
 		return die(c, what, strerror(-rc));
 	explain(c);
@@ -120,7 +90,8 @@ static int run_ping(struct ctx *c)
 		return die(c, "connect", strerror(-c->ex.route_err));
 	}
 	rt_explain_warn(stderr, c->prog, &c->ex);
-	rc = rt_engine_run(e, rt_explain_source(&c->ex), rt_explain_device(&c->ex));
+	rt_explain_snapshot(&c->ex, &snap);
+	rc = rt_engine_run(e, &snap);
 	rt_engine_close(e);
 	return rc;
 }
@@ -150,7 +121,8 @@ static bool prepare(struct ctx *c, int argc, char **argv, int *rc)
 		return *rc = die(c, c->opts.dest, gai_strerror(gai)), false;
 	if (rt_opts_check_family(&c->opts, c->target.fam, err, sizeof(err)) < 0)
 		return *rc = die(c, NULL, err), false;
-	*rc = build_flow(c);
+	/* The socket's owner: fsuid at socket() time, i.e. after rt_caps_init(). */
+	*rc = rt_flow_build(&c->flow, &c->opts, &c->target, geteuid());
 	if (*rc == -EDESTADDRREQ)
 		return *rc = die(c, c->opts.dest, "link-local destination needs an interface "
 				 "(-I IFACE or ADDRESS%IFACE)"), false;

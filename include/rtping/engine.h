@@ -7,6 +7,8 @@
 
 #include "rtping/addr.h"
 #include "rtping/family.h"
+#include "rtping/flow.h"
+#include "rtping/route.h"
 #include "rtping/opts.h"
 #include "rtping/target.h"
 
@@ -19,13 +21,14 @@ struct rt_engine;
  * "SO_BINDTODEVICE", ...) for the message printed by main.
  */
 int rt_engine_open(struct rt_engine **e, const struct rt_opts *o,
-		   const struct rt_target *t, const char *prog, const char **what);
+		   const struct rt_target *t, const struct rt_flow *f, const char *prog,
+		   const char **what);
 
 /*
- * Pings until done. src/dev: the route module's answer (header with -v,
+ * Pings until done. route: the route module's answer (header with -v,
  * bind for -B). Returns an enum rt_exit value.
  */
-int rt_engine_run(struct rt_engine *e, const struct rt_addr *src, const char *dev);
+int rt_engine_run(struct rt_engine *e, const struct rt_route_snap *route);
 
 void rt_engine_close(struct rt_engine *e);
 

@@ -1,6 +1,6 @@
 /*
  * explain: put the netlink answer for the ICMP echo flow beside the UDP
- * probe's, and say why they differ. Rendering is text or JSON.
+ * connect check's, and say why they differ. Rendering is text or JSON.
  */
 #ifndef RTPING_EXPLAIN_H
 #define RTPING_EXPLAIN_H
@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <net/if.h>
 
-#include "rtping/probe.h"
 #include "rtping/route.h"
 #include "rtping/rules.h"
+#include "rtping/udpconnect.h"
 
 #define RT_REASONS_MAX 16
 
@@ -26,8 +26,7 @@ struct rt_reason {
 };
 
 struct rt_explain {
-	struct rt_flow flow;         /* the ICMP echo flow */
-	const char *iface;           /* -I name, "" none */
+	struct rt_flow flow;         /* the ICMP echo flow (its iface: -I name, "" none) */
 	char oif_name[IF_NAMESIZE];  /* the flow's device: -I, or the IPv6 scope */
 	int nl_err;                  /* netlink unusable: answer from the probe */
 	bool fallback;
@@ -37,10 +36,10 @@ struct rt_explain {
 	struct rt_route route;       /* the kernel's decision for the flow */
 	int match_err;
 	struct rt_route match;       /* RTM_F_FIB_MATCH: the entry that decided */
-	int probe_err;
-	struct rt_probe probe;
+	int udpc_err;
+	struct rt_udpc udpc;         /* the UDP-connect check */
 	int udp_err;
-	struct rt_route udp_route;   /* the probe's flow, asked over netlink */
+	struct rt_route udp_route;   /* the UDP flow, asked over netlink */
 	bool agree;
 	bool hash_dependent;         /* multipath with a hash the query cannot express */
 	int rules_err;
@@ -49,17 +48,20 @@ struct rt_explain {
 };
 
 /*
- * Runs both lookups. nl may be NULL (netlink unavailable: nl_err says why).
- * Returns 0 when a source was found (from netlink, or the probe on
- * fallback), else the route error (-ENETUNREACH, -EACCES, ...).
+ * Runs both lookups for the flow f. nl may be NULL (netlink unavailable:
+ * nl_err says why). Returns 0 when a source was found (from netlink, or
+ * the UDP-connect check on fallback), else the route error (-ENETUNREACH,
+ * -EACCES, ...).
  */
 int rt_explain_run(struct rt_nl *nl, int nl_err, const struct rt_flow *f,
-		   const char *iface, uint32_t scope, bool broadcast, struct rt_explain *ex);
+		   struct rt_explain *ex);
 
-/* The source the echo leaves with: netlink's, or the probe's on fallback. */
-const struct rt_addr *rt_explain_source(const struct rt_explain *ex);
-/* The output device name, "" when unknown. */
-const char *rt_explain_device(const struct rt_explain *ex);
+/*
+ * Pure: the route the echo takes, as one value. The source is netlink's
+ * (or the bound one), or the UDP-connect check's on fallback; the device
+ * is the flow's -I name when the kernel gave no answer.
+ */
+void rt_explain_snapshot(const struct rt_explain *ex, struct rt_route_snap *out);
 
 /* One flow and the table the kernel answered it from (0: unknown). */
 struct rt_side {

@@ -12,24 +12,8 @@
 
 #include "rtping/addr.h"
 #include "rtping/family.h"
+#include "rtping/flow.h"
 #include "rtping/nl.h"
-
-/*
- * A flow key as the kernel builds it when a socket sends: for an echo
- * request, proto ICMP/ICMPv6, sport 0, dport type << 8 | code, plus the
- * socket's mark, tos, bound device, bound source and owner uid.
- */
-struct rt_flow {
-	const struct rt_family *fam;
-	struct rt_addr dst;
-	struct rt_addr src;      /* AF_UNSPEC unless the socket is bound */
-	uint32_t oif;            /* SO_BINDTODEVICE or IPv6 scope id; 0 none */
-	uint32_t mark;
-	uint8_t tos;
-	uint32_t uid;
-	uint8_t proto;
-	uint16_t sport, dport;   /* host order */
-};
 
 /* What the kernel answered. Fields absent from the reply stay zero/unset. */
 struct rt_route {
@@ -48,6 +32,19 @@ struct rt_route {
 	bool multipath;          /* RTA_MULTIPATH or RTA_NH_ID seen */
 	bool has_uid, has_mark;
 	uint32_t uid, mark;      /* echoed by IPv4 */
+};
+
+/*
+ * Where the echo goes, as one value: what the header, -B and the warnings
+ * show, and what later route-change events and egress checks compare.
+ */
+struct rt_route_snap {
+	struct rt_addr src;      /* the source the echo leaves with; unset unknown */
+	char dev[IF_NAMESIZE];   /* output device; "" unknown */
+	uint32_t ifindex;        /* 0 unknown */
+	struct rt_addr gateway;  /* unset: on-link */
+	uint32_t table;
+	uint8_t type;            /* RTN_*; RTN_UNSPEC unknown */
 };
 
 enum rt_query_flags {

@@ -69,7 +69,6 @@ static void divergence(struct rt_explain *ex)
 	ex->flow.fam = &rt_inet;
 	ex->flow.proto = IPPROTO_ICMP;
 	ex->flow.dport = 2048;
-	ex->iface = "";
 	rt_addr_parse(&ex->flow.dst, AF_INET, "10.99.1.1");
 	ex->route.type = RTN_UNICAST;
 	ex->route.table = RT_TABLE_MAIN;
@@ -81,8 +80,8 @@ static void divergence(struct rt_explain *ex)
 	rt_addr_parse(&ex->match.dst, AF_INET, "10.99.0.0");
 	ex->match.dst_len = 16;
 	ex->match.protocol = RTPROT_BOOT;
-	rt_addr_parse(&ex->probe.src, AF_INET, "10.9.0.11");
-	ex->probe.sport = 40000;
+	rt_addr_parse(&ex->udpc.src, AF_INET, "10.9.0.11");
+	ex->udpc.sport = 40000;
 	ex->udp_route = ex->route;
 	ex->udp_route.table = 100;
 	ex->nreasons = 1;
@@ -130,7 +129,7 @@ START_TEST(json_route_error)
 
 	divergence(&ex);
 	ex.route_err = -EACCES;
-	ex.probe_err = -EACCES;
+	ex.udpc_err = -EACCES;
 	ex.nreasons = 0;
 	CAPTURE(rt_explain_json(f, &ex, "d"));
 	ck_assert_ptr_nonnull(strstr(out, "\"netlink\": {\"error\": \"Permission denied\", "
@@ -143,6 +142,7 @@ END_TEST
 START_TEST(warning_line_in_ping_mode)
 {
 	struct rt_explain ex;
+	struct rt_route_snap snap;
 
 	divergence(&ex);
 	CAPTURE(rt_explain_warn(f, "rtping", &ex));
@@ -156,19 +156,30 @@ START_TEST(warning_line_in_ping_mode)
 	CAPTURE(rt_explain_warn(f, "rtping", &ex));
 	ck_assert_str_eq(out, "rtping: warning: netlink route query unavailable (Operation not "
 			 "permitted); using the UDP probe's source\n");
-	ck_assert(rt_addr_equal(rt_explain_source(&ex), &ex.probe.src));
+	rt_explain_snapshot(&ex, &snap);
+	ck_assert(rt_addr_equal(&snap.src, &ex.udpc.src));
+	ck_assert_str_eq(snap.dev, "");      /* no answer from the kernel: the -I name */
+	ck_assert_uint_eq(snap.table, 0);
 }
 END_TEST
 
 START_TEST(bound_source_is_the_source)
 {
 	struct rt_explain ex;
+	struct rt_route_snap snap;
 	char s[RT_ADDRSTRLEN];
 
 	divergence(&ex);
 	memset(&ex.route.prefsrc, 0, sizeof(ex.route.prefsrc));   /* kernel omits it */
 	rt_addr_parse(&ex.flow.src, AF_INET, "10.9.0.11");
-	ck_assert_str_eq(rt_addr_str(rt_explain_source(&ex), s, sizeof(s)), "10.9.0.11");
+	rt_explain_snapshot(&ex, &snap);
+	ck_assert_str_eq(rt_addr_str(&snap.src, s, sizeof(s)), "10.9.0.11");
+	/* The rest is the kernel's answer. */
+	ck_assert_str_eq(snap.dev, "dva");
+	ck_assert_uint_eq(snap.ifindex, 2);
+	ck_assert_uint_eq(snap.table, RT_TABLE_MAIN);
+	ck_assert_uint_eq(snap.type, RTN_UNICAST);
+	ck_assert_str_eq(rt_addr_str(&snap.gateway, s, sizeof(s)), "10.9.0.1");
 }
 END_TEST
 

@@ -27,7 +27,7 @@
 
 #include "rtping/explain.h"
 #include "rtping/nl.h"
-#include "rtping/probe.h"
+#include "rtping/udpconnect.h"
 #include "rtping/route.h"
 
 static int64_t now_ns(void)
@@ -93,7 +93,7 @@ static const char *const method_name[M_COUNT] = {
 static int one_query(int m, struct rt_nl *nl, const struct rt_flow *f, FILE *devnull)
 {
 	struct rt_route r;
-	struct rt_probe p;
+	struct rt_udpc p;
 	struct rt_nl fresh;
 	static struct rt_explain ex;   /* large */
 	int rc;
@@ -108,11 +108,11 @@ static int one_query(int m, struct rt_nl *nl, const struct rt_flow *f, FILE *dev
 		rt_nl_close(&fresh);
 		return rc;
 	case M_PROBE:
-		return rt_probe_run(f, "", 0, false, &p);
+		return rt_udpc_run(f, &p);
 	default:
 		if ((rc = rt_nl_open(&fresh)) < 0)
 			return rc;
-		rt_explain_run(&fresh, 0, f, "", 0, false, &ex);
+		rt_explain_run(&fresh, 0, f, &ex);
 		rt_explain_text(devnull, &ex, "bench");
 		fflush(devnull);
 		rt_nl_close(&fresh);

@@ -1,0 +1,60 @@
+/*
+ * The echo's flow, built once: the key the kernel routes an echo request
+ * by, plus how the sockets get that key (device, mark, tos, broadcast).
+ * The ICMP socket, the UDP-connect check and the route queries all read it.
+ */
+#ifndef RTPING_FLOW_H
+#define RTPING_FLOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <net/if.h>
+
+#include "rtping/addr.h"
+#include "rtping/family.h"
+
+struct rt_opts;
+struct rt_target;
+
+/*
+ * A flow key as the kernel builds it when a socket sends: for an echo
+ * request, proto ICMP/ICMPv6, sport 0, dport type << 8 | code, plus the
+ * socket's mark, tos, bound device, bound source and owner uid.
+ */
+struct rt_flow {
+	const struct rt_family *fam;
+	struct rt_addr dst;
+	struct rt_addr src;      /* AF_UNSPEC unless the socket is bound */
+	uint32_t oif;            /* SO_BINDTODEVICE or IPv6 scope id; 0 none */
+	uint32_t mark;
+	uint8_t tos;
+	uint32_t uid;
+	uint8_t proto;
+	uint16_t sport, dport;   /* host order */
+	/* The socket options that put the key there, and what explain shows. */
+	bool has_mark;           /* -m: SO_MARK, even for mark 0 */
+	bool has_tos;            /* -Q: IP_TOS / IPV6_TCLASS */
+	char iface[IF_NAMESIZE]; /* -I name: SO_BINDTODEVICE; "" none */
+	uint32_t scope;          /* the target's IPv6 scope id */
+	bool broadcast;          /* -b: SO_BROADCAST */
+};
+
+/*
+ * The echo flow of o and t for a socket owned by uid. 0, -ENODEV (no
+ * such -I device), or -EDESTADDRREQ (a link-local target without one).
+ */
+int rt_flow_build(struct rt_flow *f, const struct rt_opts *o, const struct rt_target *t,
+		  uint32_t uid);
+
+/*
+ * The flow's socket options on fd (device, mark, tos, broadcast), privileges
+ * raised only for the first two. Every socket that must take the echo's
+ * route gets them here, so they cannot disagree. 0, or -errno with *what
+ * naming the option (iputils' wording).
+ */
+int rt_flow_apply(int fd, const struct rt_flow *f, const char **what);
+
+/* bind() fd to src (the flow's scope when src needs one). 0 or -errno, *what "bind". */
+int rt_flow_bind(int fd, const struct rt_flow *f, const struct rt_addr *src, const char **what);
+
+#endif

@@ -1,0 +1,74 @@
+/*
+ * The echo's flow: options and target in, one struct out; and the one
+ * place socket options are derived from it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "rtping/caps.h"
+#include "rtping/flow.h"
+#include "rtping/opts.h"
+#include "rtping/target.h"
+
+int rt_flow_build(struct rt_flow *f, const struct rt_opts *o, const struct rt_target *t,
+		  uint32_t uid)
+{
+	memset(f, 0, sizeof(*f));
+	f->fam = t->fam;
+	f->dst = t->addr;
+	f->src = o->src;
+	f->has_mark = o->has_mark;
+	f->mark = o->mark;
+	f->has_tos = o->has_tos;
+	f->tos = o->tos;
+	f->uid = uid;
+	f->proto = (uint8_t)f->fam->proto;
+	f->dport = rt_family_echo_dport(f->fam);
+	f->scope = t->scope;
+	f->broadcast = o->broadcast;
+	snprintf(f->iface, sizeof(f->iface), "%s", o->iface);
+	if (o->iface[0]) {
+		f->oif = if_nametoindex(o->iface);
+		if (!f->oif)
+			return -ENODEV;
+	} else if (rt_addr_needs_scope(&f->dst)) {
+		f->oif = t->scope;
+	}
+	/* A socket refuses these without a device (EINVAL); netlink would guess one. */
+	if (!f->oif && f->dst.af == AF_INET6 && (IN6_IS_ADDR_LINKLOCAL(&f->dst.u.v6) ||
+						 IN6_IS_ADDR_MC_LINKLOCAL(&f->dst.u.v6)))
+		return -EDESTADDRREQ;
+	return 0;
+}
+
+static int setopt_int(int fd, int level, int name, int v)
+{
+	return setsockopt(fd, level, name, &v, sizeof(v)) < 0 ? -errno : 0;
+}
+
+int rt_flow_apply(int fd, const struct rt_flow *f, const char **what)
+{
+	int rc = rt_caps_sockopts(fd, f->iface, f->has_mark, f->mark, what);
+
+	if (rc < 0)
+		return rc;
+	if (f->has_tos && (rc = setopt_int(fd, f->fam->sol_ip, f->fam->opt_tos, f->tos)) < 0)
+		return *what = "IP_TOS", rc;
+	if (f->broadcast && (rc = setopt_int(fd, SOL_SOCKET, SO_BROADCAST, 1)) < 0)
+		return *what = "can't set broadcasting", rc;
+	return 0;
+}
+
+int rt_flow_bind(int fd, const struct rt_flow *f, const struct rt_addr *src, const char **what)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = rt_addr_to_sockaddr(src, 0, rt_addr_needs_scope(src) ? f->scope : 0, &ss);
+
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0) {
+		*what = "bind";
+		return -errno;
+	}
+	return 0;
+}
