@@ -86,7 +86,7 @@ struct rt_engine {
 	struct sockaddr_storage name_sa;   /* the address last turned into text */
 	char name[NI_MAXHOST * 2 + 4];
 	char addr[NI_MAXHOST];
-	struct rt_stats st;         /* last: large (the send-time table) */
+	struct rt_stats st;
 };
 
 static int64_t clock_ns(clockid_t id)
@@ -363,6 +363,7 @@ void rt_engine_close(struct rt_engine *e)
 	free(e->pkt);
 	free(e->rbuf);
 	free(e->rx);
+	rt_stats_free(&e->st);
 	free(e);
 }
 
@@ -815,6 +816,21 @@ static void print_header(struct rt_engine *e, const struct rt_route_snap *route)
 		      o->size, e->fam->ip_hdr_len);
 }
 
+/*
+ * Every send a reply may still count for: -c sends at most (without -w),
+ * and otherwise what leaves while a reply is awaited (-W, at least
+ * iputils' 10 s) at the rate unanswered probes can go: the interval, or
+ * one per 10 ms when flooding or adaptive.
+ */
+static size_t window_size(const struct rt_opts *o)
+{
+	int64_t gap = o->interval_ns && !o->adaptive ? o->interval_ns : RT_FLOOD_GAP_NS;
+	int64_t wait = o->timeout_set && o->timeout_ns > LINGER_DEFAULT_NS ? o->timeout_ns
+									   : LINGER_DEFAULT_NS;
+
+	return rt_window_size(o->count, !o->deadline_s, o->preload, gap, wait);
+}
+
 static int exit_code(const struct rt_engine *e)
 {
 	const struct rt_stats *st = &e->st;
@@ -844,7 +860,10 @@ int rt_engine_run(struct rt_engine *e, const struct rt_route_snap *route)
 	print_header(e, route);
 	signals_install(&waitmask, &oldmask);
 	now = clock_ns(CLOCK_MONOTONIC);
-	rt_stats_init(&e->st, now);
+	if (rt_stats_init(&e->st, now, window_size(e->o)) < 0) {
+		fprintf(stderr, "%s: %s: %s\n", e->prog, "malloc", strerror(ENOMEM));
+		return RT_EXIT_ERROR;
+	}
 	rt_sched_init(&e->sched, e->o->interval_ns, e->o->preload, e->o->adaptive,
 		      e->privileged ? 0 : RT_MIN_USER_INTERVAL_NS, now);
 	e->retry_ns = INT64_MIN;

@@ -3,21 +3,54 @@
  * formula and rounding), but RTTs from our own send-time table: the reply
  * payload is never trusted (CVE-2025-47268, CVE-2025-48964). No syscalls.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rtping/stats.h"
 
-void rt_stats_init(struct rt_stats *st, int64_t now)
+size_t rt_window_size(long long count, bool count_stops, long preload, int64_t gap_ns,
+		      int64_t wait_ns)
 {
-	memset(st, 0, offsetof(struct rt_stats, sent_ns));
-	memset(st->rcvd, 0, sizeof(st->rcvd));
+	long long need = (long long)(preload < 1 ? 1 : preload) + 1;
+	size_t n = 1;
+
+	need += gap_ns > 0 ? wait_ns / gap_ns : RT_WINDOW_MAX;
+	if (count && count_stops && count < need)
+		need = count;
+	while (n < (size_t)need && n < RT_WINDOW_MAX)
+		n <<= 1;
+	return n;
+}
+
+int rt_stats_init(struct rt_stats *st, int64_t now, size_t window)
+{
+	memset(st, 0, sizeof(*st));
+	if (window < 1 || window > RT_WINDOW_MAX || (window & (window - 1)))
+		return -EINVAL;
+	st->win = calloc(window, sizeof(*st->win));
+	if (!st->win)
+		return -ENOMEM;
+	st->win_mask = (uint32_t)window - 1;
 	st->tmin = LLONG_MAX;
 	st->pipesize = -1;
 	st->start_ns = now;
 	st->last_send_ns = now;
+	return 0;
+}
+
+void rt_stats_free(struct rt_stats *st)
+{
+	free(st->win);
+	st->win = NULL;
+}
+
+size_t rt_stats_footprint(const struct rt_stats *st)
+{
+	return sizeof(*st) + ((size_t)st->win_mask + 1) * sizeof(*st->win);
 }
 
 uint16_t rt_stats_next_seq(const struct rt_stats *st)
@@ -25,29 +58,25 @@ uint16_t rt_stats_next_seq(const struct rt_stats *st)
 	return (uint16_t)(st->ntransmitted + 1);
 }
 
-static bool bit_test(const struct rt_stats *st, uint16_t seq)
+/* The window's record of seq's latest send; NULL when it left the window. */
+static struct rt_sent *slot(const struct rt_stats *st, uint16_t seq)
 {
-	return st->rcvd[seq >> 3] & (1u << (seq & 7));
-}
+	struct rt_sent *s = &st->win[seq & st->win_mask];
 
-static void bit_set(struct rt_stats *st, uint16_t seq, bool on)
-{
-	if (on)
-		st->rcvd[seq >> 3] |= (uint8_t)(1u << (seq & 7));
-	else
-		st->rcvd[seq >> 3] &= (uint8_t)~(1u << (seq & 7));
+	return s->used && s->seq == seq ? s : NULL;
 }
 
 bool rt_stats_received(const struct rt_stats *st, uint16_t seq)
 {
-	return bit_test(st, seq);
+	const struct rt_sent *s = slot(st, seq);
+
+	return s && s->rcvd;
 }
 
 void rt_stats_sent(struct rt_stats *st, uint16_t seq, int64_t now)
 {
 	/* A reused sequence (after a wrap) starts over: not a duplicate. */
-	bit_set(st, seq, false);
-	st->sent_ns[seq] = now;
+	st->win[seq & st->win_mask] = (struct rt_sent){ .ns = now, .seq = seq, .used = true };
 	st->ntransmitted++;
 	st->last_send_ns = now;
 	/* Invalidate "acked" when the 16-bit window has moved past it. */
@@ -79,17 +108,16 @@ void rt_stats_ack(struct rt_stats *st, uint16_t seq)
 }
 
 /* Timing of one reply: known only for sequences sent in the live window. */
-static bool reply_rtt(const struct rt_stats *st, uint16_t seq, int64_t rx_ns, int64_t *us)
+static struct rt_sent *reply_rtt(const struct rt_stats *st, uint16_t seq, int64_t rx_ns,
+				 int64_t *us)
 {
-	uint16_t diff = (uint16_t)((uint16_t)st->ntransmitted - seq);
+	struct rt_sent *s = slot(st, seq);
 
 	*us = 0;
-	if (!st->ntransmitted || diff >= st->ntransmitted || diff > 0x7FFF)
-		return false;
 	/* A kernel timestamp can precede our clock read of the send by a hair. */
-	if (rx_ns > st->sent_ns[seq])
-		*us = (rx_ns - st->sent_ns[seq]) / 1000;
-	return true;
+	if (s && rx_ns > s->ns)
+		*us = (rx_ns - s->ns) / 1000;
+	return s;
 }
 
 static void add_rtt(struct rt_stats *st, int64_t us)
@@ -110,8 +138,11 @@ static void add_rtt(struct rt_stats *st, int64_t us)
 void rt_stats_reply(struct rt_stats *st, uint16_t seq, int64_t rx_ns, bool bad_csum,
 		    struct rt_reply_acct *a)
 {
+	struct rt_sent *s;
+
 	memset(a, 0, sizeof(*a));
-	a->known = reply_rtt(st, seq, rx_ns, &a->rtt_us);
+	s = reply_rtt(st, seq, rx_ns, &a->rtt_us);
+	a->known = s != NULL;
 	if (bad_csum) {
 		st->nchecksum++;
 		return;
@@ -122,17 +153,16 @@ void rt_stats_reply(struct rt_stats *st, uint16_t seq, int64_t rx_ns, bool bad_c
 	 * with "3 received" of 1 sent, and untimed replies would pull the
 	 * average under the minimum (tests/tools/hostile-lib.sh, seqwrap).
 	 */
-	if (!a->known)
+	if (!s)
 		return;
 	rt_stats_ack(st, seq);
 	/* iputils times duplicates too: they enter min/avg/max/mdev. */
-	if (a->known)
-		add_rtt(st, a->rtt_us);
-	if (bit_test(st, seq)) {
+	add_rtt(st, a->rtt_us);
+	if (s->rcvd) {
 		st->nrepeats++;
 		a->dup = true;
 	} else {
-		bit_set(st, seq, true);
+		s->rcvd = true;
 		st->nreceived++;
 	}
 }

@@ -1,5 +1,5 @@
 /*
- * Counters, the send-time table and iputils' arithmetic. Pure: every
+ * Counters, the window of outstanding sends and iputils' arithmetic. Pure: every
  * function that needs the time takes `now` (CLOCK_MONOTONIC, ns), so the
  * tests drive it with a fake clock.
  */
@@ -10,8 +10,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* One slot per 16-bit sequence number: the wire's whole sequence space. */
-#define RT_SEQ_SPACE 65536
+/*
+ * The largest window: half the 16-bit sequence space, beyond which a
+ * sequence number no longer says which send it answers.
+ */
+#define RT_WINDOW_MAX 32768
+
+/* One send that may still be answered: the window's slot for seq % size. */
+struct rt_sent {
+	int64_t ns;               /* our send time: RTT never comes from the payload */
+	uint16_t seq;
+	bool used;
+	bool rcvd;                /* answered: a further reply is a duplicate */
+};
 
 struct rt_stats {
 	uint64_t ntransmitted;
@@ -27,9 +38,12 @@ struct rt_stats {
 	uint16_t acked;           /* newest sequence answered (reply or error) */
 	int64_t start_ns;         /* when the run began */
 	int64_t last_send_ns;     /* "time Nms" runs to the last send */
-	/* Our own send times keyed by sequence: RTT never comes from the payload. */
-	int64_t sent_ns[RT_SEQ_SPACE];
-	uint8_t rcvd[RT_SEQ_SPACE / 8];
+	/*
+	 * The last win_mask + 1 sends, a ring keyed by sequence: a reply for
+	 * an older one is shown but not counted or timed, like a stranger's.
+	 */
+	struct rt_sent *win;
+	uint32_t win_mask;
 };
 
 /* Result of accounting one echo reply. */
@@ -44,10 +58,22 @@ struct rt_rtt_summary {
 	int64_t min_us, avg_us, max_us, mdev_us;
 };
 
-void rt_stats_init(struct rt_stats *st, int64_t now);
+/*
+ * Window slots for a run (a power of two, at most RT_WINDOW_MAX): every send
+ * a reply may still come for. count: -c (0 none); count_stops: no -w, so
+ * -c is also the number of sends; gap_ns: the shortest time between two
+ * unanswered sends; wait_ns: how long a reply is waited for.
+ */
+size_t rt_window_size(long long count, bool count_stops, long preload, int64_t gap_ns,
+		      int64_t wait_ns);
+/* window: slots, as rt_window_size() gives. 0, or -ENOMEM. */
+int rt_stats_init(struct rt_stats *st, int64_t now, size_t window);
+void rt_stats_free(struct rt_stats *st);
+/* Bytes one target's statistics take, the window included. */
+size_t rt_stats_footprint(const struct rt_stats *st);
 /* The sequence number of the next probe: ntransmitted + 1, wrapped to 16 bits. */
 uint16_t rt_stats_next_seq(const struct rt_stats *st);
-/* Records a send of seq at now (clears its duplicate bit). */
+/* Records a send of seq at now (it takes over its window slot). */
 void rt_stats_sent(struct rt_stats *st, uint16_t seq, int64_t now);
 /* Probes sent but neither answered nor errored, as iputils counts them. */
 long rt_stats_in_flight(const struct rt_stats *st);

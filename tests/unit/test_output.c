@@ -21,13 +21,14 @@ static void setup(void)
 	o = (struct rt_out){ .f = mem, .err = mem, .prog = "rtping", .timing = true,
 			     .host = "10.77.0.2" };
 	st = calloc(1, sizeof(*st));
-	rt_stats_init(st, 0);
+	rt_stats_init(st, 0, RT_WINDOW_MAX);
 }
 
 static void teardown(void)
 {
 	fclose(mem);
 	free(text);
+	rt_stats_free(st);
 	free(st);
 }
 

@@ -1,5 +1,6 @@
 /* Statistics: iputils' arithmetic and formats, driven by a fake clock. */
 #include <check.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,11 +16,12 @@ static void setup(void)
 {
 	st = malloc(sizeof(*st));
 	ck_assert_ptr_nonnull(st);
-	rt_stats_init(st, 1000 * MS);
+	ck_assert_int_eq(rt_stats_init(st, 1000 * MS, RT_WINDOW_MAX), 0);
 }
 
 static void teardown(void)
 {
+	rt_stats_free(st);
 	free(st);
 }
 
@@ -174,6 +176,61 @@ START_TEST(sequence_wraps_and_duplicates_still_detected)
 }
 END_TEST
 
+/* -c 1 at the default interval: one slot; a plain run: 10 s of sends. */
+START_TEST(window_sized_from_count_rate_and_wait)
+{
+	ck_assert_uint_eq(rt_window_size(1, true, 1, (1000 * MS), 10 * (1000 * MS)), 1);
+	ck_assert_uint_eq(rt_window_size(0, false, 1, (1000 * MS), 10 * (1000 * MS)), 16);
+	/* -w keeps sending past -c: the count no longer bounds the sends. */
+	ck_assert_uint_eq(rt_window_size(1, false, 1, (1000 * MS), 10 * (1000 * MS)), 16);
+	/* Flood: unanswered sends leave every 10 ms at most. */
+	ck_assert_uint_eq(rt_window_size(0, false, 1, 10 * MS, 10 * (1000 * MS)), 1024);
+	/* Preload goes out at once; nothing beyond half the sequence space. */
+	ck_assert_uint_eq(rt_window_size(0, false, 65536, 10 * MS, 10 * (1000 * MS)),
+			  RT_WINDOW_MAX);
+	ck_assert_uint_eq(rt_window_size(0, false, 1, 0, 0), RT_WINDOW_MAX);
+}
+END_TEST
+
+/* Per-target state is a few hundred bytes, not a 65536-entry table (512 KiB). */
+START_TEST(per_target_state_is_bounded_by_the_window)
+{
+	struct rt_stats s;
+	size_t w = rt_window_size(0, false, 1, (1000 * MS), 10 * (1000 * MS));
+
+	ck_assert_int_eq(rt_stats_init(&s, 0, w), 0);
+	ck_assert_uint_le(rt_stats_footprint(&s), 512);
+	rt_stats_free(&s);
+	ck_assert_int_eq(rt_stats_init(&s, 0, 1), 0);
+	ck_assert_uint_le(rt_stats_footprint(&s), 256);
+	rt_stats_free(&s);
+	ck_assert_int_eq(rt_stats_init(&s, 0, 3), -EINVAL);
+}
+END_TEST
+
+/* A reply for a send that has left the window is shown untimed, not counted. */
+START_TEST(reply_older_than_the_window_is_not_counted)
+{
+	struct rt_stats s;
+	struct rt_reply_acct a;
+
+	ck_assert_int_eq(rt_stats_init(&s, 0, 4), 0);
+	for (int i = 0; i < 6; i++)
+		rt_stats_sent(&s, rt_stats_next_seq(&s), i * MS);
+	rt_stats_reply(&s, 2, 10 * MS, false, &a);     /* slot 2 now holds seq 6 */
+	ck_assert(!a.known);
+	ck_assert_int_eq(s.nreceived, 0);
+	rt_stats_reply(&s, 3, 10 * MS, false, &a);     /* still in the window */
+	ck_assert(a.known && !a.dup);
+	ck_assert_int_eq(a.rtt_us, 8000);
+	rt_stats_reply(&s, 3, 11 * MS, false, &a);
+	ck_assert(a.dup);
+	ck_assert(rt_stats_received(&s, 3));
+	ck_assert(!rt_stats_received(&s, 2));
+	rt_stats_free(&s);
+}
+END_TEST
+
 START_TEST(in_flight_and_pipe)
 {
 	struct rt_reply_acct a;
@@ -305,6 +362,9 @@ int main(void)
 	tcase_add_test(tc, reply_for_unsent_sequence_is_not_timed);
 	tcase_add_test(tc, reply_for_unsent_sequence_is_not_counted);
 	tcase_add_test(tc, sequence_wraps_and_duplicates_still_detected);
+	tcase_add_test(tc, window_sized_from_count_rate_and_wait);
+	tcase_add_test(tc, per_target_state_is_bounded_by_the_window);
+	tcase_add_test(tc, reply_older_than_the_window_is_not_counted);
 	tcase_add_test(tc, in_flight_and_pipe);
 	tcase_add_test(tc, elapsed_and_ipg);
 	tcase_add_test(tc, fixed_interval_does_not_drift);
