@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <net/if.h>
+#include <poll.h>
 
 #include "config.h"
 #include "rtping/caps.h"
@@ -18,6 +18,8 @@
 #include "rtping/exitcodes.h"
 #include "rtping/explain.h"
 #include "rtping/flow.h"
+#include "rtping/loop.h"
+#include "rtping/policy.h"
 #include "rtping/opts.h"
 #include "rtping/target.h"
 
@@ -68,13 +70,54 @@ static int run_explain(struct ctx *c)
 	return c->ex.agree || c->ex.fallback ? RT_EXIT_OK : RT_EXIT_NOREPLY;
 }
 
+/* The summary, then the exit code from how the run went. */
+static int finish(const struct rt_engine *e, const struct rt_opts *o, const struct rt_stats *st)
+{
+	rt_engine_summary(e);
+	if (fflush(stdout) == EOF)
+		return RT_EXIT_ERROR;
+	return rt_policy_exit_code(o, st);
+}
+
+static void engine_io(void *e, short revents)
+{
+	rt_engine_io(e, revents);
+}
+
+static int64_t engine_step(void *e, int64_t now)
+{
+	return rt_engine_step(e, now);
+}
+
+static void engine_status(void *e)
+{
+	rt_engine_status(e);
+}
+
+/* The loop, the engine's socket its one source for now; -errno and *what. */
+static int ping_loop(struct rt_engine *e, const struct rt_route_snap *route, const char **what)
+{
+	struct rt_loop loop;
+	int rc;
+
+	/* Before the header: a SIGINT from then on ends the run with its summary. */
+	rt_loop_init(&loop);
+	loop.status = engine_status;
+	loop.status_arg = e;
+	rc = rt_loop_add(&loop, rt_engine_fd(e), POLLIN, engine_io, engine_step, e);
+	if (!rc && (rc = rt_engine_start(e, route, what)) == 0)
+		rt_loop_run(&loop);
+	rt_loop_close(&loop);
+	return rc;
+}
+
 static int run_ping(struct ctx *c)
 {
 	struct rt_engine *e;
+	struct rt_engine_result res;
+	struct rt_route_snap route;
 	const char *what = NULL;
 	int rc;
-
-	struct rt_route_snap snap;
 
 	rc = rt_engine_open(&e, &c->opts, &c->target, &c->flow, c->prog, &what);
 	if (rc < 0)
@@ -90,8 +133,17 @@ static int run_ping(struct ctx *c)
 		return die(c, "connect", strerror(-c->ex.route_err));
 	}
 	rt_explain_warn(stderr, c->prog, &c->ex);
-	rt_explain_snapshot(&c->ex, &snap);
-	rc = rt_engine_run(e, &snap);
+	rt_explain_snapshot(&c->ex, &route);
+	rc = ping_loop(e, &route, &what);
+	rt_engine_result(e, &res);
+	if (rc < 0) {
+		rc = die(c, what, strerror(-rc));
+	} else if (res.fatal) {
+		fflush(stdout);   /* the lines so far, then the reason, as iputils */
+		rc = die(c, NULL, res.fatal);
+	} else {
+		rc = finish(e, &c->opts, res.st);
+	}
 	rt_engine_close(e);
 	return rc;
 }

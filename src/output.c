@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "rtping/json.h"
+#include "rtping/opts.h"
 #include "rtping/output.h"
 
 /* -D: "[seconds.micros] " before a line, wall clock. */
@@ -66,6 +67,24 @@ static void json_ms(FILE *f, const char *key, bool have, int64_t us)
 		fprintf(f, ", \"%s\": %s", key, rt_fmt_ms3(b, sizeof(b), us));
 	else
 		fprintf(f, ", \"%s\": null", key);
+}
+
+void rt_out_init(struct rt_out *o, const struct rt_opts *opts, bool v6, const char *prog,
+		 const char *host)
+{
+	memset(o, 0, sizeof(*o));
+	o->f = stdout;
+	o->err = stderr;
+	o->prog = prog;
+	o->json = opts->json;
+	o->quiet = opts->quiet;
+	o->flood = opts->flood;
+	o->timestamps = opts->timestamps;
+	o->audible = opts->audible;
+	o->v6 = v6;
+	o->timing = opts->size >= 16;   /* sizeof(struct timeval): iputils' rule */
+	o->ipg = opts->flood || opts->adaptive || opts->interval_ns == 0;
+	o->host = host;
 }
 
 void rt_out_pattern(const struct rt_out *o, const uint8_t *pat, size_t len)

@@ -66,6 +66,11 @@ static struct rt_sent *slot(const struct rt_stats *st, uint16_t seq)
 	return s->used && s->seq == seq ? s : NULL;
 }
 
+bool rt_stats_in_window(const struct rt_stats *st, uint16_t seq)
+{
+	return slot(st, seq) != NULL;
+}
+
 bool rt_stats_received(const struct rt_stats *st, uint16_t seq)
 {
 	const struct rt_sent *s = slot(st, seq);

@@ -54,6 +54,10 @@ struct rt_out {
 	const char *host;           /* as typed or canonical, for the headers */
 };
 
+struct rt_opts;
+/* A run's printer from its options: stdout for events, stderr for status. */
+void rt_out_init(struct rt_out *o, const struct rt_opts *opts, bool v6, const char *prog,
+		 const char *host);
 /* -p: iputils' "PATTERN: 0x..." line, printed before the header (text only). */
 void rt_out_pattern(const struct rt_out *o, const uint8_t *pat, size_t len);
 /* Header line(s); src NULL for iputils' default header. */

@@ -86,6 +86,8 @@ void rt_stats_ack(struct rt_stats *st, uint16_t seq);
 void rt_stats_reply(struct rt_stats *st, uint16_t seq, int64_t rx_ns, bool bad_csum,
 		    struct rt_reply_acct *a);
 bool rt_stats_received(const struct rt_stats *st, uint16_t seq);
+/* seq's send is still in the window (a reply for it would count). */
+bool rt_stats_in_window(const struct rt_stats *st, uint16_t seq);
 void rt_stats_rtt(const struct rt_stats *st, struct rt_rtt_summary *out);
 /* Loss in percent, as a float like iputils prints with %g. */
 double rt_stats_loss(const struct rt_stats *st);

@@ -1,0 +1,32 @@
+/*
+ * Which target a reply is for, so one socket can serve many. Raw sockets
+ * see every echo reply: the identifier names the run, the sequence the
+ * send (it must be in that target's window). Datagram sockets get only
+ * their own replies (the kernel matched the identifier): the source
+ * address names the target. Pure.
+ */
+#ifndef RTPING_DEMUX_H
+#define RTPING_DEMUX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rtping/addr.h"
+#include "rtping/stats.h"
+
+struct rt_peer {
+	struct rt_addr addr;
+	uint16_t id;                  /* echo identifier its requests carry */
+	const struct rt_stats *st;    /* its window of sends */
+};
+
+/*
+ * Index into peers, or -1 when the reply is none of theirs. With a single
+ * target on a datagram socket every reply is its own (a reply from another
+ * address is shown as such, as iputils does).
+ */
+long rt_demux_reply(const struct rt_peer *peers, size_t n, bool raw, uint16_t id,
+		    uint16_t seq, const struct rt_addr *from);
+
+#endif

@@ -1,0 +1,62 @@
+/*
+ * Receiving: replies in batches with recvmmsg(), their control messages
+ * decoded into a plain struct, and error-queue messages read one by one.
+ */
+#ifndef RTPING_RX_H
+#define RTPING_RX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "rtping/errq.h"
+#include "rtping/family.h"
+
+/* What the control messages of one datagram said. */
+struct rt_rx_meta {
+	int ttl;              /* from a cmsg; -1 none */
+	int64_t rx_ns;        /* CLOCK_MONOTONIC receive time */
+};
+
+/* One received datagram; valid until the next rt_rx_next(). */
+struct rt_rx_dgram {
+	const uint8_t *buf;
+	size_t len;
+	const struct sockaddr *from;
+	socklen_t fromlen;
+	struct rt_rx_meta meta;
+};
+
+struct rt_rx;
+
+/*
+ * A batch for fam's replies, each slot big enough for size data bytes and
+ * any IP datagram. kernel_ts: the socket has SO_TIMESTAMPNS (not -U).
+ * NULL when out of memory.
+ */
+struct rt_rx *rt_rx_new(const struct rt_family *fam, bool kernel_ts, long size);
+void rt_rx_free(struct rt_rx *rx);
+
+/*
+ * The next datagram from fd's queue, refilling the batch with at most want
+ * (at least one) when it is used up. 1 with *d filled, 0 when a signal cut
+ * the read short, -errno (-EAGAIN: nothing queued).
+ */
+int rt_rx_next(struct rt_rx *rx, int fd, long want, struct rt_rx_dgram *d);
+
+/*
+ * Pure: a datagram's control messages. Kernel timestamps are CLOCK_REALTIME:
+ * converted by the packet's age against the clocks read once per batch
+ * (mono, real), so a wall-clock step cannot bend the RTT.
+ */
+void rt_rx_cmsgs(const struct msghdr *msg, const struct rt_family *fam, bool kernel_ts,
+		 int64_t mono, int64_t real, struct rt_rx_meta *m);
+
+/*
+ * One error-queue message of fd, decoded (rt_errq_decode). 1 with *e filled,
+ * 0 when it is not ours, -errno when the queue is empty or unreadable.
+ */
+int rt_rx_errqueue(int fd, const struct rt_icmp_match *m, struct rt_errq_entry *e);
+
+#endif

@@ -1,0 +1,42 @@
+/*
+ * The ICMP socket: opened (datagram first, raw fallback), configured from
+ * the options and the flow, and bound for -I addr or -B. Set-up only: no
+ * packet is sent or read here.
+ */
+#ifndef RTPING_SOCK_H
+#define RTPING_SOCK_H
+
+#include <sys/socket.h>
+
+#include "rtping/flow.h"
+#include "rtping/icmp.h"
+#include "rtping/opts.h"
+#include "rtping/route.h"
+#include "rtping/target.h"
+
+struct rt_sock {
+	int fd;                         /* -1 closed */
+	int type;                       /* SOCK_DGRAM or SOCK_RAW */
+	struct rt_icmp_match match;     /* how replies on it are recognised */
+	struct sockaddr_storage dst;    /* the target, for sendto() */
+	socklen_t dst_len;
+};
+
+/*
+ * Opens and configures the socket, raising capabilities only around the
+ * calls that need them. 0, or -errno with *what naming the failing step
+ * ("socket", "SO_BINDTODEVICE", ...) for the message main prints.
+ */
+int rt_sock_open(struct rt_sock *s, const struct rt_opts *o, const struct rt_flow *f,
+		 const struct rt_target *t, const char **what);
+
+/*
+ * -B: pins the source the route module chose (unless -I addr bound one),
+ * so it cannot change mid-run. 0, or -errno with *what.
+ */
+int rt_sock_bind_route(struct rt_sock *s, const struct rt_opts *o, const struct rt_flow *f,
+		       const struct rt_route_snap *route, const char **what);
+
+void rt_sock_close(struct rt_sock *s);
+
+#endif

@@ -1,0 +1,96 @@
+/*
+ * iputils' run rules (ping_common.c: pinger(), __schedule_exit(), main
+ * loop exit conditions, exit status), with no syscalls and no clock of
+ * their own.
+ */
+#include <errno.h>
+
+#include "rtping/exitcodes.h"
+#include "rtping/policy.h"
+
+void rt_policy_start(struct rt_run *r, const struct rt_opts *o, int64_t now)
+{
+	r->exit_ns = 0;
+	r->deadline_ns = o->deadline_s ? now + o->deadline_s * RT_NS_PER_SEC : 0;
+}
+
+bool rt_policy_may_send(const struct rt_opts *o, const struct rt_stats *st)
+{
+	return !(o->count && (long long)st->ntransmitted >= o->count && !o->deadline_s);
+}
+
+int64_t rt_policy_linger(const struct rt_opts *o, const struct rt_stats *st)
+{
+	int64_t wait;
+
+	if (st->nreceived) {
+		wait = 2 * st->tmax * 1000;
+		if (wait < o->interval_ns)
+			wait = o->interval_ns;
+		return wait;
+	}
+	return o->timeout_set ? o->timeout_ns : RT_LINGER_DEFAULT_NS;
+}
+
+void rt_policy_sent(struct rt_run *r, const struct rt_opts *o, const struct rt_stats *st,
+		    int64_t now)
+{
+	if (rt_policy_may_send(o, st) || r->exit_ns)
+		return;
+	r->exit_ns = now + rt_policy_linger(o, st);
+}
+
+bool rt_policy_finished(const struct rt_run *r, const struct rt_opts *o,
+			const struct rt_stats *st, int64_t now)
+{
+	if (o->count && (long long)(st->nreceived + st->nerrors) >= o->count)
+		return true;
+	if (r->deadline_ns && (st->nerrors || now >= r->deadline_ns))
+		return true;
+	return r->exit_ns && now >= r->exit_ns;
+}
+
+int64_t rt_policy_wake(const struct rt_run *r)
+{
+	if (!r->exit_ns)
+		return r->deadline_ns;
+	if (!r->deadline_ns)
+		return r->exit_ns;
+	return r->exit_ns < r->deadline_ns ? r->exit_ns : r->deadline_ns;
+}
+
+enum rt_send_verdict rt_policy_send_error(const struct rt_opts *o, const struct rt_stats *st,
+					  int err)
+{
+	if (err == EAGAIN || err == ENOBUFS || err == ENOMEM)
+		return RT_SEND_RETRY;
+	/* Broadcast without -b: the kernel says EACCES; iputils stops with this. */
+	if (err == EACCES && !o->broadcast && !st->ntransmitted)
+		return RT_SEND_FATAL;
+	/* A hard error counts as sent, as in iputils: the summary shows the loss. */
+	return RT_SEND_FAILED;
+}
+
+/*
+ * Every send a reply may still count for: -c sends at most (without -w),
+ * and otherwise what leaves while a reply is awaited (-W, at least
+ * iputils' 10 s) at the rate unanswered probes can go: the interval, or
+ * one per 10 ms when flooding or adaptive.
+ */
+size_t rt_policy_window(const struct rt_opts *o)
+{
+	int64_t gap = o->interval_ns && !o->adaptive ? o->interval_ns : RT_FLOOD_GAP_NS;
+	int64_t wait = o->timeout_set && o->timeout_ns > RT_LINGER_DEFAULT_NS
+		       ? o->timeout_ns : RT_LINGER_DEFAULT_NS;
+
+	return rt_window_size(o->count, !o->deadline_s, o->preload, gap, wait);
+}
+
+int rt_policy_exit_code(const struct rt_opts *o, const struct rt_stats *st)
+{
+	if (!st->nreceived)
+		return RT_EXIT_NOREPLY;
+	if (o->deadline_s && (long long)st->nreceived < o->count)
+		return RT_EXIT_NOREPLY;
+	return RT_EXIT_OK;
+}

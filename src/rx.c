@@ -1,0 +1,149 @@
+/*
+ * Receiving: recvmmsg() batches and MSG_ERRQUEUE reads, the thin syscall
+ * layer under the engine; decoding lives in pure functions.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rtping/clock.h"
+#include "rtping/icmp.h"
+#include "rtping/rx.h"
+
+#define RBUF_EXTRA 4096                          /* IP header and options, slack */
+/*
+ * Any IP datagram fits a receive slot, so an oversized reply shows its true
+ * size and checksum. Slots are malloc'ed, never cleared: a page costs RSS
+ * only once a reply lands on it.
+ */
+#define RBUF_MIN 65536
+/*
+ * Replies taken per recvmmsg(). A batch never asks for more than are in
+ * flight, so -c 1 touches one receive slot and RSS stays iputils'.
+ */
+#define RX_BATCH 16
+#define RX_CBUF 256                              /* timestamp + TTL cmsgs, slack */
+
+struct rt_rx {
+	const struct rt_family *fam;
+	bool kernel_ts;
+	uint8_t *rbuf;        /* RX_BATCH slots of rbuf_len */
+	size_t rbuf_len;
+	struct mmsghdr msg[RX_BATCH];
+	struct iovec iov[RX_BATCH];
+	struct sockaddr_storage from[RX_BATCH];
+	char cbuf[RX_BATCH][RX_CBUF];
+	int n, next;          /* received, next to hand out */
+	int64_t mono, real;   /* clocks read once after the batch arrived */
+};
+
+struct rt_rx *rt_rx_new(const struct rt_family *fam, bool kernel_ts, long size)
+{
+	struct rt_rx *rx = calloc(1, sizeof(*rx));
+
+	if (!rx)
+		return NULL;
+	rx->fam = fam;
+	rx->kernel_ts = kernel_ts;
+	rx->rbuf_len = (size_t)size + RT_ICMP_HDR_LEN + RBUF_EXTRA;
+	if (rx->rbuf_len < RBUF_MIN)
+		rx->rbuf_len = RBUF_MIN;
+	rx->rbuf = malloc(rx->rbuf_len * RX_BATCH);
+	if (!rx->rbuf) {
+		free(rx);
+		return NULL;
+	}
+	return rx;
+}
+
+void rt_rx_free(struct rt_rx *rx)
+{
+	if (!rx)
+		return;
+	free(rx->rbuf);
+	free(rx);
+}
+
+void rt_rx_cmsgs(const struct msghdr *msg, const struct rt_family *fam, bool kernel_ts,
+		 int64_t mono, int64_t real, struct rt_rx_meta *m)
+{
+	int64_t age;
+
+	m->ttl = -1;
+	m->rx_ns = mono;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR((struct msghdr *)msg); c;
+	     c = CMSG_NXTHDR((struct msghdr *)msg, c)) {
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(struct timespec)) && kernel_ts) {
+			struct timespec ts;
+
+			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+			age = real - ((int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec);
+			if (age > 0 && age < 1000000000LL)
+				m->rx_ns = mono - age;
+		} else if (c->cmsg_level == fam->sol_ip && c->cmsg_type == fam->cmsg_ttl &&
+			   c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+			memcpy(&m->ttl, CMSG_DATA(c), sizeof(int));
+		}
+	}
+}
+
+/* Refills the batch: 0, or -errno (-EAGAIN: nothing queued). */
+static int fill(struct rt_rx *rx, int fd, long want)
+{
+	int n;
+
+	if (want < 1)
+		want = 1;
+	if (want > RX_BATCH)
+		want = RX_BATCH;
+	for (int i = 0; i < want; i++) {
+		rx->iov[i] = (struct iovec){ rx->rbuf + (size_t)i * rx->rbuf_len, rx->rbuf_len };
+		rx->msg[i].msg_hdr = (struct msghdr){
+			.msg_name = &rx->from[i], .msg_namelen = sizeof(rx->from[i]),
+			.msg_iov = &rx->iov[i], .msg_iovlen = 1,
+			.msg_control = rx->cbuf[i], .msg_controllen = RX_CBUF };
+	}
+	n = recvmmsg(fd, rx->msg, (unsigned)want, MSG_DONTWAIT, NULL);
+	if (n < 0)
+		return errno == EINTR ? 0 : -errno;
+	rx->mono = rt_clock_ns(CLOCK_MONOTONIC);
+	rx->real = rt_clock_ns(CLOCK_REALTIME);
+	rx->n = n;
+	rx->next = 0;
+	return 0;
+}
+
+int rt_rx_next(struct rt_rx *rx, int fd, long want, struct rt_rx_dgram *d)
+{
+	struct msghdr *msg;
+	int rc;
+
+	if (rx->next >= rx->n && (rc = fill(rx, fd, want)) < 0)
+		return rc;
+	if (rx->next >= rx->n)
+		return 0;   /* EINTR */
+	msg = &rx->msg[rx->next].msg_hdr;
+	rt_rx_cmsgs(msg, rx->fam, rx->kernel_ts, rx->mono, rx->real, &d->meta);
+	d->buf = msg->msg_iov->iov_base;
+	d->len = rx->msg[rx->next++].msg_len;
+	d->from = (const struct sockaddr *)msg->msg_name;
+	d->fromlen = msg->msg_namelen;
+	return 1;
+}
+
+int rt_rx_errqueue(int fd, const struct rt_icmp_match *m, struct rt_errq_entry *e)
+{
+	char cbuf[512];
+	uint8_t q[64];
+	struct sockaddr_storage dst;
+	struct iovec iov = { .iov_base = q, .iov_len = sizeof(q) };
+	struct msghdr msg = { .msg_name = &dst, .msg_namelen = sizeof(dst),
+			      .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	ssize_t n = recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT);
+
+	if (n < 0)
+		return -errno;
+	return rt_errq_decode(m, &msg, (size_t)n, e) == 0 ? 1 : 0;
+}

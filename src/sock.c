@@ -1,0 +1,219 @@
+/*
+ * The ICMP socket's set-up: iputils' choices (datagram socket first, its
+ * buffer sizes and send timeout, the raw socket's filters) with every
+ * option that shapes the route applied from the flow.
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/filter.h>
+#include <netinet/ip_icmp.h>
+#include <netinet/icmp6.h>
+#include <sys/socket.h>
+
+#include "rtping/caps.h"
+#include "rtping/sock.h"
+#include "rtping/stats.h"
+
+/* SOL_RAW ICMP_FILTER from linux/icmp.h, which clashes with net/if.h. */
+#define RT_ICMP_FILTER 1
+
+static int setopt_int(int fd, int level, int name, int v)
+{
+	return setsockopt(fd, level, name, &v, sizeof(v)) < 0 ? -errno : 0;
+}
+
+/*
+ * Datagram ping socket first: it needs no privilege inside
+ * net.ipv4.ping_group_range. Fall back to raw on the errno values iputils
+ * documents: EACCES (not in the group range), EPROTONOSUPPORT and, for
+ * IPv4, EAFNOSUPPORT (kernels without ping sockets).
+ */
+static int open_socket(struct rt_sock *s)
+{
+	int af = s->match.fam->af, err;
+
+	rt_caps_raise();
+	s->fd = socket(af, SOCK_DGRAM | SOCK_CLOEXEC, s->match.fam->proto);
+	s->type = SOCK_DGRAM;
+	err = errno;
+	if (s->fd < 0 && (err == EACCES || err == EPERM || err == EPROTONOSUPPORT ||
+			  (err == EAFNOSUPPORT && af == AF_INET))) {
+		s->fd = socket(af, SOCK_RAW | SOCK_CLOEXEC, s->match.fam->proto);
+		s->type = SOCK_RAW;
+		err = errno;
+	}
+	rt_caps_lower();
+	return s->fd < 0 ? -err : 0;
+}
+
+/* Raw sockets see every ICMP packet: keep echo replies with our id (iputils' BPF). */
+static int attach_bpf(struct rt_sock *s)
+{
+	bool v4 = s->match.fam->af == AF_INET;
+	/* IPv4 raw sockets deliver the IP header: X = its length (BPF_MSH). */
+	struct sock_filter insns[] = {
+		BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),
+		BPF_STMT(BPF_LD | BPF_H | BPF_IND, 4),          /* echo identifier */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, s->match.id, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, ~0U),                 /* ours */
+		BPF_STMT(BPF_LD | BPF_B | BPF_IND, 0),          /* type */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, s->match.fam->echo_reply, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, ~0U),                 /* errors pass */
+		BPF_STMT(BPF_RET | BPF_K, 0),                   /* another ping's reply */
+	};
+	struct sock_fprog prog = { .len = sizeof(insns) / sizeof(insns[0]), .filter = insns };
+
+	if (!v4) {
+		/* IPv6 raw sockets start at the ICMPv6 header: X = 0. */
+		insns[0] = (struct sock_filter)BPF_STMT(BPF_LDX | BPF_IMM, 0);
+	}
+	return setsockopt(s->fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0 ? -errno : 0;
+}
+
+/* Type filters: errors come through the error queue, replies through recv. */
+static int raw_type_filter(struct rt_sock *s)
+{
+	if (s->match.fam->af == AF_INET) {
+		/* A set bit blocks that type. */
+		uint32_t f = ~(uint32_t)((1 << ICMP_SOURCE_QUENCH) | (1 << ICMP_DEST_UNREACH) |
+			(1 << ICMP_TIME_EXCEEDED) | (1 << ICMP_PARAMETERPROB) |
+			(1 << ICMP_REDIRECT) | (1 << ICMP_ECHOREPLY));
+
+		return setsockopt(s->fd, SOL_RAW, RT_ICMP_FILTER, &f, sizeof(f)) < 0 ? -errno : 0;
+	}
+	struct icmp6_filter f6;
+
+	ICMP6_FILTER_SETBLOCKALL(&f6);
+	ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &f6);
+	setopt_int(s->fd, SOL_RAW, IPV6_CHECKSUM, 2);   /* the kernel's default; be sure */
+	return setsockopt(s->fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f6, sizeof(f6)) < 0 ? -errno : 0;
+}
+
+static int pmtu_value(enum rt_pmtu p)
+{
+	/* IP_PMTUDISC_* and IPV6_PMTUDISC_* share their values. */
+	switch (p) {
+	case RT_PMTU_DO: return IP_PMTUDISC_DO;
+	case RT_PMTU_WANT: return IP_PMTUDISC_WANT;
+	case RT_PMTU_DONT: return IP_PMTUDISC_DONT;
+	case RT_PMTU_PROBE: return IP_PMTUDISC_PROBE;
+	default: return -1;
+	}
+}
+
+/* iputils' sock_setbufs(): room for preload packets in the receive buffer. */
+static void set_buffers(struct rt_sock *s, const struct rt_opts *o)
+{
+	long alloc = o->size + 8;
+	long rcv;
+
+	alloc += ((alloc + 511) / 512) * (long)(s->match.fam->ip_hdr_len + 16 + 64 + 160);
+	setopt_int(s->fd, SOL_SOCKET, SO_SNDBUF, (int)(o->sndbuf ? o->sndbuf : alloc));
+	rcv = alloc * o->preload;
+	setopt_int(s->fd, SOL_SOCKET, SO_RCVBUF, (int)(rcv < 65536 ? 65536 : rcv));
+}
+
+/*
+ * A stalled device must not block sendto() past the schedule: at most one
+ * second, or one interval (at least 10 ms), as iputils' setup().
+ */
+static void set_send_timeout(struct rt_sock *s, const struct rt_opts *o)
+{
+	int64_t ns = o->interval_ns < RT_NS_PER_SEC ? o->interval_ns : RT_NS_PER_SEC;
+	struct timeval tv;
+
+	if (ns < RT_FLOOD_GAP_NS)
+		ns = RT_FLOOD_GAP_NS;
+	tv.tv_sec = (time_t)(ns / RT_NS_PER_SEC);
+	tv.tv_usec = (suseconds_t)(ns % RT_NS_PER_SEC / 1000);
+	setsockopt(s->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+/* Options every socket gets; -errno and *what for the ones iputils treats as fatal. */
+static int common_opts(struct rt_sock *s, const struct rt_opts *o, const char **what)
+{
+	const struct rt_family *f = s->match.fam;
+	int sol = f->sol_ip, rc = 0;
+
+	if (o->ttl >= 0 && ((rc = setopt_int(s->fd, sol, f->opt_ttl, o->ttl)) < 0 ||
+			    (rc = setopt_int(s->fd, sol, f->opt_mcast_ttl, o->ttl)) < 0))
+		return *what = "can't set unicast time-to-live", rc;
+	if (pmtu_value(o->pmtu) >= 0 &&
+	    (rc = setopt_int(s->fd, sol, f->opt_mtu_disc, pmtu_value(o->pmtu))) < 0)
+		return *what = "IP_MTU_DISCOVER", rc;
+	if (o->no_loop && (rc = setopt_int(s->fd, sol, f->opt_mcast_loop, 0)) < 0)
+		return *what = "can't disable multicast loopback", rc;
+	if ((rc = setopt_int(s->fd, sol, f->opt_recverr, 1)) < 0)
+		return *what = f->af == AF_INET ? "IP_RECVERR" : "IPV6_RECVERR", rc;
+	if ((rc = setopt_int(s->fd, sol, f->opt_recvttl, 1)) < 0)
+		return *what = "can't receive hop limit", rc;
+	/* Best effort, as in iputils: these only refine behaviour. */
+	if (o->so_debug)
+		setopt_int(s->fd, SOL_SOCKET, SO_DEBUG, 1);
+	if (o->dontroute)
+		setopt_int(s->fd, SOL_SOCKET, SO_DONTROUTE, 1);
+	if (!o->latency_user)
+		setopt_int(s->fd, SOL_SOCKET, SO_TIMESTAMPNS, 1);
+	set_send_timeout(s, o);
+	set_buffers(s, o);
+	return 0;
+}
+
+static int configure(struct rt_sock *s, const struct rt_opts *o, const struct rt_flow *f,
+		     const char **what)
+{
+	int rc;
+
+	if ((rc = rt_flow_apply(s->fd, f, what)) < 0)
+		return rc;
+	if ((rc = common_opts(s, o, what)) < 0)
+		return rc;
+	if (o->src.af != AF_UNSPEC && (rc = rt_flow_bind(s->fd, f, &o->src, what)) < 0)
+		return rc;
+	if (s->type == SOCK_RAW) {
+		if ((rc = raw_type_filter(s)) < 0)
+			return *what = "setsockopt(ICMP_FILTER)", rc;
+		if ((rc = attach_bpf(s)) < 0)
+			return *what = "SO_ATTACH_FILTER", rc;
+	}
+	return 0;
+}
+
+
+int rt_sock_open(struct rt_sock *s, const struct rt_opts *o, const struct rt_flow *f,
+		 const struct rt_target *t, const char **what)
+{
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	s->match.fam = t->fam;
+	*what = "socket";
+	rc = open_socket(s);
+	if (rc < 0)
+		return rc;
+	s->match.has_iphdr = s->type == SOCK_RAW && t->fam->af == AF_INET;
+	s->match.check_id = s->type == SOCK_RAW;
+	s->match.id = (uint16_t)getpid();
+	s->match.dst = t->addr;
+	s->dst_len = rt_addr_to_sockaddr(&t->addr, 0, t->scope, &s->dst);
+	rc = configure(s, o, f, what);
+	if (rc < 0)
+		rt_sock_close(s);
+	return rc;
+}
+
+int rt_sock_bind_route(struct rt_sock *s, const struct rt_opts *o, const struct rt_flow *f,
+		       const struct rt_route_snap *route, const char **what)
+{
+	if (!o->bind_source || o->src.af != AF_UNSPEC || !rt_addr_is_set(&route->src))
+		return 0;
+	return rt_flow_bind(s->fd, f, &route->src, what);
+}
+
+void rt_sock_close(struct rt_sock *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+}
