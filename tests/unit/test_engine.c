@@ -1,0 +1,275 @@
+/*
+ * The engine's pure parts: error-queue messages built as bytes, control
+ * messages, reply-to-target matching, and iputils' run rules on a fake clock.
+ */
+#include <check.h>
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+#include <arpa/inet.h>
+#include <linux/errqueue.h>
+
+#include "rtping/demux.h"
+#include "rtping/errq.h"
+#include "rtping/exitcodes.h"
+#include "rtping/policy.h"
+#include "rtping/rx.h"
+#include "runner.h"
+
+#define ID 0x1234
+#define MS 1000000LL
+#define SEC (1000 * MS)
+
+static struct rt_icmp_match m4;
+static uint8_t quote[64];
+static union { char b[512]; struct cmsghdr align; } cbuf;
+static struct sockaddr_in dst;
+static struct iovec iov;
+static struct msghdr msg;
+
+static void setup(void)
+{
+	m4 = (struct rt_icmp_match){ .fam = &rt_inet, .has_iphdr = true, .check_id = true, .id = ID };
+	rt_addr_parse(&m4.dst, AF_INET, "10.77.0.2");
+	memset(&cbuf, 0, sizeof(cbuf));
+	dst = (struct sockaddr_in){ .sin_family = AF_INET };
+	inet_pton(AF_INET, "10.77.0.2", &dst.sin_addr);
+	iov = (struct iovec){ quote, sizeof(quote) };
+	msg = (struct msghdr){ .msg_name = &dst, .msg_namelen = sizeof(dst), .msg_iov = &iov,
+			       .msg_iovlen = 1, .msg_control = cbuf.b,
+			       .msg_controllen = sizeof(cbuf.b) };
+}
+
+/* One IP_RECVERR cmsg: the extended error, then the offender (10.77.0.1). */
+static void put_ee(uint8_t origin, int err, uint8_t type, uint8_t code, uint32_t info)
+{
+	struct sock_extended_err ee = { .ee_errno = (uint32_t)err, .ee_origin = origin,
+					.ee_type = type, .ee_code = code, .ee_info = info };
+	struct sockaddr_in off = { .sin_family = AF_INET };
+	struct cmsghdr *c = (struct cmsghdr *)cbuf.b;
+
+	inet_pton(AF_INET, "10.77.0.1", &off.sin_addr);
+	c->cmsg_level = IPPROTO_IP;
+	c->cmsg_type = IP_RECVERR;
+	c->cmsg_len = CMSG_LEN(sizeof(ee) + sizeof(off));
+	memcpy(CMSG_DATA(c), &ee, sizeof(ee));
+	memcpy(CMSG_DATA(c) + sizeof(ee), &off, sizeof(off));
+	msg.msg_controllen = CMSG_SPACE(sizeof(ee) + sizeof(off));
+}
+
+START_TEST(errq_icmp_error_for_our_probe)
+{
+	struct rt_errq_entry e;
+	size_t n = rt_icmp_build_echo(&rt_inet, quote, sizeof(quote), ID, 7, NULL, 0, 56);
+	char a[RT_ADDRSTRLEN];
+
+	put_ee(SO_EE_ORIGIN_ICMP, EHOSTUNREACH, 3, 1, 0);
+	ck_assert_int_eq(rt_errq_decode(&m4, &msg, n, &e), 0);
+	ck_assert_int_eq(e.kind, RT_ERRQ_ICMP);
+	ck_assert_uint_eq(e.err.seq, 7);
+	ck_assert_uint_eq(e.err.type, 3);
+	ck_assert_str_eq(rt_addr_str(&e.err.offender, a, sizeof(a)), "10.77.0.1");
+	/* Another ping's probe (another identifier): not ours. */
+	quote[5] ^= 1;
+	ck_assert_int_eq(rt_errq_decode(&m4, &msg, n, &e), -ENOMSG);
+	quote[5] ^= 1;
+	/* A probe to another destination (msg_name): not ours either. */
+	inet_pton(AF_INET, "10.77.0.3", &dst.sin_addr);
+	ck_assert_int_eq(rt_errq_decode(&m4, &msg, n, &e), -ENOMSG);
+}
+END_TEST
+
+START_TEST(errq_local_error_and_tx_report)
+{
+	struct rt_errq_entry e;
+
+	put_ee(SO_EE_ORIGIN_LOCAL, EMSGSIZE, 0, 0, 1400);
+	ck_assert_int_eq(rt_errq_decode(&m4, &msg, 0, &e), 0);
+	ck_assert_int_eq(e.kind, RT_ERRQ_LOCAL);
+	ck_assert_int_eq(e.err.err, EMSGSIZE);
+	ck_assert_uint_eq(e.err.info, 1400);
+	put_ee(SO_EE_ORIGIN_TIMESTAMPING, ENOMSG, 0, 0, 0);
+	ck_assert_int_eq(rt_errq_decode(&m4, &msg, 0, &e), 0);
+	ck_assert_int_eq(e.kind, RT_ERRQ_TXREPORT);
+}
+END_TEST
+
+START_TEST(errq_without_extended_error_or_cut_short)
+{
+	struct rt_errq_entry e;
+
+	msg.msg_controllen = 0;
+	ck_assert_int_eq(rt_errq_decode(&m4, &msg, 0, &e), -ENOMSG);
+	put_ee(SO_EE_ORIGIN_ICMP, EHOSTUNREACH, 3, 1, 0);
+	((struct cmsghdr *)cbuf.b)->cmsg_len = CMSG_LEN(4);   /* shorter than the error */
+	ck_assert_int_eq(rt_errq_decode(&m4, &msg, 0, &e), -ENOMSG);
+	/* An ICMP error quoting nothing: not attributable. */
+	put_ee(SO_EE_ORIGIN_ICMP, EHOSTUNREACH, 3, 1, 0);
+	ck_assert_int_eq(rt_errq_decode(&m4, &msg, 4, &e), -ENOMSG);
+}
+END_TEST
+
+START_TEST(cmsgs_ttl_and_kernel_timestamp)
+{
+	struct rt_rx_meta m;
+	struct cmsghdr *c = (struct cmsghdr *)cbuf.b;
+	struct timespec ts = { .tv_sec = 100, .tv_nsec = 0 };
+	int ttl = 63;
+
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_TIMESTAMPNS;
+	c->cmsg_len = CMSG_LEN(sizeof(ts));
+	memcpy(CMSG_DATA(c), &ts, sizeof(ts));
+	c = (struct cmsghdr *)(cbuf.b + CMSG_SPACE(sizeof(ts)));
+	c->cmsg_level = IPPROTO_IP;
+	c->cmsg_type = IP_TTL;
+	c->cmsg_len = CMSG_LEN(sizeof(ttl));
+	memcpy(CMSG_DATA(c), &ttl, sizeof(ttl));
+	msg.msg_controllen = CMSG_SPACE(sizeof(ts)) + CMSG_SPACE(sizeof(ttl));
+	/* Arrived 3 ms before the batch was read: the monotonic time moves back 3 ms. */
+	rt_rx_cmsgs(&msg, &rt_inet, true, 50 * SEC, 100 * SEC + 3 * MS, &m);
+	ck_assert_int_eq(m.ttl, 63);
+	ck_assert_int_eq(m.rx_ns, 50 * SEC - 3 * MS);
+	/* -U: the kernel's stamp is ignored; an implausible age too. */
+	rt_rx_cmsgs(&msg, &rt_inet, false, 50 * SEC, 100 * SEC + 3 * MS, &m);
+	ck_assert_int_eq(m.rx_ns, 50 * SEC);
+	rt_rx_cmsgs(&msg, &rt_inet, true, 50 * SEC, 102 * SEC, &m);
+	ck_assert_int_eq(m.rx_ns, 50 * SEC);
+}
+END_TEST
+
+START_TEST(demux_by_id_and_seq_or_by_source)
+{
+	struct rt_stats a, b;
+	struct rt_peer p[2];
+	struct rt_addr from;
+
+	ck_assert_int_eq(rt_stats_init(&a, 0, 16), 0);
+	ck_assert_int_eq(rt_stats_init(&b, 0, 16), 0);
+	rt_stats_sent(&a, 1, 0);
+	rt_stats_sent(&b, 1, 0);
+	rt_stats_sent(&b, 2, 0);
+	p[0] = (struct rt_peer){ .id = 7, .st = &a };
+	p[1] = (struct rt_peer){ .id = 7, .st = &b };
+	rt_addr_parse(&p[0].addr, AF_INET, "10.0.0.1");
+	rt_addr_parse(&p[1].addr, AF_INET, "10.0.0.2");
+	/* Raw: the identifier and the sequence in the window pick the target. */
+	ck_assert_int_eq(rt_demux_reply(p, 2, true, 7, 1, &p[1].addr), 0);
+	ck_assert_int_eq(rt_demux_reply(p, 2, true, 7, 2, &p[0].addr), 1);
+	ck_assert_int_eq(rt_demux_reply(p, 2, true, 7, 9, &p[0].addr), 0);
+	ck_assert_int_eq(rt_demux_reply(p, 2, true, 8, 1, &p[0].addr), -1);
+	/* Datagram: the source address does. */
+	ck_assert_int_eq(rt_demux_reply(p, 2, false, 0, 1, &p[1].addr), 1);
+	rt_addr_parse(&from, AF_INET, "10.0.0.9");
+	ck_assert_int_eq(rt_demux_reply(p, 2, false, 0, 1, &from), -1);
+	/* One target: a reply from elsewhere is still its own (shown as such). */
+	ck_assert_int_eq(rt_demux_reply(p, 1, false, 0, 1, &from), 0);
+	rt_stats_free(&a);
+	rt_stats_free(&b);
+}
+END_TEST
+
+static struct rt_opts opts(void)
+{
+	return (struct rt_opts){ .interval_ns = SEC, .preload = 1, .size = 56, .ttl = -1 };
+}
+
+/* -c 2 at 1 s: two sends, then iputils' 10 s linger with no reply, or 2 x RTT. */
+START_TEST(policy_count_linger_and_exit_code)
+{
+	struct rt_opts o = opts();
+	struct rt_stats st;
+	struct rt_run r;
+	struct rt_reply_acct a;
+
+	o.count = 2;
+	ck_assert_int_eq(rt_stats_init(&st, 0, rt_policy_window(&o)), 0);
+	ck_assert_uint_eq(rt_policy_window(&o), 2);
+	rt_policy_start(&r, &o, 0);
+	ck_assert_int_eq(rt_policy_wake(&r), 0);
+	rt_stats_sent(&st, 1, 0);
+	rt_policy_sent(&r, &o, &st, 0);
+	ck_assert(rt_policy_may_send(&o, &st));
+	ck_assert_int_eq(r.exit_ns, 0);
+	rt_stats_sent(&st, 2, SEC);
+	rt_policy_sent(&r, &o, &st, SEC);
+	ck_assert(!rt_policy_may_send(&o, &st));
+	ck_assert_int_eq(r.exit_ns, 11 * SEC);
+	ck_assert(!rt_policy_finished(&r, &o, &st, 11 * SEC - 1));
+	ck_assert(rt_policy_finished(&r, &o, &st, 11 * SEC));
+	ck_assert_int_eq(rt_policy_exit_code(&o, &st), RT_EXIT_NOREPLY);
+	/* Both answered: done at once, exit 0; the linger would be max(2 x RTT, interval). */
+	rt_stats_reply(&st, 1, 3 * MS, false, &a);
+	rt_stats_reply(&st, 2, SEC + 600 * MS, false, &a);
+	ck_assert(rt_policy_finished(&r, &o, &st, SEC + 600 * MS));
+	ck_assert_int_eq(rt_policy_linger(&o, &st), 1200 * MS);
+	ck_assert_int_eq(rt_policy_exit_code(&o, &st), RT_EXIT_OK);
+	rt_stats_free(&st);
+}
+END_TEST
+
+/* -w 3 -c 5: sending goes on past -c; an error or the deadline ends it; too few is exit 1. */
+START_TEST(policy_deadline)
+{
+	struct rt_opts o = opts();
+	struct rt_stats st;
+	struct rt_run r;
+	struct rt_reply_acct a;
+
+	o.count = 1;
+	o.deadline_s = 3;
+	ck_assert_int_eq(rt_stats_init(&st, 0, rt_policy_window(&o)), 0);
+	rt_policy_start(&r, &o, 5 * SEC);
+	ck_assert_int_eq(rt_policy_wake(&r), 8 * SEC);
+	rt_stats_sent(&st, 1, 5 * SEC);
+	rt_policy_sent(&r, &o, &st, 5 * SEC);
+	ck_assert(rt_policy_may_send(&o, &st));
+	ck_assert(!rt_policy_finished(&r, &o, &st, 8 * SEC - 1));
+	ck_assert(rt_policy_finished(&r, &o, &st, 8 * SEC));
+	ck_assert_int_eq(rt_policy_exit_code(&o, &st), RT_EXIT_NOREPLY);
+	rt_stats_reply(&st, 1, 5 * SEC + MS, false, &a);
+	ck_assert_int_eq(rt_policy_exit_code(&o, &st), RT_EXIT_OK);
+	o.count = 2;
+	ck_assert_int_eq(rt_policy_exit_code(&o, &st), RT_EXIT_NOREPLY);
+	st.nerrors = 1;
+	ck_assert(rt_policy_finished(&r, &o, &st, 5 * SEC));
+	rt_stats_free(&st);
+}
+END_TEST
+
+START_TEST(policy_send_errors)
+{
+	struct rt_opts o = opts();
+	struct rt_stats st;
+
+	ck_assert_int_eq(rt_stats_init(&st, 0, 1), 0);
+	ck_assert_int_eq(rt_policy_send_error(&o, &st, ENOBUFS), RT_SEND_RETRY);
+	ck_assert_int_eq(rt_policy_send_error(&o, &st, EAGAIN), RT_SEND_RETRY);
+	ck_assert_int_eq(rt_policy_send_error(&o, &st, EACCES), RT_SEND_FATAL);
+	ck_assert_int_eq(rt_policy_send_error(&o, &st, ENETUNREACH), RT_SEND_FAILED);
+	o.broadcast = true;
+	ck_assert_int_eq(rt_policy_send_error(&o, &st, EACCES), RT_SEND_FAILED);
+	o.broadcast = false;
+	st.ntransmitted = 1;   /* EACCES later on is a firewall, not a broadcast */
+	ck_assert_int_eq(rt_policy_send_error(&o, &st, EACCES), RT_SEND_FAILED);
+	rt_stats_free(&st);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("engine");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, errq_icmp_error_for_our_probe);
+	tcase_add_test(tc, errq_local_error_and_tx_report);
+	tcase_add_test(tc, errq_without_extended_error_or_cut_short);
+	tcase_add_test(tc, cmsgs_ttl_and_kernel_timestamp);
+	tcase_add_test(tc, demux_by_id_and_seq_or_by_source);
+	tcase_add_test(tc, policy_count_linger_and_exit_code);
+	tcase_add_test(tc, policy_deadline);
+	tcase_add_test(tc, policy_send_errors);
+	suite_add_tcase(s, tc);
+	return rt_test_run(s);
+}
