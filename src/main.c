@@ -57,6 +57,7 @@ static int build_flow(struct ctx *c)
 	f->fam = c->target.fam;
 	f->dst = c->target.addr;
 	f->src = o->src;
+	rt_family_self_dst(f->fam, &f->src, o->iface, &f->dst);
 	f->mark = o->mark;
 	f->tos = o->tos;
 	/* The socket's owner: fsuid at socket() time, i.e. after rt_caps_init(). */
@@ -154,6 +155,12 @@ static int prepare(struct ctx *c, int argc, char **argv)
 		snprintf(err, sizeof(err), "SO_BINDTODEVICE %s", c->opts.iface);
 		return die(c, err, strerror(-rc));
 	}
+	/*
+	 * The echo goes where the flow does (0.0.0.0 -> 127.0.0.1): the engine
+	 * sends there and expects replies from there, as iputils replaces
+	 * 0.0.0.0 with its probe's source. The name as typed stays.
+	 */
+	c->target.addr = c->flow.dst;
 	return -1;
 }
 

@@ -172,6 +172,35 @@ START_TEST(bound_source_is_the_source)
 }
 END_TEST
 
+/* The kernel's "connect to self": 0.0.0.0 and :: are this host, never a table's default. */
+START_TEST(unspecified_destination_is_this_host)
+{
+	static const struct { const struct rt_family *fam; const char *dst, *src, *want; bool hit; }
+	cases[] = {
+		{ &rt_inet, "0.0.0.0", NULL, "127.0.0.1", true },
+		{ &rt_inet, "0.0.0.0", "10.9.0.11", "10.9.0.11", true },  /* the bound source */
+		{ &rt_inet6, "::", NULL, "::1", true },
+		{ &rt_inet6, "::", "fd00:9::11", "::1", true },           /* IPv6: always ::1 */
+		{ &rt_inet, "10.99.1.1", NULL, "10.99.1.1", false },
+		{ &rt_inet, "0.0.0.1", NULL, "0.0.0.1", false },
+		{ &rt_inet6, "::1", NULL, "::1", false },
+		{ &rt_inet6, "::ffff:0.0.0.0", NULL, "::ffff:0.0.0.0", false },
+	};
+	char s[RT_ADDRSTRLEN];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct rt_addr dst, src = { .af = AF_UNSPEC };
+
+		ck_assert_int_eq(rt_addr_parse(&dst, cases[i].fam->af, cases[i].dst), 0);
+		if (cases[i].src)
+			ck_assert_int_eq(rt_addr_parse(&src, cases[i].fam->af, cases[i].src), 0);
+		ck_assert_msg(rt_family_self_dst(cases[i].fam, &src, "", &dst) == cases[i].hit,
+			      "case %zu", i);
+		ck_assert_str_eq(rt_addr_str(&dst, s, sizeof(s)), cases[i].want);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("explain");
@@ -184,6 +213,7 @@ int main(void)
 	tcase_add_test(tc, json_route_error);
 	tcase_add_test(tc, warning_line_in_ping_mode);
 	tcase_add_test(tc, bound_source_is_the_source);
+	tcase_add_test(tc, unspecified_destination_is_this_host);
 	suite_add_tcase(s, tc);
 	return rt_test_run(s);
 }
