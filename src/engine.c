@@ -369,6 +369,11 @@ int rt_engine_open(struct rt_engine **ep, const struct rt_opts *o,
 	return 0;
 }
 
+void rt_engine_set_route_json(struct rt_engine *e, const char *json)
+{
+	e->out.route_json = json;
+}
+
 void rt_engine_close(struct rt_engine *e)
 {
 	if (!e)
@@ -806,7 +811,8 @@ static void run_loop(struct rt_engine *e, const sigset_t *mask)
 
 /*
  * iputils prints "from SRC DEV: " when -I was given (device or address);
- * rtping also does with -v, showing the route module's decision.
+ * rtping also does with -v, showing the route module's decision, and the
+ * JSON start event always has it.
  */
 static void print_header(struct rt_engine *e, const struct rt_addr *src, const char *dev)
 {
@@ -817,7 +823,7 @@ static void print_header(struct rt_engine *e, const struct rt_addr *src, const c
 	if (o->src.af != AF_UNSPEC) {
 		s = rt_addr_str(&o->src, sbuf, sizeof(sbuf));
 		d = o->iface[0] ? o->iface : "";
-	} else if ((o->iface[0] || o->verbose) && src && rt_addr_is_set(src)) {
+	} else if ((o->iface[0] || o->verbose || o->json) && src && rt_addr_is_set(src)) {
 		s = rt_addr_str(src, sbuf, sizeof(sbuf));
 		d = o->iface[0] ? o->iface : (dev ? dev : "");
 	}

@@ -8,6 +8,7 @@
 #include <libgen.h>
 #include <netdb.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <net/if.h>
@@ -101,10 +102,33 @@ static int run_explain(struct ctx *c)
 	return c->ex.agree || c->ex.fallback ? RT_EXIT_OK : RT_EXIT_NOREPLY;
 }
 
+/*
+ * --json: the start event carries the --explain-route object, so a reader
+ * gets the route decision on every run. NULL (then null) if out of memory.
+ */
+static char *route_json(const struct ctx *c)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	rt_explain_json(f, &c->ex, c->target.name);
+	if (fclose(f) == EOF) {
+		free(buf);
+		return NULL;
+	}
+	if (len && buf[len - 1] == '\n')
+		buf[len - 1] = '\0';
+	return buf;
+}
+
 static int run_ping(struct ctx *c)
 {
 	struct rt_engine *e;
 	const char *what = NULL;
+	char *json = NULL;
 	int rc;
 
 	rc = rt_engine_open(&e, &c->opts, &c->target, c->prog, &what);
@@ -121,8 +145,13 @@ static int run_ping(struct ctx *c)
 		return die(c, "connect", strerror(-c->ex.route_err));
 	}
 	rt_explain_warn(stderr, c->prog, &c->ex);
+	if (c->opts.json) {
+		json = route_json(c);
+		rt_engine_set_route_json(e, json);
+	}
 	rc = rt_engine_run(e, rt_explain_source(&c->ex), rt_explain_device(&c->ex));
 	rt_engine_close(e);
+	free(json);
 	return rc;
 }
 

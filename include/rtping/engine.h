@@ -27,6 +27,12 @@ int rt_engine_open(struct rt_engine **e, const struct rt_opts *o,
  */
 int rt_engine_run(struct rt_engine *e, const struct rt_addr *src, const char *dev);
 
+/*
+ * --json: the route object for the start event (the --explain-route JSON
+ * object, one line without its newline). Not copied: it must outlive the run.
+ */
+void rt_engine_set_route_json(struct rt_engine *e, const char *json);
+
 void rt_engine_close(struct rt_engine *e);
 
 #endif
