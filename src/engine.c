@@ -98,6 +98,11 @@ int rt_engine_open(struct rt_engine **ep, const struct rt_opts *o,
 	return 0;
 }
 
+void rt_engine_set_route_json(struct rt_engine *e, const char *json)
+{
+	e->out.route_json = json;
+}
+
 void rt_engine_close(struct rt_engine *e)
 {
 	if (!e)
@@ -338,7 +343,8 @@ void rt_engine_status(struct rt_engine *e)
 
 /*
  * iputils prints "from SRC DEV: " when -I was given (device or address);
- * rtping also does with -v, showing the route module's decision.
+ * rtping also does with -v, showing the route module's decision, and the
+ * JSON start event always has it.
  */
 static void print_header(struct rt_engine *e, const struct rt_route_snap *route)
 {
@@ -349,7 +355,7 @@ static void print_header(struct rt_engine *e, const struct rt_route_snap *route)
 	if (o->src.af != AF_UNSPEC) {
 		s = rt_addr_str(&o->src, sbuf, sizeof(sbuf));
 		d = o->iface[0] ? o->iface : "";
-	} else if ((o->iface[0] || o->verbose) && rt_addr_is_set(&route->src)) {
+	} else if ((o->iface[0] || o->verbose || o->json) && rt_addr_is_set(&route->src)) {
 		s = rt_addr_str(&route->src, sbuf, sizeof(sbuf));
 		d = o->iface[0] ? o->iface : route->dev;
 	}

@@ -165,10 +165,24 @@ void rt_explain_snapshot(const struct rt_explain *ex, struct rt_route_snap *out)
 
 /* ---- rendering ---- */
 
-static const char *table_name(uint32_t t, char *buf, size_t len)
+/*
+ * Table 0: the kernel routed without a table lookup. Why depends on what
+ * the flow has bound (ip_route_output_key_hash_rcu()): a device it leaves
+ * through (a failed lookup is taken as on-link there, a local multicast
+ * goes out there), a source (multicast and limited broadcast leave through
+ * its device), or neither (e.g. an unspecified destination, sent to this
+ * host). oif: the device the answer names.
+ */
+static const char *table_name(uint32_t t, const struct rt_flow *f, uint32_t oif,
+			      char *buf, size_t len)
 {
 	switch (t) {
-	case RT_TABLE_UNSPEC: return "none (on-link through the bound device)";
+	case RT_TABLE_UNSPEC:
+		if (f->oif && f->oif == oif)
+			return "none (on-link through the bound device)";
+		if (!f->oif && rt_addr_is_set(&f->src))
+			return "none (no table lookup: through the bound source's device)";
+		return "none (the kernel answered without a table lookup)";
 	case RT_TABLE_MAIN: return "main";
 	case RT_TABLE_LOCAL: return "local";
 	case RT_TABLE_DEFAULT: return "default";
@@ -195,6 +209,25 @@ static void reason_text(FILE *out, const struct rt_reason *r)
 								       + RTN_BLACKHOLE)));
 }
 
+/*
+ * The matched prefix, "10.99.0.0/16". A default route has no RTA_DST: text
+ * says "default" as ip route does, JSON "0.0.0.0/0" or "::/0".
+ */
+static const char *prefix_str(const struct rt_explain *ex, bool text, char *buf, size_t len)
+{
+	const struct rt_route *m = &ex->match;
+	struct rt_addr dst = m->dst;
+	char a[RT_ADDRSTRLEN];
+
+	if (!m->dst_len && text)
+		return "default";
+	if (!rt_addr_is_set(&dst))
+		rt_addr_from_bytes(&dst, (sa_family_t)ex->flow.fam->af, (uint8_t[16]){ 0 },
+				   ex->flow.fam->addr_len);
+	snprintf(buf, len, "%s/%u", rt_addr_str(&dst, a, sizeof(a)), m->dst_len);
+	return buf;
+}
+
 static void text_route(FILE *out, const struct rt_explain *ex)
 {
 	char a[RT_ADDRSTRLEN], b[16];
@@ -205,14 +238,14 @@ static void text_route(FILE *out, const struct rt_explain *ex)
 	fprintf(out, "device       %s (ifindex %u)\n", r.dev, r.ifindex);
 	fprintf(out, "gateway      %s\n", rt_addr_is_set(&r.gateway)
 		? rt_addr_str(&r.gateway, a, sizeof(a)) : "none (on-link)");
-	fprintf(out, "table        %s\n", table_name(r.table, b, sizeof(b)));
+	fprintf(out, "table        %s\n", table_name(r.table, &ex->flow, r.ifindex, b, sizeof(b)));
 	fprintf(out, "type         %s\n", rt_route_type_name(r.type));
 	if (!ex->match_err) {
 		const struct rt_route *m = &ex->match;
-		char c[16], d[16];
+		char c[16], d[16], p[RT_ADDRSTRLEN + 4];
 
-		fprintf(out, "prefix       %s/%u proto %s scope %s", rt_addr_str(&m->dst, a, sizeof(a)),
-			m->dst_len, rt_route_proto_name(m->protocol, c, sizeof(c)),
+		fprintf(out, "prefix       %s proto %s scope %s", prefix_str(ex, true, p, sizeof(p)),
+			rt_route_proto_name(m->protocol, c, sizeof(c)),
 			rt_route_scope_name(m->scope, d, sizeof(d)));
 		fprintf(out, " metric %u%s\n", m->metric, m->multipath ? " (multipath)" : "");
 	}
@@ -229,7 +262,8 @@ static void text_probe(FILE *out, const struct rt_explain *ex)
 	fprintf(out, "udp probe    %s", rt_addr_str(&ex->udpc.src, a, sizeof(a)));
 	if (!ex->fallback && !ex->udp_err)
 		fprintf(out, " (udp sport %u dport %u: table %s, device %s)", ex->udpc.sport,
-			RT_UDPC_PORT, table_name(ex->udp_route.table, b, sizeof(b)),
+			RT_UDPC_PORT,
+			table_name(ex->udp_route.table, &ex->flow, ex->udp_route.oif, b, sizeof(b)),
 			ex->udp_route.ifname);
 	fputc('\n', out);
 }
@@ -316,7 +350,7 @@ static void json_addr(FILE *out, const char *sep, const char *key, const struct 
 static void json_netlink(FILE *out, const struct rt_explain *ex)
 {
 	const struct rt_route *m = &ex->match;
-	char a[RT_ADDRSTRLEN + 4], b[16], c[RT_ADDRSTRLEN];
+	char a[RT_ADDRSTRLEN + 4], b[16];
 	struct rt_route_snap r;
 
 	if (ex->fallback) {
@@ -342,8 +376,7 @@ static void json_netlink(FILE *out, const struct rt_explain *ex)
 		fprintf(out, ", \"prefix\": null, \"protocol\": null, \"metric\": null, "
 			"\"scope\": null, \"multipath\": null");
 	} else {
-		snprintf(a, sizeof(a), "%s/%u", rt_addr_str(&m->dst, c, sizeof(c)), m->dst_len);
-		rt_json_kstr(out, ", ", "prefix", a);
+		rt_json_kstr(out, ", ", "prefix", prefix_str(ex, false, a, sizeof(a)));
 		rt_json_kstr(out, ", ", "protocol", rt_route_proto_name(m->protocol, b, sizeof(b)));
 		/* IPv4 leaves RTA_PRIORITY out when the metric is 0. */
 		fprintf(out, ", \"metric\": %u", m->metric);

@@ -1,10 +1,16 @@
 /* The per-family table: every v4/v6 difference rtping cares about. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <net/if.h>
 #include <linux/errqueue.h>
 #include <linux/rtnetlink.h>
 #include <netinet/in.h>
 #include <netinet/ip_icmp.h>
 #include <netinet/icmp6.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include "rtping/family.h"
@@ -31,6 +37,8 @@ const struct rt_family rt_inet = {
 	.cmsg_recverr = IP_RECVERR,
 	.so_ee_origin_icmp = SO_EE_ORIGIN_ICMP,
 	.rtm_flags = RTM_F_LOOKUP_TABLE,
+	.loopback = { 127, 0, 0, 1 },
+	.self_to_src = true,
 };
 
 const struct rt_family rt_inet6 = {
@@ -55,9 +63,50 @@ const struct rt_family rt_inet6 = {
 	.cmsg_recverr = IPV6_RECVERR,
 	.so_ee_origin_icmp = SO_EE_ORIGIN_ICMP6,
 	.rtm_flags = 0,
+	.loopback = { [15] = 1 },
+	.self_to_src = false,
 };
 
 const struct rt_family *rt_family_get(int af)
 {
 	return af == AF_INET ? &rt_inet : af == AF_INET6 ? &rt_inet6 : NULL;
+}
+
+/* The device's primary IPv4 address, the one inet_select_addr() picks first. */
+static int device_addr4(const char *iface, struct rt_addr *a)
+{
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc = 0;
+
+	if (fd < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", iface);
+	if (ioctl(fd, SIOCGIFADDR, &ifr) < 0)
+		rc = -errno;
+	else
+		rc = rt_addr_from_sockaddr(a, NULL, NULL, &ifr.ifr_addr, sizeof(struct sockaddr_in));
+	close(fd);
+	return rc;
+}
+
+bool rt_family_self_dst(const struct rt_family *f, const struct rt_addr *src,
+			const char *iface, struct rt_addr *dst)
+{
+	static const uint8_t any[16];
+
+	if (dst->af != f->af || memcmp(dst->u.raw, any, f->addr_len) != 0)
+		return false;
+	if (f->self_to_src && src && src->af == f->af) {
+		*dst = *src;
+	} else if (f->self_to_src && iface && *iface) {
+		struct rt_addr a;
+
+		/* None: the kernel falls back to another device's address. */
+		if (device_addr4(iface, &a) < 0 || a.af != f->af)
+			return false;
+		*dst = a;
+	} else {
+		rt_addr_from_bytes(dst, (sa_family_t)f->af, f->loopback, f->addr_len);
+	}
+	return true;
 }

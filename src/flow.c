@@ -19,6 +19,7 @@ int rt_flow_build(struct rt_flow *f, const struct rt_opts *o, const struct rt_ta
 	f->fam = t->fam;
 	f->dst = t->addr;
 	f->src = o->src;
+	rt_family_self_dst(f->fam, &f->src, o->iface, &f->dst);
 	f->has_mark = o->has_mark;
 	f->mark = o->mark;
 	f->has_tos = o->has_tos;

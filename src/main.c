@@ -8,6 +8,7 @@
 #include <libgen.h>
 #include <netdb.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <poll.h>
@@ -70,6 +71,28 @@ static int run_explain(struct ctx *c)
 	return c->ex.agree || c->ex.fallback ? RT_EXIT_OK : RT_EXIT_NOREPLY;
 }
 
+/*
+ * --json: the start event carries the --explain-route object, so a reader
+ * gets the route decision on every run. NULL (then null) if out of memory.
+ */
+static char *route_json(const struct ctx *c)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	rt_explain_json(f, &c->ex, c->target.name);
+	if (fclose(f) == EOF) {
+		free(buf);
+		return NULL;
+	}
+	if (len && buf[len - 1] == '\n')
+		buf[len - 1] = '\0';
+	return buf;
+}
+
 /* The summary, then the exit code from how the run went. */
 static int finish(const struct rt_engine *e, const struct rt_opts *o, const struct rt_stats *st)
 {
@@ -117,6 +140,7 @@ static int run_ping(struct ctx *c)
 	struct rt_engine_result res;
 	struct rt_route_snap route;
 	const char *what = NULL;
+	char *json = NULL;
 	int rc;
 
 	rc = rt_engine_open(&e, &c->opts, &c->target, &c->flow, c->prog, &what);
@@ -133,6 +157,10 @@ static int run_ping(struct ctx *c)
 		return die(c, "connect", strerror(-c->ex.route_err));
 	}
 	rt_explain_warn(stderr, c->prog, &c->ex);
+	if (c->opts.json) {
+		json = route_json(c);
+		rt_engine_set_route_json(e, json);
+	}
 	rt_explain_snapshot(&c->ex, &route);
 	rc = ping_loop(e, &route, &what);
 	rt_engine_result(e, &res);
@@ -145,6 +173,7 @@ static int run_ping(struct ctx *c)
 		rc = finish(e, &c->opts, res.st);
 	}
 	rt_engine_close(e);
+	free(json);
 	return rc;
 }
 
@@ -182,6 +211,12 @@ static bool prepare(struct ctx *c, int argc, char **argv, int *rc)
 		snprintf(err, sizeof(err), "SO_BINDTODEVICE %s", c->opts.iface);
 		return *rc = die(c, err, strerror(-*rc)), false;
 	}
+	/*
+	 * The echo goes where the flow does (0.0.0.0 -> 127.0.0.1): the engine
+	 * sends there and expects replies from there, as iputils replaces
+	 * 0.0.0.0 with its probe's source. The name as typed stays.
+	 */
+	c->target.addr = c->flow.dst;
 	return true;
 }
 

@@ -11,7 +11,7 @@
  *
  * | type      | when                               | fields |
  * |-----------|------------------------------------|--------|
- * | `start`   | once, before the first probe       | `host` (as typed or canonical), `addr`, `data_bytes`, `source` (address or null), `device` (or null) |
+ * | `start`   | once, before the first probe       | `host` (as typed or canonical), `addr` (where the echo goes), `data_bytes`, `source` (the route decision's source, or null), `device` (or null), `route` (the `--explain-route --json` object) |
  * | `reply`   | an echo reply                      | `seq`, `addr`, `from` (as text prints it, `name (addr)` or `addr`), `bytes` (ICMP bytes), `ttl` (or null), `time_ms` (or null when -s < 16), `bad_checksum`, `different_address`, `truncated` |
  * | `dup`     | a duplicate reply                  | same fields as `reply` |
  * | `error`   | an ICMP error about our probe, or a local error | `local` (bool), `seq` (null for local), `addr`, `from`, `icmp_type`, `icmp_code` (null for local), `errno` (local only, else null), `message` (iputils' wording) |
@@ -107,6 +107,7 @@ void rt_out_header(const struct rt_out *o, const char *addr, const char *src,
 		fprintf(o->f, ", \"data_bytes\": %ld", size);
 		rt_json_kstr(o->f, ", ", "source", src);
 		rt_json_kstr(o->f, ", ", "device", dev && *dev ? dev : NULL);
+		fprintf(o->f, ", \"route\": %s", o->route_json ? o->route_json : "null");
 		json_end(o);
 		return;
 	}

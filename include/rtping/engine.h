@@ -32,6 +32,12 @@ int rt_engine_open(struct rt_engine **e, const struct rt_opts *o,
  */
 int rt_engine_start(struct rt_engine *e, const struct rt_route_snap *route, const char **what);
 
+/*
+ * --json: the route object for the start event (the --explain-route JSON
+ * object, one line without its newline). Not copied: it must outlive the run.
+ */
+void rt_engine_set_route_json(struct rt_engine *e, const char *json);
+
 int rt_engine_fd(const struct rt_engine *e);
 /* The socket is readable or has an error queued. */
 void rt_engine_io(struct rt_engine *e, short revents);

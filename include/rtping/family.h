@@ -5,8 +5,11 @@
 #ifndef RTPING_FAMILY_H
 #define RTPING_FAMILY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "rtping/addr.h"
 
 struct rt_family {
 	int af;                 /* AF_INET / AF_INET6 */
@@ -35,6 +38,14 @@ struct rt_family {
 	 * the table anyway (inet6_rtm_valid_getroute_req()).
 	 */
 	uint32_t rtm_flags;
+	uint8_t loopback[16];   /* 127.0.0.1 / ::1, addr_len bytes */
+	/*
+	 * Where the kernel sends an echo for the unspecified address: IPv4 to
+	 * the flow's source, i.e. the bound address, else the bound device's
+	 * primary address, else 127.0.0.1 (ip_route_output_key_hash_rcu());
+	 * IPv6 always to ::1 (rawv6_sendmsg(), ip6_datagram_connect()).
+	 */
+	bool self_to_src;
 };
 
 extern const struct rt_family rt_inet, rt_inet6;
@@ -50,5 +61,17 @@ static inline uint16_t rt_family_echo_dport(const struct rt_family *f)
 {
 	return (uint16_t)(f->echo_request << 8);
 }
+
+/*
+ * The kernel's "connect to self": an unspecified destination (0.0.0.0, ::)
+ * means this host, whatever the routing table says. Rewrites dst to the
+ * address the echo really goes to and returns true; returns false, dst
+ * untouched, for any other destination. src: the bound source, or unset;
+ * iface: the bound device, "" or NULL for none (IPv4 reads its address
+ * with an ioctl; when it has none, dst stays unspecified and the kernel
+ * picks another device's, which the route query then reports).
+ */
+bool rt_family_self_dst(const struct rt_family *f, const struct rt_addr *src,
+			const char *iface, struct rt_addr *dst);
 
 #endif

@@ -52,6 +52,7 @@ struct rt_out {
 	bool timing;                /* -s >= 16: times and the rtt line */
 	bool ipg;                   /* flood / adaptive / -i 0: the ipg/ewma part */
 	const char *host;           /* as typed or canonical, for the headers */
+	const char *route_json;     /* JSON start event's "route" object; NULL: null */
 };
 
 struct rt_opts;

@@ -3,6 +3,7 @@
 # fd00:99::/64) via B. explain must name the device, its ifindex, the
 # gateway, the source, the table and the matched prefix, agree with
 # "ip route get", and the echo rtping sends must leave with that source.
+# Then a default route's prefix: "default" in text, 0.0.0.0/0 / ::/0 in JSON.
 . "$(dirname "$0")/lib.sh"
 t_init
 
@@ -67,5 +68,21 @@ check_eq "10.9.0.1 (on-link): explain gateway" "none (on-link)" "$(t_field gatew
 check_match "10.9.0.1 (on-link): explain prefix" "^10\.9\.0\.0/24 proto kernel scope link" "$(t_field prefix)"
 t_run "$A" "$RTPING" --explain-route --json 10.9.0.1
 check_eq "10.9.0.1 (on-link): json .netlink.gateway" null "$(t_jq .netlink.gateway)"
+
+# A default route has no RTA_DST: "default" in text (as ip route), the
+# all-zero prefix in JSON. Explain only: nothing is sent to these.
+ip -n "$A" route add default via 10.9.0.1
+ip -n "$A" -6 route add default via fd00:9::1
+while read -r dst zero; do
+	t_run "$A" "$RTPING" --explain-route "$dst"
+	check_rc "$dst (default route): explain exit" 0 "$T_RC" "$T_ERR"
+	check_match "$dst (default route): prefix says default" \
+		'^default proto boot scope global metric [0-9]+$' "$(t_field prefix)"
+	t_run "$A" "$RTPING" --explain-route --json "$dst"
+	check_eq "$dst (default route): json .netlink.prefix" "$zero" "$(t_jq .netlink.prefix)"
+done <<'EOF'
+10.98.0.1 0.0.0.0/0
+fd00:98::1 ::/0
+EOF
 
 t_done

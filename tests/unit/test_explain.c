@@ -183,6 +183,84 @@ START_TEST(bound_source_is_the_source)
 }
 END_TEST
 
+/* The kernel's "connect to self": 0.0.0.0 and :: are this host, never a table's default. */
+START_TEST(unspecified_destination_is_this_host)
+{
+	static const struct { const struct rt_family *fam; const char *dst, *src, *want; bool hit; }
+	cases[] = {
+		{ &rt_inet, "0.0.0.0", NULL, "127.0.0.1", true },
+		{ &rt_inet, "0.0.0.0", "10.9.0.11", "10.9.0.11", true },  /* the bound source */
+		{ &rt_inet6, "::", NULL, "::1", true },
+		{ &rt_inet6, "::", "fd00:9::11", "::1", true },           /* IPv6: always ::1 */
+		{ &rt_inet, "10.99.1.1", NULL, "10.99.1.1", false },
+		{ &rt_inet, "0.0.0.1", NULL, "0.0.0.1", false },
+		{ &rt_inet6, "::1", NULL, "::1", false },
+		{ &rt_inet6, "::ffff:0.0.0.0", NULL, "::ffff:0.0.0.0", false },
+	};
+	char s[RT_ADDRSTRLEN];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct rt_addr dst, src = { .af = AF_UNSPEC };
+
+		ck_assert_int_eq(rt_addr_parse(&dst, cases[i].fam->af, cases[i].dst), 0);
+		if (cases[i].src)
+			ck_assert_int_eq(rt_addr_parse(&src, cases[i].fam->af, cases[i].src), 0);
+		ck_assert_msg(rt_family_self_dst(cases[i].fam, &src, "", &dst) == cases[i].hit,
+			      "case %zu", i);
+		ck_assert_str_eq(rt_addr_str(&dst, s, sizeof(s)), cases[i].want);
+	}
+}
+END_TEST
+
+/* A default route has no RTA_DST: "default" as ip route says, "0.0.0.0/0" / "::/0" in JSON. */
+START_TEST(default_route_prefix)
+{
+	struct rt_explain ex;
+
+	divergence(&ex);
+	memset(&ex.match.dst, 0, sizeof(ex.match.dst));
+	ex.match.dst_len = 0;
+	CAPTURE(rt_explain_text(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "\nprefix       default proto boot scope "));
+	CAPTURE(rt_explain_json(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "\"prefix\": \"0.0.0.0/0\""));
+	ex.flow.fam = &rt_inet6;
+	rt_addr_parse(&ex.flow.dst, AF_INET6, "fd00:99::1");
+	CAPTURE(rt_explain_json(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "\"prefix\": \"::/0\""));
+	CAPTURE(rt_explain_text(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "\nprefix       default proto boot scope "));
+}
+END_TEST
+
+/* Table 0 (no table lookup) says why, from what the flow has bound. */
+START_TEST(no_table_says_why)
+{
+	struct rt_explain ex;
+
+	divergence(&ex);
+	ex.route.table = ex.udp_route.table = RT_TABLE_UNSPEC;
+	CAPTURE(rt_explain_text(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "\ntable        none (the kernel answered without a "
+				     "table lookup)\n"));
+	ck_assert_ptr_nonnull(strstr(out, "table none (the kernel answered without a table lookup), "
+				     "device dva)"));
+	ck_assert_ptr_null(strstr(out, "bound"));
+	rt_addr_parse(&ex.flow.src, AF_INET, "10.9.0.12");
+	CAPTURE(rt_explain_text(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "\ntable        none (no table lookup: through the bound "
+				     "source's device)\n"));
+	ex.flow.oif = 2;
+	CAPTURE(rt_explain_text(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "\ntable        none (on-link through the bound device)\n"));
+	/* Bound to one device, answered through another (lo): no lookup, not on-link. */
+	ex.flow.oif = 3;
+	CAPTURE(rt_explain_text(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "\ntable        none (the kernel answered without a "
+				     "table lookup)\n"));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("explain");
@@ -195,6 +273,9 @@ int main(void)
 	tcase_add_test(tc, json_route_error);
 	tcase_add_test(tc, warning_line_in_ping_mode);
 	tcase_add_test(tc, bound_source_is_the_source);
+	tcase_add_test(tc, unspecified_destination_is_this_host);
+	tcase_add_test(tc, default_route_prefix);
+	tcase_add_test(tc, no_table_says_why);
 	suite_add_tcase(s, tc);
 	return rt_test_run(s);
 }

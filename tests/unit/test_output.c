@@ -206,6 +206,25 @@ START_TEST(json_error_event)
 }
 END_TEST
 
+/* The start event always has the route decision: the --explain-route object, verbatim. */
+START_TEST(json_start_event_carries_the_route_object)
+{
+	o.json = o.quiet = true;
+	o.route_json = "{\"destination\": \"0.0.0.0\", \"address\": \"127.0.0.1\", "
+		       "\"agree\": true, \"reasons\": []}";
+	rt_out_header(&o, "127.0.0.1", "127.0.0.1", "lo", 56, 20);
+	o.route_json = NULL;
+	rt_out_header(&o, "127.0.0.1", NULL, NULL, 56, 20);
+	ck_assert_str_eq(out(),
+		"{\"type\": \"start\", \"host\": \"10.77.0.2\", \"addr\": \"127.0.0.1\", "
+		"\"data_bytes\": 56, \"source\": \"127.0.0.1\", \"device\": \"lo\", "
+		"\"route\": {\"destination\": \"0.0.0.0\", \"address\": \"127.0.0.1\", "
+		"\"agree\": true, \"reasons\": []}}\n"
+		"{\"type\": \"start\", \"host\": \"10.77.0.2\", \"addr\": \"127.0.0.1\", "
+		"\"data_bytes\": 56, \"source\": null, \"device\": null, \"route\": null}\n");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("output");
@@ -222,6 +241,7 @@ int main(void)
 	tcase_add_test(tc, json_quiet_prints_no_events);
 	tcase_add_test(tc, json_summary_valid_at_total_loss);
 	tcase_add_test(tc, json_error_event);
+	tcase_add_test(tc, json_start_event_carries_the_route_object);
 	suite_add_tcase(s, tc);
 	return rt_test_run(s);
 }
