@@ -879,7 +879,6 @@ int rt_engine_run(struct rt_engine *e, const struct rt_addr *src, const char *de
 		return RT_EXIT_ERROR;
 	}
 	rt_out_summary(&e->out, &e->st);
-	if (fflush(stdout) == EOF)
-		return RT_EXIT_ERROR;
+	/* A write error is main's to report, once all output is done (iputils). */
 	return exit_code(e);
 }

@@ -5,13 +5,16 @@
  * capability dropped before the first echo is sent.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <netdb.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <net/if.h>
+#include <sys/stat.h>
 
 #include "config.h"
 #include "rtping/caps.h"
@@ -94,8 +97,6 @@ static int run_explain(struct ctx *c)
 		rt_explain_json(stdout, &c->ex, c->target.name);
 	else
 		rt_explain_text(stdout, &c->ex, c->target.name);
-	if (fflush(stdout) == EOF)
-		return die(c, "write error", strerror(errno));
 	if (c->ex.route_err)
 		return RT_EXIT_ERROR;
 	/* On fallback there is one answer only: nothing to disagree with. */
@@ -193,20 +194,79 @@ static int prepare(struct ctx *c, int argc, char **argv)
 	return -1;
 }
 
+/*
+ * Fds 0-2 must be open before the first socket, or the socket becomes
+ * stdout and the output goes into it. A closed one gets /dev/null read-only
+ * (glibc does so for setuid programs): writes then fail, and the run ends
+ * with iputils' "write error" as if stdout had stayed closed.
+ */
+static int std_fds_open(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		int nfd;
+
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		nfd = open("/dev/null", O_RDONLY | O_NOCTTY);
+		if (nfd != fd) {
+			if (nfd >= 0)
+				close(nfd);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* stdout is a pipe nobody reads: iputils stays silent about that (EPIPE). */
+static bool reader_gone(void)
+{
+	struct pollfd p = { .fd = STDOUT_FILENO, .events = POLLOUT };
+	struct stat st;
+
+	return fstat(STDOUT_FILENO, &st) == 0 && S_ISFIFO(st.st_mode) &&
+	       poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
+}
+
+/*
+ * Every write goes through stdio; its error flag is checked once, at the
+ * end, as iputils' close_stdout(): "write error" and exit 1 for stdout,
+ * exit 1 without a word for stderr. Explain mode exits 2 instead: there 1
+ * means "the answers differ".
+ */
+static int check_output(const struct ctx *c, int rc)
+{
+	int failed = c->opts.mode == RT_MODE_EXPLAIN ? RT_EXIT_ERROR : RT_EXIT_WRITE;
+
+	if ((fflush(stdout) == EOF || ferror(stdout)) && !reader_gone()) {
+		fprintf(stderr, "%s: write error\n", c->prog);
+		rc = failed;
+	}
+	if (fflush(stderr) == EOF || ferror(stderr))
+		rc = failed;
+	return rc;
+}
+
+static int run(struct ctx *c, int argc, char **argv)
+{
+	int rc = rt_caps_init();
+
+	if (rc < 0)
+		return die(c, "cap_set_proc", strerror(-rc));
+	rc = prepare(c, argc, argv);
+	if (rc >= 0)
+		return rc;
+	c->nl_err = rt_nl_open(&c->nl);
+	rc = c->opts.mode == RT_MODE_EXPLAIN ? run_explain(c) : run_ping(c);
+	rt_nl_close(&c->nl);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	static struct ctx c;   /* static: large, and zeroed */
-	int rc;
 
 	c.prog = basename(argv[0]);
-	rc = rt_caps_init();
-	if (rc < 0)
-		return die(&c, "cap_set_proc", strerror(-rc));
-	rc = prepare(&c, argc, argv);
-	if (rc >= 0)
-		return rc;
-	c.nl_err = rt_nl_open(&c.nl);
-	rc = c.opts.mode == RT_MODE_EXPLAIN ? run_explain(&c) : run_ping(&c);
-	rt_nl_close(&c.nl);
-	return rc;
+	if (std_fds_open() < 0)
+		return RT_EXIT_ERROR;
+	return check_output(&c, run(&c, argc, argv));
 }
