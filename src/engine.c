@@ -226,6 +226,7 @@ static int common_opts(struct rt_engine *e, const char **what)
 {
 	const struct rt_opts *o = e->o;
 	const struct rt_family *f = e->fam;
+	enum rt_pmtu pmtu = rt_opts_pmtu(o, f, &e->t->addr);
 	int sol = f->sol_ip, rc = 0;
 
 	if (o->has_tos && (rc = setopt_int(e->fd, sol, f->opt_tos, o->tos)) < 0)
@@ -233,8 +234,8 @@ static int common_opts(struct rt_engine *e, const char **what)
 	if (o->ttl >= 0 && ((rc = setopt_int(e->fd, sol, f->opt_ttl, o->ttl)) < 0 ||
 			    (rc = setopt_int(e->fd, sol, f->opt_mcast_ttl, o->ttl)) < 0))
 		return *what = "can't set unicast time-to-live", rc;
-	if (pmtu_value(o->pmtu) >= 0 &&
-	    (rc = setopt_int(e->fd, sol, f->opt_mtu_disc, pmtu_value(o->pmtu))) < 0)
+	if (pmtu_value(pmtu) >= 0 &&
+	    (rc = setopt_int(e->fd, sol, f->opt_mtu_disc, pmtu_value(pmtu))) < 0)
 		return *what = "IP_MTU_DISCOVER", rc;
 	if (o->broadcast && (rc = setopt_int(e->fd, SOL_SOCKET, SO_BROADCAST, 1)) < 0)
 		return *what = "can't set broadcasting", rc;

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <net/if.h>
+#include <linux/rtnetlink.h>
 #include <sys/stat.h>
 
 #include "config.h"
@@ -150,6 +151,9 @@ static int run_ping(struct ctx *c)
 		json = route_json(c);
 		rt_engine_set_route_json(e, json);
 	}
+	/* iputils' words, on stderr before the header, for a -b run that goes ahead. */
+	if (c->opts.broadcast && !c->ex.fallback && c->ex.route.type == RTN_BROADCAST)
+		fprintf(stderr, "WARNING: pinging broadcast address\n");
 	rc = rt_engine_run(e, rt_explain_source(&c->ex), rt_explain_device(&c->ex));
 	rt_engine_close(e);
 	free(json);
@@ -175,7 +179,7 @@ static int prepare(struct ctx *c, int argc, char **argv)
 	rc = rt_target_resolve(&c->target, c->opts.dest, c->opts.af);
 	if (rc)
 		return die(c, c->opts.dest, gai_strerror(rc));
-	if (rt_opts_check_family(&c->opts, c->target.fam, err, sizeof(err)) < 0)
+	if (rt_opts_check_family(&c->opts, c->target.fam, &c->target.addr, err, sizeof(err)) < 0)
 		return die(c, NULL, err);
 	rc = build_flow(c);
 	if (rc == -EDESTADDRREQ)

@@ -44,7 +44,6 @@ static const struct option longopts[] = {
 
 struct parse {
 	struct rt_opts *o;
-	bool privileged;
 	char *err;
 	size_t errlen;
 	const char *arg;         /* the argv word getopt just read (for messages) */
@@ -280,7 +279,11 @@ static int parse_one(struct parse *p, int c, const char *arg)
 	return parse_numeric(p, c, arg);
 }
 
-/* Limits that depend on more than one option or on privilege. */
+/*
+ * Limits that depend on more than one option or on who runs rtping. The
+ * interval's user minimum waits for rt_opts_check_family(): iputils checks
+ * it after the name lookup and the broadcast rules.
+ */
 static int check_combined(struct parse *p)
 {
 	struct rt_opts *o = p->o;
@@ -288,11 +291,7 @@ static int check_combined(struct parse *p)
 	if (o->src.af != AF_UNSPEC && o->af != AF_UNSPEC && o->src.af != o->af)
 		return fail(p, "-I address family does not match -%c",
 			    o->af == AF_INET ? '4' : '6');
-	if (o->flood && !o->interval_set)
-		o->interval_ns = 0;
-	if (!p->privileged && o->interval_ns < MIN_USER_INTERVAL_NS)
-		return fail(p, "cannot flood; minimal interval allowed for user is 2ms");
-	if (!p->privileged && o->preload > MAX_USER_PRELOAD)
+	if (!o->privileged && o->preload > MAX_USER_PRELOAD)
 		return fail(p, "cannot set preload to value greater than 3: %ld", o->preload);
 	if (o->flood && o->adaptive)
 		return fail(p, "-f and -A cannot be used together");
@@ -313,10 +312,11 @@ static void set_defaults(struct rt_opts *o)
 int rt_opts_parse(struct rt_opts *o, int argc, char **argv, bool privileged,
 		  char *err, size_t errlen)
 {
-	struct parse p = { .o = o, .privileged = privileged, .err = err, .errlen = errlen };
+	struct parse p = { .o = o, .err = err, .errlen = errlen };
 	int c, rc;
 
 	set_defaults(o);
+	o->privileged = privileged;
 	err[0] = '\0';
 	opterr = 0;
 	optind = 0;     /* 0, not 1: fully reinitialise glibc getopt between calls */
@@ -336,11 +336,56 @@ int rt_opts_parse(struct rt_opts *o, int argc, char **argv, bool privileged,
 	o->dest = argv[optind];
 	if (!*o->dest)
 		return fail(&p, "usage error: Destination address required");
+	if (o->flood && !o->interval_set)
+		o->interval_ns = 0;
 	return check_combined(&p);
 }
 
+/*
+ * iputils' "multicast" flag: many hosts may answer. IPv4: -b or a multicast
+ * destination; IPv6 has no broadcast and ping6 ignores -b.
+ */
+static bool is_group(const struct rt_opts *o, const struct rt_family *fam,
+		     const struct rt_addr *dst)
+{
+	if (fam->af == AF_INET)
+		return o->broadcast || (dst && (dst->u.raw[0] & 0xf0) == 0xe0);
+	return dst && dst->u.raw[0] == 0xff;
+}
+
+enum rt_pmtu rt_opts_pmtu(const struct rt_opts *o, const struct rt_family *fam,
+			  const struct rt_addr *dst)
+{
+	/* A broadcast or multicast echo is never fragmented (iputils). */
+	if (o->pmtu == RT_PMTU_DEFAULT && is_group(o, fam, dst))
+		return RT_PMTU_DO;
+	return o->pmtu;
+}
+
+/* iputils' rules for a user pinging many hosts at once. */
+static int check_group(const struct rt_opts *o, const struct rt_family *fam,
+		       const struct rt_addr *dst, char *err, size_t errlen)
+{
+	const char *what = fam->af == AF_INET ? "broadcast" : "multicast";
+	/* iputils checks before -f zeroes the interval: -f alone passes here. */
+	int64_t iv = o->flood && !o->interval_set ? RT_NS_PER_SEC : o->interval_ns;
+
+	if (o->privileged || !is_group(o, fam, dst))
+		return 0;
+	if (iv < RT_NS_PER_SEC) {
+		snprintf(err, errlen, "%s ping with too short interval: %lld", what,
+			 (long long)(iv / (RT_NS_PER_SEC / 1000)));
+		return -EINVAL;
+	}
+	if (o->pmtu != RT_PMTU_DEFAULT && o->pmtu != RT_PMTU_DO) {
+		snprintf(err, errlen, "%s ping does not fragment", what);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int rt_opts_check_family(const struct rt_opts *o, const struct rt_family *fam,
-			 char *err, size_t errlen)
+			 const struct rt_addr *dst, char *err, size_t errlen)
 {
 	if ((size_t)o->size > fam->max_payload) {
 		snprintf(err, errlen, "packet size %ld is too large. Maximum is %zu",
@@ -353,6 +398,12 @@ int rt_opts_check_family(const struct rt_opts *o, const struct rt_family *fam,
 	}
 	if (o->src.af != AF_UNSPEC && o->src.af != fam->af) {
 		snprintf(err, errlen, "-I address family does not match the destination");
+		return -EINVAL;
+	}
+	if (check_group(o, fam, dst, err, errlen) < 0)
+		return -EINVAL;
+	if (!o->privileged && o->interval_ns < MIN_USER_INTERVAL_NS) {
+		snprintf(err, errlen, "cannot flood; minimal interval allowed for user is 2ms");
 		return -EINVAL;
 	}
 	return 0;
@@ -382,7 +433,7 @@ void rt_opts_usage(FILE *out, const char *prog)
 "Sending:\n"
 "  -c, --count <count>      stop after <count> replies\n"
 "  -i, --interval <secs>    seconds between packets (user minimum 0.002)\n"
-"  -f                       flood ping\n"
+"  -f                       flood ping (root only)\n"
 "  -A                       adaptive interval\n"
 "  -l <preload>             send <preload> packets at once (user maximum 3)\n"
 "  -s, --size <bytes>       data bytes (default 56)\n"

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# iputils' rules for many hosts at once (issue 10): -b warns on stderr
+# before the header, and an IPv4 echo with -b is never fragmented.
+# Compared with /usr/bin/ping.
+# Topology: A 10.94.0.1 fd94::1 fe80::a1 -- B 10.94.0.2 fd94::2 fe80::b1,
+# plus 10.95.0.0/24 via B, dropped there (no reply, no error).
+. "$(dirname "$0")/lib.sh"
+t_init
+command -v ping >/dev/null || { skip "iputils ping not installed"; exit 0; }
+
+A=$(t_ns a) && B=$(t_ns b) || { fail "create namespaces"; exit 1; }
+t_veth "$A" a0 "$B" b0 || { fail "create veth pair"; exit 1; }
+ip -n "$A" addr add 10.94.0.1/24 dev a0
+ip -n "$B" addr add 10.94.0.2/24 dev b0
+ip -n "$A" -6 addr add fd94::1/64 dev a0 nodad
+ip -n "$B" -6 addr add fd94::2/64 dev b0 nodad
+ip -n "$A" -6 addr add fe80::a1/64 dev a0 nodad
+ip -n "$B" -6 addr add fe80::b1/64 dev b0 nodad
+ip -n "$A" route add 10.95.0.0/24 via 10.94.0.2
+ip -n "$B" route add blackhole 10.95.0.0/24
+ip netns exec "$B" sysctl -qw net.ipv4.icmp_echo_ignore_broadcasts=0
+ip netns exec "$A" ping -c 1 -W 2 10.94.0.2 >/dev/null 2>&1
+
+# both ARGS...: rtping and iputils in A; sets R_RC R_OUT R_ERR, I_RC I_OUT I_ERR.
+both() {
+	t_run "$A" "$RTPING" "$@"; R_RC=$T_RC R_OUT=$T_OUT R_ERR=$T_ERR
+	t_run "$A" ping "$@"; I_RC=$T_RC I_OUT=$T_OUT I_ERR=$T_ERR
+}
+# from_part TEXT: the "from SRC DEV:" of a header (v6 spacing differs by release).
+from_part() { printf '%s\n' "$1" | sed -n 's/^PING .* \(from .*:\) .*/\1/p' | head -n 1; }
+received() { printf '%s\n' "$1" | sed -n 's/.* transmitted, \([0-9]*\) received.*/\1/p'; }
+
+# ---- -b: the warning, and don't-fragment ----
+both -b -c 2 -i 0.2 10.94.0.255
+check_eq "-b to the broadcast address: exit 0 as iputils" "0 0" "$R_RC $I_RC"
+check_eq "-b: stderr is iputils' warning" "$I_ERR" "$R_ERR"
+check_eq "-b: the warning is 'WARNING: pinging broadcast address'" \
+	"WARNING: pinging broadcast address" "$R_ERR"
+t_run "$A" sh -c "$RTPING -b -c 1 10.94.0.255 2>&1"
+check_eq "-b: the warning comes before the header" "WARNING: pinging broadcast address" \
+	"$(printf '%s\n' "$T_OUT" | head -n 1)"
+both -c 1 10.94.0.2 -b
+check_eq "-b to a unicast address: no warning, as iputils" "|" "$R_ERR|$I_ERR"
+for dst in 10.94.0.255 10.94.0.2; do
+	both -b -c 1 -s 2000 "$dst"
+	check_eq "-b -s 2000 to $dst: not fragmented, iputils' local error and exit 1" \
+		"1 rtping: local error: message too long, mtu=1500" \
+		"$R_RC $(printf '%s\n' "$R_ERR" | grep -v '^WARNING' | sort -u)"
+	check_eq "-b -s 2000 to $dst: same as iputils" \
+		"$I_RC $(printf '%s\n' "$I_ERR" | grep -v '^WARNING' | sort -u | sed 's/^ping: //')" \
+		"$R_RC $(printf '%s\n' "$R_ERR" | grep -v '^WARNING' | sort -u | sed 's/^rtping: //')"
+done
+both -c 1 -s 2000 10.94.0.2
+check_eq "-s 2000 without -b: fragmented, a reply (exit 0)" "0 0" "$R_RC $I_RC"
+t_done
