@@ -257,11 +257,21 @@ static int common_opts(struct rt_engine *e, const char **what)
 	return 0;
 }
 
+/* A link-local source's scope: the -I device (iputils), else the target's. */
+static socklen_t source_sockaddr(const struct rt_engine *e, const struct rt_addr *src,
+				 struct sockaddr_storage *ss)
+{
+	uint32_t scope = 0;
+
+	if (rt_addr_needs_scope(src))
+		scope = e->o->iface[0] ? if_nametoindex(e->o->iface) : e->t->scope;
+	return rt_addr_to_sockaddr(src, 0, scope, ss);
+}
+
 static int bind_source(struct rt_engine *e, const struct rt_addr *src, const char **what)
 {
 	struct sockaddr_storage ss;
-	uint32_t scope = rt_addr_needs_scope(src) ? e->t->scope : 0;
-	socklen_t len = rt_addr_to_sockaddr(src, 0, scope, &ss);
+	socklen_t len = source_sockaddr(e, src, &ss);
 
 	if (bind(e->fd, (struct sockaddr *)&ss, len) < 0) {
 		*what = "bind";
@@ -818,11 +828,16 @@ static void run_loop(struct rt_engine *e, const sigset_t *mask)
 static void print_header(struct rt_engine *e, const struct rt_addr *src, const char *dev)
 {
 	const struct rt_opts *o = e->o;
-	char dbuf[NI_MAXHOST], sbuf[RT_ADDRSTRLEN];
+	char dbuf[NI_MAXHOST], sbuf[NI_MAXHOST];
 	const char *s = NULL, *d = NULL;
 
 	if (o->src.af != AF_UNSPEC) {
-		s = rt_addr_str(&o->src, sbuf, sizeof(sbuf));
+		struct sockaddr_storage ss;
+		socklen_t len = source_sockaddr(e, &o->src, &ss);
+
+		/* Numeric, with "%dev" for a link-local source, as iputils. */
+		s = getnameinfo((struct sockaddr *)&ss, len, sbuf, sizeof(sbuf), NULL, 0,
+				NI_NUMERICHOST) ? rt_addr_str(&o->src, sbuf, sizeof(sbuf)) : sbuf;
 		d = o->iface[0] ? o->iface : "";
 	} else if ((o->iface[0] || o->verbose || o->json) && src && rt_addr_is_set(src)) {
 		s = rt_addr_str(src, sbuf, sizeof(sbuf));

@@ -159,19 +159,49 @@ static int parse_tos(struct parse *p, const char *s)
 	return 0;
 }
 
-/* -I: an address of the chosen family binds the source, anything else is a device. */
-static int parse_iface(struct parse *p, const char *s)
+static int set_iface(struct parse *p, const char *s, size_t len)
 {
 	struct rt_opts *o = p->o;
 
-	if (rt_addr_parse(&o->src, o->af, s) == 0) {
-		o->iface[0] = '\0';
-		return 0;
-	}
 	/* dev_valid_name(): no slash, colon or blank. */
-	if (!*s || strlen(s) >= sizeof(o->iface) || strpbrk(s, "/: \t\n"))
-		return fail(p, "invalid interface name: '%s'", s);
-	snprintf(o->iface, sizeof(o->iface), "%s", s);
+	if (!len || len >= sizeof(o->iface) || strcspn(s, "/: \t\n") < len)
+		return fail(p, "invalid interface name: '%.*s'", (int)len, s);
+	memcpy(o->iface, s, len);
+	o->iface[len] = '\0';
+	return 0;
+}
+
+/* "ADDR6%DEV": the source and, from its scope, the device (iputils' -I). */
+static int parse_source6(struct parse *p, const char *s)
+{
+	char addr[RT_ADDRSTRLEN + 1];
+	size_t n = strcspn(s, "%");
+	struct rt_addr a;
+
+	if (n >= sizeof(addr))
+		return fail(p, "invalid source address: %s", s);
+	memcpy(addr, s, n);
+	addr[n] = '\0';
+	if (rt_addr_parse(&a, AF_INET6, addr) < 0)
+		return fail(p, "invalid source address: %s", s);
+	p->o->src = a;
+	return s[n] ? set_iface(p, s + n + 1, strlen(s + n + 1)) : 0;
+}
+
+/*
+ * -I: a colon means an IPv6 source, an IPv4 address binds the source,
+ * anything else names a device. A device and a source are kept side by
+ * side (SO_BINDTODEVICE and bind()), whichever -I came first.
+ */
+static int parse_iface(struct parse *p, const char *s)
+{
+	struct rt_addr a;
+
+	if (strchr(s, ':'))
+		return parse_source6(p, s);
+	if (rt_addr_parse(&a, AF_INET, s) < 0)
+		return set_iface(p, s, strlen(s));
+	p->o->src = a;
 	return 0;
 }
 
@@ -426,6 +456,7 @@ void rt_opts_usage(FILE *out, const char *prog)
 "  -4, -6                   use IPv4 / IPv6 only\n"
 "  -I, --interface <iface|addr>\n"
 "                           bind to a device, or send from an address\n"
+"                           (ADDR%%IFACE or -I twice: both)\n"
 "  -m, --mark <mark>        tag packets with a socket mark (fwmark)\n"
 "  -Q, --tos <tos>          IP TOS / IPv6 traffic class (0-255, 0x.. accepted)\n"
 "  -B                       bind to the kernel's source for the echo flow\n"

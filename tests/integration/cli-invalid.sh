@@ -57,6 +57,10 @@ cases=$(cat <<'EOT'
 -I a/b 127.0.0.1
 -I 'eth 0' 127.0.0.1
 -I aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa 127.0.0.1
+-I zz::1%lo ::1
+-I ::1% ::1
+-I ::1%a/b ::1
+-I 127.0.0.1: 127.0.0.1
 -Z 127.0.0.1
 --bogus 127.0.0.1
 --explain-routes 127.0.0.1

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# iputils' rules for many hosts at once (issue 10): -b warns on stderr
-# before the header, and an IPv4 echo with -b is never fragmented.
-# Compared with /usr/bin/ping.
+# iputils' -I and -b (issue 10): -I ADDR%IFACE and -I IFACE -I ADDR keep
+# device and source; -b warns on stderr before the header, and an IPv4
+# echo with -b is never fragmented. Compared with /usr/bin/ping.
 # Topology: A 10.94.0.1 fd94::1 fe80::a1 -- B 10.94.0.2 fd94::2 fe80::b1,
 # plus 10.95.0.0/24 via B, dropped there (no reply, no error).
 . "$(dirname "$0")/lib.sh"
@@ -29,6 +29,39 @@ both() {
 # from_part TEXT: the "from SRC DEV:" of a header (v6 spacing differs by release).
 from_part() { printf '%s\n' "$1" | sed -n 's/^PING .* \(from .*:\) .*/\1/p' | head -n 1; }
 received() { printf '%s\n' "$1" | sed -n 's/.* transmitted, \([0-9]*\) received.*/\1/p'; }
+
+# ---- -I ADDR%IFACE: source and device from one argument ----
+both -c 1 -I fe80::a1%a0 fe80::b1%a0
+check_eq "-I fe80::a1%a0 to fe80::b1%a0: exit 0 as iputils" "0 0" "$R_RC $I_RC"
+check_eq "-I fe80::a1%a0: header 'from' as iputils" "$(from_part "$I_OUT")" "$(from_part "$R_OUT")"
+check_eq "-I fe80::a1%a0: header says 'from fe80::a1%a0 a0:'" "from fe80::a1%a0 a0:" "$(from_part "$R_OUT")"
+both -c 1 -I fe80::a1%a0 fd94::2
+check_eq "-I fe80::a1%a0 to fd94::2 (link-local source, global target): exit 0 as iputils" \
+	"0 0" "$R_RC $I_RC"
+t_wire "$B" b0 "icmp6 and ip6[40] == 128" "$A" "$RTPING" -c 1 -I fe80::a1%a0 fd94::2
+check_eq "-I fe80::a1%a0 to fd94::2: leaves from fe80::a1" "fe80::a1" "$W_SRC"
+both -c 1 -I zz::1%a0 fd94::2
+check_eq "-I zz::1%a0: exit 2 as iputils" "2 2" "$R_RC $I_RC"
+check_eq "-I zz::1%a0: iputils' words" "${I_ERR#ping: }" "${R_ERR#rtping: }"
+
+# ---- -I IFACE -I ADDR, either order: SO_BINDTODEVICE and bind() ----
+for order in "-I a0 -I 10.94.0.1" "-I 10.94.0.1 -I a0"; do
+	# shellcheck disable=SC2086
+	both -c 1 $order 10.94.0.2
+	check_eq "$order: header line as iputils" "$(printf '%s\n' "$I_OUT" | head -n 1)" \
+		"$(printf '%s\n' "$R_OUT" | head -n 1)"
+	check_eq "$order: header says 'from 10.94.0.1 a0:'" "from 10.94.0.1 a0:" "$(from_part "$R_OUT")"
+	check_eq "$order: exit 0" 0 "$R_RC"
+done
+# Bound to lo with a source on a0: the device binding is really there, no reply.
+for order in "-I lo -I 10.94.0.1" "-I 10.94.0.1 -I lo"; do
+	# shellcheck disable=SC2086
+	both -c 1 -W 1 $order 10.94.0.2
+	check_eq "$order: SO_BINDTODEVICE kept, 100% loss, exit 1 as iputils" \
+		"1 1 0" "$R_RC $I_RC $(received "$R_OUT")"
+done
+t_run "$A" "$RTPING" --explain-route -I 10.94.0.1 -I a0 10.94.0.2
+check_match "explain -I 10.94.0.1 -I a0: the flow keeps the device" ' oif a0$' "$(t_field flow)"
 
 # ---- -b: the warning, and don't-fragment ----
 both -b -c 2 -i 0.2 10.94.0.255

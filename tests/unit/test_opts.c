@@ -73,6 +73,49 @@ START_TEST(interface_or_source_address)
 }
 END_TEST
 
+/* iputils: "ADDR%DEV" gives the source and the device; a colon means IPv6. */
+START_TEST(interface_from_source_scope)
+{
+	struct rt_addr want;
+
+	ck_assert_int_eq(parse(false, "-I", "fe80::1%veth0", "h", NULL), 0);
+	ck_assert_int_eq(rt_addr_parse(&want, AF_INET6, "fe80::1"), 0);
+	ck_assert(rt_addr_equal(&o.src, &want));
+	ck_assert_str_eq(o.iface, "veth0");
+	ck_assert_int_eq(parse(false, "-I", "fd00::1", "h", NULL), 0);
+	ck_assert_str_eq(o.iface, "");
+	ck_assert_int_eq(parse(false, "-I", "zz::1%veth0", "h", NULL), -EINVAL);
+	ck_assert_str_eq(err, "invalid source address: zz::1%veth0");
+	ck_assert_int_eq(parse(false, "-I", "10.0.0.1:", "h", NULL), -EINVAL);
+	ck_assert_str_eq(err, "invalid source address: 10.0.0.1:");
+	ck_assert_int_eq(parse(false, "-I", "fe80::1%", "h", NULL), -EINVAL);
+	ck_assert_str_eq(err, "invalid interface name: ''");
+	ck_assert_int_eq(parse(false, "-I", "fe80::1%a/b", "h", NULL), -EINVAL);
+	ck_assert_str_eq(err, "invalid interface name: 'a/b'");
+	ck_assert_int_eq(parse(false, "-4", "-I", "fe80::1%veth0", "h", NULL), -EINVAL);
+	ck_assert_str_eq(err, "-I address family does not match -4");
+}
+END_TEST
+
+/* iputils keeps a device and a source side by side, whichever came first. */
+START_TEST(interface_and_source_both_kept)
+{
+	struct rt_addr want;
+
+	ck_assert_int_eq(rt_addr_parse(&want, AF_INET, "10.9.0.12"), 0);
+	ck_assert_int_eq(parse(false, "-I", "veth0", "-I", "10.9.0.12", "h", NULL), 0);
+	ck_assert_str_eq(o.iface, "veth0");
+	ck_assert(rt_addr_equal(&o.src, &want));
+	ck_assert_int_eq(parse(false, "-I", "10.9.0.12", "-I", "veth0", "h", NULL), 0);
+	ck_assert_str_eq(o.iface, "veth0");
+	ck_assert(rt_addr_equal(&o.src, &want));
+	/* The last of each kind wins. */
+	ck_assert_int_eq(parse(false, "-I", "fe80::1%veth0", "-I", "veth1", "h", NULL), 0);
+	ck_assert_str_eq(o.iface, "veth1");
+	ck_assert_int_eq(o.src.af, AF_INET6);
+}
+END_TEST
+
 /* Each bad value: -EINVAL and iputils' wording. */
 static const struct { const char *opt, *val, *msg; } bad[] = {
 	{ "-c", "0", "invalid argument: '0': out of range: 1 <= value <= 9223372036854775807" },
@@ -255,6 +298,8 @@ int main(void)
 	tcase_add_test(tc, options_after_destination);
 	tcase_add_test(tc, explain_route_with_flow_options);
 	tcase_add_test(tc, interface_or_source_address);
+	tcase_add_test(tc, interface_from_source_scope);
+	tcase_add_test(tc, interface_and_source_both_kept);
 	tcase_add_loop_test(tc, bad_values, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, usage_errors);
 	tcase_add_test(tc, user_limits_follow_real_uid);
