@@ -640,24 +640,20 @@ static bool may_send(const struct rt_engine *e)
 	return !(e->o->count && (long long)e->st.ntransmitted >= e->o->count && !e->deadline_ns);
 }
 
-/* After a send: the fixed schedule advances; once -c probes left, the linger starts. */
-static void after_send(struct rt_engine *e, int64_t now)
+/*
+ * Once -c probes left, the linger starts. Asked again on every turn of the
+ * loop until it is set, as iputils' schedule_exit(): with -W 0 a late reply
+ * still starts it.
+ */
+static void schedule_exit(struct rt_engine *e, int64_t now)
 {
-	const struct rt_stats *st = &e->st;
 	int64_t wait;
 
-	rt_sched_sent(&e->sched, st, now);
 	if (may_send(e) || e->exit_ns)
 		return;
-	/* iputils' __schedule_exit(): 2 x max RTT (at least one interval), or -W. */
-	if (st->nreceived) {
-		wait = 2 * st->tmax * 1000;
-		if (wait < e->o->interval_ns)
-			wait = e->o->interval_ns;
-	} else {
-		wait = e->o->timeout_set ? e->o->timeout_ns : LINGER_DEFAULT_NS;
-	}
-	e->exit_ns = now + wait;
+	if (rt_sched_linger(&e->st, e->o->interval_ns,
+			    e->o->timeout_set ? e->o->timeout_ns : LINGER_DEFAULT_NS, &wait))
+		e->exit_ns = now + wait;
 }
 
 static void send_failed(struct rt_engine *e, int err)
@@ -709,7 +705,7 @@ static void send_probe(struct rt_engine *e, int64_t now)
 		send_failed(e, errno);
 	else
 		rt_out_sent(&e->out);
-	after_send(e, now);
+	rt_sched_sent(&e->sched, &e->st, now);
 	e->rx_maybe = true;
 }
 
@@ -799,6 +795,7 @@ static void run_loop(struct rt_engine *e, const sigset_t *mask)
 		}
 		if (finished(e, now))
 			return;
+		schedule_exit(e, now);
 		if (may_send(e) && now >= due_time(e)) {
 			send_probe(e, now);
 			continue;

@@ -477,7 +477,7 @@ void rt_opts_usage(FILE *out, const char *prog)
 "  -d                       set SO_DEBUG on the socket\n"
 "  -L                       no loopback of multicast packets\n"
 "  -w, --deadline <secs>    stop after <secs> seconds\n"
-"  -W, --timeout <secs>     seconds to wait for a reply\n"
+"  -W, --timeout <secs>     seconds to wait for a reply (0: for ever)\n"
 "\n"
 "Output:\n"
 "  -a                       audible ping\n"

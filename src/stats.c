@@ -228,6 +228,19 @@ int64_t rt_sched_due(const struct rt_sched *s, const struct rt_stats *st)
 	return s->next_ns;
 }
 
+bool rt_sched_linger(const struct rt_stats *st, int64_t interval_ns, int64_t timeout_ns,
+		     int64_t *wait_ns)
+{
+	if (!st->nreceived) {
+		*wait_ns = timeout_ns;
+		return timeout_ns > 0;
+	}
+	*wait_ns = 2 * st->tmax * 1000;
+	if (*wait_ns < interval_ns)
+		*wait_ns = interval_ns;
+	return true;
+}
+
 void rt_sched_sent(struct rt_sched *s, const struct rt_stats *st, int64_t now)
 {
 	if ((long)st->ntransmitted < s->preload)

@@ -50,7 +50,7 @@ struct rt_opts {
 	int64_t interval_ns;     /* -i (default 1 s; flood 0) */
 	bool interval_set;
 	long long deadline_s;    /* -w; 0 = none */
-	int64_t timeout_ns;      /* -W; 0 = iputils' default */
+	int64_t timeout_ns;      /* -W (with timeout_set; 0 = wait for ever) */
 	bool timeout_set;
 	long preload;            /* -l; 1 = none */
 	long size;               /* -s data bytes */

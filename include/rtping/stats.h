@@ -93,6 +93,14 @@ int64_t rt_sched_due(const struct rt_sched *s, const struct rt_stats *st);
 void rt_sched_sent(struct rt_sched *s, const struct rt_stats *st, int64_t now);
 /* -A: iputils' update_interval(), the smoothed RTT rounded to milliseconds. */
 int64_t rt_sched_adaptive_interval(const struct rt_sched *s, const struct rt_stats *st);
+/*
+ * How long to linger after the last probe (iputils' __schedule_exit()): with
+ * a reply, twice the largest RTT and at least one interval; without, the
+ * timeout (-W, else 10 s). False for "wait for ever": -W 0 without a reply
+ * (iputils arms a zero timer, which never fires).
+ */
+bool rt_sched_linger(const struct rt_stats *st, int64_t interval_ns, int64_t timeout_ns,
+		     int64_t *wait_ns);
 
 /* "0.045", "9.99", "10.0", "100": iputils' reply-time precision rules. */
 char *rt_fmt_rtt(char *buf, size_t len, int64_t us);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# iputils' -I and -b (issue 10): -I ADDR%IFACE and -I IFACE -I ADDR keep
-# device and source; -b warns on stderr before the header, and an IPv4
-# echo with -b is never fragmented. Compared with /usr/bin/ping.
+# iputils' -W, -I and -b (issue 10): -W 0 waits for ever; -I ADDR%IFACE
+# and -I IFACE -I ADDR keep device and source; -b warns on stderr before
+# the header, and an IPv4 echo with -b is never fragmented. Compared with
+# /usr/bin/ping.
 # Topology: A 10.94.0.1 fd94::1 fe80::a1 -- B 10.94.0.2 fd94::2 fe80::b1,
 # plus 10.95.0.0/24 via B, dropped there (no reply, no error).
 . "$(dirname "$0")/lib.sh"
@@ -29,6 +30,22 @@ both() {
 # from_part TEXT: the "from SRC DEV:" of a header (v6 spacing differs by release).
 from_part() { printf '%s\n' "$1" | sed -n 's/^PING .* \(from .*:\) .*/\1/p' | head -n 1; }
 received() { printf '%s\n' "$1" | sed -n 's/.* transmitted, \([0-9]*\) received.*/\1/p'; }
+
+# ---- -W 0: the linger after the last probe never ends (iputils' zero timer) ----
+for prog in "$RTPING" ping; do
+	ip netns exec "$A" "$prog" -c 1 -W 0 10.95.0.1 >"$T_TMP/o" 2>&1 & pid=$!
+	T_PIDS+=("$pid")
+	sleep 1.5
+	alive=no; kill -0 "$pid" 2>/dev/null && alive=yes
+	kill -INT "$pid" 2>/dev/null
+	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	wait "$pid"; rc=$?
+	t_reap "$pid"
+	check_eq "$(basename "$prog") -W 0, no reply: still waiting at 1.5 s, SIGINT ends it with exit 1" \
+		"yes 1 0" "$alive $rc $(received "$(cat "$T_TMP/o")")"
+done
+t_run "$A" "$RTPING" -c 2 -i 0.2 -W 0 10.94.0.2
+check_eq "-W 0 with replies: ends by itself, exit 0" "0 2" "$T_RC $(received "$T_OUT")"
 
 # ---- -I ADDR%IFACE: source and device from one argument ----
 both -c 1 -I fe80::a1%a0 fe80::b1%a0

@@ -258,6 +258,15 @@ START_TEST(group_echo_does_not_fragment)
 }
 END_TEST
 
+/* -W 0: iputils waits for ever (see rt_sched_linger()). */
+START_TEST(linger_zero_accepted)
+{
+	ck_assert_int_eq(parse(false, "-W", "0", "h", NULL), 0);
+	ck_assert(o.timeout_set);
+	ck_assert_int_eq(o.timeout_ns, 0);
+}
+END_TEST
+
 START_TEST(pattern_and_pmtu)
 {
 	ck_assert_int_eq(parse(false, "-p", "ff00a", "-M", "do", "h", NULL), 0);
@@ -305,6 +314,7 @@ int main(void)
 	tcase_add_test(tc, user_limits_follow_real_uid);
 	tcase_add_test(tc, broadcast_and_multicast_rules_for_users);
 	tcase_add_test(tc, group_echo_does_not_fragment);
+	tcase_add_test(tc, linger_zero_accepted);
 	tcase_add_test(tc, pattern_and_pmtu);
 	tcase_add_test(tc, family_limits);
 	tcase_add_test(tc, help_and_version_need_no_destination);

@@ -290,6 +290,25 @@ START_TEST(adaptive_follows_smoothed_rtt)
 }
 END_TEST
 
+/* iputils' __schedule_exit(); -W 0 arms a zero timer, which never fires. */
+START_TEST(linger_zero_waits_for_ever)
+{
+	struct rt_reply_acct a;
+	int64_t w = -1;
+
+	ck_assert(rt_sched_linger(st, 1000 * MS, 10000 * MS, &w));
+	ck_assert_int_eq(w, 10000 * MS);
+	ck_assert(!rt_sched_linger(st, 1000 * MS, 0, &w));
+	/* After a reply: twice the largest RTT, at least one interval; -W no longer counts. */
+	rt_stats_reply(st, send_at(1000 * MS), 1300 * MS, false, &a);
+	ck_assert(a.known);
+	ck_assert(rt_sched_linger(st, 200 * MS, 0, &w));
+	ck_assert_int_eq(w, 600 * MS);
+	ck_assert(rt_sched_linger(st, 1000 * MS, 0, &w));
+	ck_assert_int_eq(w, 1000 * MS);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("stats");
@@ -312,6 +331,7 @@ int main(void)
 	tcase_add_test(tc, stall_restarts_without_burst);
 	tcase_add_test(tc, flood_waits_for_room_or_10ms);
 	tcase_add_test(tc, adaptive_follows_smoothed_rtt);
+	tcase_add_test(tc, linger_zero_waits_for_ever);
 	suite_add_tcase(s, tc);
 	return rt_test_run(s);
 }
