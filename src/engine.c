@@ -231,20 +231,21 @@ static int common_opts(struct rt_engine *e, const char **what)
 
 	if (o->has_tos && (rc = setopt_int(e->fd, sol, f->opt_tos, o->tos)) < 0)
 		return *what = "IP_TOS", rc;
-	if (o->ttl >= 0 && ((rc = setopt_int(e->fd, sol, f->opt_ttl, o->ttl)) < 0 ||
-			    (rc = setopt_int(e->fd, sol, f->opt_mcast_ttl, o->ttl)) < 0))
-		return *what = "can't set unicast time-to-live", rc;
+	if (o->ttl >= 0 && (rc = setopt_int(e->fd, sol, f->opt_mcast_ttl, o->ttl)) < 0)
+		return *what = f->msg_mcast_ttl, rc;
+	if (o->ttl >= 0 && (rc = setopt_int(e->fd, sol, f->opt_ttl, o->ttl)) < 0)
+		return *what = f->msg_ttl, rc;
 	if (pmtu_value(pmtu) >= 0 &&
 	    (rc = setopt_int(e->fd, sol, f->opt_mtu_disc, pmtu_value(pmtu))) < 0)
 		return *what = "IP_MTU_DISCOVER", rc;
 	if (o->broadcast && (rc = setopt_int(e->fd, SOL_SOCKET, SO_BROADCAST, 1)) < 0)
-		return *what = "can't set broadcasting", rc;
+		return *what = "cannot set broadcasting", rc;
 	if (o->no_loop && (rc = setopt_int(e->fd, sol, f->opt_mcast_loop, 0)) < 0)
-		return *what = "can't disable multicast loopback", rc;
+		return *what = f->msg_mcast_loop, rc;
 	if ((rc = setopt_int(e->fd, sol, f->opt_recverr, 1)) < 0)
 		return *what = f->af == AF_INET ? "IP_RECVERR" : "IPV6_RECVERR", rc;
 	if ((rc = setopt_int(e->fd, sol, f->opt_recvttl, 1)) < 0)
-		return *what = "can't receive hop limit", rc;
+		return *what = f->msg_recvttl, rc;
 	/* Best effort, as in iputils: these only refine behaviour. */
 	if (o->so_debug)
 		setopt_int(e->fd, SOL_SOCKET, SO_DEBUG, 1);

@@ -422,10 +422,6 @@ int rt_opts_check_family(const struct rt_opts *o, const struct rt_family *fam,
 			 o->size, fam->max_payload);
 		return -EINVAL;
 	}
-	if (fam->af == AF_INET6 && o->ttl == 0) {
-		snprintf(err, errlen, "invalid argument: '0': out of range: 1 <= value <= 255");
-		return -EINVAL;
-	}
 	if (o->src.af != AF_UNSPEC && o->src.af != fam->af) {
 		snprintf(err, errlen, "-I address family does not match the destination");
 		return -EINVAL;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# iputils' -W, -I and -b (issue 10): -W 0 waits for ever; -I ADDR%IFACE
-# and -I IFACE -I ADDR keep device and source; -b warns on stderr before
-# the header, and an IPv4 echo with -b is never fragmented. Compared with
-# /usr/bin/ping.
+# iputils' -W, -I, -b and -t (issue 10): -W 0 waits for ever; -I
+# ADDR%IFACE and -I IFACE -I ADDR keep device and source; -b warns on
+# stderr before the header, and an IPv4 echo with -b is never fragmented;
+# -t 0 on IPv6, and iputils' words when the kernel refuses an IPv4 TTL of
+# 0. Compared with /usr/bin/ping.
 # Topology: A 10.94.0.1 fd94::1 fe80::a1 -- B 10.94.0.2 fd94::2 fe80::b1,
 # plus 10.95.0.0/24 via B, dropped there (no reply, no error).
 . "$(dirname "$0")/lib.sh"
@@ -102,4 +103,13 @@ for dst in 10.94.0.255 10.94.0.2; do
 done
 both -c 1 -s 2000 10.94.0.2
 check_eq "-s 2000 without -b: fragmented, a reply (exit 0)" "0 0" "$R_RC $I_RC"
+
+# ---- -t 0: IPv6 takes hop limit 0; the kernel refuses an IPv4 TTL of 0 ----
+both -6 -t 0 -c 1 -W 1 fd94::2
+check_eq "-6 -t 0: accepted, exit as iputils" "$I_RC" "$R_RC"
+check_eq "-6 -t 0: nothing on stderr" "" "$R_ERR"
+both -4 -t 0 -c 1 10.94.0.2
+check_eq "-4 -t 0: exit 2 as iputils" "2 2" "$R_RC $I_RC"
+check_eq "-4 -t 0: iputils' words ('cannot set unicast time-to-live')" \
+	"${I_ERR#ping: }" "${R_ERR#rtping: }"
 t_done
