@@ -686,7 +686,8 @@ static void send_probe(struct rt_engine *e, int64_t now)
 		rt_out_event(&e->out, &ev);
 	}
 	len = rt_icmp_build_echo(e->fam, e->pkt, e->pkt_cap, e->match.id, seq,
-				 o->pattern, o->pattern_len, (size_t)o->size);
+				 o->pattern_set ? o->pattern : NULL, o->pattern_len,
+				 (size_t)o->size);
 	/* The RTT's start: as close to the send as we can read it. */
 	now = clock_ns(CLOCK_MONOTONIC);
 	n = sendto(e->fd, e->pkt, len, 0, (struct sockaddr *)&e->dst, e->dst_len);
@@ -841,7 +842,7 @@ static void print_header(struct rt_engine *e, const struct rt_addr *src, const c
 		s = rt_addr_str(src, sbuf, sizeof(sbuf));
 		d = o->iface[0] ? o->iface : (dev ? dev : "");
 	}
-	rt_out_pattern(&e->out, o->pattern, o->pattern_len);
+	rt_out_pattern(&e->out, o->pattern_set ? o->pattern : NULL, o->pattern_len);
 	/* From the sockaddr: a scoped IPv6 target shows its "%iface", as iputils. */
 	if (getnameinfo((struct sockaddr *)&e->dst, e->dst_len, dbuf, sizeof(dbuf), NULL, 0,
 			NI_NUMERICHOST))

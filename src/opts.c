@@ -115,9 +115,13 @@ static int parse_pattern(struct parse *p, const char *s)
 {
 	size_t n = strlen(s);
 
-	if (!n || strspn(s, "0123456789abcdefABCDEF") != n)
+	if (strspn(s, "0123456789abcdefABCDEF") != n)
 		return fail(p, "patterns must be specified as hex digits: %s", s);
-	/* iputils reads up to 16 bytes, two hex digits each, from the front. */
+	/*
+	 * iputils reads up to 16 bytes, two hex digits each, from the front.
+	 * An empty pattern is accepted there too: no fill, zero bytes sent.
+	 */
+	p->o->pattern_set = true;
 	p->o->pattern_len = 0;
 	for (size_t i = 0; i < n && p->o->pattern_len < RT_PATTERN_MAX; i += 2) {
 		char byte[3] = { s[i], i + 1 < n ? s[i + 1] : '\0', '\0' };
@@ -323,8 +327,6 @@ static int check_combined(struct parse *p)
 			    o->af == AF_INET ? '4' : '6');
 	if (!o->privileged && o->preload > MAX_USER_PRELOAD)
 		return fail(p, "cannot set preload to value greater than 3: %ld", o->preload);
-	if (o->flood && o->adaptive)
-		return fail(p, "-f and -A cannot be used together");
 	return 0;
 }
 

@@ -70,7 +70,7 @@ static void json_ms(FILE *f, const char *key, bool have, int64_t us)
 
 void rt_out_pattern(const struct rt_out *o, const uint8_t *pat, size_t len)
 {
-	if (o->json || o->quiet || !len)
+	if (o->json || o->quiet || !pat)
 		return;
 	fputs("PATTERN: 0x", o->f);
 	for (size_t i = 0; i < len; i++)

@@ -56,7 +56,8 @@ struct rt_opts {
 	long size;               /* -s data bytes */
 	int ttl;                 /* -t; -1 = kernel default */
 	enum rt_pmtu pmtu;       /* -M */
-	uint8_t pattern[RT_PATTERN_MAX]; /* -p */
+	bool pattern_set;        /* -p, maybe empty (iputils: zero bytes) */
+	uint8_t pattern[RT_PATTERN_MAX];
 	size_t pattern_len;
 	long sndbuf;             /* -S; 0 = default */
 

@@ -55,7 +55,10 @@ struct rt_out {
 	const char *route_json;     /* JSON start event's "route" object; NULL: null */
 };
 
-/* -p: iputils' "PATTERN: 0x..." line, printed before the header (text only). */
+/*
+ * -p: iputils' "PATTERN: 0x..." line, printed before the header (text
+ * only); pat NULL without -p, len 0 for -p '' ("PATTERN: 0x").
+ */
 void rt_out_pattern(const struct rt_out *o, const uint8_t *pat, size_t len);
 /* Header line(s); src NULL for iputils' default header. */
 void rt_out_header(const struct rt_out *o, const char *addr, const char *src,

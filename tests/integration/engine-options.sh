@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
-# iputils' -W, -I, -b and -t (issue 10): -W 0 waits for ever; -I
-# ADDR%IFACE and -I IFACE -I ADDR keep device and source; -b warns on
-# stderr before the header, and an IPv4 echo with -b is never fragmented;
-# -t 0 on IPv6, and iputils' words when the kernel refuses an IPv4 TTL of
-# 0. Compared with /usr/bin/ping.
+# Options iputils accepts or handles that rtping refused or mishandled
+# (issue 10): -W 0 waits for ever; -I ADDR%IFACE and -I IFACE -I ADDR keep
+# device and source; -b warns, and never fragments; -t 0 on IPv6; -f -A;
+# -p ''; "cannot" wording. Each compared with /usr/bin/ping where it can be.
 # Topology: A 10.94.0.1 fd94::1 fe80::a1 -- B 10.94.0.2 fd94::2 fe80::b1,
 # plus 10.95.0.0/24 via B, dropped there (no reply, no error).
 . "$(dirname "$0")/lib.sh"
@@ -112,4 +111,27 @@ both -4 -t 0 -c 1 10.94.0.2
 check_eq "-4 -t 0: exit 2 as iputils" "2 2" "$R_RC $I_RC"
 check_eq "-4 -t 0: iputils' words ('cannot set unicast time-to-live')" \
 	"${I_ERR#ping: }" "${R_ERR#rtping: }"
+
+# ---- -f -A: a flood with an adaptive interval, as iputils ----
+both -f -A -c 20 10.94.0.2
+check_eq "-f -A -c 20: exit 0 and 20 received, as iputils" "0 20 0 20" \
+	"$R_RC $(received "$R_OUT") $I_RC $(received "$I_OUT")"
+
+# ---- -p '': "PATTERN: 0x" and zero bytes on the wire ----
+both -p '' -c 1 10.94.0.2
+check_eq "-p '': exit 0 and 'PATTERN: 0x' first, as iputils" \
+	"0 $(printf '%s\n' "$I_OUT" | head -n 1)" "$R_RC $(printf '%s\n' "$R_OUT" | head -n 1)"
+# payload P ARGS...: the data bytes of the echo request rtping sends (hex).
+payload() {
+	ip netns exec "$B" timeout 10 tcpdump -l -n -p -x -i b0 -c 1 'icmp[0] == 8' \
+		>"$T_TMP/x" 2>"$T_TMP/x.err" & local p=$!
+	T_PIDS+=("$p")
+	for _ in $(seq 50); do grep -q "listening on" "$T_TMP/x.err" 2>/dev/null && break; sleep 0.1; done
+	ip netns exec "$A" timeout 10 "$RTPING" -c 1 -s 12 "$@" 10.94.0.2 >/dev/null 2>&1
+	t_reap "$p"
+	# 20 IP + 8 ICMP bytes, then the data.
+	sed -n 's/^[[:space:]]*0x[0-9a-f]*:[[:space:]]*//p' "$T_TMP/x" | tr -d ' \n' | cut -c57-
+}
+check_eq "-p '': the data is zero bytes" "000000000000000000000000" "$(payload -p '')"
+check_eq "no -p: the data is 0, 1, 2..." "000102030405060708090a0b" "$(payload)"
 t_done

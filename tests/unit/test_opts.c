@@ -258,6 +258,19 @@ START_TEST(group_echo_does_not_fragment)
 }
 END_TEST
 
+/* Accepted by iputils, refused by rtping before: issue 10 (low). */
+START_TEST(flood_adaptive_and_empty_pattern_accepted)
+{
+	ck_assert_int_eq(parse(true, "-f", "-A", "h", NULL), 0);
+	ck_assert(o.flood && o.adaptive);
+	ck_assert_int_eq(parse(false, "-p", "", "h", NULL), 0);
+	ck_assert(o.pattern_set);
+	ck_assert_uint_eq(o.pattern_len, 0);
+	ck_assert_int_eq(parse(false, "h", NULL), 0);
+	ck_assert(!o.pattern_set);
+}
+END_TEST
+
 /* -W 0: iputils waits for ever (see rt_sched_linger()). */
 START_TEST(linger_zero_accepted)
 {
@@ -270,6 +283,7 @@ END_TEST
 START_TEST(pattern_and_pmtu)
 {
 	ck_assert_int_eq(parse(false, "-p", "ff00a", "-M", "do", "h", NULL), 0);
+	ck_assert(o.pattern_set);
 	ck_assert_uint_eq(o.pattern_len, 3);
 	ck_assert_uint_eq(o.pattern[0], 0xff);
 	ck_assert_uint_eq(o.pattern[2], 0x0a);
@@ -315,6 +329,7 @@ int main(void)
 	tcase_add_test(tc, user_limits_follow_real_uid);
 	tcase_add_test(tc, broadcast_and_multicast_rules_for_users);
 	tcase_add_test(tc, group_echo_does_not_fragment);
+	tcase_add_test(tc, flood_adaptive_and_empty_pattern_accepted);
 	tcase_add_test(tc, linger_zero_accepted);
 	tcase_add_test(tc, pattern_and_pmtu);
 	tcase_add_test(tc, family_limits);
