@@ -281,7 +281,8 @@ static void send_probe(struct rt_engine *e)
 		rt_out_event(&e->out, &ev);
 	}
 	len = rt_icmp_build_echo(e->fam, e->pkt, e->pkt_cap, e->sock.match.id, seq,
-				 o->pattern, o->pattern_len, (size_t)o->size);
+				 o->pattern_set ? o->pattern : NULL, o->pattern_len,
+				 (size_t)o->size);
 	/* The RTT's start: as close to the send as we can read it. */
 	now = rt_clock_ns(CLOCK_MONOTONIC);
 	n = sendto(e->sock.fd, e->pkt, len, 0, (struct sockaddr *)&e->sock.dst, e->sock.dst_len);
@@ -305,7 +306,6 @@ static void send_probe(struct rt_engine *e)
 	else
 		rt_out_sent(&e->out);
 	rt_sched_sent(&e->sched, &e->st, now);
-	rt_policy_sent(&e->run, o, &e->st, now);
 	e->rx_maybe = true;
 }
 
@@ -317,6 +317,7 @@ int64_t rt_engine_step(struct rt_engine *e, int64_t now)
 
 	if (e->fatal || rt_policy_finished(&e->run, e->o, &e->st, now))
 		return RT_LOOP_STOP;
+	rt_policy_schedule_exit(&e->run, e->o, &e->st, now);
 	if (rt_policy_may_send(e->o, &e->st) && now >= due_time(e)) {
 		send_probe(e);
 		return now;
@@ -349,17 +350,22 @@ void rt_engine_status(struct rt_engine *e)
 static void print_header(struct rt_engine *e, const struct rt_route_snap *route)
 {
 	const struct rt_opts *o = e->o;
-	char dbuf[NI_MAXHOST], sbuf[RT_ADDRSTRLEN];
+	char dbuf[NI_MAXHOST], sbuf[NI_MAXHOST];
 	const char *s = NULL, *d = NULL;
 
 	if (o->src.af != AF_UNSPEC) {
-		s = rt_addr_str(&o->src, sbuf, sizeof(sbuf));
+		struct sockaddr_storage ss;
+		socklen_t len = rt_flow_src_sockaddr(e->flow, &o->src, &ss);
+
+		/* Numeric, with "%dev" for a link-local source, as iputils. */
+		s = getnameinfo((struct sockaddr *)&ss, len, sbuf, sizeof(sbuf), NULL, 0,
+				NI_NUMERICHOST) ? rt_addr_str(&o->src, sbuf, sizeof(sbuf)) : sbuf;
 		d = o->iface[0] ? o->iface : "";
 	} else if ((o->iface[0] || o->verbose || o->json) && rt_addr_is_set(&route->src)) {
 		s = rt_addr_str(&route->src, sbuf, sizeof(sbuf));
 		d = o->iface[0] ? o->iface : route->dev;
 	}
-	rt_out_pattern(&e->out, o->pattern, o->pattern_len);
+	rt_out_pattern(&e->out, o->pattern_set ? o->pattern : NULL, o->pattern_len);
 	/* From the sockaddr: a scoped IPv6 target shows its "%iface", as iputils. */
 	if (getnameinfo((struct sockaddr *)&e->sock.dst, e->sock.dst_len, dbuf, sizeof(dbuf),
 			NULL, 0, NI_NUMERICHOST))

@@ -58,14 +58,25 @@ int rt_flow_apply(int fd, const struct rt_flow *f, const char **what)
 	if (f->has_tos && (rc = setopt_int(fd, f->fam->sol_ip, f->fam->opt_tos, f->tos)) < 0)
 		return *what = "IP_TOS", rc;
 	if (f->broadcast && (rc = setopt_int(fd, SOL_SOCKET, SO_BROADCAST, 1)) < 0)
-		return *what = "can't set broadcasting", rc;
+		return *what = "cannot set broadcasting", rc;
 	return 0;
+}
+
+/* A link-local source's scope: the -I device (iputils), else the target's. */
+socklen_t rt_flow_src_sockaddr(const struct rt_flow *f, const struct rt_addr *src,
+			       struct sockaddr_storage *ss)
+{
+	uint32_t scope = 0;
+
+	if (rt_addr_needs_scope(src))
+		scope = f->iface[0] ? f->oif : f->scope;
+	return rt_addr_to_sockaddr(src, 0, scope, ss);
 }
 
 int rt_flow_bind(int fd, const struct rt_flow *f, const struct rt_addr *src, const char **what)
 {
 	struct sockaddr_storage ss;
-	socklen_t len = rt_addr_to_sockaddr(src, 0, rt_addr_needs_scope(src) ? f->scope : 0, &ss);
+	socklen_t len = rt_flow_src_sockaddr(f, src, &ss);
 
 	if (bind(fd, (struct sockaddr *)&ss, len) < 0) {
 		*what = "bind";

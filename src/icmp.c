@@ -55,9 +55,10 @@ size_t rt_icmp_build_echo(const struct rt_family *f, uint8_t *buf, size_t cap,
 	buf[5] = (uint8_t)id;
 	buf[6] = (uint8_t)(seq >> 8);
 	buf[7] = (uint8_t)seq;
-	/* iputils' fill: the pattern repeated, or 0, 1, 2... without -p. */
+	/* iputils' fill: the pattern repeated, zeros for -p '', 0, 1, 2... without -p. */
 	for (size_t i = 0; i < size; i++)
-		buf[RT_ICMP_HDR_LEN + i] = pattern_len ? pattern[i % pattern_len] : (uint8_t)i;
+		buf[RT_ICMP_HDR_LEN + i] = !pattern ? (uint8_t)i :
+					   pattern_len ? pattern[i % pattern_len] : 0;
 	/* ICMPv6 sums a pseudo-header the kernel fills in (RFC 4443 2.3). */
 	if (f->af == AF_INET) {
 		uint16_t c = rt_icmp_checksum(buf, len);

@@ -5,13 +5,16 @@
  * capability dropped before the first echo is sent.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <netdb.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <poll.h>
+#include <linux/rtnetlink.h>
+#include <sys/stat.h>
 
 #include "config.h"
 #include "rtping/caps.h"
@@ -63,8 +66,6 @@ static int run_explain(struct ctx *c)
 		rt_explain_json(stdout, &c->ex, c->target.name);
 	else
 		rt_explain_text(stdout, &c->ex, c->target.name);
-	if (fflush(stdout) == EOF)
-		return die(c, "write error", strerror(errno));
 	if (c->ex.route_err)
 		return RT_EXIT_ERROR;
 	/* On fallback there is one answer only: nothing to disagree with. */
@@ -97,8 +98,7 @@ static char *route_json(const struct ctx *c)
 static int finish(const struct rt_engine *e, const struct rt_opts *o, const struct rt_stats *st)
 {
 	rt_engine_summary(e);
-	if (fflush(stdout) == EOF)
-		return RT_EXIT_ERROR;
+	/* A write error is reported by main() once all output is done (iputils). */
 	return rt_policy_exit_code(o, st);
 }
 
@@ -161,6 +161,9 @@ static int run_ping(struct ctx *c)
 		json = route_json(c);
 		rt_engine_set_route_json(e, json);
 	}
+	/* iputils' words, on stderr before the header, for a -b run that goes ahead. */
+	if (c->opts.broadcast && !c->ex.fallback && c->ex.route.type == RTN_BROADCAST)
+		fprintf(stderr, "WARNING: pinging broadcast address\n");
 	rt_explain_snapshot(&c->ex, &route);
 	rc = ping_loop(e, &route, &what);
 	rt_engine_result(e, &res);
@@ -200,7 +203,7 @@ static bool prepare(struct ctx *c, int argc, char **argv, int *rc)
 	gai = rt_target_resolve(&c->target, c->opts.dest, c->opts.af);
 	if (gai)
 		return *rc = die(c, c->opts.dest, gai_strerror(gai)), false;
-	if (rt_opts_check_family(&c->opts, c->target.fam, err, sizeof(err)) < 0)
+	if (rt_opts_check_family(&c->opts, c->target.fam, &c->target.addr, err, sizeof(err)) < 0)
 		return *rc = die(c, NULL, err), false;
 	/* The socket's owner: fsuid at socket() time, i.e. after rt_caps_init(). */
 	*rc = rt_flow_build(&c->flow, &c->opts, &c->target, geteuid());
@@ -220,19 +223,78 @@ static bool prepare(struct ctx *c, int argc, char **argv, int *rc)
 	return true;
 }
 
+/*
+ * Fds 0-2 must be open before the first socket, or the socket becomes
+ * stdout and the output goes into it. A closed one gets /dev/null read-only
+ * (glibc does so for setuid programs): writes then fail, and the run ends
+ * with iputils' "write error" as if stdout had stayed closed.
+ */
+static int std_fds_open(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		int nfd;
+
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		nfd = open("/dev/null", O_RDONLY | O_NOCTTY);
+		if (nfd != fd) {
+			if (nfd >= 0)
+				close(nfd);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* stdout is a pipe nobody reads: iputils stays silent about that (EPIPE). */
+static bool reader_gone(void)
+{
+	struct pollfd p = { .fd = STDOUT_FILENO, .events = POLLOUT };
+	struct stat st;
+
+	return fstat(STDOUT_FILENO, &st) == 0 && S_ISFIFO(st.st_mode) &&
+	       poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
+}
+
+/*
+ * Every write goes through stdio; its error flag is checked once, at the
+ * end, as iputils' close_stdout(): "write error" and exit 1 for stdout,
+ * exit 1 without a word for stderr. Explain mode exits 2 instead: there 1
+ * means "the answers differ".
+ */
+static int check_output(const struct ctx *c, int rc)
+{
+	int failed = c->opts.mode == RT_MODE_EXPLAIN ? RT_EXIT_ERROR : RT_EXIT_WRITE;
+
+	if ((fflush(stdout) == EOF || ferror(stdout)) && !reader_gone()) {
+		fprintf(stderr, "%s: write error\n", c->prog);
+		rc = failed;
+	}
+	if (fflush(stderr) == EOF || ferror(stderr))
+		rc = failed;
+	return rc;
+}
+
+static int run(struct ctx *c, int argc, char **argv)
+{
+	int rc = rt_caps_init();
+
+	if (rc < 0)
+		return die(c, "cap_set_proc", strerror(-rc));
+	if (!prepare(c, argc, argv, &rc))
+		return rc;
+	c->nl_err = rt_nl_open(&c->nl);
+	rc = c->opts.mode == RT_MODE_EXPLAIN ? run_explain(c) : run_ping(c);
+	rt_nl_close(&c->nl);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	static struct ctx c;   /* static: large, and zeroed */
-	int rc;
 
 	c.prog = basename(argv[0]);
-	rc = rt_caps_init();
-	if (rc < 0)
-		return die(&c, "cap_set_proc", strerror(-rc));
-	if (!prepare(&c, argc, argv, &rc))
-		return rc;
-	c.nl_err = rt_nl_open(&c.nl);
-	rc = c.opts.mode == RT_MODE_EXPLAIN ? run_explain(&c) : run_ping(&c);
-	rt_nl_close(&c.nl);
-	return rc;
+	if (std_fds_open() < 0)
+		return RT_EXIT_ERROR;
+	return check_output(&c, run(&c, argc, argv));
 }

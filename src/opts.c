@@ -43,7 +43,6 @@ static const struct option longopts[] = {
 
 struct parse {
 	struct rt_opts *o;
-	bool privileged;
 	char *err;
 	size_t errlen;
 	const char *arg;         /* the argv word getopt just read (for messages) */
@@ -115,9 +114,13 @@ static int parse_pattern(struct parse *p, const char *s)
 {
 	size_t n = strlen(s);
 
-	if (!n || strspn(s, "0123456789abcdefABCDEF") != n)
+	if (strspn(s, "0123456789abcdefABCDEF") != n)
 		return fail(p, "patterns must be specified as hex digits: %s", s);
-	/* iputils reads up to 16 bytes, two hex digits each, from the front. */
+	/*
+	 * iputils reads up to 16 bytes, two hex digits each, from the front.
+	 * An empty pattern is accepted there too: no fill, zero bytes sent.
+	 */
+	p->o->pattern_set = true;
 	p->o->pattern_len = 0;
 	for (size_t i = 0; i < n && p->o->pattern_len < RT_PATTERN_MAX; i += 2) {
 		char byte[3] = { s[i], i + 1 < n ? s[i + 1] : '\0', '\0' };
@@ -159,19 +162,49 @@ static int parse_tos(struct parse *p, const char *s)
 	return 0;
 }
 
-/* -I: an address of the chosen family binds the source, anything else is a device. */
-static int parse_iface(struct parse *p, const char *s)
+static int set_iface(struct parse *p, const char *s, size_t len)
 {
 	struct rt_opts *o = p->o;
 
-	if (rt_addr_parse(&o->src, o->af, s) == 0) {
-		o->iface[0] = '\0';
-		return 0;
-	}
 	/* dev_valid_name(): no slash, colon or blank. */
-	if (!*s || strlen(s) >= sizeof(o->iface) || strpbrk(s, "/: \t\n"))
-		return fail(p, "invalid interface name: '%s'", s);
-	snprintf(o->iface, sizeof(o->iface), "%s", s);
+	if (!len || len >= sizeof(o->iface) || strcspn(s, "/: \t\n") < len)
+		return fail(p, "invalid interface name: '%.*s'", (int)len, s);
+	memcpy(o->iface, s, len);
+	o->iface[len] = '\0';
+	return 0;
+}
+
+/* "ADDR6%DEV": the source and, from its scope, the device (iputils' -I). */
+static int parse_source6(struct parse *p, const char *s)
+{
+	char addr[RT_ADDRSTRLEN + 1];
+	size_t n = strcspn(s, "%");
+	struct rt_addr a;
+
+	if (n >= sizeof(addr))
+		return fail(p, "invalid source address: %s", s);
+	memcpy(addr, s, n);
+	addr[n] = '\0';
+	if (rt_addr_parse(&a, AF_INET6, addr) < 0)
+		return fail(p, "invalid source address: %s", s);
+	p->o->src = a;
+	return s[n] ? set_iface(p, s + n + 1, strlen(s + n + 1)) : 0;
+}
+
+/*
+ * -I: a colon means an IPv6 source, an IPv4 address binds the source,
+ * anything else names a device. A device and a source are kept side by
+ * side (SO_BINDTODEVICE and bind()), whichever -I came first.
+ */
+static int parse_iface(struct parse *p, const char *s)
+{
+	struct rt_addr a;
+
+	if (strchr(s, ':'))
+		return parse_source6(p, s);
+	if (rt_addr_parse(&a, AF_INET, s) < 0)
+		return set_iface(p, s, strlen(s));
+	p->o->src = a;
 	return 0;
 }
 
@@ -286,7 +319,11 @@ static int parse_one(struct parse *p, int c, const char *arg)
 	return parse_numeric(p, c, arg);
 }
 
-/* Limits that depend on more than one option or on privilege. */
+/*
+ * Limits that depend on more than one option or on who runs rtping. The
+ * interval's user minimum waits for rt_opts_check_family(): iputils checks
+ * it after the name lookup and the broadcast rules.
+ */
 static int check_combined(struct parse *p)
 {
 	struct rt_opts *o = p->o;
@@ -294,14 +331,8 @@ static int check_combined(struct parse *p)
 	if (o->src.af != AF_UNSPEC && o->af != AF_UNSPEC && o->src.af != o->af)
 		return fail(p, "-I address family does not match -%c",
 			    o->af == AF_INET ? '4' : '6');
-	if (o->flood && !o->interval_set)
-		o->interval_ns = 0;
-	if (!p->privileged && o->interval_ns < RT_MIN_USER_INTERVAL_NS)
-		return fail(p, "cannot flood; minimal interval allowed for user is 2ms");
-	if (!p->privileged && o->preload > MAX_USER_PRELOAD)
+	if (!o->privileged && o->preload > MAX_USER_PRELOAD)
 		return fail(p, "cannot set preload to value greater than 3: %ld", o->preload);
-	if (o->flood && o->adaptive)
-		return fail(p, "-f and -A cannot be used together");
 	return 0;
 }
 
@@ -319,10 +350,11 @@ static void set_defaults(struct rt_opts *o)
 int rt_opts_parse(struct rt_opts *o, int argc, char **argv, bool privileged,
 		  char *err, size_t errlen)
 {
-	struct parse p = { .o = o, .privileged = privileged, .err = err, .errlen = errlen };
+	struct parse p = { .o = o, .err = err, .errlen = errlen };
 	int c, rc;
 
 	set_defaults(o);
+	o->privileged = privileged;
 	err[0] = '\0';
 	opterr = 0;
 	optind = 0;     /* 0, not 1: fully reinitialise glibc getopt between calls */
@@ -342,23 +374,70 @@ int rt_opts_parse(struct rt_opts *o, int argc, char **argv, bool privileged,
 	o->dest = argv[optind];
 	if (!*o->dest)
 		return fail(&p, "usage error: Destination address required");
+	if (o->flood && !o->interval_set)
+		o->interval_ns = 0;
 	return check_combined(&p);
 }
 
+/*
+ * iputils' "multicast" flag: many hosts may answer. IPv4: -b or a multicast
+ * destination; IPv6 has no broadcast and ping6 ignores -b.
+ */
+static bool is_group(const struct rt_opts *o, const struct rt_family *fam,
+		     const struct rt_addr *dst)
+{
+	if (fam->af == AF_INET)
+		return o->broadcast || (dst && (dst->u.raw[0] & 0xf0) == 0xe0);
+	return dst && dst->u.raw[0] == 0xff;
+}
+
+enum rt_pmtu rt_opts_pmtu(const struct rt_opts *o, const struct rt_family *fam,
+			  const struct rt_addr *dst)
+{
+	/* A broadcast or multicast echo is never fragmented (iputils). */
+	if (o->pmtu == RT_PMTU_DEFAULT && is_group(o, fam, dst))
+		return RT_PMTU_DO;
+	return o->pmtu;
+}
+
+/* iputils' rules for a user pinging many hosts at once. */
+static int check_group(const struct rt_opts *o, const struct rt_family *fam,
+		       const struct rt_addr *dst, char *err, size_t errlen)
+{
+	const char *what = fam->af == AF_INET ? "broadcast" : "multicast";
+	/* iputils checks before -f zeroes the interval: -f alone passes here. */
+	int64_t iv = o->flood && !o->interval_set ? RT_NS_PER_SEC : o->interval_ns;
+
+	if (o->privileged || !is_group(o, fam, dst))
+		return 0;
+	if (iv < RT_NS_PER_SEC) {
+		snprintf(err, errlen, "%s ping with too short interval: %lld", what,
+			 (long long)(iv / (RT_NS_PER_SEC / 1000)));
+		return -EINVAL;
+	}
+	if (o->pmtu != RT_PMTU_DEFAULT && o->pmtu != RT_PMTU_DO) {
+		snprintf(err, errlen, "%s ping does not fragment", what);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int rt_opts_check_family(const struct rt_opts *o, const struct rt_family *fam,
-			 char *err, size_t errlen)
+			 const struct rt_addr *dst, char *err, size_t errlen)
 {
 	if ((size_t)o->size > fam->max_payload) {
 		snprintf(err, errlen, "packet size %ld is too large. Maximum is %zu",
 			 o->size, fam->max_payload);
 		return -EINVAL;
 	}
-	if (fam->af == AF_INET6 && o->ttl == 0) {
-		snprintf(err, errlen, "invalid argument: '0': out of range: 1 <= value <= 255");
-		return -EINVAL;
-	}
 	if (o->src.af != AF_UNSPEC && o->src.af != fam->af) {
 		snprintf(err, errlen, "-I address family does not match the destination");
+		return -EINVAL;
+	}
+	if (check_group(o, fam, dst, err, errlen) < 0)
+		return -EINVAL;
+	if (!o->privileged && o->interval_ns < RT_MIN_USER_INTERVAL_NS) {
+		snprintf(err, errlen, "cannot flood; minimal interval allowed for user is 2ms");
 		return -EINVAL;
 	}
 	return 0;
@@ -381,6 +460,7 @@ void rt_opts_usage(FILE *out, const char *prog)
 "  -4, -6                   use IPv4 / IPv6 only\n"
 "  -I, --interface <iface|addr>\n"
 "                           bind to a device, or send from an address\n"
+"                           (ADDR%%IFACE or -I twice: both)\n"
 "  -m, --mark <mark>        tag packets with a socket mark (fwmark)\n"
 "  -Q, --tos <tos>          IP TOS / IPv6 traffic class (0-255, 0x.. accepted)\n"
 "  -B                       bind to the kernel's source for the echo flow\n"
@@ -388,7 +468,7 @@ void rt_opts_usage(FILE *out, const char *prog)
 "Sending:\n"
 "  -c, --count <count>      stop after <count> replies\n"
 "  -i, --interval <secs>    seconds between packets (user minimum 0.002)\n"
-"  -f                       flood ping\n"
+"  -f                       flood ping (root only)\n"
 "  -A                       adaptive interval\n"
 "  -l <preload>             send <preload> packets at once (user maximum 3)\n"
 "  -s, --size <bytes>       data bytes (default 56)\n"
@@ -401,7 +481,7 @@ void rt_opts_usage(FILE *out, const char *prog)
 "  -d                       set SO_DEBUG on the socket\n"
 "  -L                       no loopback of multicast packets\n"
 "  -w, --deadline <secs>    stop after <secs> seconds\n"
-"  -W, --timeout <secs>     seconds to wait for a reply\n"
+"  -W, --timeout <secs>     seconds to wait for a reply (0: for ever)\n"
 "\n"
 "Output:\n"
 "  -a                       audible ping\n"

@@ -89,7 +89,7 @@ void rt_out_init(struct rt_out *o, const struct rt_opts *opts, bool v6, const ch
 
 void rt_out_pattern(const struct rt_out *o, const uint8_t *pat, size_t len)
 {
-	if (o->json || o->quiet || !len)
+	if (o->json || o->quiet || !pat)
 		return;
 	fputs("PATTERN: 0x", o->f);
 	for (size_t i = 0; i < len; i++)

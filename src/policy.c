@@ -19,25 +19,27 @@ bool rt_policy_may_send(const struct rt_opts *o, const struct rt_stats *st)
 	return !(o->count && (long long)st->ntransmitted >= o->count && !o->deadline_s);
 }
 
-int64_t rt_policy_linger(const struct rt_opts *o, const struct rt_stats *st)
+bool rt_policy_linger(const struct rt_opts *o, const struct rt_stats *st, int64_t *wait)
+{
+	if (!st->nreceived) {
+		*wait = o->timeout_set ? o->timeout_ns : RT_LINGER_DEFAULT_NS;
+		return *wait > 0;
+	}
+	*wait = 2 * st->tmax * 1000;
+	if (*wait < o->interval_ns)
+		*wait = o->interval_ns;
+	return true;
+}
+
+void rt_policy_schedule_exit(struct rt_run *r, const struct rt_opts *o,
+			     const struct rt_stats *st, int64_t now)
 {
 	int64_t wait;
 
-	if (st->nreceived) {
-		wait = 2 * st->tmax * 1000;
-		if (wait < o->interval_ns)
-			wait = o->interval_ns;
-		return wait;
-	}
-	return o->timeout_set ? o->timeout_ns : RT_LINGER_DEFAULT_NS;
-}
-
-void rt_policy_sent(struct rt_run *r, const struct rt_opts *o, const struct rt_stats *st,
-		    int64_t now)
-{
 	if (rt_policy_may_send(o, st) || r->exit_ns)
 		return;
-	r->exit_ns = now + rt_policy_linger(o, st);
+	if (rt_policy_linger(o, st, &wait))
+		r->exit_ns = now + wait;
 }
 
 bool rt_policy_finished(const struct rt_run *r, const struct rt_opts *o,

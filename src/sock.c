@@ -134,20 +134,22 @@ static void set_send_timeout(struct rt_sock *s, const struct rt_opts *o)
 static int common_opts(struct rt_sock *s, const struct rt_opts *o, const char **what)
 {
 	const struct rt_family *f = s->match.fam;
+	enum rt_pmtu pmtu = rt_opts_pmtu(o, f, &s->match.dst);
 	int sol = f->sol_ip, rc = 0;
 
-	if (o->ttl >= 0 && ((rc = setopt_int(s->fd, sol, f->opt_ttl, o->ttl)) < 0 ||
-			    (rc = setopt_int(s->fd, sol, f->opt_mcast_ttl, o->ttl)) < 0))
-		return *what = "can't set unicast time-to-live", rc;
-	if (pmtu_value(o->pmtu) >= 0 &&
-	    (rc = setopt_int(s->fd, sol, f->opt_mtu_disc, pmtu_value(o->pmtu))) < 0)
+	if (o->ttl >= 0 && (rc = setopt_int(s->fd, sol, f->opt_mcast_ttl, o->ttl)) < 0)
+		return *what = f->msg_mcast_ttl, rc;
+	if (o->ttl >= 0 && (rc = setopt_int(s->fd, sol, f->opt_ttl, o->ttl)) < 0)
+		return *what = f->msg_ttl, rc;
+	if (pmtu_value(pmtu) >= 0 &&
+	    (rc = setopt_int(s->fd, sol, f->opt_mtu_disc, pmtu_value(pmtu))) < 0)
 		return *what = "IP_MTU_DISCOVER", rc;
 	if (o->no_loop && (rc = setopt_int(s->fd, sol, f->opt_mcast_loop, 0)) < 0)
-		return *what = "can't disable multicast loopback", rc;
+		return *what = f->msg_mcast_loop, rc;
 	if ((rc = setopt_int(s->fd, sol, f->opt_recverr, 1)) < 0)
 		return *what = f->af == AF_INET ? "IP_RECVERR" : "IPV6_RECVERR", rc;
 	if ((rc = setopt_int(s->fd, sol, f->opt_recvttl, 1)) < 0)
-		return *what = "can't receive hop limit", rc;
+		return *what = f->msg_recvttl, rc;
 	/* Best effort, as in iputils: these only refine behaviour. */
 	if (o->so_debug)
 		setopt_int(s->fd, SOL_SOCKET, SO_DEBUG, 1);

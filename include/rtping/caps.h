@@ -23,7 +23,11 @@ int rt_caps_drop_all(void);
 int rt_caps_sockopts(int fd, const char *iface, bool has_mark, uint32_t mark,
 		     const char **what);
 
-/* Root or CAP_NET_RAW permitted: iputils' privileged limits apply. */
+/*
+ * The real uid is 0: iputils' user limits (interval, flood, preload,
+ * broadcast) do not apply. Not CAP_NET_RAW: that says what the binary
+ * holds, not who runs it.
+ */
 bool rt_caps_privileged(void);
 
 #endif

@@ -32,6 +32,11 @@ struct rt_family {
 	int cmsg_ttl;           /* IP_TTL / IPV6_HOPLIMIT: the cmsg type carrying it */
 	int cmsg_recverr;       /* IP_RECVERR / IPV6_RECVERR */
 	int so_ee_origin_icmp;  /* SO_EE_ORIGIN_ICMP / SO_EE_ORIGIN_ICMP6 */
+	/* iputils' words when those options fail: ping.c "cannot", ping6_common.c "can't". */
+	const char *msg_ttl;        /* opt_ttl */
+	const char *msg_mcast_ttl;  /* opt_mcast_ttl */
+	const char *msg_mcast_loop; /* opt_mcast_loop off (-L) */
+	const char *msg_recvttl;    /* opt_recvttl */
 	/*
 	 * rtm_flags for RTM_GETROUTE. IPv4 needs RTM_F_LOOKUP_TABLE to report
 	 * the real table; IPv6 rejects it under strict checking and reports

@@ -54,7 +54,14 @@ int rt_flow_build(struct rt_flow *f, const struct rt_opts *o, const struct rt_ta
  */
 int rt_flow_apply(int fd, const struct rt_flow *f, const char **what);
 
-/* bind() fd to src (the flow's scope when src needs one). 0 or -errno, *what "bind". */
+/*
+ * src as a sockaddr for bind() and the header: a link-local source takes
+ * the -I device's scope (iputils), else the target's.
+ */
+socklen_t rt_flow_src_sockaddr(const struct rt_flow *f, const struct rt_addr *src,
+			       struct sockaddr_storage *ss);
+
+/* bind() fd to src (scoped as above). 0 or -errno, *what "bind". */
 int rt_flow_bind(int fd, const struct rt_flow *f, const struct rt_addr *src, const char **what);
 
 #endif

@@ -56,7 +56,8 @@ uint16_t rt_icmp_checksum(const void *p, size_t len);
 
 /*
  * Writes an echo request with size data bytes into buf (cap bytes):
- * the data filled with pattern (iputils: bytes 0,1,2... by default).
+ * the data filled with pattern repeated; pattern NULL (no -p): bytes
+ * 0,1,2... as iputils; pattern_len 0 (-p ''): zeros.
  * IPv4 gets its checksum; IPv6 leaves it to the kernel (pseudo-header).
  * Returns the packet length, or 0 when cap is too small.
  */

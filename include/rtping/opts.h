@@ -29,6 +29,12 @@ enum rt_pmtu { RT_PMTU_DEFAULT, RT_PMTU_DO, RT_PMTU_WANT, RT_PMTU_DONT, RT_PMTU_
 
 struct rt_opts {
 	enum rt_mode mode;
+	/*
+	 * The real uid is 0: iputils' user limits (interval, flood, preload,
+	 * broadcast) do not apply. They follow who runs rtping, not which
+	 * capability the binary holds.
+	 */
+	bool privileged;
 	bool json;               /* --json */
 	int af;                  /* -4 / -6, else AF_UNSPEC */
 	const char *dest;        /* the one operand */
@@ -46,13 +52,14 @@ struct rt_opts {
 	int64_t interval_ns;     /* -i (default 1 s; flood 0) */
 	bool interval_set;
 	long long deadline_s;    /* -w; 0 = none */
-	int64_t timeout_ns;      /* -W; 0 = iputils' default */
+	int64_t timeout_ns;      /* -W (with timeout_set; 0 = wait for ever) */
 	bool timeout_set;
 	long preload;            /* -l; 1 = none */
 	long size;               /* -s data bytes */
 	int ttl;                 /* -t; -1 = kernel default */
 	enum rt_pmtu pmtu;       /* -M */
-	uint8_t pattern[RT_PATTERN_MAX]; /* -p */
+	bool pattern_set;        /* -p, maybe empty (iputils: zero bytes) */
+	uint8_t pattern[RT_PATTERN_MAX];
 	size_t pattern_len;
 	long sndbuf;             /* -S; 0 = default */
 
@@ -75,16 +82,25 @@ struct rt_opts {
 
 /*
  * Fills *o from argv. Returns 0, or -EINVAL with a one-line message (no
- * program name, no newline) in err. privileged selects iputils' limits for
- * root/CAP_NET_RAW (interval below 2 ms, preload above 3).
+ * program name, no newline) in err. privileged: the real uid is 0; when
+ * false iputils' user limits apply (preload above 3 here; the interval in
+ * rt_opts_check_family()).
  */
 int rt_opts_parse(struct rt_opts *o, int argc, char **argv, bool privileged,
 		  char *err, size_t errlen);
 
 struct rt_family;
-/* Limits that need the destination's family (-s, -t, -I addr). 0 or -EINVAL. */
+/*
+ * Limits that need the destination (dst may be NULL: family only): -s, -I
+ * addr, the broadcast/multicast rules and the user's interval minimum, in
+ * iputils' order. 0 or -EINVAL with the message in err.
+ */
 int rt_opts_check_family(const struct rt_opts *o, const struct rt_family *fam,
-			 char *err, size_t errlen);
+			 const struct rt_addr *dst, char *err, size_t errlen);
+
+/* The path MTU discovery mode to set: -M, else "do" for a broadcast or multicast echo. */
+enum rt_pmtu rt_opts_pmtu(const struct rt_opts *o, const struct rt_family *fam,
+			  const struct rt_addr *dst);
 
 /* The usage text, for -h and for a bad option. */
 void rt_opts_usage(FILE *out, const char *prog);

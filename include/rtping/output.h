@@ -59,7 +59,10 @@ struct rt_opts;
 /* A run's printer from its options: stdout for events, stderr for status. */
 void rt_out_init(struct rt_out *o, const struct rt_opts *opts, bool v6, const char *prog,
 		 const char *host);
-/* -p: iputils' "PATTERN: 0x..." line, printed before the header (text only). */
+/*
+ * -p: iputils' "PATTERN: 0x..." line, printed before the header (text
+ * only); pat NULL without -p, len 0 for -p '' ("PATTERN: 0x").
+ */
 void rt_out_pattern(const struct rt_out *o, const uint8_t *pat, size_t len);
 /* Header line(s); src NULL for iputils' default header. */
 void rt_out_header(const struct rt_out *o, const char *addr, const char *src,

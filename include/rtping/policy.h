@@ -26,11 +26,19 @@ struct rt_run {
 void rt_policy_start(struct rt_run *r, const struct rt_opts *o, int64_t now);
 /* -c not reached yet (with -w, iputils keeps sending until enough replies came). */
 bool rt_policy_may_send(const struct rt_opts *o, const struct rt_stats *st);
-/* After a send: once -c probes left, the linger starts (iputils' __schedule_exit()). */
-void rt_policy_sent(struct rt_run *r, const struct rt_opts *o, const struct rt_stats *st,
-		    int64_t now);
-/* How long to wait after the last probe: 2 x max RTT (at least one interval), or -W. */
-int64_t rt_policy_linger(const struct rt_opts *o, const struct rt_stats *st);
+/*
+ * Once -c probes left, the linger starts (iputils' __schedule_exit()).
+ * Asked on every turn until it is set: with -W 0 a late reply still
+ * starts it.
+ */
+void rt_policy_schedule_exit(struct rt_run *r, const struct rt_opts *o,
+			     const struct rt_stats *st, int64_t now);
+/*
+ * How long to wait after the last probe: with a reply 2 x max RTT (at
+ * least one interval), else -W (default 10 s). False for "for ever": -W 0
+ * without a reply (iputils arms a zero timer, which never fires).
+ */
+bool rt_policy_linger(const struct rt_opts *o, const struct rt_stats *st, int64_t *wait);
 /* The run is over: -c answered, -w passed (or an error with -w), linger ended. */
 bool rt_policy_finished(const struct rt_run *r, const struct rt_opts *o,
 			const struct rt_stats *st, int64_t now);

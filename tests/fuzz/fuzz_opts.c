@@ -42,8 +42,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    o.interval_ns < 0 || o.timeout_ns < 0 || o.size < 0 || o.ttl > 255 ||
 		    memchr(o.iface, '\0', sizeof(o.iface)) == NULL)
 			abort();
-		rt_opts_check_family(&o, &rt_inet, err, sizeof(err));
-		rt_opts_check_family(&o, &rt_inet6, err, sizeof(err));
+		rt_opts_check_family(&o, &rt_inet, NULL, err, sizeof(err));
+		rt_opts_check_family(&o, &rt_inet6, NULL, err, sizeof(err));
 	} else if (rc < 0 && (!err[0] || strchr(err, '\n'))) {
 		abort();      /* every error is exactly one line of text */
 	}

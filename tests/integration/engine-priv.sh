@@ -3,6 +3,8 @@
 # cap_net_raw+p file capability (raw socket), (2) without any capability
 # but with ping_group_range opened inside the namespace only (datagram
 # socket). Pings must work and CapEff/CapPrm must be 0 while they run.
+# The setcap and setuid copies, run by nobody, keep iputils' user limits
+# (they follow the real uid, not CAP_NET_RAW); root keeps its freedom.
 # The host's own sysctls are never touched.
 . "$(dirname "$0")/lib.sh"
 t_init
@@ -18,6 +20,8 @@ ip -n "$A" addr add 10.90.0.1/24 dev a0
 ip -n "$B" addr add 10.90.0.2/24 dev b0
 ip -n "$A" -6 addr add fd90::1/64 dev a0 nodad
 ip -n "$B" -6 addr add fd90::2/64 dev b0 nodad
+# B answers broadcast echoes (per-namespace sysctl), so root's -b run gets replies.
+ip netns exec "$B" sysctl -qw net.ipv4.icmp_echo_ignore_broadcasts=0
 host_range=$(cat /proc/sys/net/ipv4/ping_group_range)
 
 chmod 755 "$T_TMP"
@@ -53,6 +57,38 @@ run_watch() {
 	[ "$rc" = 0 ] || echo "  stderr: $(head -c 300 "$T_TMP/e")"
 }
 
+# iputils as nobody, for its words: only if its binary holds CAP_NET_RAW.
+IPUTILS=
+command -v ping >/dev/null && as_nobody timeout 5 ping -c 1 -W 2 10.90.0.2 >/dev/null 2>&1 &&
+	IPUTILS=ping
+
+# user_limits NAME BIN: what iputils refuses a user is refused by a copy that
+# holds CAP_NET_RAW but is run by nobody: exit 2, one stderr line, nothing on
+# stdout (iputils prints its header first), and iputils' words.
+user_limits() {
+	local name=$1 bin=$2 args rc got want t
+	for args in "-f -c 20000 -q 10.90.0.2" "-i 0.001 -c 5 10.90.0.2" "-l 1000 -c 5 10.90.0.2" \
+		    "-b -i 0.01 -c 1 10.90.0.255" "-b -M dont -c 1 10.90.0.255" "-i 0.5 -c 1 ff02::1%a0"; do
+		# shellcheck disable=SC2086
+		as_nobody timeout 10 "$bin" $args >"$T_TMP/o" 2>"$T_TMP/e"; rc=$?
+		check_eq "$name as nobody, $args: exit 2, one stderr line, no stdout" "2 1 0" \
+			"$rc $(wc -l <"$T_TMP/e") $(wc -c <"$T_TMP/o")"
+		got=$(sed "s/^$(basename "$bin"): //" "$T_TMP/e")
+		if [ -n "$IPUTILS" ]; then
+			# shellcheck disable=SC2086
+			want=$(as_nobody timeout 10 ping $args 2>&1 >/dev/null | tail -n 1 | sed 's/^ping: //')
+			check_eq "$name as nobody, $args: iputils' words" "$want" "$got"
+		else
+			check_match "$name as nobody, $args: refused" 'cannot|too short|fragment' "$got"
+		fi
+	done
+	# -A adapts, but never below the user's 2 ms: 30 probes take >= 58 ms.
+	as_nobody timeout 10 "$bin" -A -c 30 -q 10.90.0.2 >"$T_TMP/o" 2>"$T_TMP/e"
+	t=$(sed -n 's/.* received, .*time \([0-9]*\)ms$/\1/p' "$T_TMP/o")
+	check_eq "$name as nobody, -A -c 30: 2 ms apart at least (time >= 55 ms)" yes \
+		"$([ "${t:-0}" -ge 55 ] && echo yes || echo "no (${t:-?} ms; $(head -c 200 "$T_TMP/e"))")"
+}
+
 # No capability, no ping group: the socket cannot be made.
 as_nobody timeout 10 "$T_TMP/rtping-plain" -c 1 10.90.0.2 >/dev/null 2>"$T_TMP/e"; rc=$?
 check_eq "plain binary as nobody: exit 2" 2 "$rc"
@@ -60,6 +96,16 @@ check_match "plain binary as nobody: says socket" 'socket: ' "$(cat "$T_TMP/e")"
 
 run_watch "cap_net_raw+p (raw socket)" "$T_TMP/rtping-cap" -c 3 -i 0.3 10.90.0.2
 run_watch "cap_net_raw+p IPv6" "$T_TMP/rtping-cap" -c 3 -i 0.3 fd90::2
+user_limits "cap_net_raw+p" "$T_TMP/rtping-cap"
+
+# Root (real uid 0) keeps every limit off, with the same copy.
+rt_root() { ip netns exec "$A" timeout 10 "$T_TMP/rtping-cap" "$@" >"$T_TMP/o" 2>"$T_TMP/e"; }
+rt_root -f -c 200 -q 10.90.0.2
+check_eq "root: -f -c 200 runs" "0 200" "$? $(sed -n 's/.* transmitted, \([0-9]*\) received.*/\1/p' "$T_TMP/o")"
+rt_root -l 4 -i 0.001 -c 8 -q 10.90.0.2
+check_rc "root: -l 4 -i 0.001 runs" 0 $? "$(cat "$T_TMP/e")"
+rt_root -b -i 0.01 -c 2 10.90.0.255
+check_rc "root: -b -i 0.01 to the broadcast address runs" 0 $? "$(cat "$T_TMP/e")"
 
 # Installed setuid root: rt_caps_init() becomes the user, keeps the caps permitted.
 cp "$RTPING" "$T_TMP/rtping-suid" && chown root:root "$T_TMP/rtping-suid" &&
@@ -67,6 +113,7 @@ cp "$RTPING" "$T_TMP/rtping-suid" && chown root:root "$T_TMP/rtping-suid" &&
 if as_nobody "$T_TMP/rtping-suid" -V >/dev/null 2>&1 &&
    [ "$(stat -c %a "$T_TMP/rtping-suid")" = 4755 ]; then
 	run_watch "setuid root" "$T_TMP/rtping-suid" -c 3 -i 0.3 10.90.0.2
+	user_limits "setuid root" "$T_TMP/rtping-suid"
 else
 	skip "setuid root: cannot run a setuid copy here"
 fi

@@ -181,6 +181,7 @@ START_TEST(policy_count_linger_and_exit_code)
 	struct rt_stats st;
 	struct rt_run r;
 	struct rt_reply_acct a;
+	int64_t w;
 
 	o.count = 2;
 	ck_assert_int_eq(rt_stats_init(&st, 0, rt_policy_window(&o)), 0);
@@ -188,11 +189,11 @@ START_TEST(policy_count_linger_and_exit_code)
 	rt_policy_start(&r, &o, 0);
 	ck_assert_int_eq(rt_policy_wake(&r), 0);
 	rt_stats_sent(&st, 1, 0);
-	rt_policy_sent(&r, &o, &st, 0);
+	rt_policy_schedule_exit(&r, &o, &st, 0);
 	ck_assert(rt_policy_may_send(&o, &st));
 	ck_assert_int_eq(r.exit_ns, 0);
 	rt_stats_sent(&st, 2, SEC);
-	rt_policy_sent(&r, &o, &st, SEC);
+	rt_policy_schedule_exit(&r, &o, &st, SEC);
 	ck_assert(!rt_policy_may_send(&o, &st));
 	ck_assert_int_eq(r.exit_ns, 11 * SEC);
 	ck_assert(!rt_policy_finished(&r, &o, &st, 11 * SEC - 1));
@@ -202,7 +203,8 @@ START_TEST(policy_count_linger_and_exit_code)
 	rt_stats_reply(&st, 1, 3 * MS, false, &a);
 	rt_stats_reply(&st, 2, SEC + 600 * MS, false, &a);
 	ck_assert(rt_policy_finished(&r, &o, &st, SEC + 600 * MS));
-	ck_assert_int_eq(rt_policy_linger(&o, &st), 1200 * MS);
+	ck_assert(rt_policy_linger(&o, &st, &w));
+	ck_assert_int_eq(w, 1200 * MS);
 	ck_assert_int_eq(rt_policy_exit_code(&o, &st), RT_EXIT_OK);
 	rt_stats_free(&st);
 }
@@ -222,7 +224,7 @@ START_TEST(policy_deadline)
 	rt_policy_start(&r, &o, 5 * SEC);
 	ck_assert_int_eq(rt_policy_wake(&r), 8 * SEC);
 	rt_stats_sent(&st, 1, 5 * SEC);
-	rt_policy_sent(&r, &o, &st, 5 * SEC);
+	rt_policy_schedule_exit(&r, &o, &st, 5 * SEC);
 	ck_assert(rt_policy_may_send(&o, &st));
 	ck_assert(!rt_policy_finished(&r, &o, &st, 8 * SEC - 1));
 	ck_assert(rt_policy_finished(&r, &o, &st, 8 * SEC));
@@ -233,6 +235,40 @@ START_TEST(policy_deadline)
 	ck_assert_int_eq(rt_policy_exit_code(&o, &st), RT_EXIT_NOREPLY);
 	st.nerrors = 1;
 	ck_assert(rt_policy_finished(&r, &o, &st, 5 * SEC));
+	rt_stats_free(&st);
+}
+END_TEST
+
+/* iputils' __schedule_exit(); -W 0 arms a zero timer, which never fires. */
+START_TEST(policy_linger_zero_waits_for_ever)
+{
+	struct rt_opts o = opts();
+	struct rt_stats st;
+	struct rt_run r;
+	struct rt_reply_acct a;
+	int64_t w = -1;
+
+	o.count = 1;
+	ck_assert_int_eq(rt_stats_init(&st, 0, rt_policy_window(&o)), 0);
+	ck_assert(rt_policy_linger(&o, &st, &w));
+	ck_assert_int_eq(w, 10 * SEC);
+	o.timeout_set = true;
+	o.timeout_ns = 0;
+	ck_assert(!rt_policy_linger(&o, &st, &w));
+	rt_policy_start(&r, &o, 0);
+	rt_stats_sent(&st, 1, 0);
+	rt_policy_schedule_exit(&r, &o, &st, 0);
+	ck_assert_int_eq(r.exit_ns, 0);
+	ck_assert(!rt_policy_finished(&r, &o, &st, 3600 * SEC));
+	/* A late reply: twice the largest RTT, at least one interval; -W no longer counts. */
+	rt_stats_reply(&st, 1, 300 * MS, false, &a);
+	ck_assert(a.known);
+	o.interval_ns = 200 * MS;
+	ck_assert(rt_policy_linger(&o, &st, &w));
+	ck_assert_int_eq(w, 600 * MS);
+	o.interval_ns = SEC;
+	ck_assert(rt_policy_linger(&o, &st, &w));
+	ck_assert_int_eq(w, SEC);
 	rt_stats_free(&st);
 }
 END_TEST
@@ -269,6 +305,7 @@ int main(void)
 	tcase_add_test(tc, demux_by_id_and_seq_or_by_source);
 	tcase_add_test(tc, policy_count_linger_and_exit_code);
 	tcase_add_test(tc, policy_deadline);
+	tcase_add_test(tc, policy_linger_zero_waits_for_ever);
 	tcase_add_test(tc, policy_send_errors);
 	suite_add_tcase(s, tc);
 	return rt_test_run(s);

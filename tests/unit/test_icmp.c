@@ -74,6 +74,13 @@ START_TEST(build_echo_pattern_and_odd_length)
 	ck_assert_uint_eq(buf[8], 0xab);
 	ck_assert_uint_eq(buf[12], 0xab);
 	ck_assert_uint_eq(rt_icmp_checksum(buf, n), 0);
+	/* -p '': iputils fills nothing and sends zeros. */
+	memset(buf, 0xee, sizeof(buf));
+	n = rt_icmp_build_echo(&rt_inet, buf, sizeof(buf), ID, 1, pat, 0, 20);
+	ck_assert_uint_eq(n, 28);
+	for (size_t i = 8; i < n; i++)
+		ck_assert_uint_eq(buf[i], 0);
+	ck_assert_uint_eq(rt_icmp_checksum(buf, n), 0);
 	n = rt_icmp_build_echo(&rt_inet6, buf, sizeof(buf), ID, 1, NULL, 0, 0);
 	ck_assert_uint_eq(n, 8);
 	ck_assert_uint_eq(buf[0], 128);

@@ -73,6 +73,49 @@ START_TEST(interface_or_source_address)
 }
 END_TEST
 
+/* iputils: "ADDR%DEV" gives the source and the device; a colon means IPv6. */
+START_TEST(interface_from_source_scope)
+{
+	struct rt_addr want;
+
+	ck_assert_int_eq(parse(false, "-I", "fe80::1%veth0", "h", NULL), 0);
+	ck_assert_int_eq(rt_addr_parse(&want, AF_INET6, "fe80::1"), 0);
+	ck_assert(rt_addr_equal(&o.src, &want));
+	ck_assert_str_eq(o.iface, "veth0");
+	ck_assert_int_eq(parse(false, "-I", "fd00::1", "h", NULL), 0);
+	ck_assert_str_eq(o.iface, "");
+	ck_assert_int_eq(parse(false, "-I", "zz::1%veth0", "h", NULL), -EINVAL);
+	ck_assert_str_eq(err, "invalid source address: zz::1%veth0");
+	ck_assert_int_eq(parse(false, "-I", "10.0.0.1:", "h", NULL), -EINVAL);
+	ck_assert_str_eq(err, "invalid source address: 10.0.0.1:");
+	ck_assert_int_eq(parse(false, "-I", "fe80::1%", "h", NULL), -EINVAL);
+	ck_assert_str_eq(err, "invalid interface name: ''");
+	ck_assert_int_eq(parse(false, "-I", "fe80::1%a/b", "h", NULL), -EINVAL);
+	ck_assert_str_eq(err, "invalid interface name: 'a/b'");
+	ck_assert_int_eq(parse(false, "-4", "-I", "fe80::1%veth0", "h", NULL), -EINVAL);
+	ck_assert_str_eq(err, "-I address family does not match -4");
+}
+END_TEST
+
+/* iputils keeps a device and a source side by side, whichever came first. */
+START_TEST(interface_and_source_both_kept)
+{
+	struct rt_addr want;
+
+	ck_assert_int_eq(rt_addr_parse(&want, AF_INET, "10.9.0.12"), 0);
+	ck_assert_int_eq(parse(false, "-I", "veth0", "-I", "10.9.0.12", "h", NULL), 0);
+	ck_assert_str_eq(o.iface, "veth0");
+	ck_assert(rt_addr_equal(&o.src, &want));
+	ck_assert_int_eq(parse(false, "-I", "10.9.0.12", "-I", "veth0", "h", NULL), 0);
+	ck_assert_str_eq(o.iface, "veth0");
+	ck_assert(rt_addr_equal(&o.src, &want));
+	/* The last of each kind wins. */
+	ck_assert_int_eq(parse(false, "-I", "fe80::1%veth0", "-I", "veth1", "h", NULL), 0);
+	ck_assert_str_eq(o.iface, "veth1");
+	ck_assert_int_eq(o.src.af, AF_INET6);
+}
+END_TEST
+
 /* Each bad value: -EINVAL and iputils' wording. */
 static const struct { const char *opt, *val, *msg; } bad[] = {
 	{ "-c", "0", "invalid argument: '0': out of range: 1 <= value <= 9223372036854775807" },
@@ -117,25 +160,130 @@ START_TEST(usage_errors)
 }
 END_TEST
 
-START_TEST(user_limits_need_privilege)
+/* parse() then rt_opts_check_family() for IPv4 to dst, as main does. */
+static int check4(const char *dst)
 {
-	ck_assert_int_eq(parse(false, "-i", "0.001", "h", NULL), -EINVAL);
+	struct rt_addr a;
+
+	ck_assert_int_eq(rt_addr_parse(&a, AF_UNSPEC, dst), 0);
+	return rt_opts_check_family(&o, a.af == AF_INET ? &rt_inet : &rt_inet6, &a,
+				    err, sizeof(err));
+}
+
+/* privileged means the real uid is 0 (main passes rt_caps_privileged()). */
+START_TEST(user_limits_follow_real_uid)
+{
+	ck_assert_int_eq(parse(false, "-i", "0.001", "h", NULL), 0);
+	ck_assert(!o.privileged);
+	ck_assert_int_eq(check4("10.0.0.2"), -EINVAL);
 	ck_assert_str_eq(err, "cannot flood; minimal interval allowed for user is 2ms");
+	ck_assert_int_eq(parse(false, "-i", "0.0019", "h", NULL), 0);
+	ck_assert_int_eq(check4("10.0.0.2"), -EINVAL);
 	ck_assert_int_eq(parse(true, "-i", "0.001", "h", NULL), 0);
+	ck_assert(o.privileged);
+	ck_assert_int_eq(check4("10.0.0.2"), 0);
 	ck_assert_int_eq(o.interval_ns, 1000000);
 	ck_assert_int_eq(parse(false, "-i", "0.002", "h", NULL), 0);
-	ck_assert_int_eq(parse(false, "-f", "h", NULL), -EINVAL);
+	ck_assert_int_eq(check4("10.0.0.2"), 0);
+	ck_assert_int_eq(parse(false, "-f", "h", NULL), 0);
+	ck_assert_int_eq(check4("fd00::2"), -EINVAL);
+	ck_assert_str_eq(err, "cannot flood; minimal interval allowed for user is 2ms");
 	ck_assert_int_eq(parse(true, "-f", "h", NULL), 0);
 	ck_assert_int_eq(o.interval_ns, 0);
+	ck_assert_int_eq(check4("10.0.0.2"), 0);
+	/* -l: at parse time, as iputils (before any name lookup). */
 	ck_assert_int_eq(parse(false, "-l", "4", "h", NULL), -EINVAL);
 	ck_assert_str_eq(err, "cannot set preload to value greater than 3: 4");
+	ck_assert_int_eq(parse(false, "-l", "3", "h", NULL), 0);
 	ck_assert_int_eq(parse(true, "-l", "4", "h", NULL), 0);
+}
+END_TEST
+
+/* iputils (ping.c, ping6_common.c): a user pings many hosts at most once a second. */
+START_TEST(broadcast_and_multicast_rules_for_users)
+{
+	ck_assert_int_eq(parse(false, "-b", "-i", "0.01", "h", NULL), 0);
+	ck_assert_int_eq(check4("10.0.0.255"), -EINVAL);
+	ck_assert_str_eq(err, "broadcast ping with too short interval: 10");
+	/* -b alone is enough on IPv4; ping6 ignores -b. */
+	ck_assert_int_eq(check4("10.0.0.2"), -EINVAL);
+	ck_assert_int_eq(check4("fd00::2"), 0);
+	ck_assert_int_eq(parse(false, "-i", "0.5", "h", NULL), 0);
+	ck_assert_int_eq(check4("224.0.0.1"), -EINVAL);
+	ck_assert_str_eq(err, "broadcast ping with too short interval: 500");
+	ck_assert_int_eq(check4("ff02::1"), -EINVAL);
+	ck_assert_str_eq(err, "multicast ping with too short interval: 500");
+	ck_assert_int_eq(check4("10.0.0.2"), 0);
+	ck_assert_int_eq(parse(false, "-b", "-M", "dont", "h", NULL), 0);
+	ck_assert_int_eq(check4("10.0.0.255"), -EINVAL);
+	ck_assert_str_eq(err, "broadcast ping does not fragment");
+	ck_assert_int_eq(parse(false, "-M", "want", "h", NULL), 0);
+	ck_assert_int_eq(check4("ff02::1"), -EINVAL);
+	ck_assert_str_eq(err, "multicast ping does not fragment");
+	ck_assert_int_eq(parse(false, "-b", "-M", "do", "h", NULL), 0);
+	ck_assert_int_eq(check4("10.0.0.255"), 0);
+	/* The broadcast rule comes first; -f is judged by the user minimum after it. */
+	ck_assert_int_eq(parse(false, "-b", "-i", "0.001", "h", NULL), 0);
+	ck_assert_int_eq(check4("10.0.0.255"), -EINVAL);
+	ck_assert_str_eq(err, "broadcast ping with too short interval: 1");
+	ck_assert_int_eq(parse(false, "-b", "-f", "h", NULL), 0);
+	ck_assert_int_eq(check4("10.0.0.255"), -EINVAL);
+	ck_assert_str_eq(err, "cannot flood; minimal interval allowed for user is 2ms");
+	/* Root keeps all of it. */
+	ck_assert_int_eq(parse(true, "-b", "-i", "0.01", "-M", "dont", "h", NULL), 0);
+	ck_assert_int_eq(check4("10.0.0.255"), 0);
+	ck_assert_int_eq(check4("ff02::1"), 0);
+}
+END_TEST
+
+/* iputils sets IP_PMTUDISC_DO for -b and multicast: "-b -s 2000" is "message too long". */
+START_TEST(group_echo_does_not_fragment)
+{
+	struct rt_addr uni, bc, mc6, uni6;
+
+	rt_addr_parse(&uni, AF_INET, "10.0.0.2");
+	rt_addr_parse(&bc, AF_INET, "10.0.0.255");
+	rt_addr_parse(&mc6, AF_INET6, "ff02::1");
+	rt_addr_parse(&uni6, AF_INET6, "fd00::2");
+	ck_assert_int_eq(parse(true, "h", NULL), 0);
+	ck_assert_int_eq(rt_opts_pmtu(&o, &rt_inet, &uni), RT_PMTU_DEFAULT);
+	ck_assert_int_eq(rt_opts_pmtu(&o, &rt_inet6, &mc6), RT_PMTU_DO);
+	ck_assert_int_eq(rt_opts_pmtu(&o, &rt_inet6, &uni6), RT_PMTU_DEFAULT);
+	ck_assert_int_eq(parse(true, "-b", "h", NULL), 0);
+	ck_assert_int_eq(rt_opts_pmtu(&o, &rt_inet, &bc), RT_PMTU_DO);
+	ck_assert_int_eq(rt_opts_pmtu(&o, &rt_inet, &uni), RT_PMTU_DO);
+	ck_assert_int_eq(rt_opts_pmtu(&o, &rt_inet6, &uni6), RT_PMTU_DEFAULT);
+	ck_assert_int_eq(parse(true, "-b", "-M", "want", "h", NULL), 0);
+	ck_assert_int_eq(rt_opts_pmtu(&o, &rt_inet, &bc), RT_PMTU_WANT);
+}
+END_TEST
+
+/* Accepted by iputils, refused by rtping before: issue 10 (low). */
+START_TEST(flood_adaptive_and_empty_pattern_accepted)
+{
+	ck_assert_int_eq(parse(true, "-f", "-A", "h", NULL), 0);
+	ck_assert(o.flood && o.adaptive);
+	ck_assert_int_eq(parse(false, "-p", "", "h", NULL), 0);
+	ck_assert(o.pattern_set);
+	ck_assert_uint_eq(o.pattern_len, 0);
+	ck_assert_int_eq(parse(false, "h", NULL), 0);
+	ck_assert(!o.pattern_set);
+}
+END_TEST
+
+/* -W 0: iputils waits for ever (see rt_policy_linger()). */
+START_TEST(linger_zero_accepted)
+{
+	ck_assert_int_eq(parse(false, "-W", "0", "h", NULL), 0);
+	ck_assert(o.timeout_set);
+	ck_assert_int_eq(o.timeout_ns, 0);
 }
 END_TEST
 
 START_TEST(pattern_and_pmtu)
 {
 	ck_assert_int_eq(parse(false, "-p", "ff00a", "-M", "do", "h", NULL), 0);
+	ck_assert(o.pattern_set);
 	ck_assert_uint_eq(o.pattern_len, 3);
 	ck_assert_uint_eq(o.pattern[0], 0xff);
 	ck_assert_uint_eq(o.pattern[2], 0x0a);
@@ -146,12 +294,13 @@ END_TEST
 START_TEST(family_limits)
 {
 	ck_assert_int_eq(parse(false, "-s", "65508", "h", NULL), 0);
-	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet, NULL, err, sizeof(err)), -EINVAL);
 	ck_assert_str_eq(err, "packet size 65508 is too large. Maximum is 65507");
-	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet6, err, sizeof(err)), 0);
+	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet6, NULL, err, sizeof(err)), 0);
+	/* -t 0: iputils sets it on both (the kernel refuses IP_TTL 0, not hop limit 0). */
 	ck_assert_int_eq(parse(false, "-t", "0", "h", NULL), 0);
-	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet, err, sizeof(err)), 0);
-	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet6, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet6, NULL, err, sizeof(err)), 0);
 }
 END_TEST
 
@@ -173,9 +322,15 @@ int main(void)
 	tcase_add_test(tc, options_after_destination);
 	tcase_add_test(tc, explain_route_with_flow_options);
 	tcase_add_test(tc, interface_or_source_address);
+	tcase_add_test(tc, interface_from_source_scope);
+	tcase_add_test(tc, interface_and_source_both_kept);
 	tcase_add_loop_test(tc, bad_values, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, usage_errors);
-	tcase_add_test(tc, user_limits_need_privilege);
+	tcase_add_test(tc, user_limits_follow_real_uid);
+	tcase_add_test(tc, broadcast_and_multicast_rules_for_users);
+	tcase_add_test(tc, group_echo_does_not_fragment);
+	tcase_add_test(tc, flood_adaptive_and_empty_pattern_accepted);
+	tcase_add_test(tc, linger_zero_accepted);
 	tcase_add_test(tc, pattern_and_pmtu);
 	tcase_add_test(tc, family_limits);
 	tcase_add_test(tc, help_and_version_need_no_destination);

@@ -58,6 +58,20 @@ START_TEST(header_v4_v6_and_source)
 }
 END_TEST
 
+/* iputils prints "PATTERN: 0x" for -p '' and nothing without -p. */
+START_TEST(pattern_line_empty_pattern)
+{
+	const uint8_t pat[] = { 0xab, 0x01 };
+
+	rt_out_pattern(&o, NULL, 0);
+	rt_out_pattern(&o, pat, 0);
+	rt_out_pattern(&o, pat, 2);
+	o.quiet = true;
+	rt_out_pattern(&o, pat, 2);
+	ck_assert_str_eq(out(), "PATTERN: 0x\nPATTERN: 0xab01\n");
+}
+END_TEST
+
 START_TEST(reply_lines_and_flags)
 {
 	struct rt_event ev = reply(1, 45);
@@ -232,6 +246,7 @@ int main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, header_v4_v6_and_source);
+	tcase_add_test(tc, pattern_line_empty_pattern);
 	tcase_add_test(tc, reply_lines_and_flags);
 	tcase_add_test(tc, timestamps_errors_and_outstanding);
 	tcase_add_test(tc, quiet_and_flood);
