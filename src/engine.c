@@ -22,6 +22,7 @@
 #include "rtping/policy.h"
 #include "rtping/rx.h"
 #include "rtping/sock.h"
+#include "rtping/tx.h"
 
 struct rt_engine {
 	const struct rt_opts *o;
@@ -30,8 +31,7 @@ struct rt_engine {
 	const struct rt_family *fam;
 	struct rt_sock sock;
 	struct rt_rx *rx;
-	uint8_t *pkt;
-	size_t pkt_cap;
+	struct rt_tx *tx;
 	bool privileged;
 	bool group;                 /* -b or a multicast target: many may answer */
 	bool need_wall;             /* -D or JSON: events carry the wall clock */
@@ -81,13 +81,19 @@ int rt_engine_open(struct rt_engine **ep, const struct rt_opts *o,
 		     (e->fam->af == AF_INET && rt_addr_parse(&tmp, AF_INET, o->dest) == 0);
 	e->names.scope = t->scope;
 	e->need_wall = o->timestamps || o->json;
-	e->pkt_cap = (size_t)o->size + RT_ICMP_HDR_LEN;
 	rt_out_init(&e->out, o, e->fam->af == AF_INET6, prog, t->name);
 	rc = rt_sock_open(&e->sock, o, f, t, what);
 	if (rc == 0) {
-		e->pkt = malloc(e->pkt_cap);
+		struct rt_tx_cfg tc = {
+			.fam = e->fam, .fd = e->sock.fd, .dst = (struct sockaddr *)&e->sock.dst,
+			.dst_len = e->sock.dst_len, .id = e->sock.match.id,
+			.pattern = o->pattern_set ? o->pattern : NULL,
+			.pattern_len = o->pattern_len, .size = (size_t)o->size,
+		};
+
+		e->tx = rt_tx_new(&tc);
 		e->rx = rt_rx_new(e->fam, !o->latency_user, o->size);
-		if (!e->pkt || !e->rx)
+		if (!e->tx || !e->rx)
 			rc = (*what = "malloc", -ENOMEM);
 	}
 	if (rc < 0) {
@@ -108,7 +114,7 @@ void rt_engine_close(struct rt_engine *e)
 	if (!e)
 		return;
 	rt_sock_close(&e->sock);
-	free(e->pkt);
+	rt_tx_free(e->tx);
 	rt_rx_free(e->rx);
 	rt_stats_free(&e->st);
 	free(e);
@@ -271,23 +277,15 @@ static void send_probe(struct rt_engine *e)
 	uint16_t seq = rt_stats_next_seq(&e->st);
 	uint16_t last = (uint16_t)e->st.ntransmitted;
 	int64_t now;
-	size_t len;
-	ssize_t n;
-	int err = 0;
+	int err;
 
 	if (e->st.ntransmitted && (o->outstanding || o->json) && !rt_stats_received(&e->st, last)) {
 		struct rt_event ev = { .kind = RT_EV_TIMEOUT, .seq = last, .wall_us = event_wall(e) };
 
 		rt_out_event(&e->out, &ev);
 	}
-	len = rt_icmp_build_echo(e->fam, e->pkt, e->pkt_cap, e->sock.match.id, seq,
-				 o->pattern_set ? o->pattern : NULL, o->pattern_len,
-				 (size_t)o->size);
-	/* The RTT's start: as close to the send as we can read it. */
-	now = rt_clock_ns(CLOCK_MONOTONIC);
-	n = sendto(e->sock.fd, e->pkt, len, 0, (struct sockaddr *)&e->sock.dst, e->sock.dst_len);
-	if (n < 0) {
-		err = errno;
+	err = -rt_tx_echo(e->tx, seq, &now);
+	if (err) {
 		switch (rt_policy_send_error(o, &e->st, err)) {
 		case RT_SEND_RETRY:
 			e->retry_ns = now + RT_FLOOD_GAP_NS;

@@ -1,0 +1,42 @@
+/*
+ * Sending: one echo request per call, built into the module's own buffer
+ * and handed to sendto(), with the RTT's start read right before it. The
+ * engine decides when; this is the thin syscall layer under it.
+ */
+#ifndef RTPING_TX_H
+#define RTPING_TX_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "rtping/family.h"
+
+struct rt_tx;
+
+/* What every echo of a run shares. */
+struct rt_tx_cfg {
+	const struct rt_family *fam;
+	int fd;
+	const struct sockaddr *dst;     /* the target; must outlive the rt_tx */
+	socklen_t dst_len;
+	uint16_t id;                    /* the identifier (raw sockets; datagram: the kernel's) */
+	const uint8_t *pattern;         /* -p, pattern_len bytes; NULL for iputils' default */
+	size_t pattern_len;
+	size_t size;                    /* data bytes (-s) */
+};
+
+/* NULL when out of memory. */
+struct rt_tx *rt_tx_new(const struct rt_tx_cfg *cfg);
+void rt_tx_free(struct rt_tx *tx);
+
+/* The ICMP length of every echo request (header and data). */
+size_t rt_tx_echo_len(const struct rt_tx *tx);
+
+/*
+ * Sends echo request seq. 0, or -errno from sendto(); *now is the
+ * CLOCK_MONOTONIC time read just before the call, in both cases.
+ */
+int rt_tx_echo(struct rt_tx *tx, uint16_t seq, int64_t *now);
+
+#endif
