@@ -18,6 +18,7 @@
 #include "rtping/engine.h"
 #include "rtping/loop.h"
 #include "rtping/names.h"
+#include "rtping/observe.h"
 #include "rtping/output.h"
 #include "rtping/policy.h"
 #include "rtping/rx.h"
@@ -43,6 +44,12 @@ struct rt_engine {
 	int64_t retry_ns;           /* a full send queue: not before this */
 	struct rt_names names;      /* reply and error senders as text */
 	struct rt_stats st;
+	/* Transmit reports: where each echo left, against the prediction. */
+	struct rt_observe ob;
+	struct rt_route_view route; /* the prediction, until rt_engine_start() */
+	bool multipath;
+	bool eager;                 /* every event shows its egress: read reports at once */
+	unsigned unread;            /* sends since the error queue was last read */
 };
 
 /* An event's wall time: read only when -D or JSON prints it (flood cost). */
@@ -81,6 +88,7 @@ int rt_engine_open(struct rt_engine **ep, const struct rt_opts *o,
 		     (e->fam->af == AF_INET && rt_addr_parse(&tmp, AF_INET, o->dest) == 0);
 	e->names.scope = t->scope;
 	e->need_wall = o->timestamps || o->json;
+	e->eager = !o->quiet && (o->json || (o->verbose && !o->flood));
 	rt_out_init(&e->out, o, e->fam->af == AF_INET6, prog, t->name);
 	rc = rt_sock_open(&e->sock, o, f, t, what);
 	if (rc == 0) {
@@ -109,6 +117,26 @@ void rt_engine_set_route_json(struct rt_engine *e, const char *json)
 	e->out.route_json = json;
 }
 
+void rt_engine_set_prediction(struct rt_engine *e, struct rt_route_view *v, bool multipath)
+{
+	free(e->route.json);
+	e->route = *v;
+	v->json = NULL;
+	e->multipath = multipath;
+}
+
+void rt_engine_route(struct rt_engine *e, struct rt_route_view *v, const char *cause)
+{
+	rt_observe_route(&e->ob, v, cause, rt_stats_next_seq(&e->st), event_wall(e));
+}
+
+void rt_engine_notice(struct rt_engine *e, const char *text)
+{
+	struct rt_event ev = { .kind = RT_EV_NOTICE, .wall_us = event_wall(e), .text = text };
+
+	rt_out_event(&e->out, &ev);
+}
+
 void rt_engine_close(struct rt_engine *e)
 {
 	if (!e)
@@ -117,6 +145,8 @@ void rt_engine_close(struct rt_engine *e)
 	rt_tx_free(e->tx);
 	rt_rx_free(e->rx);
 	rt_stats_free(&e->st);
+	rt_observe_free(&e->ob);
+	free(e->route.json);
 	free(e);
 }
 
@@ -151,6 +181,7 @@ static void on_reply(struct rt_engine *e, const struct rt_icmp_pkt *p,
 	ev.truncated = p->icmp_len < (size_t)e->o->size + RT_ICMP_HDR_LEN;
 	ev.show_ident = e->o->verbose && e->sock.type == SOCK_RAW;
 	ev.ident = e->sock.match.id;
+	ev.egress = rt_observe_egress(&e->ob, p->seq);
 	rt_out_event(&e->out, &ev);
 }
 
@@ -200,23 +231,43 @@ static void report_error(struct rt_engine *e, const struct rt_icmp_err *er)
 		ev.from = rt_names_addr(&e->names, &er->offender);
 		ev.addr = e->names.addr;
 		ev.text = rt_icmp_describe(e->fam, er->type, er->code, er->info, text, sizeof(text));
+		ev.egress = rt_observe_egress(&e->ob, er->seq);
 	}
 	rt_out_event(&e->out, &ev);
 }
 
-/* One error-queue entry: 1 handled (ours), 0 not ours, -errno when empty. */
+/*
+ * One error-queue entry: 2 a transmit report, 1 an error reported, 0 not
+ * ours, -errno when empty.
+ */
 static int recv_err(struct rt_engine *e)
 {
 	struct rt_errq_entry en;
-	int rc = rt_rx_errqueue(e->sock.fd, &e->sock.match, &en);
+	int rc = rt_rx_errqueue(e->rx, e->sock.fd, &e->sock.match, &en);
 
 	if (rc <= 0)
 		return rc;
-	/* The transmit report (next issue) is no error about a probe. */
-	if (en.kind == RT_ERRQ_TXREPORT)
-		return 0;
+	if (en.kind == RT_ERRQ_TXREPORT) {
+		rt_observe_report(&e->ob, &en.tx, rt_clock_ns(CLOCK_MONOTONIC));
+		return 2;
+	}
 	report_error(e, &en.err);
 	return 1;
+}
+
+/* The error queue until empty (bounded): reports first, so replies find their egress. */
+static void drain_errq(struct rt_engine *e)
+{
+	e->unread = 0;
+	for (int i = 0; i < 256; i++)
+		if (recv_err(e) < 0)
+			break;
+}
+
+/* Transmit reports are read at once when events show them, else in batches. */
+static bool errq_due(const struct rt_engine *e)
+{
+	return e->sock.reports && (e->eager || e->unread >= 4);
 }
 
 /*
@@ -229,15 +280,14 @@ static bool drain(struct rt_engine *e, short revents)
 {
 	int rc = -EAGAIN;
 
+	if ((revents & POLLERR) || errq_due(e))
+		drain_errq(e);
 	for (int i = 0; i < 256 && (revents & POLLIN); i++)
 		if ((rc = recv_one(e)) < 0 || rt_stats_in_flight(&e->st) == 0)
 			break;
 	/* A pending socket error (ICMP error with IP_RECVERR): its report is queued. */
 	if (rc < 0 && rc != -EAGAIN)
-		revents |= POLLERR;
-	for (int i = 0; i < 256 && (revents & POLLERR); i++)
-		if (recv_err(e) < 0)
-			break;
+		drain_errq(e);
 	return (revents & POLLIN) && rc != -EAGAIN;
 }
 
@@ -262,8 +312,8 @@ static void send_failed(struct rt_engine *e, int err)
 	int handled = 0;
 
 	/* An ICMP error may explain the failure: report that one instead. */
-	while (recv_err(e) > 0)
-		handled++;
+	for (int i = 0, rc; i < 256 && (rc = recv_err(e)) >= 0; i++)
+		handled += rc == 1;
 	if (handled)
 		return;
 	ev.wall_us = event_wall(e);
@@ -282,6 +332,9 @@ static void send_probe(struct rt_engine *e)
 	if (e->st.ntransmitted && (o->outstanding || o->json) && !rt_stats_received(&e->st, last)) {
 		struct rt_event ev = { .kind = RT_EV_TIMEOUT, .seq = last, .wall_us = event_wall(e) };
 
+		if (e->eager)
+			drain_errq(e);
+		ev.egress = rt_observe_egress(&e->ob, last);
 		rt_out_event(&e->out, &ev);
 	}
 	err = -rt_tx_echo(e->tx, seq, &now);
@@ -305,17 +358,19 @@ static void send_probe(struct rt_engine *e)
 		rt_out_sent(&e->out);
 	rt_sched_sent(&e->sched, &e->st, now);
 	e->rx_maybe = true;
+	e->unread++;
 }
 
 /* ---- the run ------------------------------------------------------------ */
 
 int64_t rt_engine_step(struct rt_engine *e, int64_t now)
 {
-	int64_t until;
+	int64_t until, said;
 
 	if (e->fatal || rt_policy_finished(&e->run, e->o, &e->st, now))
 		return RT_LOOP_STOP;
 	rt_policy_schedule_exit(&e->run, e->o, &e->st, now);
+	said = rt_observe_step(&e->ob, now, event_wall(e));
 	if (rt_policy_may_send(e->o, &e->st) && now >= due_time(e)) {
 		send_probe(e);
 		return now;
@@ -332,6 +387,8 @@ int64_t rt_engine_step(struct rt_engine *e, int64_t now)
 	until = rt_policy_wake(&e->run);
 	if (rt_policy_may_send(e->o, &e->st) && (!until || due_time(e) < until))
 		until = due_time(e);
+	if (said != INT64_MAX && (!until || said < until))
+		until = said;
 	return until ? until : RT_LOOP_IDLE;
 }
 
@@ -381,8 +438,11 @@ int rt_engine_start(struct rt_engine *e, const struct rt_route_snap *route, cons
 		return rc;
 	print_header(e, route);
 	now = rt_clock_ns(CLOCK_MONOTONIC);
-	if (rt_stats_init(&e->st, now, rt_policy_window(o)) < 0)
+	if (rt_stats_init(&e->st, now, rt_policy_window(o)) < 0 ||
+	    rt_observe_init(&e->ob, &e->out, e->sock.reports, rt_policy_window(o), &e->route,
+			    e->multipath) < 0)
 		return *what = "malloc", -ENOMEM;
+	e->out.egress = e->sock.reports ? &e->ob.eg : NULL;
 	rt_sched_init(&e->sched, o->interval_ns, o->preload, o->adaptive,
 		      e->privileged ? 0 : RT_MIN_USER_INTERVAL_NS, now);
 	e->retry_ns = INT64_MIN;
@@ -396,7 +456,11 @@ void rt_engine_result(const struct rt_engine *e, struct rt_engine_result *r)
 	r->st = &e->st;
 }
 
-void rt_engine_summary(const struct rt_engine *e)
+void rt_engine_summary(struct rt_engine *e)
 {
+	/* The reports of the last echoes: the per-egress counts are complete. */
+	if (e->sock.reports)
+		drain_errq(e);
+	rt_observe_step(&e->ob, INT64_MAX, event_wall(e));   /* a held change: now or never */
 	rt_out_summary(&e->out, &e->st);
 }

@@ -26,6 +26,7 @@
 #include "rtping/policy.h"
 #include "rtping/opts.h"
 #include "rtping/target.h"
+#include "rtping/verify.h"
 
 struct ctx {
 	const char *prog;
@@ -61,13 +62,26 @@ static void explain(struct ctx *c)
 
 static int run_explain(struct ctx *c)
 {
+	const char *what = NULL;
+
 	explain(c);
+	if (c->opts.verify && !c->ex.route_err) {
+		c->ex.verify = true;
+		c->ex.observed_err = rt_verify_egress(&c->opts, &c->target, &c->flow,
+						      &c->ex.observed, &what);
+		/* A socket that cannot be had is an error, not an observation. */
+		if (c->ex.observed_err && c->ex.observed_err != -ETIMEDOUT &&
+		    c->ex.observed_err != -EOPNOTSUPP && what)
+			return die(c, what, strerror(-c->ex.observed_err));
+	}
 	if (c->opts.json)
 		rt_explain_json(stdout, &c->ex, c->target.name);
 	else
 		rt_explain_text(stdout, &c->ex, c->target.name);
 	if (c->ex.route_err)
 		return RT_EXIT_ERROR;
+	if (rt_explain_observed_differs(&c->ex))
+		return RT_EXIT_NOREPLY;
 	/* On fallback there is one answer only: nothing to disagree with. */
 	return c->ex.agree || c->ex.fallback ? RT_EXIT_OK : RT_EXIT_NOREPLY;
 }
@@ -94,8 +108,27 @@ static char *route_json(const struct ctx *c)
 	return buf;
 }
 
+/* The route decision as the observer and route-change events show it. */
+static void route_view(const struct ctx *c, struct rt_route_view *v)
+{
+	size_t len = 0;
+	FILE *f;
+
+	memset(v, 0, sizeof(*v));
+	v->err = c->ex.route_err;
+	rt_explain_snapshot(&c->ex, &v->snap);
+	f = open_memstream(&v->json, &len);
+	if (!f)
+		return;
+	rt_explain_json_netlink(f, &c->ex);
+	if (fclose(f) == EOF) {
+		free(v->json);
+		v->json = NULL;
+	}
+}
+
 /* The summary, then the exit code from how the run went. */
-static int finish(const struct rt_engine *e, const struct rt_opts *o, const struct rt_stats *st)
+static int finish(struct rt_engine *e, const struct rt_opts *o, const struct rt_stats *st)
 {
 	rt_engine_summary(e);
 	/* A write error is reported by main() once all output is done (iputils). */
@@ -165,6 +198,12 @@ static int run_ping(struct ctx *c)
 	if (c->opts.broadcast && !c->ex.fallback && c->ex.route.type == RTN_BROADCAST)
 		fprintf(stderr, "WARNING: pinging broadcast address\n");
 	rt_explain_snapshot(&c->ex, &route);
+	{
+		struct rt_route_view v;
+
+		route_view(c, &v);
+		rt_engine_set_prediction(e, &v, !c->ex.match_err && c->ex.match.multipath);
+	}
 	rc = ping_loop(e, &route, &what);
 	rt_engine_result(e, &res);
 	if (rc < 0) {

@@ -19,11 +19,12 @@
 #define MAX_USER_PRELOAD 3
 #define MAX_SECONDS ((double)INT_MAX / 1000)       /* iputils' bound on -i/-W */
 
-enum { OPT_EXPLAIN = 256, OPT_JSON, OPT_HELP, OPT_VERSION };
+enum { OPT_EXPLAIN = 256, OPT_JSON, OPT_HELP, OPT_VERSION, OPT_VERIFY };
 
 static const struct option longopts[] = {
 	{ "explain-route", no_argument, NULL, OPT_EXPLAIN },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "verify", no_argument, NULL, OPT_VERIFY },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "count", required_argument, NULL, 'c' },
@@ -294,6 +295,7 @@ static int parse_one(struct parse *p, int c, const char *arg)
 	case 'V': case OPT_VERSION: o->mode = RT_MODE_VERSION; return 0;
 	case OPT_EXPLAIN: o->mode = RT_MODE_EXPLAIN; return 0;
 	case OPT_JSON: o->json = true; return 0;
+	case OPT_VERIFY: o->verify = true; return 0;
 	case 'i': return parse_interval(p, arg);
 	case 'I': return parse_iface(p, arg);
 	case 'M': return parse_pmtu(p, arg);
@@ -333,6 +335,8 @@ static int check_combined(struct parse *p)
 			    o->af == AF_INET ? '4' : '6');
 	if (!o->privileged && o->preload > MAX_USER_PRELOAD)
 		return fail(p, "cannot set preload to value greater than 3: %ld", o->preload);
+	if (o->verify && o->mode != RT_MODE_EXPLAIN)
+		return fail(p, "--verify needs --explain-route");
 	return 0;
 }
 
@@ -449,13 +453,15 @@ void rt_opts_usage(FILE *out, const char *prog)
 	fprintf(out,
 "Usage:\n"
 "  %s [options] <destination>\n"
-"  %s --explain-route [--json] [-4|-6] [-I iface|addr] [-m mark]\n"
+"  %s --explain-route [--verify] [--json] [-4|-6] [-I iface|addr] [-m mark]\n"
 "         [-Q tos] <destination>\n"
 "\n"
 "Route (the flow both modes use):\n"
 "      --explain-route      print the kernel's route for the echo flow, the UDP\n"
 "                           probe's answer and why they differ; sends nothing;\n"
 "                           exit 0 agree, 1 differ, 2 no route or error\n"
+"      --verify             with --explain-route: send one echo and show the\n"
+"                           egress the kernel reports for it\n"
 "      --json               JSON output (explain: one object; ping: one per line)\n"
 "  -4, -6                   use IPv4 / IPv6 only\n"
 "  -I, --interface <iface|addr>\n"

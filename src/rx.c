@@ -23,6 +23,14 @@
  */
 #define RX_BATCH 16
 #define RX_CBUF 256                              /* timestamp + TTL cmsgs, slack */
+/*
+ * Error-queue messages per recvmmsg(): a flood's transmit reports (two per
+ * echo) are read in batches. Each slot: the extended error, the offender,
+ * pktinfo and timestamps; the packet itself behind a link-layer header.
+ */
+#define EQ_BATCH 8
+#define EQ_CBUF 512
+#define EQ_EXTRA 192                             /* link-layer and IP headers */
 
 struct rt_rx {
 	const struct rt_family *fam;
@@ -35,6 +43,14 @@ struct rt_rx {
 	char cbuf[RX_BATCH][RX_CBUF];
 	int n, next;          /* received, next to hand out */
 	int64_t mono, real;   /* clocks read once after the batch arrived */
+	/* The error queue's batch. */
+	uint8_t *ebuf;        /* EQ_BATCH slots of ebuf_len */
+	size_t ebuf_len;
+	struct mmsghdr emsg[EQ_BATCH];
+	struct iovec eiov[EQ_BATCH];
+	struct sockaddr_storage edst[EQ_BATCH];
+	char ecbuf[EQ_BATCH][EQ_CBUF];
+	int en, enext;
 };
 
 struct rt_rx *rt_rx_new(const struct rt_family *fam, bool kernel_ts, long size)
@@ -49,8 +65,10 @@ struct rt_rx *rt_rx_new(const struct rt_family *fam, bool kernel_ts, long size)
 	if (rx->rbuf_len < RBUF_MIN)
 		rx->rbuf_len = RBUF_MIN;
 	rx->rbuf = malloc(rx->rbuf_len * RX_BATCH);
-	if (!rx->rbuf) {
-		free(rx);
+	rx->ebuf_len = (size_t)size + RT_ICMP_HDR_LEN + EQ_EXTRA;
+	rx->ebuf = malloc(rx->ebuf_len * EQ_BATCH);
+	if (!rx->rbuf || !rx->ebuf) {
+		rt_rx_free(rx);
 		return NULL;
 	}
 	return rx;
@@ -61,6 +79,7 @@ void rt_rx_free(struct rt_rx *rx)
 	if (!rx)
 		return;
 	free(rx->rbuf);
+	free(rx->ebuf);
 	free(rx);
 }
 
@@ -132,18 +151,39 @@ int rt_rx_next(struct rt_rx *rx, int fd, long want, struct rt_rx_dgram *d)
 	return 1;
 }
 
-int rt_rx_errqueue(int fd, const struct rt_icmp_match *m, struct rt_errq_entry *e)
+/* Refills the error-queue batch: 0, or -errno (-EAGAIN: empty). */
+static int efill(struct rt_rx *rx, int fd)
 {
-	char cbuf[512];
-	uint8_t q[64];
-	struct sockaddr_storage dst;
-	struct iovec iov = { .iov_base = q, .iov_len = sizeof(q) };
-	struct msghdr msg = { .msg_name = &dst, .msg_namelen = sizeof(dst),
-			      .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
-	ssize_t n = recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT);
+	int n;
 
+	for (int i = 0; i < EQ_BATCH; i++) {
+		rx->eiov[i] = (struct iovec){ rx->ebuf + (size_t)i * rx->ebuf_len, rx->ebuf_len };
+		rx->emsg[i].msg_hdr = (struct msghdr){
+			.msg_name = &rx->edst[i], .msg_namelen = sizeof(rx->edst[i]),
+			.msg_iov = &rx->eiov[i], .msg_iovlen = 1,
+			.msg_control = rx->ecbuf[i], .msg_controllen = EQ_CBUF };
+	}
+	n = recvmmsg(fd, rx->emsg, EQ_BATCH, MSG_ERRQUEUE | MSG_DONTWAIT, NULL);
 	if (n < 0)
 		return -errno;
-	return rt_errq_decode(m, &msg, (size_t)n, e) == 0 ? 1 : 0;
+	rx->en = n;
+	rx->enext = 0;
+	return n ? 0 : -EAGAIN;
+}
+
+int rt_rx_errqueue(struct rt_rx *rx, int fd, const struct rt_icmp_match *m,
+		   struct rt_errq_entry *e)
+{
+	struct mmsghdr *mm;
+	int rc;
+
+	if (rx->enext >= rx->en && (rc = efill(rx, fd)) < 0)
+		return rc;
+	mm = &rx->emsg[rx->enext++];
+	return rt_errq_decode(m, &mm->msg_hdr, mm->msg_len, e) == 0 ? 1 : 0;
+}
+
+int rt_rx_errq_pending(const struct rt_rx *rx)
+{
+	return rx->en - rx->enext;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <linux/filter.h>
+#include <linux/net_tstamp.h>
 #include <netinet/ip_icmp.h>
 #include <netinet/icmp6.h>
 #include <sys/socket.h>
@@ -14,6 +15,11 @@
 #include "rtping/caps.h"
 #include "rtping/sock.h"
 #include "rtping/stats.h"
+
+/* Not in older uapi headers; kernels that lack it refuse it with EINVAL. */
+#ifndef SOF_TIMESTAMPING_OPT_RX_FILTER
+#define SOF_TIMESTAMPING_OPT_RX_FILTER (1 << 17)
+#endif
 
 /* SOL_RAW ICMP_FILTER from linux/icmp.h, which clashes with net/if.h. */
 #define RT_ICMP_FILTER 1
@@ -130,6 +136,27 @@ static void set_send_timeout(struct rt_sock *s, const struct rt_opts *o)
 	setsockopt(s->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
 
+/*
+ * Transmit reports (reference/egress.md): for every echo the device it was
+ * handed to and its source, from the error queue. SCHED marks the hand-over
+ * to the device's queue; SND the driver's send. OPT_RX_FILTER (6.x) keeps
+ * received replies free of a timestamp we do not read; older kernels refuse
+ * it, so try without. Best effort: without them egress is unknown, not fatal.
+ */
+static bool enable_reports(struct rt_sock *s)
+{
+	const struct rt_family *f = s->match.fam;
+	int flags = SOF_TIMESTAMPING_TX_SCHED | SOF_TIMESTAMPING_TX_SOFTWARE |
+		    SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_OPT_CMSG |
+		    SOF_TIMESTAMPING_OPT_ID;
+
+	if (setopt_int(s->fd, f->sol_ip, f->opt_pktinfo, 1) < 0)
+		return false;
+	if (setopt_int(s->fd, SOL_SOCKET, SO_TIMESTAMPING, flags | SOF_TIMESTAMPING_OPT_RX_FILTER) == 0)
+		return true;
+	return setopt_int(s->fd, SOL_SOCKET, SO_TIMESTAMPING, flags) == 0;
+}
+
 /* Options every socket gets; -errno and *what for the ones iputils treats as fatal. */
 static int common_opts(struct rt_sock *s, const struct rt_opts *o, const char **what)
 {
@@ -159,6 +186,7 @@ static int common_opts(struct rt_sock *s, const struct rt_opts *o, const char **
 		setopt_int(s->fd, SOL_SOCKET, SO_TIMESTAMPNS, 1);
 	set_send_timeout(s, o);
 	set_buffers(s, o);
+	s->reports = enable_reports(s);
 	return 0;
 }
 
@@ -198,6 +226,7 @@ int rt_sock_open(struct rt_sock *s, const struct rt_opts *o, const struct rt_flo
 	s->match.check_id = s->type == SOCK_RAW;
 	s->match.id = (uint16_t)getpid();
 	s->match.dst = t->addr;
+	s->match.echo_len = (size_t)o->size + RT_ICMP_HDR_LEN;
 	s->dst_len = rt_addr_to_sockaddr(&t->addr, 0, t->scope, &s->dst);
 	rc = configure(s, o, f, what);
 	if (rc < 0)

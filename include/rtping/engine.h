@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "rtping/flow.h"
+#include "rtping/observe.h"
 #include "rtping/opts.h"
 #include "rtping/route.h"
 #include "rtping/stats.h"
@@ -38,6 +39,16 @@ int rt_engine_start(struct rt_engine *e, const struct rt_route_snap *route, cons
  */
 void rt_engine_set_route_json(struct rt_engine *e, const char *json);
 
+/*
+ * The route query's prediction (v's json, the explain "netlink" object, is
+ * taken over) and whether the route has several next hops. Before start.
+ */
+void rt_engine_set_prediction(struct rt_engine *e, struct rt_route_view *v, bool multipath);
+/* A re-query after a route watch event (cause "route", "rule", ...); v taken over. */
+void rt_engine_route(struct rt_engine *e, struct rt_route_view *v, const char *cause);
+/* One line for the user, in order with the run's output. */
+void rt_engine_notice(struct rt_engine *e, const char *text);
+
 int rt_engine_fd(const struct rt_engine *e);
 /* The socket is readable or has an error queued. */
 void rt_engine_io(struct rt_engine *e, short revents);
@@ -56,7 +67,7 @@ struct rt_engine_result {
 };
 void rt_engine_result(const struct rt_engine *e, struct rt_engine_result *r);
 /* The final statistics, through the printer. */
-void rt_engine_summary(const struct rt_engine *e);
+void rt_engine_summary(struct rt_engine *e);
 
 void rt_engine_close(struct rt_engine *e);
 

@@ -39,6 +39,7 @@ struct rt_icmp_match {
 	bool check_id;           /* raw sockets; datagram sockets are demuxed by the kernel */
 	uint16_t id;             /* host order */
 	struct rt_addr dst;      /* the target: quoted errors must be for it */
+	size_t echo_len;         /* our requests' ICMP length: finds them in transmit reports */
 };
 
 /* An error-queue entry, reduced to the fields rtping uses. */

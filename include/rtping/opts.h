@@ -36,6 +36,7 @@ struct rt_opts {
 	 */
 	bool privileged;
 	bool json;               /* --json */
+	bool verify;             /* --verify: explain sends one echo to observe its egress */
 	int af;                  /* -4 / -6, else AF_UNSPEC */
 	const char *dest;        /* the one operand */
 

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "rtping/egress.h"
 #include "rtping/stats.h"
 
 enum rt_ev_kind {
@@ -19,6 +20,8 @@ enum rt_ev_kind {
 	RT_EV_LOCAL_ERROR,  /* our own stack refused (error queue, local origin) */
 	RT_EV_TIMEOUT,      /* -O: no answer yet when the next probe leaves */
 	RT_EV_SEND_ERROR,   /* sendto() failed: err says why */
+	RT_EV_ROUTE_CHANGE, /* the echo flow's route changed (cause), or its egress did */
+	RT_EV_NOTICE,       /* one line for the user (stderr), e.g. an egress that diverges */
 };
 
 struct rt_event {
@@ -40,6 +43,11 @@ struct rt_event {
 	const char *text;           /* "Destination Host Unreachable" */
 	int err;                    /* local errors: errno */
 	uint32_t info;              /* local EMSGSIZE: mtu */
+	/* Replies, timeouts, errors: where the echo left (NULL: no report). */
+	const struct rt_egress *egress;
+	/* Route changes: text and JSON forms of both routes, and why. */
+	const char *from_text, *to_text, *from_json, *to_json;
+	const char *cause;          /* "route", "rule", "address", "link", "observed" */
 };
 
 /* How to print: fixed for a run. */
@@ -53,6 +61,9 @@ struct rt_out {
 	bool ipg;                   /* flood / adaptive / -i 0: the ipg/ewma part */
 	const char *host;           /* as typed or canonical, for the headers */
 	const char *route_json;     /* JSON start event's "route" object; NULL: null */
+	bool verbose;               /* -v: egress on reply lines and in the summary */
+	/* Transmit reports: per-egress counts; NULL when the kernel gives none. */
+	const struct rt_egress_track *egress;
 };
 
 struct rt_opts;

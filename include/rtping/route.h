@@ -15,6 +15,9 @@
 #include "rtping/flow.h"
 #include "rtping/nl.h"
 
+/* Next hops of a multipath route kept from a FIB_MATCH answer. */
+#define RT_NH_MAX 8
+
 /* What the kernel answered. Fields absent from the reply stay zero/unset. */
 struct rt_route {
 	uint8_t type;            /* RTN_* */
@@ -30,6 +33,9 @@ struct rt_route {
 	bool has_metric;
 	uint32_t metric;
 	bool multipath;          /* RTA_MULTIPATH or RTA_NH_ID seen */
+	size_t nnh;              /* RTA_MULTIPATH's next hops (the first RT_NH_MAX) */
+	uint32_t nh_oif[RT_NH_MAX];
+	struct rt_addr nh_gw[RT_NH_MAX];
 	bool has_uid, has_mark;
 	uint32_t uid, mark;      /* echoed by IPv4 */
 };

@@ -6,6 +6,7 @@
 #ifndef RTPING_SOCK_H
 #define RTPING_SOCK_H
 
+#include <stdbool.h>
 #include <sys/socket.h>
 
 #include "rtping/flow.h"
@@ -20,6 +21,7 @@ struct rt_sock {
 	struct rt_icmp_match match;     /* how replies on it are recognised */
 	struct sockaddr_storage dst;    /* the target, for sendto() */
 	socklen_t dst_len;
+	bool reports;                   /* transmit reports on: each echo's egress is known */
 };
 
 /*
