@@ -130,6 +130,11 @@ void rt_engine_route(struct rt_engine *e, struct rt_route_view *v, const char *c
 	rt_observe_route(&e->ob, v, cause, rt_stats_next_seq(&e->st), event_wall(e));
 }
 
+void rt_engine_set_watch_stats(struct rt_engine *e, const struct rt_watch_stats *st)
+{
+	e->out.watch = st;
+}
+
 void rt_engine_notice(struct rt_engine *e, const char *text)
 {
 	struct rt_event ev = { .kind = RT_EV_NOTICE, .wall_us = event_wall(e), .text = text };

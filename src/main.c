@@ -27,6 +27,7 @@
 #include "rtping/opts.h"
 #include "rtping/target.h"
 #include "rtping/verify.h"
+#include "rtping/watch.h"
 
 struct ctx {
 	const char *prog;
@@ -36,6 +37,10 @@ struct ctx {
 	struct rt_nl nl;
 	int nl_err;
 	struct rt_explain ex;
+	/* Ping mode: the route watch's partner. */
+	struct rt_engine *e;
+	struct rt_watch_stats wst;
+	bool src_gone;               /* the bound source was deleted (said once) */
 };
 
 static int die(const struct ctx *c, const char *what, const char *why)
@@ -150,20 +155,90 @@ static void engine_status(void *e)
 	rt_engine_status(e);
 }
 
-/* The loop, the engine's socket its one source for now; -errno and *what. */
-static int ping_loop(struct rt_engine *e, const struct rt_route_snap *route, const char **what)
+/* The watch saw a burst end: ask again; the engine says whether it changed. */
+static void watch_changed(void *arg, unsigned causes)
 {
+	struct ctx *c = arg;
+	struct rt_route_view v;
+
+	rt_explain_requery(&c->nl, &c->ex);
+	route_view(c, &v);
+	rt_engine_route(c->e, &v, rt_watch_cause_name(causes));
+}
+
+static void watch_bound(void *arg, bool gone)
+{
+	struct ctx *c = arg;
+	char a[RT_ADDRSTRLEN], text[160];
+
+	if (gone && !c->src_gone) {
+		snprintf(text, sizeof(text), "source address %s is no longer on this host; "
+			 "echoes bound to it cannot leave", rt_addr_str(&c->ex.flow.src, a, sizeof(a)));
+		rt_engine_notice(c->e, text);
+	}
+	c->src_gone = gone;
+}
+
+static void watch_io(void *w, short revents)
+{
+	rt_watch_io(w, revents);
+}
+
+static int64_t watch_step(void *w, int64_t now)
+{
+	return rt_watch_step(w, now);
+}
+
+/*
+ * The route watch, when netlink answers at all: a watch that cannot be had
+ * is said once and the ping goes on without it. NULL then.
+ */
+static struct rt_watch *open_watch(struct ctx *c)
+{
+	static const struct rt_watch_ops ops = { watch_changed, watch_bound, NULL };
+	struct rt_watch_ops o = ops;
+	struct rt_watch *w;
+	int rc;
+
+	if (c->nl_err || c->ex.fallback)
+		return NULL;
+	o.arg = c;
+	rc = rt_watch_open(&w, c->target.fam->af, c->opts.watch_rcvbuf,
+			   rt_addr_is_set(&c->ex.flow.src) ? &c->ex.flow.src : NULL, &o);
+	if (rc < 0) {
+		fprintf(stderr, "%s: warning: route watch unavailable: %s\n", c->prog, strerror(-rc));
+		return NULL;
+	}
+	return w;
+}
+
+/* The loop over the engine's socket and the route watch's; -errno and *what. */
+static int ping_loop(struct ctx *c, const struct rt_route_snap *route, const char **what)
+{
+	struct rt_engine *e = c->e;
+	struct rt_watch *w;
 	struct rt_loop loop;
 	int rc;
 
+	/* -B pins the route's source: later queries ask for the bound flow. */
+	if (c->opts.bind_source && !rt_addr_is_set(&c->ex.flow.src))
+		c->ex.flow.src = route->src;
+	w = open_watch(c);
 	/* Before the header: a SIGINT from then on ends the run with its summary. */
 	rt_loop_init(&loop);
 	loop.status = engine_status;
 	loop.status_arg = e;
 	rc = rt_loop_add(&loop, rt_engine_fd(e), POLLIN, engine_io, engine_step, e);
+	if (!rc && w)
+		rc = rt_loop_add(&loop, rt_watch_fd(w), POLLIN, watch_io, watch_step, w);
+	if (w)
+		rt_engine_set_watch_stats(e, &c->wst);
 	if (!rc && (rc = rt_engine_start(e, route, what)) == 0)
 		rt_loop_run(&loop);
 	rt_loop_close(&loop);
+	if (w)
+		rt_watch_stats(w, &c->wst);
+	rt_watch_close(w);
 	return rc;
 }
 
@@ -179,6 +254,7 @@ static int run_ping(struct ctx *c)
 	rc = rt_engine_open(&e, &c->opts, &c->target, &c->flow, c->prog, &what);
 	if (rc < 0)
 		return die(c, what, strerror(-rc));
+	c->e = e;
 	explain(c);
 	if (rt_caps_drop_all() < 0) {
 		rt_engine_close(e);
@@ -204,7 +280,7 @@ static int run_ping(struct ctx *c)
 		route_view(c, &v);
 		rt_engine_set_prediction(e, &v, !c->ex.match_err && c->ex.match.multipath);
 	}
-	rc = ping_loop(e, &route, &what);
+	rc = ping_loop(c, &route, &what);
 	rt_engine_result(e, &res);
 	if (rc < 0) {
 		rc = die(c, what, strerror(-rc));

@@ -207,6 +207,12 @@ void rt_observe_route(struct rt_observe *ob, struct rt_route_view *route, const 
 		route->json = NULL;
 		return;
 	}
+	expect = snap_egress(route);
+	/* Echoes already left by the new route: the change came before the first. */
+	if (ob->held && rt_egress_equal(&ob->eg.seen[ob->held_to].eg, &expect)) {
+		ev.seq = ob->held_seq;
+		ob->held = false;
+	}
 	ev.from_text = ob->route.text;
 	ev.to_text = route->text;
 	ev.from_json = ob->route.json ? ob->route.json : "null";
@@ -215,7 +221,6 @@ void rt_observe_route(struct rt_observe *ob, struct rt_route_view *route, const 
 	free(ob->route.json);
 	ob->route = *route;
 	route->json = NULL;
-	expect = snap_egress(&ob->route);
 	if (ob->on)
 		rt_egress_expect(&ob->eg, &expect, true);
 }

@@ -19,12 +19,13 @@
 #define MAX_USER_PRELOAD 3
 #define MAX_SECONDS ((double)INT_MAX / 1000)       /* iputils' bound on -i/-W */
 
-enum { OPT_EXPLAIN = 256, OPT_JSON, OPT_HELP, OPT_VERSION, OPT_VERIFY };
+enum { OPT_EXPLAIN = 256, OPT_JSON, OPT_HELP, OPT_VERSION, OPT_VERIFY, OPT_WATCH_RCVBUF };
 
 static const struct option longopts[] = {
 	{ "explain-route", no_argument, NULL, OPT_EXPLAIN },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "verify", no_argument, NULL, OPT_VERIFY },
+	{ "watch-rcvbuf", required_argument, NULL, OPT_WATCH_RCVBUF },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "count", required_argument, NULL, 'c' },
@@ -260,6 +261,11 @@ static int parse_numeric(struct parse *p, int c, const char *s)
 			return -EINVAL;
 		o->deadline_s = v;
 		return 0;
+	case OPT_WATCH_RCVBUF:
+		if (parse_int(p, s, 10, 1, INT_MAX, &v) < 0)
+			return -EINVAL;
+		o->watch_rcvbuf = (int)v;
+		return 0;
 	}
 	return fail(p, "invalid option -- '%c'", c);
 }
@@ -462,6 +468,8 @@ void rt_opts_usage(FILE *out, const char *prog)
 "                           exit 0 agree, 1 differ, 2 no route or error\n"
 "      --verify             with --explain-route: send one echo and show the\n"
 "                           egress the kernel reports for it\n"
+"      --watch-rcvbuf <bytes>\n"
+"                           receive buffer of the route watch's netlink socket\n"
 "      --json               JSON output (explain: one object; ping: one per line)\n"
 "  -4, -6                   use IPv4 / IPv6 only\n"
 "  -I, --interface <iface|addr>\n"

@@ -17,7 +17,7 @@
  * | `error`   | an ICMP error about our probe, or a local error | `local` (bool), `seq` (null for local), `addr`, `from`, `icmp_type`, `icmp_code` (null for local), `errno` (local only, else null), `message` (iputils' wording), `egress` |
  * | `timeout` | a probe is still unanswered when the next one leaves (the text printer shows these only with -O) | `seq`, `egress` |
  * | `route_change` | the echo flow's route changed, or its egress did | `seq` (the next echo), `from`, `to` (route objects), `cause` |
- * | `summary` | always last, also at 100 % loss    | `host`, `transmitted`, `received`, `duplicates`, `corrupted`, `errors`, `loss_percent`, `time_ms`, `rtt_min_ms`, `rtt_avg_ms`, `rtt_max_ms`, `rtt_mdev_ms` (null when nothing was timed), `pipe` (null unless > 1), `ipg_ms`, `ewma_ms` (null outside flood/adaptive), `egress` (per egress: `source`, `device`, `ifindex`, `echoes`; null without transmit reports), `egress_unobserved` |
+ * | `summary` | always last, also at 100 % loss    | `host`, `transmitted`, `received`, `duplicates`, `corrupted`, `errors`, `loss_percent`, `time_ms`, `rtt_min_ms`, `rtt_avg_ms`, `rtt_max_ms`, `rtt_mdev_ms` (null when nothing was timed), `pipe` (null unless > 1), `ipg_ms`, `ewma_ms` (null outside flood/adaptive), `egress` (per egress: `source`, `device`, `ifindex`, `echoes`; null without transmit reports), `egress_unobserved`, `route_watch` (`messages`, `overruns`, `requeries`; null without a watch) |
  *
  * Times in milliseconds are numbers with three decimals (`0.045`).
  * With `-q` only `start` and `summary` are printed. Exit codes are the
@@ -367,6 +367,18 @@ static void json_egress_counts(const struct rt_out *o, const struct rt_stats *st
 	fprintf(o->f, "], \"egress_unobserved\": %" PRIu64, unobserved(o, st));
 }
 
+static void json_watch(const struct rt_out *o)
+{
+	const struct rt_watch_stats *w = o->watch;
+
+	if (!w) {
+		fputs(", \"route_watch\": null", o->f);
+		return;
+	}
+	fprintf(o->f, ", \"route_watch\": {\"messages\": %" PRIu64 ", \"overruns\": %" PRIu64
+		", \"requeries\": %" PRIu64 "}", w->messages, w->overruns, w->requeries);
+}
+
 /* -v: how many echoes left by each egress, after the rtt line. */
 static void text_egress_counts(const struct rt_out *o, const struct rt_stats *st)
 {
@@ -374,14 +386,18 @@ static void text_egress_counts(const struct rt_out *o, const struct rt_stats *st
 	char a[RT_ADDRSTRLEN];
 	uint64_t n;
 
-	if (!t || !o->verbose)
+	if (!o->verbose)
 		return;
-	for (size_t i = 0; i < t->nseen; i++)
+	for (size_t i = 0; t && i < t->nseen; i++)
 		fprintf(o->f, "egress %s %s: %" PRIu64 " echoes\n",
 			rt_addr_str(&t->seen[i].eg.src, a, sizeof(a)), t->seen[i].eg.dev,
 			t->seen[i].echoes);
-	if ((n = unobserved(o, st)))
+	if (t && (n = unobserved(o, st)))
 		fprintf(o->f, "egress not observed: %" PRIu64 " echoes\n", n);
+	if (o->watch)
+		fprintf(o->f, "route watch: %" PRIu64 " messages, %" PRIu64 " overruns, %" PRIu64
+			" re-queries\n", o->watch->messages, o->watch->overruns,
+			o->watch->requeries);
 }
 
 static void json_summary(const struct rt_out *o, const struct rt_stats *st)
@@ -410,6 +426,7 @@ static void json_summary(const struct rt_out *o, const struct rt_stats *st)
 	json_ms(o->f, "ipg_ms", ipg, rt_stats_ipg_us(st));
 	json_ms(o->f, "ewma_ms", ipg, (int64_t)(st->ewma8 / 8));
 	json_egress_counts(o, st);
+	json_watch(o);
 	json_end(o);
 }
 

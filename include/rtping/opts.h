@@ -37,6 +37,7 @@ struct rt_opts {
 	bool privileged;
 	bool json;               /* --json */
 	bool verify;             /* --verify: explain sends one echo to observe its egress */
+	int watch_rcvbuf;        /* --watch-rcvbuf: the route watch's SO_RCVBUF; 0 default */
 	int af;                  /* -4 / -6, else AF_UNSPEC */
 	const char *dest;        /* the one operand */
 

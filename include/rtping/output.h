@@ -13,6 +13,7 @@
 
 #include "rtping/egress.h"
 #include "rtping/stats.h"
+#include "rtping/watch.h"
 
 enum rt_ev_kind {
 	RT_EV_REPLY,        /* echo reply (dup / bad checksum flagged) */
@@ -64,6 +65,8 @@ struct rt_out {
 	bool verbose;               /* -v: egress on reply lines and in the summary */
 	/* Transmit reports: per-egress counts; NULL when the kernel gives none. */
 	const struct rt_egress_track *egress;
+	/* The route watch's counts; NULL when no watch ran. */
+	const struct rt_watch_stats *watch;
 };
 
 struct rt_opts;

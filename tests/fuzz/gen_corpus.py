@@ -159,6 +159,8 @@ def opts_corpus():
         (0, ["-V"]),
         (0, ["-4", "-6", "x"]),
         (0, ["-I", "", "x"]),
+        (1, ["--explain-route", "--verify", "--json", "x"]),
+        (0, ["--watch-rcvbuf", "4096", "-v", "--verify", "x"]),
     ]
     for i, (priv, args) in enumerate(lines):
         write("opts", "cmdline-%02d" % i, bytes([priv]) + b"\0".join(a.encode() for a in args))

@@ -79,6 +79,10 @@ $'-\n' 127.0.0.1
 --explain-route -c 0 127.0.0.1
 --explain-route 127.0.0.1 ::1
 --explain-route ''
+--verify 127.0.0.1
+--watch-rcvbuf 0 127.0.0.1
+--watch-rcvbuf x 127.0.0.1
+--watch-rcvbuf 99999999999 127.0.0.1
 EOT
 )
 
