@@ -20,8 +20,6 @@ int rt_egress_init(struct rt_egress_track *t, size_t window, const struct rt_egr
 	if (!t->slot)
 		return -ENOMEM;
 	t->mask = (uint32_t)window - 1;
-	/* The first echo (seq 1) is the socket's first send (key 0). */
-	t->key_delta = 1;
 	t->last = -1;
 	t->fresh = true;
 	if (expect)
@@ -76,9 +74,14 @@ enum rt_egress_verdict rt_egress_report(struct rt_egress_track *t, const struct 
 	uint32_t *slot;
 
 	*idx = *prev_idx = -1;
-	if (r->has_seq)
-		t->key_delta = (uint16_t)(r->seq - (uint16_t)r->key);
-	*seq = r->has_seq ? r->seq : (uint16_t)((uint16_t)r->key + t->key_delta);
+	if (r->has_seq) {
+		*seq = r->seq;
+	} else if (r->key < t->next_key && t->next_key - r->key <= RT_EGRESS_KEYS) {
+		*seq = t->key_seq[r->key % RT_EGRESS_KEYS];
+	} else {
+		*seq = 0;
+		return RT_EGRESS_SAME;   /* no packet and a key we no longer know */
+	}
 	slot = &t->slot[*seq & t->mask];
 	/* The echo's second report (SND after SCHED) or a stale one. */
 	if (*slot && (*slot >> 16) == *seq)
@@ -92,6 +95,18 @@ enum rt_egress_verdict rt_egress_report(struct rt_egress_track *t, const struct 
 	t->seen[*idx].echoes++;
 	*slot = (uint32_t)*seq << 16 | (uint32_t)(*idx + 1);
 	return judge(t, *idx, prev_idx);
+}
+
+bool rt_egress_sample(bool sample, uint64_t n)
+{
+	return !sample || n < RT_EGRESS_SAMPLE || n % RT_EGRESS_SAMPLE == 0;
+}
+
+void rt_egress_asked(struct rt_egress_track *t, uint16_t seq)
+{
+	t->key_seq[t->next_key % RT_EGRESS_KEYS] = seq;
+	t->next_key++;
+	t->asked++;
 }
 
 const struct rt_egress *rt_egress_of(const struct rt_egress_track *t, uint16_t seq)

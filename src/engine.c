@@ -49,7 +49,7 @@ struct rt_engine {
 	struct rt_route_view route; /* the prediction, until rt_engine_start() */
 	bool multipath;
 	bool eager;                 /* every event shows its egress: read reports at once */
-	unsigned unread;            /* sends since the error queue was last read */
+	unsigned unread;            /* reports asked for since the error queue was last read */
 };
 
 /* An event's wall time: read only when -D or JSON prints it (flood cost). */
@@ -103,6 +103,8 @@ int rt_engine_open(struct rt_engine **ep, const struct rt_opts *o,
 		e->rx = rt_rx_new(e->fam, !o->latency_user, o->size);
 		if (!e->tx || !e->rx)
 			rc = (*what = "malloc", -ENOMEM);
+		else
+			rt_rx_want_pktinfo(e->rx, e->sock.reports);
 	}
 	if (rc < 0) {
 		rt_engine_close(e);
@@ -130,16 +132,9 @@ void rt_engine_route(struct rt_engine *e, struct rt_route_view *v, const char *c
 	rt_observe_route(&e->ob, v, cause, rt_stats_next_seq(&e->st), event_wall(e));
 }
 
-void rt_engine_set_watch_stats(struct rt_engine *e, const struct rt_watch_stats *st)
+struct rt_out *rt_engine_out(struct rt_engine *e)
 {
-	e->out.watch = st;
-}
-
-void rt_engine_notice(struct rt_engine *e, const char *text)
-{
-	struct rt_event ev = { .kind = RT_EV_NOTICE, .wall_us = event_wall(e), .text = text };
-
-	rt_out_event(&e->out, &ev);
+	return &e->out;
 }
 
 void rt_engine_close(struct rt_engine *e)
@@ -272,7 +267,7 @@ static void drain_errq(struct rt_engine *e)
 /* Transmit reports are read at once when events show them, else in batches. */
 static bool errq_due(const struct rt_engine *e)
 {
-	return e->sock.reports && (e->eager || e->unread >= 4);
+	return e->sock.reports && (e->eager || e->unread >= 6);
 }
 
 /*
@@ -332,6 +327,7 @@ static void send_probe(struct rt_engine *e)
 	uint16_t seq = rt_stats_next_seq(&e->st);
 	uint16_t last = (uint16_t)e->st.ntransmitted;
 	int64_t now;
+	bool ask;
 	int err;
 
 	if (e->st.ntransmitted && (o->outstanding || o->json) && !rt_stats_received(&e->st, last)) {
@@ -342,7 +338,8 @@ static void send_probe(struct rt_engine *e)
 		ev.egress = rt_observe_egress(&e->ob, last);
 		rt_out_event(&e->out, &ev);
 	}
-	err = -rt_tx_echo(e->tx, seq, &now);
+	ask = e->sock.reports && rt_egress_sample(o->flood, e->st.ntransmitted);
+	err = -rt_tx_echo(e->tx, seq, ask, &now);
 	if (err) {
 		switch (rt_policy_send_error(o, &e->st, err)) {
 		case RT_SEND_RETRY:
@@ -357,13 +354,15 @@ static void send_probe(struct rt_engine *e)
 		}
 	}
 	rt_stats_sent(&e->st, seq, now);
+	if (ask && !err)
+		rt_egress_asked(&e->ob.eg, seq);
 	if (err)
 		send_failed(e, err);
 	else
 		rt_out_sent(&e->out);
 	rt_sched_sent(&e->sched, &e->st, now);
 	e->rx_maybe = true;
-	e->unread++;
+	e->unread += ask && !err;
 }
 
 /* ---- the run ------------------------------------------------------------ */

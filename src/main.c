@@ -172,9 +172,11 @@ static void watch_bound(void *arg, bool gone)
 	char a[RT_ADDRSTRLEN], text[160];
 
 	if (gone && !c->src_gone) {
+		struct rt_event ev = { .kind = RT_EV_MESSAGE, .text = text };
+
 		snprintf(text, sizeof(text), "source address %s is no longer on this host; "
 			 "echoes bound to it cannot leave", rt_addr_str(&c->ex.flow.src, a, sizeof(a)));
-		rt_engine_notice(c->e, text);
+		rt_out_event(rt_engine_out(c->e), &ev);
 	}
 	c->src_gone = gone;
 }
@@ -232,7 +234,7 @@ static int ping_loop(struct ctx *c, const struct rt_route_snap *route, const cha
 	if (!rc && w)
 		rc = rt_loop_add(&loop, rt_watch_fd(w), POLLIN, watch_io, watch_step, w);
 	if (w)
-		rt_engine_set_watch_stats(e, &c->wst);
+		rt_engine_out(e)->watch = &c->wst;   /* copied in when the loop ends */
 	if (!rc && (rc = rt_engine_start(e, route, what)) == 0)
 		rt_loop_run(&loop);
 	rt_loop_close(&loop);

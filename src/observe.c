@@ -133,7 +133,7 @@ static void egress_text(const struct rt_egress *eg, char *buf, size_t len)
 
 static void say_diverges(struct rt_observe *ob, const struct rt_egress *to, int64_t wall_us)
 {
-	struct rt_event ev = { .kind = RT_EV_NOTICE, .wall_us = wall_us };
+	struct rt_event ev = { .kind = RT_EV_MESSAGE, .wall_us = wall_us };
 	const struct rt_route_snap *p = &ob->route.snap;
 	char a[RT_ADDRSTRLEN], b[RT_ADDRSTRLEN], text[256];
 

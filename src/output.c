@@ -17,7 +17,7 @@
  * | `error`   | an ICMP error about our probe, or a local error | `local` (bool), `seq` (null for local), `addr`, `from`, `icmp_type`, `icmp_code` (null for local), `errno` (local only, else null), `message` (iputils' wording), `egress` |
  * | `timeout` | a probe is still unanswered when the next one leaves (the text printer shows these only with -O) | `seq`, `egress` |
  * | `route_change` | the echo flow's route changed, or its egress did | `seq` (the next echo), `from`, `to` (route objects), `cause` |
- * | `summary` | always last, also at 100 % loss    | `host`, `transmitted`, `received`, `duplicates`, `corrupted`, `errors`, `loss_percent`, `time_ms`, `rtt_min_ms`, `rtt_avg_ms`, `rtt_max_ms`, `rtt_mdev_ms` (null when nothing was timed), `pipe` (null unless > 1), `ipg_ms`, `ewma_ms` (null outside flood/adaptive), `egress` (per egress: `source`, `device`, `ifindex`, `echoes`; null without transmit reports), `egress_unobserved`, `route_watch` (`messages`, `overruns`, `requeries`; null without a watch) |
+ * | `summary` | always last, also at 100 % loss    | `host`, `transmitted`, `received`, `duplicates`, `corrupted`, `errors`, `loss_percent`, `time_ms`, `rtt_min_ms`, `rtt_avg_ms`, `rtt_max_ms`, `rtt_mdev_ms` (null when nothing was timed), `pipe` (null unless > 1), `ipg_ms`, `ewma_ms` (null outside flood/adaptive), `egress` (per egress: `source`, `device`, `ifindex`, `echoes`; null without transmit reports), `egress_sampled` (echoes that asked for a report: all but in flood mode), `egress_unobserved`, `route_watch` (`messages`, `overruns`, `requeries`; null without a watch) |
  *
  * Times in milliseconds are numbers with three decimals (`0.045`).
  * With `-q` only `start` and `summary` are printed. Exit codes are the
@@ -296,7 +296,7 @@ static void route_change(const struct rt_out *o, const struct rt_event *ev)
 	fflush(o->err);
 }
 
-static void notice(const struct rt_out *o, const struct rt_event *ev)
+static void message(const struct rt_out *o, const struct rt_event *ev)
 {
 	fflush(o->f);
 	fprintf(o->err, "%s: %s\n", o->prog, ev->text);
@@ -306,8 +306,8 @@ static void notice(const struct rt_out *o, const struct rt_event *ev)
 void rt_out_event(const struct rt_out *o, const struct rt_event *ev)
 {
 	/* Said on stderr, so -q does not hide it. */
-	if (ev->kind == RT_EV_NOTICE) {
-		notice(o, ev);
+	if (ev->kind == RT_EV_MESSAGE) {
+		message(o, ev);
 		return;
 	}
 	/* -q in JSON mode: only the start and summary objects. */
@@ -334,16 +334,17 @@ void rt_out_event(const struct rt_out *o, const struct rt_event *ev)
 	case RT_EV_ROUTE_CHANGE:
 		route_change(o, ev);
 		break;
-	case RT_EV_NOTICE:
+	case RT_EV_MESSAGE:
 		break;
 	}
 }
 
-static uint64_t unobserved(const struct rt_out *o, const struct rt_stats *st)
+/* Echoes that asked for a report and got none (a neighbour never resolved...). */
+static uint64_t unobserved(const struct rt_out *o)
 {
 	uint64_t seen = rt_egress_observed(o->egress);
 
-	return st->ntransmitted > seen ? st->ntransmitted - seen : 0;
+	return o->egress->asked > seen ? o->egress->asked - seen : 0;
 }
 
 static void json_egress_counts(const struct rt_out *o, const struct rt_stats *st)
@@ -352,7 +353,8 @@ static void json_egress_counts(const struct rt_out *o, const struct rt_stats *st
 	char a[RT_ADDRSTRLEN];
 
 	if (!t) {
-		fputs(", \"egress\": null, \"egress_unobserved\": null", o->f);
+		fputs(", \"egress\": null, \"egress_sampled\": null, \"egress_unobserved\": null",
+		      o->f);
 		return;
 	}
 	fputs(", \"egress\": [", o->f);
@@ -364,7 +366,8 @@ static void json_egress_counts(const struct rt_out *o, const struct rt_stats *st
 		fprintf(o->f, ", \"ifindex\": %u, \"echoes\": %" PRIu64 "}", eg->ifindex,
 			t->seen[i].echoes);
 	}
-	fprintf(o->f, "], \"egress_unobserved\": %" PRIu64, unobserved(o, st));
+	fprintf(o->f, "], \"egress_sampled\": %" PRIu64 ", \"egress_unobserved\": %" PRIu64,
+		t->asked, unobserved(o));
 }
 
 static void json_watch(const struct rt_out *o)
@@ -392,8 +395,12 @@ static void text_egress_counts(const struct rt_out *o, const struct rt_stats *st
 		fprintf(o->f, "egress %s %s: %" PRIu64 " echoes\n",
 			rt_addr_str(&t->seen[i].eg.src, a, sizeof(a)), t->seen[i].eg.dev,
 			t->seen[i].echoes);
-	if (t && (n = unobserved(o, st)))
+	if (t && (n = unobserved(o)))
 		fprintf(o->f, "egress not observed: %" PRIu64 " echoes\n", n);
+	if (t && t->asked < st->ntransmitted)
+		fprintf(o->f, "egress sampled: %" PRIu64 " of %" PRIu64 " echoes (flood: the first "
+			"%d, then one in %d)\n", t->asked, st->ntransmitted, RT_EGRESS_SAMPLE,
+			RT_EGRESS_SAMPLE);
 	if (o->watch)
 		fprintf(o->f, "route watch: %" PRIu64 " messages, %" PRIu64 " overruns, %" PRIu64
 			" re-queries\n", o->watch->messages, o->watch->overruns,

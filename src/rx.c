@@ -28,7 +28,7 @@
  * echo) are read in batches. Each slot: the extended error, the offender,
  * pktinfo and timestamps; the packet itself behind a link-layer header.
  */
-#define EQ_BATCH 8
+#define EQ_BATCH 16
 #define EQ_CBUF 512
 #define EQ_EXTRA 192                             /* link-layer and IP headers */
 
@@ -51,6 +51,8 @@ struct rt_rx {
 	struct sockaddr_storage edst[EQ_BATCH];
 	char ecbuf[EQ_BATCH][EQ_CBUF];
 	int en, enext;
+	bool edrained;        /* the last batch was short: the queue was empty then */
+	bool pktinfo;         /* switch pktinfo on for error-queue reads */
 };
 
 struct rt_rx *rt_rx_new(const struct rt_family *fam, bool kernel_ts, long size)
@@ -151,10 +153,26 @@ int rt_rx_next(struct rt_rx *rx, int fd, long want, struct rt_rx_dgram *d)
 	return 1;
 }
 
+void rt_rx_want_pktinfo(struct rt_rx *rx, bool on)
+{
+	rx->pktinfo = on;
+}
+
+/*
+ * The kernel adds pktinfo to an error-queue message when the option is on
+ * at read time (ip_recv_error(), ipv6_recv_error()); on every reply it would
+ * cost a flood a few per cent, so it is on only here.
+ */
+static void pktinfo(const struct rt_rx *rx, int fd, int on)
+{
+	if (rx->pktinfo)
+		setsockopt(fd, rx->fam->sol_ip, rx->fam->opt_pktinfo, &on, sizeof(on));
+}
+
 /* Refills the error-queue batch: 0, or -errno (-EAGAIN: empty). */
 static int efill(struct rt_rx *rx, int fd)
 {
-	int n;
+	int n, err;
 
 	for (int i = 0; i < EQ_BATCH; i++) {
 		rx->eiov[i] = (struct iovec){ rx->ebuf + (size_t)i * rx->ebuf_len, rx->ebuf_len };
@@ -163,11 +181,15 @@ static int efill(struct rt_rx *rx, int fd)
 			.msg_iov = &rx->eiov[i], .msg_iovlen = 1,
 			.msg_control = rx->ecbuf[i], .msg_controllen = EQ_CBUF };
 	}
+	pktinfo(rx, fd, 1);
 	n = recvmmsg(fd, rx->emsg, EQ_BATCH, MSG_ERRQUEUE | MSG_DONTWAIT, NULL);
+	err = errno;
+	pktinfo(rx, fd, 0);
 	if (n < 0)
-		return -errno;
+		return -err;
 	rx->en = n;
 	rx->enext = 0;
+	rx->edrained = n < EQ_BATCH;
 	return n ? 0 : -EAGAIN;
 }
 
@@ -177,6 +199,11 @@ int rt_rx_errqueue(struct rt_rx *rx, int fd, const struct rt_icmp_match *m,
 	struct mmsghdr *mm;
 	int rc;
 
+	/* A short batch emptied the queue: say so once without another syscall. */
+	if (rx->enext >= rx->en && rx->edrained) {
+		rx->edrained = false;
+		return -EAGAIN;
+	}
 	if (rx->enext >= rx->en && (rc = efill(rx, fd)) < 0)
 		return rc;
 	mm = &rx->emsg[rx->enext++];

@@ -137,20 +137,24 @@ static void set_send_timeout(struct rt_sock *s, const struct rt_opts *o)
 }
 
 /*
- * Transmit reports (reference/egress.md): for every echo the device it was
- * handed to and its source, from the error queue. SCHED marks the hand-over
- * to the device's queue; SND the driver's send. OPT_RX_FILTER (6.x) keeps
- * received replies free of a timestamp we do not read; older kernels refuse
- * it, so try without. Best effort: without them egress is unknown, not fatal.
+ * Transmit reports (reference/egress.md): the device an echo was handed to
+ * and its source, from the error queue. Each echo asks for its report
+ * (src/tx.c: TX_SCHED, the hand-over to the device's queue, in a control
+ * message), so a flood can ask for some only; the socket sets how reports
+ * look: with the packet (the IPv6 source), a software time, pktinfo
+ * (OPT_CMSG) and the send counter (OPT_ID). Pktinfo itself is switched on
+ * only while the error queue is read (src/rx.c). OPT_RX_FILTER (6.x) keeps
+ * replies free of a timestamp we do not read; older kernels refuse it, so
+ * try without. Best effort: without reports egress is unknown, not fatal.
  */
 static bool enable_reports(struct rt_sock *s)
 {
 	const struct rt_family *f = s->match.fam;
-	int flags = SOF_TIMESTAMPING_TX_SCHED | SOF_TIMESTAMPING_TX_SOFTWARE |
-		    SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_OPT_CMSG |
+	int flags = SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_OPT_CMSG |
 		    SOF_TIMESTAMPING_OPT_ID;
 
-	if (setopt_int(s->fd, f->sol_ip, f->opt_pktinfo, 1) < 0)
+	/* Probe that pktinfo can be had; it stays off until an error-queue read. */
+	if (setopt_int(s->fd, f->sol_ip, f->opt_pktinfo, 0) < 0)
 		return false;
 	if (setopt_int(s->fd, SOL_SOCKET, SO_TIMESTAMPING, flags | SOF_TIMESTAMPING_OPT_RX_FILTER) == 0)
 		return true;

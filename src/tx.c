@@ -4,6 +4,8 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+#include <linux/net_tstamp.h>
 
 #include "rtping/clock.h"
 #include "rtping/icmp.h"
@@ -11,6 +13,8 @@
 
 struct rt_tx {
 	struct rt_tx_cfg cfg;
+	/* The report request: one SO_TIMESTAMPING cmsg, built once. */
+	union { char b[CMSG_SPACE(sizeof(uint32_t))]; struct cmsghdr align; } ask;
 	size_t cap;
 	uint8_t pkt[];
 };
@@ -24,6 +28,14 @@ struct rt_tx *rt_tx_new(const struct rt_tx_cfg *cfg)
 		return NULL;
 	tx->cfg = *cfg;
 	tx->cap = cap;
+	struct cmsghdr *c = &tx->ask.align;
+	uint32_t flags = SOF_TIMESTAMPING_TX_SCHED;
+
+	memset(&tx->ask, 0, sizeof(tx->ask));
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SO_TIMESTAMPING;
+	c->cmsg_len = CMSG_LEN(sizeof(flags));
+	memcpy(CMSG_DATA(c), &flags, sizeof(flags));
 	return tx;
 }
 
@@ -37,14 +49,21 @@ size_t rt_tx_echo_len(const struct rt_tx *tx)
 	return tx->cap;
 }
 
-int rt_tx_echo(struct rt_tx *tx, uint16_t seq, int64_t *now)
+int rt_tx_echo(struct rt_tx *tx, uint16_t seq, bool report, int64_t *now)
 {
 	const struct rt_tx_cfg *c = &tx->cfg;
 	size_t len = rt_icmp_build_echo(c->fam, tx->pkt, tx->cap, c->id, seq, c->pattern,
 					c->pattern_len, c->size);
+	struct iovec iov = { tx->pkt, len };
+	struct msghdr msg = { .msg_name = (void *)c->dst, .msg_namelen = c->dst_len,
+			      .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = tx->ask.b, .msg_controllen = sizeof(tx->ask.b) };
+	ssize_t n;
 
 	*now = rt_clock_ns(CLOCK_MONOTONIC);
-	if (sendto(c->fd, tx->pkt, len, 0, c->dst, c->dst_len) < 0)
-		return -errno;
-	return 0;
+	if (report)
+		n = sendmsg(c->fd, &msg, 0);
+	else
+		n = sendto(c->fd, tx->pkt, len, 0, c->dst, c->dst_len);
+	return n < 0 ? -errno : 0;
 }

@@ -70,8 +70,10 @@ int rt_verify_egress(const struct rt_opts *o, const struct rt_target *t,
 	rc = -ENOMEM;
 	if (!s.reports)
 		rc = -EOPNOTSUPP;
-	else if ((tx = rt_tx_new(&tc)) && (rx = rt_rx_new(t->fam, false, o->size)))
-		rc = (*what = "sendmsg", rt_tx_echo(tx, 1, &now));
+	else if ((tx = rt_tx_new(&tc)) && (rx = rt_rx_new(t->fam, false, o->size))) {
+		rt_rx_want_pktinfo(rx, true);
+		rc = (*what = "sendmsg", rt_tx_echo(tx, 1, true, &now));
+	}
 	if (rc == 0)
 		rc = wait_report(rx, &s, eg);
 	rt_tx_free(tx);

@@ -17,6 +17,14 @@
 
 /* Distinct egresses counted per run; more are counted as "unlisted". */
 #define RT_EGRESS_MAX 16
+/* Recent OPT_ID keys remembered, for reports that carry no packet. */
+#define RT_EGRESS_KEYS 64
+/*
+ * Flood sampling: a report for each of the first RT_EGRESS_SAMPLE echoes,
+ * then for one echo in RT_EGRESS_SAMPLE (a report per echo costs a flood
+ * about a sixth of its rate).
+ */
+#define RT_EGRESS_SAMPLE 16
 
 struct rt_egress {
 	uint32_t ifindex;        /* 0: unknown */
@@ -41,7 +49,9 @@ struct rt_egress_track {
 	struct rt_egress_seen seen[RT_EGRESS_MAX];
 	size_t nseen;
 	uint64_t unlisted;       /* echoes that left by an egress past RT_EGRESS_MAX */
-	uint16_t key_delta;      /* seq - OPT_ID key, learnt from reports with both */
+	uint32_t next_key;       /* the OPT_ID key the next echo asked to report gets */
+	uint16_t key_seq[RT_EGRESS_KEYS];   /* the echo each recent key went to */
+	uint64_t asked;          /* echoes sent with a report asked for */
 	int last;                /* seen index of the latest echo's egress; -1 none */
 	struct rt_egress expect; /* the route query's prediction; ifindex 0: none */
 	bool fresh;              /* no echo judged against the prediction yet */
@@ -59,6 +69,16 @@ void rt_egress_free(struct rt_egress_track *t);
  */
 enum rt_egress_verdict rt_egress_report(struct rt_egress_track *t, const struct rt_txrep *r,
 					uint16_t *seq, int *idx, int *prev_idx);
+
+/*
+ * Pure: whether the n-th echo of a run (0-based) asks for a report: every
+ * one, or with sample (flood) the first RT_EGRESS_SAMPLE and then one in
+ * RT_EGRESS_SAMPLE.
+ */
+bool rt_egress_sample(bool sample, uint64_t n);
+
+/* Echo seq left with a report asked for: it took the next OPT_ID key. */
+void rt_egress_asked(struct rt_egress_track *t, uint16_t seq);
 
 /* The egress echo seq left by, or NULL when no report came for it (yet). */
 const struct rt_egress *rt_egress_of(const struct rt_egress_track *t, uint16_t seq);

@@ -15,8 +15,8 @@
 #include "rtping/opts.h"
 #include "rtping/route.h"
 #include "rtping/stats.h"
+#include "rtping/output.h"
 #include "rtping/target.h"
-#include "rtping/watch.h"
 
 struct rt_engine;
 
@@ -47,10 +47,8 @@ void rt_engine_set_route_json(struct rt_engine *e, const char *json);
 void rt_engine_set_prediction(struct rt_engine *e, struct rt_route_view *v, bool multipath);
 /* A re-query after a route watch event (cause "route", "rule", ...); v taken over. */
 void rt_engine_route(struct rt_engine *e, struct rt_route_view *v, const char *cause);
-/* -v and JSON summaries show the route watch's counts from here (updated by main). */
-void rt_engine_set_watch_stats(struct rt_engine *e, const struct rt_watch_stats *st);
-/* One line for the user, in order with the run's output. */
-void rt_engine_notice(struct rt_engine *e, const char *text);
+/* The run's printer, for what main adds: notices, the route watch's counts. */
+struct rt_out *rt_engine_out(struct rt_engine *e);
 
 int rt_engine_fd(const struct rt_engine *e);
 /* The socket is readable or has an error queued. */

@@ -22,7 +22,7 @@ enum rt_ev_kind {
 	RT_EV_TIMEOUT,      /* -O: no answer yet when the next probe leaves */
 	RT_EV_SEND_ERROR,   /* sendto() failed: err says why */
 	RT_EV_ROUTE_CHANGE, /* the echo flow's route changed (cause), or its egress did */
-	RT_EV_NOTICE,       /* one line for the user (stderr), e.g. an egress that diverges */
+	RT_EV_MESSAGE,      /* one line for the user (stderr), e.g. an egress that diverges */
 };
 
 struct rt_event {

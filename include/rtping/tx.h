@@ -6,6 +6,7 @@
 #ifndef RTPING_TX_H
 #define RTPING_TX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -34,9 +35,11 @@ void rt_tx_free(struct rt_tx *tx);
 size_t rt_tx_echo_len(const struct rt_tx *tx);
 
 /*
- * Sends echo request seq. 0, or -errno from sendto(); *now is the
- * CLOCK_MONOTONIC time read just before the call, in both cases.
+ * Sends echo request seq; report: ask the kernel for its transmit report
+ * (an SO_TIMESTAMPING control message, src/txrep.c reads the answer).
+ * 0, or -errno from the send; *now is the CLOCK_MONOTONIC time read just
+ * before the call, in both cases.
  */
-int rt_tx_echo(struct rt_tx *tx, uint16_t seq, int64_t *now);
+int rt_tx_echo(struct rt_tx *tx, uint16_t seq, bool report, int64_t *now);
 
 #endif

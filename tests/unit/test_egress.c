@@ -316,25 +316,41 @@ START_TEST(egress_key_only_reports_follow_the_counter)
 	int idx, prev;
 
 	ck_assert_int_eq(rt_egress_init(&t, 8, NULL), 0);
-	/* No packet data (e.g. net.core.tstamp_allow_data=0): key 0 is seq 1. */
-	r = rep(0, -1, 2, "10.61.0.1");
+	/* Only the echoes that asked for a report take keys (flood sampling). */
+	rt_egress_asked(&t, 1);
+	rt_egress_asked(&t, 17);
+	rt_egress_asked(&t, 33);
+	/* No packet data (e.g. net.core.tstamp_allow_data=0): the key says which. */
+	r = rep(1, -1, 2, "10.61.0.1");
 	rt_egress_report(&t, &r, &seq, &idx, &prev);
-	ck_assert_uint_eq(seq, 1);
-	/* A send failed after taking a key: the next report with both resyncs. */
-	r = rep(5, 5, 2, "10.61.0.1");
+	ck_assert_uint_eq(seq, 17);
+	ck_assert_int_eq(idx, 0);
+	/* A key never given out, or long forgotten: not counted. */
+	r = rep(3, -1, 2, "10.61.0.1");
 	rt_egress_report(&t, &r, &seq, &idx, &prev);
-	r = rep(6, -1, 2, "10.61.0.1");
+	ck_assert_int_eq(idx, -1);
+	for (int i = 0; i < RT_EGRESS_KEYS; i++)
+		rt_egress_asked(&t, (uint16_t)(100 + i));
+	r = rep(2, -1, 2, "10.61.0.1");
 	rt_egress_report(&t, &r, &seq, &idx, &prev);
-	ck_assert_uint_eq(seq, 6);
-	/* The counter is 32 bits, sequences 16: they wrap together. */
-	r = rep(0x1ffff, 0, 2, "10.61.0.1");
-	rt_egress_report(&t, &r, &seq, &idx, &prev);
-	r = rep(0x20000, -1, 2, "10.61.0.1");
-	rt_egress_report(&t, &r, &seq, &idx, &prev);
-	ck_assert_uint_eq(seq, 1);
-	/* Nothing predicted: nothing diverges. */
-	ck_assert_uint_eq(t.nseen, 1);
+	ck_assert_int_eq(idx, -1);
+	ck_assert_uint_eq(t.asked, 3 + RT_EGRESS_KEYS);
+	ck_assert_uint_eq(rt_egress_observed(&t), 1);
 	rt_egress_free(&t);
+}
+END_TEST
+
+START_TEST(egress_flood_samples_the_first_then_one_in_n)
+{
+	int n = 0;
+
+	for (uint64_t i = 0; i < 160; i++)
+		n += rt_egress_sample(true, i);
+	ck_assert_int_eq(n, RT_EGRESS_SAMPLE + (160 - RT_EGRESS_SAMPLE) / RT_EGRESS_SAMPLE);
+	ck_assert(rt_egress_sample(false, 17));
+	ck_assert(rt_egress_sample(true, 15));
+	ck_assert(!rt_egress_sample(true, 17));
+	ck_assert(rt_egress_sample(true, 32));
 }
 END_TEST
 
@@ -377,6 +393,7 @@ int main(void)
 	tcase_add_test(tc, egress_multipath_diverges_once_then_changes_are_news);
 	tcase_add_test(tc, egress_a_reported_route_change_is_not_said_again);
 	tcase_add_test(tc, egress_key_only_reports_follow_the_counter);
+	tcase_add_test(tc, egress_flood_samples_the_first_then_one_in_n);
 	tcase_add_test(tc, egress_more_egresses_than_the_table_holds);
 	suite_add_tcase(s, tc);
 	return rt_test_run(s);

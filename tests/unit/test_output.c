@@ -221,7 +221,7 @@ START_TEST(json_summary_valid_at_total_loss)
 		"\"loss_percent\": 100, \"time_ms\": 0, \"rtt_min_ms\": null, "
 		"\"rtt_avg_ms\": null, \"rtt_max_ms\": null, \"rtt_mdev_ms\": null, "
 		"\"pipe\": null, \"ipg_ms\": null, \"ewma_ms\": null, \"egress\": null, "
-		"\"egress_unobserved\": null}\n");
+		"\"egress_sampled\": null, \"egress_unobserved\": null, \"route_watch\": null}\n");
 }
 END_TEST
 
