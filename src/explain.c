@@ -94,6 +94,16 @@ static void ask_netlink(struct rt_nl *nl, struct rt_explain *ex)
 	/* FIB_MATCH only explains; it can fail where the real query works. */
 	ex->match_err = ex->route_err ? ex->route_err
 		: rt_route_get(nl, &ex->flow, RT_Q_FIB_MATCH, &ex->match, NULL);
+	/*
+	 * IPv6 answers FIB_MATCH with the origin of the cached route, and routes
+	 * on one nexthop object share that cache: an entry that does not cover
+	 * the destination is another route's, so it explains nothing.
+	 */
+	if (!ex->match_err && ex->match.dst_len &&
+	    !rt_addr_in_prefix(&ex->flow.dst, &ex->match.dst, ex->match.dst_len)) {
+		memset(&ex->match, 0, sizeof(ex->match));
+		ex->match_err = -ESTALE;
+	}
 	if (!ex->match_err && ex->match.multipath)
 		ex->hash_dependent = ex->flow.fam->af == AF_INET && v4_hash_is_l4();
 }

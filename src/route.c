@@ -9,6 +9,7 @@
 #include <net/if.h>
 #include <linux/rtnetlink.h>
 
+#include "rtping/nexthop.h"
 #include "rtping/route.h"
 
 struct nlmsghdr *rt_route_request(void *buf, const struct rt_flow *f, uint32_t seq,
@@ -103,6 +104,27 @@ static void get_via(struct rt_addr *out, const struct nlattr *attr)
 		rt_addr_from_bytes(out, via->rtvia_family, via->rtvia_addr, want);
 }
 
+/* Next hops in RTA_MULTIPATH (struct rtnexthop, each RTNH_ALIGNed). */
+static size_t mpath_count(const struct nlattr *attr)
+{
+	const char *p = mnl_attr_get_payload(attr);
+	size_t left = mnl_attr_get_payload_len(attr), n = 0;
+
+	while (left >= sizeof(struct rtnexthop)) {
+		const struct rtnexthop *nh = (const struct rtnexthop *)p;
+		size_t step = RTNH_ALIGN(nh->rtnh_len);
+
+		if (nh->rtnh_len < sizeof(*nh) || nh->rtnh_len > left)
+			break;
+		n++;
+		if (step >= left)
+			break;
+		p += step;
+		left -= step;
+	}
+	return n;
+}
+
 static bool get_u32(const struct nlattr *attr, uint32_t *v)
 {
 	if (attr)
@@ -140,7 +162,9 @@ int rt_route_cb(const struct nlmsghdr *nlh, void *data)
 	get_addr(&r->gateway, a.tb[RTA_GATEWAY], rtm->rtm_family);
 	if (a.tb[RTA_VIA])
 		get_via(&r->gateway, a.tb[RTA_VIA]);
-	r->multipath = a.tb[RTA_MULTIPATH] || a.tb[RTA_NH_ID];
+	get_u32(a.tb[RTA_NH_ID], &r->nh_id);
+	/* One entry is one path: IPv6 renders a nexthop group of one that way. */
+	r->multipath = a.tb[RTA_MULTIPATH] && mpath_count(a.tb[RTA_MULTIPATH]) >= 2;
 	return MNL_CB_OK;
 }
 
@@ -183,6 +207,20 @@ bool rt_route_proto_refused(int rc, const char *extack)
 	return rc == -EOPNOTSUPP || (rc == -EINVAL && extack && extack[0]);
 }
 
+/*
+ * RTA_NH_ID alone says nothing about paths, and RTA_MULTIPATH beside it is
+ * a copy the kernel leaves out under net.ipv4.nexthop_compat_mode=0; the
+ * object itself says whether it is a group. When it cannot be asked, the
+ * copy stands.
+ */
+static void nexthop_paths(struct rt_nl *nl, struct rt_route *r)
+{
+	struct rt_nexthop nh;
+
+	if (rt_nexthop_get(nl, r->nh_id, &nh) == 0)
+		r->multipath = nh.paths >= 2;
+}
+
 int rt_route_get(struct rt_nl *nl, const struct rt_flow *f, unsigned flags,
 		 struct rt_route *out, bool *dropped_proto)
 {
@@ -195,6 +233,8 @@ int rt_route_get(struct rt_nl *nl, const struct rt_flow *f, unsigned flags,
 	}
 	if (rc == 0 && out->oif)
 		rt_nl_ifname(nl, out->oif, out->ifname);
+	if (rc == 0 && out->nh_id)
+		nexthop_paths(nl, out);
 	return rc;
 }
 
