@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
@@ -12,49 +13,47 @@
 #include "rtping/explain.h"
 #include "rtping/json.h"
 
-static bool is_terminal(uint8_t action)
+static void fill_reason(struct rt_reason *re, const struct rt_rule *r, bool mi, bool mu)
 {
-	return action == FR_ACT_BLACKHOLE || action == FR_ACT_UNREACHABLE ||
-	       action == FR_ACT_PROHIBIT;
+	memset(re, 0, sizeof(*re));
+	re->pref = r->pref;
+	re->action = r->action;
+	re->table = r->action == FR_ACT_TO_TBL ? r->table : 0;
+	re->goto_pref = r->action == FR_ACT_GOTO ? r->goto_pref : 0;
+	re->icmp_matches = mi;
+	re->udp_matches = mu;
+	rt_rule_selector(r, re->selector, sizeof(re->selector));
 }
 
-/* Did this rule (matched) give the answer we saw for the side? */
-static bool decides(const struct rt_rule *r, struct rt_side s)
+int rt_explain_reasons(const struct rt_rules *rules, const char *oif_name,
+		       struct rt_side icmp, struct rt_side udp,
+		       struct rt_reason *out, size_t max)
 {
-	return is_terminal(r->action) || (r->action == FR_ACT_TO_TBL && s.table && r->table == s.table);
-}
-
-size_t rt_explain_reasons(const struct rt_rules *rules, const char *oif_name,
-			  struct rt_side icmp, struct rt_side udp,
-			  struct rt_reason *out, size_t max)
-{
-	bool icmp_done = false, udp_done = false;
+	bool *ti, *tu;
 	size_t n = 0;
 
+	if (!rules->n)
+		return 0;
+	ti = calloc(2 * rules->n, sizeof(*ti));
+	if (!ti)
+		return -ENOMEM;
+	tu = ti + rules->n;
+	rt_rules_walk(rules, icmp.flow, oif_name, icmp.table, ti);
+	rt_rules_walk(rules, udp.flow, oif_name, udp.table, tu);
 	/*
-	 * Past the first rule that decides either flow the walks no longer run
-	 * side by side, so later rules split nothing.
+	 * A rule the other flow would match too but never reaches (a goto
+	 * jumped over it, or its walk had ended) separates nothing by itself.
 	 */
-	for (size_t i = 0; i < rules->n && !icmp_done && !udp_done; i++) {
+	for (size_t i = 0; i < rules->n && n < max; i++) {
 		const struct rt_rule *r = &rules->v[i];
 		bool mi = rt_rule_matches(r, icmp.flow, oif_name);
 		bool mu = rt_rule_matches(r, udp.flow, oif_name);
 
-		if (mi != mu && n < max) {
-			struct rt_reason *re = &out[n++];
-
-			memset(re, 0, sizeof(*re));
-			re->pref = r->pref;
-			re->action = r->action;
-			re->table = r->action == FR_ACT_TO_TBL ? r->table : 0;
-			re->icmp_matches = mi;
-			re->udp_matches = mu;
-			rt_rule_selector(r, re->selector, sizeof(re->selector));
-		}
-		icmp_done |= mi && decides(r, icmp);
-		udp_done |= mu && decides(r, udp);
+		if ((ti[i] && !mu) || (tu[i] && !mi))
+			fill_reason(&out[n++], r, mi, mu);
 	}
-	return n;
+	free(ti);
+	return (int)n;
 }
 
 /* IPv4 L4 hashing mixes in the ICMP type, which a route query cannot carry. */
@@ -77,13 +76,17 @@ static void find_reasons(struct rt_nl *nl, struct rt_explain *ex)
 	struct rt_flow udp;
 	struct rt_side si = { &ex->flow, ex->route_err ? 0 : ex->route.table };
 	struct rt_side su = { &udp, ex->udp_err ? 0 : ex->udp_route.table };
+	int rc;
 
 	rt_udpc_flow(&ex->flow, &ex->udpc, &udp);
 	ex->rules_err = rt_rules_dump(nl, ex->flow.fam->af, &rules);
 	if (ex->rules_err)
 		return;
-	ex->nreasons = rt_explain_reasons(&rules, ex->oif_name, si, su, ex->reasons,
-					  RT_REASONS_MAX);
+	rc = rt_explain_reasons(&rules, ex->oif_name, si, su, ex->reasons, RT_REASONS_MAX);
+	if (rc < 0)
+		ex->rules_err = rc;
+	else
+		ex->nreasons = (size_t)rc;
 	rt_rules_free(&rules);
 }
 
@@ -209,14 +212,24 @@ static const char *errstr(int err)
 /* "rule pref 100 ipproto udp → table 100" */
 static void reason_text(FILE *out, const struct rt_reason *r)
 {
+	uint8_t type = rt_rule_action_type(r->action);
+
 	fprintf(out, "rule pref %u %s", r->pref, r->selector);
 	if (r->action == FR_ACT_TO_TBL)
 		fprintf(out, " \u2192 table %u", r->table);
 	else if (r->action == FR_ACT_GOTO)
-		fprintf(out, " \u2192 goto");
-	else if (is_terminal(r->action))
-		fprintf(out, " \u2192 %s", rt_route_type_name((uint8_t)(r->action - FR_ACT_BLACKHOLE
-								       + RTN_BLACKHOLE)));
+		fprintf(out, " \u2192 goto %u", r->goto_pref);
+	else if (type != RTN_UNSPEC)
+		fprintf(out, " \u2192 %s", rt_route_type_name(type));
+}
+
+static const char *action_name(uint8_t action)
+{
+	uint8_t type = rt_rule_action_type(action);
+
+	if (type != RTN_UNSPEC)
+		return rt_route_type_name(type);
+	return action == FR_ACT_GOTO ? "goto" : action == FR_ACT_TO_TBL ? "lookup" : "nop";
 }
 
 /*
@@ -278,14 +291,20 @@ static void text_probe(FILE *out, const struct rt_explain *ex)
 	fputc('\n', out);
 }
 
-static void text_reasons(FILE *out, const struct rt_explain *ex)
+static void reason_lines(FILE *out, const struct rt_explain *ex)
 {
 	for (size_t i = 0; i < ex->nreasons; i++) {
+		const struct rt_reason *r = &ex->reasons[i];
+
 		fprintf(out, "reason       ");
-		reason_text(out, &ex->reasons[i]);
-		fprintf(out, " (matches the %s only)\n",
-			ex->reasons[i].icmp_matches ? "ICMP flow" : "UDP probe");
+		reason_text(out, r);
+		fprintf(out, " (matches the %s only)\n", r->icmp_matches ? "ICMP flow" : "UDP probe");
 	}
+}
+
+static void text_reasons(FILE *out, const struct rt_explain *ex)
+{
+	reason_lines(out, ex);
 	if (ex->rules_err)
 		fprintf(out, "reason       unknown: cannot read the policy rules: %s\n",
 			errstr(ex->rules_err));
@@ -420,11 +439,14 @@ static void json_reasons(FILE *out, const struct rt_explain *ex)
 		const struct rt_reason *r = &ex->reasons[i];
 
 		rt_json_kstr(out, i ? ", {" : "{", "rule", r->selector);
-		fprintf(out, ", \"pref\": %u, \"table\": ", r->pref);
+		fprintf(out, ", \"pref\": %u", r->pref);
+		rt_json_kstr(out, ", ", "action", action_name(r->action));
 		if (r->action == FR_ACT_TO_TBL)
-			fprintf(out, "%u", r->table);
+			fprintf(out, ", \"table\": %u, \"goto\": null", r->table);
+		else if (r->action == FR_ACT_GOTO)
+			fprintf(out, ", \"table\": null, \"goto\": %u", r->goto_pref);
 		else
-			fprintf(out, "null");
+			fprintf(out, ", \"table\": null, \"goto\": null");
 		rt_json_kstr(out, ", ", "selects", r->icmp_matches ? "icmp" : "udp");
 		fprintf(out, "}");
 	}

@@ -20,6 +20,7 @@ struct rt_reason {
 	uint32_t pref;
 	uint32_t table;          /* 0 for non-lookup actions */
 	uint8_t action;
+	uint32_t goto_pref;      /* the goto's target; 0 for other actions */
 	bool icmp_matches;       /* which side the rule selects */
 	bool udp_matches;
 	char selector[160];
@@ -70,12 +71,14 @@ struct rt_side {
 };
 
 /*
- * Pure: the rules, in pref order, that one flow takes and the other does
- * not, up to the first rule that decides either (when the tables are known).
+ * Pure: the rules, in pref order, that one flow's walk takes (following
+ * goto, as the kernel does) and whose selector the other flow fails. The
+ * walks end at the lookup of the table each side was answered from (when
+ * known). Returns how many are in out, or -ENOMEM.
  */
-size_t rt_explain_reasons(const struct rt_rules *rules, const char *oif_name,
-			  struct rt_side icmp, struct rt_side udp,
-			  struct rt_reason *out, size_t max);
+int rt_explain_reasons(const struct rt_rules *rules, const char *oif_name,
+		       struct rt_side icmp, struct rt_side udp,
+		       struct rt_reason *out, size_t max);
 
 void rt_explain_text(FILE *out, const struct rt_explain *ex, const char *dest);
 void rt_explain_json(FILE *out, const struct rt_explain *ex, const char *dest);

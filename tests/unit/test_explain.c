@@ -117,7 +117,8 @@ START_TEST(json_report_fields)
 				     "\"type\": \"unicast\", \"prefix\": \"10.99.0.0/16\""));
 	ck_assert_ptr_nonnull(strstr(out, "\"udp_probe\": {\"source\": \"10.9.0.11\", \"error\": null"));
 	ck_assert_ptr_nonnull(strstr(out, "\"agree\": false, \"reasons\": [{\"rule\": \"ipproto udp\", "
-				     "\"pref\": 100, \"table\": 100, \"selects\": \"udp\"}]"));
+				     "\"pref\": 100, \"action\": \"lookup\", \"table\": 100, \"goto\": null, "
+				     "\"selects\": \"udp\"}]"));
 	ck_assert_ptr_nonnull(strstr(out, "\"fallback\": false"));
 	ck_assert_int_eq(out[strlen(out) - 1], '\n');
 }
@@ -261,6 +262,40 @@ START_TEST(no_table_says_why)
 }
 END_TEST
 
+/* issue 10: the echo's goto, and the UDP probe's lookup, both named with their targets. */
+static void goto_divergence(struct rt_explain *ex)
+{
+	divergence(ex);
+	ex->nreasons = 2;
+	ex->reasons[0] = (struct rt_reason){ .pref = 10, .action = FR_ACT_GOTO, .goto_pref = 300,
+					     .icmp_matches = true, .selector = "ipproto icmp" };
+	ex->reasons[1] = (struct rt_reason){ .pref = 30, .table = 100, .action = FR_ACT_TO_TBL,
+					     .udp_matches = true, .selector = "ipproto udp" };
+}
+
+START_TEST(goto_reason_shows_its_target)
+{
+	struct rt_explain ex;
+
+	goto_divergence(&ex);
+	CAPTURE(rt_explain_text(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "reason       rule pref 10 ipproto icmp \u2192 goto 300 "
+				     "(matches the ICMP flow only)\n"
+				     "reason       rule pref 30 ipproto udp \u2192 table 100 "
+				     "(matches the UDP probe only)\n"));
+	CAPTURE(rt_explain_json(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "\"reasons\": [{\"rule\": \"ipproto icmp\", \"pref\": 10, "
+				     "\"action\": \"goto\", \"table\": null, \"goto\": 300, "
+				     "\"selects\": \"icmp\"}, {\"rule\": \"ipproto udp\", \"pref\": 30, "
+				     "\"action\": \"lookup\", \"table\": 100, \"goto\": null, "
+				     "\"selects\": \"udp\"}]"));
+	CAPTURE(rt_explain_warn(f, "rtping", &ex));
+	ck_assert_str_eq(out, "rtping: warning: UDP probe says 10.9.0.11, ICMP flow uses 10.9.0.12 "
+			 "(rule pref 10 ipproto icmp \u2192 goto 300; "
+			 "rule pref 30 ipproto udp \u2192 table 100)\n");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("explain");
@@ -276,6 +311,7 @@ int main(void)
 	tcase_add_test(tc, unspecified_destination_is_this_host);
 	tcase_add_test(tc, default_route_prefix);
 	tcase_add_test(tc, no_table_says_why);
+	tcase_add_test(tc, goto_reason_shows_its_target);
 	suite_add_tcase(s, tc);
 	return rt_test_run(s);
 }
