@@ -90,6 +90,72 @@ static void find_reasons(struct rt_nl *nl, struct rt_explain *ex)
 	rt_rules_free(&rules);
 }
 
+/* The tables the walk looked up (and fell through) before it ended at rule d. */
+static size_t walked_tables(const struct rt_rules *rules, const bool *taken, size_t d,
+			    uint32_t *tables)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < d; i++)
+		if (taken[i] && rules->v[i].action == FR_ACT_TO_TBL)
+			tables[n++] = rules->v[i].table;
+	return n;
+}
+
+/*
+ * Is the route error rule d's doing? Its errno must be the error, and no
+ * table the walk looked up first may hold a route of the same type for the
+ * destination (a prohibit route answers EACCES too, and would come first).
+ */
+static bool rule_gave_error(struct rt_nl *nl, const struct rt_explain *ex,
+			    const struct rt_rules *rules, const bool *taken, size_t d)
+{
+	uint8_t type = rt_rule_action_type(rules->v[d].action);
+	uint32_t *tables;
+	int rc;
+
+	if (rt_rule_action_errno(rules->v[d].action) != ex->route_err)
+		return false;
+	if (rt_route_type_from_errno(ex->route_err) != type)
+		return true;    /* no route gives this error (ENETUNREACH) */
+	tables = calloc(d + 1, sizeof(*tables));
+	if (!tables)
+		return false;
+	rc = rt_route_type_covers(nl, &ex->flow.dst, type, tables,
+				  walked_tables(rules, taken, d, tables));
+	free(tables);
+	return rc == 0;
+}
+
+/*
+ * A route error that a blackhole, unreachable or prohibit rule gave: the
+ * echo flow's walk ends there. IPv4 with a bound device never fails in the
+ * rules: ip_route_output_key_hash_rcu() then answers on-link.
+ */
+static void find_error_rule(struct rt_nl *nl, struct rt_explain *ex)
+{
+	struct rt_rules rules;
+	struct rt_flow udp;
+	bool *taken;
+	size_t d;
+
+	if ((ex->flow.fam->af == AF_INET && ex->flow.oif) ||
+	    rt_rules_dump(nl, ex->flow.fam->af, &rules) < 0)
+		return;
+	taken = calloc(rules.n + 1, sizeof(*taken));
+	d = taken ? rt_rules_walk(&rules, &ex->flow, ex->oif_name, 0, taken) : rules.n;
+	if (d < rules.n && rule_gave_error(nl, ex, &rules, taken, d)) {
+		/* The UDP-connect check's flow; its port is unknown if it failed. */
+		rt_udpc_flow(&ex->flow, &ex->udpc, &udp);
+		fill_reason(&ex->reasons[0], &rules.v[d], true,
+			    rt_rule_matches(&rules.v[d], &udp, ex->oif_name));
+		ex->nreasons = 1;
+		ex->rule_error = true;
+	}
+	free(taken);
+	rt_rules_free(&rules);
+}
+
 static void ask_netlink(struct rt_nl *nl, struct rt_explain *ex)
 {
 	ex->unverified = !nl->strict;
@@ -156,6 +222,8 @@ int rt_explain_run(struct rt_nl *nl, int nl_err, const struct rt_flow *f,
 		    rt_addr_equal(source(ex), &ex->udpc.src);
 	if (!ex->agree && !ex->route_err)
 		find_reasons(nl, ex);
+	else if (ex->route_err)
+		find_error_rule(nl, ex);
 	return ex->route_err;
 }
 
@@ -251,6 +319,14 @@ static const char *prefix_str(const struct rt_explain *ex, bool text, char *buf,
 	return buf;
 }
 
+/* The route type behind a route error: the rule's action, else the errno's. */
+static uint8_t error_type(const struct rt_explain *ex)
+{
+	if (ex->rule_error)
+		return rt_rule_action_type(ex->reasons[0].action);
+	return rt_route_type_from_errno(ex->route_err);
+}
+
 static void text_route(FILE *out, const struct rt_explain *ex)
 {
 	char a[RT_ADDRSTRLEN], b[16];
@@ -298,7 +374,11 @@ static void reason_lines(FILE *out, const struct rt_explain *ex)
 
 		fprintf(out, "reason       ");
 		reason_text(out, r);
-		fprintf(out, " (matches the %s only)\n", r->icmp_matches ? "ICMP flow" : "UDP probe");
+		if (r->icmp_matches && r->udp_matches)
+			fprintf(out, " (matches both flows)\n");
+		else
+			fprintf(out, " (matches the %s only)\n",
+				r->icmp_matches ? "ICMP flow" : "UDP probe");
 	}
 }
 
@@ -350,11 +430,12 @@ void rt_explain_text(FILE *out, const struct rt_explain *ex, const char *dest)
 		f->fam->icmp_name, f->dport, f->uid, f->mark, f->tos,
 		ex->oif_name[0] ? " oif " : "", ex->oif_name);
 	if (ex->route_err && !ex->fallback) {
-		uint8_t t = rt_route_type_from_errno(ex->route_err);
+		uint8_t t = error_type(ex);
 
 		fprintf(out, "error        %s", errstr(ex->route_err));
 		if (t != RTN_UNSPEC)
-			fprintf(out, " (%s route)", rt_route_type_name(t));
+			fprintf(out, " (%s %s)", rt_route_type_name(t),
+				ex->rule_error ? "rule" : "route");
 		fputc('\n', out);
 	} else if (ex->fallback) {
 		fprintf(out, "source       %s (the UDP probe's: netlink unavailable)\n",
@@ -365,6 +446,8 @@ void rt_explain_text(FILE *out, const struct rt_explain *ex, const char *dest)
 	text_probe(out, ex);
 	if (!ex->route_err)
 		text_verdict(out, ex);
+	else if (ex->rule_error)
+		reason_lines(out, ex);
 }
 
 /* ---- JSON ---- */
@@ -387,7 +470,7 @@ static void json_netlink(FILE *out, const struct rt_explain *ex)
 		return;
 	}
 	if (ex->route_err) {
-		uint8_t t = rt_route_type_from_errno(ex->route_err);
+		uint8_t t = error_type(ex);
 
 		rt_json_kstr(out, "{", "error", errstr(ex->route_err));
 		rt_json_kstr(out, ", ", "type", t != RTN_UNSPEC ? rt_route_type_name(t) : NULL);
@@ -447,7 +530,8 @@ static void json_reasons(FILE *out, const struct rt_explain *ex)
 			fprintf(out, ", \"table\": null, \"goto\": %u", r->goto_pref);
 		else
 			fprintf(out, ", \"table\": null, \"goto\": null");
-		rt_json_kstr(out, ", ", "selects", r->icmp_matches ? "icmp" : "udp");
+		rt_json_kstr(out, ", ", "selects", r->icmp_matches && r->udp_matches ? "both"
+			     : r->icmp_matches ? "icmp" : "udp");
 		fprintf(out, "}");
 	}
 	fprintf(out, "]");

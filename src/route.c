@@ -238,6 +238,47 @@ int rt_route_get(struct rt_nl *nl, const struct rt_flow *f, unsigned flags,
 	return rc;
 }
 
+struct covers {
+	const struct rt_addr *dst;
+	uint8_t type;
+	const uint32_t *tables;
+	size_t ntables;
+	bool found;
+};
+
+static int covers_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct covers *c = data;
+	struct rt_route r;
+
+	if (rt_route_cb(nlh, &r) != MNL_CB_OK)
+		return MNL_CB_ERROR;
+	/* Without strict checking the kernel ignores the filter: apply it here. */
+	if (r.type != c->type || (r.dst_len && !rt_addr_in_prefix(c->dst, &r.dst, r.dst_len)))
+		return MNL_CB_OK;
+	for (size_t i = 0; i < c->ntables; i++)
+		c->found |= r.table == c->tables[i];
+	return MNL_CB_OK;
+}
+
+int rt_route_type_covers(struct rt_nl *nl, const struct rt_addr *dst, uint8_t type,
+			 const uint32_t *tables, size_t ntables)
+{
+	char buf[RT_NL_BUFSZ] __attribute__((aligned(4)));
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct covers c = { dst, type, tables, ntables, false };
+	struct rtmsg *rtm;
+	int rc;
+
+	nlh->nlmsg_type = RTM_GETROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = (uint8_t)dst->af;
+	rtm->rtm_type = type;
+	rc = rt_nl_talk(nl, nlh, covers_cb, &c);
+	return rc < 0 ? rc : c.found;
+}
+
 const char *rt_route_type_name(uint8_t type)
 {
 	static const char *const names[] = {

@@ -15,7 +15,7 @@
 
 #define RT_REASONS_MAX 16
 
-/* A rule that one flow takes and the other does not. */
+/* A rule that one flow takes and the other does not, or the rule that failed the echo flow. */
 struct rt_reason {
 	uint32_t pref;
 	uint32_t table;          /* 0 for non-lookup actions */
@@ -34,6 +34,7 @@ struct rt_explain {
 	bool unverified;             /* kernel has no strict checking */
 	bool dropped_proto;          /* kernel refused RTA_IP_PROTO */
 	int route_err;
+	bool rule_error;             /* a rule's action gave route_err: reasons[0] */
 	struct rt_route route;       /* the kernel's decision for the flow */
 	int match_err;
 	struct rt_route match;       /* RTM_F_FIB_MATCH: the entry that decided */

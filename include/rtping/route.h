@@ -74,6 +74,14 @@ int rt_route_parse(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 int rt_route_get(struct rt_nl *nl, const struct rt_flow *f, unsigned flags,
 		 struct rt_route *out, bool *dropped_proto);
 
+/*
+ * Does one of the tables hold a route of this type (RTN_PROHIBIT...) that
+ * covers dst? A dump filtered by type where the kernel checks strictly.
+ * 1 yes, 0 no, -errno.
+ */
+int rt_route_type_covers(struct rt_nl *nl, const struct rt_addr *dst, uint8_t type,
+			 const uint32_t *tables, size_t ntables);
+
 /* Pure: does this error mean the kernel refused RTA_IP_PROTO (retry without)? */
 bool rt_route_proto_refused(int rc, const char *extack);
 

@@ -296,6 +296,65 @@ START_TEST(goto_reason_shows_its_target)
 }
 END_TEST
 
+/* A route error that rule_action gave, as rt_explain_run() leaves it. */
+static void rule_error(struct rt_explain *ex, uint8_t action, int err, bool udp_too)
+{
+	divergence(ex);
+	ex->route_err = err;
+	ex->match_err = err;
+	ex->udpc_err = udp_too ? err : 0;
+	ex->rule_error = true;
+	ex->nreasons = 1;
+	ex->reasons[0] = (struct rt_reason){ .pref = 100, .action = action, .icmp_matches = true,
+					     .udp_matches = udp_too, .selector = "ipproto icmp" };
+}
+
+START_TEST(prohibit_rule_is_named_not_a_route)
+{
+	struct rt_explain ex;
+
+	rule_error(&ex, FR_ACT_PROHIBIT, -EACCES, false);
+	CAPTURE(rt_explain_text(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "error        Permission denied (prohibit rule)\n"));
+	ck_assert_ptr_nonnull(strstr(out, "reason       rule pref 100 ipproto icmp \u2192 prohibit "
+				     "(matches the ICMP flow only)\n"));
+	ck_assert_ptr_null(strstr(out, "route)"));
+	CAPTURE(rt_explain_json(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "\"netlink\": {\"error\": \"Permission denied\", "
+				     "\"type\": \"prohibit\"}"));
+	ck_assert_ptr_nonnull(strstr(out, "\"reasons\": [{\"rule\": \"ipproto icmp\", \"pref\": 100, "
+				     "\"action\": \"prohibit\", \"table\": null, \"goto\": null, "
+				     "\"selects\": \"icmp\"}]"));
+}
+END_TEST
+
+/* fib4_rule_action() gives ENETUNREACH, which alone looks like "no route": type was null. */
+START_TEST(unreachable_and_blackhole_rules_have_their_type)
+{
+	struct rt_explain ex;
+
+	rule_error(&ex, FR_ACT_UNREACHABLE, -ENETUNREACH, true);
+	CAPTURE(rt_explain_json(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "\"netlink\": {\"error\": \"Network is unreachable\", "
+				     "\"type\": \"unreachable\"}"));
+	ck_assert_ptr_nonnull(strstr(out, "\"action\": \"unreachable\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"selects\": \"both\""));
+	CAPTURE(rt_explain_text(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "error        Network is unreachable (unreachable rule)\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\u2192 unreachable (matches both flows)\n"));
+	rule_error(&ex, FR_ACT_BLACKHOLE, -EINVAL, false);
+	CAPTURE(rt_explain_json(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "\"type\": \"blackhole\"}"));
+	ck_assert_ptr_nonnull(strstr(out, "\"action\": \"blackhole\""));
+	/* No rule found: the errno's type, and a route's. */
+	ex.rule_error = false;
+	ex.nreasons = 0;
+	CAPTURE(rt_explain_text(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "error        Invalid argument (blackhole route)\n"));
+	ck_assert_ptr_null(strstr(out, "reason"));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("explain");
@@ -312,6 +371,8 @@ int main(void)
 	tcase_add_test(tc, default_route_prefix);
 	tcase_add_test(tc, no_table_says_why);
 	tcase_add_test(tc, goto_reason_shows_its_target);
+	tcase_add_test(tc, prohibit_rule_is_named_not_a_route);
+	tcase_add_test(tc, unreachable_and_blackhole_rules_have_their_type);
 	suite_add_tcase(s, tc);
 	return rt_test_run(s);
 }
