@@ -557,9 +557,26 @@ void rt_explain_json(FILE *out, const struct rt_explain *ex, const char *dest)
 		fprintf(out, ", \"agree\": %s", ex->agree ? "true" : "false");
 	fprintf(out, ", \"reasons\": ");
 	json_reasons(out, ex);
-	fprintf(out, ", \"fallback\": %s, \"verified\": %s, \"hash_dependent\": %s}\n",
+	fprintf(out, ", \"fallback\": %s, \"verified\": %s, \"hash_dependent\": %s, "
+		"\"error\": null}\n",
 		ex->fallback ? "true" : "false", ex->unverified || ex->fallback ? "false" : "true",
 		ex->hash_dependent ? "true" : "false");
+}
+
+void rt_explain_json_error(FILE *out, const char *dest, const struct rt_addr *addr,
+			   const struct rt_family *fam, const char *error)
+{
+	rt_json_kstr(out, "{", "destination", dest);
+	if (addr)
+		json_addr(out, ", ", "address", addr);
+	else
+		fprintf(out, ", \"address\": null");
+	rt_json_kstr(out, ", ", "family", fam ? fam->name : NULL);
+	fprintf(out, ", \"flow\": null, \"netlink\": null, \"udp_probe\": null, "
+		"\"agree\": null, \"reasons\": [], \"fallback\": false, \"verified\": false, "
+		"\"hash_dependent\": false");
+	rt_json_kstr(out, ", ", "error", error);
+	fprintf(out, "}\n");
 }
 
 /* ---- ping mode ---- */

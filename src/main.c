@@ -46,6 +46,24 @@ static int die(const struct ctx *c, const char *what, const char *why)
 	return RT_EXIT_ERROR;
 }
 
+/*
+ * No flow to explain (unknown host, bad -I): the same line on stderr and,
+ * for --explain-route --json, an object that says so on stdout.
+ */
+static int die_dest(const struct ctx *c, const char *what, const char *why)
+{
+	const struct rt_target *t = &c->target;
+	char msg[512];
+
+	if (c->opts.mode == RT_MODE_EXPLAIN && c->opts.json) {
+		snprintf(msg, sizeof(msg), "%s%s%s", what ? what : "", what ? ": " : "", why);
+		/* The name is set once resolution succeeded. */
+		rt_explain_json_error(stdout, t->name[0] ? t->name : c->opts.dest,
+				      t->name[0] ? &t->addr : NULL, t->name[0] ? t->fam : NULL, msg);
+	}
+	return die(c, what, why);
+}
+
 /* Versions as pkg-config reported them at build time: neither library has a run-time query. */
 static void print_version(void)
 {
@@ -202,17 +220,17 @@ static bool prepare(struct ctx *c, int argc, char **argv, int *rc)
 	}
 	gai = rt_target_resolve(&c->target, c->opts.dest, c->opts.af);
 	if (gai)
-		return *rc = die(c, c->opts.dest, gai_strerror(gai)), false;
+		return *rc = die_dest(c, c->opts.dest, gai_strerror(gai)), false;
 	if (rt_opts_check_family(&c->opts, c->target.fam, &c->target.addr, err, sizeof(err)) < 0)
-		return *rc = die(c, NULL, err), false;
+		return *rc = die_dest(c, NULL, err), false;
 	/* The socket's owner: fsuid at socket() time, i.e. after rt_caps_init(). */
 	*rc = rt_flow_build(&c->flow, &c->opts, &c->target, geteuid());
 	if (*rc == -EDESTADDRREQ)
-		return *rc = die(c, c->opts.dest, "link-local destination needs an interface "
-				 "(-I IFACE or ADDRESS%IFACE)"), false;
+		return *rc = die_dest(c, c->opts.dest, "link-local destination needs an "
+				      "interface (-I IFACE or ADDRESS%IFACE)"), false;
 	if (*rc < 0) {
 		snprintf(err, sizeof(err), "SO_BINDTODEVICE %s", c->opts.iface);
-		return *rc = die(c, err, strerror(-*rc)), false;
+		return *rc = die_dest(c, err, strerror(-*rc)), false;
 	}
 	/*
 	 * The echo goes where the flow does (0.0.0.0 -> 127.0.0.1): the engine

@@ -83,6 +83,12 @@ int rt_explain_reasons(const struct rt_rules *rules, const char *oif_name,
 
 void rt_explain_text(FILE *out, const struct rt_explain *ex, const char *dest);
 void rt_explain_json(FILE *out, const struct rt_explain *ex, const char *dest);
+/*
+ * The JSON object when there is no flow to ask about (unknown host, bad
+ * -I): the report's members, empty, and "error" (addr, fam may be NULL).
+ */
+void rt_explain_json_error(FILE *out, const char *dest, const struct rt_addr *addr,
+			   const struct rt_family *fam, const char *error);
 /* Ping mode: a warning line on err when the answers differ or netlink failed. */
 void rt_explain_warn(FILE *err, const char *prog, const struct rt_explain *ex);
 

@@ -120,6 +120,7 @@ START_TEST(json_report_fields)
 				     "\"pref\": 100, \"action\": \"lookup\", \"table\": 100, \"goto\": null, "
 				     "\"selects\": \"udp\"}]"));
 	ck_assert_ptr_nonnull(strstr(out, "\"fallback\": false"));
+	ck_assert_ptr_nonnull(strstr(out, "\"error\": null}\n"));
 	ck_assert_int_eq(out[strlen(out) - 1], '\n');
 }
 END_TEST
@@ -355,6 +356,22 @@ START_TEST(unreachable_and_blackhole_rules_have_their_type)
 }
 END_TEST
 
+START_TEST(json_error_object_without_a_flow)
+{
+	struct rt_addr a;
+
+	CAPTURE(rt_explain_json_error(f, "no\"host", NULL, NULL, "no\"host: Name or service not known"));
+	ck_assert_str_eq(out, "{\"destination\": \"no\\\"host\", \"address\": null, \"family\": null, "
+			 "\"flow\": null, \"netlink\": null, \"udp_probe\": null, \"agree\": null, "
+			 "\"reasons\": [], \"fallback\": false, \"verified\": false, "
+			 "\"hash_dependent\": false, "
+			 "\"error\": \"no\\\"host: Name or service not known\"}\n");
+	rt_addr_parse(&a, AF_INET6, "fe80::1");
+	CAPTURE(rt_explain_json_error(f, "fe80::1", &a, &rt_inet6, "x"));
+	ck_assert_ptr_nonnull(strstr(out, "\"address\": \"fe80::1\", \"family\": \"inet6\""));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("explain");
@@ -373,6 +390,7 @@ int main(void)
 	tcase_add_test(tc, goto_reason_shows_its_target);
 	tcase_add_test(tc, prohibit_rule_is_named_not_a_route);
 	tcase_add_test(tc, unreachable_and_blackhole_rules_have_their_type);
+	tcase_add_test(tc, json_error_object_without_a_flow);
 	suite_add_tcase(s, tc);
 	return rt_test_run(s);
 }
