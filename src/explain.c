@@ -338,6 +338,66 @@ void rt_explain_text(FILE *out, const struct rt_explain *ex, const char *dest)
 		text_verdict(out, ex);
 }
 
+/* ---- one line (--audit) ---- */
+
+enum rt_verdict rt_explain_verdict(const struct rt_explain *ex)
+{
+	if (ex->fallback || ex->route_err)
+		return RT_VERDICT_ERROR;
+	return ex->agree ? RT_VERDICT_AGREE : RT_VERDICT_DIFFER;
+}
+
+static void line_differs(FILE *out, const struct rt_explain *ex)
+{
+	char a[RT_ADDRSTRLEN];
+
+	if (ex->udpc_err)
+		fprintf(out, "  DIFFERS (udp probe failed: %s", errstr(ex->udpc_err));
+	else
+		fprintf(out, "  DIFFERS (udp probe %s", rt_addr_str(&ex->udpc.src, a, sizeof(a)));
+	for (size_t i = 0; i < ex->nreasons; i++) {
+		fputs("; ", out);
+		reason_text(out, &ex->reasons[i]);
+	}
+	if (ex->rules_err)
+		fprintf(out, "; cannot read the policy rules: %s", errstr(ex->rules_err));
+	else if (!ex->nreasons && !ex->udpc_err)
+		fprintf(out, "; no policy rule separates the flows%s",
+			ex->match.multipath ? ", multipath hashing does" : "");
+	fputs(")\n", out);
+}
+
+void rt_explain_line(FILE *out, const struct rt_explain *ex, const char *dest)
+{
+	char a[RT_ADDRSTRLEN], b[16];
+	struct rt_route_snap r;
+
+	rt_addr_str(&ex->flow.dst, a, sizeof(a));
+	fputs(dest, out);
+	if (strcmp(dest, a))
+		fprintf(out, " (%s)", a);
+	if (ex->fallback) {
+		fprintf(out, "  ERROR netlink unavailable: %s\n", errstr(ex->nl_err));
+		return;
+	}
+	if (ex->route_err) {
+		uint8_t t = rt_route_type_from_errno(ex->route_err);
+
+		fprintf(out, "  ERROR %s", errstr(ex->route_err));
+		if (t != RTN_UNSPEC)
+			fprintf(out, " (%s route)", rt_route_type_name(t));
+		fputc('\n', out);
+		return;
+	}
+	rt_explain_snapshot(ex, &r);
+	fprintf(out, "  src %s dev %s table %s", rt_addr_str(&r.src, a, sizeof(a)), r.dev,
+		table_name(r.table, &ex->flow, r.ifindex, b, sizeof(b)));
+	if (ex->agree)
+		fputs("  agree\n", out);
+	else
+		line_differs(out, ex);
+}
+
 /* ---- JSON ---- */
 
 static void json_addr(FILE *out, const char *sep, const char *key, const struct rt_addr *a)

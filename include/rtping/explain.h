@@ -79,6 +79,21 @@ size_t rt_explain_reasons(const struct rt_rules *rules, const char *oif_name,
 
 void rt_explain_text(FILE *out, const struct rt_explain *ex, const char *dest);
 void rt_explain_json(FILE *out, const struct rt_explain *ex, const char *dest);
+/* What an explanation comes to, for the audit's counts and exit code. */
+enum rt_verdict {
+	RT_VERDICT_AGREE,
+	RT_VERDICT_DIFFER,
+	RT_VERDICT_ERROR,        /* no route, or netlink refused (nothing to compare) */
+};
+enum rt_verdict rt_explain_verdict(const struct rt_explain *ex);
+
+/*
+ * --audit: the report on one line, "DEST (ADDR)  src S dev D table T  agree"
+ * (ADDR only when DEST is a name), DIFFERS (the probe's source; the rules)
+ * or ERROR reason.
+ */
+void rt_explain_line(FILE *out, const struct rt_explain *ex, const char *dest);
+
 /* Ping mode: a warning line on err when the answers differ or netlink failed. */
 void rt_explain_warn(FILE *err, const char *prog, const struct rt_explain *ex);
 
