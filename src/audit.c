@@ -150,6 +150,7 @@ struct audit_run {
 	struct rt_target t;
 	struct rt_flow flow;
 	struct rt_explain ex;
+	struct rt_rules_cache rules;   /* one dump per family a second, not one a difference */
 	char where[300];
 };
 
@@ -197,7 +198,7 @@ static int one(struct audit_run *r, const char *name)
 		snprintf(err, sizeof(err), "SO_BINDTODEVICE %s: %s", r->o->iface, strerror(-rc));
 		return bad_entry(r, name, err);
 	}
-	rt_explain_run(r->nl, r->nl_err, &r->flow, &r->ex);
+	rt_explain_run_cached(r->nl, r->nl_err, &r->flow, &r->rules, &r->ex);
 	if (r->o->json)
 		rt_explain_json(r->out, &r->ex, name);
 	else
@@ -240,6 +241,7 @@ int rt_audit_run(struct rt_audit *a, const struct rt_opts *o, struct rt_nl *nl, 
 	if (rc < 0 && !out_err && !*what)
 		*what = why;
 	rt_tsrc_close(&r->src);
+	rt_rules_cache_free(&r->rules);
 	free(r);
 	return rc;
 }

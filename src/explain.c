@@ -9,6 +9,7 @@
 #include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
 
+#include "rtping/clock.h"
 #include "rtping/explain.h"
 #include "rtping/json.h"
 
@@ -71,20 +72,46 @@ static bool v4_hash_is_l4(void)
 	return policy != 0;
 }
 
-static void find_reasons(struct rt_nl *nl, struct rt_explain *ex)
+/* The family's rules: from the cache while fresh, else a new dump. */
+static const struct rt_rules *cached_rules(struct rt_nl *nl, int af,
+					   struct rt_rules_cache *c, int *err)
 {
-	struct rt_rules rules;
+	int k = af == AF_INET6;
+	int64_t now = rt_clock_ns(CLOCK_MONOTONIC);
+
+	if (!c->at[k] || now - c->at[k] >= RT_RULES_CACHE_NS) {
+		rt_rules_free(&c->v[k]);
+		c->err[k] = rt_rules_dump(nl, af, &c->v[k]);
+		c->at[k] = now;
+	}
+	*err = c->err[k];
+	return c->err[k] ? NULL : &c->v[k];
+}
+
+void rt_rules_cache_free(struct rt_rules_cache *c)
+{
+	rt_rules_free(&c->v[0]);
+	rt_rules_free(&c->v[1]);
+	memset(c, 0, sizeof(*c));
+}
+
+static void find_reasons(struct rt_nl *nl, struct rt_explain *ex, struct rt_rules_cache *c)
+{
+	struct rt_rules own = { 0 };
+	const struct rt_rules *rules = &own;
 	struct rt_flow udp;
 	struct rt_side si = { &ex->flow, ex->route_err ? 0 : ex->route.table };
 	struct rt_side su = { &udp, ex->udp_err ? 0 : ex->udp_route.table };
 
 	rt_udpc_flow(&ex->flow, &ex->udpc, &udp);
-	ex->rules_err = rt_rules_dump(nl, ex->flow.fam->af, &rules);
-	if (ex->rules_err)
-		return;
-	ex->nreasons = rt_explain_reasons(&rules, ex->oif_name, si, su, ex->reasons,
-					  RT_REASONS_MAX);
-	rt_rules_free(&rules);
+	if (c)
+		rules = cached_rules(nl, ex->flow.fam->af, c, &ex->rules_err);
+	else
+		ex->rules_err = rt_rules_dump(nl, ex->flow.fam->af, &own);
+	if (!ex->rules_err)
+		ex->nreasons = rt_explain_reasons(rules, ex->oif_name, si, su, ex->reasons,
+						  RT_REASONS_MAX);
+	rt_rules_free(&own);
 }
 
 static void ask_netlink(struct rt_nl *nl, struct rt_explain *ex)
@@ -111,6 +138,12 @@ static const struct rt_addr *source(const struct rt_explain *ex)
 
 int rt_explain_run(struct rt_nl *nl, int nl_err, const struct rt_flow *f,
 		   struct rt_explain *ex)
+{
+	return rt_explain_run_cached(nl, nl_err, f, NULL, ex);
+}
+
+int rt_explain_run_cached(struct rt_nl *nl, int nl_err, const struct rt_flow *f,
+			  struct rt_rules_cache *cache, struct rt_explain *ex)
 {
 	memset(ex, 0, sizeof(*ex));
 	ex->flow = *f;
@@ -142,7 +175,7 @@ int rt_explain_run(struct rt_nl *nl, int nl_err, const struct rt_flow *f,
 	ex->agree = !ex->route_err && !ex->udpc_err &&
 		    rt_addr_equal(source(ex), &ex->udpc.src);
 	if (!ex->agree && !ex->route_err)
-		find_reasons(nl, ex);
+		find_reasons(nl, ex, cache);
 	return ex->route_err;
 }
 
