@@ -10,6 +10,7 @@
 #include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
 
+#include "rtping/clock.h"
 #include "rtping/explain.h"
 #include "rtping/json.h"
 
@@ -70,24 +71,51 @@ static bool v4_hash_is_l4(void)
 	return policy != 0;
 }
 
-static void find_reasons(struct rt_nl *nl, struct rt_explain *ex)
+/* The family's rules: from the cache while fresh, else a new dump. */
+static const struct rt_rules *cached_rules(struct rt_nl *nl, int af,
+					   struct rt_rules_cache *c, int *err)
 {
-	struct rt_rules rules;
+	int k = af == AF_INET6;
+	int64_t now = rt_clock_ns(CLOCK_MONOTONIC);
+
+	if (!c->at[k] || now - c->at[k] >= RT_RULES_CACHE_NS) {
+		rt_rules_free(&c->v[k]);
+		c->err[k] = rt_rules_dump(nl, af, &c->v[k]);
+		c->at[k] = now;
+	}
+	*err = c->err[k];
+	return c->err[k] ? NULL : &c->v[k];
+}
+
+void rt_rules_cache_free(struct rt_rules_cache *c)
+{
+	rt_rules_free(&c->v[0]);
+	rt_rules_free(&c->v[1]);
+	memset(c, 0, sizeof(*c));
+}
+
+static void find_reasons(struct rt_nl *nl, struct rt_explain *ex, struct rt_rules_cache *c)
+{
+	struct rt_rules own = { 0 };
+	const struct rt_rules *rules = &own;
 	struct rt_flow udp;
 	struct rt_side si = { &ex->flow, ex->route_err ? 0 : ex->route.table };
 	struct rt_side su = { &udp, ex->udp_err ? 0 : ex->udp_route.table };
 	int rc;
 
 	rt_udpc_flow(&ex->flow, &ex->udpc, &udp);
-	ex->rules_err = rt_rules_dump(nl, ex->flow.fam->af, &rules);
-	if (ex->rules_err)
-		return;
-	rc = rt_explain_reasons(&rules, ex->oif_name, si, su, ex->reasons, RT_REASONS_MAX);
-	if (rc < 0)
-		ex->rules_err = rc;
+	if (c)
+		rules = cached_rules(nl, ex->flow.fam->af, c, &ex->rules_err);
 	else
-		ex->nreasons = (size_t)rc;
-	rt_rules_free(&rules);
+		ex->rules_err = rt_rules_dump(nl, ex->flow.fam->af, &own);
+	if (!ex->rules_err) {
+		rc = rt_explain_reasons(rules, ex->oif_name, si, su, ex->reasons, RT_REASONS_MAX);
+		if (rc < 0)
+			ex->rules_err = rc;
+		else
+			ex->nreasons = (size_t)rc;
+	}
+	rt_rules_free(&own);
 }
 
 /* The tables the walk looked up (and fell through) before it ended at rule d. */
@@ -191,6 +219,12 @@ static const struct rt_addr *source(const struct rt_explain *ex)
 int rt_explain_run(struct rt_nl *nl, int nl_err, const struct rt_flow *f,
 		   struct rt_explain *ex)
 {
+	return rt_explain_run_cached(nl, nl_err, f, NULL, ex);
+}
+
+int rt_explain_run_cached(struct rt_nl *nl, int nl_err, const struct rt_flow *f,
+			  struct rt_rules_cache *cache, struct rt_explain *ex)
+{
 	memset(ex, 0, sizeof(*ex));
 	ex->flow = *f;
 	if (f->oif)
@@ -221,7 +255,7 @@ int rt_explain_run(struct rt_nl *nl, int nl_err, const struct rt_flow *f,
 	ex->agree = !ex->route_err && !ex->udpc_err &&
 		    rt_addr_equal(source(ex), &ex->udpc.src);
 	if (!ex->agree && !ex->route_err)
-		find_reasons(nl, ex);
+		find_reasons(nl, ex, cache);
 	else if (ex->route_err)
 		find_error_rule(nl, ex);
 	return ex->route_err;
@@ -448,6 +482,71 @@ void rt_explain_text(FILE *out, const struct rt_explain *ex, const char *dest)
 		text_verdict(out, ex);
 	else if (ex->rule_error)
 		reason_lines(out, ex);
+}
+
+/* ---- one line (--audit) ---- */
+
+enum rt_verdict rt_explain_verdict(const struct rt_explain *ex)
+{
+	if (ex->fallback || ex->route_err)
+		return RT_VERDICT_ERROR;
+	return ex->agree ? RT_VERDICT_AGREE : RT_VERDICT_DIFFER;
+}
+
+static void line_differs(FILE *out, const struct rt_explain *ex)
+{
+	char a[RT_ADDRSTRLEN];
+
+	if (ex->udpc_err)
+		fprintf(out, "  DIFFERS (udp probe failed: %s", errstr(ex->udpc_err));
+	else
+		fprintf(out, "  DIFFERS (udp probe %s", rt_addr_str(&ex->udpc.src, a, sizeof(a)));
+	for (size_t i = 0; i < ex->nreasons; i++) {
+		fputs("; ", out);
+		reason_text(out, &ex->reasons[i]);
+	}
+	if (ex->rules_err)
+		fprintf(out, "; cannot read the policy rules: %s", errstr(ex->rules_err));
+	else if (!ex->nreasons && !ex->udpc_err)
+		fprintf(out, "; no policy rule separates the flows%s",
+			ex->match.multipath ? ", multipath hashing does" : "");
+	fputs(")\n", out);
+}
+
+void rt_explain_line(FILE *out, const struct rt_explain *ex, const char *dest)
+{
+	char a[RT_ADDRSTRLEN], b[16];
+	struct rt_route_snap r;
+
+	rt_addr_str(&ex->flow.dst, a, sizeof(a));
+	fputs(dest, out);
+	if (strcmp(dest, a))
+		fprintf(out, " (%s)", a);
+	if (ex->fallback) {
+		fprintf(out, "  ERROR netlink unavailable: %s\n", errstr(ex->nl_err));
+		return;
+	}
+	if (ex->route_err) {
+		uint8_t t = error_type(ex);
+
+		fprintf(out, "  ERROR %s", errstr(ex->route_err));
+		if (t != RTN_UNSPEC)
+			fprintf(out, " (%s %s)", rt_route_type_name(t),
+				ex->rule_error ? "rule" : "route");
+		if (ex->rule_error) {
+			fputs(": ", out);
+			reason_text(out, &ex->reasons[0]);
+		}
+		fputc('\n', out);
+		return;
+	}
+	rt_explain_snapshot(ex, &r);
+	fprintf(out, "  src %s dev %s table %s", rt_addr_str(&r.src, a, sizeof(a)), r.dev,
+		table_name(r.table, &ex->flow, r.ifindex, b, sizeof(b)));
+	if (ex->agree)
+		fputs("  agree\n", out);
+	else
+		line_differs(out, ex);
 }
 
 /* ---- JSON ---- */

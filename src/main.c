@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "config.h"
+#include "rtping/audit.h"
 #include "rtping/caps.h"
 #include "rtping/engine.h"
 #include "rtping/exitcodes.h"
@@ -88,6 +89,22 @@ static int run_explain(struct ctx *c)
 		return RT_EXIT_ERROR;
 	/* On fallback there is one answer only: nothing to disagree with. */
 	return c->ex.agree || c->ex.fallback ? RT_EXIT_OK : RT_EXIT_NOREPLY;
+}
+
+/* Input or output trouble ends the audit early, but after its summary. */
+static int run_audit(struct ctx *c)
+{
+	struct rt_audit a = { 0 };
+	const char *what = NULL;
+	int rc = rt_audit_run(&a, &c->opts, c->nl_err ? NULL : &c->nl, c->nl_err, stdout, &what);
+
+	if (a.started)
+		rt_audit_summary(stdout, &a, c->opts.json);
+	rt_audit_free(&a);
+	/* A write error (what NULL) is reported by main() once all output is done. */
+	if (rc < 0)
+		return what ? die(c, what, strerror(-rc)) : RT_EXIT_ERROR;
+	return rt_audit_exit(&a);
 }
 
 /*
@@ -218,6 +235,8 @@ static bool prepare(struct ctx *c, int argc, char **argv, int *rc)
 		print_version();
 		return false;
 	}
+	if (c->opts.audit)
+		return true;   /* each destination in its turn */
 	gai = rt_target_resolve(&c->target, c->opts.dest, c->opts.af);
 	if (gai)
 		return *rc = die_dest(c, c->opts.dest, gai_strerror(gai)), false;
@@ -302,7 +321,10 @@ static int run(struct ctx *c, int argc, char **argv)
 	if (!prepare(c, argc, argv, &rc))
 		return rc;
 	c->nl_err = rt_nl_open(&c->nl);
-	rc = c->opts.mode == RT_MODE_EXPLAIN ? run_explain(c) : run_ping(c);
+	if (c->opts.audit)
+		rc = run_audit(c);
+	else
+		rc = c->opts.mode == RT_MODE_EXPLAIN ? run_explain(c) : run_ping(c);
 	rt_nl_close(&c->nl);
 	return rc;
 }

@@ -19,11 +19,13 @@
 #define MAX_USER_PRELOAD 3
 #define MAX_SECONDS ((double)INT_MAX / 1000)       /* iputils' bound on -i/-W */
 
-enum { OPT_EXPLAIN = 256, OPT_JSON, OPT_HELP, OPT_VERSION };
+enum { OPT_EXPLAIN = 256, OPT_JSON, OPT_HELP, OPT_VERSION, OPT_AUDIT, OPT_FILE };
 
 static const struct option longopts[] = {
 	{ "explain-route", no_argument, NULL, OPT_EXPLAIN },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "audit", optional_argument, NULL, OPT_AUDIT },
+	{ "file", required_argument, NULL, OPT_FILE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "count", required_argument, NULL, 'c' },
@@ -208,6 +210,16 @@ static int parse_iface(struct parse *p, const char *s)
 	return 0;
 }
 
+static int parse_file(struct parse *p, const char *opt, const char *s)
+{
+	if (!*s)
+		return fail(p, "%s: empty file name", opt);
+	if (p->o->file && strcmp(p->o->file, s))
+		return fail(p, "only one file of destinations: '%s'", s);
+	p->o->file = s;
+	return 0;
+}
+
 static int parse_interval(struct parse *p, const char *s)
 {
 	if (parse_seconds(s, &p->o->interval_ns) < 0)
@@ -294,6 +306,10 @@ static int parse_one(struct parse *p, int c, const char *arg)
 	case 'V': case OPT_VERSION: o->mode = RT_MODE_VERSION; return 0;
 	case OPT_EXPLAIN: o->mode = RT_MODE_EXPLAIN; return 0;
 	case OPT_JSON: o->json = true; return 0;
+	case OPT_AUDIT:
+		o->audit = true;
+		return arg ? parse_file(p, "--audit", arg) : 0;
+	case OPT_FILE: return parse_file(p, "--file", arg);
 	case 'i': return parse_interval(p, arg);
 	case 'I': return parse_iface(p, arg);
 	case 'M': return parse_pmtu(p, arg);
@@ -336,6 +352,19 @@ static int check_combined(struct parse *p)
 	return 0;
 }
 
+/* --audit: operands, a file or stdin; an empty operand is reported in its turn. */
+static int check_audit(struct parse *p)
+{
+	struct rt_opts *o = p->o;
+
+	if (!o->audit)
+		return fail(p, "--file needs --explain-route --audit");
+	if (o->mode != RT_MODE_EXPLAIN)
+		return fail(p, "--audit needs --explain-route");
+	o->dest = o->ndests ? o->dests[0] : NULL;
+	return check_combined(p);
+}
+
 static void set_defaults(struct rt_opts *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -366,6 +395,10 @@ int rt_opts_parse(struct rt_opts *o, int argc, char **argv, bool privileged,
 	}
 	if (o->mode == RT_MODE_HELP || o->mode == RT_MODE_VERSION)
 		return 0;
+	o->dests = argv + optind;
+	o->ndests = argc - optind;
+	if (o->audit || o->file)
+		return check_audit(&p);
 	if (optind >= argc)
 		return fail(&p, "usage error: Destination address required");
 	if (argc - optind > 1)
@@ -451,11 +484,17 @@ void rt_opts_usage(FILE *out, const char *prog)
 "  %s [options] <destination>\n"
 "  %s --explain-route [--json] [-4|-6] [-I iface|addr] [-m mark]\n"
 "         [-Q tos] <destination>\n"
+"  %s --explain-route --audit[=<file>] [--json] [...] [<destination>...]\n"
 "\n"
 "Route (the flow both modes use):\n"
 "      --explain-route      print the kernel's route for the echo flow, the UDP\n"
 "                           probe's answer and why they differ; sends nothing;\n"
 "                           exit 0 agree, 1 differ, 2 no route or error\n"
+"      --audit              with --explain-route: one line per destination\n"
+"                           (operands, then --file; '-' or none: stdin) and\n"
+"                           a summary; exit 0 all agree, 1 some differ, 2 error\n"
+"      --audit=<file>       the same as --audit --file <file>\n"
+"      --file <file>        destinations, one a line, '#' comments; '-' stdin\n"
 "      --json               JSON output (explain: one object; ping: one per line)\n"
 "  -4, -6                   use IPv4 / IPv6 only\n"
 "  -I, --interface <iface|addr>\n"
@@ -495,5 +534,5 @@ void rt_opts_usage(FILE *out, const char *prog)
 "  -V, --version            version, libraries and build options\n"
 "\n"
 "See rtping(8).\n",
-		prog, prog);
+		prog, prog, prog);
 }

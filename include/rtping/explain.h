@@ -59,6 +59,22 @@ int rt_explain_run(struct rt_nl *nl, int nl_err, const struct rt_flow *f,
 		   struct rt_explain *ex);
 
 /*
+ * The policy rules for many explanations (the audit): dumped once per
+ * family and reused for up to RT_RULES_CACHE_NS, so a rule changed during
+ * a long audit is seen within that time.
+ */
+#define RT_RULES_CACHE_NS 1000000000LL
+struct rt_rules_cache {
+	struct rt_rules v[2];        /* [0] inet, [1] inet6 */
+	int err[2];
+	int64_t at[2];               /* CLOCK_MONOTONIC of the dump; 0 none */
+};
+/* rt_explain_run() with the rules from cache (refreshed when old). */
+int rt_explain_run_cached(struct rt_nl *nl, int nl_err, const struct rt_flow *f,
+			  struct rt_rules_cache *cache, struct rt_explain *ex);
+void rt_rules_cache_free(struct rt_rules_cache *cache);
+
+/*
  * Pure: the route the echo takes, as one value. The source is netlink's
  * (or the bound one), or the UDP-connect check's on fallback; the device
  * is the flow's -I name when the kernel gave no answer.
@@ -89,6 +105,21 @@ void rt_explain_json(FILE *out, const struct rt_explain *ex, const char *dest);
  */
 void rt_explain_json_error(FILE *out, const char *dest, const struct rt_addr *addr,
 			   const struct rt_family *fam, const char *error);
+/* What an explanation comes to, for the audit's counts and exit code. */
+enum rt_verdict {
+	RT_VERDICT_AGREE,
+	RT_VERDICT_DIFFER,
+	RT_VERDICT_ERROR,        /* no route, or netlink refused (nothing to compare) */
+};
+enum rt_verdict rt_explain_verdict(const struct rt_explain *ex);
+
+/*
+ * --audit: the report on one line, "DEST (ADDR)  src S dev D table T  agree"
+ * (ADDR only when DEST is a name), DIFFERS (the probe's source; the rules)
+ * or ERROR reason.
+ */
+void rt_explain_line(FILE *out, const struct rt_explain *ex, const char *dest);
+
 /* Ping mode: a warning line on err when the answers differ or netlink failed. */
 void rt_explain_warn(FILE *err, const char *prog, const struct rt_explain *ex);
 

@@ -37,7 +37,11 @@ struct rt_opts {
 	bool privileged;
 	bool json;               /* --json */
 	int af;                  /* -4 / -6, else AF_UNSPEC */
-	const char *dest;        /* the one operand */
+	const char *dest;        /* the first operand (ping: the one) */
+	char **dests;            /* every operand, in order */
+	int ndests;
+	bool audit;              /* --explain-route --audit: many destinations */
+	const char *file;        /* --audit=FILE, --file: destinations, one a line; "-" stdin */
 
 	/* What shapes the echo's flow key (and so its route). */
 	char iface[IF_NAMESIZE]; /* -I name: SO_BINDTODEVICE; "" when unset */

@@ -79,6 +79,14 @@ $'-\n' 127.0.0.1
 --explain-route -c 0 127.0.0.1
 --explain-route 127.0.0.1 ::1
 --explain-route ''
+--audit 127.0.0.1
+--explain-route --file /dev/null 127.0.0.1
+--file /dev/null 127.0.0.1 ::1
+--explain-route --audit --file ''
+--explain-route --audit= 127.0.0.1
+--explain-route --audit=/dev/null --file /dev/zero
+--explain-route --audit --file /nonexistent/rtping-list 127.0.0.1
+--explain-route --audit -c 0 127.0.0.1
 EOT
 )
 

@@ -116,6 +116,30 @@ START_TEST(interface_and_source_both_kept)
 }
 END_TEST
 
+START_TEST(audit_takes_many_destinations_or_none)
+{
+	ck_assert_int_eq(parse(false, "--explain-route", "--audit", "a", "b", "-", NULL), 0);
+	ck_assert(o.audit && o.mode == RT_MODE_EXPLAIN);
+	ck_assert_int_eq(o.ndests, 3);
+	ck_assert_ptr_null(o.file);
+	ck_assert_int_eq(parse(false, "--explain-route", "--audit=list", NULL), 0);
+	ck_assert_int_eq(o.ndests, 0);
+	ck_assert_str_eq(o.file, "list");
+	ck_assert_int_eq(parse(false, "--explain-route", "--audit", "--file", "-", NULL), 0);
+	ck_assert_str_eq(o.file, "-");
+	ck_assert_int_eq(parse(false, "--audit", "a", NULL), -EINVAL);
+	ck_assert_str_eq(err, "--audit needs --explain-route");
+	ck_assert_int_eq(parse(false, "--explain-route", "--file", "f", "a", NULL), -EINVAL);
+	ck_assert_str_eq(err, "--file needs --explain-route --audit");
+	ck_assert_int_eq(parse(false, "--explain-route", "--audit", "--file", "", NULL), -EINVAL);
+	ck_assert_str_eq(err, "--file: empty file name");
+	ck_assert_int_eq(parse(false, "--explain-route", "--audit=a", "--file", "b", NULL), -EINVAL);
+	ck_assert_str_eq(err, "only one file of destinations: 'b'");
+	/* Without --audit, one destination as before. */
+	ck_assert_int_eq(parse(false, "--explain-route", "a", "b", NULL), -EINVAL);
+}
+END_TEST
+
 /* Each bad value: -EINVAL and iputils' wording. */
 static const struct { const char *opt, *val, *msg; } bad[] = {
 	{ "-c", "0", "invalid argument: '0': out of range: 1 <= value <= 9223372036854775807" },
@@ -324,6 +348,7 @@ int main(void)
 	tcase_add_test(tc, interface_or_source_address);
 	tcase_add_test(tc, interface_from_source_scope);
 	tcase_add_test(tc, interface_and_source_both_kept);
+	tcase_add_test(tc, audit_takes_many_destinations_or_none);
 	tcase_add_loop_test(tc, bad_values, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, usage_errors);
 	tcase_add_test(tc, user_limits_follow_real_uid);
