@@ -66,6 +66,15 @@ check_eq "errors: unreachable route" "10.98.0.1  ERROR No route to host (unreach
 check_match "errors: the audit went on past them" '^10\.99\.1\.1  .*DIFFERS' "$T_OUT"
 check_match "errors: summary" '^--- audit: 6 destinations, 1 agree, 1 differ, 4 errors ---$' "$T_OUT"
 
+# A rule that fails the lookup is named on the line, as single explain does.
+ip -n "$A" rule add to 10.97.0.0/16 prohibit pref 50
+t_run "$A" "$RTPING" --explain-route --audit 10.97.0.1 10.99.2.1
+check_rc "prohibit rule: exit 2" 2 "$T_RC" "$T_ERR"
+check_eq "prohibit rule: named on the line" \
+	"10.97.0.1  ERROR Permission denied (prohibit rule): rule pref 50 to 10.97.0.0/16 → prohibit" \
+	"$(printf '%s\n' "$T_OUT" | head -n 1)"
+ip -n "$A" rule del pref 50
+
 t_run "$A" "$RTPING" --explain-route --audit --file "$T_TMP/missing"
 check_rc "missing file: exit 2" 2 "$T_RC" "$T_ERR"
 check_eq "missing file: one stderr line" "rtping: $T_TMP/missing: No such file or directory" "$T_ERR"
