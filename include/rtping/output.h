@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "rtping/ipopt.h"
 #include "rtping/stats.h"
 
 enum rt_ev_kind {
@@ -19,6 +20,7 @@ enum rt_ev_kind {
 	RT_EV_LOCAL_ERROR,  /* our own stack refused (error queue, local origin) */
 	RT_EV_TIMEOUT,      /* -O: no answer yet when the next probe leaves */
 	RT_EV_SEND_ERROR,   /* sendto() failed: err says why */
+	RT_EV_NOTICE,       /* a redirect / source quench quoting our probe (not counted) */
 };
 
 struct rt_event {
@@ -35,9 +37,17 @@ struct rt_event {
 	bool dup, bad_csum, wrong_src, truncated;
 	bool show_ident;            /* -v on a raw socket */
 	uint16_t ident;
+	const uint8_t *data;        /* reply payload, for the dump below: as received, */
+	size_t data_len;            /* at most the -s bytes that were sent */
+	bool wrong_data;            /* a payload byte differs: iputils dumps the payload */
+	size_t wrong_at;            /* its offset in the data, and what was sent there */
+	uint8_t wrong_want;
+	const uint8_t *ipopts;      /* IPv4 options of the reply: RR:/TS:/NOP lines */
+	size_t ipopts_len;
 	/* Errors. */
 	uint8_t type, code;
 	const char *text;           /* "Destination Host Unreachable" */
+	/* Notices: bad_csum above; text "Redirect Host(New nexthop: 10.0.0.7)". */
 	int err;                    /* local errors: errno */
 	uint32_t info;              /* local EMSGSIZE: mtu */
 };
@@ -51,6 +61,11 @@ struct rt_out {
 	bool v6;                    /* "56 data bytes" header, "mtu: N" wording */
 	bool timing;                /* -s >= 16: times and the rtt line */
 	bool ipg;                   /* flood / adaptive / -i 0: the ipg/ewma part */
+	bool precise;               /* -3: reply times as %ld.%03ld, never rounded */
+	uint32_t flowlabel;         /* -F: ", flow 0x%05x, " in the IPv6 header; 0 none */
+	struct rt_ipopt_rr *rr;     /* "(same route)" memory for RR: lines; NULL none */
+	rt_ipopt_name_fn name;      /* addresses inside IP options; NULL numeric */
+	void *name_ctx;
 	const char *host;           /* as typed or canonical, for the headers */
 	const char *route_json;     /* JSON start event's "route" object; NULL: null */
 };
@@ -64,7 +79,10 @@ void rt_out_init(struct rt_out *o, const struct rt_opts *opts, bool v6, const ch
  * only); pat NULL without -p, len 0 for -p '' ("PATTERN: 0x").
  */
 void rt_out_pattern(const struct rt_out *o, const uint8_t *pat, size_t len);
-/* Header line(s); src NULL for iputils' default header. */
+/*
+ * Header line(s); src NULL for iputils' default header. ip_hdr_len counts
+ * any IPv4 options the requests carry (iputils: 60 with -R or -T).
+ */
 void rt_out_header(const struct rt_out *o, const char *addr, const char *src,
 		   const char *dev, long size, size_t ip_hdr_len);
 /* Flood mode: one dot per probe sent. */
