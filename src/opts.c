@@ -15,7 +15,9 @@
 #include "rtping/family.h"
 #include "rtping/opts.h"
 
-#define SHORTOPTS ":46aAbBc:dDfhi:I:l:Lm:M:nOp:qQ:rs:S:t:UvVw:W:"
+#define SHORTOPTS ":46aAbBc:dDfhi:I:jl:Lm:M:nN:Op:qQ:rs:S:t:UvVw:W:"
+/* Parsed, not yet carried through the engine: main.c refuses them (issue 14). */
+#define PENDING_OPTS "3Ce:F:HRT:"
 #define MAX_USER_PRELOAD 3
 #define MAX_SECONDS ((double)INT_MAX / 1000)       /* iputils' bound on -i/-W */
 
@@ -164,6 +166,65 @@ static int parse_tos(struct parse *p, const char *s)
 	return 0;
 }
 
+/*
+ * -F as iputils' parseflow(): "0x" hex or decimal, at most 20 bits. Like
+ * iputils, an empty value (or a bare "0x") is label 0; unlike it, values
+ * past 32 bits are too large rather than truncated.
+ */
+static int parse_flowlabel(struct parse *p, const char *s)
+{
+	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(hex ? s + 2 : s, &end, hex ? 16 : 10);
+	if (*end)
+		return fail(p, "bad value for flowinfo: %s", s);
+	if (errno || v > 0xfffff || strchr(s, '-'))
+		return fail(p, "flow value is greater than 20 bits: %s", s);
+	p->o->has_flowlabel = true;
+	p->o->flowlabel = (uint32_t)v;
+	return 0;
+}
+
+/* -R and -T: one IPv4 option at a time (iputils' order of checks). */
+static int parse_ipopt(struct parse *p, int c, const char *s)
+{
+	static const struct { const char *name; enum rt_ipopt v; } tab[] = {
+		{ "tsonly", RT_IPOPT_TSONLY }, { "tsandaddr", RT_IPOPT_TSANDADDR },
+		{ "tsprespec", RT_IPOPT_TSPRESPEC },
+	};
+	struct rt_opts *o = p->o;
+
+	if (c == 'R') {
+		if (o->ipopt != RT_IPOPT_NONE && o->ipopt != RT_IPOPT_RR)
+			return fail(p, "only one of -T or -R may be used");
+		o->ipopt = RT_IPOPT_RR;
+		return 0;
+	}
+	if (o->ipopt == RT_IPOPT_RR)
+		return fail(p, "only one of -T or -R may be used");
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		if (!strcmp(s, tab[i].name)) {
+			o->ipopt = tab[i].v;
+			return 0;
+		}
+	}
+	return fail(p, "invalid timestamp type: %s", s);
+}
+
+static int parse_ident(struct parse *p, const char *s)
+{
+	long long v;
+
+	if (parse_int(p, s, 10, 0, UINT16_MAX, &v) < 0)
+		return -EINVAL;
+	p->o->has_ident = true;
+	p->o->ident = (uint16_t)v;
+	return 0;
+}
+
 static int set_iface(struct parse *p, const char *s, size_t len)
 {
 	struct rt_opts *o = p->o;
@@ -296,7 +357,17 @@ static int parse_one(struct parse *p, int c, const char *arg)
 	case 'D': o->timestamps = true; return 0;
 	case 'f': o->flood = true; return 0;
 	case 'L': o->no_loop = true; return 0;
-	case 'n': o->numeric = true; return 0;
+	case 'n': o->numeric = true; o->force_lookup = false; return 0;
+	case 'H': o->force_lookup = true; return 0;
+	case '3': o->rtt_precise = true; return 0;
+	case 'C': o->connect = true; return 0;
+	case 'j': o->json = true; return 0;
+	case 'R': case 'T': return parse_ipopt(p, c, arg);
+	case 'e': return parse_ident(p, arg);
+	case 'F': return parse_flowlabel(p, arg);
+	case 'N':
+		/* RFC 4620 queries: Linux answers none, so nothing here could be tested. */
+		return fail(p, "-N (IPv6 node information queries) is not supported");
 	case 'O': o->outstanding = true; return 0;
 	case 'q': o->quiet = true; return 0;
 	case 'r': o->dontroute = true; return 0;
@@ -333,6 +404,27 @@ static int parse_one(struct parse *p, int c, const char *arg)
 		return fail(p, "unrecognized option '%s'", p->arg);
 	}
 	return parse_numeric(p, c, arg);
+}
+
+/*
+ * -T tsprespec HOP... DEST: iputils takes up to four hops before the
+ * destination, whose stamps are asked for. rtping takes them as IPv4
+ * literals only (no name lookups while parsing).
+ */
+static int parse_prespec(struct parse *p, int argc, char **argv)
+{
+	struct rt_opts *o = p->o;
+
+	if (argc - optind - 1 > RT_IPOPT_PRESPEC_MAX)
+		return fail(p, "usage error: -T tsprespec takes at most %d addresses before "
+			    "the destination", RT_IPOPT_PRESPEC_MAX);
+	while (argc - optind > 1) {
+		if (rt_addr_parse(&o->prespec[o->nprespec], AF_INET, argv[optind]) < 0)
+			return fail(p, "-T tsprespec: not an IPv4 address: '%s'", argv[optind]);
+		o->nprespec++;
+		optind++;
+	}
+	return 0;
 }
 
 /*
@@ -387,7 +479,7 @@ int rt_opts_parse(struct rt_opts *o, int argc, char **argv, bool privileged,
 	err[0] = '\0';
 	opterr = 0;
 	optind = 0;     /* 0, not 1: fully reinitialise glibc getopt between calls */
-	while ((c = getopt_long(argc, argv, SHORTOPTS, longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, SHORTOPTS PENDING_OPTS, longopts, NULL)) != -1) {
 		p.arg = optind > 0 && optind <= argc ? argv[optind - 1] : "";
 		rc = parse_one(&p, c, optarg);
 		if (rc < 0)
@@ -401,6 +493,8 @@ int rt_opts_parse(struct rt_opts *o, int argc, char **argv, bool privileged,
 		return check_audit(&p);
 	if (optind >= argc)
 		return fail(&p, "usage error: Destination address required");
+	if (o->ipopt == RT_IPOPT_TSPRESPEC && (rc = parse_prespec(&p, argc, argv)) < 0)
+		return rc;
 	if (argc - optind > 1)
 		return fail(&p, "usage error: only one destination address allowed: '%s'",
 			    argv[optind + 1]);
@@ -455,12 +549,19 @@ static int check_group(const struct rt_opts *o, const struct rt_family *fam,
 	return 0;
 }
 
+size_t rt_opts_ipopt_len(const struct rt_opts *o, const struct rt_family *fam)
+{
+	return fam->af == AF_INET && o->ipopt != RT_IPOPT_NONE ? RT_IPOPT_MAX : 0;
+}
+
 int rt_opts_check_family(const struct rt_opts *o, const struct rt_family *fam,
 			 const struct rt_addr *dst, char *err, size_t errlen)
 {
-	if ((size_t)o->size > fam->max_payload) {
+	size_t max = fam->max_payload - rt_opts_ipopt_len(o, fam);
+
+	if ((size_t)o->size > max) {
 		snprintf(err, errlen, "packet size %ld is too large. Maximum is %zu",
-			 o->size, fam->max_payload);
+			 o->size, max);
 		return -EINVAL;
 	}
 	if (o->src.af != AF_UNSPEC && o->src.af != fam->af) {
@@ -495,7 +596,7 @@ void rt_opts_usage(FILE *out, const char *prog)
 "                           a summary; exit 0 all agree, 1 some differ, 2 error\n"
 "      --audit=<file>       the same as --audit --file <file>\n"
 "      --file <file>        destinations, one a line, '#' comments; '-' stdin\n"
-"      --json               JSON output (explain: one object; ping: one per line)\n"
+"  -j, --json               JSON output (explain: one object; ping: one per line)\n"
 "  -4, -6                   use IPv4 / IPv6 only\n"
 "  -I, --interface <iface|addr>\n"
 "                           bind to a device, or send from an address\n"
@@ -530,6 +631,7 @@ void rt_opts_usage(FILE *out, const char *prog)
 "  -q, --quiet              only the header and the summary\n"
 "  -U                       user-to-user latency\n"
 "  -v, --verbose            verbose output (shows the route decision)\n"
+"  -N <opt>                 IPv6 node information queries: not supported\n"
 "  -h, --help               this text\n"
 "  -V, --version            version, libraries and build options\n"
 "\n"
