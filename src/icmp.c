@@ -116,7 +116,7 @@ static int strip_ip(const struct rt_icmp_match *m, const uint8_t **buf, size_t *
  * queue): ours when it quotes an echo request with our id to our target.
  */
 static bool quotes_our_probe(const struct rt_icmp_match *m, const uint8_t *q, size_t qlen,
-			     uint16_t *seq)
+			     uint16_t *id, uint16_t *seq)
 {
 	size_t hlen = m->fam->ip_hdr_len;
 	struct rt_addr dst;
@@ -141,6 +141,7 @@ static bool quotes_our_probe(const struct rt_icmp_match *m, const uint8_t *q, si
 		return false;
 	if (m->check_id && get16(q + 4) != m->id)
 		return false;
+	*id = get16(q + 4);
 	*seq = get16(q + 6);
 	return true;
 }
@@ -184,7 +185,7 @@ int rt_icmp_parse(const struct rt_icmp_match *m, const uint8_t *buf, size_t len,
 		return 0;
 	}
 	if (is_error_type(m->fam, out->type) &&
-	    quotes_our_probe(m, buf + RT_ICMP_HDR_LEN, len - RT_ICMP_HDR_LEN, &out->seq))
+	    quotes_our_probe(m, buf + RT_ICMP_HDR_LEN, len - RT_ICMP_HDR_LEN, &out->id, &out->seq))
 		out->kind = is_notice(m->fam, out->type) ? RT_ICMP_NOTICE : RT_ICMP_QUOTE;
 	return 0;
 }

@@ -84,6 +84,8 @@ void rt_out_init(struct rt_out *o, const struct rt_opts *opts, bool v6, const ch
 	o->v6 = v6;
 	o->timing = opts->size >= 16;   /* sizeof(struct timeval): iputils' rule */
 	o->ipg = opts->flood || opts->adaptive || opts->interval_ns == 0;
+	o->precise = opts->rtt_precise;
+	o->flowlabel = v6 && opts->has_flowlabel ? opts->flowlabel : 0;
 	o->host = host;
 }
 

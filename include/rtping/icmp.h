@@ -27,7 +27,7 @@ enum rt_icmp_kind {
 struct rt_icmp_pkt {
 	enum rt_icmp_kind kind;
 	uint8_t type, code;
-	uint16_t id, seq;        /* host order; for QUOTE, the quoted probe's */
+	uint16_t id, seq;        /* host order; for QUOTE and NOTICE, the quoted probe's */
 	int ttl;                 /* from the IPv4 header when present, else -1 */
 	size_t icmp_len;         /* ICMP bytes: iputils' "N bytes from" */
 	bool bad_checksum;

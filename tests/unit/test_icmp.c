@@ -264,6 +264,7 @@ START_TEST(redirect_quoting_our_probe_is_a_notice)
 	ck_assert_int_eq(rt_icmp_parse(&m4raw, buf, h + 36, &p), 0);
 	ck_assert_int_eq(p.kind, RT_ICMP_NOTICE);
 	ck_assert_uint_eq(p.seq, 4);
+	ck_assert_uint_eq(p.id, ID);             /* the quoted probe's, not the gateway's */
 	ck_assert_uint_eq(p.info, 0x0a4d0007);   /* the new gateway */
 	icmp[0] = 4;                             /* source quench: the same */
 	ck_assert_int_eq(rt_icmp_parse(&m4raw, buf, h + 36, &p), 0);
