@@ -99,9 +99,18 @@ static void find_reasons(struct rt_nl *nl, struct rt_explain *ex, struct rt_rule
 	struct rt_rules own = { 0 };
 	const struct rt_rules *rules = &own;
 	struct rt_flow udp;
-	struct rt_side si = { &ex->flow, ex->route_err ? 0 : ex->route.table };
+	struct rt_side si = { &ex->echo, ex->route_err ? 0 : ex->route.table };
 	struct rt_side su = { &udp, ex->udp_err ? 0 : ex->udp_route.table };
+	struct rt_flow cf;
 	int rc;
+
+	/* -C: the source came from connect()'s key; that is what the rules saw. */
+	if (ex->connect_picked) {
+		cf = ex->flow;
+		cf.sport = ex->flow.connect_sport;
+		cf.dport = 0;
+		si = (struct rt_side){ &cf, ex->connect_route.table };
+	}
 
 	rt_udpc_flow(&ex->flow, &ex->udpc, &udp);
 	if (c)
@@ -184,13 +193,43 @@ static void find_error_rule(struct rt_nl *nl, struct rt_explain *ex)
 	rt_rules_free(&rules);
 }
 
+/*
+ * -C: connect() routes its own key (proto, the socket's port as sport,
+ * dport 0) and, unless the socket is bound already, fixes the source it
+ * picks; each echo is then routed by its own key from that source
+ * (reference/kernel-flow.md). src: the bound source, or NULL.
+ */
+static int ask_connect(struct rt_nl *nl, struct rt_explain *ex, const struct rt_addr *src)
+{
+	struct rt_flow cf = ex->flow;
+
+	cf.sport = ex->flow.connect_sport;
+	cf.dport = 0;
+	if (src)
+		cf.src = *src;
+	ex->connect_err = rt_route_get(nl, &cf, 0, &ex->connect_route, NULL);
+	if (!ex->connect_err && !src) {
+		ex->echo.src = ex->connect_route.prefsrc;
+		ex->connect_picked = true;
+	}
+	return ex->connect_err;
+}
+
 static void ask_netlink(struct rt_nl *nl, struct rt_explain *ex)
 {
+	const struct rt_flow *f = &ex->flow;
+	bool picks = f->connected && !f->binds_source && !rt_addr_is_set(&f->src);
+
 	ex->unverified = !nl->strict;
-	ex->route_err = rt_route_get(nl, &ex->flow, 0, &ex->route, &ex->dropped_proto);
+	/* connect() picks the source: its error is the run's, as for a connect(). */
+	if (picks && (ex->route_err = ask_connect(nl, ex, NULL)) != 0)
+		return;
+	ex->route_err = rt_route_get(nl, &ex->echo, 0, &ex->route, &ex->dropped_proto);
+	if (f->connected && !picks && !ex->route_err)
+		ask_connect(nl, ex, rt_addr_is_set(&f->src) ? &f->src : &ex->route.prefsrc);
 	/* FIB_MATCH only explains; it can fail where the real query works. */
 	ex->match_err = ex->route_err ? ex->route_err
-		: rt_route_get(nl, &ex->flow, RT_Q_FIB_MATCH, &ex->match, NULL);
+		: rt_route_get(nl, &ex->echo, RT_Q_FIB_MATCH, &ex->match, NULL);
 	/*
 	 * IPv6 answers FIB_MATCH with the origin of the cached route, and routes
 	 * on one nexthop object share that cache: an entry that does not cover
@@ -201,8 +240,11 @@ static void ask_netlink(struct rt_nl *nl, struct rt_explain *ex)
 		memset(&ex->match, 0, sizeof(ex->match));
 		ex->match_err = -ESTALE;
 	}
-	if (!ex->match_err && ex->match.multipath)
+	if (!ex->match_err && ex->match.multipath) {
 		ex->hash_dependent = ex->flow.fam->af == AF_INET && v4_hash_is_l4();
+		/* IPv6 hashes the flow label (every policy); a query carries none. */
+		ex->flowlabel_hashed = ex->flow.has_flowlabel;
+	}
 }
 
 /* The source the echo leaves with: netlink's, or the UDP check's on fallback. */
@@ -210,7 +252,9 @@ static const struct rt_addr *source(const struct rt_explain *ex)
 {
 	if (ex->fallback)
 		return &ex->udpc.src;
-	/* A bound socket keeps its address; the kernel then sends no PREFSRC. */
+	/* A bound socket keeps its address (so does a connected one). */
+	if (rt_addr_is_set(&ex->echo.src))
+		return &ex->echo.src;
 	if (rt_addr_is_set(&ex->flow.src))
 		return &ex->flow.src;
 	return &ex->route.prefsrc;
@@ -227,6 +271,7 @@ int rt_explain_run_cached(struct rt_nl *nl, int nl_err, const struct rt_flow *f,
 {
 	memset(ex, 0, sizeof(*ex));
 	ex->flow = *f;
+	ex->echo = *f;
 	if (f->oif)
 		rt_nl_ifname(nl, f->oif, ex->oif_name);
 	ex->nl_err = nl ? 0 : nl_err;
@@ -444,14 +489,37 @@ static void text_verdict(FILE *out, const struct rt_explain *ex)
 		text_reasons(out, ex);
 	if (ex->route.type == RTN_BROADCAST && ex->udpc_err == -EACCES)
 		fprintf(out, "note         a broadcast destination needs -b (SO_BROADCAST)\n");
-	if (ex->hash_dependent)
+	if (ex->hash_dependent && !ex->flowlabel_hashed)
 		fprintf(out, "note         multipath with L4 hashing: the echo's next hop "
 			"depends on the ICMP type, which a route query cannot express\n");
+	if (ex->flowlabel_hashed)
+		fprintf(out, "note         multipath: the echo's next hop depends on its flow "
+			"label (-F), which IPv6 hashes and a route query cannot express\n");
 	if (ex->dropped_proto)
 		fprintf(out, "note         kernel refused RTA_IP_PROTO: answer is for a "
 			"protocol-less flow\n");
 	if (ex->unverified)
 		fprintf(out, "note         kernel lacks strict netlink checking: answer unverified\n");
+}
+
+/* -C: connect()'s own lookup, which fixes the source every echo then uses. */
+static void text_connect(FILE *out, const struct rt_explain *ex)
+{
+	const struct rt_route *r = &ex->connect_route;
+	char a[RT_ADDRSTRLEN], b[16];
+
+	fprintf(out, "connect      %s sport %u dport 0: ", ex->flow.fam->icmp_name,
+		ex->flow.connect_sport);
+	if (ex->fallback)
+		fprintf(out, "not asked (netlink unavailable)\n");
+	else if (ex->connect_err)
+		fprintf(out, "%s\n", errstr(ex->connect_err));
+	else
+		fprintf(out, "source %s, table %s, device %s (%s)\n",
+			rt_addr_str(source(ex), a, sizeof(a)),
+			table_name(r->table, &ex->flow, r->oif, b, sizeof(b)), r->ifname,
+			ex->connect_picked ? "picked here, kept for every echo"
+					   : "bound before connect(), kept");
 }
 
 void rt_explain_text(FILE *out, const struct rt_explain *ex, const char *dest)
@@ -463,6 +531,8 @@ void rt_explain_text(FILE *out, const struct rt_explain *ex, const char *dest)
 	fprintf(out, "flow         %s dport %u uid %u mark 0x%x tos 0x%02x%s%s\n",
 		f->fam->icmp_name, f->dport, f->uid, f->mark, f->tos,
 		ex->oif_name[0] ? " oif " : "", ex->oif_name);
+	if (f->connected)
+		text_connect(out, ex);
 	if (ex->route_err && !ex->fallback) {
 		uint8_t t = error_type(ex);
 
@@ -636,6 +706,25 @@ static void json_reasons(FILE *out, const struct rt_explain *ex)
 	fprintf(out, "]");
 }
 
+/* -C: connect()'s key and the source it fixed; null without -C. */
+static void json_connect(FILE *out, const struct rt_explain *ex)
+{
+	if (!ex->flow.connected) {
+		fprintf(out, "null");
+		return;
+	}
+	fprintf(out, "{\"sport\": %u, \"dport\": 0", ex->flow.connect_sport);
+	if (ex->fallback || ex->connect_err) {
+		fprintf(out, ", \"source\": null, \"table\": null");
+		rt_json_kstr(out, ", ", "error", ex->fallback ? "netlink unavailable"
+			     : errstr(ex->connect_err));
+	} else {
+		json_addr(out, ", ", "source", source(ex));
+		fprintf(out, ", \"table\": %u, \"error\": null", ex->connect_route.table);
+	}
+	fprintf(out, "}");
+}
+
 void rt_explain_json(FILE *out, const struct rt_explain *ex, const char *dest)
 {
 	const struct rt_flow *f = &ex->flow;
@@ -646,6 +735,8 @@ void rt_explain_json(FILE *out, const struct rt_explain *ex, const char *dest)
 	fprintf(out, ", \"flow\": {\"protocol\": \"%s\", \"dport\": %u, \"uid\": %u, "
 		"\"mark\": %u, \"tos\": %u", f->fam->icmp_name, f->dport, f->uid, f->mark, f->tos);
 	rt_json_kstr(out, ", ", "device", ex->oif_name[0] ? ex->oif_name : NULL);
+	fprintf(out, ", \"connect\": ");
+	json_connect(out, ex);
 	fprintf(out, "}, \"netlink\": ");
 	json_netlink(out, ex);
 	fprintf(out, ", \"udp_probe\": ");
@@ -659,7 +750,7 @@ void rt_explain_json(FILE *out, const struct rt_explain *ex, const char *dest)
 	fprintf(out, ", \"fallback\": %s, \"verified\": %s, \"hash_dependent\": %s, "
 		"\"error\": null}\n",
 		ex->fallback ? "true" : "false", ex->unverified || ex->fallback ? "false" : "true",
-		ex->hash_dependent ? "true" : "false");
+		ex->hash_dependent || ex->flowlabel_hashed ? "true" : "false");
 }
 
 void rt_explain_json_error(FILE *out, const char *dest, const struct rt_addr *addr,

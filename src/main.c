@@ -78,8 +78,26 @@ static void explain(struct ctx *c)
 	rt_explain_run(c->nl_err ? NULL : &c->nl, c->nl_err, &c->flow, &c->ex);
 }
 
+static void socket_facts(struct ctx *c, const struct rt_engine *e);
+
 static int run_explain(struct ctx *c)
 {
+	struct rt_engine *e;
+	const char *what = NULL;
+	int rc;
+
+	/*
+	 * -C: what connect() keys on (the socket's port, whether a source is
+	 * bound first) belongs to the socket, so open it as ping mode would.
+	 * Nothing is sent.
+	 */
+	if (c->flow.connected) {
+		rc = rt_engine_open(&e, &c->opts, &c->target, &c->flow, c->prog, &what);
+		if (rc < 0)
+			return die(c, what, strerror(-rc));
+		socket_facts(c, e);
+		rt_engine_close(e);
+	}
 	explain(c);
 	if (c->opts.json)
 		rt_explain_json(stdout, &c->ex, c->target.name);
@@ -169,6 +187,40 @@ static int ping_loop(struct rt_engine *e, const struct rt_route_snap *route, con
 	return rc;
 }
 
+/*
+ * What only the open socket knows, into the flow before anything asks the
+ * route: a refused SO_MARK (iputils warns and pings unmarked, so neither
+ * the route query nor the UDP check may carry the mark), and -C's port.
+ */
+static void socket_facts(struct ctx *c, const struct rt_engine *e)
+{
+	int err = rt_engine_mark_err(e);
+
+	if (err) {
+		fprintf(stderr, "%s: WARNING: failed to set mark: %u: %s\n", c->prog,
+			c->flow.mark, strerror(err));
+		if (err == EPERM)
+			fprintf(stderr, "%s: => missing cap_net_admin+p or cap_net_raw+p "
+				"(since Linux 5.17) capability?\n", c->prog);
+		c->flow.has_mark = false;
+		c->flow.mark = 0;
+	}
+	if (c->flow.connected) {
+		c->flow.connect_sport = rt_engine_sport(e);
+		c->flow.binds_source = rt_engine_binds_source(e);
+	}
+}
+
+/* A broadcast destination without -b: the kernel's route type, or the probe's EACCES. */
+static bool broadcast_refused(const struct ctx *c)
+{
+	if (c->opts.broadcast)
+		return false;
+	if (c->ex.fallback)
+		return c->ex.route_err == -EACCES;
+	return !c->ex.route_err && c->ex.route.type == RTN_BROADCAST;
+}
+
 static int run_ping(struct ctx *c)
 {
 	struct rt_engine *e;
@@ -181,10 +233,17 @@ static int run_ping(struct ctx *c)
 	rc = rt_engine_open(&e, &c->opts, &c->target, &c->flow, c->prog, &what);
 	if (rc < 0)
 		return die(c, what, strerror(-rc));
+	socket_facts(c, e);
 	explain(c);
 	if (rt_caps_drop_all() < 0) {
 		rt_engine_close(e);
 		return die(c, "cap_set_proc", strerror(errno));
+	}
+	/* iputils learns this from its probe's connect(), before the header. */
+	if (broadcast_refused(c)) {
+		rt_engine_close(e);
+		return die(c, NULL, "Do you want to ping broadcast? Then -b. If not, "
+			   "check your local firewall rules");
 	}
 	/* iputils learns "no route" from its probe's connect(); we from the kernel. */
 	if (c->ex.route_err) {
@@ -216,27 +275,6 @@ static int run_ping(struct ctx *c)
 }
 
 /*
- * Options parsed (and unit-tested) but not yet carried through the engine:
- * refused as before, so nothing half-working is exposed. Issue 14.
- */
-static char unwired_option(const struct rt_opts *o)
-{
-	if (o->rtt_precise)
-		return '3';
-	if (o->connect)
-		return 'C';
-	if (o->has_ident)
-		return 'e';
-	if (o->has_flowlabel)
-		return 'F';
-	if (o->force_lookup)
-		return 'H';
-	if (o->ipopt == RT_IPOPT_RR)
-		return 'R';
-	return o->ipopt != RT_IPOPT_NONE ? 'T' : 0;
-}
-
-/*
  * Everything that can fail on bad input happens here, before any socket.
  * true: go on and run; false: done, with the exit code in *rc.
  */
@@ -248,10 +286,6 @@ static bool prepare(struct ctx *c, int argc, char **argv, int *rc)
 	*rc = RT_EXIT_OK;
 	if (rt_opts_parse(&c->opts, argc, argv, rt_caps_privileged(), err, sizeof(err)) < 0)
 		return *rc = die(c, NULL, err), false;
-	if (unwired_option(&c->opts)) {
-		snprintf(err, sizeof(err), "invalid option -- '%c'", unwired_option(&c->opts));
-		return *rc = die(c, NULL, err), false;
-	}
 	if (c->opts.mode == RT_MODE_HELP) {
 		rt_opts_usage(stdout, c->prog);
 		return false;

@@ -8,6 +8,7 @@
 #ifndef RTPING_ENGINE_H
 #define RTPING_ENGINE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "rtping/flow.h"
@@ -39,6 +40,15 @@ int rt_engine_start(struct rt_engine *e, const struct rt_route_snap *route, cons
 void rt_engine_set_route_json(struct rt_engine *e, const char *json);
 
 int rt_engine_fd(const struct rt_engine *e);
+/*
+ * The socket's port as the kernel keys connect() on: a datagram socket's
+ * identifier (known once bound: -e or -C), the protocol for a raw socket.
+ */
+uint16_t rt_engine_sport(const struct rt_engine *e);
+/* SO_MARK was refused (errno; 0 fine): the socket runs unmarked. */
+int rt_engine_mark_err(const struct rt_engine *e);
+/* The socket binds the route's source before the run (-B; -e on a datagram socket). */
+bool rt_engine_binds_source(const struct rt_engine *e);
 /* The socket is readable or has an error queued. */
 void rt_engine_io(struct rt_engine *e, short revents);
 /*

@@ -28,6 +28,15 @@ struct rt_reason {
 
 struct rt_explain {
 	struct rt_flow flow;         /* the ICMP echo flow (its iface: -I name, "" none) */
+	/*
+	 * What each echo is routed by: flow, or with -C flow from the source
+	 * connect() fixed (connect_route: the kernel's answer for connect()'s
+	 * own key, sport connect_sport and dport 0).
+	 */
+	struct rt_flow echo;
+	int connect_err;
+	struct rt_route connect_route;
+	bool connect_picked;         /* the source is connect()'s pick (nothing bound first) */
 	char oif_name[IF_NAMESIZE];  /* the flow's device: -I, or the IPv6 scope */
 	int nl_err;                  /* netlink unusable: answer from the probe */
 	bool fallback;
@@ -44,6 +53,7 @@ struct rt_explain {
 	struct rt_route udp_route;   /* the UDP flow, asked over netlink */
 	bool agree;
 	bool hash_dependent;         /* multipath with a hash the query cannot express */
+	bool flowlabel_hashed;       /* IPv6 multipath and -F: the label enters the hash */
 	int rules_err;
 	struct rt_reason reasons[RT_REASONS_MAX];
 	size_t nreasons;

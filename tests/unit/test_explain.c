@@ -372,6 +372,57 @@ START_TEST(json_error_object_without_a_flow)
 }
 END_TEST
 
+/* -C: connect()'s key and the source it picked, in text and JSON. */
+START_TEST(connect_line_and_json)
+{
+	struct rt_explain ex;
+
+	divergence(&ex);
+	ex.flow.connected = true;
+	ex.flow.connect_sport = 4660;
+	ex.connect_picked = true;
+	rt_addr_parse(&ex.echo.src, AF_INET, "10.9.0.11");
+	ex.connect_route.table = 100;
+	snprintf(ex.connect_route.ifname, sizeof(ex.connect_route.ifname), "dva");
+	CAPTURE(rt_explain_text(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "flow         icmp dport 2048 uid 0 mark 0x0 tos 0x00\n"
+				     "connect      icmp sport 4660 dport 0: source 10.9.0.11, "
+				     "table 100, device dva (picked here, kept for every echo)\n"
+				     "source       10.9.0.11\n"));
+	CAPTURE(rt_explain_json(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "\"device\": null, \"connect\": {\"sport\": 4660, "
+				     "\"dport\": 0, \"source\": \"10.9.0.11\", \"table\": 100, "
+				     "\"error\": null}}, \"netlink\": {\"source\": \"10.9.0.11\""));
+	/* Bound first: connect() keeps the source. */
+	ex.connect_picked = false;
+	CAPTURE(rt_explain_text(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "(bound before connect(), kept)\n"));
+	ex.connect_err = -ENETUNREACH;
+	CAPTURE(rt_explain_json(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "\"connect\": {\"sport\": 4660, \"dport\": 0, "
+				     "\"source\": null, \"table\": null, \"error\": \"Network is unreachable\"}"));
+	/* Without -C: null. */
+	divergence(&ex);
+	CAPTURE(rt_explain_json(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "\"connect\": null}"));
+}
+END_TEST
+
+/* IPv6 multipath and -F: the label is hashed, which no route query carries. */
+START_TEST(flowlabel_on_multipath_is_hash_dependent)
+{
+	struct rt_explain ex;
+
+	divergence(&ex);
+	ex.flowlabel_hashed = true;
+	CAPTURE(rt_explain_text(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "note         multipath: the echo's next hop depends on "
+				     "its flow label (-F)"));
+	CAPTURE(rt_explain_json(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "\"hash_dependent\": true, \"error\": null}"));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("explain");
@@ -391,6 +442,8 @@ int main(void)
 	tcase_add_test(tc, prohibit_rule_is_named_not_a_route);
 	tcase_add_test(tc, unreachable_and_blackhole_rules_have_their_type);
 	tcase_add_test(tc, json_error_object_without_a_flow);
+	tcase_add_test(tc, connect_line_and_json);
+	tcase_add_test(tc, flowlabel_on_multipath_is_hash_dependent);
 	suite_add_tcase(s, tc);
 	return rt_test_run(s);
 }
