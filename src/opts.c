@@ -15,9 +15,7 @@
 #include "rtping/family.h"
 #include "rtping/opts.h"
 
-#define SHORTOPTS ":46aAbBc:dDfhi:I:jl:Lm:M:nN:Op:qQ:rs:S:t:UvVw:W:"
-/* Parsed, not yet carried through the engine: main.c refuses them (issue 14). */
-#define PENDING_OPTS "3Ce:F:HRT:"
+#define SHORTOPTS ":346aAbBc:CdDe:fF:hHi:I:jl:Lm:M:nN:Op:qQ:rRs:S:t:T:UvVw:W:"
 #define MAX_USER_PRELOAD 3
 #define MAX_SECONDS ((double)INT_MAX / 1000)       /* iputils' bound on -i/-W */
 
@@ -479,7 +477,7 @@ int rt_opts_parse(struct rt_opts *o, int argc, char **argv, bool privileged,
 	err[0] = '\0';
 	opterr = 0;
 	optind = 0;     /* 0, not 1: fully reinitialise glibc getopt between calls */
-	while ((c = getopt_long(argc, argv, SHORTOPTS PENDING_OPTS, longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, SHORTOPTS, longopts, NULL)) != -1) {
 		p.arg = optind > 0 && optind <= argc ? argv[optind - 1] : "";
 		rc = parse_one(&p, c, optarg);
 		if (rc < 0)
@@ -604,6 +602,8 @@ void rt_opts_usage(FILE *out, const char *prog)
 "  -m, --mark <mark>        tag packets with a socket mark (fwmark)\n"
 "  -Q, --tos <tos>          IP TOS / IPv6 traffic class (0-255, 0x.. accepted)\n"
 "  -B                       bind to the kernel's source for the echo flow\n"
+"  -C                       connect() the socket: connect() picks the source\n"
+"  -F <flowlabel>           IPv6 flow label (0x.. or decimal, 20 bits; 0 random)\n"
 "\n"
 "Sending:\n"
 "  -c, --count <count>      stop after <count> replies\n"
@@ -616,6 +616,11 @@ void rt_opts_usage(FILE *out, const char *prog)
 "  -M <do|dont|want|probe>  path MTU discovery\n"
 "  -p <pattern>             hex fill pattern (up to 16 bytes)\n"
 "  -S <bytes>               socket send buffer\n"
+"  -e <identifier>          echo identifier (0-65535; 0 needs a raw socket)\n"
+"  -R                       record route (IPv4)\n"
+"  -T <tsonly|tsandaddr|tsprespec>\n"
+"                           IPv4 timestamp option (tsprespec: up to 4 IPv4\n"
+"                           hops before <destination>)\n"
 "  -b                       allow pinging a broadcast address\n"
 "  -r                       bypass the routing table (SO_DONTROUTE)\n"
 "  -d                       set SO_DEBUG on the socket\n"
@@ -626,7 +631,10 @@ void rt_opts_usage(FILE *out, const char *prog)
 "Output:\n"
 "  -a                       audible ping\n"
 "  -D                       print timestamps\n"
-"  -n, --numeric            no reverse DNS lookups\n"
+"  -n, --numeric            no reverse DNS lookups (overrides an earlier -H)\n"
+"  -H                       reverse lookups even for numeric targets and -f\n"
+"                           (overrides an earlier -n)\n"
+"  -3                       reply times to the microsecond, not rounded\n"
 "  -O                       report outstanding replies\n"
 "  -q, --quiet              only the header and the summary\n"
 "  -U                       user-to-user latency\n"
