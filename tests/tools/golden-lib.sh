@@ -48,9 +48,21 @@ gl_setup() {
 gl_ns() {
 	local ns range="1 0"
 	case $1 in hp*) ns=$HP_NS ;; arb*) ns=$GL_A ;; *) return 1 ;; esac
-	case $1 in hpd|arbd) range="0 2147483647" ;; esac
+	case $1 in hpd|hpu|arbd) range="0 2147483647" ;; esac
 	ip netns exec "$ns" sysctl -qw net.ipv4.ping_group_range="$range"
 	echo "$ns"
+}
+
+# gl_run TOPO NS BINARY ARGS...: one case, as nobody without capabilities
+# for hpu (BINARY must be readable by nobody), bounded.
+gl_run() {
+	local topo=$1 ns=$2; shift 2
+	if [ "$topo" = hpu ]; then
+		ip netns exec "$ns" setpriv --reuid=65534 --regid=65534 --clear-groups \
+			--inh-caps=-all timeout 15 "$@"
+	else
+		ip netns exec "$ns" timeout 15 "$@"
+	fi
 }
 
 # gl_cases: "NAME TOPO MODE ARGS..." lines of the case file.
