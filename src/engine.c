@@ -60,15 +60,6 @@ static bool is_multicast(const struct rt_addr *a)
 	return a->af == AF_INET ? (a->u.raw[0] & 0xf0) == 0xe0 : a->u.raw[0] == 0xff;
 }
 
-/* RR:/TS: addresses as pr_addr() shows them, without touching the reply's text. */
-static const char *option_addr(void *ctx, const struct rt_addr *a, char *buf, size_t len)
-{
-	struct rt_engine *e = ctx;
-
-	snprintf(buf, len, "%s", rt_names_addr(&e->opt_names, a));
-	return buf;
-}
-
 int rt_engine_open(struct rt_engine **ep, const struct rt_opts *o,
 		   const struct rt_target *t, const struct rt_flow *f, const char *prog,
 		   const char **what)
@@ -100,8 +91,8 @@ int rt_engine_open(struct rt_engine **ep, const struct rt_opts *o,
 	e->pkt_cap = (size_t)o->size + RT_ICMP_HDR_LEN;
 	rt_out_init(&e->out, o, e->fam->af == AF_INET6, prog, t->name);
 	e->out.rr = &e->rr;
-	e->out.name = option_addr;
-	e->out.name_ctx = e;
+	e->out.name = rt_names_copy;
+	e->out.name_ctx = &e->opt_names;
 	rc = rt_sock_open(&e->sock, o, f, t, what);
 	e->out.flowlabel = e->sock.flowlabel;
 	if (rc == 0) {
@@ -139,43 +130,12 @@ int rt_engine_fd(const struct rt_engine *e)
 	return e->sock.fd;
 }
 
-uint16_t rt_engine_sport(const struct rt_engine *e)
+const struct rt_sock *rt_engine_sock(const struct rt_engine *e)
 {
-	/* A raw socket's port is its protocol number (inet_create()). */
-	return e->sock.type == SOCK_RAW ? (uint16_t)e->fam->proto : e->sock.port;
-}
-
-int rt_engine_mark_err(const struct rt_engine *e)
-{
-	return e->sock.mark_err;
-}
-
-bool rt_engine_binds_source(const struct rt_engine *e)
-{
-	return e->sock.bind_route;
+	return &e->sock;
 }
 
 /* ---- receiving ---------------------------------------------------------- */
-
-/* iputils' payload check: the first byte from 16 on that is not what we sent. */
-static void check_data(const struct rt_engine *e, const struct rt_icmp_pkt *p,
-		       struct rt_event *ev)
-{
-	const struct rt_opts *o = e->o;
-	const uint8_t *pat = o->pattern_set ? o->pattern : NULL;
-	long at;
-
-	if (ev->truncated)
-		return;
-	at = rt_icmp_data_mismatch(p->data, p->data_len, pat, o->pattern_len, (size_t)o->size);
-	if (at < 0)
-		return;
-	ev->wrong_data = true;
-	ev->wrong_at = (size_t)at;
-	ev->wrong_want = rt_icmp_fill_byte(pat, o->pattern_len, (size_t)at);
-	ev->data = p->data;
-	ev->data_len = p->data_len < (size_t)o->size ? p->data_len : (size_t)o->size;
-}
 
 static void on_reply(struct rt_engine *e, const struct rt_icmp_pkt *p,
 		     const struct rt_rx_dgram *d)
@@ -202,7 +162,9 @@ static void on_reply(struct rt_engine *e, const struct rt_icmp_pkt *p,
 	/* iputils shows an identifier it chose: a raw socket's, or -e's. */
 	ev.show_ident = e->o->verbose && (e->sock.type == SOCK_RAW || e->o->has_ident);
 	ev.ident = e->sock.type == SOCK_RAW ? e->sock.match.id : e->sock.port;
-	check_data(e, p, &ev);
+	if (!ev.truncated)
+		rt_event_check_data(&ev, p->data, p->data_len, e->o->pattern_set ?
+				    e->o->pattern : NULL, e->o->pattern_len, (size_t)e->o->size);
 	ev.ipopts = p->ipopts_len ? p->ipopts : d->meta.ipopts;
 	ev.ipopts_len = p->ipopts_len ? p->ipopts_len : d->meta.ipopts_len;
 	rt_out_event(&e->out, &ev);

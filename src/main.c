@@ -194,20 +194,20 @@ static int ping_loop(struct rt_engine *e, const struct rt_route_snap *route, con
  */
 static void socket_facts(struct ctx *c, const struct rt_engine *e)
 {
-	int err = rt_engine_mark_err(e);
+	const struct rt_sock *s = rt_engine_sock(e);
 
-	if (err) {
+	if (s->mark_err) {
 		fprintf(stderr, "%s: WARNING: failed to set mark: %u: %s\n", c->prog,
-			c->flow.mark, strerror(err));
-		if (err == EPERM)
+			c->flow.mark, strerror(s->mark_err));
+		if (s->mark_err == EPERM)
 			fprintf(stderr, "%s: => missing cap_net_admin+p or cap_net_raw+p "
 				"(since Linux 5.17) capability?\n", c->prog);
 		c->flow.has_mark = false;
 		c->flow.mark = 0;
 	}
 	if (c->flow.connected) {
-		c->flow.connect_sport = rt_engine_sport(e);
-		c->flow.binds_source = rt_engine_binds_source(e);
+		c->flow.connect_sport = rt_sock_connect_sport(s);
+		c->flow.binds_source = s->bind_route;
 	}
 }
 

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rtping/icmp.h"
 #include "rtping/json.h"
 #include "rtping/opts.h"
 #include "rtping/output.h"
@@ -87,6 +88,20 @@ void rt_out_init(struct rt_out *o, const struct rt_opts *opts, bool v6, const ch
 	o->precise = opts->rtt_precise;
 	o->flowlabel = v6 && opts->has_flowlabel ? opts->flowlabel : 0;
 	o->host = host;
+}
+
+void rt_event_check_data(struct rt_event *ev, const uint8_t *data, size_t len,
+			 const uint8_t *pattern, size_t pattern_len, size_t size)
+{
+	long at = rt_icmp_data_mismatch(data, len, pattern, pattern_len, size);
+
+	if (at < 0)
+		return;
+	ev->wrong_data = true;
+	ev->wrong_at = (size_t)at;
+	ev->wrong_want = rt_icmp_fill_byte(pattern, pattern_len, (size_t)at);
+	ev->data = data;
+	ev->data_len = len < size ? len : size;
 }
 
 void rt_out_pattern(const struct rt_out *o, const uint8_t *pat, size_t len)

@@ -307,6 +307,12 @@ int rt_sock_bind_route(struct rt_sock *s, const struct rt_opts *o, const struct 
 	return rc;
 }
 
+uint16_t rt_sock_connect_sport(const struct rt_sock *s)
+{
+	/* A raw socket's port is its protocol number (inet_create()). */
+	return s->type == SOCK_RAW ? (uint16_t)s->match.fam->proto : s->port;
+}
+
 int rt_sock_connect(struct rt_sock *s, const char **what)
 {
 	if (connect(s->fd, (struct sockaddr *)&s->dst, s->dst_len) < 0)

@@ -14,6 +14,7 @@
 #include "rtping/flow.h"
 #include "rtping/opts.h"
 #include "rtping/route.h"
+#include "rtping/sock.h"
 #include "rtping/stats.h"
 #include "rtping/target.h"
 
@@ -40,15 +41,8 @@ int rt_engine_start(struct rt_engine *e, const struct rt_route_snap *route, cons
 void rt_engine_set_route_json(struct rt_engine *e, const char *json);
 
 int rt_engine_fd(const struct rt_engine *e);
-/*
- * The socket's port as the kernel keys connect() on: a datagram socket's
- * identifier (known once bound: -e or -C), the protocol for a raw socket.
- */
-uint16_t rt_engine_sport(const struct rt_engine *e);
-/* SO_MARK was refused (errno; 0 fine): the socket runs unmarked. */
-int rt_engine_mark_err(const struct rt_engine *e);
-/* The socket binds the route's source before the run (-B; -e on a datagram socket). */
-bool rt_engine_binds_source(const struct rt_engine *e);
+/* The socket, as set up (its port, a refused SO_MARK, what it binds). */
+const struct rt_sock *rt_engine_sock(const struct rt_engine *e);
 /* The socket is readable or has an error queued. */
 void rt_engine_io(struct rt_engine *e, short revents);
 /*

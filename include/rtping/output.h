@@ -75,6 +75,13 @@ struct rt_opts;
 void rt_out_init(struct rt_out *o, const struct rt_opts *opts, bool v6, const char *prog,
 		 const char *host);
 /*
+ * iputils' payload check on a reply's data (len bytes as received, size
+ * sent, pattern NULL without -p): sets the event's "wrong data byte" dump.
+ */
+void rt_event_check_data(struct rt_event *ev, const uint8_t *data, size_t len,
+			 const uint8_t *pattern, size_t pattern_len, size_t size);
+
+/*
  * -p: iputils' "PATTERN: 0x..." line, printed before the header (text
  * only); pat NULL without -p, len 0 for -p '' ("PATTERN: 0x").
  */

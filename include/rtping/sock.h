@@ -48,6 +48,11 @@ int rt_sock_bind_route(struct rt_sock *s, const struct rt_opts *o, const struct 
  * 0, or -errno with *what "connect failed".
  */
 int rt_sock_connect(struct rt_sock *s, const char **what);
+/*
+ * The source port connect() routes with: a datagram socket's identifier
+ * (known once bound: -e or -C), the protocol number for a raw socket.
+ */
+uint16_t rt_sock_connect_sport(const struct rt_sock *s);
 
 void rt_sock_close(struct rt_sock *s);
 

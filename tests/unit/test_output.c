@@ -284,6 +284,34 @@ START_TEST(wrong_data_byte_dump)
 }
 END_TEST
 
+/* The engine's check: iputils compares from byte 16, only what was sent. */
+START_TEST(check_data_sets_the_dump)
+{
+	struct rt_event ev = reply(1, 45);
+	uint8_t d[64];
+
+	for (size_t i = 0; i < sizeof(d); i++)
+		d[i] = (uint8_t)i;
+	rt_event_check_data(&ev, d, sizeof(d), NULL, 0, 56);
+	ck_assert(!ev.wrong_data);
+	d[60] = 0;                           /* past -s 56: not ours to check */
+	rt_event_check_data(&ev, d, sizeof(d), NULL, 0, 56);
+	ck_assert(!ev.wrong_data);
+	d[33] = 0xee;
+	rt_event_check_data(&ev, d, sizeof(d), NULL, 0, 56);
+	ck_assert(ev.wrong_data);
+	ck_assert_uint_eq(ev.wrong_at, 33);
+	ck_assert_uint_eq(ev.wrong_want, 33);
+	ck_assert_uint_eq(ev.data_len, 56);
+	ck_assert_ptr_eq(ev.data, d);
+	/* -p '': zeros were sent. */
+	ev = reply(1, 45);
+	memset(d, 0, sizeof(d));
+	rt_event_check_data(&ev, d, sizeof(d), (const uint8_t *)"", 0, 56);
+	ck_assert(!ev.wrong_data);
+}
+END_TEST
+
 /* RR: lines follow the reply line; the line ends after them (iputils' pr_options). */
 START_TEST(record_route_after_reply)
 {
@@ -374,6 +402,7 @@ int main(void)
 	tcase_add_test(tc, json_start_event_carries_the_route_object);
 	tcase_add_test(tc, precise_rtt_with_3);
 	tcase_add_test(tc, wrong_data_byte_dump);
+	tcase_add_test(tc, check_data_sets_the_dump);
 	tcase_add_test(tc, record_route_after_reply);
 	tcase_add_test(tc, redirect_notice_text_and_json);
 	tcase_add_test(tc, header_flowlabel_and_ip_options);
