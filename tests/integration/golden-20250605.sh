@@ -25,7 +25,7 @@ while read -r name topo mode args; do
 		<(gl_mask "$name" "$topo" <"$T_TMP/r.out") >"$T_TMP/diff"; then
 		pass "$name: stdout as ping-20250605 ($(wc -l <"$T_TMP/r.out") lines)"
 	else
-		fail "$name: stdout differs from ping-20250605: $(head -c 700 "$T_TMP/diff")"
+		fail "$name: stdout differs from ping-20250605: $(tail -n +3 "$T_TMP/diff" | head -c 700 | tr "\n" "|")"
 	fi
 	check_eq "$name: exit code as ping-20250605" "$(cat "$GL_DIR/$name.rc")" "$rc"
 	check_eq "$name: stderr as ping-20250605" "$(cat "$GL_DIR/$name.err")" \
