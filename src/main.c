@@ -94,7 +94,7 @@ static int run_explain(struct ctx *c)
 	if (c->flow.connected) {
 		rc = rt_engine_open(&e, &c->opts, &c->target, &c->flow, c->prog, &what);
 		if (rc < 0)
-			return die(c, what, strerror(-rc));
+			return die_dest(c, what, strerror(-rc));
 		socket_facts(c, e);
 		rt_engine_close(e);
 	}
