@@ -451,6 +451,9 @@ static int check_audit(struct parse *p)
 		return fail(p, "--file needs --explain-route --audit");
 	if (o->mode != RT_MODE_EXPLAIN)
 		return fail(p, "--audit needs --explain-route");
+	/* connect()'s key holds a socket's port: an audit opens no ICMP socket. */
+	if (o->connect)
+		return fail(p, "--audit cannot explain -C: connect() keys on a socket's port");
 	o->dest = o->ndests ? o->dests[0] : NULL;
 	return check_combined(p);
 }

@@ -106,6 +106,7 @@ $'-\n' 127.0.0.1
 -F 4294967296 ::1
 -N name ::1
 -N
+--explain-route --audit -C 127.0.0.1
 EOT
 )
 

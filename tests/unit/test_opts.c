@@ -438,6 +438,8 @@ START_TEST(flags_3_C_j)
 	ck_assert(o.rtt_precise && o.connect && o.json);
 	ck_assert_int_eq(parse(false, "-j", "--explain-route", "h", NULL), 0);
 	ck_assert(o.json && o.mode == RT_MODE_EXPLAIN);
+	ck_assert_int_eq(parse(false, "--explain-route", "--audit", "-C", "h", NULL), -EINVAL);
+	ck_assert_str_eq(err, "--audit cannot explain -C: connect() keys on a socket's port");
 }
 END_TEST
 
