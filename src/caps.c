@@ -102,6 +102,9 @@ int rt_caps_sockopts(int fd, const char *iface, bool has_mark, uint32_t mark,
 {
 	int rc = 0;
 
+	/* Nothing privileged to set: no capability syscalls (the audit's hot path). */
+	if (!(iface && *iface) && !has_mark)
+		return 0;
 	rt_caps_raise();
 	if (iface && *iface && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, iface,
 					  (socklen_t)strlen(iface) + 1) < 0) {

@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/ip_icmp.h>
 
 #include "rtping/caps.h"
 #include "rtping/clock.h"
@@ -43,6 +44,8 @@ struct rt_engine {
 	struct rt_run run;          /* -w and linger deadlines */
 	int64_t retry_ns;           /* a full send queue: not before this */
 	struct rt_names names;      /* reply and error senders as text */
+	struct rt_names opt_names;  /* addresses inside IP options (their own cache) */
+	struct rt_ipopt_rr rr;      /* -R: the last route shown, for "(same route)" */
 	struct rt_stats st;
 	/* Transmit reports: where each echo left, against the prediction. */
 	struct rt_observe ob;
@@ -83,14 +86,22 @@ int rt_engine_open(struct rt_engine **ep, const struct rt_opts *o,
 	e->sock.fd = -1;
 	e->privileged = rt_caps_privileged();
 	e->group = o->broadcast || is_multicast(&t->addr);
-	/* iputils resolves reply addresses unless -n, -f or a numeric IPv4 target. */
-	e->names.numeric = o->numeric || o->flood ||
-		     (e->fam->af == AF_INET && rt_addr_parse(&tmp, AF_INET, o->dest) == 0);
+	/*
+	 * iputils resolves reply addresses unless -n, -f or a numeric IPv4
+	 * target; -H resolves them anyway.
+	 */
+	e->names.numeric = !o->force_lookup && (o->numeric || o->flood ||
+		     (e->fam->af == AF_INET && rt_addr_parse(&tmp, AF_INET, o->dest) == 0));
 	e->names.scope = t->scope;
+	e->opt_names = e->names;
 	e->need_wall = o->timestamps || o->json;
 	e->eager = !o->quiet && (o->json || (o->verbose && !o->flood));
 	rt_out_init(&e->out, o, e->fam->af == AF_INET6, prog, t->name);
+	e->out.rr = &e->rr;
+	e->out.name = rt_names_copy;
+	e->out.name_ctx = &e->opt_names;
 	rc = rt_sock_open(&e->sock, o, f, t, what);
+	e->out.flowlabel = e->sock.flowlabel;
 	if (rc == 0) {
 		struct rt_tx_cfg tc = {
 			.fam = e->fam, .fd = e->sock.fd, .dst = (struct sockaddr *)&e->sock.dst,
@@ -155,6 +166,11 @@ int rt_engine_fd(const struct rt_engine *e)
 	return e->sock.fd;
 }
 
+const struct rt_sock *rt_engine_sock(const struct rt_engine *e)
+{
+	return &e->sock;
+}
+
 /* ---- receiving ---------------------------------------------------------- */
 
 static void on_reply(struct rt_engine *e, const struct rt_icmp_pkt *p,
@@ -179,9 +195,45 @@ static void on_reply(struct rt_engine *e, const struct rt_icmp_pkt *p,
 	ev.bad_csum = p->bad_checksum;
 	ev.wrong_src = !e->group && !rt_addr_equal(&fa, &e->t->addr);
 	ev.truncated = p->icmp_len < (size_t)e->o->size + RT_ICMP_HDR_LEN;
-	ev.show_ident = e->o->verbose && e->sock.type == SOCK_RAW;
-	ev.ident = e->sock.match.id;
+	/* iputils shows an identifier it chose: a raw socket's, or -e's. */
+	ev.show_ident = e->o->verbose && (e->sock.type == SOCK_RAW || e->o->has_ident);
+	ev.ident = e->sock.type == SOCK_RAW ? e->sock.match.id : e->sock.port;
+	if (!ev.truncated)
+		rt_event_check_data(&ev, p->data, p->data_len, e->o->pattern_set ?
+				    e->o->pattern : NULL, e->o->pattern_len, (size_t)e->o->size);
+	ev.ipopts = p->ipopts_len ? p->ipopts : d->meta.ipopts;
+	ev.ipopts_len = p->ipopts_len ? p->ipopts_len : d->meta.ipopts_len;
 	ev.egress = rt_observe_egress(&e->ob, p->seq);
+	rt_out_event(&e->out, &ev);
+}
+
+/*
+ * A redirect or source quench about one of our probes (raw IPv4: datagram
+ * sockets get these through the error queue). iputils prints it, with the
+ * new gateway's name, and neither counts nor acknowledges it.
+ */
+static void on_notice(struct rt_engine *e, const struct rt_icmp_pkt *p,
+		      const struct rt_rx_dgram *d)
+{
+	struct rt_event ev = { .kind = RT_EV_NOTICE };
+	struct rt_addr gw = { .af = AF_INET };
+	char text[NI_MAXHOST * 2 + 64];
+
+	ev.wall_us = event_wall(e);
+	ev.seq = p->seq;
+	ev.type = p->type;
+	ev.code = p->code;
+	ev.bad_csum = p->bad_checksum;
+	ev.from = rt_names_sockaddr(&e->names, d->from, d->fromlen);
+	ev.addr = e->names.addr;
+	if (p->type == ICMP_REDIRECT) {
+		gw.u.v4.s_addr = htonl(p->info);
+		ev.text = rt_icmp_describe_redirect(p->code, p->info,
+						    rt_names_addr(&e->opt_names, &gw),
+						    text, sizeof(text));
+	} else {
+		ev.text = rt_icmp_describe(e->fam, p->type, p->code, p->info, text, sizeof(text));
+	}
 	rt_out_event(&e->out, &ev);
 }
 
@@ -205,6 +257,8 @@ static int recv_one(struct rt_engine *e)
 		on_reply(e, &p, &d);
 	else if (p.kind == RT_ICMP_QUOTE)
 		rt_stats_ack(&e->st, p.seq);   /* reported through the error queue */
+	else if (p.kind == RT_ICMP_NOTICE)
+		on_notice(e, &p, &d);
 	return 0;
 }
 
@@ -429,7 +483,8 @@ static void print_header(struct rt_engine *e, const struct rt_route_snap *route)
 	if (getnameinfo((struct sockaddr *)&e->sock.dst, e->sock.dst_len, dbuf, sizeof(dbuf),
 			NULL, 0, NI_NUMERICHOST))
 		rt_addr_str(&e->t->addr, dbuf, sizeof(dbuf));
-	rt_out_header(&e->out, dbuf, s, d, o->size, e->fam->ip_hdr_len);
+	rt_out_header(&e->out, dbuf, s, d, o->size,
+		      e->fam->ip_hdr_len + rt_opts_ipopt_len(o, e->fam));
 }
 
 int rt_engine_start(struct rt_engine *e, const struct rt_route_snap *route, const char **what)
@@ -441,6 +496,9 @@ int rt_engine_start(struct rt_engine *e, const struct rt_route_snap *route, cons
 	if ((rc = rt_sock_bind_route(&e->sock, o, e->flow, route, what)) < 0)
 		return rc;
 	print_header(e, route);
+	/* -C: iputils connects once the header is out (the flow knows: explain). */
+	if (o->connect && (rc = rt_sock_connect(&e->sock, what)) < 0)
+		return rc;
 	now = rt_clock_ns(CLOCK_MONOTONIC);
 	if (rt_stats_init(&e->st, now, rt_policy_window(o)) < 0 ||
 	    rt_observe_init(&e->ob, &e->out, e->sock.reports, rt_policy_window(o), &e->route,

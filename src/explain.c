@@ -5,56 +5,56 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
 
+#include "rtping/clock.h"
 #include "rtping/explain.h"
 #include "rtping/json.h"
 
-static bool is_terminal(uint8_t action)
+static void fill_reason(struct rt_reason *re, const struct rt_rule *r, bool mi, bool mu)
 {
-	return action == FR_ACT_BLACKHOLE || action == FR_ACT_UNREACHABLE ||
-	       action == FR_ACT_PROHIBIT;
+	memset(re, 0, sizeof(*re));
+	re->pref = r->pref;
+	re->action = r->action;
+	re->table = r->action == FR_ACT_TO_TBL ? r->table : 0;
+	re->goto_pref = r->action == FR_ACT_GOTO ? r->goto_pref : 0;
+	re->icmp_matches = mi;
+	re->udp_matches = mu;
+	rt_rule_selector(r, re->selector, sizeof(re->selector));
 }
 
-/* Did this rule (matched) give the answer we saw for the side? */
-static bool decides(const struct rt_rule *r, struct rt_side s)
+int rt_explain_reasons(const struct rt_rules *rules, const char *oif_name,
+		       struct rt_side icmp, struct rt_side udp,
+		       struct rt_reason *out, size_t max)
 {
-	return is_terminal(r->action) || (r->action == FR_ACT_TO_TBL && s.table && r->table == s.table);
-}
-
-size_t rt_explain_reasons(const struct rt_rules *rules, const char *oif_name,
-			  struct rt_side icmp, struct rt_side udp,
-			  struct rt_reason *out, size_t max)
-{
-	bool icmp_done = false, udp_done = false;
+	bool *ti, *tu;
 	size_t n = 0;
 
+	if (!rules->n)
+		return 0;
+	ti = calloc(2 * rules->n, sizeof(*ti));
+	if (!ti)
+		return -ENOMEM;
+	tu = ti + rules->n;
+	rt_rules_walk(rules, icmp.flow, oif_name, icmp.table, ti);
+	rt_rules_walk(rules, udp.flow, oif_name, udp.table, tu);
 	/*
-	 * Past the first rule that decides either flow the walks no longer run
-	 * side by side, so later rules split nothing.
+	 * A rule the other flow would match too but never reaches (a goto
+	 * jumped over it, or its walk had ended) separates nothing by itself.
 	 */
-	for (size_t i = 0; i < rules->n && !icmp_done && !udp_done; i++) {
+	for (size_t i = 0; i < rules->n && n < max; i++) {
 		const struct rt_rule *r = &rules->v[i];
 		bool mi = rt_rule_matches(r, icmp.flow, oif_name);
 		bool mu = rt_rule_matches(r, udp.flow, oif_name);
 
-		if (mi != mu && n < max) {
-			struct rt_reason *re = &out[n++];
-
-			memset(re, 0, sizeof(*re));
-			re->pref = r->pref;
-			re->action = r->action;
-			re->table = r->action == FR_ACT_TO_TBL ? r->table : 0;
-			re->icmp_matches = mi;
-			re->udp_matches = mu;
-			rt_rule_selector(r, re->selector, sizeof(re->selector));
-		}
-		icmp_done |= mi && decides(r, icmp);
-		udp_done |= mu && decides(r, udp);
+		if ((ti[i] && !mu) || (tu[i] && !mi))
+			fill_reason(&out[n++], r, mi, mu);
 	}
-	return n;
+	free(ti);
+	return (int)n;
 }
 
 /* IPv4 L4 hashing mixes in the ICMP type, which a route query cannot carry. */
@@ -71,19 +71,125 @@ static bool v4_hash_is_l4(void)
 	return policy != 0;
 }
 
-static void find_reasons(struct rt_nl *nl, struct rt_explain *ex)
+/* The family's rules: from the cache while fresh, else a new dump. */
+static const struct rt_rules *cached_rules(struct rt_nl *nl, int af,
+					   struct rt_rules_cache *c, int *err)
+{
+	int k = af == AF_INET6;
+	int64_t now = rt_clock_ns(CLOCK_MONOTONIC);
+
+	if (!c->at[k] || now - c->at[k] >= RT_RULES_CACHE_NS) {
+		rt_rules_free(&c->v[k]);
+		c->err[k] = rt_rules_dump(nl, af, &c->v[k]);
+		c->at[k] = now;
+	}
+	*err = c->err[k];
+	return c->err[k] ? NULL : &c->v[k];
+}
+
+void rt_rules_cache_free(struct rt_rules_cache *c)
+{
+	rt_rules_free(&c->v[0]);
+	rt_rules_free(&c->v[1]);
+	memset(c, 0, sizeof(*c));
+}
+
+static void find_reasons(struct rt_nl *nl, struct rt_explain *ex, struct rt_rules_cache *c)
+{
+	struct rt_rules own = { 0 };
+	const struct rt_rules *rules = &own;
+	struct rt_flow udp;
+	struct rt_side si = { &ex->echo, ex->route_err ? 0 : ex->route.table };
+	struct rt_side su = { &udp, ex->udp_err ? 0 : ex->udp_route.table };
+	struct rt_flow cf;
+	int rc;
+
+	/* -C: the source came from connect()'s key; that is what the rules saw. */
+	if (ex->connect_picked) {
+		cf = ex->flow;
+		cf.sport = ex->flow.connect_sport;
+		cf.dport = 0;
+		si = (struct rt_side){ &cf, ex->connect_route.table };
+	}
+
+	rt_udpc_flow(&ex->flow, &ex->udpc, &udp);
+	if (c)
+		rules = cached_rules(nl, ex->flow.fam->af, c, &ex->rules_err);
+	else
+		ex->rules_err = rt_rules_dump(nl, ex->flow.fam->af, &own);
+	if (!ex->rules_err) {
+		rc = rt_explain_reasons(rules, ex->oif_name, si, su, ex->reasons, RT_REASONS_MAX);
+		if (rc < 0)
+			ex->rules_err = rc;
+		else
+			ex->nreasons = (size_t)rc;
+	}
+	rt_rules_free(&own);
+}
+
+/* The tables the walk looked up (and fell through) before it ended at rule d. */
+static size_t walked_tables(const struct rt_rules *rules, const bool *taken, size_t d,
+			    uint32_t *tables)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < d; i++)
+		if (taken[i] && rules->v[i].action == FR_ACT_TO_TBL)
+			tables[n++] = rules->v[i].table;
+	return n;
+}
+
+/*
+ * Is the route error rule d's doing? Its errno must be the error, and no
+ * table the walk looked up first may hold a route of the same type for the
+ * destination (a prohibit route answers EACCES too, and would come first).
+ */
+static bool rule_gave_error(struct rt_nl *nl, const struct rt_explain *ex,
+			    const struct rt_rules *rules, const bool *taken, size_t d)
+{
+	uint8_t type = rt_rule_action_type(rules->v[d].action);
+	uint32_t *tables;
+	int rc;
+
+	if (rt_rule_action_errno(rules->v[d].action) != ex->route_err)
+		return false;
+	if (rt_route_type_from_errno(ex->route_err) != type)
+		return true;    /* no route gives this error (ENETUNREACH) */
+	tables = calloc(d + 1, sizeof(*tables));
+	if (!tables)
+		return false;
+	rc = rt_route_type_covers(nl, &ex->flow.dst, type, tables,
+				  walked_tables(rules, taken, d, tables));
+	free(tables);
+	return rc == 0;
+}
+
+/*
+ * A route error that a blackhole, unreachable or prohibit rule gave: the
+ * echo flow's walk ends there. IPv4 with a bound device never fails in the
+ * rules: ip_route_output_key_hash_rcu() then answers on-link.
+ */
+static void find_error_rule(struct rt_nl *nl, struct rt_explain *ex)
 {
 	struct rt_rules rules;
 	struct rt_flow udp;
-	struct rt_side si = { &ex->flow, ex->route_err ? 0 : ex->route.table };
-	struct rt_side su = { &udp, ex->udp_err ? 0 : ex->udp_route.table };
+	bool *taken;
+	size_t d;
 
-	rt_udpc_flow(&ex->flow, &ex->udpc, &udp);
-	ex->rules_err = rt_rules_dump(nl, ex->flow.fam->af, &rules);
-	if (ex->rules_err)
+	if ((ex->flow.fam->af == AF_INET && ex->flow.oif) ||
+	    rt_rules_dump(nl, ex->flow.fam->af, &rules) < 0)
 		return;
-	ex->nreasons = rt_explain_reasons(&rules, ex->oif_name, si, su, ex->reasons,
-					  RT_REASONS_MAX);
+	taken = calloc(rules.n + 1, sizeof(*taken));
+	d = taken ? rt_rules_walk(&rules, &ex->flow, ex->oif_name, 0, taken) : rules.n;
+	if (d < rules.n && rule_gave_error(nl, ex, &rules, taken, d)) {
+		/* The UDP-connect check's flow; its port is unknown if it failed. */
+		rt_udpc_flow(&ex->flow, &ex->udpc, &udp);
+		fill_reason(&ex->reasons[0], &rules.v[d], true,
+			    rt_rule_matches(&rules.v[d], &udp, ex->oif_name));
+		ex->nreasons = 1;
+		ex->rule_error = true;
+	}
+	free(taken);
 	rt_rules_free(&rules);
 }
 
@@ -95,11 +201,11 @@ static void find_reasons(struct rt_nl *nl, struct rt_explain *ex)
 static void find_candidates(struct rt_nl *nl, struct rt_explain *ex)
 {
 	ex->ncands = 0;
-	if (ex->flow.oif)
+	if (ex->echo.oif)
 		return;   /* the bound device already chose */
 	for (size_t i = 0; i < ex->match.nnh; i++) {
 		struct rt_cand *c = &ex->cands[ex->ncands++];
-		struct rt_flow f = ex->flow;
+		struct rt_flow f = ex->echo;
 		struct rt_route r;
 
 		memset(c, 0, sizeof(*c));
@@ -116,15 +222,57 @@ static void find_candidates(struct rt_nl *nl, struct rt_explain *ex)
 	}
 }
 
+/*
+ * -C: connect() routes its own key (proto, the socket's port as sport,
+ * dport 0) and, unless the socket is bound already, fixes the source it
+ * picks; each echo is then routed by its own key from that source
+ * (reference/kernel-flow.md). src: the bound source, or NULL.
+ */
+static int ask_connect(struct rt_nl *nl, struct rt_explain *ex, const struct rt_addr *src)
+{
+	struct rt_flow cf = ex->flow;
+
+	cf.sport = ex->flow.connect_sport;
+	cf.dport = 0;
+	if (src)
+		cf.src = *src;
+	ex->connect_err = rt_route_get(nl, &cf, 0, &ex->connect_route, NULL);
+	if (!ex->connect_err && !src) {
+		ex->echo.src = ex->connect_route.prefsrc;
+		ex->connect_picked = true;
+	}
+	return ex->connect_err;
+}
+
 static void ask_netlink(struct rt_nl *nl, struct rt_explain *ex)
 {
+	const struct rt_flow *f = &ex->flow;
+	bool picks = f->connected && !f->binds_source && !rt_addr_is_set(&f->src);
+
 	ex->unverified = !nl->strict;
-	ex->route_err = rt_route_get(nl, &ex->flow, 0, &ex->route, &ex->dropped_proto);
+	/* connect() picks the source: its error is the run's, as for a connect(). */
+	if (picks && (ex->route_err = ask_connect(nl, ex, NULL)) != 0)
+		return;
+	ex->route_err = rt_route_get(nl, &ex->echo, 0, &ex->route, &ex->dropped_proto);
+	if (f->connected && !picks && !ex->route_err)
+		ask_connect(nl, ex, rt_addr_is_set(&f->src) ? &f->src : &ex->route.prefsrc);
 	/* FIB_MATCH only explains; it can fail where the real query works. */
 	ex->match_err = ex->route_err ? ex->route_err
-		: rt_route_get(nl, &ex->flow, RT_Q_FIB_MATCH, &ex->match, NULL);
+		: rt_route_get(nl, &ex->echo, RT_Q_FIB_MATCH, &ex->match, NULL);
+	/*
+	 * IPv6 answers FIB_MATCH with the origin of the cached route, and routes
+	 * on one nexthop object share that cache: an entry that does not cover
+	 * the destination is another route's, so it explains nothing.
+	 */
+	if (!ex->match_err && ex->match.dst_len &&
+	    !rt_addr_in_prefix(&ex->flow.dst, &ex->match.dst, ex->match.dst_len)) {
+		memset(&ex->match, 0, sizeof(ex->match));
+		ex->match_err = -ESTALE;
+	}
 	if (!ex->match_err && ex->match.multipath) {
 		ex->hash_dependent = ex->flow.fam->af == AF_INET && v4_hash_is_l4();
+		/* IPv6 hashes the flow label (every policy); a query carries none. */
+		ex->flowlabel_hashed = ex->flow.has_flowlabel;
 		find_candidates(nl, ex);
 	}
 }
@@ -135,7 +283,7 @@ int rt_explain_requery(struct rt_nl *nl, struct rt_explain *ex)
 		return 0;
 	memset(&ex->route, 0, sizeof(ex->route));
 	memset(&ex->match, 0, sizeof(ex->match));
-	ex->hash_dependent = false;
+	ex->hash_dependent = ex->flowlabel_hashed = false;
 	ask_netlink(nl, ex);
 	return ex->route_err;
 }
@@ -145,7 +293,9 @@ static const struct rt_addr *source(const struct rt_explain *ex)
 {
 	if (ex->fallback)
 		return &ex->udpc.src;
-	/* A bound socket keeps its address; the kernel then sends no PREFSRC. */
+	/* A bound socket keeps its address (so does a connected one). */
+	if (rt_addr_is_set(&ex->echo.src))
+		return &ex->echo.src;
 	if (rt_addr_is_set(&ex->flow.src))
 		return &ex->flow.src;
 	return &ex->route.prefsrc;
@@ -154,8 +304,15 @@ static const struct rt_addr *source(const struct rt_explain *ex)
 int rt_explain_run(struct rt_nl *nl, int nl_err, const struct rt_flow *f,
 		   struct rt_explain *ex)
 {
+	return rt_explain_run_cached(nl, nl_err, f, NULL, ex);
+}
+
+int rt_explain_run_cached(struct rt_nl *nl, int nl_err, const struct rt_flow *f,
+			  struct rt_rules_cache *cache, struct rt_explain *ex)
+{
 	memset(ex, 0, sizeof(*ex));
 	ex->flow = *f;
+	ex->echo = *f;
 	if (f->oif)
 		rt_nl_ifname(nl, f->oif, ex->oif_name);
 	ex->nl_err = nl ? 0 : nl_err;
@@ -184,7 +341,9 @@ int rt_explain_run(struct rt_nl *nl, int nl_err, const struct rt_flow *f,
 	ex->agree = !ex->route_err && !ex->udpc_err &&
 		    rt_addr_equal(source(ex), &ex->udpc.src);
 	if (!ex->agree && !ex->route_err)
-		find_reasons(nl, ex);
+		find_reasons(nl, ex, cache);
+	else if (ex->route_err)
+		find_error_rule(nl, ex);
 	return ex->route_err;
 }
 
@@ -241,14 +400,24 @@ static const char *errstr(int err)
 /* "rule pref 100 ipproto udp → table 100" */
 static void reason_text(FILE *out, const struct rt_reason *r)
 {
+	uint8_t type = rt_rule_action_type(r->action);
+
 	fprintf(out, "rule pref %u %s", r->pref, r->selector);
 	if (r->action == FR_ACT_TO_TBL)
 		fprintf(out, " \u2192 table %u", r->table);
 	else if (r->action == FR_ACT_GOTO)
-		fprintf(out, " \u2192 goto");
-	else if (is_terminal(r->action))
-		fprintf(out, " \u2192 %s", rt_route_type_name((uint8_t)(r->action - FR_ACT_BLACKHOLE
-								       + RTN_BLACKHOLE)));
+		fprintf(out, " \u2192 goto %u", r->goto_pref);
+	else if (type != RTN_UNSPEC)
+		fprintf(out, " \u2192 %s", rt_route_type_name(type));
+}
+
+static const char *action_name(uint8_t action)
+{
+	uint8_t type = rt_rule_action_type(action);
+
+	if (type != RTN_UNSPEC)
+		return rt_route_type_name(type);
+	return action == FR_ACT_GOTO ? "goto" : action == FR_ACT_TO_TBL ? "lookup" : "nop";
 }
 
 /*
@@ -281,6 +450,14 @@ static void cand_text(FILE *out, const struct rt_cand *c)
 		fprintf(out, "%s dev %s", rt_addr_str(&c->src, a, sizeof(a)), c->dev);
 	if (rt_addr_is_set(&c->gateway))
 		fprintf(out, " via %s", rt_addr_str(&c->gateway, a, sizeof(a)));
+}
+
+/* The route type behind a route error: the rule's action, else the errno's. */
+static uint8_t error_type(const struct rt_explain *ex)
+{
+	if (ex->rule_error)
+		return rt_rule_action_type(ex->reasons[0].action);
+	return rt_route_type_from_errno(ex->route_err);
 }
 
 static void text_route(FILE *out, const struct rt_explain *ex)
@@ -328,14 +505,24 @@ static void text_probe(FILE *out, const struct rt_explain *ex)
 	fputc('\n', out);
 }
 
-static void text_reasons(FILE *out, const struct rt_explain *ex)
+static void reason_lines(FILE *out, const struct rt_explain *ex)
 {
 	for (size_t i = 0; i < ex->nreasons; i++) {
+		const struct rt_reason *r = &ex->reasons[i];
+
 		fprintf(out, "reason       ");
-		reason_text(out, &ex->reasons[i]);
-		fprintf(out, " (matches the %s only)\n",
-			ex->reasons[i].icmp_matches ? "ICMP flow" : "UDP probe");
+		reason_text(out, r);
+		if (r->icmp_matches && r->udp_matches)
+			fprintf(out, " (matches both flows)\n");
+		else
+			fprintf(out, " (matches the %s only)\n",
+				r->icmp_matches ? "ICMP flow" : "UDP probe");
 	}
+}
+
+static void text_reasons(FILE *out, const struct rt_explain *ex)
+{
+	reason_lines(out, ex);
 	if (ex->rules_err)
 		fprintf(out, "reason       unknown: cannot read the policy rules: %s\n",
 			errstr(ex->rules_err));
@@ -361,10 +548,13 @@ static void text_verdict(FILE *out, const struct rt_explain *ex)
 		text_reasons(out, ex);
 	if (ex->route.type == RTN_BROADCAST && ex->udpc_err == -EACCES)
 		fprintf(out, "note         a broadcast destination needs -b (SO_BROADCAST)\n");
-	if (ex->hash_dependent)
+	if (ex->hash_dependent && !ex->flowlabel_hashed)
 		fprintf(out, "note         multipath with L4 hashing: the echo's next hop "
 			"depends on the ICMP type, which a route query cannot express; no "
 			"query can choose among the candidates\n");
+	if (ex->flowlabel_hashed)
+		fprintf(out, "note         multipath: the echo's next hop depends on its flow "
+			"label (-F), which IPv6 hashes and a route query cannot express\n");
 	if (ex->dropped_proto)
 		fprintf(out, "note         kernel refused RTA_IP_PROTO: answer is for a "
 			"protocol-less flow\n");
@@ -398,6 +588,26 @@ static void text_observed(FILE *out, const struct rt_explain *ex)
 		? ", not the route query's answer" : "");
 }
 
+/* -C: connect()'s own lookup, which fixes the source every echo then uses. */
+static void text_connect(FILE *out, const struct rt_explain *ex)
+{
+	const struct rt_route *r = &ex->connect_route;
+	char a[RT_ADDRSTRLEN], b[16];
+
+	fprintf(out, "connect      %s sport %u dport 0: ", ex->flow.fam->icmp_name,
+		ex->flow.connect_sport);
+	if (ex->fallback)
+		fprintf(out, "not asked (netlink unavailable)\n");
+	else if (ex->connect_err)
+		fprintf(out, "%s\n", errstr(ex->connect_err));
+	else
+		fprintf(out, "source %s, table %s, device %s (%s)\n",
+			rt_addr_str(source(ex), a, sizeof(a)),
+			table_name(r->table, &ex->flow, r->oif, b, sizeof(b)), r->ifname,
+			ex->connect_picked ? "picked here, kept for every echo"
+					   : "bound before connect(), kept");
+}
+
 void rt_explain_text(FILE *out, const struct rt_explain *ex, const char *dest)
 {
 	const struct rt_flow *f = &ex->flow;
@@ -407,12 +617,15 @@ void rt_explain_text(FILE *out, const struct rt_explain *ex, const char *dest)
 	fprintf(out, "flow         %s dport %u uid %u mark 0x%x tos 0x%02x%s%s\n",
 		f->fam->icmp_name, f->dport, f->uid, f->mark, f->tos,
 		ex->oif_name[0] ? " oif " : "", ex->oif_name);
+	if (f->connected)
+		text_connect(out, ex);
 	if (ex->route_err && !ex->fallback) {
-		uint8_t t = rt_route_type_from_errno(ex->route_err);
+		uint8_t t = error_type(ex);
 
 		fprintf(out, "error        %s", errstr(ex->route_err));
 		if (t != RTN_UNSPEC)
-			fprintf(out, " (%s route)", rt_route_type_name(t));
+			fprintf(out, " (%s %s)", rt_route_type_name(t),
+				ex->rule_error ? "rule" : "route");
 		fputc('\n', out);
 	} else if (ex->fallback) {
 		fprintf(out, "source       %s (the UDP probe's: netlink unavailable)\n",
@@ -423,8 +636,75 @@ void rt_explain_text(FILE *out, const struct rt_explain *ex, const char *dest)
 	text_probe(out, ex);
 	if (!ex->route_err)
 		text_verdict(out, ex);
+	else if (ex->rule_error)
+		reason_lines(out, ex);
 	if (ex->verify && !ex->route_err)
 		text_observed(out, ex);
+}
+
+/* ---- one line (--audit) ---- */
+
+enum rt_verdict rt_explain_verdict(const struct rt_explain *ex)
+{
+	if (ex->fallback || ex->route_err)
+		return RT_VERDICT_ERROR;
+	return ex->agree ? RT_VERDICT_AGREE : RT_VERDICT_DIFFER;
+}
+
+static void line_differs(FILE *out, const struct rt_explain *ex)
+{
+	char a[RT_ADDRSTRLEN];
+
+	if (ex->udpc_err)
+		fprintf(out, "  DIFFERS (udp probe failed: %s", errstr(ex->udpc_err));
+	else
+		fprintf(out, "  DIFFERS (udp probe %s", rt_addr_str(&ex->udpc.src, a, sizeof(a)));
+	for (size_t i = 0; i < ex->nreasons; i++) {
+		fputs("; ", out);
+		reason_text(out, &ex->reasons[i]);
+	}
+	if (ex->rules_err)
+		fprintf(out, "; cannot read the policy rules: %s", errstr(ex->rules_err));
+	else if (!ex->nreasons && !ex->udpc_err)
+		fprintf(out, "; no policy rule separates the flows%s",
+			ex->match.multipath ? ", multipath hashing does" : "");
+	fputs(")\n", out);
+}
+
+void rt_explain_line(FILE *out, const struct rt_explain *ex, const char *dest)
+{
+	char a[RT_ADDRSTRLEN], b[16];
+	struct rt_route_snap r;
+
+	rt_addr_str(&ex->flow.dst, a, sizeof(a));
+	fputs(dest, out);
+	if (strcmp(dest, a))
+		fprintf(out, " (%s)", a);
+	if (ex->fallback) {
+		fprintf(out, "  ERROR netlink unavailable: %s\n", errstr(ex->nl_err));
+		return;
+	}
+	if (ex->route_err) {
+		uint8_t t = error_type(ex);
+
+		fprintf(out, "  ERROR %s", errstr(ex->route_err));
+		if (t != RTN_UNSPEC)
+			fprintf(out, " (%s %s)", rt_route_type_name(t),
+				ex->rule_error ? "rule" : "route");
+		if (ex->rule_error) {
+			fputs(": ", out);
+			reason_text(out, &ex->reasons[0]);
+		}
+		fputc('\n', out);
+		return;
+	}
+	rt_explain_snapshot(ex, &r);
+	fprintf(out, "  src %s dev %s table %s", rt_addr_str(&r.src, a, sizeof(a)), r.dev,
+		table_name(r.table, &ex->flow, r.ifindex, b, sizeof(b)));
+	if (ex->agree)
+		fputs("  agree\n", out);
+	else
+		line_differs(out, ex);
 }
 
 /* ---- JSON ---- */
@@ -447,7 +727,7 @@ void rt_explain_json_netlink(FILE *out, const struct rt_explain *ex)
 		return;
 	}
 	if (ex->route_err) {
-		uint8_t t = rt_route_type_from_errno(ex->route_err);
+		uint8_t t = error_type(ex);
 
 		rt_json_kstr(out, "{", "error", errstr(ex->route_err));
 		rt_json_kstr(out, ", ", "type", t != RTN_UNSPEC ? rt_route_type_name(t) : NULL);
@@ -530,15 +810,38 @@ static void json_reasons(FILE *out, const struct rt_explain *ex)
 		const struct rt_reason *r = &ex->reasons[i];
 
 		rt_json_kstr(out, i ? ", {" : "{", "rule", r->selector);
-		fprintf(out, ", \"pref\": %u, \"table\": ", r->pref);
+		fprintf(out, ", \"pref\": %u", r->pref);
+		rt_json_kstr(out, ", ", "action", action_name(r->action));
 		if (r->action == FR_ACT_TO_TBL)
-			fprintf(out, "%u", r->table);
+			fprintf(out, ", \"table\": %u, \"goto\": null", r->table);
+		else if (r->action == FR_ACT_GOTO)
+			fprintf(out, ", \"table\": null, \"goto\": %u", r->goto_pref);
 		else
-			fprintf(out, "null");
-		rt_json_kstr(out, ", ", "selects", r->icmp_matches ? "icmp" : "udp");
+			fprintf(out, ", \"table\": null, \"goto\": null");
+		rt_json_kstr(out, ", ", "selects", r->icmp_matches && r->udp_matches ? "both"
+			     : r->icmp_matches ? "icmp" : "udp");
 		fprintf(out, "}");
 	}
 	fprintf(out, "]");
+}
+
+/* -C: connect()'s key and the source it fixed; null without -C. */
+static void json_connect(FILE *out, const struct rt_explain *ex)
+{
+	if (!ex->flow.connected) {
+		fprintf(out, "null");
+		return;
+	}
+	fprintf(out, "{\"sport\": %u, \"dport\": 0", ex->flow.connect_sport);
+	if (ex->fallback || ex->connect_err) {
+		fprintf(out, ", \"source\": null, \"table\": null");
+		rt_json_kstr(out, ", ", "error", ex->fallback ? "netlink unavailable"
+			     : errstr(ex->connect_err));
+	} else {
+		json_addr(out, ", ", "source", source(ex));
+		fprintf(out, ", \"table\": %u, \"error\": null", ex->connect_route.table);
+	}
+	fprintf(out, "}");
 }
 
 void rt_explain_json(FILE *out, const struct rt_explain *ex, const char *dest)
@@ -551,6 +854,8 @@ void rt_explain_json(FILE *out, const struct rt_explain *ex, const char *dest)
 	fprintf(out, ", \"flow\": {\"protocol\": \"%s\", \"dport\": %u, \"uid\": %u, "
 		"\"mark\": %u, \"tos\": %u", f->fam->icmp_name, f->dport, f->uid, f->mark, f->tos);
 	rt_json_kstr(out, ", ", "device", ex->oif_name[0] ? ex->oif_name : NULL);
+	fprintf(out, ", \"connect\": ");
+	json_connect(out, ex);
 	fprintf(out, "}, \"netlink\": ");
 	rt_explain_json_netlink(out, ex);
 	fprintf(out, ", \"udp_probe\": ");
@@ -563,11 +868,27 @@ void rt_explain_json(FILE *out, const struct rt_explain *ex, const char *dest)
 	json_reasons(out, ex);
 	fprintf(out, ", \"fallback\": %s, \"verified\": %s, \"hash_dependent\": %s",
 		ex->fallback ? "true" : "false", ex->unverified || ex->fallback ? "false" : "true",
-		ex->hash_dependent ? "true" : "false");
+		ex->hash_dependent || ex->flowlabel_hashed ? "true" : "false");
 	fprintf(out, ", \"candidates\": ");
 	json_candidates(out, ex);
 	if (ex->verify)
 		json_observed(out, ex);
+	fprintf(out, ", \"error\": null}\n");
+}
+
+void rt_explain_json_error(FILE *out, const char *dest, const struct rt_addr *addr,
+			   const struct rt_family *fam, const char *error)
+{
+	rt_json_kstr(out, "{", "destination", dest);
+	if (addr)
+		json_addr(out, ", ", "address", addr);
+	else
+		fprintf(out, ", \"address\": null");
+	rt_json_kstr(out, ", ", "family", fam ? fam->name : NULL);
+	fprintf(out, ", \"flow\": null, \"netlink\": null, \"udp_probe\": null, "
+		"\"agree\": null, \"reasons\": [], \"fallback\": false, \"verified\": false, "
+		"\"hash_dependent\": false, \"candidates\": []");
+	rt_json_kstr(out, ", ", "error", error);
 	fprintf(out, "}\n");
 }
 

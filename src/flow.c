@@ -29,6 +29,9 @@ int rt_flow_build(struct rt_flow *f, const struct rt_opts *o, const struct rt_ta
 	f->dport = rt_family_echo_dport(f->fam);
 	f->scope = t->scope;
 	f->broadcast = o->broadcast;
+	f->connected = o->connect;
+	f->has_flowlabel = f->fam->af == AF_INET6 && o->has_flowlabel;
+	f->flowlabel = f->has_flowlabel ? o->flowlabel : 0;
 	snprintf(f->iface, sizeof(f->iface), "%s", o->iface);
 	if (o->iface[0]) {
 		f->oif = if_nametoindex(o->iface);
@@ -49,12 +52,17 @@ static int setopt_int(int fd, int level, int name, int v)
 	return setsockopt(fd, level, name, &v, sizeof(v)) < 0 ? -errno : 0;
 }
 
-int rt_flow_apply(int fd, const struct rt_flow *f, const char **what)
+int rt_flow_apply(int fd, const struct rt_flow *f, int *mark_err, const char **what)
 {
-	int rc = rt_caps_sockopts(fd, f->iface, f->has_mark, f->mark, what);
+	int rc = rt_caps_sockopts(fd, f->iface, false, 0, what);
 
 	if (rc < 0)
 		return rc;
+	if (f->has_mark && (rc = rt_caps_sockopts(fd, NULL, true, f->mark, what)) < 0) {
+		if (!mark_err)
+			return rc;
+		*mark_err = -rc;   /* iputils: a warning, and the ping goes on unmarked */
+	}
 	if (f->has_tos && (rc = setopt_int(fd, f->fam->sol_ip, f->fam->opt_tos, f->tos)) < 0)
 		return *what = "IP_TOS", rc;
 	if (f->broadcast && (rc = setopt_int(fd, SOL_SOCKET, SO_BROADCAST, 1)) < 0)
@@ -73,10 +81,18 @@ socklen_t rt_flow_src_sockaddr(const struct rt_flow *f, const struct rt_addr *sr
 	return rt_addr_to_sockaddr(src, 0, scope, ss);
 }
 
-int rt_flow_bind(int fd, const struct rt_flow *f, const struct rt_addr *src, const char **what)
+int rt_flow_bind(int fd, const struct rt_flow *f, const struct rt_addr *src, uint16_t port,
+		 const char **what)
 {
 	struct sockaddr_storage ss;
-	socklen_t len = rt_flow_src_sockaddr(f, src, &ss);
+	struct rt_addr any = { .af = f->fam->af };
+	socklen_t len;
+
+	if (!src || !rt_addr_is_set(src))
+		src = &any;
+	len = rt_flow_src_sockaddr(f, src, &ss);
+	/* sin_port and sin6_port share their place. */
+	((struct sockaddr_in *)&ss)->sin_port = htons(port);
 
 	if (bind(fd, (struct sockaddr *)&ss, len) < 0) {
 		*what = "bind";

@@ -55,10 +55,8 @@ size_t rt_icmp_build_echo(const struct rt_family *f, uint8_t *buf, size_t cap,
 	buf[5] = (uint8_t)id;
 	buf[6] = (uint8_t)(seq >> 8);
 	buf[7] = (uint8_t)seq;
-	/* iputils' fill: the pattern repeated, zeros for -p '', 0, 1, 2... without -p. */
 	for (size_t i = 0; i < size; i++)
-		buf[RT_ICMP_HDR_LEN + i] = !pattern ? (uint8_t)i :
-					   pattern_len ? pattern[i % pattern_len] : 0;
+		buf[RT_ICMP_HDR_LEN + i] = rt_icmp_fill_byte(pattern, pattern_len, i);
 	/* ICMPv6 sums a pseudo-header the kernel fills in (RFC 4443 2.3). */
 	if (f->af == AF_INET) {
 		uint16_t c = rt_icmp_checksum(buf, len);
@@ -69,8 +67,31 @@ size_t rt_icmp_build_echo(const struct rt_family *f, uint8_t *buf, size_t cap,
 	return len;
 }
 
+/* iputils' fill: the pattern repeated, zeros for -p '', 0, 1, 2... without -p. */
+uint8_t rt_icmp_fill_byte(const uint8_t *pattern, size_t pattern_len, size_t i)
+{
+	if (!pattern)
+		return (uint8_t)i;
+	return pattern_len ? pattern[i % pattern_len] : 0;
+}
+
+/* iputils skips sizeof(struct timeval): where its send time used to be. */
+#define DATA_CHECK_FROM 16
+
+long rt_icmp_data_mismatch(const uint8_t *data, size_t len, const uint8_t *pattern,
+			   size_t pattern_len, size_t size)
+{
+	size_t n = len < size ? len : size;
+
+	for (size_t i = DATA_CHECK_FROM; i < n; i++)
+		if (data[i] != rt_icmp_fill_byte(pattern, pattern_len, i))
+			return (long)i;
+	return -1;
+}
+
 /* Skips the IPv4 header of a raw-socket datagram; -EBADMSG if it lies. */
-static int strip_ip(const struct rt_icmp_match *m, const uint8_t **buf, size_t *len, int *ttl)
+static int strip_ip(const struct rt_icmp_match *m, const uint8_t **buf, size_t *len, int *ttl,
+		    struct rt_icmp_pkt *out)
 {
 	size_t hlen;
 
@@ -83,6 +104,8 @@ static int strip_ip(const struct rt_icmp_match *m, const uint8_t **buf, size_t *
 	if (hlen < IPV4_MIN_HDR || *len < hlen)
 		return -EBADMSG;
 	*ttl = (*buf)[8];
+	out->ipopts = *buf + IPV4_MIN_HDR;
+	out->ipopts_len = hlen - IPV4_MIN_HDR;
 	*buf += hlen;
 	*len -= hlen;
 	return 0;
@@ -93,7 +116,7 @@ static int strip_ip(const struct rt_icmp_match *m, const uint8_t **buf, size_t *
  * queue): ours when it quotes an echo request with our id to our target.
  */
 static bool quotes_our_probe(const struct rt_icmp_match *m, const uint8_t *q, size_t qlen,
-			     uint16_t *seq)
+			     uint16_t *id, uint16_t *seq)
 {
 	size_t hlen = m->fam->ip_hdr_len;
 	struct rt_addr dst;
@@ -118,6 +141,7 @@ static bool quotes_our_probe(const struct rt_icmp_match *m, const uint8_t *q, si
 		return false;
 	if (m->check_id && get16(q + 4) != m->id)
 		return false;
+	*id = get16(q + 4);
 	*seq = get16(q + 6);
 	return true;
 }
@@ -131,14 +155,22 @@ static bool is_error_type(const struct rt_family *f, uint8_t type)
 	return type < 128;   /* RFC 4443: error messages have the high bit clear */
 }
 
+/* Advice rather than failure: iputils' ping4_parse_reply() prints these itself. */
+static bool is_notice(const struct rt_family *f, uint8_t type)
+{
+	return f->af == AF_INET && (type == ICMP_REDIRECT || type == ICMP_SOURCE_QUENCH);
+}
+
 int rt_icmp_parse(const struct rt_icmp_match *m, const uint8_t *buf, size_t len,
 		  struct rt_icmp_pkt *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->kind = RT_ICMP_OTHER;
-	if (strip_ip(m, &buf, &len, &out->ttl) < 0 || len < RT_ICMP_HDR_LEN)
+	if (strip_ip(m, &buf, &len, &out->ttl, out) < 0 || len < RT_ICMP_HDR_LEN)
 		return -EBADMSG;
 	out->icmp_len = len;
+	out->data = buf + RT_ICMP_HDR_LEN;
+	out->data_len = len - RT_ICMP_HDR_LEN;
 	out->type = buf[0];
 	out->code = buf[1];
 	out->id = get16(buf + 4);
@@ -153,8 +185,8 @@ int rt_icmp_parse(const struct rt_icmp_match *m, const uint8_t *buf, size_t len,
 		return 0;
 	}
 	if (is_error_type(m->fam, out->type) &&
-	    quotes_our_probe(m, buf + RT_ICMP_HDR_LEN, len - RT_ICMP_HDR_LEN, &out->seq))
-		out->kind = RT_ICMP_QUOTE;
+	    quotes_our_probe(m, buf + RT_ICMP_HDR_LEN, len - RT_ICMP_HDR_LEN, &out->id, &out->seq))
+		out->kind = is_notice(m->fam, out->type) ? RT_ICMP_NOTICE : RT_ICMP_QUOTE;
 	return 0;
 }
 
@@ -263,10 +295,26 @@ static const char *describe_v4(uint8_t type, uint8_t code, uint32_t info, char *
 	else if (type == ICMP_PARAMETERPROB)
 		snprintf(buf, len, "Parameter problem: pointer = %u", info);
 	else if (type == ICMP_REDIRECT)
-		snprintf(buf, len, "Redirect (New nexthop: %u.%u.%u.%u)", info >> 24,
-			 (info >> 16) & 0xff, (info >> 8) & 0xff, info & 0xff);
+		return rt_icmp_describe_redirect(code, info, NULL, buf, len);
 	else
 		snprintf(buf, len, "Bad ICMP type: %d", type);
+	return buf;
+}
+
+const char *rt_icmp_describe_redirect(uint8_t code, uint32_t gw, const char *gw_text,
+				      char *buf, size_t len)
+{
+	static const char *const what[] = { "Redirect Network", "Redirect Host",
+		"Redirect Type of Service and Network", "Redirect Type of Service and Host" };
+	char c[40], g[20];
+
+	if (!gw_text) {
+		snprintf(g, sizeof(g), "%u.%u.%u.%u", gw >> 24, (gw >> 16) & 0xff,
+			 (gw >> 8) & 0xff, gw & 0xff);
+		gw_text = g;
+	}
+	snprintf(c, sizeof(c), "Redirect, Bad Code: %d", code);
+	snprintf(buf, len, "%s(New nexthop: %s)", code < 4 ? what[code] : c, gw_text);
 	return buf;
 }
 

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "config.h"
+#include "rtping/audit.h"
 #include "rtping/caps.h"
 #include "rtping/engine.h"
 #include "rtping/exitcodes.h"
@@ -52,6 +53,24 @@ static int die(const struct ctx *c, const char *what, const char *why)
 	return RT_EXIT_ERROR;
 }
 
+/*
+ * No flow to explain (unknown host, bad -I): the same line on stderr and,
+ * for --explain-route --json, an object that says so on stdout.
+ */
+static int die_dest(const struct ctx *c, const char *what, const char *why)
+{
+	const struct rt_target *t = &c->target;
+	char msg[512];
+
+	if (c->opts.mode == RT_MODE_EXPLAIN && c->opts.json) {
+		snprintf(msg, sizeof(msg), "%s%s%s", what ? what : "", what ? ": " : "", why);
+		/* The name is set once resolution succeeded. */
+		rt_explain_json_error(stdout, t->name[0] ? t->name : c->opts.dest,
+				      t->name[0] ? &t->addr : NULL, t->name[0] ? t->fam : NULL, msg);
+	}
+	return die(c, what, why);
+}
+
 /* Versions as pkg-config reported them at build time: neither library has a run-time query. */
 static void print_version(void)
 {
@@ -65,10 +84,26 @@ static void explain(struct ctx *c)
 	rt_explain_run(c->nl_err ? NULL : &c->nl, c->nl_err, &c->flow, &c->ex);
 }
 
+static void socket_facts(struct ctx *c, const struct rt_engine *e);
+
 static int run_explain(struct ctx *c)
 {
+	struct rt_engine *e;
 	const char *what = NULL;
+	int rc;
 
+	/*
+	 * -C: what connect() keys on (the socket's port, whether a source is
+	 * bound first) belongs to the socket, so open it as ping mode would.
+	 * Nothing is sent.
+	 */
+	if (c->flow.connected) {
+		rc = rt_engine_open(&e, &c->opts, &c->target, &c->flow, c->prog, &what);
+		if (rc < 0)
+			return die_dest(c, what, strerror(-rc));
+		socket_facts(c, e);
+		rt_engine_close(e);
+	}
 	explain(c);
 	if (c->opts.verify && !c->ex.route_err) {
 		c->ex.verify = true;
@@ -89,6 +124,22 @@ static int run_explain(struct ctx *c)
 		return RT_EXIT_NOREPLY;
 	/* On fallback there is one answer only: nothing to disagree with. */
 	return c->ex.agree || c->ex.fallback ? RT_EXIT_OK : RT_EXIT_NOREPLY;
+}
+
+/* Input or output trouble ends the audit early, but after its summary. */
+static int run_audit(struct ctx *c)
+{
+	struct rt_audit a = { 0 };
+	const char *what = NULL;
+	int rc = rt_audit_run(&a, &c->opts, c->nl_err ? NULL : &c->nl, c->nl_err, stdout, &what);
+
+	if (a.started)
+		rt_audit_summary(stdout, &a, c->opts.json);
+	rt_audit_free(&a);
+	/* A write error (what NULL) is reported by main() once all output is done. */
+	if (rc < 0)
+		return what ? die(c, what, strerror(-rc)) : RT_EXIT_ERROR;
+	return rt_audit_exit(&a);
 }
 
 /*
@@ -222,9 +273,10 @@ static int ping_loop(struct ctx *c, const struct rt_route_snap *route, const cha
 	struct rt_loop loop;
 	int rc;
 
-	/* -B pins the route's source: later queries ask for the bound flow. */
-	if (c->opts.bind_source && !rt_addr_is_set(&c->ex.flow.src))
-		c->ex.flow.src = route->src;
+	/* -B, -e, -C pin the route's source: later queries ask for the bound flow. */
+	if ((c->opts.bind_source || c->flow.binds_source || c->flow.connected) &&
+	    !rt_addr_is_set(&c->ex.flow.src) && rt_addr_is_set(&route->src))
+		c->ex.flow.src = c->ex.echo.src = route->src;
 	w = open_watch(c);
 	/* Before the header: a SIGINT from then on ends the run with its summary. */
 	rt_loop_init(&loop);
@@ -244,6 +296,40 @@ static int ping_loop(struct ctx *c, const struct rt_route_snap *route, const cha
 	return rc;
 }
 
+/*
+ * What only the open socket knows, into the flow before anything asks the
+ * route: a refused SO_MARK (iputils warns and pings unmarked, so neither
+ * the route query nor the UDP check may carry the mark), and -C's port.
+ */
+static void socket_facts(struct ctx *c, const struct rt_engine *e)
+{
+	const struct rt_sock *s = rt_engine_sock(e);
+
+	if (s->mark_err) {
+		fprintf(stderr, "%s: WARNING: failed to set mark: %u: %s\n", c->prog,
+			c->flow.mark, strerror(s->mark_err));
+		if (s->mark_err == EPERM)
+			fprintf(stderr, "%s: => missing cap_net_admin+p or cap_net_raw+p "
+				"(since Linux 5.17) capability?\n", c->prog);
+		c->flow.has_mark = false;
+		c->flow.mark = 0;
+	}
+	if (c->flow.connected) {
+		c->flow.connect_sport = rt_sock_connect_sport(s);
+		c->flow.binds_source = s->bind_route;
+	}
+}
+
+/* A broadcast destination without -b: the kernel's route type, or the probe's EACCES. */
+static bool broadcast_refused(const struct ctx *c)
+{
+	if (c->opts.broadcast)
+		return false;
+	if (c->ex.fallback)
+		return c->ex.route_err == -EACCES;
+	return !c->ex.route_err && c->ex.route.type == RTN_BROADCAST;
+}
+
 static int run_ping(struct ctx *c)
 {
 	struct rt_engine *e;
@@ -257,10 +343,17 @@ static int run_ping(struct ctx *c)
 	if (rc < 0)
 		return die(c, what, strerror(-rc));
 	c->e = e;
+	socket_facts(c, e);
 	explain(c);
 	if (rt_caps_drop_all() < 0) {
 		rt_engine_close(e);
 		return die(c, "cap_set_proc", strerror(errno));
+	}
+	/* iputils learns this from its probe's connect(), before the header. */
+	if (broadcast_refused(c)) {
+		rt_engine_close(e);
+		return die(c, NULL, "Do you want to ping broadcast? Then -b. If not, "
+			   "check your local firewall rules");
 	}
 	/* iputils learns "no route" from its probe's connect(); we from the kernel. */
 	if (c->ex.route_err) {
@@ -317,19 +410,21 @@ static bool prepare(struct ctx *c, int argc, char **argv, int *rc)
 		print_version();
 		return false;
 	}
+	if (c->opts.audit)
+		return true;   /* each destination in its turn */
 	gai = rt_target_resolve(&c->target, c->opts.dest, c->opts.af);
 	if (gai)
-		return *rc = die(c, c->opts.dest, gai_strerror(gai)), false;
+		return *rc = die_dest(c, c->opts.dest, gai_strerror(gai)), false;
 	if (rt_opts_check_family(&c->opts, c->target.fam, &c->target.addr, err, sizeof(err)) < 0)
-		return *rc = die(c, NULL, err), false;
+		return *rc = die_dest(c, NULL, err), false;
 	/* The socket's owner: fsuid at socket() time, i.e. after rt_caps_init(). */
 	*rc = rt_flow_build(&c->flow, &c->opts, &c->target, geteuid());
 	if (*rc == -EDESTADDRREQ)
-		return *rc = die(c, c->opts.dest, "link-local destination needs an interface "
-				 "(-I IFACE or ADDRESS%IFACE)"), false;
+		return *rc = die_dest(c, c->opts.dest, "link-local destination needs an "
+				      "interface (-I IFACE or ADDRESS%IFACE)"), false;
 	if (*rc < 0) {
 		snprintf(err, sizeof(err), "SO_BINDTODEVICE %s", c->opts.iface);
-		return *rc = die(c, err, strerror(-*rc)), false;
+		return *rc = die_dest(c, err, strerror(-*rc)), false;
 	}
 	/*
 	 * The echo goes where the flow does (0.0.0.0 -> 127.0.0.1): the engine
@@ -401,7 +496,10 @@ static int run(struct ctx *c, int argc, char **argv)
 	if (!prepare(c, argc, argv, &rc))
 		return rc;
 	c->nl_err = rt_nl_open(&c->nl);
-	rc = c->opts.mode == RT_MODE_EXPLAIN ? run_explain(c) : run_ping(c);
+	if (c->opts.audit)
+		rc = run_audit(c);
+	else
+		rc = c->opts.mode == RT_MODE_EXPLAIN ? run_explain(c) : run_ping(c);
 	rt_nl_close(&c->nl);
 	return rc;
 }

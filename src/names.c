@@ -29,3 +29,9 @@ const char *rt_names_addr(struct rt_names *n, const struct rt_addr *a)
 
 	return rt_names_sockaddr(n, (struct sockaddr *)&ss, len);
 }
+
+const char *rt_names_copy(void *n, const struct rt_addr *a, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", rt_names_addr(n, a));
+	return buf;
+}

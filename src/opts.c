@@ -15,15 +15,18 @@
 #include "rtping/family.h"
 #include "rtping/opts.h"
 
-#define SHORTOPTS ":46aAbBc:dDfhi:I:l:Lm:M:nOp:qQ:rs:S:t:UvVw:W:"
+#define SHORTOPTS ":346aAbBc:CdDe:fF:hHi:I:jl:Lm:M:nN:Op:qQ:rRs:S:t:T:UvVw:W:"
 #define MAX_USER_PRELOAD 3
 #define MAX_SECONDS ((double)INT_MAX / 1000)       /* iputils' bound on -i/-W */
 
-enum { OPT_EXPLAIN = 256, OPT_JSON, OPT_HELP, OPT_VERSION, OPT_VERIFY, OPT_WATCH_RCVBUF };
+enum { OPT_EXPLAIN = 256, OPT_JSON, OPT_HELP, OPT_VERSION, OPT_AUDIT, OPT_FILE, OPT_VERIFY,
+       OPT_WATCH_RCVBUF };
 
 static const struct option longopts[] = {
 	{ "explain-route", no_argument, NULL, OPT_EXPLAIN },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "audit", optional_argument, NULL, OPT_AUDIT },
+	{ "file", required_argument, NULL, OPT_FILE },
 	{ "verify", no_argument, NULL, OPT_VERIFY },
 	{ "watch-rcvbuf", required_argument, NULL, OPT_WATCH_RCVBUF },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -164,6 +167,65 @@ static int parse_tos(struct parse *p, const char *s)
 	return 0;
 }
 
+/*
+ * -F as iputils' parseflow(): "0x" hex or decimal, at most 20 bits. Like
+ * iputils, an empty value (or a bare "0x") is label 0; unlike it, values
+ * past 32 bits are too large rather than truncated.
+ */
+static int parse_flowlabel(struct parse *p, const char *s)
+{
+	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(hex ? s + 2 : s, &end, hex ? 16 : 10);
+	if (*end)
+		return fail(p, "bad value for flowinfo: %s", s);
+	if (errno || v > 0xfffff || strchr(s, '-'))
+		return fail(p, "flow value is greater than 20 bits: %s", s);
+	p->o->has_flowlabel = true;
+	p->o->flowlabel = (uint32_t)v;
+	return 0;
+}
+
+/* -R and -T: one IPv4 option at a time (iputils' order of checks). */
+static int parse_ipopt(struct parse *p, int c, const char *s)
+{
+	static const struct { const char *name; enum rt_ipopt v; } tab[] = {
+		{ "tsonly", RT_IPOPT_TSONLY }, { "tsandaddr", RT_IPOPT_TSANDADDR },
+		{ "tsprespec", RT_IPOPT_TSPRESPEC },
+	};
+	struct rt_opts *o = p->o;
+
+	if (c == 'R') {
+		if (o->ipopt != RT_IPOPT_NONE && o->ipopt != RT_IPOPT_RR)
+			return fail(p, "only one of -T or -R may be used");
+		o->ipopt = RT_IPOPT_RR;
+		return 0;
+	}
+	if (o->ipopt == RT_IPOPT_RR)
+		return fail(p, "only one of -T or -R may be used");
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		if (!strcmp(s, tab[i].name)) {
+			o->ipopt = tab[i].v;
+			return 0;
+		}
+	}
+	return fail(p, "invalid timestamp type: %s", s);
+}
+
+static int parse_ident(struct parse *p, const char *s)
+{
+	long long v;
+
+	if (parse_int(p, s, 10, 0, UINT16_MAX, &v) < 0)
+		return -EINVAL;
+	p->o->has_ident = true;
+	p->o->ident = (uint16_t)v;
+	return 0;
+}
+
 static int set_iface(struct parse *p, const char *s, size_t len)
 {
 	struct rt_opts *o = p->o;
@@ -207,6 +269,16 @@ static int parse_iface(struct parse *p, const char *s)
 	if (rt_addr_parse(&a, AF_INET, s) < 0)
 		return set_iface(p, s, strlen(s));
 	p->o->src = a;
+	return 0;
+}
+
+static int parse_file(struct parse *p, const char *opt, const char *s)
+{
+	if (!*s)
+		return fail(p, "%s: empty file name", opt);
+	if (p->o->file && strcmp(p->o->file, s))
+		return fail(p, "only one file of destinations: '%s'", s);
+	p->o->file = s;
 	return 0;
 }
 
@@ -291,7 +363,17 @@ static int parse_one(struct parse *p, int c, const char *arg)
 	case 'D': o->timestamps = true; return 0;
 	case 'f': o->flood = true; return 0;
 	case 'L': o->no_loop = true; return 0;
-	case 'n': o->numeric = true; return 0;
+	case 'n': o->numeric = true; o->force_lookup = false; return 0;
+	case 'H': o->force_lookup = true; return 0;
+	case '3': o->rtt_precise = true; return 0;
+	case 'C': o->connect = true; return 0;
+	case 'j': o->json = true; return 0;
+	case 'R': case 'T': return parse_ipopt(p, c, arg);
+	case 'e': return parse_ident(p, arg);
+	case 'F': return parse_flowlabel(p, arg);
+	case 'N':
+		/* RFC 4620 queries: Linux answers none, so nothing here could be tested. */
+		return fail(p, "-N (IPv6 node information queries) is not supported");
 	case 'O': o->outstanding = true; return 0;
 	case 'q': o->quiet = true; return 0;
 	case 'r': o->dontroute = true; return 0;
@@ -301,6 +383,10 @@ static int parse_one(struct parse *p, int c, const char *arg)
 	case 'V': case OPT_VERSION: o->mode = RT_MODE_VERSION; return 0;
 	case OPT_EXPLAIN: o->mode = RT_MODE_EXPLAIN; return 0;
 	case OPT_JSON: o->json = true; return 0;
+	case OPT_AUDIT:
+		o->audit = true;
+		return arg ? parse_file(p, "--audit", arg) : 0;
+	case OPT_FILE: return parse_file(p, "--file", arg);
 	case OPT_VERIFY: o->verify = true; return 0;
 	case 'i': return parse_interval(p, arg);
 	case 'I': return parse_iface(p, arg);
@@ -328,6 +414,27 @@ static int parse_one(struct parse *p, int c, const char *arg)
 }
 
 /*
+ * -T tsprespec HOP... DEST: iputils takes up to four hops before the
+ * destination, whose stamps are asked for. rtping takes them as IPv4
+ * literals only (no name lookups while parsing).
+ */
+static int parse_prespec(struct parse *p, int argc, char **argv)
+{
+	struct rt_opts *o = p->o;
+
+	if (argc - optind - 1 > RT_IPOPT_PRESPEC_MAX)
+		return fail(p, "usage error: -T tsprespec takes at most %d addresses before "
+			    "the destination", RT_IPOPT_PRESPEC_MAX);
+	while (argc - optind > 1) {
+		if (rt_addr_parse(&o->prespec[o->nprespec], AF_INET, argv[optind]) < 0)
+			return fail(p, "-T tsprespec: not an IPv4 address: '%s'", argv[optind]);
+		o->nprespec++;
+		optind++;
+	}
+	return 0;
+}
+
+/*
  * Limits that depend on more than one option or on who runs rtping. The
  * interval's user minimum waits for rt_opts_check_family(): iputils checks
  * it after the name lookup and the broadcast rules.
@@ -343,7 +450,25 @@ static int check_combined(struct parse *p)
 		return fail(p, "cannot set preload to value greater than 3: %ld", o->preload);
 	if (o->verify && o->mode != RT_MODE_EXPLAIN)
 		return fail(p, "--verify needs --explain-route");
+	if (o->verify && o->audit)
+		return fail(p, "--verify explains one destination, not an --audit");
 	return 0;
+}
+
+/* --audit: operands, a file or stdin; an empty operand is reported in its turn. */
+static int check_audit(struct parse *p)
+{
+	struct rt_opts *o = p->o;
+
+	if (!o->audit)
+		return fail(p, "--file needs --explain-route --audit");
+	if (o->mode != RT_MODE_EXPLAIN)
+		return fail(p, "--audit needs --explain-route");
+	/* connect()'s key holds a socket's port: an audit opens no ICMP socket. */
+	if (o->connect)
+		return fail(p, "--audit cannot explain -C: connect() keys on a socket's port");
+	o->dest = o->ndests ? o->dests[0] : NULL;
+	return check_combined(p);
 }
 
 static void set_defaults(struct rt_opts *o)
@@ -376,8 +501,14 @@ int rt_opts_parse(struct rt_opts *o, int argc, char **argv, bool privileged,
 	}
 	if (o->mode == RT_MODE_HELP || o->mode == RT_MODE_VERSION)
 		return 0;
+	o->dests = argv + optind;
+	o->ndests = argc - optind;
+	if (o->audit || o->file)
+		return check_audit(&p);
 	if (optind >= argc)
 		return fail(&p, "usage error: Destination address required");
+	if (o->ipopt == RT_IPOPT_TSPRESPEC && (rc = parse_prespec(&p, argc, argv)) < 0)
+		return rc;
 	if (argc - optind > 1)
 		return fail(&p, "usage error: only one destination address allowed: '%s'",
 			    argv[optind + 1]);
@@ -432,12 +563,19 @@ static int check_group(const struct rt_opts *o, const struct rt_family *fam,
 	return 0;
 }
 
+size_t rt_opts_ipopt_len(const struct rt_opts *o, const struct rt_family *fam)
+{
+	return fam->af == AF_INET && o->ipopt != RT_IPOPT_NONE ? RT_IPOPT_MAX : 0;
+}
+
 int rt_opts_check_family(const struct rt_opts *o, const struct rt_family *fam,
 			 const struct rt_addr *dst, char *err, size_t errlen)
 {
-	if ((size_t)o->size > fam->max_payload) {
+	size_t max = fam->max_payload - rt_opts_ipopt_len(o, fam);
+
+	if ((size_t)o->size > max) {
 		snprintf(err, errlen, "packet size %ld is too large. Maximum is %zu",
-			 o->size, fam->max_payload);
+			 o->size, max);
 		return -EINVAL;
 	}
 	if (o->src.af != AF_UNSPEC && o->src.af != fam->af) {
@@ -461,16 +599,22 @@ void rt_opts_usage(FILE *out, const char *prog)
 "  %s [options] <destination>\n"
 "  %s --explain-route [--verify] [--json] [-4|-6] [-I iface|addr] [-m mark]\n"
 "         [-Q tos] <destination>\n"
+"  %s --explain-route --audit[=<file>] [--json] [...] [<destination>...]\n"
 "\n"
 "Route (the flow both modes use):\n"
 "      --explain-route      print the kernel's route for the echo flow, the UDP\n"
 "                           probe's answer and why they differ; sends nothing;\n"
 "                           exit 0 agree, 1 differ, 2 no route or error\n"
+"      --audit              with --explain-route: one line per destination\n"
+"                           (operands, then --file; '-' or none: stdin) and\n"
+"                           a summary; exit 0 all agree, 1 some differ, 2 error\n"
+"      --audit=<file>       the same as --audit --file <file>\n"
+"      --file <file>        destinations, one a line, '#' comments; '-' stdin\n"
 "      --verify             with --explain-route: send one echo and show the\n"
 "                           egress the kernel reports for it\n"
 "      --watch-rcvbuf <bytes>\n"
 "                           receive buffer of the route watch's netlink socket\n"
-"      --json               JSON output (explain: one object; ping: one per line)\n"
+"  -j, --json               JSON output (explain: one object; ping: one per line)\n"
 "  -4, -6                   use IPv4 / IPv6 only\n"
 "  -I, --interface <iface|addr>\n"
 "                           bind to a device, or send from an address\n"
@@ -478,6 +622,8 @@ void rt_opts_usage(FILE *out, const char *prog)
 "  -m, --mark <mark>        tag packets with a socket mark (fwmark)\n"
 "  -Q, --tos <tos>          IP TOS / IPv6 traffic class (0-255, 0x.. accepted)\n"
 "  -B                       bind to the kernel's source for the echo flow\n"
+"  -C                       connect() the socket: connect() picks the source\n"
+"  -F <flowlabel>           IPv6 flow label (0x.. or decimal, 20 bits; 0 random)\n"
 "\n"
 "Sending:\n"
 "  -c, --count <count>      stop after <count> replies\n"
@@ -490,6 +636,11 @@ void rt_opts_usage(FILE *out, const char *prog)
 "  -M <do|dont|want|probe>  path MTU discovery\n"
 "  -p <pattern>             hex fill pattern (up to 16 bytes)\n"
 "  -S <bytes>               socket send buffer\n"
+"  -e <identifier>          echo identifier (0-65535; 0 needs a raw socket)\n"
+"  -R                       record route (IPv4)\n"
+"  -T <tsonly|tsandaddr|tsprespec>\n"
+"                           IPv4 timestamp option (tsprespec: up to 4 IPv4\n"
+"                           hops before <destination>)\n"
 "  -b                       allow pinging a broadcast address\n"
 "  -r                       bypass the routing table (SO_DONTROUTE)\n"
 "  -d                       set SO_DEBUG on the socket\n"
@@ -500,14 +651,18 @@ void rt_opts_usage(FILE *out, const char *prog)
 "Output:\n"
 "  -a                       audible ping\n"
 "  -D                       print timestamps\n"
-"  -n, --numeric            no reverse DNS lookups\n"
+"  -n, --numeric            no reverse DNS lookups (overrides an earlier -H)\n"
+"  -H                       reverse lookups even for numeric targets and -f\n"
+"                           (overrides an earlier -n)\n"
+"  -3                       reply times to the microsecond, not rounded\n"
 "  -O                       report outstanding replies\n"
 "  -q, --quiet              only the header and the summary\n"
 "  -U                       user-to-user latency\n"
 "  -v, --verbose            verbose output (shows the route decision)\n"
+"  -N <opt>                 IPv6 node information queries: not supported\n"
 "  -h, --help               this text\n"
 "  -V, --version            version, libraries and build options\n"
 "\n"
 "See rtping(8).\n",
-		prog, prog);
+		prog, prog, prog);
 }

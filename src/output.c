@@ -27,6 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rtping/icmp.h"
 #include "rtping/json.h"
 #include "rtping/opts.h"
 #include "rtping/output.h"
@@ -100,8 +101,24 @@ void rt_out_init(struct rt_out *o, const struct rt_opts *opts, bool v6, const ch
 	o->v6 = v6;
 	o->timing = opts->size >= 16;   /* sizeof(struct timeval): iputils' rule */
 	o->ipg = opts->flood || opts->adaptive || opts->interval_ns == 0;
+	o->precise = opts->rtt_precise;
+	o->flowlabel = v6 && opts->has_flowlabel ? opts->flowlabel : 0;
 	o->host = host;
 	o->verbose = opts->verbose;
+}
+
+void rt_event_check_data(struct rt_event *ev, const uint8_t *data, size_t len,
+			 const uint8_t *pattern, size_t pattern_len, size_t size)
+{
+	long at = rt_icmp_data_mismatch(data, len, pattern, pattern_len, size);
+
+	if (at < 0)
+		return;
+	ev->wrong_data = true;
+	ev->wrong_at = (size_t)at;
+	ev->wrong_want = rt_icmp_fill_byte(pattern, pattern_len, (size_t)at);
+	ev->data = data;
+	ev->data_len = len < size ? len : size;
 }
 
 void rt_out_pattern(const struct rt_out *o, const uint8_t *pat, size_t len)
@@ -129,6 +146,8 @@ void rt_out_header(const struct rt_out *o, const char *addr, const char *src,
 		return;
 	}
 	fprintf(o->f, "PING %s (%s) ", o->host, addr);
+	if (o->v6 && o->flowlabel)
+		fprintf(o->f, ", flow 0x%05x, ", (unsigned)o->flowlabel);
 	if (src)
 		fprintf(o->f, "from %s %s: ", src, dev ? dev : "");
 	if (o->v6)
@@ -163,6 +182,21 @@ static void json_reply(const struct rt_out *o, const struct rt_event *ev)
 	json_end(o);
 }
 
+/*
+ * iputils' payload dump after "wrong data byte": every byte from 16 on,
+ * 32 to a line, each line led by its offset.
+ */
+static void text_wrong_data(const struct rt_out *o, const struct rt_event *ev)
+{
+	fprintf(o->f, "\nwrong data byte #%zu should be 0x%x but was 0x%x", ev->wrong_at,
+		ev->wrong_want, ev->data[ev->wrong_at]);
+	for (size_t i = 16; i < ev->data_len; i++) {
+		if (i % 32 == 16)
+			fprintf(o->f, "\n#%zu\t", i);
+		fprintf(o->f, "%x ", ev->data[i]);
+	}
+}
+
 /* iputils' reply line: gather_statistics() plus the parse_reply() tail. */
 static void text_reply(const struct rt_out *o, const struct rt_event *ev)
 {
@@ -187,7 +221,8 @@ static void text_reply(const struct rt_out *o, const struct rt_event *ev)
 		return;
 	}
 	if (ev->timed)
-		fprintf(o->f, " time=%s ms", rt_fmt_rtt(t, sizeof(t), ev->rtt_us));
+		fprintf(o->f, " time=%s ms", o->precise ? rt_fmt_ms3(t, sizeof(t), ev->rtt_us) :
+			rt_fmt_rtt(t, sizeof(t), ev->rtt_us));
 	if (ev->dup)
 		fputs(" (DUP!)", o->f);
 	if (ev->bad_csum)
@@ -200,8 +235,12 @@ static void text_reply(const struct rt_out *o, const struct rt_event *ev)
 		fprintf(o->f, " egress %s %s", rt_addr_str(&ev->egress->src, a, sizeof(a)),
 			ev->egress->dev);
 	}
+	if (ev->wrong_data && ev->wrong_at < ev->data_len)
+		text_wrong_data(o, ev);
 	if (o->audible)
 		fputc('\a', o->f);
+	if (ev->ipopts_len)
+		rt_ipopt_print(o->f, ev->ipopts, ev->ipopts_len, o->rr, o->name, o->name_ctx);
 	fputc('\n', o->f);
 	fflush(o->f);
 }
@@ -258,6 +297,31 @@ static void text_error(const struct rt_out *o, const struct rt_event *ev)
 	}
 	print_stamp(o, ev->wall_us);
 	fprintf(o->f, "From %s icmp_seq=%u %s\n", ev->from, ev->seq, ev->text);
+	fflush(o->f);
+}
+
+/*
+ * A redirect or source quench about one of our probes: iputils prints it
+ * ("From GW: icmp_seq=N Redirect Host(New nexthop: X)") and counts nothing.
+ */
+static void notice_event(const struct rt_out *o, const struct rt_event *ev)
+{
+	if (o->json) {
+		json_begin(o, "notice", ev->wall_us);
+		fprintf(o->f, ", \"seq\": %u", ev->seq);
+		rt_json_kstr(o->f, ", ", "addr", ev->addr);
+		rt_json_kstr(o->f, ", ", "from", ev->from);
+		fprintf(o->f, ", \"icmp_type\": %u, \"icmp_code\": %u, \"bad_checksum\": %s",
+			ev->type, ev->code, ev->bad_csum ? "true" : "false");
+		rt_json_kstr(o->f, ", ", "message", ev->text);
+		json_end(o);
+		return;
+	}
+	if (o->quiet || o->flood)
+		return;
+	print_stamp(o, ev->wall_us);
+	fprintf(o->f, "From %s: icmp_seq=%u %s%s\n", ev->from, ev->seq,
+		ev->bad_csum ? "(BAD CHECKSUM)" : "", ev->text);
 	fflush(o->f);
 }
 
@@ -335,6 +399,9 @@ void rt_out_event(const struct rt_out *o, const struct rt_event *ev)
 		route_change(o, ev);
 		break;
 	case RT_EV_MESSAGE:
+		break;
+	case RT_EV_NOTICE:
+		notice_event(o, ev);
 		break;
 	}
 }

@@ -9,6 +9,7 @@
 #include <net/if.h>
 #include <linux/rtnetlink.h>
 
+#include "rtping/nexthop.h"
 #include "rtping/route.h"
 
 struct nlmsghdr *rt_route_request(void *buf, const struct rt_flow *f, uint32_t seq,
@@ -103,6 +104,27 @@ static void get_via(struct rt_addr *out, const struct nlattr *attr)
 		rt_addr_from_bytes(out, via->rtvia_family, via->rtvia_addr, want);
 }
 
+/* Next hops in RTA_MULTIPATH (struct rtnexthop, each RTNH_ALIGNed). */
+static size_t mpath_count(const struct nlattr *attr)
+{
+	const char *p = mnl_attr_get_payload(attr);
+	size_t left = mnl_attr_get_payload_len(attr), n = 0;
+
+	while (left >= sizeof(struct rtnexthop)) {
+		const struct rtnexthop *nh = (const struct rtnexthop *)p;
+		size_t step = RTNH_ALIGN(nh->rtnh_len);
+
+		if (nh->rtnh_len < sizeof(*nh) || nh->rtnh_len > left)
+			break;
+		n++;
+		if (step >= left)
+			break;
+		p += step;
+		left -= step;
+	}
+	return n;
+}
+
 static bool get_u32(const struct nlattr *attr, uint32_t *v)
 {
 	if (attr)
@@ -181,7 +203,9 @@ int rt_route_cb(const struct nlmsghdr *nlh, void *data)
 	get_addr(&r->gateway, a.tb[RTA_GATEWAY], rtm->rtm_family);
 	if (a.tb[RTA_VIA])
 		get_via(&r->gateway, a.tb[RTA_VIA]);
-	r->multipath = a.tb[RTA_MULTIPATH] || a.tb[RTA_NH_ID];
+	get_u32(a.tb[RTA_NH_ID], &r->nh_id);
+	/* One entry is one path: IPv6 renders a nexthop group of one that way. */
+	r->multipath = a.tb[RTA_MULTIPATH] && mpath_count(a.tb[RTA_MULTIPATH]) >= 2;
 	if (a.tb[RTA_MULTIPATH])
 		get_nexthops(r, a.tb[RTA_MULTIPATH], rtm->rtm_family);
 	return MNL_CB_OK;
@@ -226,6 +250,20 @@ bool rt_route_proto_refused(int rc, const char *extack)
 	return rc == -EOPNOTSUPP || (rc == -EINVAL && extack && extack[0]);
 }
 
+/*
+ * RTA_NH_ID alone says nothing about paths, and RTA_MULTIPATH beside it is
+ * a copy the kernel leaves out under net.ipv4.nexthop_compat_mode=0; the
+ * object itself says whether it is a group. When it cannot be asked, the
+ * copy stands.
+ */
+static void nexthop_paths(struct rt_nl *nl, struct rt_route *r)
+{
+	struct rt_nexthop nh;
+
+	if (rt_nexthop_get(nl, r->nh_id, &nh) == 0)
+		r->multipath = nh.paths >= 2;
+}
+
 int rt_route_get(struct rt_nl *nl, const struct rt_flow *f, unsigned flags,
 		 struct rt_route *out, bool *dropped_proto)
 {
@@ -238,7 +276,50 @@ int rt_route_get(struct rt_nl *nl, const struct rt_flow *f, unsigned flags,
 	}
 	if (rc == 0 && out->oif)
 		rt_nl_ifname(nl, out->oif, out->ifname);
+	if (rc == 0 && out->nh_id)
+		nexthop_paths(nl, out);
 	return rc;
+}
+
+struct covers {
+	const struct rt_addr *dst;
+	uint8_t type;
+	const uint32_t *tables;
+	size_t ntables;
+	bool found;
+};
+
+static int covers_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct covers *c = data;
+	struct rt_route r;
+
+	if (rt_route_cb(nlh, &r) != MNL_CB_OK)
+		return MNL_CB_ERROR;
+	/* Without strict checking the kernel ignores the filter: apply it here. */
+	if (r.type != c->type || (r.dst_len && !rt_addr_in_prefix(c->dst, &r.dst, r.dst_len)))
+		return MNL_CB_OK;
+	for (size_t i = 0; i < c->ntables; i++)
+		c->found |= r.table == c->tables[i];
+	return MNL_CB_OK;
+}
+
+int rt_route_type_covers(struct rt_nl *nl, const struct rt_addr *dst, uint8_t type,
+			 const uint32_t *tables, size_t ntables)
+{
+	char buf[RT_NL_BUFSZ] __attribute__((aligned(4)));
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct covers c = { dst, type, tables, ntables, false };
+	struct rtmsg *rtm;
+	int rc;
+
+	nlh->nlmsg_type = RTM_GETROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = (uint8_t)dst->af;
+	rtm->rtm_type = type;
+	rc = rt_nl_talk(nl, nlh, covers_cb, &c);
+	return rc < 0 ? rc : c.found;
 }
 
 const char *rt_route_type_name(uint8_t type)

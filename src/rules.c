@@ -32,6 +32,7 @@ static int attr_cb(const struct nlattr *attr, void *data)
 /* Every attribute we read, with the length it must have (0: a string). */
 static const struct { uint16_t type; size_t len; } rule_attrs[] = {
 	{ FRA_PRIORITY, 4 }, { FRA_TABLE, 4 }, { FRA_FWMARK, 4 }, { FRA_FWMASK, 4 },
+	{ FRA_GOTO, 4 },
 	{ FRA_SUPPRESS_PREFIXLEN, 4 }, { FRA_L3MDEV, 1 }, { FRA_IP_PROTO, 1 },
 	{ FRA_UID_RANGE, sizeof(struct fib_rule_uid_range) },
 	{ FRA_SPORT_RANGE, sizeof(struct fib_rule_port_range) },
@@ -94,6 +95,7 @@ static void fill_rule(struct rt_rule *r, const struct fib_rule_hdr *frh,
 	r->pref = u32_or(tb[FRA_PRIORITY], 0);
 	r->table = u32_or(tb[FRA_TABLE], frh->table);
 	r->action = frh->action;
+	r->goto_pref = u32_or(tb[FRA_GOTO], 0);
 	r->invert = frh->flags & FIB_RULE_INVERT;
 	r->tos = frh->tos;
 	r->src_len = frh->src_len;
@@ -156,11 +158,21 @@ int rt_rules_parse(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 	return rt_nl_feed(buf, len, seq, portid, rt_rule_cb, out, NULL, 0);
 }
 
-static int by_pref(const void *a, const void *b)
+/*
+ * Stable, unlike qsort(): the kernel keeps rules of one pref in the order
+ * they were added, and a goto lands on the first of them. The dump comes
+ * sorted already, so this is one pass.
+ */
+void rt_rules_sort(struct rt_rules *r)
 {
-	const struct rt_rule *x = a, *y = b;
+	for (size_t i = 1; i < r->n; i++) {
+		struct rt_rule x = r->v[i];
+		size_t j = i;
 
-	return x->pref < y->pref ? -1 : x->pref > y->pref;
+		for (; j > 0 && r->v[j - 1].pref > x.pref; j--)
+			r->v[j] = r->v[j - 1];
+		r->v[j] = x;
+	}
 }
 
 int rt_rules_dump(struct rt_nl *nl, int af, struct rt_rules *out)
@@ -180,7 +192,7 @@ int rt_rules_dump(struct rt_nl *nl, int af, struct rt_rules *out)
 		rt_rules_free(out);
 		return rc;
 	}
-	qsort(out->v, out->n, sizeof(*out->v), by_pref);
+	rt_rules_sort(out);
 	return 0;
 }
 
@@ -230,6 +242,73 @@ bool rt_rule_matches(const struct rt_rule *r, const struct rt_flow *f, const cha
 	else
 		m = family_match(r, f);
 	return r->invert ? !m : m;
+}
+
+uint8_t rt_rule_action_type(uint8_t action)
+{
+	switch (action) {
+	case FR_ACT_BLACKHOLE: return RTN_BLACKHOLE;
+	case FR_ACT_UNREACHABLE: return RTN_UNREACHABLE;
+	case FR_ACT_PROHIBIT: return RTN_PROHIBIT;
+	}
+	return RTN_UNSPEC;
+}
+
+int rt_rule_action_errno(uint8_t action)
+{
+	switch (action) {
+	case FR_ACT_BLACKHOLE: return -EINVAL;
+	case FR_ACT_UNREACHABLE: return -ENETUNREACH;
+	case FR_ACT_PROHIBIT: return -EACCES;
+	}
+	return 0;
+}
+
+/* Where the goto at index i lands: the first rule with its target pref, or rules->n. */
+static size_t goto_target(const struct rt_rules *rules, size_t i)
+{
+	uint32_t want = rules->v[i].goto_pref;
+
+	/* The kernel refuses backward and self jumps; forward only, a forged dump cannot loop. */
+	if (want <= rules->v[i].pref)
+		return rules->n;
+	for (size_t j = i + 1; j < rules->n && rules->v[j].pref <= want; j++)
+		if (rules->v[j].pref == want)
+			return j;
+	return rules->n;
+}
+
+size_t rt_rules_walk(const struct rt_rules *rules, const struct rt_flow *f,
+		     const char *oif_name, uint32_t table, bool *taken)
+{
+	size_t i = 0;
+
+	memset(taken, 0, rules->n * sizeof(*taken));
+	while (i < rules->n) {
+		const struct rt_rule *r = &rules->v[i];
+		size_t next = i + 1;
+
+		if (!rt_rule_matches(r, f, oif_name)) {
+			i = next;
+			continue;
+		}
+		if (r->action == FR_ACT_GOTO) {
+			next = goto_target(rules, i);
+			taken[i] = next < rules->n;
+			/* Unresolved: the kernel passes on to the next rule. */
+			if (!taken[i])
+				next = i + 1;
+		} else if (r->action == FR_ACT_TO_TBL) {
+			taken[i] = true;
+			if (table && r->table == table)
+				return i;
+		} else if (rt_rule_action_type(r->action) != RTN_UNSPEC) {
+			taken[i] = true;
+			return i;
+		}
+		i = next;
+	}
+	return rules->n;
 }
 
 static const char *proto_name(uint8_t p, char *buf, size_t len)

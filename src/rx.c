@@ -22,7 +22,7 @@
  * flight, so -c 1 touches one receive slot and RSS stays iputils'.
  */
 #define RX_BATCH 16
-#define RX_CBUF 256                              /* timestamp + TTL cmsgs, slack */
+#define RX_CBUF 256                              /* timestamp, TTL, IP options cmsgs */
 /*
  * Error-queue messages per recvmmsg(): a flood's transmit reports (two per
  * echo) are read in batches. Each slot: the extended error, the offender,
@@ -92,6 +92,8 @@ void rt_rx_cmsgs(const struct msghdr *msg, const struct rt_family *fam, bool ker
 
 	m->ttl = -1;
 	m->rx_ns = mono;
+	m->ipopts = NULL;
+	m->ipopts_len = 0;
 	for (struct cmsghdr *c = CMSG_FIRSTHDR((struct msghdr *)msg); c;
 	     c = CMSG_NXTHDR((struct msghdr *)msg, c)) {
 		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS &&
@@ -105,6 +107,11 @@ void rt_rx_cmsgs(const struct msghdr *msg, const struct rt_family *fam, bool ker
 		} else if (c->cmsg_level == fam->sol_ip && c->cmsg_type == fam->cmsg_ttl &&
 			   c->cmsg_len >= CMSG_LEN(sizeof(int))) {
 			memcpy(&m->ttl, CMSG_DATA(c), sizeof(int));
+		} else if (fam->af == AF_INET && c->cmsg_level == SOL_IP &&
+			   c->cmsg_type == IP_RETOPTS && c->cmsg_len > CMSG_LEN(0)) {
+			/* Exactly the option bytes (iputils reads cmsg_len of them, header included). */
+			m->ipopts = CMSG_DATA(c);
+			m->ipopts_len = c->cmsg_len - CMSG_LEN(0);
 		}
 	}
 }

@@ -6,13 +6,16 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
+#include <netinet/in.h>
 #include <linux/filter.h>
+#include <linux/in6.h>
 #include <linux/net_tstamp.h>
 #include <netinet/ip_icmp.h>
 #include <netinet/icmp6.h>
 #include <sys/socket.h>
 
 #include "rtping/caps.h"
+#include "rtping/ipopt.h"
 #include "rtping/sock.h"
 #include "rtping/stats.h"
 
@@ -35,14 +38,18 @@ static int setopt_int(int fd, int level, int name, int v)
  * documents: EACCES (not in the group range), EPROTONOSUPPORT and, for
  * IPv4, EAFNOSUPPORT (kernels without ping sockets).
  */
-static int open_socket(struct rt_sock *s)
+static int open_socket(struct rt_sock *s, const struct rt_opts *o)
 {
-	int af = s->match.fam->af, err;
+	int af = s->match.fam->af, err = EPERM;
 
 	rt_caps_raise();
-	s->fd = socket(af, SOCK_DGRAM | SOCK_CLOEXEC, s->match.fam->proto);
+	/* -e 0: a datagram socket cannot carry identifier 0 (iputils: raw then). */
+	s->fd = -1;
+	if (!o->has_ident || o->ident) {
+		s->fd = socket(af, SOCK_DGRAM | SOCK_CLOEXEC, s->match.fam->proto);
+		err = errno;
+	}
 	s->type = SOCK_DGRAM;
-	err = errno;
 	if (s->fd < 0 && (err == EACCES || err == EPERM || err == EPROTONOSUPPORT ||
 			  (err == EAFNOSUPPORT && af == AF_INET))) {
 		s->fd = socket(af, SOCK_RAW | SOCK_CLOEXEC, s->match.fam->proto);
@@ -194,16 +201,95 @@ static int common_opts(struct rt_sock *s, const struct rt_opts *o, const char **
 	return 0;
 }
 
+/*
+ * -R/-T: iputils' option bytes on every request (IPv4 only; IPv6 ignores
+ * both). Datagram sockets get a reply's options only through IP_RETOPTS,
+ * which iputils asks for whatever the flags (a warning if refused).
+ */
+static int ip_options(struct rt_sock *s, const struct rt_opts *o, const char **what)
+{
+	uint8_t b[RT_IPOPT_MAX];
+	size_t len;
+
+	if (s->match.fam->af != AF_INET)
+		return 0;
+	if (s->type == SOCK_DGRAM)
+		setopt_int(s->fd, SOL_IP, IP_RETOPTS, 1);
+	len = rt_ipopt_build(o->ipopt, o->prespec, o->nprespec, b);
+	if (len && setsockopt(s->fd, SOL_IP, IP_OPTIONS, b, (socklen_t)len) < 0)
+		return *what = o->ipopt == RT_IPOPT_RR ? "record route" : "ts option", -errno;
+	return 0;
+}
+
+/*
+ * -F: a flow label is leased from the kernel (IPV6_FLOWLABEL_MGR, exclusive,
+ * created on demand; 0 asks for a random one, as iputils) and then sent in
+ * the destination's sin6_flowinfo (IPV6_FLOWINFO_SEND).
+ */
+static int flow_label(struct rt_sock *s, const struct rt_opts *o, const char **what)
+{
+	struct sockaddr_in6 *d = (struct sockaddr_in6 *)&s->dst;
+	struct in6_flowlabel_req fr;
+
+	if (s->match.fam->af != AF_INET6 || !o->has_flowlabel)
+		return 0;
+	memset(&fr, 0, sizeof(fr));
+	fr.flr_dst = d->sin6_addr;
+	fr.flr_label = htonl(o->flowlabel & IPV6_FLOWINFO_FLOWLABEL);
+	fr.flr_action = IPV6_FL_A_GET;
+	fr.flr_flags = IPV6_FL_F_CREATE;
+	fr.flr_share = IPV6_FL_S_EXCL;
+	if (setsockopt(s->fd, SOL_IPV6, IPV6_FLOWLABEL_MGR, &fr, sizeof(fr)) < 0)
+		return *what = "can't set flowlabel", -errno;
+	if (setopt_int(s->fd, SOL_IPV6, IPV6_FLOWINFO_SEND, 1) < 0)
+		return *what = "can't send flowinfo", -errno;
+	d->sin6_flowinfo = fr.flr_label;
+	s->flowlabel = ntohl(fr.flr_label);
+	return 0;
+}
+
+/*
+ * The bind() done at set-up: -I addr (with -e's port on a datagram
+ * socket, whose identifier is its port). -C on a datagram socket whose
+ * source nothing else fixes binds the wildcard address, so the identifier
+ * connect() routes with is known before the route is asked. Otherwise a
+ * datagram socket with -e, like -B, binds the route's source once it is
+ * known (rt_sock_bind_route): iputils binds its probe's source for -e.
+ */
+static int bind_early(struct rt_sock *s, const struct rt_opts *o, const struct rt_flow *f,
+		      const char **what)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	bool dgram = s->type == SOCK_DGRAM;
+	int rc;
+
+	if (dgram && o->has_ident)
+		s->port = o->ident;
+	s->bind_route = o->src.af == AF_UNSPEC && (o->bind_source || (dgram && o->has_ident));
+	if (o->src.af == AF_UNSPEC && !(dgram && o->connect && !s->bind_route))
+		return 0;
+	if ((rc = rt_flow_bind(s->fd, f, &o->src, s->port, what)) < 0)
+		return rc;
+	s->bound = true;
+	if (dgram && getsockname(s->fd, (struct sockaddr *)&ss, &len) == 0)
+		rt_addr_from_sockaddr(&(struct rt_addr){ 0 }, &s->port, NULL,
+				      (struct sockaddr *)&ss, len);
+	return 0;
+}
+
 static int configure(struct rt_sock *s, const struct rt_opts *o, const struct rt_flow *f,
 		     const char **what)
 {
 	int rc;
 
-	if ((rc = rt_flow_apply(s->fd, f, what)) < 0)
+	if ((rc = rt_flow_apply(s->fd, f, &s->mark_err, what)) < 0)
 		return rc;
 	if ((rc = common_opts(s, o, what)) < 0)
 		return rc;
-	if (o->src.af != AF_UNSPEC && (rc = rt_flow_bind(s->fd, f, &o->src, what)) < 0)
+	if ((rc = ip_options(s, o, what)) < 0 || (rc = flow_label(s, o, what)) < 0)
+		return rc;
+	if ((rc = bind_early(s, o, f, what)) < 0)
 		return rc;
 	if (s->type == SOCK_RAW) {
 		if ((rc = raw_type_filter(s)) < 0)
@@ -223,12 +309,13 @@ int rt_sock_open(struct rt_sock *s, const struct rt_opts *o, const struct rt_flo
 	memset(s, 0, sizeof(*s));
 	s->match.fam = t->fam;
 	*what = "socket";
-	rc = open_socket(s);
+	rc = open_socket(s, o);
 	if (rc < 0)
 		return rc;
 	s->match.has_iphdr = s->type == SOCK_RAW && t->fam->af == AF_INET;
 	s->match.check_id = s->type == SOCK_RAW;
-	s->match.id = (uint16_t)getpid();
+	/* A raw socket's echoes carry -e or the pid; a datagram socket's its port. */
+	s->match.id = o->has_ident ? o->ident : (uint16_t)getpid();
 	s->match.dst = t->addr;
 	s->match.echo_len = (size_t)o->size + RT_ICMP_HDR_LEN;
 	s->dst_len = rt_addr_to_sockaddr(&t->addr, 0, t->scope, &s->dst);
@@ -241,9 +328,29 @@ int rt_sock_open(struct rt_sock *s, const struct rt_opts *o, const struct rt_flo
 int rt_sock_bind_route(struct rt_sock *s, const struct rt_opts *o, const struct rt_flow *f,
 		       const struct rt_route_snap *route, const char **what)
 {
-	if (!o->bind_source || o->src.af != AF_UNSPEC || !rt_addr_is_set(&route->src))
+	int rc;
+
+	if (!s->bind_route || s->bound)
 		return 0;
-	return rt_flow_bind(s->fd, f, &route->src, what);
+	/* No source known (fallback): -e's port still wants its bind. */
+	if (!rt_addr_is_set(&route->src) && !s->port)
+		return 0;
+	rc = rt_flow_bind(s->fd, f, &route->src, s->port, what);
+	s->bound = rc == 0;
+	return rc;
+}
+
+uint16_t rt_sock_connect_sport(const struct rt_sock *s)
+{
+	/* A raw socket's port is its protocol number (inet_create()). */
+	return s->type == SOCK_RAW ? (uint16_t)s->match.fam->proto : s->port;
+}
+
+int rt_sock_connect(struct rt_sock *s, const char **what)
+{
+	if (connect(s->fd, (struct sockaddr *)&s->dst, s->dst_len) < 0)
+		return *what = "connect failed", -errno;
+	return 0;
 }
 
 void rt_sock_close(struct rt_sock *s)

@@ -23,9 +23,9 @@ int rt_udpc_run(const struct rt_flow *f, struct rt_udpc *out)
 	if (fd < 0)
 		return -errno;
 	out->uid = geteuid();
-	rc = rt_flow_apply(fd, f, &what);
+	rc = rt_flow_apply(fd, f, NULL, &what);
 	if (!rc && rt_addr_is_set(&f->src))
-		rc = rt_flow_bind(fd, f, &f->src, &what);
+		rc = rt_flow_bind(fd, f, &f->src, 0, &what);
 	if (!rc) {
 		len = rt_addr_to_sockaddr(&f->dst, RT_UDPC_PORT, f->scope, &ss);
 		if (connect(fd, (struct sockaddr *)&ss, len) < 0)

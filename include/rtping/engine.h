@@ -8,12 +8,14 @@
 #ifndef RTPING_ENGINE_H
 #define RTPING_ENGINE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "rtping/flow.h"
 #include "rtping/observe.h"
 #include "rtping/opts.h"
 #include "rtping/route.h"
+#include "rtping/sock.h"
 #include "rtping/stats.h"
 #include "rtping/output.h"
 #include "rtping/target.h"
@@ -51,6 +53,8 @@ void rt_engine_route(struct rt_engine *e, struct rt_route_view *v, const char *c
 struct rt_out *rt_engine_out(struct rt_engine *e);
 
 int rt_engine_fd(const struct rt_engine *e);
+/* The socket, as set up (its port, a refused SO_MARK, what it binds). */
+const struct rt_sock *rt_engine_sock(const struct rt_engine *e);
 /* The socket is readable or has an error queued. */
 void rt_engine_io(struct rt_engine *e, short revents);
 /*

@@ -16,11 +16,12 @@
 
 #define RT_REASONS_MAX 16
 
-/* A rule that one flow takes and the other does not. */
+/* A rule that one flow takes and the other does not, or the rule that failed the echo flow. */
 struct rt_reason {
 	uint32_t pref;
 	uint32_t table;          /* 0 for non-lookup actions */
 	uint8_t action;
+	uint32_t goto_pref;      /* the goto's target; 0 for other actions */
 	bool icmp_matches;       /* which side the rule selects */
 	bool udp_matches;
 	char selector[160];
@@ -37,12 +38,22 @@ struct rt_cand {
 
 struct rt_explain {
 	struct rt_flow flow;         /* the ICMP echo flow (its iface: -I name, "" none) */
+	/*
+	 * What each echo is routed by: flow, or with -C flow from the source
+	 * connect() fixed (connect_route: the kernel's answer for connect()'s
+	 * own key, sport connect_sport and dport 0).
+	 */
+	struct rt_flow echo;
+	int connect_err;
+	struct rt_route connect_route;
+	bool connect_picked;         /* the source is connect()'s pick (nothing bound first) */
 	char oif_name[IF_NAMESIZE];  /* the flow's device: -I, or the IPv6 scope */
 	int nl_err;                  /* netlink unusable: answer from the probe */
 	bool fallback;
 	bool unverified;             /* kernel has no strict checking */
 	bool dropped_proto;          /* kernel refused RTA_IP_PROTO */
 	int route_err;
+	bool rule_error;             /* a rule's action gave route_err: reasons[0] */
 	struct rt_route route;       /* the kernel's decision for the flow */
 	int match_err;
 	struct rt_route match;       /* RTM_F_FIB_MATCH: the entry that decided */
@@ -57,6 +68,7 @@ struct rt_explain {
 	bool verify;                 /* --verify: one echo was sent */
 	int observed_err;            /* no transmit report came: why */
 	struct rt_egress observed;   /* its egress, from the kernel's report */
+	bool flowlabel_hashed;       /* IPv6 multipath and -F: the label enters the hash */
 	int rules_err;
 	struct rt_reason reasons[RT_REASONS_MAX];
 	size_t nreasons;
@@ -72,6 +84,22 @@ int rt_explain_run(struct rt_nl *nl, int nl_err, const struct rt_flow *f,
 		   struct rt_explain *ex);
 
 /*
+ * The policy rules for many explanations (the audit): dumped once per
+ * family and reused for up to RT_RULES_CACHE_NS, so a rule changed during
+ * a long audit is seen within that time.
+ */
+#define RT_RULES_CACHE_NS 1000000000LL
+struct rt_rules_cache {
+	struct rt_rules v[2];        /* [0] inet, [1] inet6 */
+	int err[2];
+	int64_t at[2];               /* CLOCK_MONOTONIC of the dump; 0 none */
+};
+/* rt_explain_run() with the rules from cache (refreshed when old). */
+int rt_explain_run_cached(struct rt_nl *nl, int nl_err, const struct rt_flow *f,
+			  struct rt_rules_cache *cache, struct rt_explain *ex);
+void rt_rules_cache_free(struct rt_rules_cache *cache);
+
+/*
  * Pure: the route the echo takes, as one value. The source is netlink's
  * (or the bound one), or the UDP-connect check's on fallback; the device
  * is the flow's -I name when the kernel gave no answer.
@@ -85,12 +113,14 @@ struct rt_side {
 };
 
 /*
- * Pure: the rules, in pref order, that one flow takes and the other does
- * not, up to the first rule that decides either (when the tables are known).
+ * Pure: the rules, in pref order, that one flow's walk takes (following
+ * goto, as the kernel does) and whose selector the other flow fails. The
+ * walks end at the lookup of the table each side was answered from (when
+ * known). Returns how many are in out, or -ENOMEM.
  */
-size_t rt_explain_reasons(const struct rt_rules *rules, const char *oif_name,
-			  struct rt_side icmp, struct rt_side udp,
-			  struct rt_reason *out, size_t max);
+int rt_explain_reasons(const struct rt_rules *rules, const char *oif_name,
+		       struct rt_side icmp, struct rt_side udp,
+		       struct rt_reason *out, size_t max);
 
 /*
  * The route asked again (route and matched entry only: no probe, no rules),
@@ -104,6 +134,27 @@ void rt_explain_json_netlink(FILE *out, const struct rt_explain *ex);
 void rt_explain_json(FILE *out, const struct rt_explain *ex, const char *dest);
 /* --verify: the observed egress differs from the prediction. */
 bool rt_explain_observed_differs(const struct rt_explain *ex);
+/*
+ * The JSON object when there is no flow to ask about (unknown host, bad
+ * -I): the report's members, empty, and "error" (addr, fam may be NULL).
+ */
+void rt_explain_json_error(FILE *out, const char *dest, const struct rt_addr *addr,
+			   const struct rt_family *fam, const char *error);
+/* What an explanation comes to, for the audit's counts and exit code. */
+enum rt_verdict {
+	RT_VERDICT_AGREE,
+	RT_VERDICT_DIFFER,
+	RT_VERDICT_ERROR,        /* no route, or netlink refused (nothing to compare) */
+};
+enum rt_verdict rt_explain_verdict(const struct rt_explain *ex);
+
+/*
+ * --audit: the report on one line, "DEST (ADDR)  src S dev D table T  agree"
+ * (ADDR only when DEST is a name), DIFFERS (the probe's source; the rules)
+ * or ERROR reason.
+ */
+void rt_explain_line(FILE *out, const struct rt_explain *ex, const char *dest);
+
 /* Ping mode: a warning line on err when the answers differ or netlink failed. */
 void rt_explain_warn(FILE *err, const char *prog, const struct rt_explain *ex);
 

@@ -37,6 +37,18 @@ struct rt_flow {
 	char iface[IF_NAMESIZE]; /* -I name: SO_BINDTODEVICE; "" none */
 	uint32_t scope;          /* the target's IPv6 scope id */
 	bool broadcast;          /* -b: SO_BROADCAST */
+	/*
+	 * -C: the socket is connect()ed. connect() routes (proto, sport, dport 0)
+	 * with sport the socket's port (the datagram socket's identifier, the
+	 * protocol number for a raw one) and fixes the source it picks for
+	 * every later echo (reference/kernel-flow.md).
+	 */
+	bool connected;
+	uint16_t connect_sport;
+	bool binds_source;       /* the socket binds the route's source first (-B, -e on a
+	                          * datagram socket): connect() then keeps it */
+	bool has_flowlabel;      /* -F (IPv6): a label is sent (0: the kernel picks one); */
+	uint32_t flowlabel;      /* multipath hashes it, a route query cannot carry it */
 };
 
 /*
@@ -50,9 +62,11 @@ int rt_flow_build(struct rt_flow *f, const struct rt_opts *o, const struct rt_ta
  * The flow's socket options on fd (device, mark, tos, broadcast), privileges
  * raised only for the first two. Every socket that must take the echo's
  * route gets them here, so they cannot disagree. 0, or -errno with *what
- * naming the option (iputils' wording).
+ * naming the option (iputils' wording). With mark_err, a failed SO_MARK is
+ * stored there (errno) and the rest still applied: iputils warns and pings
+ * unmarked.
  */
-int rt_flow_apply(int fd, const struct rt_flow *f, const char **what);
+int rt_flow_apply(int fd, const struct rt_flow *f, int *mark_err, const char **what);
 
 /*
  * src as a sockaddr for bind() and the header: a link-local source takes
@@ -61,7 +75,11 @@ int rt_flow_apply(int fd, const struct rt_flow *f, const char **what);
 socklen_t rt_flow_src_sockaddr(const struct rt_flow *f, const struct rt_addr *src,
 			       struct sockaddr_storage *ss);
 
-/* bind() fd to src (scoped as above). 0 or -errno, *what "bind". */
-int rt_flow_bind(int fd, const struct rt_flow *f, const struct rt_addr *src, const char **what);
+/*
+ * bind() fd to src (scoped as above; NULL or unset: the wildcard address)
+ * and port. 0 or -errno, *what "bind".
+ */
+int rt_flow_bind(int fd, const struct rt_flow *f, const struct rt_addr *src, uint16_t port,
+		 const char **what);
 
 #endif

@@ -18,6 +18,8 @@
 enum rt_icmp_kind {
 	RT_ICMP_REPLY,       /* an echo reply for us */
 	RT_ICMP_QUOTE,       /* an ICMP error quoting our echo request (raw sockets) */
+	RT_ICMP_NOTICE,      /* a redirect or source quench quoting our request (raw
+	                      * IPv4): iputils prints it, neither counts nor acks it */
 	RT_ICMP_OTHER,       /* valid, not for us: another identifier, our own request */
 };
 
@@ -25,11 +27,15 @@ enum rt_icmp_kind {
 struct rt_icmp_pkt {
 	enum rt_icmp_kind kind;
 	uint8_t type, code;
-	uint16_t id, seq;        /* host order; for QUOTE, the quoted probe's */
+	uint16_t id, seq;        /* host order; for QUOTE and NOTICE, the quoted probe's */
 	int ttl;                 /* from the IPv4 header when present, else -1 */
 	size_t icmp_len;         /* ICMP bytes: iputils' "N bytes from" */
 	bool bad_checksum;
 	uint32_t info;           /* rest of header (gateway / mtu / pointer) */
+	const uint8_t *data;     /* what follows the ICMP header (into the caller's buffer) */
+	size_t data_len;
+	const uint8_t *ipopts;   /* raw IPv4: the options after the fixed header */
+	size_t ipopts_len;
 };
 
 /* What the socket's receive path delivers, and how to match it. */
@@ -67,6 +73,16 @@ size_t rt_icmp_build_echo(const struct rt_family *f, uint8_t *buf, size_t cap,
 			  size_t pattern_len, size_t size);
 
 /*
+ * iputils' payload check: the first data byte at or after 16 (its timeval
+ * slot) that differs from what rt_icmp_build_echo() put there, or -1. Only
+ * the first min(len, size) bytes are compared.
+ */
+long rt_icmp_data_mismatch(const uint8_t *data, size_t len, const uint8_t *pattern,
+			   size_t pattern_len, size_t size);
+/* The byte rt_icmp_build_echo() puts at data offset i (pattern NULL: no -p). */
+uint8_t rt_icmp_fill_byte(const uint8_t *pattern, size_t pattern_len, size_t i);
+
+/*
  * Parses one received datagram. 0 with *out filled, -EBADMSG when too short
  * or malformed. Replies for another identifier come back as RT_ICMP_OTHER.
  */
@@ -91,5 +107,12 @@ int rt_icmp_parse_err(const struct rt_icmp_match *m, uint8_t origin, int ee_errn
  */
 const char *rt_icmp_describe(const struct rt_family *f, uint8_t type, uint8_t code,
 			     uint32_t info, char *buf, size_t len);
+
+/*
+ * An IPv4 redirect as iputils words it: "Redirect Host(New nexthop: GW)".
+ * gw (host order) is shown as gw_text when given (a name), else numeric.
+ */
+const char *rt_icmp_describe_redirect(uint8_t code, uint32_t gw, const char *gw_text,
+				      char *buf, size_t len);
 
 #endif

@@ -23,5 +23,10 @@ struct rt_names {
 /* The text for sa; names->addr then holds the numeric form. */
 const char *rt_names_sockaddr(struct rt_names *n, const struct sockaddr *sa, socklen_t len);
 const char *rt_names_addr(struct rt_names *n, const struct rt_addr *a);
+/*
+ * The text for a into buf, n a struct rt_names *: the shape of
+ * rt_ipopt_name_fn, for addresses inside IP options.
+ */
+const char *rt_names_copy(void *n, const struct rt_addr *a, char *buf, size_t len);
 
 #endif

@@ -12,6 +12,7 @@
 #include <net/if.h>
 
 #include "rtping/addr.h"
+#include "rtping/ipopt.h"
 
 enum rt_mode {
 	RT_MODE_PING,
@@ -39,7 +40,11 @@ struct rt_opts {
 	bool verify;             /* --verify: explain sends one echo to observe its egress */
 	int watch_rcvbuf;        /* --watch-rcvbuf: the route watch's SO_RCVBUF; 0 default */
 	int af;                  /* -4 / -6, else AF_UNSPEC */
-	const char *dest;        /* the one operand */
+	const char *dest;        /* the first operand (ping: the one) */
+	char **dests;            /* every operand, in order */
+	int ndests;
+	bool audit;              /* --explain-route --audit: many destinations */
+	const char *file;        /* --audit=FILE, --file: destinations, one a line; "-" stdin */
 
 	/* What shapes the echo's flow key (and so its route). */
 	char iface[IF_NAMESIZE]; /* -I name: SO_BINDTODEVICE; "" when unset */
@@ -48,6 +53,11 @@ struct rt_opts {
 	uint32_t mark;
 	bool has_tos;            /* -Q */
 	uint8_t tos;
+	bool has_flowlabel;      /* -F: IPv6 flow label (20 bits); ignored for IPv4 */
+	uint32_t flowlabel;
+	bool connect;            /* -C: connect() the socket (changes its flow key) */
+	bool has_ident;          /* -e: echo identifier (0 forces a raw socket) */
+	uint16_t ident;
 
 	/* Sending. */
 	long long count;         /* -c; 0 = until interrupted */
@@ -64,6 +74,9 @@ struct rt_opts {
 	uint8_t pattern[RT_PATTERN_MAX];
 	size_t pattern_len;
 	long sndbuf;             /* -S; 0 = default */
+	enum rt_ipopt ipopt;     /* -R / -T: IPv4 options; ignored for IPv6 */
+	struct rt_addr prespec[RT_IPOPT_PRESPEC_MAX]; /* -T tsprespec HOP... DEST */
+	size_t nprespec;
 
 	/* Behaviour and output. */
 	bool audible;            /* -a */
@@ -72,6 +85,8 @@ struct rt_opts {
 	bool bind_source;        /* -B: bind the netlink source */
 	bool flood;              /* -f */
 	bool numeric;            /* -n */
+	bool force_lookup;       /* -H: reverse lookups even where -n/-f/a literal skip them */
+	bool rtt_precise;        /* -3: reply times truncated to the microsecond, unrounded */
 	bool outstanding;        /* -O */
 	bool quiet;              /* -q */
 	bool timestamps;         /* -D */
@@ -103,6 +118,9 @@ int rt_opts_check_family(const struct rt_opts *o, const struct rt_family *fam,
 /* The path MTU discovery mode to set: -M, else "do" for a broadcast or multicast echo. */
 enum rt_pmtu rt_opts_pmtu(const struct rt_opts *o, const struct rt_family *fam,
 			  const struct rt_addr *dst);
+
+/* IPv4 option bytes every request carries (-R/-T reserve all 40, as iputils). */
+size_t rt_opts_ipopt_len(const struct rt_opts *o, const struct rt_family *fam);
 
 /* The usage text, for -h and for a bad option. */
 void rt_opts_usage(FILE *out, const char *prog);

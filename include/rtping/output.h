@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "rtping/ipopt.h"
 #include "rtping/egress.h"
 #include "rtping/stats.h"
 #include "rtping/watch.h"
@@ -21,6 +22,7 @@ enum rt_ev_kind {
 	RT_EV_LOCAL_ERROR,  /* our own stack refused (error queue, local origin) */
 	RT_EV_TIMEOUT,      /* -O: no answer yet when the next probe leaves */
 	RT_EV_SEND_ERROR,   /* sendto() failed: err says why */
+	RT_EV_NOTICE,       /* a redirect / source quench quoting our probe (not counted) */
 	RT_EV_ROUTE_CHANGE, /* the echo flow's route changed (cause), or its egress did */
 	RT_EV_MESSAGE,      /* one line for the user (stderr), e.g. an egress that diverges */
 };
@@ -39,9 +41,17 @@ struct rt_event {
 	bool dup, bad_csum, wrong_src, truncated;
 	bool show_ident;            /* -v on a raw socket */
 	uint16_t ident;
+	const uint8_t *data;        /* reply payload, for the dump below: as received, */
+	size_t data_len;            /* at most the -s bytes that were sent */
+	bool wrong_data;            /* a payload byte differs: iputils dumps the payload */
+	size_t wrong_at;            /* its offset in the data, and what was sent there */
+	uint8_t wrong_want;
+	const uint8_t *ipopts;      /* IPv4 options of the reply: RR:/TS:/NOP lines */
+	size_t ipopts_len;
 	/* Errors. */
 	uint8_t type, code;
 	const char *text;           /* "Destination Host Unreachable" */
+	/* Notices: bad_csum above; text "Redirect Host(New nexthop: 10.0.0.7)". */
 	int err;                    /* local errors: errno */
 	uint32_t info;              /* local EMSGSIZE: mtu */
 	/* Replies, timeouts, errors: where the echo left (NULL: no report). */
@@ -60,6 +70,11 @@ struct rt_out {
 	bool v6;                    /* "56 data bytes" header, "mtu: N" wording */
 	bool timing;                /* -s >= 16: times and the rtt line */
 	bool ipg;                   /* flood / adaptive / -i 0: the ipg/ewma part */
+	bool precise;               /* -3: reply times as %ld.%03ld, never rounded */
+	uint32_t flowlabel;         /* -F: ", flow 0x%05x, " in the IPv6 header; 0 none */
+	struct rt_ipopt_rr *rr;     /* "(same route)" memory for RR: lines; NULL none */
+	rt_ipopt_name_fn name;      /* addresses inside IP options; NULL numeric */
+	void *name_ctx;
 	const char *host;           /* as typed or canonical, for the headers */
 	const char *route_json;     /* JSON start event's "route" object; NULL: null */
 	bool verbose;               /* -v: egress on reply lines and in the summary */
@@ -74,11 +89,21 @@ struct rt_opts;
 void rt_out_init(struct rt_out *o, const struct rt_opts *opts, bool v6, const char *prog,
 		 const char *host);
 /*
+ * iputils' payload check on a reply's data (len bytes as received, size
+ * sent, pattern NULL without -p): sets the event's "wrong data byte" dump.
+ */
+void rt_event_check_data(struct rt_event *ev, const uint8_t *data, size_t len,
+			 const uint8_t *pattern, size_t pattern_len, size_t size);
+
+/*
  * -p: iputils' "PATTERN: 0x..." line, printed before the header (text
  * only); pat NULL without -p, len 0 for -p '' ("PATTERN: 0x").
  */
 void rt_out_pattern(const struct rt_out *o, const uint8_t *pat, size_t len);
-/* Header line(s); src NULL for iputils' default header. */
+/*
+ * Header line(s); src NULL for iputils' default header. ip_hdr_len counts
+ * any IPv4 options the requests carry (iputils: 60 with -R or -T).
+ */
 void rt_out_header(const struct rt_out *o, const char *addr, const char *src,
 		   const char *dev, long size, size_t ip_hdr_len);
 /* Flood mode: one dot per probe sent. */

@@ -32,7 +32,8 @@ struct rt_route {
 	struct rt_addr gateway;  /* RTA_GATEWAY, or RTA_VIA (may be the other family) */
 	bool has_metric;
 	uint32_t metric;
-	bool multipath;          /* RTA_MULTIPATH or RTA_NH_ID seen */
+	uint32_t nh_id;          /* RTA_NH_ID: the route uses a nexthop object */
+	bool multipath;          /* two or more next hops (see rt_route_get) */
 	size_t nnh;              /* RTA_MULTIPATH's next hops (the first RT_NH_MAX) */
 	uint32_t nh_oif[RT_NH_MAX];
 	struct rt_addr nh_gw[RT_NH_MAX];
@@ -73,10 +74,19 @@ int rt_route_parse(const void *buf, size_t len, uint32_t seq, uint32_t portid,
  * Asks the kernel. On success fills *out (and ifname); 0 or -errno, the
  * errno a socket would get (ENETUNREACH, EHOSTUNREACH, EACCES, EINVAL).
  * *dropped_proto is set when the kernel refused RTA_IP_PROTO and the
- * answer is for a protocol-less flow.
+ * answer is for a protocol-less flow. For a route on a nexthop object,
+ * multipath comes from the object (RTM_GETNEXTHOP): a group of two or more.
  */
 int rt_route_get(struct rt_nl *nl, const struct rt_flow *f, unsigned flags,
 		 struct rt_route *out, bool *dropped_proto);
+
+/*
+ * Does one of the tables hold a route of this type (RTN_PROHIBIT...) that
+ * covers dst? A dump filtered by type where the kernel checks strictly.
+ * 1 yes, 0 no, -errno.
+ */
+int rt_route_type_covers(struct rt_nl *nl, const struct rt_addr *dst, uint8_t type,
+			 const uint32_t *tables, size_t ntables);
 
 /* Pure: does this error mean the kernel refused RTA_IP_PROTO (retry without)? */
 bool rt_route_proto_refused(int rc, const char *extack);

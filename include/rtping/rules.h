@@ -18,6 +18,7 @@ struct rt_rule {
 	uint32_t pref;
 	uint32_t table;
 	uint8_t action;                 /* FR_ACT_* */
+	uint32_t goto_pref;             /* FRA_GOTO: the pref a goto jumps to */
 	bool invert;                    /* "not" */
 	struct rt_addr src, dst;
 	uint8_t src_len, dst_len;
@@ -47,6 +48,9 @@ int rt_rule_cb(const struct nlmsghdr *nlh, void *data);
 int rt_rules_parse(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 		   struct rt_rules *out);
 
+/* Pure: orders by pref, keeping the kernel's order among rules of one pref. */
+void rt_rules_sort(struct rt_rules *r);
+
 /* Dumps the family's rules, sorted by pref. 0 or -errno. */
 int rt_rules_dump(struct rt_nl *nl, int af, struct rt_rules *out);
 
@@ -56,6 +60,23 @@ int rt_rules_dump(struct rt_nl *nl, int af, struct rt_rules *out);
  * Ignores the action.
  */
 bool rt_rule_matches(const struct rt_rule *r, const struct rt_flow *f, const char *oif_name);
+
+/*
+ * Pure: walks the rules for flow f as fib_rules_lookup() does: a goto
+ * jumps to the first rule with its target pref, an unresolved goto or a
+ * nop passes. A lookup in `table` ends the walk (the kernel answered from
+ * it; 0 if unknown: every lookup falls through), as does a blackhole,
+ * unreachable or prohibit rule. Sets taken[i] (rules->n entries) for each
+ * rule the walk acts on. Returns the index of the rule that ended the
+ * walk, or rules->n.
+ */
+size_t rt_rules_walk(const struct rt_rules *rules, const struct rt_flow *f,
+		     const char *oif_name, uint32_t table, bool *taken);
+
+/* RTN_BLACKHOLE/UNREACHABLE/PROHIBIT for a rule action that ends a lookup, else RTN_UNSPEC. */
+uint8_t rt_rule_action_type(uint8_t action);
+/* The error such a rule gives a lookup (fib4/fib6_rule_action), or 0. */
+int rt_rule_action_errno(uint8_t action);
 
 /* Selector text in ip-rule(8) words ("ipproto udp dport 1025"), "all" if none. */
 const char *rt_rule_selector(const struct rt_rule *r, char *buf, size_t len);

@@ -17,6 +17,8 @@
 struct rt_rx_meta {
 	int ttl;              /* from a cmsg; -1 none */
 	int64_t rx_ns;        /* CLOCK_MONOTONIC receive time */
+	const uint8_t *ipopts; /* IPv4 datagram sockets: the reply's options (IP_RETOPTS) */
+	size_t ipopts_len;
 };
 
 /* One received datagram; valid until the next rt_rx_next(). */

@@ -19,8 +19,13 @@ struct rt_sock {
 	int fd;                         /* -1 closed */
 	int type;                       /* SOCK_DGRAM or SOCK_RAW */
 	struct rt_icmp_match match;     /* how replies on it are recognised */
-	struct sockaddr_storage dst;    /* the target, for sendto() */
+	struct sockaddr_storage dst;    /* the target, for sendto() (-F: its flow label) */
 	socklen_t dst_len;
+	bool bound;                     /* bind() done (-I addr, -e, -C) */
+	bool bind_route;                /* the route's source is bound once known (-B, -e) */
+	uint16_t port;                  /* its port: a datagram socket's identifier */
+	uint32_t flowlabel;             /* -F: the label the kernel granted (host order) */
+	int mark_err;                   /* SO_MARK failed (errno): running unmarked */
 	bool reports;                   /* transmit reports on: each echo's egress is known */
 };
 
@@ -38,6 +43,18 @@ int rt_sock_open(struct rt_sock *s, const struct rt_opts *o, const struct rt_flo
  */
 int rt_sock_bind_route(struct rt_sock *s, const struct rt_opts *o, const struct rt_flow *f,
 		       const struct rt_route_snap *route, const char **what);
+
+/*
+ * -C: connect() to the target, as iputils does once the header is out.
+ * The flow must say so (rt_flow.connected): connecting changes the key.
+ * 0, or -errno with *what "connect failed".
+ */
+int rt_sock_connect(struct rt_sock *s, const char **what);
+/*
+ * The source port connect() routes with: a datagram socket's identifier
+ * (known once bound: -e or -C), the protocol number for a raw socket.
+ */
+uint16_t rt_sock_connect_sport(const struct rt_sock *s);
 
 void rt_sock_close(struct rt_sock *s);
 

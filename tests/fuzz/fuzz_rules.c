@@ -1,6 +1,7 @@
 /*
  * libFuzzer target: an RTM_GETRULE dump buffer through rt_rules_parse(),
- * then every parsed rule through the matcher and the selector printer.
+ * then every parsed rule through the matcher and the selector printer, and
+ * the whole list through the rule walk.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			      .uid = 1000, .mark = 7, .tos = 0x10 };
 	struct rt_flow f6 = { .fam = &rt_inet6, .proto = IPPROTO_ICMPV6, .dport = 32768 };
 	char text[512];
+	bool *taken;
 	void *copy;
 
 	copy = malloc(size ? size : 1);
@@ -34,6 +36,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rt_rule_matches(&rules.v[i], &f4, "");
 		rt_rule_matches(&rules.v[i], &f4, "eth0");
 		rt_rule_matches(&rules.v[i], &f6, "");
+	}
+	/* The walk ends on any dump, sorted or not: forged gotos may point backward. */
+	taken = calloc(rules.n + 1, sizeof(*taken));
+	if (taken) {
+		rt_rules_walk(&rules, &f4, "", 0, taken);
+		rt_rules_sort(&rules);
+		rt_rules_walk(&rules, &f4, "", 254, taken);
+		rt_rules_walk(&rules, &f6, "", 0, taken);
+		free(taken);
 	}
 	rt_rules_free(&rules);
 	free(copy);

@@ -79,7 +79,36 @@ $'-\n' 127.0.0.1
 --explain-route -c 0 127.0.0.1
 --explain-route 127.0.0.1 ::1
 --explain-route ''
+--audit 127.0.0.1
+--explain-route --file /dev/null 127.0.0.1
+--file /dev/null 127.0.0.1 ::1
+--explain-route --audit --file ''
+--explain-route --audit= 127.0.0.1
+--explain-route --audit=/dev/null --file /dev/zero
+--explain-route --audit --file /nonexistent/rtping-list 127.0.0.1
+--explain-route --audit -c 0 127.0.0.1
+-e x 127.0.0.1
+-e -1 127.0.0.1
+-e 65536 127.0.0.1
+-e 0x10 127.0.0.1
+-e '' 127.0.0.1
+-T foo 127.0.0.1
+-T '' 127.0.0.1
+-R -T tsonly 127.0.0.1
+-T tsandaddr -R 127.0.0.1
+-R -s 65468 127.0.0.1
+-T tsprespec gw 127.0.0.1
+-T tsprespec 10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4 10.0.0.5 127.0.0.1
+-R 10.0.0.1 127.0.0.1
+-F x ::1
+-F 0x100000 ::1
+-F -1 ::1
+-F 4294967296 ::1
+-N name ::1
+-N
+--explain-route --audit -C 127.0.0.1
 --verify 127.0.0.1
+--explain-route --audit --verify 127.0.0.1
 --watch-rcvbuf 0 127.0.0.1
 --watch-rcvbuf x 127.0.0.1
 --watch-rcvbuf 99999999999 127.0.0.1

@@ -36,15 +36,18 @@ as_nobody() {
 	ip netns exec "$A" setpriv --reuid=nobody --regid="$NOGROUP" --clear-groups "$@"
 }
 
-# run_watch NAME BIN ARGS...: runs as nobody in A, reads the caps mid-run.
+# run_watch NAME BIN ARGS...: runs as nobody in A, reads the caps mid-run
+# (the runs last 1.2 s: long enough to be found on a loaded machine).
 run_watch() {
 	local name=$1 bin=$2 pid caps="" uids="" rc i c=""; shift 2
 	as_nobody timeout 10 "$bin" "$@" >"$T_TMP/o" 2>"$T_TMP/e" & pid=$!
 	T_PIDS+=("$pid")
-	# The pinger runs as nobody under timeout: find it by uid and name.
+	# The pinger runs as nobody under timeout: find it by uid and name, in
+	# our namespace (other scripts may run theirs as nobody meanwhile).
 	for i in $(seq 50); do
 		sleep 0.05
-		c=$(pgrep -u nobody -x "$(basename "$bin")" | head -n 1)
+		c=$(comm -12 <(pgrep -u nobody -x "$(basename "$bin")" | sort) \
+			<(ip netns pids "$A" | sort) | head -n 1)
 		[ -n "$c" ] && grep -q '^PING' "$T_TMP/o" && break
 	done
 	[ -n "$c" ] && sleep 0.3 && caps=$(grep -E '^Cap(Eff|Prm)' "/proc/$c/status" 2>/dev/null | awk '{print $2}' | tr '\n' ' ') &&
@@ -94,8 +97,8 @@ as_nobody timeout 10 "$T_TMP/rtping-plain" -c 1 10.90.0.2 >/dev/null 2>"$T_TMP/e
 check_eq "plain binary as nobody: exit 2" 2 "$rc"
 check_match "plain binary as nobody: says socket" 'socket: ' "$(cat "$T_TMP/e")"
 
-run_watch "cap_net_raw+p (raw socket)" "$T_TMP/rtping-cap" -c 3 -i 0.3 10.90.0.2
-run_watch "cap_net_raw+p IPv6" "$T_TMP/rtping-cap" -c 3 -i 0.3 fd90::2
+run_watch "cap_net_raw+p (raw socket)" "$T_TMP/rtping-cap" -c 3 -i 0.6 10.90.0.2
+run_watch "cap_net_raw+p IPv6" "$T_TMP/rtping-cap" -c 3 -i 0.6 fd90::2
 user_limits "cap_net_raw+p" "$T_TMP/rtping-cap"
 
 # Root (real uid 0) keeps every limit off, with the same copy.
@@ -112,7 +115,7 @@ cp "$RTPING" "$T_TMP/rtping-suid" && chown root:root "$T_TMP/rtping-suid" &&
 	chmod 4755 "$T_TMP/rtping-suid"
 if as_nobody "$T_TMP/rtping-suid" -V >/dev/null 2>&1 &&
    [ "$(stat -c %a "$T_TMP/rtping-suid")" = 4755 ]; then
-	run_watch "setuid root" "$T_TMP/rtping-suid" -c 3 -i 0.3 10.90.0.2
+	run_watch "setuid root" "$T_TMP/rtping-suid" -c 3 -i 0.6 10.90.0.2
 	user_limits "setuid root" "$T_TMP/rtping-suid"
 else
 	skip "setuid root: cannot run a setuid copy here"
@@ -120,8 +123,8 @@ fi
 
 # ping_group_range is per network namespace: open it in A only.
 ip netns exec "$A" sysctl -qw net.ipv4.ping_group_range="0 2147483647"
-run_watch "ping_group_range (datagram socket)" "$T_TMP/rtping-plain" -c 3 -i 0.3 10.90.0.2
-run_watch "ping_group_range IPv6" "$T_TMP/rtping-plain" -c 3 -i 0.3 fd90::2
+run_watch "ping_group_range (datagram socket)" "$T_TMP/rtping-plain" -c 3 -i 0.6 10.90.0.2
+run_watch "ping_group_range IPv6" "$T_TMP/rtping-plain" -c 3 -i 0.6 fd90::2
 check_eq "host ping_group_range untouched" "$host_range" "$(cat /proc/sys/net/ipv4/ping_group_range)"
 
 t_done

@@ -23,6 +23,14 @@ check_eq "netlink answer used" false "$(jq -r .fallback <<<"$json")"
 check_eq "netlink source" 127.0.0.1 "$(jq -r .netlink.source <<<"$json")"
 check_eq "answers agree" true "$(jq -r .agree <<<"$json")"
 
+# The audit cannot compare without netlink: each destination is an error.
+out=$("$NONETLINK" "$RTPING" --explain-route --audit 127.0.0.1 ::1); rc=$?
+check_eq "audit on fallback exits 2" 2 "$rc"
+check_eq "audit on fallback: one ERROR line each" \
+	"127.0.0.1  ERROR netlink unavailable: Operation not permitted|::1  ERROR netlink unavailable: Operation not permitted" \
+	"$(printf '%s\n' "$out" | grep ERROR | paste -sd'|')"
+check_match "audit on fallback: summary" '^--- audit: 2 destinations, 0 agree, 0 differ, 2 errors ---$' "$out"
+
 # Ping mode: one warning line on stderr, the ping still runs.
 err=$("$NONETLINK" "$RTPING" -c 1 -W 2 127.0.0.1 2>&1 >/dev/null); rc=$?
 check_eq "ping on fallback exits 0" 0 "$rc"

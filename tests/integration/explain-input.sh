@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Bad input to --explain-route: exit 2, exactly one line on stderr, nothing
-# on stdout. Sends nothing (loopback queries only).
+# on stdout (with --json, an object with "error" when the destination gives
+# no flow). Sends nothing (loopback queries only).
 . "$(dirname "$0")/lib.sh"
 t_init
 
@@ -28,6 +29,34 @@ bad "family mismatch" '^rtping: ' --explain-route -4 ::1
 bad "source of the other family" '^rtping: -I address family does not match' \
 	--explain-route -I ::1 127.0.0.1
 bad "no destination" '^rtping: usage error: Destination address required$' --explain-route
+
+# With --json a destination that gives no flow still answers one object on
+# stdout with "error" (the stderr line's text), exit 2 (issue 10). Option
+# errors stay stderr only.
+# bad_json NAME DESTINATION ADDRESS ARGS...
+bad_json() {
+	local name="json $1" dest=$2 addr=$3 rc err; shift 3
+	"$RTPING" --explain-route --json "$@" >"$T_TMP/out" 2>"$T_TMP/err"; rc=$?
+	err=$(cat "$T_TMP/err")
+	check_eq "$name: exit 2" 2 "$rc"
+	check_eq "$name: one stderr line" 1 "$(wc -l <"$T_TMP/err")"
+	check_eq "$name: stdout is one object" object "$(t_json_objects "$(cat "$T_TMP/out")")"
+	check_eq "$name: .error is the stderr line" "${err#rtping: }" "$(t_jq .error "$(cat "$T_TMP/out")")"
+	check_eq "$name: .destination, .address" "$dest $addr" \
+		"$(t_jq '"\(.destination) \(.address)"' "$(cat "$T_TMP/out")")"
+	check_eq "$name: no lookup members" "null null [] null" \
+		"$(t_jq '"\(.netlink) \(.udp_probe) \(.reasons) \(.agree)"' "$(cat "$T_TMP/out")")"
+}
+bad_json "unknown host" no-such-host.invalid null no-such-host.invalid
+bad_json "unknown device" 127.0.0.1 127.0.0.1 -I rtnosuch0 127.0.0.1
+bad_json "link-local without scope" fe80::1 fe80::1 fe80::1
+bad_json "family mismatch" ::1 null -4 ::1
+bad_json "source of the other family" 127.0.0.1 127.0.0.1 -I ::1 127.0.0.1
+bad "json, tos out of range: options stay stderr only" '^rtping: the decimal value of TOS' \
+	--explain-route --json -Q 256 127.0.0.1
+# A good answer carries "error": null too.
+"$RTPING" --explain-route --json 127.0.0.1 >"$T_TMP/out" 2>"$T_TMP/err"
+check_eq "json good answer: .error null" null "$(t_jq .error "$(cat "$T_TMP/out")")"
 
 # A scope makes the link-local query legal: no input error (lo has no fe80 route).
 "$RTPING" --explain-route --json fe80::1%lo >"$T_TMP/out" 2>"$T_TMP/err"; rc=$?

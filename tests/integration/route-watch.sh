@@ -53,7 +53,8 @@ check_match "text: link up" "^rtping: route changed before icmp_seq=[0-9]+: no r
 check_eq "text: one line per change, no observed duplicates" 4 "$(grep -c 'route changed' "$T_TMP/t.err")"
 check_eq "text: stdout has only iputils' lines" "" \
 	"$(grep -vE '^(PING |64 bytes from |$|--- |[0-9]+ packets transmitted|rtt )' "$T_TMP/t.out")"
-check_match "text: counting exact (14 sent)" '^14 packets transmitted, 1[34] received' "$(cat "$T_TMP/t.out")"
+check_match "text: counting exact (14 sent, the link-down ones lost)" \
+	'^14 packets transmitted, 1[0-4] received' "$(cat "$T_TMP/t.out")"
 
 # ---- JSON: the same as events, with causes, and the egress following ----
 reset
@@ -64,7 +65,8 @@ J=$(cat "$T_TMP/j.out")
 check_eq "json: exit 0" 0 "$rc"
 check_eq "json: every line is an object" "$(wc -l <"$T_TMP/j.out")" \
 	"$(jq -c . <"$T_TMP/j.out" 2>/dev/null | grep -c '^{')"
-check_eq "json: causes in order" "route rule link link" \
+# The route comes back in the link-up burst, or in one of its own.
+check_match "json: causes in order" '^route rule link (link|route)$' \
 	"$(t_jq 'select(.type == "route_change") | .cause' "$J" | tr '\n' ' ' | sed 's/ $//')"
 check_eq "json: first change from/to sources" "10.9.0.12 10.9.0.11" \
 	"$(t_jq 'select(.type == "route_change") | "\(.from.source) \(.to.source)"' "$J" | head -n 1)"

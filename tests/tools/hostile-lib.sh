@@ -213,10 +213,8 @@ hp_cases() {
 	check_match "v$fam redirect: summary (a redirect is no error)" \
 		'^3 packets transmitted, 3 received, 0% packet loss' "$(hp_summary)"
 	check_eq "v$fam redirect: three replies" 3 "$(hp_count "$reply")"
-	if [ "$fam" = 4 ] && [ "${RT_HOSTILE_FIXME:-0}" = 1 ]; then
-		# FIXME(engine.c): iputils prints the redirect that quotes our probe
-		# ("From 10.66.0.2: icmp_seq=1 Redirect Host(New nexthop: 10.66.0.7)");
-		# rtping acks it silently (recv_one, RT_ICMP_QUOTE).
+	if [ "$fam" = 4 ]; then
+		# iputils prints a redirect that quotes our probe, and counts nothing.
 		check_eq "v4 redirect: shown like iputils" 3 "$(hp_count '^From 10.66.0.2: icmp_seq=[123] Redirect Host\(New nexthop: 10.66.0.7\)$')"
 	fi
 
@@ -247,6 +245,12 @@ hp_cases() {
 	hp_sane "v$fam ipopts"
 	check_rc "v$fam ipopts: exit" 0 "$T_RC" "$T_ERR"
 	check_match "v$fam ipopts: summary" '^3 packets transmitted, 3 received, 0% packet loss' "$(hp_summary)"
-	check_eq "v$fam ipopts: three plain replies (options skipped)" 3 "$(hp_count "$reply")"
+	check_eq "v$fam ipopts: three plain reply lines" 3 "$(hp_count "$reply")"
+	if [ "$fam" = 4 ]; then
+		# iputils prints a reply's options: the NOP, then the record route
+		# our kernel filled in on the way in, once; "(same route)" after.
+		check_eq "v4 ipopts: NOP and RR: lines, then (same route)" "3 1 2" \
+			"$(hp_count '^NOP') $(hp_count '^RR: 	10\.66\.0\.1$') $(hp_count '^NOP	\(same route\)$')"
+	fi
 	hp_mode ok
 }

@@ -28,6 +28,17 @@ Modes (IPv4 and IPv6 alike unless noted):
   huge        a reply with 8000 more data bytes (needs a large tun MTU)
   ipopts      IPv4: the reply with IP options (NOP, record route);
               IPv6: the reply behind hop-by-hop and destination options headers
+  corrupt     the reply with data byte 20 zeroed (checksum valid)
+  slow        one correct reply, 25 ms late
+  rr          IPv4: when the request asks for record route (-R), the reply
+              records the router and the target (the receiver adds itself)
+  rr_flap     as rr, but even sequences record another router
+  ts          IPv4: when the request asks for timestamps (-T), the reply's
+              option comes back full of fixed stamps (tsonly: nine; tsandaddr:
+              four pairs), so the receiver only counts an unrecorded hop
+  optforge    IPv4: forged options, by sequence: a record-route pointer far
+              past its length; non-standard stamps; NOP, NOP, router alert
+              and an empty record route
   silent      no answer
 """
 import argparse
@@ -153,10 +164,20 @@ class Peer:
             self.send(reply(d=data + bytes(8000)))
         elif m == "ipopts":
             self.send(f.with_options())
+        elif m == "slow":
+            time.sleep(0.025)
+            self.send(reply())
+        elif m == "corrupt":
+            d = bytearray(data)
+            if len(d) > 20:
+                d[20] = 0
+            self.send(reply(d=bytes(d)))
+        elif m in ("rr", "rr_flap", "ts", "optforge"):
+            self.send(f.options_reply(m))
 
     def echo_request(self, fam, ident, seq):
         m = self.mode()
-        self.log.write("v%d seq=%d mode=%s\n" % (fam, seq, m))
+        self.log.write("v%d id=%d seq=%d mode=%s\n" % (fam, ident, seq, m))
         self.log.flush()
         return m
 
@@ -190,8 +211,12 @@ class Peer:
             opts = b"\x01" + bytes([7, 11, 4]) + bytes(8)
             return reply(opts=opts + b"\x00" * (-len(opts) % 4))
 
+        def options_reply(mode):
+            return reply(opts=forge_opts4(mode, pkt[20:hl], seq))
+
         f = types.SimpleNamespace(
             reply=reply, error=error, redirect=redirect, with_options=with_options,
+            options_reply=options_reply,
             bare_ip=lambda: ip4(TARGET4, src, b""), csum_off=hl + 2, other=OTHER4,
             ident=ident, burst=lambda d: self.burst4(src, ident, seq, d))
         self.answer(f, m, seq, data, pkt[:hl + 8 + min(len(data), 20)])
@@ -276,6 +301,64 @@ class Peer:
             self.v4(pkt)
         elif v == 6:
             self.v6(pkt)
+
+
+def find_opt(opts, kind):
+    """The first IPv4 option of type kind in opts, or None."""
+    i = 0
+    while i < len(opts) and opts[i] != 0:
+        if opts[i] == 1:
+            i += 1
+            continue
+        if i + 1 >= len(opts) or opts[i + 1] < 2:
+            return None
+        if opts[i] == kind:
+            return opts[i:i + opts[i + 1]]
+        i += opts[i + 1]
+    return None
+
+
+def pad4(o):
+    return o + b"\0" * (-len(o) % 4)
+
+
+def forge_opts4(mode, req_opts, seq):
+    """Reply options for the rr/rr_flap/ts/optforge modes (deterministic bytes)."""
+    u32 = lambda v: struct.pack("!I", v)
+    if mode in ("rr", "rr_flap"):
+        rr = find_opt(req_opts, 7)
+        if rr is None:
+            return b""
+        hop = OTHER4 if mode == "rr_flap" and seq % 2 == 0 else ROUTER4
+        body = hop + TARGET4
+        # Two slots used; the receiving kernel records itself in the third.
+        o = bytes([7, len(rr), 4 + len(body)]) + body
+        return pad4(b"\x01" + o + bytes(len(rr) - len(o)))
+    if mode == "ts":
+        ts = find_opt(req_opts, 68)
+        if ts is None:
+            return b""
+        flags = ts[3] & 0x0F
+        if flags == 0:
+            stamps = b"".join(u32(36000000 + 7 * i) for i in range(9))
+        elif flags == 1:
+            stamps = b"".join((ROUTER4 if i % 2 == 0 else TARGET4) + u32(36000000 + 3 * i)
+                              for i in range(4))
+        else:
+            return b""
+        # Pointer past the end: full, so the receiver only counts an overflow.
+        o = bytes([68, 4 + len(stamps), 5 + len(stamps), flags]) + stamps
+        return pad4(o)
+    if mode == "optforge":
+        k = seq % 3
+        if k == 1:      # record route whose pointer claims far more than its length
+            return pad4(bytes([7, 15, 200]) + ROUTER4 + TARGET4 + OTHER4)
+        if k == 2:      # non-standard stamps (high bit), full, overflow 2 already
+            return pad4(bytes([68, 16, 17, 0x20]) + u32(0x80000000 | 500)
+                        + u32(0x80000000 | 520) + u32(600))
+        # NOP, NOP, router alert, then an empty record route (the receiver fills it)
+        return pad4(b"\x01\x01" + bytes([0x94, 4, 0, 0]) + bytes([7, 7, 4]) + bytes(4))
+    return b""
 
 
 def forge_ts(mode, data):

@@ -139,6 +139,30 @@ START_TEST(cmsgs_ttl_and_kernel_timestamp)
 }
 END_TEST
 
+/* Datagram sockets hand IPv4 options over as IP_RETOPTS: exactly its bytes. */
+START_TEST(cmsgs_ip_options_on_datagram_sockets)
+{
+	struct rt_rx_meta m;
+	struct cmsghdr *c = (struct cmsghdr *)cbuf.b;
+	static const uint8_t rr[11] = { 7, 11, 8, 10, 66, 0, 254, 0, 0, 0, 0 };
+
+	c->cmsg_level = IPPROTO_IP;
+	c->cmsg_type = IP_RETOPTS;
+	c->cmsg_len = CMSG_LEN(sizeof(rr));
+	memcpy(CMSG_DATA(c), rr, sizeof(rr));
+	msg.msg_controllen = CMSG_SPACE(sizeof(rr));
+	rt_rx_cmsgs(&msg, &rt_inet, true, 0, 0, &m);
+	ck_assert_uint_eq(m.ipopts_len, 11);
+	ck_assert_mem_eq(m.ipopts, rr, 11);
+	/* Not for IPv6, and none without the cmsg. */
+	rt_rx_cmsgs(&msg, &rt_inet6, true, 0, 0, &m);
+	ck_assert_uint_eq(m.ipopts_len, 0);
+	msg.msg_controllen = 0;
+	rt_rx_cmsgs(&msg, &rt_inet, true, 0, 0, &m);
+	ck_assert(m.ipopts == NULL && m.ipopts_len == 0);
+}
+END_TEST
+
 START_TEST(demux_by_id_and_seq_or_by_source)
 {
 	struct rt_stats a, b;
@@ -303,6 +327,7 @@ int main(void)
 	tcase_add_test(tc, errq_local_error_and_tx_report);
 	tcase_add_test(tc, errq_without_extended_error_or_cut_short);
 	tcase_add_test(tc, cmsgs_ttl_and_kernel_timestamp);
+	tcase_add_test(tc, cmsgs_ip_options_on_datagram_sockets);
 	tcase_add_test(tc, demux_by_id_and_seq_or_by_source);
 	tcase_add_test(tc, policy_count_linger_and_exit_code);
 	tcase_add_test(tc, policy_deadline);

@@ -117,8 +117,10 @@ START_TEST(json_report_fields)
 				     "\"type\": \"unicast\", \"prefix\": \"10.99.0.0/16\""));
 	ck_assert_ptr_nonnull(strstr(out, "\"udp_probe\": {\"source\": \"10.9.0.11\", \"error\": null"));
 	ck_assert_ptr_nonnull(strstr(out, "\"agree\": false, \"reasons\": [{\"rule\": \"ipproto udp\", "
-				     "\"pref\": 100, \"table\": 100, \"selects\": \"udp\"}]"));
+				     "\"pref\": 100, \"action\": \"lookup\", \"table\": 100, \"goto\": null, "
+				     "\"selects\": \"udp\"}]"));
 	ck_assert_ptr_nonnull(strstr(out, "\"fallback\": false"));
+	ck_assert_ptr_nonnull(strstr(out, "\"error\": null}\n"));
 	ck_assert_int_eq(out[strlen(out) - 1], '\n');
 }
 END_TEST
@@ -261,6 +263,166 @@ START_TEST(no_table_says_why)
 }
 END_TEST
 
+/* issue 10: the echo's goto, and the UDP probe's lookup, both named with their targets. */
+static void goto_divergence(struct rt_explain *ex)
+{
+	divergence(ex);
+	ex->nreasons = 2;
+	ex->reasons[0] = (struct rt_reason){ .pref = 10, .action = FR_ACT_GOTO, .goto_pref = 300,
+					     .icmp_matches = true, .selector = "ipproto icmp" };
+	ex->reasons[1] = (struct rt_reason){ .pref = 30, .table = 100, .action = FR_ACT_TO_TBL,
+					     .udp_matches = true, .selector = "ipproto udp" };
+}
+
+START_TEST(goto_reason_shows_its_target)
+{
+	struct rt_explain ex;
+
+	goto_divergence(&ex);
+	CAPTURE(rt_explain_text(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "reason       rule pref 10 ipproto icmp \u2192 goto 300 "
+				     "(matches the ICMP flow only)\n"
+				     "reason       rule pref 30 ipproto udp \u2192 table 100 "
+				     "(matches the UDP probe only)\n"));
+	CAPTURE(rt_explain_json(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "\"reasons\": [{\"rule\": \"ipproto icmp\", \"pref\": 10, "
+				     "\"action\": \"goto\", \"table\": null, \"goto\": 300, "
+				     "\"selects\": \"icmp\"}, {\"rule\": \"ipproto udp\", \"pref\": 30, "
+				     "\"action\": \"lookup\", \"table\": 100, \"goto\": null, "
+				     "\"selects\": \"udp\"}]"));
+	CAPTURE(rt_explain_warn(f, "rtping", &ex));
+	ck_assert_str_eq(out, "rtping: warning: UDP probe says 10.9.0.11, ICMP flow uses 10.9.0.12 "
+			 "(rule pref 10 ipproto icmp \u2192 goto 300; "
+			 "rule pref 30 ipproto udp \u2192 table 100)\n");
+}
+END_TEST
+
+/* A route error that rule_action gave, as rt_explain_run() leaves it. */
+static void rule_error(struct rt_explain *ex, uint8_t action, int err, bool udp_too)
+{
+	divergence(ex);
+	ex->route_err = err;
+	ex->match_err = err;
+	ex->udpc_err = udp_too ? err : 0;
+	ex->rule_error = true;
+	ex->nreasons = 1;
+	ex->reasons[0] = (struct rt_reason){ .pref = 100, .action = action, .icmp_matches = true,
+					     .udp_matches = udp_too, .selector = "ipproto icmp" };
+}
+
+START_TEST(prohibit_rule_is_named_not_a_route)
+{
+	struct rt_explain ex;
+
+	rule_error(&ex, FR_ACT_PROHIBIT, -EACCES, false);
+	CAPTURE(rt_explain_text(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "error        Permission denied (prohibit rule)\n"));
+	ck_assert_ptr_nonnull(strstr(out, "reason       rule pref 100 ipproto icmp \u2192 prohibit "
+				     "(matches the ICMP flow only)\n"));
+	ck_assert_ptr_null(strstr(out, "route)"));
+	CAPTURE(rt_explain_json(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "\"netlink\": {\"error\": \"Permission denied\", "
+				     "\"type\": \"prohibit\"}"));
+	ck_assert_ptr_nonnull(strstr(out, "\"reasons\": [{\"rule\": \"ipproto icmp\", \"pref\": 100, "
+				     "\"action\": \"prohibit\", \"table\": null, \"goto\": null, "
+				     "\"selects\": \"icmp\"}]"));
+}
+END_TEST
+
+/* fib4_rule_action() gives ENETUNREACH, which alone looks like "no route": type was null. */
+START_TEST(unreachable_and_blackhole_rules_have_their_type)
+{
+	struct rt_explain ex;
+
+	rule_error(&ex, FR_ACT_UNREACHABLE, -ENETUNREACH, true);
+	CAPTURE(rt_explain_json(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "\"netlink\": {\"error\": \"Network is unreachable\", "
+				     "\"type\": \"unreachable\"}"));
+	ck_assert_ptr_nonnull(strstr(out, "\"action\": \"unreachable\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"selects\": \"both\""));
+	CAPTURE(rt_explain_text(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "error        Network is unreachable (unreachable rule)\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\u2192 unreachable (matches both flows)\n"));
+	rule_error(&ex, FR_ACT_BLACKHOLE, -EINVAL, false);
+	CAPTURE(rt_explain_json(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "\"type\": \"blackhole\"}"));
+	ck_assert_ptr_nonnull(strstr(out, "\"action\": \"blackhole\""));
+	/* No rule found: the errno's type, and a route's. */
+	ex.rule_error = false;
+	ex.nreasons = 0;
+	CAPTURE(rt_explain_text(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "error        Invalid argument (blackhole route)\n"));
+	ck_assert_ptr_null(strstr(out, "reason"));
+}
+END_TEST
+
+START_TEST(json_error_object_without_a_flow)
+{
+	struct rt_addr a;
+
+	CAPTURE(rt_explain_json_error(f, "no\"host", NULL, NULL, "no\"host: Name or service not known"));
+	ck_assert_str_eq(out, "{\"destination\": \"no\\\"host\", \"address\": null, \"family\": null, "
+			 "\"flow\": null, \"netlink\": null, \"udp_probe\": null, \"agree\": null, "
+			 "\"reasons\": [], \"fallback\": false, \"verified\": false, "
+			 "\"hash_dependent\": false, \"candidates\": [], "
+			 "\"error\": \"no\\\"host: Name or service not known\"}\n");
+	rt_addr_parse(&a, AF_INET6, "fe80::1");
+	CAPTURE(rt_explain_json_error(f, "fe80::1", &a, &rt_inet6, "x"));
+	ck_assert_ptr_nonnull(strstr(out, "\"address\": \"fe80::1\", \"family\": \"inet6\""));
+}
+END_TEST
+
+/* -C: connect()'s key and the source it picked, in text and JSON. */
+START_TEST(connect_line_and_json)
+{
+	struct rt_explain ex;
+
+	divergence(&ex);
+	ex.flow.connected = true;
+	ex.flow.connect_sport = 4660;
+	ex.connect_picked = true;
+	rt_addr_parse(&ex.echo.src, AF_INET, "10.9.0.11");
+	ex.connect_route.table = 100;
+	snprintf(ex.connect_route.ifname, sizeof(ex.connect_route.ifname), "dva");
+	CAPTURE(rt_explain_text(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "flow         icmp dport 2048 uid 0 mark 0x0 tos 0x00\n"
+				     "connect      icmp sport 4660 dport 0: source 10.9.0.11, "
+				     "table 100, device dva (picked here, kept for every echo)\n"
+				     "source       10.9.0.11\n"));
+	CAPTURE(rt_explain_json(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "\"device\": null, \"connect\": {\"sport\": 4660, "
+				     "\"dport\": 0, \"source\": \"10.9.0.11\", \"table\": 100, "
+				     "\"error\": null}}, \"netlink\": {\"source\": \"10.9.0.11\""));
+	/* Bound first: connect() keeps the source. */
+	ex.connect_picked = false;
+	CAPTURE(rt_explain_text(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "(bound before connect(), kept)\n"));
+	ex.connect_err = -ENETUNREACH;
+	CAPTURE(rt_explain_json(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "\"connect\": {\"sport\": 4660, \"dport\": 0, "
+				     "\"source\": null, \"table\": null, \"error\": \"Network is unreachable\"}"));
+	/* Without -C: null. */
+	divergence(&ex);
+	CAPTURE(rt_explain_json(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "\"connect\": null}"));
+}
+END_TEST
+
+/* IPv6 multipath and -F: the label is hashed, which no route query carries. */
+START_TEST(flowlabel_on_multipath_is_hash_dependent)
+{
+	struct rt_explain ex;
+
+	divergence(&ex);
+	ex.flowlabel_hashed = true;
+	CAPTURE(rt_explain_text(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "note         multipath: the echo's next hop depends on "
+				     "its flow label (-F)"));
+	CAPTURE(rt_explain_json(f, &ex, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "\"hash_dependent\": true, \"candidates\": [], \"error\": null}"));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("explain");
@@ -276,6 +438,12 @@ int main(void)
 	tcase_add_test(tc, unspecified_destination_is_this_host);
 	tcase_add_test(tc, default_route_prefix);
 	tcase_add_test(tc, no_table_says_why);
+	tcase_add_test(tc, goto_reason_shows_its_target);
+	tcase_add_test(tc, prohibit_rule_is_named_not_a_route);
+	tcase_add_test(tc, unreachable_and_blackhole_rules_have_their_type);
+	tcase_add_test(tc, json_error_object_without_a_flow);
+	tcase_add_test(tc, connect_line_and_json);
+	tcase_add_test(tc, flowlabel_on_multipath_is_hash_dependent);
 	suite_add_tcase(s, tc);
 	return rt_test_run(s);
 }

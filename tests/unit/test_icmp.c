@@ -248,6 +248,104 @@ START_TEST(v4_error_text_like_iputils)
 }
 END_TEST
 
+/* A redirect quoting our probe: shown by iputils, neither an error nor an answer. */
+START_TEST(redirect_quoting_our_probe_is_a_notice)
+{
+	struct rt_icmp_pkt p;
+	size_t h = ip4(buf, "10.77.0.2", "10.77.0.1", 64, 1);
+	uint8_t *icmp = buf + h;
+
+	memset(icmp, 0, 8);
+	icmp[0] = 5;
+	icmp[1] = 1;
+	inet_pton(AF_INET, "10.77.0.7", icmp + 4);
+	ip4(icmp + 8, "10.77.0.1", "10.77.0.2", 64, 1);
+	rt_icmp_build_echo(&rt_inet, icmp + 28, 8, ID, 4, NULL, 0, 0);
+	ck_assert_int_eq(rt_icmp_parse(&m4raw, buf, h + 36, &p), 0);
+	ck_assert_int_eq(p.kind, RT_ICMP_NOTICE);
+	ck_assert_uint_eq(p.seq, 4);
+	ck_assert_uint_eq(p.id, ID);             /* the quoted probe's, not the gateway's */
+	ck_assert_uint_eq(p.info, 0x0a4d0007);   /* the new gateway */
+	icmp[0] = 4;                             /* source quench: the same */
+	ck_assert_int_eq(rt_icmp_parse(&m4raw, buf, h + 36, &p), 0);
+	ck_assert_int_eq(p.kind, RT_ICMP_NOTICE);
+	/* Another ping's probe: not ours. */
+	icmp[0] = 5;
+	icmp[28 + 5] ^= 1;
+	ck_assert_int_eq(rt_icmp_parse(&m4raw, buf, h + 36, &p), 0);
+	ck_assert_int_eq(p.kind, RT_ICMP_OTHER);
+}
+END_TEST
+
+START_TEST(redirect_text_like_iputils)
+{
+	char t[96];
+
+	ck_assert_str_eq(rt_icmp_describe(&rt_inet, 5, 1, 0x0a420007, t, sizeof(t)),
+			 "Redirect Host(New nexthop: 10.66.0.7)");
+	ck_assert_str_eq(rt_icmp_describe(&rt_inet, 5, 0, 0x0a420007, t, sizeof(t)),
+			 "Redirect Network(New nexthop: 10.66.0.7)");
+	ck_assert_str_eq(rt_icmp_describe(&rt_inet, 5, 2, 0x0a420007, t, sizeof(t)),
+			 "Redirect Type of Service and Network(New nexthop: 10.66.0.7)");
+	ck_assert_str_eq(rt_icmp_describe(&rt_inet, 5, 3, 0x0a420007, t, sizeof(t)),
+			 "Redirect Type of Service and Host(New nexthop: 10.66.0.7)");
+	ck_assert_str_eq(rt_icmp_describe(&rt_inet, 5, 9, 0x0a420007, t, sizeof(t)),
+			 "Redirect, Bad Code: 9(New nexthop: 10.66.0.7)");
+	ck_assert_str_eq(rt_icmp_describe_redirect(1, 0x0a420007, "gw (10.66.0.7)", t, sizeof(t)),
+			 "Redirect Host(New nexthop: gw (10.66.0.7))");
+	ck_assert_str_eq(rt_icmp_describe(&rt_inet, 4, 0, 0, t, sizeof(t)), "Source Quench");
+}
+END_TEST
+
+/* The payload and the IPv4 options are handed back in place, bounded. */
+START_TEST(reply_payload_and_ip_options)
+{
+	struct rt_icmp_pkt p;
+	size_t n;
+
+	ip4(buf, "10.77.0.2", "10.77.0.1", 64, 1);
+	buf[0] = 0x47;   /* 28-byte header: 8 bytes of options */
+	memcpy(buf + 20, "\x01\x07\x07\x08\x0a\x4d\x00\x02", 8);
+	n = echo_reply4(buf + 28, ID, 1, 56);
+	ck_assert_int_eq(rt_icmp_parse(&m4raw, buf, 28 + n, &p), 0);
+	ck_assert_int_eq(p.kind, RT_ICMP_REPLY);
+	ck_assert_uint_eq(p.ipopts_len, 8);
+	ck_assert_ptr_eq(p.ipopts, buf + 20);
+	ck_assert_ptr_eq(p.data, buf + 36);
+	ck_assert_uint_eq(p.data_len, 56);
+	/* No IP header on datagram sockets: no options. */
+	ck_assert_int_eq(rt_icmp_parse(&m4dgram, buf + 28, n, &p), 0);
+	ck_assert_uint_eq(p.ipopts_len, 0);
+	ck_assert_ptr_eq(p.data, buf + 36);
+}
+END_TEST
+
+START_TEST(data_mismatch_from_byte_16)
+{
+	uint8_t d[64];
+	const uint8_t pat[] = { 0xff, 0x00, 0xa5 };
+
+	for (size_t i = 0; i < sizeof(d); i++)
+		d[i] = (uint8_t)i;
+	ck_assert_int_eq(rt_icmp_data_mismatch(d, 56, NULL, 0, 56), -1);
+	d[3] = 0;                            /* inside iputils' timeval slot: not checked */
+	ck_assert_int_eq(rt_icmp_data_mismatch(d, 56, NULL, 0, 56), -1);
+	d[20] = 0;
+	d[30] = 0;
+	ck_assert_int_eq(rt_icmp_data_mismatch(d, 56, NULL, 0, 56), 20);
+	/* Only what was sent, and only what came back, is compared. */
+	ck_assert_int_eq(rt_icmp_data_mismatch(d, 56, NULL, 0, 20), -1);
+	ck_assert_int_eq(rt_icmp_data_mismatch(d, 18, NULL, 0, 56), -1);
+	ck_assert_int_eq(rt_icmp_data_mismatch(d, 56, NULL, 0, 10), -1);
+	for (size_t i = 0; i < sizeof(d); i++)
+		d[i] = rt_icmp_fill_byte(pat, 3, i);
+	ck_assert_uint_eq(d[17], 0xa5);
+	ck_assert_int_eq(rt_icmp_data_mismatch(d, 64, pat, 3, 64), -1);
+	d[63] ^= 1;
+	ck_assert_int_eq(rt_icmp_data_mismatch(d, 64, pat, 3, 64), 63);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("icmp");
@@ -266,6 +364,10 @@ int main(void)
 	tcase_add_test(tc, errqueue_error_for_our_probe);
 	tcase_add_test(tc, v6_reply_and_error_text);
 	tcase_add_test(tc, v4_error_text_like_iputils);
+	tcase_add_test(tc, redirect_quoting_our_probe_is_a_notice);
+	tcase_add_test(tc, redirect_text_like_iputils);
+	tcase_add_test(tc, reply_payload_and_ip_options);
+	tcase_add_test(tc, data_mismatch_from_byte_16);
 	suite_add_tcase(s, tc);
 	return rt_test_run(s);
 }

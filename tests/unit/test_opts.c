@@ -116,6 +116,30 @@ START_TEST(interface_and_source_both_kept)
 }
 END_TEST
 
+START_TEST(audit_takes_many_destinations_or_none)
+{
+	ck_assert_int_eq(parse(false, "--explain-route", "--audit", "a", "b", "-", NULL), 0);
+	ck_assert(o.audit && o.mode == RT_MODE_EXPLAIN);
+	ck_assert_int_eq(o.ndests, 3);
+	ck_assert_ptr_null(o.file);
+	ck_assert_int_eq(parse(false, "--explain-route", "--audit=list", NULL), 0);
+	ck_assert_int_eq(o.ndests, 0);
+	ck_assert_str_eq(o.file, "list");
+	ck_assert_int_eq(parse(false, "--explain-route", "--audit", "--file", "-", NULL), 0);
+	ck_assert_str_eq(o.file, "-");
+	ck_assert_int_eq(parse(false, "--audit", "a", NULL), -EINVAL);
+	ck_assert_str_eq(err, "--audit needs --explain-route");
+	ck_assert_int_eq(parse(false, "--explain-route", "--file", "f", "a", NULL), -EINVAL);
+	ck_assert_str_eq(err, "--file needs --explain-route --audit");
+	ck_assert_int_eq(parse(false, "--explain-route", "--audit", "--file", "", NULL), -EINVAL);
+	ck_assert_str_eq(err, "--file: empty file name");
+	ck_assert_int_eq(parse(false, "--explain-route", "--audit=a", "--file", "b", NULL), -EINVAL);
+	ck_assert_str_eq(err, "only one file of destinations: 'b'");
+	/* Without --audit, one destination as before. */
+	ck_assert_int_eq(parse(false, "--explain-route", "a", "b", NULL), -EINVAL);
+}
+END_TEST
+
 /* Each bad value: -EINVAL and iputils' wording. */
 static const struct { const char *opt, *val, *msg; } bad[] = {
 	{ "-c", "0", "invalid argument: '0': out of range: 1 <= value <= 9223372036854775807" },
@@ -136,6 +160,24 @@ static const struct { const char *opt, *val, *msg; } bad[] = {
 	{ "-Q", "lowdelay", "bad TOS value: lowdelay" },
 	{ "-M", "sometimes", "invalid -M argument: sometimes" },
 	{ "-p", "xyz", "patterns must be specified as hex digits: xyz" },
+	/* iputils 20250605's wording for the options of issue 14. */
+	{ "-e", "x", "invalid argument: 'x'" },
+	{ "-e", "", "invalid argument: ''" },
+	{ "-e", "0x10", "invalid argument: '0x10'" },
+	{ "-e", "-1", "invalid argument: '-1': out of range: 0 <= value <= 65535" },
+	{ "-e", "65536", "invalid argument: '65536': out of range: 0 <= value <= 65535" },
+	{ "-T", "foo", "invalid timestamp type: foo" },
+	{ "-T", "", "invalid timestamp type: " },
+	{ "-T", "TSONLY", "invalid timestamp type: TSONLY" },
+	{ "-F", "x", "bad value for flowinfo: x" },
+	{ "-F", "0x1g", "bad value for flowinfo: 0x1g" },
+	{ "-F", "12a", "bad value for flowinfo: 12a" },
+	{ "-F", "0x100000", "flow value is greater than 20 bits: 0x100000" },
+	{ "-F", "1048576", "flow value is greater than 20 bits: 1048576" },
+	{ "-F", "-1", "flow value is greater than 20 bits: -1" },
+	{ "-F", "4294967296", "flow value is greater than 20 bits: 4294967296" },
+	{ "-F", "99999999999999999999", "flow value is greater than 20 bits: 99999999999999999999" },
+	{ "-N", "name", "-N (IPv6 node information queries) is not supported" },
 };
 
 START_TEST(bad_values)
@@ -304,6 +346,117 @@ START_TEST(family_limits)
 }
 END_TEST
 
+START_TEST(ident_range_and_zero)
+{
+	ck_assert_int_eq(parse(false, "h", NULL), 0);
+	ck_assert(!o.has_ident);
+	ck_assert_int_eq(parse(false, "-e", "0", "h", NULL), 0);
+	ck_assert(o.has_ident && o.ident == 0);
+	ck_assert_int_eq(parse(false, "-e", "65535", "h", NULL), 0);
+	ck_assert(o.has_ident && o.ident == 65535);
+	ck_assert_int_eq(parse(false, "-e", "077", "h", NULL), 0);   /* base 10, as iputils */
+	ck_assert_int_eq(o.ident, 77);
+}
+END_TEST
+
+START_TEST(record_route_and_timestamps)
+{
+	ck_assert_int_eq(parse(false, "-R", "h", NULL), 0);
+	ck_assert_int_eq(o.ipopt, RT_IPOPT_RR);
+	ck_assert_int_eq(parse(false, "-R", "-R", "h", NULL), 0);
+	ck_assert_int_eq(parse(false, "-T", "tsonly", "h", NULL), 0);
+	ck_assert_int_eq(o.ipopt, RT_IPOPT_TSONLY);
+	ck_assert_int_eq(parse(false, "-T", "tsonly", "-T", "tsandaddr", "h", NULL), 0);
+	ck_assert_int_eq(o.ipopt, RT_IPOPT_TSANDADDR);
+	ck_assert_int_eq(parse(false, "-R", "-T", "tsonly", "h", NULL), -EINVAL);
+	ck_assert_str_eq(err, "only one of -T or -R may be used");
+	ck_assert_int_eq(parse(false, "-T", "tsandaddr", "-R", "h", NULL), -EINVAL);
+	ck_assert_str_eq(err, "only one of -T or -R may be used");
+	/* -R before a bad -T: the conflict is named first, as iputils does. */
+	ck_assert_int_eq(parse(false, "-R", "-T", "foo", "h", NULL), -EINVAL);
+	ck_assert_str_eq(err, "only one of -T or -R may be used");
+}
+END_TEST
+
+START_TEST(tsprespec_hops_before_destination)
+{
+	ck_assert_int_eq(parse(false, "-T", "tsprespec", "h", NULL), 0);
+	ck_assert_uint_eq(o.nprespec, 0);
+	ck_assert_str_eq(o.dest, "h");
+	ck_assert_int_eq(parse(false, "-T", "tsprespec", "10.0.0.1", "10.0.0.2", "h", NULL), 0);
+	ck_assert_uint_eq(o.nprespec, 2);
+	ck_assert_uint_eq(o.prespec[1].u.raw[3], 2);
+	ck_assert_str_eq(o.dest, "h");
+	ck_assert_int_eq(parse(false, "-T", "tsprespec", "1.1.1.1", "1.1.1.2", "1.1.1.3",
+			       "1.1.1.4", "1.1.1.5", "h", NULL), -EINVAL);
+	ck_assert_str_eq(err, "usage error: -T tsprespec takes at most 4 addresses before "
+			      "the destination");
+	ck_assert_int_eq(parse(false, "-T", "tsprespec", "gw", "h", NULL), -EINVAL);
+	ck_assert_str_eq(err, "-T tsprespec: not an IPv4 address: 'gw'");
+	/* Only tsprespec takes hops: any other option keeps one destination. */
+	ck_assert_int_eq(parse(false, "-T", "tsonly", "10.0.0.1", "h", NULL), -EINVAL);
+	ck_assert_str_eq(err, "usage error: only one destination address allowed: 'h'");
+	ck_assert_int_eq(parse(false, "-R", "10.0.0.1", "h", NULL), -EINVAL);
+}
+END_TEST
+
+START_TEST(flowlabel_hex_or_decimal)
+{
+	ck_assert_int_eq(parse(false, "-F", "0xfffff", "h", NULL), 0);
+	ck_assert(o.has_flowlabel && o.flowlabel == 0xfffff);
+	ck_assert_int_eq(parse(false, "-F", "0X12", "h", NULL), 0);
+	ck_assert_uint_eq(o.flowlabel, 0x12);
+	ck_assert_int_eq(parse(false, "-F", "1048575", "h", NULL), 0);
+	ck_assert_uint_eq(o.flowlabel, 0xfffff);
+	ck_assert_int_eq(parse(false, "-F", "010", "h", NULL), 0);   /* decimal, not octal */
+	ck_assert_uint_eq(o.flowlabel, 10);
+	/* iputils takes "" and a bare "0x" as label 0. */
+	ck_assert_int_eq(parse(false, "-F", "", "h", NULL), 0);
+	ck_assert(o.has_flowlabel && o.flowlabel == 0);
+	ck_assert_int_eq(parse(false, "-F", "0x", "h", NULL), 0);
+	ck_assert_uint_eq(o.flowlabel, 0);
+}
+END_TEST
+
+START_TEST(lookup_flags_last_wins)
+{
+	ck_assert_int_eq(parse(false, "-H", "h", NULL), 0);
+	ck_assert(o.force_lookup && !o.numeric);
+	/* iputils: -n clears -H; -H after -n forces lookups again. */
+	ck_assert_int_eq(parse(false, "-H", "-n", "h", NULL), 0);
+	ck_assert(!o.force_lookup && o.numeric);
+	ck_assert_int_eq(parse(false, "-n", "-H", "h", NULL), 0);
+	ck_assert(o.force_lookup && o.numeric);
+}
+END_TEST
+
+START_TEST(flags_3_C_j)
+{
+	ck_assert_int_eq(parse(false, "h", NULL), 0);
+	ck_assert(!o.rtt_precise && !o.connect && !o.json);
+	ck_assert_int_eq(parse(false, "-3", "-C", "-j", "h", NULL), 0);
+	ck_assert(o.rtt_precise && o.connect && o.json);
+	ck_assert_int_eq(parse(false, "-j", "--explain-route", "h", NULL), 0);
+	ck_assert(o.json && o.mode == RT_MODE_EXPLAIN);
+	ck_assert_int_eq(parse(false, "--explain-route", "--audit", "-C", "h", NULL), -EINVAL);
+	ck_assert_str_eq(err, "--audit cannot explain -C: connect() keys on a socket's port");
+}
+END_TEST
+
+START_TEST(ipopt_shrinks_ipv4_payload)
+{
+	ck_assert_int_eq(parse(false, "-R", "-s", "65467", "h", NULL), 0);
+	ck_assert_uint_eq(rt_opts_ipopt_len(&o, &rt_inet), 40);
+	ck_assert_uint_eq(rt_opts_ipopt_len(&o, &rt_inet6), 0);
+	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(parse(false, "-T", "tsonly", "-s", "65468", "h", NULL), 0);
+	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet, NULL, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "packet size 65468 is too large. Maximum is 65467");
+	/* IPv6 ignores -R/-T, as iputils. */
+	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet6, NULL, err, sizeof(err)), 0);
+}
+END_TEST
+
 START_TEST(help_and_version_need_no_destination)
 {
 	ck_assert_int_eq(parse(false, "-h", NULL), 0);
@@ -324,6 +477,7 @@ int main(void)
 	tcase_add_test(tc, interface_or_source_address);
 	tcase_add_test(tc, interface_from_source_scope);
 	tcase_add_test(tc, interface_and_source_both_kept);
+	tcase_add_test(tc, audit_takes_many_destinations_or_none);
 	tcase_add_loop_test(tc, bad_values, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, usage_errors);
 	tcase_add_test(tc, user_limits_follow_real_uid);
@@ -333,6 +487,13 @@ int main(void)
 	tcase_add_test(tc, linger_zero_accepted);
 	tcase_add_test(tc, pattern_and_pmtu);
 	tcase_add_test(tc, family_limits);
+	tcase_add_test(tc, ident_range_and_zero);
+	tcase_add_test(tc, record_route_and_timestamps);
+	tcase_add_test(tc, tsprespec_hops_before_destination);
+	tcase_add_test(tc, flowlabel_hex_or_decimal);
+	tcase_add_test(tc, lookup_flags_last_wins);
+	tcase_add_test(tc, flags_3_C_j);
+	tcase_add_test(tc, ipopt_shrinks_ipv4_payload);
 	tcase_add_test(tc, help_and_version_need_no_destination);
 	suite_add_tcase(s, tc);
 	return rt_test_run(s);

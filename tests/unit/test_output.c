@@ -260,6 +260,149 @@ START_TEST(json_start_event_carries_the_route_object)
 }
 END_TEST
 
+/* -3: iputils prints %ld.%03ld for every reply time, never rounding. */
+START_TEST(precise_rtt_with_3)
+{
+	struct rt_event ev = reply(1, 12345);
+
+	rt_out_event(&o, &ev);
+	o.precise = true;
+	rt_out_event(&o, &ev);
+	ev.rtt_us = 123456;
+	rt_out_event(&o, &ev);
+	ev.rtt_us = 9999;
+	rt_out_event(&o, &ev);
+	ck_assert_str_eq(out(),
+		"64 bytes from 10.77.0.2: icmp_seq=1 ttl=64 time=12.3 ms\n"
+		"64 bytes from 10.77.0.2: icmp_seq=1 ttl=64 time=12.345 ms\n"
+		"64 bytes from 10.77.0.2: icmp_seq=1 ttl=64 time=123.456 ms\n"
+		"64 bytes from 10.77.0.2: icmp_seq=1 ttl=64 time=9.999 ms\n");
+}
+END_TEST
+
+/* ping-20250605 -c 1 to a peer that zeroes data byte 20 (hostile peer "corrupt"). */
+START_TEST(wrong_data_byte_dump)
+{
+	struct rt_event ev = reply(1, 45);
+	uint8_t d[56];
+
+	for (size_t i = 0; i < sizeof(d); i++)
+		d[i] = (uint8_t)i;
+	d[20] = 0;
+	ev.data = d;
+	ev.data_len = sizeof(d);
+	ev.wrong_data = true;
+	ev.wrong_at = 20;
+	ev.wrong_want = 20;
+	ev.dup = true;
+	rt_out_event(&o, &ev);
+	ck_assert_str_eq(out(),
+		"64 bytes from 10.77.0.2: icmp_seq=1 ttl=64 time=0.045 ms (DUP!)\n"
+		"wrong data byte #20 should be 0x14 but was 0x0\n"
+		"#16\t10 11 12 13 0 15 16 17 18 19 1a 1b 1c 1d 1e 1f "
+		"20 21 22 23 24 25 26 27 28 29 2a 2b 2c 2d 2e 2f \n"
+		"#48\t30 31 32 33 34 35 36 37 \n");
+}
+END_TEST
+
+/* The engine's check: iputils compares from byte 16, only what was sent. */
+START_TEST(check_data_sets_the_dump)
+{
+	struct rt_event ev = reply(1, 45);
+	uint8_t d[64];
+
+	for (size_t i = 0; i < sizeof(d); i++)
+		d[i] = (uint8_t)i;
+	rt_event_check_data(&ev, d, sizeof(d), NULL, 0, 56);
+	ck_assert(!ev.wrong_data);
+	d[60] = 0;                           /* past -s 56: not ours to check */
+	rt_event_check_data(&ev, d, sizeof(d), NULL, 0, 56);
+	ck_assert(!ev.wrong_data);
+	d[33] = 0xee;
+	rt_event_check_data(&ev, d, sizeof(d), NULL, 0, 56);
+	ck_assert(ev.wrong_data);
+	ck_assert_uint_eq(ev.wrong_at, 33);
+	ck_assert_uint_eq(ev.wrong_want, 33);
+	ck_assert_uint_eq(ev.data_len, 56);
+	ck_assert_ptr_eq(ev.data, d);
+	/* -p '': zeros were sent. */
+	ev = reply(1, 45);
+	memset(d, 0, sizeof(d));
+	rt_event_check_data(&ev, d, sizeof(d), (const uint8_t *)"", 0, 56);
+	ck_assert(!ev.wrong_data);
+}
+END_TEST
+
+/* RR: lines follow the reply line; the line ends after them (iputils' pr_options). */
+START_TEST(record_route_after_reply)
+{
+	static const uint8_t rr[12] = { 1, 7, 11, 8, 10, 77, 0, 1, 10, 78, 0, 2 };
+	struct rt_ipopt_rr seen = { 0 };
+	struct rt_event ev = reply(1, 45);
+
+	o.rr = &seen;
+	ev.ipopts = rr;
+	ev.ipopts_len = sizeof(rr);
+	rt_out_event(&o, &ev);
+	ev.seq = 2;
+	rt_out_event(&o, &ev);
+	ev.ipopts = NULL;
+	ev.ipopts_len = 0;
+	ev.seq = 3;
+	rt_out_event(&o, &ev);
+	ck_assert_str_eq(out(),
+		"64 bytes from 10.77.0.2: icmp_seq=1 ttl=64 time=0.045 ms\n"
+		"NOP\n"
+		"RR: \t10.77.0.1\n"
+		"\n"
+		"64 bytes from 10.77.0.2: icmp_seq=2 ttl=64 time=0.045 ms\n"
+		"NOP\t(same route)\n"
+		"64 bytes from 10.77.0.2: icmp_seq=3 ttl=64 time=0.045 ms\n");
+}
+END_TEST
+
+START_TEST(redirect_notice_text_and_json)
+{
+	struct rt_event ev = { .kind = RT_EV_NOTICE, .seq = 2, .from = "10.66.0.2",
+			       .addr = "10.66.0.2", .type = 5, .code = 1,
+			       .text = "Redirect Host(New nexthop: 10.66.0.7)", .wall_us = 1 };
+
+	rt_out_event(&o, &ev);
+	ev.bad_csum = true;
+	rt_out_event(&o, &ev);
+	o.quiet = true;
+	rt_out_event(&o, &ev);
+	o.quiet = false;
+	o.flood = true;
+	rt_out_event(&o, &ev);
+	o.flood = false;
+	o.json = true;
+	ev.bad_csum = false;
+	rt_out_event(&o, &ev);
+	ck_assert_str_eq(out(),
+		"From 10.66.0.2: icmp_seq=2 Redirect Host(New nexthop: 10.66.0.7)\n"
+		"From 10.66.0.2: icmp_seq=2 (BAD CHECKSUM)Redirect Host(New nexthop: 10.66.0.7)\n"
+		"{\"type\": \"notice\", \"timestamp\": 0.000001, \"seq\": 2, \"addr\": \"10.66.0.2\", "
+		"\"from\": \"10.66.0.2\", \"icmp_type\": 5, \"icmp_code\": 1, \"bad_checksum\": false, "
+		"\"message\": \"Redirect Host(New nexthop: 10.66.0.7)\"}\n");
+}
+END_TEST
+
+/* ping-20250605 -F 5 ::1 and -R 127.0.0.1 headers. */
+START_TEST(header_flowlabel_and_ip_options)
+{
+	o.v6 = true;
+	o.flowlabel = 5;
+	rt_out_header(&o, "::1", NULL, NULL, 56, 40);
+	rt_out_header(&o, "::1", "::1", "lo", 56, 40);
+	o.v6 = false;
+	rt_out_header(&o, "127.0.0.1", NULL, NULL, 56, 60);
+	ck_assert_str_eq(out(), "PING 10.77.0.2 (::1) , flow 0x00005, 56 data bytes\n"
+				"PING 10.77.0.2 (::1) , flow 0x00005, from ::1 lo: 56 data bytes\n"
+				"PING 10.77.0.2 (127.0.0.1) 56(124) bytes of data.\n");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("output");
@@ -279,6 +422,12 @@ int main(void)
 	tcase_add_test(tc, json_summary_valid_at_total_loss);
 	tcase_add_test(tc, json_error_event);
 	tcase_add_test(tc, json_start_event_carries_the_route_object);
+	tcase_add_test(tc, precise_rtt_with_3);
+	tcase_add_test(tc, wrong_data_byte_dump);
+	tcase_add_test(tc, check_data_sets_the_dump);
+	tcase_add_test(tc, record_route_after_reply);
+	tcase_add_test(tc, redirect_notice_text_and_json);
+	tcase_add_test(tc, header_flowlabel_and_ip_options);
 	suite_add_tcase(s, tc);
 	return rt_test_run(s);
 }

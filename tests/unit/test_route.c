@@ -3,8 +3,10 @@
 #include <check.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <linux/nexthop.h>
 #include <linux/rtnetlink.h>
 
+#include "rtping/nexthop.h"
 #include "rtping/route.h"
 #include "nltest.h"
 #include "runner.h"
@@ -174,12 +176,160 @@ START_TEST(parse_v4_route_via_v6_gateway)
 	v->rtvia_family = AF_INET6;
 	ck_assert_int_eq(inet_pton(AF_INET6, "fe80::1", v->rtvia_addr), 1);
 	mnl_attr_put(nlh, RTA_VIA, sizeof(via), via);
-	mnl_attr_put(nlh, RTA_MULTIPATH, 0, NULL);
 	tbuf_end(&t, nlh);
 	tbuf_error(&t, 0, NULL);
 	ck_assert_int_eq(rt_route_parse(t.b, t.len, T_SEQ, T_PORT, &r), 0);
 	ck_addr(&r.gateway, "fe80::1");
+}
+END_TEST
+
+/* A FIB_MATCH answer whose RTA_MULTIPATH holds n next hops (with a gateway each). */
+static void mpath_reply(struct tbuf *t, size_t n, uint32_t nh_id)
+{
+	struct nlmsghdr *nlh = put_route(t, AF_INET, RTN_UNICAST, RT_TABLE_MAIN);
+	struct nlattr *mp = mnl_attr_nest_start(nlh, RTA_MULTIPATH);
+
+	for (size_t i = 0; i < n; i++) {
+		struct rtnexthop *nh = mnl_nlmsg_get_payload_tail(nlh);
+
+		mnl_nlmsg_put_extra_header(nlh, sizeof(*nh));
+		nh->rtnh_ifindex = (int)i + 2;
+		put_addr(nlh, RTA_GATEWAY, AF_INET, "10.9.0.1");
+		nh->rtnh_len = (unsigned short)((char *)mnl_nlmsg_get_payload_tail(nlh) - (char *)nh);
+	}
+	mnl_attr_nest_end(nlh, mp);
+	if (nh_id)
+		mnl_attr_put_u32(nlh, RTA_NH_ID, nh_id);
+	tbuf_end(t, nlh);
+	tbuf_error(t, 0, NULL);
+}
+
+/* Only two or more next hops are multipath: IPv6 shows a group of one in RTA_MULTIPATH. */
+START_TEST(multipath_needs_two_next_hops)
+{
+	struct tbuf t = { .len = 0 };
+	struct rt_route r;
+
+	mpath_reply(&t, 2, 0);
+	ck_assert_int_eq(rt_route_parse(t.b, t.len, T_SEQ, T_PORT, &r), 0);
 	ck_assert(r.multipath);
+	ck_assert_uint_eq(r.nh_id, 0);
+	t.len = 0;
+	mpath_reply(&t, 1, 0);
+	ck_assert_int_eq(rt_route_parse(t.b, t.len, T_SEQ, T_PORT, &r), 0);
+	ck_assert(!r.multipath);
+	t.len = 0;
+	mpath_reply(&t, 0, 0);
+	ck_assert_int_eq(rt_route_parse(t.b, t.len, T_SEQ, T_PORT, &r), 0);
+	ck_assert(!r.multipath);
+}
+END_TEST
+
+/* "ip route add P nhid 1": RTA_NH_ID alone is one nexthop object, not a group. */
+START_TEST(nexthop_id_alone_is_not_multipath)
+{
+	struct tbuf t = { .len = 0 };
+	struct rt_route r;
+	struct nlmsghdr *nlh = put_route(&t, AF_INET, RTN_UNICAST, RT_TABLE_MAIN);
+
+	mnl_attr_put_u32(nlh, RTA_NH_ID, 1);
+	put_addr(nlh, RTA_GATEWAY, AF_INET, "10.9.0.1");
+	tbuf_end(&t, nlh);
+	tbuf_error(&t, 0, NULL);
+	ck_assert_int_eq(rt_route_parse(t.b, t.len, T_SEQ, T_PORT, &r), 0);
+	ck_assert_uint_eq(r.nh_id, 1);
+	ck_assert(!r.multipath);
+	t.len = 0;
+	mpath_reply(&t, 2, 10);     /* a group in compat mode */
+	ck_assert_int_eq(rt_route_parse(t.b, t.len, T_SEQ, T_PORT, &r), 0);
+	ck_assert_uint_eq(r.nh_id, 10);
+	ck_assert(r.multipath);
+}
+END_TEST
+
+/* RTA_MULTIPATH whose entry claims more than is there: counted up to the damage. */
+START_TEST(multipath_with_a_bad_entry_length)
+{
+	struct tbuf t = { .len = 0 };
+	struct rt_route r;
+	struct nlmsghdr *nlh = put_route(&t, AF_INET, RTN_UNICAST, RT_TABLE_MAIN);
+	struct rtnexthop nh[2] = { { .rtnh_len = sizeof(nh[0]) }, { .rtnh_len = 200 } };
+
+	mnl_attr_put(nlh, RTA_MULTIPATH, sizeof(nh), nh);
+	tbuf_end(&t, nlh);
+	tbuf_error(&t, 0, NULL);
+	ck_assert_int_eq(rt_route_parse(t.b, t.len, T_SEQ, T_PORT, &r), 0);
+	ck_assert(!r.multipath);
+}
+END_TEST
+
+static struct nlmsghdr *put_nexthop(struct tbuf *t, uint32_t id, size_t members)
+{
+	struct nlmsghdr *nlh = tbuf_msg(t, RTM_NEWNEXTHOP, 0);
+	struct nhmsg *nhm = mnl_nlmsg_put_extra_header(nlh, sizeof(*nhm));
+	struct nexthop_grp g[4] = { { .id = 1 }, { .id = 2 }, { .id = 3 }, { .id = 4 } };
+
+	nhm->nh_family = members ? AF_UNSPEC : AF_INET;
+	mnl_attr_put_u32(nlh, NHA_ID, id);
+	if (members)
+		mnl_attr_put(nlh, NHA_GROUP, members * sizeof(g[0]), g);
+	else
+		mnl_attr_put_u32(nlh, NHA_OIF, 2);
+	return nlh;
+}
+
+START_TEST(nexthop_request_and_reply)
+{
+	char buf[RT_NL_BUFSZ] __attribute__((aligned(4)));
+	struct nlmsghdr *req = rt_nexthop_request(buf, 10, 9);
+	struct tbuf t = { .len = 0 };
+	struct rt_nexthop nh;
+
+	ck_assert_int_eq(req->nlmsg_type, RTM_GETNEXTHOP);
+	ck_assert(req->nlmsg_flags & NLM_F_ACK);
+	ck_assert_uint_eq(mnl_attr_get_u32(mnl_nlmsg_get_payload_offset(req, sizeof(struct nhmsg))), 10);
+	tbuf_end(&t, put_nexthop(&t, 10, 2));
+	tbuf_error(&t, 0, NULL);
+	ck_assert_int_eq(rt_nexthop_parse(t.b, t.len, T_SEQ, T_PORT, &nh), 0);
+	ck_assert(nh.group);
+	ck_assert_uint_eq(nh.paths, 2);
+	ck_assert_uint_eq(nh.id, 10);
+	t.len = 0;
+	tbuf_end(&t, put_nexthop(&t, 11, 1));     /* "group 1": one path */
+	tbuf_error(&t, 0, NULL);
+	ck_assert_int_eq(rt_nexthop_parse(t.b, t.len, T_SEQ, T_PORT, &nh), 0);
+	ck_assert(nh.group);
+	ck_assert_uint_eq(nh.paths, 1);
+	t.len = 0;
+	tbuf_end(&t, put_nexthop(&t, 1, 0));
+	tbuf_error(&t, 0, NULL);
+	ck_assert_int_eq(rt_nexthop_parse(t.b, t.len, T_SEQ, T_PORT, &nh), 0);
+	ck_assert(!nh.group);
+	ck_assert_uint_eq(nh.paths, 1);
+}
+END_TEST
+
+START_TEST(nexthop_bad_replies)
+{
+	struct tbuf t = { .len = 0 };
+	struct rt_nexthop nh;
+	struct nlmsghdr *nlh;
+
+	tbuf_error(&t, -ENOENT, NULL);
+	ck_assert_int_eq(rt_nexthop_parse(t.b, t.len, T_SEQ, T_PORT, &nh), -ENOENT);
+	t.len = 0;
+	tbuf_error(&t, 0, NULL);
+	ck_assert_int_eq(rt_nexthop_parse(t.b, t.len, T_SEQ, T_PORT, &nh), -ENODATA);
+	t.len = 0;
+	nlh = put_nexthop(&t, 10, 0);
+	mnl_attr_put(nlh, NHA_GROUP, 5, "abcde");   /* not whole entries */
+	tbuf_end(&t, nlh);
+	ck_assert_int_eq(rt_nexthop_parse(t.b, t.len, T_SEQ, T_PORT, &nh), -EBADMSG);
+	t.len = 0;
+	nlh = tbuf_msg(&t, RTM_NEWNEXTHOP, 0);
+	mnl_nlmsg_put_extra_header(nlh, sizeof(struct nhmsg));   /* no NHA_ID */
+	tbuf_end(&t, nlh);
+	ck_assert_int_eq(rt_nexthop_parse(t.b, t.len, T_SEQ, T_PORT, &nh), -EBADMSG);
 }
 END_TEST
 
@@ -340,6 +490,11 @@ int main(void)
 	tcase_add_test(tc, parse_v4_reply_then_ack);
 	tcase_add_test(tc, parse_v6_first_prefsrc_wins);
 	tcase_add_test(tc, parse_v4_route_via_v6_gateway);
+	tcase_add_test(tc, multipath_needs_two_next_hops);
+	tcase_add_test(tc, nexthop_id_alone_is_not_multipath);
+	tcase_add_test(tc, multipath_with_a_bad_entry_length);
+	tcase_add_test(tc, nexthop_request_and_reply);
+	tcase_add_test(tc, nexthop_bad_replies);
 	tcase_add_test(tc, parse_truncated_is_bad_message);
 	tcase_add_test(tc, parse_wrong_type_is_bad_message);
 	tcase_add_test(tc, parse_bad_attribute_length);

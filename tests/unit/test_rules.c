@@ -206,6 +206,141 @@ START_TEST(no_reasons_without_splitting_rules)
 }
 END_TEST
 
+/* A rule built by hand: pref, action, table (lookup) or target (goto), ipproto. */
+static struct rt_rule rule(uint32_t pref, uint8_t action, uint32_t arg, uint8_t proto, bool invert)
+{
+	struct rt_rule r = { .pref = pref, .action = action, .ipproto = proto, .invert = invert,
+			     .suppress_prefixlen = -1 };
+
+	if (action == FR_ACT_GOTO)
+		r.goto_pref = arg;
+	else
+		r.table = arg;
+	return r;
+}
+
+/* issue 10: "10 ipproto icmp goto 300, 20 not ipproto udp lookup 200, 30 ipproto udp lookup 100". */
+static struct rt_rule goto_rules[] = {
+	{ .pref = 0, .action = FR_ACT_TO_TBL, .table = RT_TABLE_LOCAL, .suppress_prefixlen = -1 },
+	{ .pref = 10, .action = FR_ACT_GOTO, .goto_pref = 300, .ipproto = IPPROTO_ICMP, .suppress_prefixlen = -1 },
+	{ .pref = 20, .action = FR_ACT_TO_TBL, .table = 200, .ipproto = IPPROTO_UDP, .invert = true,
+	  .suppress_prefixlen = -1 },
+	{ .pref = 30, .action = FR_ACT_TO_TBL, .table = 100, .ipproto = IPPROTO_UDP, .suppress_prefixlen = -1 },
+	{ .pref = 300, .action = FR_ACT_TO_TBL, .table = RT_TABLE_MAIN, .suppress_prefixlen = -1 },
+	{ .pref = 32766, .action = FR_ACT_TO_TBL, .table = RT_TABLE_MAIN, .suppress_prefixlen = -1 },
+	{ .pref = 32767, .action = FR_ACT_TO_TBL, .table = RT_TABLE_DEFAULT, .suppress_prefixlen = -1 },
+};
+
+START_TEST(walk_follows_goto_like_fib_rules_lookup)
+{
+	struct rt_rules rules = { goto_rules, 7, 7 };
+	struct rt_flow icmp = v4flow(IPPROTO_ICMP, 0, 2048), udp = v4flow(IPPROTO_UDP, 40000, 1025);
+	bool taken[7];
+
+	/* The echo jumps over rule 20 (which its selector would match) to 300. */
+	ck_assert_uint_eq(rt_rules_walk(&rules, &icmp, "", RT_TABLE_MAIN, taken), 4);
+	ck_assert(taken[0] && taken[1] && !taken[2] && !taken[3] && taken[4] && !taken[5]);
+	ck_assert_uint_eq(rt_rules_walk(&rules, &udp, "", 100, taken), 3);
+	ck_assert(taken[0] && !taken[1] && !taken[2] && taken[3] && !taken[4]);
+	/* Table unknown: every lookup falls through to the end. */
+	ck_assert_uint_eq(rt_rules_walk(&rules, &icmp, "", 0, taken), 7);
+	ck_assert(taken[4] && taken[5] && taken[6] && !taken[2]);
+}
+END_TEST
+
+START_TEST(reasons_for_goto_name_the_jump_not_the_skipped_rule)
+{
+	struct rt_rules rules = { goto_rules, 7, 7 };
+	struct rt_flow icmp = v4flow(IPPROTO_ICMP, 0, 2048), udp = v4flow(IPPROTO_UDP, 40000, 1025);
+	struct rt_reason re[4];
+
+	ck_assert_int_eq(rt_explain_reasons(&rules, "", (struct rt_side){ &icmp, RT_TABLE_MAIN },
+					    (struct rt_side){ &udp, 100 }, re, 4), 2);
+	ck_assert_uint_eq(re[0].pref, 10);
+	ck_assert_uint_eq(re[0].action, FR_ACT_GOTO);
+	ck_assert_uint_eq(re[0].goto_pref, 300);
+	ck_assert_uint_eq(re[0].table, 0);
+	ck_assert(re[0].icmp_matches && !re[0].udp_matches);
+	ck_assert_str_eq(re[0].selector, "ipproto icmp");
+	ck_assert_uint_eq(re[1].pref, 30);
+	ck_assert_uint_eq(re[1].table, 100);
+	ck_assert(re[1].udp_matches && !re[1].icmp_matches);
+	/* max bounds the output. */
+	ck_assert_int_eq(rt_explain_reasons(&rules, "", (struct rt_side){ &icmp, RT_TABLE_MAIN },
+					    (struct rt_side){ &udp, 100 }, re, 1), 1);
+	ck_assert_uint_eq(re[0].pref, 10);
+}
+END_TEST
+
+START_TEST(walk_goto_edge_cases)
+{
+	struct rt_rule v[] = {
+		rule(10, FR_ACT_GOTO, 45, 0, false),      /* no rule 45: unresolved, passes */
+		rule(20, FR_ACT_NOP, 0, 0, false),
+		rule(30, FR_ACT_GOTO, 30, 0, false),      /* a self jump (forged): passes */
+		rule(40, FR_ACT_GOTO, 60, 0, false),
+		rule(50, FR_ACT_PROHIBIT, 0, 0, false),   /* jumped over */
+		rule(60, FR_ACT_TO_TBL, 7, IPPROTO_UDP, false),
+		rule(60, FR_ACT_TO_TBL, 8, 0, false),
+		rule(70, FR_ACT_UNREACHABLE, 0, 0, false),
+	};
+	struct rt_rules rules = { v, 8, 8 };
+	struct rt_flow icmp = v4flow(IPPROTO_ICMP, 0, 2048);
+	bool taken[8];
+
+	/* Lands on the first rule of pref 60 (its selector fails), then the second. */
+	ck_assert_uint_eq(rt_rules_walk(&rules, &icmp, "", 8, taken), 6);
+	ck_assert(!taken[0] && !taken[1] && !taken[2] && taken[3] && !taken[4] && !taken[5]);
+	/* Table 8 not the answer: the walk ends on the unreachable rule. */
+	ck_assert_uint_eq(rt_rules_walk(&rules, &icmp, "", 0, taken), 7);
+	ck_assert(taken[6] && taken[7]);
+}
+END_TEST
+
+START_TEST(terminal_actions_type_and_errno)
+{
+	ck_assert_uint_eq(rt_rule_action_type(FR_ACT_PROHIBIT), RTN_PROHIBIT);
+	ck_assert_uint_eq(rt_rule_action_type(FR_ACT_UNREACHABLE), RTN_UNREACHABLE);
+	ck_assert_uint_eq(rt_rule_action_type(FR_ACT_BLACKHOLE), RTN_BLACKHOLE);
+	ck_assert_uint_eq(rt_rule_action_type(FR_ACT_TO_TBL), RTN_UNSPEC);
+	ck_assert_uint_eq(rt_rule_action_type(FR_ACT_GOTO), RTN_UNSPEC);
+	/* fib4_rule_action(): an unreachable rule is ENETUNREACH, not EHOSTUNREACH. */
+	ck_assert_int_eq(rt_rule_action_errno(FR_ACT_UNREACHABLE), -ENETUNREACH);
+	ck_assert_int_eq(rt_rule_action_errno(FR_ACT_PROHIBIT), -EACCES);
+	ck_assert_int_eq(rt_rule_action_errno(FR_ACT_BLACKHOLE), -EINVAL);
+	ck_assert_int_eq(rt_rule_action_errno(FR_ACT_TO_TBL), 0);
+}
+END_TEST
+
+/* The dump's FRA_GOTO, and equal prefs kept in kernel order (a goto lands on the first). */
+START_TEST(parse_goto_and_keep_equal_prefs_in_order)
+{
+	struct tbuf t = { .len = 0 };
+	struct rt_rules rules = { 0 };
+	struct nlmsghdr *nlh = put_rule(&t, 10, 0);
+	struct fib_rule_hdr *frh = mnl_nlmsg_get_payload(nlh);
+
+	frh->action = FR_ACT_GOTO;
+	mnl_attr_put_u32(nlh, FRA_GOTO, 300);
+	tbuf_end(&t, nlh);
+	tbuf_end(&t, put_rule(&t, 300, 1001));
+	tbuf_end(&t, put_rule(&t, 300, 1002));
+	tbuf_end(&t, put_rule(&t, 300, 1003));
+	tbuf_end(&t, put_rule(&t, 20, 1004));
+	tbuf_done(&t, 0);
+	ck_assert_int_eq(rt_rules_parse(t.b, t.len, T_SEQ, T_PORT, &rules), 0);
+	ck_assert_uint_eq(rules.n, 5);
+	ck_assert_uint_eq(rules.v[0].goto_pref, 300);
+	ck_assert_uint_eq(rules.v[0].action, FR_ACT_GOTO);
+	rt_rules_sort(&rules);
+	ck_assert_uint_eq(rules.v[1].table, 1004);
+	ck_assert_uint_eq(rules.v[2].table, 1001);
+	ck_assert_uint_eq(rules.v[3].table, 1002);
+	ck_assert_uint_eq(rules.v[4].table, 1003);
+	rt_rules_free(&rules);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("rules");
@@ -218,6 +353,11 @@ int main(void)
 	tcase_add_test(tc, selector_text);
 	tcase_add_test(tc, reasons_for_ipproto_udp_rule);
 	tcase_add_test(tc, no_reasons_without_splitting_rules);
+	tcase_add_test(tc, walk_follows_goto_like_fib_rules_lookup);
+	tcase_add_test(tc, reasons_for_goto_name_the_jump_not_the_skipped_rule);
+	tcase_add_test(tc, walk_goto_edge_cases);
+	tcase_add_test(tc, terminal_actions_type_and_errno);
+	tcase_add_test(tc, parse_goto_and_keep_equal_prefs_in_order);
 	suite_add_tcase(s, tc);
 	return rt_test_run(s);
 }

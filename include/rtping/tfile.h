@@ -1,0 +1,57 @@
+/*
+ * Lists of destinations: operands, then a file or stdin, one name a line
+ * with '#' comments. Read one line at a time into a fixed buffer, so a
+ * long list (or an endless stdin) costs no memory, and each name is
+ * handed out as soon as its line is complete.
+ */
+#ifndef RTPING_TFILE_H
+#define RTPING_TFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* Longest name accepted: struct rt_target's name buffer, NUL included. */
+#define RT_TNAME_MAX 256
+
+enum rt_tline {
+	RT_TLINE_SKIP,     /* blank or comment */
+	RT_TLINE_NAME,     /* *name points into the line */
+	RT_TLINE_BAD,      /* *why says what is wrong */
+};
+
+/*
+ * Pure: one line (its newline, if any, included; len bytes, which may
+ * hold NULs). '#' starts a comment; blanks around the name are dropped.
+ * Modifies line.
+ */
+enum rt_tline rt_tfile_line(char *line, size_t len, char **name, const char **why);
+
+struct rt_tsrc {
+	char **args;            /* operands; "-" reads stdin there */
+	int nargs, next;
+	const char *file;       /* then this file ("-" stdin); NULL none */
+	FILE *file_in;          /* opened at init, read after the operands */
+	FILE *in;               /* the file being read */
+	const char *in_name;    /* for messages: the path, or "stdin" */
+	unsigned long line;     /* its line number, 0 for an operand */
+	char buf[1024];         /* a line; past it only a comment may go on */
+};
+
+/*
+ * stdin_if_empty: no operand and no file reads stdin. The file is opened
+ * here: 0, or -errno with *why its path.
+ */
+int rt_tsrc_init(struct rt_tsrc *s, char **args, int nargs, const char *file,
+		 bool stdin_if_empty, const char **why);
+
+/*
+ * The next entry: 1 with *name (or with *why for a bad line or operand:
+ * s->line says where, 0 for an operand), 0 at the end, -EIO when a file
+ * cannot be read (*why then names it).
+ */
+int rt_tsrc_next(struct rt_tsrc *s, const char **name, const char **why);
+
+void rt_tsrc_close(struct rt_tsrc *s);
+
+#endif

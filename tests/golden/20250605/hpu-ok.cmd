@@ -1,0 +1,1 @@
+ip netns exec NS(hpu) setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all ping-20250605 -c 1 -W 1 10.66.0.2  # peer mode: ok

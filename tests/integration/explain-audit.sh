@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# --explain-route --audit: many destinations through one netlink socket.
+# Topology of divergence.md, with the ipproto udp rule limited to
+# 10.99.1.0/24 and fd00:99::/120, so some destinations differ and others
+# agree. Checks: one line (or JSON object) per destination in input order,
+# sources equal to ip route get's for the echo flow, the summary's counts
+# and rule counters, exit codes 0/1/2, bad input reported per line while
+# the audit goes on, output streamed before input ends, and memory flat
+# while thousands of destinations go through.
+. "$(dirname "$0")/lib.sh"
+t_init
+
+t_two_sources dva dvb || { fail "build the two-source topology"; exit 1; }
+ip -n "$A" rule add to 10.99.1.0/24 ipproto udp table 100 pref 100
+ip -n "$A" -6 rule add to fd00:99::/120 ipproto udp table 100 pref 100
+
+# Agreeing only: exit 0, one line each, in order.
+t_run "$A" "$RTPING" --explain-route --audit 10.99.2.1 fd00:99::1:1 10.99.3.7
+check_rc "all agree: exit 0" 0 "$T_RC" "$T_ERR"
+check_eq "all agree: lines in input order" "10.99.2.1 fd00:99::1:1 10.99.3.7" \
+	"$(printf '%s\n' "$T_OUT" | awk '$2 == "src" { printf "%s%s", s, $1; s = " " }')"
+check_eq "all agree: line text" "10.99.2.1  src 10.9.0.12 dev dva table main  agree" \
+	"$(printf '%s\n' "$T_OUT" | head -n 1)"
+check_eq "all agree: summary" "--- audit: 3 destinations, 3 agree, 0 differ, 0 errors ---" \
+	"$(printf '%s\n' "$T_OUT" | tail -n 1)"
+check_eq "all agree: stderr empty" "" "$T_ERR"
+
+# Some differ: exit 1, the rule named on the line and counted.
+t_run "$A" "$RTPING" --explain-route --audit 10.99.1.1 10.99.2.1 fd00:99::1 10.99.1.9
+check_rc "some differ: exit 1" 1 "$T_RC" "$T_ERR"
+check_eq "differ line (v4)" \
+	"10.99.1.1  src 10.9.0.12 dev dva table main  DIFFERS (udp probe 10.9.0.11; rule pref 100 to 10.99.1.0/24 ipproto udp → table 100)" \
+	"$(printf '%s\n' "$T_OUT" | head -n 1)"
+check_match "differ line (v6)" \
+	'^fd00:99::1  src fd00:9::12 dev dva table main  DIFFERS \(udp probe fd00:9::11; rule pref 100 to fd00:99::/120 ipproto udp → table 100\)$' \
+	"$T_OUT"
+check_match "summary counts" '^--- audit: 4 destinations, 1 agree, 3 differ, 0 errors ---$' "$T_OUT"
+check_match "summary rule counter (inet)" \
+	'^2 differ by rule pref 100 to 10\.99\.1\.0/24 ipproto udp → table 100 \(inet\)$' "$T_OUT"
+check_match "summary rule counter (inet6)" \
+	'^1 differ by rule pref 100 to fd00:99::/120 ipproto udp → table 100 \(inet6\)$' "$T_OUT"
+
+# The line's source is the kernel's for the echo flow, as ip route get says.
+for d in 10.99.1.1 10.99.2.1 fd00:99::1 fd00:99::1:1; do
+	t_run "$A" "$RTPING" --explain-route --audit "$d"
+	src=$(printf '%s\n' "$T_OUT" | sed -n 's/^[^ ]*  src \([^ ]*\) .*/\1/p')
+	case $d in *:*) t_ipget "$A" "$d" ipproto ipv6-icmp dport 32768 ;;
+		*) t_ipget "$A" "$d" ipproto icmp dport 2048 ;; esac
+	check_eq "source of $d = ip route get's (echo flow)" "$(t_jq .prefsrc "$T_IP")" "$src"
+done
+
+# Errors: an unknown name, no route, bad lines in a file; the audit goes on.
+ip -n "$A" route add unreachable 10.98.0.0/16
+printf '%s\n' '# destinations' 10.99.2.1 'two names' '' nosuch.invalid '  10.98.0.1  # blocked' \
+	10.99.1.1 >"$T_TMP/list"
+t_run "$A" "$RTPING" --explain-route --audit --file "$T_TMP/list" ''
+check_rc "errors: exit 2" 2 "$T_RC" "$T_ERR"
+check_eq "errors: stderr empty (reported per line)" "" "$T_ERR"
+check_eq "errors: empty operand" "argument 1  ERROR empty name" "$(printf '%s\n' "$T_OUT" | sed -n 1p)"
+check_eq "errors: bad line with its number" "$T_TMP/list line 3  ERROR more than one name on the line" \
+	"$(printf '%s\n' "$T_OUT" | grep 'line 3')"
+check_match "errors: unknown name with its line" \
+	"^nosuch\.invalid  ERROR .* \($T_TMP/list line 5\)\$" "$T_OUT"
+check_eq "errors: unreachable route" "10.98.0.1  ERROR No route to host (unreachable route)" \
+	"$(printf '%s\n' "$T_OUT" | grep '^10.98')"
+check_match "errors: the audit went on past them" '^10\.99\.1\.1  .*DIFFERS' "$T_OUT"
+check_match "errors: summary" '^--- audit: 6 destinations, 1 agree, 1 differ, 4 errors ---$' "$T_OUT"
+
+# A rule that fails the lookup is named on the line, as single explain does.
+ip -n "$A" rule add to 10.97.0.0/16 prohibit pref 50
+t_run "$A" "$RTPING" --explain-route --audit 10.97.0.1 10.99.2.1
+check_rc "prohibit rule: exit 2" 2 "$T_RC" "$T_ERR"
+check_eq "prohibit rule: named on the line" \
+	"10.97.0.1  ERROR Permission denied (prohibit rule): rule pref 50 to 10.97.0.0/16 → prohibit" \
+	"$(printf '%s\n' "$T_OUT" | head -n 1)"
+ip -n "$A" rule del pref 50
+
+t_run "$A" "$RTPING" --explain-route --audit --file "$T_TMP/missing"
+check_rc "missing file: exit 2" 2 "$T_RC" "$T_ERR"
+check_eq "missing file: one stderr line" "rtping: $T_TMP/missing: No such file or directory" "$T_ERR"
+check_eq "missing file: nothing on stdout" "" "$T_OUT"
+
+# JSON: the single-explain object per destination, then audit_summary.
+printf '%s\n' 10.99.1.1 10.99.2.1 fd00:99::1 'x y' | {
+	ip netns exec "$A" timeout 20 "$RTPING" --explain-route --audit --json >"$T_TMP/j" 2>"$T_TMP/je"
+	echo $? >"$T_TMP/jrc"
+}
+T_OUT=$(cat "$T_TMP/j")
+check_rc "json: exit 2 (a bad line)" 2 "$(cat "$T_TMP/jrc")" "$(cat "$T_TMP/je")"
+check_eq "json: one object per line" "object,object,object,object,object" "$(t_json_objects)"
+check_eq "json: per-destination objects are explain's" \
+	"10.9.0.12 false 10.9.0.12 true fd00:9::12 false" \
+	"$(printf '%s\n' "$T_OUT" | head -n 3 | jq -r '"\(.netlink.source) \(.agree)"' | tr '\n' ' ' | sed 's/ $//')"
+check_eq "json: bad line object" '{"destination":null,"input":"stdin line 4","error":"more than one name on the line"}' \
+	"$(printf '%s\n' "$T_OUT" | sed -n 4p | jq -c .)"
+check_eq "json: audit_summary" \
+	'{"type":"audit_summary","total":4,"agree":1,"differ":2,"errors":1,"rules":[{"pref":100,"rule":"to 10.99.1.0/24 ipproto udp","table":100,"family":"inet","count":1},{"pref":100,"rule":"to fd00:99::/120 ipproto udp","table":100,"family":"inet6","count":1}]}' \
+	"$(printf '%s\n' "$T_OUT" | tail -n 1 | jq -c .)"
+
+# Streaming and memory: lines come out while stdin is still open, and the
+# high-water mark stays put while 4000 more destinations go through.
+mkfifo "$T_TMP/fifo"
+ip netns exec "$A" "$RTPING" --explain-route --audit <"$T_TMP/fifo" >"$T_TMP/s" 2>&1 &
+apid=$!
+T_PIDS+=("$apid")
+exec 7>"$T_TMP/fifo"
+wait_lines() {   # wait_lines N: up to 10 s for N lines of output
+	for _ in $(seq 100); do [ "$(wc -l <"$T_TMP/s")" -ge "$1" ] && return 0; sleep 0.1; done
+	return 1
+}
+for i in $(seq 1 100); do echo "10.99.$((i % 2 + 1)).$i"; done >&7
+if wait_lines 100; then pass "streaming: 100 lines out before input ends"; else
+	fail "streaming: $(wc -l <"$T_TMP/s") lines out while input is open"; fi
+hwm1=$(awk '/^VmHWM/ { print $2 }' /proc/$apid/status)
+for i in $(seq 1 4000); do echo "10.99.$((i % 2 + 1)).$((i % 250 + 1))"; done >&7
+wait_lines 4100 || fail "streaming: only $(wc -l <"$T_TMP/s") of 4100 lines"
+hwm2=$(awk '/^VmHWM/ { print $2 }' /proc/$apid/status)
+if [ -n "$hwm1" ] && [ -n "$hwm2" ] && [ $((hwm2 - hwm1)) -le 64 ]; then
+	pass "memory flat: VmHWM $hwm1 -> $hwm2 KiB over 4000 destinations"; else
+	fail "memory grows: VmHWM $hwm1 -> $hwm2 KiB over 4000 destinations"; fi
+exec 7>&-
+wait "$apid"; rc=$?
+t_reap "$apid"
+check_rc "streaming: exit 1 after stdin closes" 1 "$rc"
+check_eq "streaming: summary" "--- audit: 4100 destinations, 2050 agree, 2050 differ, 0 errors ---" \
+	"$(grep '^---' "$T_TMP/s")"
+
+# Options the audit needs.
+t_run "$A" "$RTPING" --audit 10.99.1.1
+check_rc "--audit without --explain-route: exit 2" 2 "$T_RC"
+check_eq "--audit without --explain-route: message" "rtping: --audit needs --explain-route" "$T_ERR"
+
+t_done

@@ -1,0 +1,159 @@
+/* Destination lists (line parser) and the audit's counters and summary. */
+#include <check.h>
+#include <errno.h>
+#include <unistd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/fib_rules.h>
+
+#include "rtping/audit.h"
+#include "rtping/exitcodes.h"
+#include "rtping/tfile.h"
+#include "runner.h"
+
+/* line(text): the parser's verdict on a copy, name or reason in out. */
+static enum rt_tline line(const char *text, size_t len, char *out)
+{
+	char buf[512], *name = NULL;
+	const char *why = NULL;
+	enum rt_tline r;
+
+	memcpy(buf, text, len);
+	r = rt_tfile_line(buf, len, &name, &why);
+	snprintf(out, 300, "%s", r == RT_TLINE_NAME ? name : r == RT_TLINE_BAD ? why : "");
+	return r;
+}
+
+START_TEST(tfile_names_comments_and_blanks)
+{
+	char out[300];
+
+	ck_assert_int_eq(line("host.example\n", 13, out), RT_TLINE_NAME);
+	ck_assert_str_eq(out, "host.example");
+	ck_assert_int_eq(line("  10.0.0.1 \t# the router\r\n", 26, out), RT_TLINE_NAME);
+	ck_assert_str_eq(out, "10.0.0.1");
+	ck_assert_int_eq(line("fe80::1%eth0", 12, out), RT_TLINE_NAME);
+	ck_assert_str_eq(out, "fe80::1%eth0");
+	ck_assert_int_eq(line("# only a comment\n", 17, out), RT_TLINE_SKIP);
+	ck_assert_int_eq(line("   \t\r\n", 6, out), RT_TLINE_SKIP);
+	ck_assert_int_eq(line("", 0, out), RT_TLINE_SKIP);
+}
+END_TEST
+
+START_TEST(tfile_malformed_lines_say_why)
+{
+	char out[300], longname[300];
+
+	ck_assert_int_eq(line("a b\n", 4, out), RT_TLINE_BAD);
+	ck_assert_str_eq(out, "more than one name on the line");
+	ck_assert_int_eq(line("a\0b\n", 4, out), RT_TLINE_BAD);
+	ck_assert_str_eq(out, "NUL byte in the line");
+	ck_assert_int_eq(line("a\x1b[2Jb", 6, out), RT_TLINE_BAD);
+	ck_assert_str_eq(out, "control character in the name");
+	memset(longname, 'a', RT_TNAME_MAX);
+	ck_assert_int_eq(line(longname, RT_TNAME_MAX, out), RT_TLINE_BAD);
+	ck_assert_str_eq(out, "name too long");
+	ck_assert_int_eq(line(longname, RT_TNAME_MAX - 1, out), RT_TLINE_NAME);
+	/* A NUL inside a comment is no one's business. */
+	ck_assert_int_eq(line("a # x\0y", 7, out), RT_TLINE_NAME);
+}
+END_TEST
+
+/* The source: operands in order, "-" and the file read where they stand, line numbers. */
+START_TEST(tsrc_operands_then_file_with_line_numbers)
+{
+	char path[] = "/tmp/rtping-tsrc-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+	char *args[] = { "a", "", "b" };
+	struct rt_tsrc s;
+	const char *name, *why;
+	char got[512] = "";
+
+	ck_assert_ptr_nonnull(f);
+	fputs("# list\nc\n\nd e\nf", f);   /* no newline at the end */
+	fclose(f);
+	ck_assert_int_eq(rt_tsrc_init(&s, args, 3, path, true, &why), 0);
+	while (rt_tsrc_next(&s, &name, &why) > 0) {
+		char one[64];
+
+		snprintf(one, sizeof(one), "%s@%lu ", name ? name : why, s.line);
+		strcat(got, one);
+	}
+	rt_tsrc_close(&s);
+	unlink(path);
+	ck_assert_str_eq(got, "a@0 empty name@0 b@0 c@2 more than one name on the line@4 f@5 ");
+	ck_assert_int_eq(rt_tsrc_init(&s, NULL, 0, path, true, &why), -ENOENT);
+	ck_assert_str_eq(why, path);
+}
+END_TEST
+
+static struct rt_reason reason(uint32_t pref, const char *sel)
+{
+	struct rt_reason r = { .pref = pref, .table = 100, .action = FR_ACT_TO_TBL,
+			       .udp_matches = true };
+
+	snprintf(r.selector, sizeof(r.selector), "%s", sel);
+	return r;
+}
+
+static char *summary(const struct rt_audit *a, bool json)
+{
+	static char buf[2048];
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+
+	rt_audit_summary(f, a, json);
+	fclose(f);
+	return buf;
+}
+
+START_TEST(audit_counts_and_exit_codes)
+{
+	struct rt_audit a = { 0 };
+	struct rt_reason r[2] = { reason(200, "dport 1025"), reason(100, "ipproto udp") };
+
+	ck_assert_int_eq(rt_audit_exit(&a), RT_EXIT_OK);
+	rt_audit_count(&a, RT_VERDICT_AGREE, AF_INET, NULL, 0);
+	ck_assert_int_eq(rt_audit_exit(&a), RT_EXIT_OK);
+	rt_audit_count(&a, RT_VERDICT_DIFFER, AF_INET, r, 2);
+	rt_audit_count(&a, RT_VERDICT_DIFFER, AF_INET, &r[1], 1);
+	rt_audit_count(&a, RT_VERDICT_DIFFER, AF_INET6, &r[1], 1);
+	ck_assert_int_eq(rt_audit_exit(&a), RT_EXIT_NOREPLY);
+	/* Same rule, same family: one counter; another family: its own. */
+	ck_assert_uint_eq(a.nrules, 3);
+	rt_audit_count(&a, RT_VERDICT_ERROR, 0, NULL, 0);
+	ck_assert_int_eq(rt_audit_exit(&a), RT_EXIT_ERROR);
+	ck_assert_str_eq(summary(&a, true),
+		"{\"type\": \"audit_summary\", \"total\": 5, \"agree\": 1, \"differ\": 3, "
+		"\"errors\": 1, \"rules\": [{\"pref\": 100, \"rule\": \"ipproto udp\", "
+		"\"table\": 100, \"family\": \"inet\", \"count\": 2}, {\"pref\": 200, \"rule\": "
+		"\"dport 1025\", \"table\": 100, \"family\": \"inet\", \"count\": 1}, "
+		"{\"pref\": 100, \"rule\": \"ipproto udp\", \"table\": 100, \"family\": \"inet6\", "
+		"\"count\": 1}]}\n");
+	ck_assert_str_eq(summary(&a, false),
+		"\n--- audit: 5 destinations, 1 agree, 3 differ, 1 error ---\n"
+		"2 differ by rule pref 100 ipproto udp \u2192 table 100 (inet)\n"
+		"1 differ by rule pref 200 dport 1025 \u2192 table 100 (inet)\n"
+		"1 differ by rule pref 100 ipproto udp \u2192 table 100 (inet6)\n");
+	rt_audit_free(&a);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("audit");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, tfile_names_comments_and_blanks);
+	tcase_add_test(tc, tfile_malformed_lines_say_why);
+	tcase_add_test(tc, tsrc_operands_then_file_with_line_numbers);
+	tcase_add_test(tc, audit_counts_and_exit_codes);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return rt_test_run(suite());
+}
