@@ -166,17 +166,16 @@ void rt_watch_io(struct rt_watch *w, short revents)
 
 int64_t rt_watch_step(struct rt_watch *w, int64_t now)
 {
+	unsigned causes = w->causes;
 	int64_t due;
 
-	if (!w->causes)
+	if (!causes)
 		return RT_LOOP_IDLE;
 	due = w->last_ns + RT_WATCH_QUIET_NS;
 	if (due > w->first_ns + RT_WATCH_MAX_NS)
 		due = w->first_ns + RT_WATCH_MAX_NS;
 	if (now < due)
 		return due;
-	unsigned causes = w->causes;
-
 	w->causes = 0;
 	w->st.requeries++;
 	w->ops.changed(w->ops.arg, causes);

@@ -86,6 +86,12 @@ out=$(pairs fd70::1 fd70::2 fd70::3 fd70::4 fd70::5 fd70::6)
 check_eq "v6 multipath: six echoes observed" 6 "$(printf '%s\n' "$out" | grep -c '^fd6[12]::1 fd6[12]::1 $')"
 check_eq "v6 multipath: every egress is the prediction" 0 "$(printf '%s\n' "$out" | awk '$1 != $2' | wc -l)"
 
+# Flood: the first 16 echoes ask for a report, then one in 16 (README).
+t_run "$A" "$RTPING" -f -q -v -c 100 10.70.0.1
+check_match "flood: sampled echoes said" '^egress sampled: 22 of 100 echoes \(flood: the first 16, then one in 16\)$' "$T_OUT"
+check_eq "flood: every sampled echo observed" 22 \
+	"$(printf '%s\n' "$T_OUT" | sed -n 's/^egress 10\.6[12]\.0\.1 mpv[12]: \([0-9]*\) echoes$/\1/p' | awk '{ n += $1 } END { print n + 0 }')"
+
 # A neighbour that never resolves: the echo never reaches a device, no report.
 t_run "$A" "$RTPING" -c 2 -i 0.3 -W 1 --json 10.80.0.9
 check_eq "unresolved neighbour: timeout event's egress is null" null \
