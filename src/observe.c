@@ -185,13 +185,18 @@ int64_t rt_observe_step(struct rt_observe *ob, int64_t now, int64_t wall_us)
 	return INT64_MAX;
 }
 
+/* Two addresses are the same, or both absent (an on-link route has no gateway). */
+static bool same_addr(const struct rt_addr *a, const struct rt_addr *b)
+{
+	return rt_addr_is_set(a) ? rt_addr_equal(a, b) : !rt_addr_is_set(b);
+}
+
 static bool same_route(const struct rt_route_view *a, const struct rt_route_view *b)
 {
 	if (a->err || b->err)
 		return a->err == b->err;
-	return rt_addr_equal(&a->snap.src, &b->snap.src) && a->snap.ifindex == b->snap.ifindex &&
-	       rt_addr_equal(&a->snap.gateway, &b->snap.gateway) &&
-	       a->snap.table == b->snap.table;
+	return same_addr(&a->snap.src, &b->snap.src) && a->snap.ifindex == b->snap.ifindex &&
+	       same_addr(&a->snap.gateway, &b->snap.gateway) && a->snap.table == b->snap.table;
 }
 
 void rt_observe_route(struct rt_observe *ob, struct rt_route_view *route, const char *cause,

@@ -145,6 +145,14 @@ START_TEST(observe_route_change_said_once_with_its_cause)
 	v = view("10.9.0.12", 254);
 	rt_observe_route(&ob, &v, "link", 2, 0);
 	ck_assert_str_eq(out(), "");
+	/* Nor for an on-link route (no gateway on either side). */
+	ob.route.snap.gateway.af = AF_UNSPEC;
+	v = view("10.9.0.12", 254);
+	v.snap.gateway.af = AF_UNSPEC;
+	rt_observe_route(&ob, &v, "address", 2, 0);
+	ck_assert_str_eq(out(), "");
+	ob.route.snap.gateway = v.snap.gateway;
+	rt_addr_parse(&ob.route.snap.gateway, AF_INET, "10.9.0.1");
 	v = view("10.9.0.11", 100);
 	rt_observe_route(&ob, &v, "rule", 2, 0);
 	ck_assert_str_eq(out(), "rtping: route changed before icmp_seq=2: src 10.9.0.12 dev dva "
