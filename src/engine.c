@@ -143,8 +143,9 @@ static void on_reply(struct rt_engine *e, const struct rt_icmp_pkt *p,
 	struct rt_reply_acct a;
 	struct rt_event ev = { .kind = RT_EV_REPLY };
 	struct rt_addr fa;
+	int64_t rx = rt_stats_arrival(&e->st, p->seq, d->meta.rx_ns, d->meta.read_ns);
 
-	rt_stats_reply(&e->st, p->seq, d->meta.rx_ns, p->bad_checksum, &a);
+	rt_stats_reply(&e->st, p->seq, rx, p->bad_checksum, &a);
 	rt_addr_from_sockaddr(&fa, NULL, NULL, d->from, d->fromlen);
 	ev.wall_us = event_wall(e);
 	ev.seq = p->seq;

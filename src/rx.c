@@ -70,7 +70,7 @@ void rt_rx_cmsgs(const struct msghdr *msg, const struct rt_family *fam, bool ker
 	int64_t age;
 
 	m->ttl = -1;
-	m->rx_ns = mono;
+	m->rx_ns = m->read_ns = mono;
 	m->ipopts = NULL;
 	m->ipopts_len = 0;
 	for (struct cmsghdr *c = CMSG_FIRSTHDR((struct msghdr *)msg); c;
@@ -81,7 +81,7 @@ void rt_rx_cmsgs(const struct msghdr *msg, const struct rt_family *fam, bool ker
 
 			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
 			age = real - ((int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec);
-			if (age > 0 && age < 1000000000LL)
+			if (age >= 0)
 				m->rx_ns = mono - age;
 		} else if (c->cmsg_level == fam->sol_ip && c->cmsg_type == fam->cmsg_ttl &&
 			   c->cmsg_len >= CMSG_LEN(sizeof(int))) {

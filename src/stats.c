@@ -112,6 +112,14 @@ void rt_stats_ack(struct rt_stats *st, uint16_t seq)
 		st->acked = seq;
 }
 
+int64_t rt_stats_arrival(const struct rt_stats *st, uint16_t seq, int64_t stamp_ns,
+			 int64_t read_ns)
+{
+	const struct rt_sent *s = slot(st, seq);
+
+	return s && stamp_ns < s->ns ? read_ns : stamp_ns;
+}
+
 /* Timing of one reply: known only for sequences sent in the live window. */
 static struct rt_sent *reply_rtt(const struct rt_stats *st, uint16_t seq, int64_t rx_ns,
 				 int64_t *us)
