@@ -95,6 +95,28 @@ void rt_rx_cmsgs(const struct msghdr *msg, const struct rt_family *fam, bool ker
 	}
 }
 
+/*
+ * Both clocks at one instant, as near as we can tell: a preemption between
+ * two reads would shift every kernel stamp's conversion (and could put a
+ * reply before its send). MONOTONIC is read between two REALTIME reads;
+ * the tighter of two tries is kept.
+ */
+static void read_clocks(int64_t *mono, int64_t *real)
+{
+	int64_t best = INT64_MAX;
+
+	for (int i = 0; i < 2 && best > 10000; i++) {
+		int64_t r1 = rt_clock_ns(CLOCK_REALTIME), m = rt_clock_ns(CLOCK_MONOTONIC);
+		int64_t r2 = rt_clock_ns(CLOCK_REALTIME);
+
+		if (r2 - r1 < best) {
+			best = r2 - r1;
+			*mono = m;
+			*real = r1 + (r2 - r1) / 2;
+		}
+	}
+}
+
 /* Refills the batch: 0, or -errno (-EAGAIN: nothing queued). */
 static int fill(struct rt_rx *rx, int fd, long want)
 {
@@ -114,8 +136,7 @@ static int fill(struct rt_rx *rx, int fd, long want)
 	n = recvmmsg(fd, rx->msg, (unsigned)want, MSG_DONTWAIT, NULL);
 	if (n < 0)
 		return errno == EINTR ? 0 : -errno;
-	rx->mono = rt_clock_ns(CLOCK_MONOTONIC);
-	rx->real = rt_clock_ns(CLOCK_REALTIME);
+	read_clocks(&rx->mono, &rx->real);
 	rx->n = n;
 	rx->next = 0;
 	return 0;
