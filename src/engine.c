@@ -64,7 +64,6 @@ int rt_engine_open(struct rt_engine **ep, const struct rt_opts *o,
 		   const char **what)
 {
 	struct rt_engine *e = calloc(1, sizeof(*e));
-	struct rt_addr tmp;
 	bool numeric;
 	int rc;
 
@@ -80,11 +79,11 @@ int rt_engine_open(struct rt_engine **ep, const struct rt_opts *o,
 	e->privileged = rt_caps_privileged();
 	e->group = o->broadcast || is_multicast(&t->addr);
 	/*
-	 * iputils resolves reply addresses unless -n, -f or a numeric IPv4
-	 * target; -H resolves them anyway.
+	 * iputils resolves reply addresses unless -n, -f or a numeric target;
+	 * -H resolves them anyway.
 	 */
 	numeric = !o->force_lookup && (o->numeric || o->flood ||
-		  (e->fam->af == AF_INET && rt_addr_parse(&tmp, AF_INET, o->dest) == 0));
+				       rt_names_numeric_target(e->fam->af, o->dest));
 	e->need_wall = o->timestamps || o->json;
 	e->pkt_cap = (size_t)o->size + RT_ICMP_HDR_LEN;
 	rt_out_init(&e->out, o, e->fam->af == AF_INET6, prog, t->name);

@@ -14,6 +14,7 @@
  * shows on later lines. The worker starts at the first lookup, after main
  * has dropped capabilities, with every signal blocked.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
 #include <pthread.h>
@@ -73,6 +74,15 @@ struct rt_names {
 	char addr[ADDR_MAX];
 	struct slot slot[CACHE_SLOTS];
 };
+
+bool rt_names_numeric_target(int af, const char *dest)
+{
+	struct in_addr a;
+
+	if (af == AF_INET)
+		return inet_aton(dest, &a) == 1;
+	return af == AF_INET6 && strchr(dest, ':') != NULL;
+}
 
 int64_t rt_names_wait_until(int64_t now, int64_t next)
 {

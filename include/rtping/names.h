@@ -35,6 +35,13 @@ typedef int (*rt_names_lookup_fn)(const struct sockaddr *sa, socklen_t len, char
 typedef int (*rt_names_wait_fn)(int fd, int64_t until);
 
 /*
+ * iputils' rule for "no reverse lookups": an IPv4 target that inet_aton()
+ * accepts (127.1, 0x7f000001, 017700000001, 2130706433) or an IPv6 target
+ * written with a colon. Pure.
+ */
+bool rt_names_numeric_target(int af, const char *dest);
+
+/*
  * The end of a wait for a name: now + RT_NAMES_WAIT_MAX_NS, cut to the
  * loop's next event (next, 0 none) but never below RT_NAMES_WAIT_MIN_NS. Pure.
  */

@@ -4,6 +4,7 @@
 # listener that swallows every query. Checked:
 # - with that dead resolver, reverse lookups hold neither the send
 #   schedule nor SIGINT nor the RTTs; a name the hosts file knows shows.
+# - numeric targets (every inet_aton form, IPv6 literals): no lookups.
 # Topology: A na0 10.87.0.1 fd00:87::1 fe80::1 -- B nb0 10.87.0.2/.3 fd00:87::2 fe80::2
 . "$(dirname "$0")/lib.sh"
 t_init
@@ -125,6 +126,13 @@ golden() {
 		"$(sed 's/^rtping: /P: /' "$T_TMP/r.err")"
 }
 
+# Numeric targets: 10.87.0.2 is "peer" in hosts, yet no line may say so.
+for t in 10.87.0.2 10.87.2 0x0a570002 01225600002 173473794 fd00:87::2; do
+	golden "numeric target $t" LC_ALL=C.UTF-8 -c 2 -i 0.2 "$t"
+	check_eq "numeric target $t: no reverse lookup" 0 "$(grep -c 'peer' "$T_TMP/r.out")"
+	check_match "numeric target $t: replies by number" '^64 bytes from (10\.87\.0\.2|fd00:87::2): icmp_seq=1 ' \
+		"$(cat "$T_TMP/r.out")"
+done
 # A name target: the lookup answers (hosts), and the name shows on every line.
 golden "name target peer" LC_ALL=C.UTF-8 -c 2 -i 0.2 peer
 check_eq "name target peer: both lines named" 2 "$(grep -c '^64 bytes from peer (10\.87\.0\.2): ' "$T_TMP/r.out")"

@@ -1,7 +1,7 @@
 /*
- * Names: the wait bound, and the lookup cache driven by a fake resolver
- * that can be made to hang like a dead DNS server; the loop's bounded wait
- * that SIGINT ends.
+ * Names: iputils' numeric-target rule, the wait bound, the lookup cache
+ * driven by a fake resolver that can be made to hang like a dead DNS
+ * server, and the loop's bounded wait that SIGINT ends.
  */
 #include <arpa/inet.h>
 #include <check.h>
@@ -146,6 +146,34 @@ static const char *show(struct rt_names *n, const char *ip, int64_t wait_ns, con
 	return rt_names_sockaddr(n, (struct sockaddr *)&sin, sizeof(sin),
 				 wait_ns ? now_ns() + wait_ns : 0, addr);
 }
+
+START_TEST(numeric_target_every_inet_aton_form)
+{
+	const char *yes4[] = { "127.0.0.1", "127.1", "0x7f000001", "017700000001", "2130706433",
+			       "10.87.2", "0x0a.0x57.0.2" };
+	const char *no4[] = { "localhost", "bücher.example", "1.2.3.4.5", "0x7g000001", "",
+			      "::1", "256.1.1.1.1" };
+
+	for (size_t i = 0; i < sizeof(yes4) / sizeof(yes4[0]); i++)
+		ck_assert_msg(rt_names_numeric_target(AF_INET, yes4[i]), "%s", yes4[i]);
+	for (size_t i = 0; i < sizeof(no4) / sizeof(no4[0]); i++)
+		ck_assert_msg(!rt_names_numeric_target(AF_INET, no4[i]), "%s", no4[i]);
+}
+END_TEST
+
+START_TEST(numeric_target_any_ipv6_literal)
+{
+	ck_assert(rt_names_numeric_target(AF_INET6, "::1"));
+	ck_assert(rt_names_numeric_target(AF_INET6, "ff02::1"));
+	ck_assert(rt_names_numeric_target(AF_INET6, "fe80::1%eth0"));
+	ck_assert(rt_names_numeric_target(AF_INET6, "::ffff:127.0.0.1"));
+	ck_assert(!rt_names_numeric_target(AF_INET6, "allnodes"));
+	ck_assert(!rt_names_numeric_target(AF_INET6, "ip6-localhost"));
+	/* iputils asks ping6 for the colon only: an IPv4 form is a name there. */
+	ck_assert(!rt_names_numeric_target(AF_INET6, "127.1"));
+	ck_assert(!rt_names_numeric_target(AF_UNSPEC, "127.1"));
+}
+END_TEST
 
 START_TEST(wait_bound_follows_the_next_event)
 {
@@ -401,6 +429,8 @@ int main(void)
 
 	tcase_set_timeout(tc, 20);
 	tcase_add_checked_fixture(tc, reset, NULL);
+	tcase_add_test(tc, numeric_target_every_inet_aton_form);
+	tcase_add_test(tc, numeric_target_any_ipv6_literal);
 	tcase_add_test(tc, wait_bound_follows_the_next_event);
 	tcase_add_test(tc, names_shown_as_iputils_pr_addr);
 	tcase_add_test(tc, cache_asks_once_per_address_not_per_port);
