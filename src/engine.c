@@ -258,7 +258,10 @@ static void report_error(struct rt_engine *e, const struct rt_icmp_err *er)
 	} else if (er->local) {
 		ev.text = strerror(er->err);
 	} else {
-		rt_stats_ack(&e->st, er->seq);
+		if (e->fam->error_pipe)
+			rt_stats_ack(&e->st, er->seq);
+		else
+			rt_stats_settle(&e->st, er->seq);
 		ev.from = rt_names_addr(e->names, &er->offender, name_deadline(e), &ev.addr);
 		ev.text = rt_icmp_describe(e->fam, er->type, er->code, er->info, text, sizeof(text));
 	}

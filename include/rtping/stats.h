@@ -79,6 +79,8 @@ void rt_stats_sent(struct rt_stats *st, uint16_t seq, int64_t now);
 long rt_stats_in_flight(const struct rt_stats *st);
 /* A reply or an error for seq arrived: pipe size and "acked" bookkeeping. */
 void rt_stats_ack(struct rt_stats *st, uint16_t seq);
+/* The same without the pipe size (errors where iputils leaves it alone). */
+void rt_stats_settle(struct rt_stats *st, uint16_t seq);
 /*
  * Accounts a reply for seq received at rx_ns. bad_csum replies count as
  * corrupted and are not timed (as iputils). Fills *a.

@@ -5,6 +5,7 @@
 # - with that dead resolver, reverse lookups hold neither the send
 #   schedule nor SIGINT nor the RTTs; a name the hosts file knows shows.
 # - numeric targets (every inet_aton form, IPv6 literals): no lookups.
+# - no "pipe N" on an IPv6 error-only run (IPv4 has one).
 # Topology: A na0 10.87.0.1 fd00:87::1 fe80::1 -- B nb0 10.87.0.2/.3 fd00:87::2 fe80::2
 . "$(dirname "$0")/lib.sh"
 t_init
@@ -21,6 +22,9 @@ ip -n "$B" addr add 10.87.0.2/24 dev nb0
 ip -n "$B" addr add 10.87.0.3/24 dev nb0
 for x in fd00:87::1/64 fe80::1/64; do ip -n "$A" -6 addr add "$x" dev na0 nodad; done
 for x in fd00:87::2/64 fe80::2/64; do ip -n "$B" -6 addr add "$x" dev nb0 nodad; done
+# A missing neighbour fails after one 1 s probe: every probe is queued by then.
+ip netns exec "$A" sysctl -qw net.ipv4.neigh.na0.mcast_solicit=1 net.ipv6.neigh.na0.mcast_solicit=1 \
+	net.ipv4.neigh.na0.retrans_time_ms=1000 net.ipv6.neigh.na0.retrans_time_ms=1000
 
 t_etc "$A" hosts "127.0.0.1 localhost
 ff02::1 allnodes
@@ -137,4 +141,9 @@ done
 golden "name target peer" LC_ALL=C.UTF-8 -c 2 -i 0.2 peer
 check_eq "name target peer: both lines named" 2 "$(grep -c '^64 bytes from peer (10\.87\.0\.2): ' "$T_TMP/r.out")"
 
+# "pipe N": iputils counts ICMP errors in it for IPv4 only.
+golden "IPv4 error-only run: pipe 4" LC_ALL=C.UTF-8 -n -c 4 -i 0.2 10.87.0.9
+check_match "IPv4 error-only run: pipe line" '^pipe 4$' "$(cat "$T_TMP/r.out")"
+golden "IPv6 error-only run: no pipe" LC_ALL=C.UTF-8 -n -c 4 -i 0.2 fd00:87::9
+check_eq "IPv6 error-only run: no pipe line" 0 "$(grep -c 'pipe' "$T_TMP/r.out")"
 t_done

@@ -248,6 +248,22 @@ START_TEST(in_flight_and_pipe)
 }
 END_TEST
 
+/* ping6 never acknowledges ICMP errors: they settle the window but no "pipe N". */
+START_TEST(settled_errors_leave_pipe_alone)
+{
+	for (int i = 0; i < 4; i++)
+		send_at(1000 * MS + i * 300 * MS);
+	for (uint16_t seq = 1; seq <= 4; seq++)
+		rt_stats_settle(st, seq);
+	ck_assert_int_eq(st->pipesize, -1);
+	ck_assert_int_eq(rt_stats_in_flight(st), 0);
+	rt_stats_settle(st, 9);   /* never sent: ignored */
+	ck_assert_int_eq(rt_stats_in_flight(st), 0);
+	rt_stats_ack(st, 1);      /* IPv4's errors do count */
+	ck_assert_int_eq(st->pipesize, 4);
+}
+END_TEST
+
 /*
  * Issue 10: a reply that waited 6.126 s in the queue (a stuck reverse
  * lookup) keeps its kernel stamp's 80 us RTT.
@@ -398,6 +414,7 @@ int main(void)
 	tcase_add_test(tc, per_target_state_is_bounded_by_the_window);
 	tcase_add_test(tc, reply_older_than_the_window_is_not_counted);
 	tcase_add_test(tc, in_flight_and_pipe);
+	tcase_add_test(tc, settled_errors_leave_pipe_alone);
 	tcase_add_test(tc, arrival_stall_is_not_rtt);
 	tcase_add_test(tc, arrival_before_the_send_falls_back_to_the_read);
 	tcase_add_test(tc, elapsed_and_ipg);
