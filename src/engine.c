@@ -89,6 +89,8 @@ int rt_engine_open(struct rt_engine **ep, const struct rt_opts *o,
 	rt_out_init(&e->out, o, e->fam->af == AF_INET6, prog, t->name);
 	e->out.rr = &e->rr;
 	e->out.name = rt_names_copy;
+	/* Broadcast/multicast: many hosts answer, so iputils hides (DUP!) unless -v. */
+	e->out.quiet_dup = e->group && !o->verbose;
 	rc = rt_sock_open(&e->sock, o, f, t, what);
 	e->out.flowlabel = e->sock.flowlabel;
 	if (rc == 0) {
@@ -170,8 +172,7 @@ static void on_reply(struct rt_engine *e, const struct rt_icmp_pkt *p,
 	ev.ttl = p->ttl >= 0 ? p->ttl : d->meta.ttl;
 	ev.timed = e->out.timing && a.known;
 	ev.rtt_us = a.rtt_us;
-	/* Broadcast/multicast: many hosts answer, so iputils hides (DUP!) unless -v. */
-	ev.dup = a.dup && (!e->group || e->o->verbose);
+	ev.dup = a.dup;
 	ev.bad_csum = p->bad_checksum;
 	ev.wrong_src = !e->group && !rt_addr_equal(&fa, &e->t->addr);
 	ev.truncated = p->icmp_len < (size_t)e->o->size + RT_ICMP_HDR_LEN;

@@ -6,6 +6,7 @@
 #   schedule nor SIGINT nor the RTTs; a name the hosts file knows shows.
 # - numeric targets (every inet_aton form, IPv6 literals): no lookups.
 # - no "pipe N" on an IPv6 error-only run (IPv4 has one).
+# - JSON types a multicast duplicate "dup", with or without -v.
 # Topology: A na0 10.87.0.1 fd00:87::1 fe80::1 -- B nb0 10.87.0.2/.3 fd00:87::2 fe80::2
 . "$(dirname "$0")/lib.sh"
 t_init
@@ -106,6 +107,19 @@ check_eq "dead resolver, -c 2: every RTT under 50 ms (max ${max:-none})" yes \
 	"$(awk -v m="${max:-999999}" 'BEGIN { print (m < 50) ? "yes" : "no" }')"
 if [ "$took" -lt 2500 ]; then pass "dead resolver, -c 2: done in $took ms"
 else fail "dead resolver, -c 2: took $took ms (iputils' RTTs: 0.08 ms)"; fi
+
+# ---- JSON: a multicast duplicate is "dup", with or without -v ----
+for v in "" -v; do
+	t_run "$A" "$RTPING" --json -n $v -c 3 -i 0.2 -I na0 ff02::1
+	dups=$(printf '%s\n' "$T_OUT" | jq -r 'select(.type == "dup") | .seq' 2>/dev/null | wc -l)
+	want=$(printf '%s\n' "$T_OUT" | tail -n 1 | jq -r .duplicates 2>/dev/null)
+	check_eq "json multicast ${v:-without -v}: one dup object per duplicate ($want)" "$want" "$dups"
+	[ "${want:-0}" -ge 1 ] 2>/dev/null && pass "json multicast ${v:-without -v}: duplicates seen" ||
+		fail "json multicast ${v:-without -v}: no duplicate to type: $T_OUT"
+done
+t_run "$A" "$RTPING" -n -c 3 -i 0.2 -I na0 ff02::1
+check_eq "multicast text without -v: no (DUP!) flag, as iputils" 0 "$(printf '%s\n' "$T_OUT" | grep -c 'DUP!')"
+check_match "multicast text without -v: duplicates counted" ', \+[0-9]+ duplicates' "$T_OUT"
 
 # ---- golden lines against iputils (times masked) ----
 # iputils before 20250605 printed the IPv6 header as "PING host(addr)".
