@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <sys/eventfd.h>
 
@@ -95,9 +96,25 @@ int64_t rt_names_wait_until(int64_t now, int64_t next)
 	return until;
 }
 
+bool rt_names_ace(const char *name)
+{
+	for (const char *p = name; *p; p++)
+		if ((p == name || p[-1] == '.') && !strncasecmp(p, "xn--", 4))
+			return true;
+	return false;
+}
+
 static int lookup_default(const struct sockaddr *sa, socklen_t len, char *host, size_t hostlen)
 {
-	return getnameinfo(sa, len, host, (socklen_t)hostlen, NULL, 0, NI_NAMEREQD);
+	int rc = getnameinfo(sa, len, host, (socklen_t)hostlen, NULL, 0, NI_NAMEREQD);
+
+	/*
+	 * NI_IDN: an xn-- name shows in the locale's script, as iputils built
+	 * with IDN. Asked for those only: glibc loads libidn2 for every call.
+	 */
+	if (rc == 0 && rt_names_ace(host))
+		rc = getnameinfo(sa, len, host, (socklen_t)hostlen, NULL, 0, NI_NAMEREQD | NI_IDN);
+	return rc;
 }
 
 /* ---- the worker ------------------------------------------------------------ */

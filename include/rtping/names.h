@@ -42,6 +42,12 @@ typedef int (*rt_names_wait_fn)(int fd, int64_t until);
 bool rt_names_numeric_target(int af, const char *dest);
 
 /*
+ * name has an IDNA "xn--" label, the only kind NI_IDN and AI_CANONIDN turn
+ * into Unicode. Pure.
+ */
+bool rt_names_ace(const char *name);
+
+/*
  * The end of a wait for a name: now + RT_NAMES_WAIT_MAX_NS, cut to the
  * loop's next event (next, 0 none) but never below RT_NAMES_WAIT_MIN_NS. Pure.
  */

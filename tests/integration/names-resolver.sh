@@ -7,6 +7,7 @@
 # - numeric targets (every inet_aton form, IPv6 literals): no lookups.
 # - no "pipe N" on an IPv6 error-only run (IPv4 has one).
 # - JSON types a multicast duplicate "dup", with or without -v.
+# - IDN names as Debian's ping, in a UTF-8 and in the C locale.
 # Topology: A na0 10.87.0.1 fd00:87::1 fe80::1 -- B nb0 10.87.0.2/.3 fd00:87::2 fe80::2
 . "$(dirname "$0")/lib.sh"
 t_init
@@ -154,6 +155,14 @@ done
 # A name target: the lookup answers (hosts), and the name shows on every line.
 golden "name target peer" LC_ALL=C.UTF-8 -c 2 -i 0.2 peer
 check_eq "name target peer: both lines named" 2 "$(grep -c '^64 bytes from peer (10\.87\.0\.2): ' "$T_TMP/r.out")"
+
+# IDN: only the punycode name is in hosts.
+golden "IDN bücher.example, UTF-8 locale" LC_ALL=C.UTF-8 -c 1 bücher.example
+check_match "IDN bücher.example: shown in Unicode" '^64 bytes from bücher\.example \(10\.87\.0\.3\)' \
+	"$(cat "$T_TMP/r.out")"
+golden "IDN punycode name, UTF-8 locale" LC_ALL=C.UTF-8 -c 1 xn--bcher-kva.example
+golden "IDN bücher.example, C locale" LC_ALL=C -c 1 bücher.example
+golden "IDN punycode name, C locale" LC_ALL=C -c 1 xn--bcher-kva.example
 
 # "pipe N": iputils counts ICMP errors in it for IPv4 only.
 golden "IPv4 error-only run: pipe 4" LC_ALL=C.UTF-8 -n -c 4 -i 0.2 10.87.0.9

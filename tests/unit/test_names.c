@@ -175,6 +175,18 @@ START_TEST(numeric_target_any_ipv6_literal)
 }
 END_TEST
 
+START_TEST(ace_labels_found_anywhere_any_case)
+{
+	ck_assert(rt_names_ace("xn--bcher-kva.example"));
+	ck_assert(rt_names_ace("www.XN--bcher-kva.example"));
+	ck_assert(rt_names_ace("a.b.xn--p1ai"));
+	ck_assert(!rt_names_ace("bücher.example"));
+	ck_assert(!rt_names_ace("axn--b.example"));
+	ck_assert(!rt_names_ace("peer"));
+	ck_assert(!rt_names_ace(""));
+}
+END_TEST
+
 START_TEST(wait_bound_follows_the_next_event)
 {
 	int64_t now = 5000 * MS;
@@ -431,6 +443,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, reset, NULL);
 	tcase_add_test(tc, numeric_target_every_inet_aton_form);
 	tcase_add_test(tc, numeric_target_any_ipv6_literal);
+	tcase_add_test(tc, ace_labels_found_anywhere_any_case);
 	tcase_add_test(tc, wait_bound_follows_the_next_event);
 	tcase_add_test(tc, names_shown_as_iputils_pr_addr);
 	tcase_add_test(tc, cache_asks_once_per_address_not_per_port);
