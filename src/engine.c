@@ -43,8 +43,7 @@ struct rt_engine {
 	struct rt_sched sched;      /* when the next probe is due */
 	struct rt_run run;          /* -w and linger deadlines */
 	int64_t retry_ns;           /* a full send queue: not before this */
-	struct rt_names names;      /* reply and error senders as text */
-	struct rt_names opt_names;  /* addresses inside IP options (their own cache) */
+	struct rt_names *names;     /* addresses as text, lookups off the loop */
 	struct rt_ipopt_rr rr;      /* -R: the last route shown, for "(same route)" */
 	struct rt_stats st;
 	/* Transmit reports: where each echo left, against the prediction. */
@@ -72,7 +71,7 @@ int rt_engine_open(struct rt_engine **ep, const struct rt_opts *o,
 		   const char **what)
 {
 	struct rt_engine *e = calloc(1, sizeof(*e));
-	struct rt_addr tmp;
+	bool numeric;
 	int rc;
 
 	*ep = NULL;
@@ -87,19 +86,18 @@ int rt_engine_open(struct rt_engine **ep, const struct rt_opts *o,
 	e->privileged = rt_caps_privileged();
 	e->group = o->broadcast || is_multicast(&t->addr);
 	/*
-	 * iputils resolves reply addresses unless -n, -f or a numeric IPv4
-	 * target; -H resolves them anyway.
+	 * iputils resolves reply addresses unless -n, -f or a numeric target;
+	 * -H resolves them anyway.
 	 */
-	e->names.numeric = !o->force_lookup && (o->numeric || o->flood ||
-		     (e->fam->af == AF_INET && rt_addr_parse(&tmp, AF_INET, o->dest) == 0));
-	e->names.scope = t->scope;
-	e->opt_names = e->names;
+	numeric = !o->force_lookup && (o->numeric || o->flood ||
+				       rt_names_numeric_target(e->fam->af, o->dest));
 	e->need_wall = o->timestamps || o->json;
 	e->eager = !o->quiet && (o->json || (o->verbose && !o->flood));
 	rt_out_init(&e->out, o, e->fam->af == AF_INET6, prog, t->name);
 	e->out.rr = &e->rr;
 	e->out.name = rt_names_copy;
-	e->out.name_ctx = &e->opt_names;
+	/* Broadcast/multicast: many hosts answer, so iputils hides (DUP!) unless -v. */
+	e->out.quiet_dup = e->group && !o->verbose;
 	rc = rt_sock_open(&e->sock, o, f, t, what);
 	e->out.flowlabel = e->sock.flowlabel;
 	if (rc == 0) {
@@ -114,7 +112,11 @@ int rt_engine_open(struct rt_engine **ep, const struct rt_opts *o,
 		e->rx = rt_rx_new(e->fam, !o->latency_user, o->size);
 		if (!e->tx || !e->rx)
 			rc = (*what = "malloc", -ENOMEM);
-		else
+		else if ((rc = rt_names_open(&e->names, numeric, t->scope, NULL,
+					     rt_loop_wait_fd)) < 0)
+			*what = "eventfd";
+		e->out.name_ctx = e->names;
+		if (e->rx)
 			rt_rx_want_pktinfo(e->rx, e->sock.reports);
 	}
 	if (rc < 0) {
@@ -155,6 +157,7 @@ void rt_engine_close(struct rt_engine *e)
 	rt_sock_close(&e->sock);
 	rt_tx_free(e->tx);
 	rt_rx_free(e->rx);
+	rt_names_close(e->names);
 	rt_stats_free(&e->st);
 	rt_observe_free(&e->ob);
 	free(e->route.json);
@@ -173,25 +176,39 @@ const struct rt_sock *rt_engine_sock(const struct rt_engine *e)
 
 /* ---- receiving ---------------------------------------------------------- */
 
+static int64_t due_time(const struct rt_engine *e);
+
+/*
+ * How long a reply's line may wait for a name not known yet: until the
+ * loop's next event (the next probe, the linger or -w), SIGINT sooner.
+ */
+static int64_t name_deadline(const struct rt_engine *e)
+{
+	int64_t next = rt_policy_wake(&e->run);
+
+	if (rt_policy_may_send(e->o, &e->st) && (!next || due_time(e) < next))
+		next = due_time(e);
+	return rt_names_wait_until(rt_clock_ns(CLOCK_MONOTONIC), next);
+}
+
 static void on_reply(struct rt_engine *e, const struct rt_icmp_pkt *p,
 		     const struct rt_rx_dgram *d)
 {
 	struct rt_reply_acct a;
 	struct rt_event ev = { .kind = RT_EV_REPLY };
 	struct rt_addr fa;
+	int64_t rx = rt_stats_arrival(&e->st, p->seq, d->meta.rx_ns, d->meta.read_ns);
 
-	rt_stats_reply(&e->st, p->seq, d->meta.rx_ns, p->bad_checksum, &a);
+	rt_stats_reply(&e->st, p->seq, rx, p->bad_checksum, &a);
 	rt_addr_from_sockaddr(&fa, NULL, NULL, d->from, d->fromlen);
 	ev.wall_us = event_wall(e);
 	ev.seq = p->seq;
-	ev.from = rt_names_sockaddr(&e->names, d->from, d->fromlen);
-	ev.addr = e->names.addr;
+	ev.from = rt_names_sockaddr(e->names, d->from, d->fromlen, name_deadline(e), &ev.addr);
 	ev.bytes = p->icmp_len;
 	ev.ttl = p->ttl >= 0 ? p->ttl : d->meta.ttl;
 	ev.timed = e->out.timing && a.known;
 	ev.rtt_us = a.rtt_us;
-	/* Broadcast/multicast: many hosts answer, so iputils hides (DUP!) unless -v. */
-	ev.dup = a.dup && (!e->group || e->o->verbose);
+	ev.dup = a.dup;
 	ev.bad_csum = p->bad_checksum;
 	ev.wrong_src = !e->group && !rt_addr_equal(&fa, &e->t->addr);
 	ev.truncated = p->icmp_len < (size_t)e->o->size + RT_ICMP_HDR_LEN;
@@ -217,20 +234,18 @@ static void on_notice(struct rt_engine *e, const struct rt_icmp_pkt *p,
 {
 	struct rt_event ev = { .kind = RT_EV_NOTICE };
 	struct rt_addr gw = { .af = AF_INET };
-	char text[NI_MAXHOST * 2 + 64];
+	char text[NI_MAXHOST * 2 + 64], gwname[NI_MAXHOST * 2 + 4];
 
 	ev.wall_us = event_wall(e);
 	ev.seq = p->seq;
 	ev.type = p->type;
 	ev.code = p->code;
 	ev.bad_csum = p->bad_checksum;
-	ev.from = rt_names_sockaddr(&e->names, d->from, d->fromlen);
-	ev.addr = e->names.addr;
+	ev.from = rt_names_sockaddr(e->names, d->from, d->fromlen, name_deadline(e), &ev.addr);
 	if (p->type == ICMP_REDIRECT) {
 		gw.u.v4.s_addr = htonl(p->info);
-		ev.text = rt_icmp_describe_redirect(p->code, p->info,
-						    rt_names_addr(&e->opt_names, &gw),
-						    text, sizeof(text));
+		rt_names_copy(e->names, &gw, gwname, sizeof(gwname));
+		ev.text = rt_icmp_describe_redirect(p->code, p->info, gwname, text, sizeof(text));
 	} else {
 		ev.text = rt_icmp_describe(e->fam, p->type, p->code, p->info, text, sizeof(text));
 	}
@@ -281,9 +296,11 @@ static void report_error(struct rt_engine *e, const struct rt_icmp_err *er)
 	} else if (er->local) {
 		ev.text = strerror(er->err);
 	} else {
-		rt_stats_ack(&e->st, er->seq);
-		ev.from = rt_names_addr(&e->names, &er->offender);
-		ev.addr = e->names.addr;
+		if (e->fam->error_pipe)
+			rt_stats_ack(&e->st, er->seq);
+		else
+			rt_stats_settle(&e->st, er->seq);
+		ev.from = rt_names_addr(e->names, &er->offender, name_deadline(e), &ev.addr);
 		ev.text = rt_icmp_describe(e->fam, er->type, er->code, er->info, text, sizeof(text));
 		ev.egress = rt_observe_egress(&e->ob, er->seq);
 	}
