@@ -176,7 +176,7 @@ static void send_probe(struct rt_engine *e)
 		rt_out_event(&e->out, &ev);
 	}
 	ask = e->sock.reports && rt_egress_sample(o->flood, e->st.ntransmitted);
-	err = -rt_tx_echo(e->tx, seq, ask, &now);
+	err = -rt_tx_echo(e->tx, seq, &ask, &now);
 	if (err) {
 		switch (rt_policy_send_error(o, &e->st, err)) {
 		case RT_SEND_RETRY:
