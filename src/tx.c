@@ -29,6 +29,7 @@ struct rt_tx *rt_tx_new(const struct rt_tx_cfg *cfg)
 		return NULL;
 	tx->cfg = *cfg;
 	tx->cap = cap;
+	tx->no_ask = false;
 	struct cmsghdr *c = &tx->ask.align;
 	uint32_t flags = SOF_TIMESTAMPING_TX_SCHED;
 
