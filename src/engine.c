@@ -12,10 +12,13 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/random.h>
 
 #include "rtping/caps.h"
 #include "rtping/egress.h"
 #include "rtping/loop.h"
+#include "rtping/probe.h"
 
 #include "engine_int.h"
 
@@ -52,7 +55,10 @@ int rt_engine_open(struct rt_engine **ep, const struct rt_opts *o,
 				       rt_names_numeric_target(e->fam->af, o->dest));
 	e->need_wall = o->timestamps || o->json;
 	e->eager = !o->quiet && (o->json || (o->verbose && !o->flood));
+	e->ni = rt_probe_is_ni(o, e->fam);
 	rt_out_init(&e->out, o, e->fam->af == AF_INET6, prog, t->name);
+	/* iputils times echoes only: no "time=", no rtt line for queries. */
+	e->out.timing = e->out.timing && !e->ni;
 	e->out.rr = &e->rr;
 	e->out.name = rt_names_copy;
 	/* Broadcast/multicast: many hosts answer, so iputils hides (DUP!) unless -v. */
@@ -61,11 +67,11 @@ int rt_engine_open(struct rt_engine **ep, const struct rt_opts *o,
 	e->out.flowlabel = e->sock.flowlabel;
 	if (rc == 0) {
 		struct rt_tx_cfg tc = {
-			.fam = e->fam, .fd = e->sock.fd, .dst = (struct sockaddr *)&e->sock.dst,
-			.dst_len = e->sock.dst_len, .id = e->sock.match.id,
-			.pattern = o->pattern_set ? o->pattern : NULL,
-			.pattern_len = o->pattern_len, .size = (size_t)o->size,
+			.fd = e->sock.fd, .dst = (struct sockaddr *)&e->sock.dst,
+			.dst_len = e->sock.dst_len,
 		};
+
+		rt_probe_init(&tc.probe, o, e->fam, &t->addr, e->sock.match.id);
 
 		e->tx = rt_tx_new(&tc);
 		e->rx = rt_rx_new(e->fam, !o->latency_user, o->size);
@@ -158,6 +164,17 @@ static void send_failed(struct rt_engine *e, int err)
 	rt_out_event(&e->out, &ev);
 }
 
+/* A query's nonce: its sequence, then 6 bytes nobody off the path can guess. */
+static void new_nonce(struct rt_engine *e, uint16_t seq, uint8_t rnd[6])
+{
+	if (getrandom(rnd, 6, GRND_NONBLOCK) != 6) {
+		int64_t t = rt_clock_ns(CLOCK_MONOTONIC) ^ ((int64_t)getpid() << 40);
+
+		memcpy(rnd, &t, 6);
+	}
+	rt_ni_nonce_remember(&e->nonces, seq, rnd);
+}
+
 static void send_probe(struct rt_engine *e)
 {
 	const struct rt_opts *o = e->o;
@@ -166,6 +183,7 @@ static void send_probe(struct rt_engine *e)
 	int64_t now;
 	bool ask;
 	int err;
+	uint8_t rnd[6] = { 0 };
 
 	if (e->st.ntransmitted && (o->outstanding || o->json) && !rt_stats_received(&e->st, last)) {
 		struct rt_event ev = { .kind = RT_EV_TIMEOUT, .seq = last, .wall_us = rt_engine_wall(e) };
@@ -176,7 +194,9 @@ static void send_probe(struct rt_engine *e)
 		rt_out_event(&e->out, &ev);
 	}
 	ask = e->sock.reports && rt_egress_sample(o->flood, e->st.ntransmitted);
-	err = -rt_tx_echo(e->tx, seq, &ask, &now);
+	if (e->ni)
+		new_nonce(e, seq, rnd);
+	err = -rt_tx_echo(e->tx, seq, rnd, &ask, &now);
 	if (err) {
 		switch (rt_policy_send_error(o, &e->st, err)) {
 		case RT_SEND_RETRY:

@@ -14,6 +14,7 @@
 #include "rtping/engine.h"
 #include "rtping/ipopt.h"
 #include "rtping/names.h"
+#include "rtping/nodeinfo.h"
 #include "rtping/observe.h"
 #include "rtping/output.h"
 #include "rtping/policy.h"
@@ -47,6 +48,8 @@ struct rt_engine {
 	bool multipath;
 	bool eager;                 /* every event shows its egress: read reports at once */
 	unsigned unread;            /* reports asked for since the error queue was last read */
+	bool ni;                    /* -N to an IPv6 target: node information queries */
+	struct rt_ni_nonces nonces; /* the queries' nonces, by sequence */
 };
 
 /* An event's wall time: read only when -D or JSON prints it (flood cost). */

@@ -88,6 +88,36 @@ static void on_notice(struct rt_engine *e, const struct rt_icmp_pkt *p,
 	rt_out_event(&e->out, &ev);
 }
 
+/*
+ * A node information reply: ours when its nonce is one we sent (iputils
+ * checks nothing else: neither the sender nor the subject).
+ */
+static void on_ni_reply(struct rt_engine *e, const struct rt_rx_dgram *d)
+{
+	struct rt_ni_reply r;
+	struct rt_reply_acct a;
+	struct rt_event ev = { .kind = RT_EV_REPLY };
+	char text[1024];
+	int seq;
+
+	if (rt_ni_parse(d->buf, d->len, &r) < 0 || (seq = rt_ni_nonce_seq(&e->nonces, r.nonce)) < 0)
+		return;
+	rt_stats_reply(&e->st, (uint16_t)seq,
+		       rt_stats_arrival(&e->st, (uint16_t)seq, d->meta.rx_ns, d->meta.read_ns),
+		       false, &a);
+	ev.wall_us = rt_engine_wall(e);
+	ev.seq = (uint16_t)seq;
+	ev.from = rt_names_sockaddr(e->names, d->from, d->fromlen, name_deadline(e), &ev.addr);
+	ev.bytes = d->len;
+	ev.ttl = d->meta.ttl;
+	ev.dup = a.dup;
+	ev.show_ident = e->o->verbose;
+	ev.ident = e->sock.match.id;
+	ev.ni_text = rt_ni_format(&r, text, sizeof(text));
+	ev.egress = rt_observe_egress(&e->ob, (uint16_t)seq);
+	rt_out_event(&e->out, &ev);
+}
+
 /* One datagram from the normal queue: 0, or -errno (-EAGAIN when drained). */
 static int recv_one(struct rt_engine *e)
 {
@@ -99,6 +129,10 @@ static int recv_one(struct rt_engine *e)
 
 	if (rc <= 0)
 		return rc;
+	if (e->ni) {
+		on_ni_reply(e, &d);
+		return 0;
+	}
 	if (rt_icmp_parse(&e->sock.match, d.buf, d.len, &p) < 0)
 		return 0;
 	rt_addr_from_sockaddr(&from, NULL, NULL, d.from, d.fromlen);

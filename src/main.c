@@ -411,6 +411,10 @@ static bool prepare(struct ctx *c, int argc, char **argv, int *rc)
 		print_version();
 		return false;
 	}
+	if (c->opts.mode == RT_MODE_NI_HELP) {
+		fputs(rt_ni_help, stdout);
+		return false;
+	}
 	if (c->opts.audit)
 		return true;   /* each destination in its turn */
 	gai = rt_target_resolve(&c->target, c->opts.dest, c->opts.af);

@@ -46,6 +46,7 @@ struct rt_icmp_match {
 	uint16_t id;             /* host order */
 	struct rt_addr dst;      /* the target: quoted errors must be for it */
 	size_t echo_len;         /* our requests' ICMP length: finds them in transmit reports */
+	uint16_t req_key;        /* their type << 8 | code (-N: a query's); 0: an echo request */
 };
 
 /* An error-queue entry, reduced to the fields rtping uses. */
