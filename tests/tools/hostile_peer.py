@@ -54,6 +54,10 @@ qualified), addresses fd00:66::2 and fe80::2 (IPv6), 10.66.0.2 (IPv4),
   ni_dup      the correct reply twice
   ni_odd      names with a dot, a space and a 0x01 byte in labels, and a
               compression pointer; addresses with the truncated flag set
+  ni_forge    no true reply: one with a wrong nonce, one whose nonce names
+              the next sequence, one from another source with the nonce's
+              random part zeroed, and an echo reply carrying the query
+  ni_loop     a name that is a compression pointer to itself
 """
 import argparse
 import fcntl
@@ -237,9 +241,19 @@ class Peer:
         elif m == "ni_qtype":
             rqtype = 0x77
 
-        def reply(n=nonce):
-            body = icmp6(TARGET6, src, 140, rcode, struct.pack("!H", rqtype) + rflags, n + data)
-            return ip6(TARGET6, src, body)
+        elif m == "ni_loop":
+            data = ttl + b"\xc0\x04"
+
+        def reply(n=nonce, frm=TARGET6):
+            body = icmp6(frm, src, 140, rcode, struct.pack("!H", rqtype) + rflags, n + data)
+            return ip6(frm, src, body)
+        if m == "ni_forge":
+            nxt = struct.pack("!H", (struct.unpack("!H", nonce[:2])[0] + 1) & 0xFFFF)
+            self.send(reply(nonce[:7] + bytes([nonce[7] ^ 1])))
+            self.send(reply(nxt + nonce[2:]))
+            self.send(reply(nonce[:2] + bytes(6), frm=OTHER6))
+            self.send(ip6(TARGET6, src, icmp6(TARGET6, src, 129, 0, icmp[4:8], icmp[8:])))
+            return
         if m == "ni_nonce":
             self.send(reply(nonce[:7] + bytes([nonce[7] ^ 0xFF])))
         self.send(reply())
