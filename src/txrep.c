@@ -76,6 +76,8 @@ static void read_packet(const struct rt_icmp_match *m, const uint8_t *data, size
 		return;
 	if (icmp[0] == RT_NI_QUERY) {
 		/* -N: no identifier; the nonce starts with the sequence. */
+		if (m->echo_len < RT_NI_HDR_LEN)
+			return;
 		out->seq = (uint16_t)(icmp[8] << 8 | icmp[9]);
 	} else {
 		id = (uint16_t)(icmp[4] << 8 | icmp[5]);

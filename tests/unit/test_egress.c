@@ -198,6 +198,13 @@ START_TEST(txrep_node_information_query)
 	ck_assert(r.has_seq);
 	ck_assert_uint_eq(r.seq, 300);
 	ck_assert_str_eq(rt_addr_str(&r.src, a, sizeof(a)), "fd00:9::12");
+	/* A length too short to hold the nonce: nothing read past it. */
+	m6.echo_len = 9;
+	pkt[5] = 9;
+	ck_assert_int_eq(rt_txrep_parse(&m6, &ee, &msg, pkt, RT_IPV6_HDR + 9, &r), 0);
+	ck_assert(!r.has_seq);
+	m6.echo_len = n;
+	pkt[5] = (uint8_t)n;
 	/* Another code (a name subject) is another request. */
 	icmp[1] = 1;
 	ck_assert_int_eq(rt_txrep_parse(&m6, &ee, &msg, pkt, RT_IPV6_HDR + n, &r), 0);
