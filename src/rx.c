@@ -101,8 +101,8 @@ void rt_rx_cmsgs(const struct msghdr *msg, const struct rt_family *fam, bool ker
 			struct timespec ts;
 
 			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
-			age = real - ((int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec);
-			if (age >= 0)
+			age = real - rt_timespec_ns(&ts);
+			if (age >= 0 && rt_timespec_ns(&ts))
 				m->rx_ns = mono - age;
 		} else if (c->cmsg_level == fam->sol_ip && c->cmsg_type == fam->cmsg_ttl &&
 			   c->cmsg_len >= CMSG_LEN(sizeof(int))) {

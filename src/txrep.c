@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include "rtping/clock.h"
 #include "rtping/nodeinfo.h"
 #include "rtping/txrep.h"
 
@@ -29,7 +30,7 @@ static void read_cmsgs(const struct rt_family *fam, const struct msghdr *msg,
 			struct timespec ts;
 
 			memcpy(&ts, CMSG_DATA(c), sizeof(ts));   /* [0]: software */
-			out->real_ns = (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+			out->real_ns = rt_timespec_ns(&ts);
 		} else if (c->cmsg_level != fam->sol_ip || c->cmsg_type != fam->cmsg_pktinfo) {
 			continue;
 		} else if (fam->af == AF_INET && c->cmsg_len >= CMSG_LEN(sizeof(struct in_pktinfo))) {

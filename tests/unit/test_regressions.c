@@ -9,6 +9,7 @@
 #include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
 
+#include "rtping/clock.h"
 #include "rtping/opts.h"
 #include "rtping/route.h"
 #include "rtping/rules.h"
@@ -124,6 +125,25 @@ START_TEST(opts_long_option_with_value_names_the_option)
 }
 END_TEST
 
+/*
+ * fuzz-txrep: a transmit report's SCM_TIMESTAMPING with tv_sec near 2^48
+ * overflowed the nanosecond product (UBSan). Data from a control message
+ * that no clock can hold reads as 0, "no timestamp".
+ */
+START_TEST(txrep_timestamp_beyond_int64_ns_is_no_timestamp)
+{
+	struct timespec ok = { .tv_sec = 1795883384, .tv_nsec = 252068000 };
+	struct timespec huge = { .tv_sec = 281474976645125LL, .tv_nsec = 0 };
+	struct timespec neg = { .tv_sec = -1, .tv_nsec = 0 };
+	struct timespec badns = { .tv_sec = 1, .tv_nsec = 1000000000L };
+
+	ck_assert_int_eq(rt_timespec_ns(&ok), 1795883384252068000LL);
+	ck_assert_int_eq(rt_timespec_ns(&huge), 0);
+	ck_assert_int_eq(rt_timespec_ns(&neg), 0);
+	ck_assert_int_eq(rt_timespec_ns(&badns), 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("regressions");
@@ -134,6 +154,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, nl_unpadded_last_message_is_bad_message);
 	tcase_add_test(tc, opts_control_bytes_in_errors_stay_one_line);
 	tcase_add_test(tc, opts_long_option_with_value_names_the_option);
+	tcase_add_test(tc, txrep_timestamp_beyond_int64_ns_is_no_timestamp);
 	suite_add_tcase(s, tc);
 	return s;
 }
