@@ -43,21 +43,8 @@ mask() {
 		-e 's/^PING ([^ (]+)\(/PING \1 (/'
 }
 
-# golden NAME ARGS...: same stdout (masked) and same exit code.
-golden() {
-	local name=$1 rc_i rc_r; shift
-	ip netns exec "$A" timeout 15 ping "$@" >"$T_TMP/i.out" 2>"$T_TMP/i.err"; rc_i=$?
-	ip netns exec "$A" timeout 15 "$RTPING" "$@" >"$T_TMP/r.out" 2>"$T_TMP/r.err"; rc_r=$?
-	if diff -u <(mask <"$T_TMP/i.out") <(mask <"$T_TMP/r.out") >"$T_TMP/diff"; then
-		pass "$name: output matches iputils ($(wc -l <"$T_TMP/r.out") lines)"
-	else
-		fail "$name: output differs: $(head -c 600 "$T_TMP/diff")"
-	fi
-	check_eq "$name: exit code as iputils" "$rc_i" "$rc_r"
-	# stderr too, with the program name as invoked set aside.
-	check_eq "$name: stderr as iputils" "$(sed 's/^ping: /P: /' "$T_TMP/i.err")" \
-		"$(sed 's/^rtping: /P: /' "$T_TMP/r.err")"
-}
+# golden NAME ARGS...: t_golden in A.
+golden() { t_golden "$A" "$@"; }
 
 # ENGINE_SHOW=1: print both outputs instead of comparing (for debugging).
 [ -n "${ENGINE_SHOW:-}" ] && golden() { shift; ip netns exec "$A" timeout 15 "$RTPING" "$@"; echo "rc=$?"; ip netns exec "$A" timeout 15 ping "$@"; echo "rc=$?"; }

@@ -14,12 +14,7 @@ ip -n "$B" addr add 10.86.0.2/24 dev sb0
 ip -n "$A" -6 addr add fd00:86::1/64 dev sa0 nodad
 ip -n "$B" -6 addr add fd00:86::2/64 dev sb0 nodad
 
-# bg CMD...: CMD in A in the background (ip netns exec execs it: $! is its pid).
-bg() {
-	ip netns exec "$A" "$@" >"$T_TMP/o" 2>"$T_TMP/e" &
-	PID=$!
-	T_PIDS+=("$PID")
-}
+bg() { t_bg "$A" "$@"; }
 
 # started: waits (bounded) until the run printed its header and 0.3 s more,
 # so a signal meets rtping's handlers (an async job in a script starts with
@@ -29,18 +24,7 @@ started() {
 	sleep 0.3
 }
 
-# finish LIMIT_S: waits (bounded) for $PID; sets T_RC T_OUT T_ERR, 124 on a hang.
-finish() {
-	local i=0
-	while kill -0 "$PID" 2>/dev/null && [ "$i" -lt $(($1 * 10)) ]; do sleep 0.1; i=$((i + 1)); done
-	if kill -0 "$PID" 2>/dev/null; then
-		kill -KILL "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; T_RC=124
-	else
-		wait "$PID"; T_RC=$?
-	fi
-	t_reap "$PID"
-	T_OUT=$(cat "$T_TMP/o") T_ERR=$(cat "$T_TMP/e")
-}
+finish() { t_finish "$@"; }
 
 # storm N: N rounds of every harmless signal to $PID, 10 ms apart.
 storm() {

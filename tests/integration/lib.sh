@@ -200,6 +200,51 @@ t_reap() {
 	T_PIDS=("${keep[@]:-}")
 }
 
+# t_bg NS CMD...: CMD in NS in the background, stdout and stderr to
+# $T_TMP/o and $T_TMP/e (ip netns exec execs it: PID is its pid).
+t_bg() {
+	local ns=$1; shift
+	ip netns exec "$ns" "$@" >"$T_TMP/o" 2>"$T_TMP/e" &
+	PID=$!
+	T_PIDS+=("$PID")
+}
+
+# t_finish LIMIT_S: waits (bounded, 10 ms steps) for $PID from t_bg; sets
+# T_RC (124 after a kill on a hang), T_OUT and T_ERR.
+t_finish() {
+	local i=0
+	while kill -0 "$PID" 2>/dev/null && [ "$i" -lt $(($1 * 100)) ]; do sleep 0.01; i=$((i + 1)); done
+	if kill -0 "$PID" 2>/dev/null; then
+		kill -KILL "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; T_RC=124
+	else
+		wait "$PID"; T_RC=$?
+	fi
+	t_reap "$PID"
+	T_OUT=$(cat "$T_TMP/o") T_ERR=$(cat "$T_TMP/e")
+}
+
+# t_golden NS NAME ARGS...: iputils' ping and rtping with the same ARGS in
+# NS: the same stdout (through the caller's mask function, if any), exit
+# code and stderr (program names set aside). GOLDEN_ENV: VAR=value words
+# for both; GOLDEN_FROM=N: stdout compared from line N (the caller checks
+# the header). A difference is shown on one line.
+t_golden() {
+	local ns=$1 name=$2 rc_i rc_r from=${GOLDEN_FROM:-1} m=cat; shift 2
+	declare -F mask >/dev/null && m=mask
+	ip netns exec "$ns" env ${GOLDEN_ENV:-} timeout 15 ping "$@" >"$T_TMP/i.out" 2>"$T_TMP/i.err"; rc_i=$?
+	ip netns exec "$ns" env ${GOLDEN_ENV:-} timeout 15 "$RTPING" "$@" >"$T_TMP/r.out" 2>"$T_TMP/r.err"; rc_r=$?
+	if diff -u <(tail -n "+$from" "$T_TMP/i.out" | $m) <(tail -n "+$from" "$T_TMP/r.out" | $m) \
+		>"$T_TMP/diff"; then
+		pass "$name: output matches iputils ($(wc -l <"$T_TMP/r.out") lines$([ "$from" = 1 ] ||
+			echo ", after the header"))"
+	else
+		fail "$name: output differs: $(tail -n +3 "$T_TMP/diff" | head -c 600 | tr '\n' '|')"
+	fi
+	check_eq "$name: exit code as iputils" "$rc_i" "$rc_r"
+	check_eq "$name: stderr as iputils" "$(sed 's/^ping: /P: /' "$T_TMP/i.err")" \
+		"$(sed 's/^rtping: /P: /' "$T_TMP/r.err")"
+}
+
 # t_done: exit status 0 when no check failed, 1 otherwise, for tests/run.
 t_done() {
 	[ "$T_FAIL" -eq 0 ]

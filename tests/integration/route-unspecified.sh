@@ -25,21 +25,8 @@ mask() {
 		-e 's#(rtt min/avg/max/mdev = )[0-9./]+ ms#\1T ms#' -e 's/^PING ([^ (]+)\(/PING \1 (/'
 }
 
-# golden NS NAME ARGS...: rtping's stdout, stderr and exit code as iputils'.
-# GOLDEN_FROM=2: compare from the second line on (the caller checks the header).
-golden() {
-	local ns=$1 name=$2 rc_i rc_r from=${GOLDEN_FROM:-1}; shift 2
-	ip netns exec "$ns" timeout 15 ping "$@" >"$T_TMP/i.out" 2>"$T_TMP/i.err"; rc_i=$?
-	ip netns exec "$ns" timeout 15 "$RTPING" "$@" >"$T_TMP/r.out" 2>"$T_TMP/r.err"; rc_r=$?
-	if diff -u <(tail -n "+$from" "$T_TMP/i.out" | mask) <(tail -n "+$from" "$T_TMP/r.out" | mask) \
-		>"$T_TMP/diff"; then
-		pass "$name: output matches iputils$([ "$from" = 1 ] || echo " after the header")"
-	else
-		fail "$name: output differs: $(head -c 600 "$T_TMP/diff")"
-	fi
-	check_eq "$name: exit code as iputils" "$rc_i" "$rc_r"
-	check_eq "$name: stderr as iputils (none)" "$(cat "$T_TMP/i.err")" "$(cat "$T_TMP/r.err")"
-}
+# golden NS NAME ARGS...: t_golden (GOLDEN_FROM=2: after the header).
+golden() { t_golden "$@"; }
 
 # on_lo NS NAME FILTER WANT ARGS...: the echo rtping sends goes WANT > WANT on lo.
 on_lo() {
