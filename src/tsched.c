@@ -57,9 +57,9 @@ int rt_tsched_init(struct rt_tsched *s, size_t n, long rate, int64_t interval_ns
 		   int64_t now)
 {
 	memset(s, 0, sizeof(*s));
-	if (rate <= 0 || n >= GONE)
+	if (rate < 0 || n >= GONE)
 		return -EINVAL;
-	s->gap_ns = 1000000000LL / rate;
+	s->gap_ns = rate ? 1000000000LL / rate : 0;
 	s->next_ns = now;
 	s->heap = malloc(n * sizeof(*s->heap) + 1);
 	s->pos = malloc(n * sizeof(*s->pos) + 1);

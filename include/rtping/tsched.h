@@ -5,8 +5,6 @@
  * than the global rate allows (--rate, one token, no bursts to catch up),
  * and the first sends spread evenly over one interval. Pure: `now` comes
  * in, so the tests drive it with a fake clock. Memory: 12 bytes a target.
- *
- * Groundwork for `rtping HOST...` (issue 13): not yet wired to the engine.
  */
 #ifndef RTPING_TSCHED_H
 #define RTPING_TSCHED_H
@@ -27,7 +25,8 @@ struct rt_tsched {
 };
 
 /*
- * n targets (at most UINT32_MAX - 1), rate sends per second (> 0); target
+ * n targets (at most UINT32_MAX - 1), rate sends per second (0: no
+ * global limit, each target's own schedule only); target
  * i's first send is due at now + i x interval / n. 0 or -ENOMEM/-EINVAL.
  */
 int rt_tsched_init(struct rt_tsched *s, size_t n, long rate, int64_t interval_ns,
