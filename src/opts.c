@@ -19,13 +19,14 @@
 #define MAX_USER_PRELOAD 3
 #define MAX_SECONDS ((double)INT_MAX / 1000)       /* iputils' bound on -i/-W */
 
-enum { OPT_EXPLAIN = 256, OPT_JSON, OPT_HELP, OPT_VERSION, OPT_AUDIT, OPT_FILE };
+enum { OPT_EXPLAIN = 256, OPT_JSON, OPT_HELP, OPT_VERSION, OPT_AUDIT, OPT_FILE, OPT_RATE };
 
 static const struct option longopts[] = {
 	{ "explain-route", no_argument, NULL, OPT_EXPLAIN },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "audit", optional_argument, NULL, OPT_AUDIT },
 	{ "file", required_argument, NULL, OPT_FILE },
+	{ "rate", required_argument, NULL, OPT_RATE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "count", required_argument, NULL, 'c' },
@@ -330,6 +331,11 @@ static int parse_numeric(struct parse *p, int c, const char *s)
 			return -EINVAL;
 		o->deadline_s = v;
 		return 0;
+	case OPT_RATE:
+		if (parse_int(p, s, 10, 1, RT_RATE_MAX, &v) < 0)
+			return -EINVAL;
+		o->rate = (long)v;
+		return 0;
 	}
 	return fail(p, "invalid option -- '%c'", c);
 }
@@ -449,6 +455,8 @@ static int check_audit(struct parse *p)
 
 	if (!o->audit)
 		return fail(p, "--file needs --explain-route --audit");
+	if (o->rate)
+		return fail(p, "--rate needs ping mode");
 	if (o->mode != RT_MODE_EXPLAIN)
 		return fail(p, "--audit needs --explain-route");
 	/* connect()'s key holds a socket's port: an audit opens no ICMP socket. */
@@ -490,18 +498,26 @@ int rt_opts_parse(struct rt_opts *o, int argc, char **argv, bool privileged,
 		return 0;
 	o->dests = argv + optind;
 	o->ndests = argc - optind;
-	if (o->audit || o->file)
+	if (o->audit || (o->file && o->mode == RT_MODE_EXPLAIN))
 		return check_audit(&p);
-	if (optind >= argc)
+	if (optind >= argc && !o->file)
 		return fail(&p, "usage error: Destination address required");
 	if (o->ipopt == RT_IPOPT_TSPRESPEC && (rc = parse_prespec(&p, argc, argv)) < 0)
 		return rc;
-	if (argc - optind > 1)
+	/* -T tsprespec took its hops: what is left are the targets. */
+	o->dests = argv + optind;
+	o->ndests = argc - optind;
+	/* Ping takes many (src/targets.c); explain one. */
+	if (argc - optind > 1 && o->mode == RT_MODE_EXPLAIN)
 		return fail(&p, "usage error: only one destination address allowed: '%s'",
 			    argv[optind + 1]);
-	o->dest = argv[optind];
-	if (!*o->dest)
-		return fail(&p, "usage error: Destination address required");
+	if (o->rate && o->mode == RT_MODE_EXPLAIN)
+		return fail(&p, "--rate needs ping mode");
+	/* An empty name is bad input wherever it is (before anything is sent). */
+	for (int i = optind; i < argc; i++)
+		if (!*argv[i])
+			return fail(&p, "usage error: Destination address required");
+	o->dest = optind < argc ? argv[optind] : NULL;
 	if (o->flood && !o->interval_set)
 		o->interval_ns = 0;
 	return check_combined(&p);

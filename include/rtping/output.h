@@ -68,6 +68,10 @@ struct rt_out {
 	void *name_ctx;
 	const char *host;           /* as typed or canonical, for the headers */
 	const char *route_json;     /* JSON start event's "route" object; NULL: null */
+	/* Many targets: the engine points these at the one an event is about. */
+	const char *target_addr;    /* its address (JSON "target_addr") */
+	bool multi;                 /* more than one target: stderr lines name it */
+	bool prefix;                /* stdout lines start with "HOST: " */
 };
 
 struct rt_opts;
@@ -99,5 +103,15 @@ void rt_out_event(const struct rt_out *o, const struct rt_event *ev);
 void rt_out_summary(const struct rt_out *o, const struct rt_stats *st);
 /* SIGQUIT: one status line on stderr. */
 void rt_out_status(const struct rt_out *o, const struct rt_stats *st);
+
+/* Many targets: how the run went, after every target's statistics. */
+struct rt_out_totals {
+	size_t total, answered, unreachable, diverging, failed;
+};
+/*
+ * "N targets: A answered, B unreachable, C with route divergence", or the
+ * JSON {"type": "run_summary", ...} object.
+ */
+void rt_out_run_summary(const struct rt_out *o, const struct rt_out_totals *t);
 
 #endif
