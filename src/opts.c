@@ -599,7 +599,7 @@ void rt_opts_usage(FILE *out, const char *prog)
 	/* Every line fits 80 columns (tests/integration/docs.sh checks it). */
 	fprintf(out,
 "Usage:\n"
-"  %s [options] <destination>\n"
+"  %s [options] <destination>...\n"
 "  %s --explain-route [--json] [-4|-6] [-I iface|addr] [-m mark]\n"
 "         [-Q tos] <destination>\n"
 "  %s --explain-route --audit[=<file>] [--json] [...] [<destination>...]\n"
@@ -613,6 +613,7 @@ void rt_opts_usage(FILE *out, const char *prog)
 "                           a summary; exit 0 all agree, 1 some differ, 2 error\n"
 "      --audit=<file>       the same as --audit --file <file>\n"
 "      --file <file>        destinations, one a line, '#' comments; '-' stdin\n"
+"                           (ping: targets after the operands, at most 65536)\n"
 "  -j, --json               JSON output (explain: one object; ping: one per line)\n"
 "  -4, -6                   use IPv4 / IPv6 only\n"
 "  -I, --interface <iface|addr>\n"
@@ -644,6 +645,8 @@ void rt_opts_usage(FILE *out, const char *prog)
 "  -r                       bypass the routing table (SO_DONTROUTE)\n"
 "  -d                       set SO_DEBUG on the socket\n"
 "  -L                       no loopback of multicast packets\n"
+"      --rate <pps>         many targets: sends a second, all of them together\n"
+"                           (default 1000 for several, none for one)\n"
 "  -w, --deadline <secs>    stop after <secs> seconds\n"
 "  -W, --timeout <secs>     seconds to wait for a reply (0: for ever)\n"
 "\n"
