@@ -584,7 +584,7 @@ static void print_header(struct rt_engine *e, size_t i)
 {
 	const struct rt_opts *o = e->o;
 	const struct rt_tgt *t = &e->tl->t[i];
-	const struct rt_route_snap *route = &t->route;
+	char dev[IF_NAMESIZE] = "";
 	const struct rt_flow *flow = e->fs[fam_index(t->fam)].flow;
 	char dbuf[NI_MAXHOST], sbuf[NI_MAXHOST];
 	const char *s = NULL, *d = NULL;
@@ -599,9 +599,9 @@ static void print_header(struct rt_engine *e, size_t i)
 		s = getnameinfo((struct sockaddr *)&ss, len, sbuf, sizeof(sbuf), NULL, 0,
 				NI_NUMERICHOST) ? rt_addr_str(&o->src, sbuf, sizeof(sbuf)) : sbuf;
 		d = o->iface[0] ? o->iface : "";
-	} else if ((o->iface[0] || o->verbose || o->json) && rt_addr_is_set(&route->src)) {
-		s = rt_addr_str(&route->src, sbuf, sizeof(sbuf));
-		d = o->iface[0] ? o->iface : route->dev;
+	} else if ((o->iface[0] || o->verbose || o->json) && rt_addr_is_set(&t->src)) {
+		s = rt_addr_str(&t->src, sbuf, sizeof(sbuf));
+		d = o->iface[0] ? o->iface : (t->ifindex && if_indextoname(t->ifindex, dev)) ? dev : "";
 	}
 	use_target(e, i);
 	/* From the sockaddr: a scoped IPv6 target shows its "%iface", as iputils. */
@@ -644,7 +644,8 @@ static int bind_sources(struct rt_engine *e, const char **what)
 		if (t->state != RT_TGT_READY || done[k = fam_index(t->fam)])
 			continue;
 		done[k] = true;
-		rc = rt_sock_bind_route(&e->fs[k].sock, e->o, e->fs[k].flow, &t->route, what);
+		rc = rt_sock_bind_route(&e->fs[k].sock, e->o, e->fs[k].flow,
+					&(struct rt_route_snap){ .src = t->src }, what);
 		if (rc < 0)
 			return rc;
 	}

@@ -72,10 +72,10 @@ static int add(struct ping *p, const char *name, bool copy)
 	case RT_TADD_OK:
 		return 0;
 	case RT_TADD_DUP:
-		if (!p->tl.t[at].said_dup)
+		if (!p->tl.names[at].said_dup)
 			fprintf(stderr, "%s: %s: listed more than once, pinged once\n",
 				p->prog, name);
-		p->tl.t[at].said_dup = true;
+		p->tl.names[at].said_dup = true;
 		return 0;
 	case RT_TADD_FULL:
 		return fail(p, -E2BIG, "too many targets: at most %d", RT_TARGETS_MAX);
@@ -197,6 +197,7 @@ static void explain(struct ping *p, size_t i, bool *bcast_warned)
 	struct rt_tgt *t = &p->tl.t[i];
 	struct rt_explain *ex = &p->ex;
 	struct rt_target tg = { .fam = t->fam, .addr = p->tl.peers[i].addr, .scope = t->scope };
+	struct rt_route_snap snap;
 	struct rt_flow f;
 	char who[300];
 
@@ -225,7 +226,9 @@ static void explain(struct ping *p, size_t i, bool *bcast_warned)
 		fprintf(stderr, "WARNING: pinging broadcast address\n");
 		*bcast_warned = true;
 	}
-	rt_explain_snapshot(ex, &t->route);
+	rt_explain_snapshot(ex, &snap);
+	t->src = snap.src;
+	t->ifindex = snap.ifindex;
 }
 
 static void engine_io4(void *e, short revents)

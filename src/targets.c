@@ -31,7 +31,7 @@ static int seen_grow(struct rt_targets *l)
 		return -ENOMEM;
 	memset(tab, 0xff, size * sizeof(*tab));
 	for (size_t i = 0; i < l->n; i++) {
-		size_t k = hash_str(l->t[i].typed) & (size - 1);
+		size_t k = hash_str(l->names[i].s) & (size - 1);
 
 		while (tab[k] != NONE)
 			k = (k + 1) & (size - 1);
@@ -48,7 +48,7 @@ static uint32_t *seen_slot(const struct rt_targets *l, const char *name)
 {
 	size_t k = hash_str(name) & l->seen_mask;
 
-	while (l->seen[k] != NONE && strcmp(l->t[l->seen[k]].typed, name))
+	while (l->seen[k] != NONE && strcmp(l->names[l->seen[k]].s, name))
 		k = (k + 1) & l->seen_mask;
 	return &l->seen[k];
 }
@@ -60,17 +60,17 @@ static int grow(struct rt_targets *l)
 
 	if (cap > RT_TARGETS_MAX)
 		cap = RT_TARGETS_MAX;
-	p = realloc(l->t, cap * sizeof(*l->t));
+	p = realloc(l->names, cap * sizeof(*l->names));
 	if (!p)
 		return -ENOMEM;
-	l->t = p;
+	l->names = p;
 	l->cap = cap;
 	return 0;
 }
 
 enum rt_tadd rt_targets_add(struct rt_targets *l, const char *name, bool copy, size_t *at)
 {
-	struct rt_tgt *t;
+	struct rt_tname *t;
 	uint32_t *slot;
 
 	if ((!l->seen || 2 * (l->n + 1) > l->seen_mask + 1) && seen_grow(l) < 0)
@@ -82,14 +82,12 @@ enum rt_tadd rt_targets_add(struct rt_targets *l, const char *name, bool copy, s
 		return RT_TADD_FULL;
 	if (l->n == l->cap && grow(l) < 0)
 		return RT_TADD_NOMEM;
-	t = &l->t[l->n];
-	memset(t, 0, sizeof(*t));
-	t->typed = copy ? strdup(name) : name;
-	if (!t->typed)
+	t = &l->names[l->n];
+	t->s = copy ? strdup(name) : name;
+	if (!t->s)
 		return RT_TADD_NOMEM;
-	t->owned_typed = copy;
-	t->name = t->typed;
-	t->same_next = NONE;
+	t->owned = copy;
+	t->said_dup = false;
 	*at = l->n;
 	*slot = (uint32_t)l->n++;
 	return RT_TADD_OK;
@@ -97,20 +95,26 @@ enum rt_tadd rt_targets_add(struct rt_targets *l, const char *name, bool copy, s
 
 int rt_targets_seal(struct rt_targets *l)
 {
-	void *p;
+	size_t n = l->n ? l->n : 1;
 
 	free(l->seen);
 	l->seen = NULL;
 	l->seen_mask = 0;
-	/* Give back what doubling left unused: 10 000 targets must stay small. */
-	if (l->n && l->n < l->cap && (p = realloc(l->t, l->n * sizeof(*l->t))))
-		l->t = p, l->cap = l->n;
-	l->peers = calloc(l->n ? l->n : 1, sizeof(*l->peers));
-	l->st = calloc(l->n ? l->n : 1, sizeof(*l->st));
-	if (!l->peers || !l->st)
+	/* Exactly n of each, once: no doubling, so 10 000 targets stay small. */
+	l->t = calloc(n, sizeof(*l->t));
+	l->peers = calloc(n, sizeof(*l->peers));
+	l->st = calloc(n, sizeof(*l->st));
+	if (!l->t || !l->peers || !l->st)
 		return -ENOMEM;
-	for (size_t i = 0; i < l->n; i++)
+	for (size_t i = 0; i < l->n; i++) {
+		l->t[i].typed = l->t[i].name = l->names[i].s;
+		l->t[i].owned_typed = l->names[i].owned;
+		l->t[i].same_next = NONE;
 		l->peers[i].st = &l->st[i];
+	}
+	free(l->names);
+	l->names = NULL;
+	l->cap = 0;
 	return 0;
 }
 
@@ -148,7 +152,10 @@ void rt_targets_link_shared(struct rt_targets *l)
 
 void rt_targets_free(struct rt_targets *l)
 {
-	for (size_t i = 0; i < l->n; i++) {
+	for (size_t i = 0; l->names && i < l->n; i++)
+		if (l->names[i].owned)
+			free((char *)l->names[i].s);
+	for (size_t i = 0; l->t && i < l->n; i++) {
 		struct rt_tgt *t = &l->t[i];
 
 		if (t->owned_name)
@@ -159,6 +166,7 @@ void rt_targets_free(struct rt_targets *l)
 		if (l->st)
 			rt_stats_free(&l->st[i]);
 	}
+	free(l->names);
 	free(l->t);
 	free(l->peers);
 	free(l->st);

@@ -42,25 +42,33 @@ struct rt_tgt {
 	uint32_t same_next;          /* next target with the same address; UINT32_MAX none */
 	uint8_t state;               /* enum rt_tstate */
 	bool owned_typed, owned_name;
-	bool said_dup;               /* "listed twice" said once */
 	bool numeric;                /* replies shown by address (-n, or a numeric IPv4 target) */
 	bool shared;                 /* another target has the same address */
 	bool diverges;               /* the UDP probe's answer differs from the kernel's */
 	bool group;                  /* broadcast or multicast: many may answer */
-	struct rt_route_snap route;  /* the echo's route, for the header */
+	struct rt_addr src;          /* the echo's route: its source, device (header, -B) */
+	uint32_t ifindex;
 	char *route_json;            /* --json: the route object; NULL otherwise */
 	struct rt_sched sched;
 	struct rt_run run;
 	int64_t retry_ns;            /* a full send queue: not before this */
 };
 
+/* A name while the list is read: 16 bytes, so reading costs little. */
+struct rt_tname {
+	const char *s;
+	bool owned;                  /* a copy (file lines) */
+	bool said_dup;               /* "listed more than once" said */
+};
+
 struct rt_targets {
-	struct rt_tgt *t;
+	struct rt_tgt *t;            /* allocated once, by rt_targets_seal() */
 	struct rt_peer *peers;       /* [i]: target i's address, echo id and stats */
 	struct rt_stats *st;         /* [i]: target i's counters (peers point here) */
 	size_t n;
+	/* While the list is read: the names, hashed to drop duplicates. */
+	struct rt_tname *names;
 	size_t cap;
-	/* While the list is read: typed names, hashed, to drop duplicates. */
 	uint32_t *seen;
 	size_t seen_mask;
 };
@@ -75,10 +83,10 @@ enum rt_tadd {
 /*
  * Pure: appends name (copy: it is copied, else it must outlive the list).
  * Duplicates (the same text) are not added. *at: its index (the first's
- * for a duplicate).
+ * for a duplicate, whose names[*at].said_dup the caller may set).
  */
 enum rt_tadd rt_targets_add(struct rt_targets *l, const char *name, bool copy, size_t *at);
-/* The list is complete: per-target state allocated. 0 or -ENOMEM. */
+/* The list is complete: per-target state allocated, once. 0 or -ENOMEM. */
 int rt_targets_seal(struct rt_targets *l);
 /* Pure: after addresses are set, marks targets that share one and chains them. */
 void rt_targets_link_shared(struct rt_targets *l);

@@ -25,8 +25,10 @@ START_TEST(duplicates_listed_once_in_argument_order)
 	ck_assert_int_eq(rt_targets_add(&l, "a.example", true, &at), RT_TADD_DUP);
 	ck_assert_uint_eq(at, 0);
 	ck_assert_uint_eq(l.n, 2);
-	ck_assert_str_eq(l.t[1].typed, "b.example");
+	ck_assert_str_eq(l.names[1].s, "b.example");
 	ck_assert_int_eq(rt_targets_seal(&l), 0);
+	ck_assert_str_eq(l.t[1].typed, "b.example");
+	ck_assert(l.t[1].owned_typed && !l.t[0].owned_typed);
 	ck_assert_ptr_eq(l.peers[1].st, &l.st[1]);
 	rt_targets_free(&l);
 }
