@@ -32,10 +32,18 @@
 #include "rtping/sock.h"
 #include "rtping/tsched.h"
 
+/*
+ * Sends in a row before replies are read even though more sends are due:
+ * a burst to many targets must not overflow the receive buffer. Above
+ * preload bursts of one target at their usual size (iputils' -l 8 and so).
+ */
+#define RT_UNREAD_MAX 64
+
 /* One family's socket, shared by all its targets. */
 struct fsock {
 	bool open;
 	bool rx_maybe;              /* a reply may be queued: read before sleeping */
+	unsigned unread;            /* sends since the last read */
 	struct rt_sock sock;
 	struct rt_rx *rx;
 	const struct rt_flow *flow;
@@ -57,6 +65,7 @@ struct rt_engine {
 	struct rt_names names;      /* reply and error senders as text */
 	struct rt_names opt_names;  /* addresses inside IP options (their own cache) */
 	struct rt_ipopt_rr rr;      /* -R: the last route shown, for "(same route)" */
+	struct rt_sched sched;      /* -i, -l, -A: every target's; its next_ns is per target */
 	struct rt_tsched send;      /* who sends next */
 	struct rt_tsched wake;      /* whose deadline or linger ends next */
 	struct rt_demux dmx;
@@ -196,7 +205,11 @@ static void finish(struct rt_engine *e, size_t i)
 static int64_t due_time(const struct rt_engine *e, size_t i)
 {
 	const struct rt_tgt *t = &e->tl->t[i];
-	int64_t due = rt_sched_due(&t->sched, &e->tl->st[i]);
+	struct rt_sched sched = e->sched;
+	int64_t due;
+
+	sched.next_ns = t->next_ns;
+	due = rt_sched_due(&sched, &e->tl->st[i]);
 
 	return due > t->retry_ns ? due : t->retry_ns;
 }
@@ -403,18 +416,18 @@ static int recv_err(struct rt_engine *e, int k)
 /*
  * Reads what is queued on socket k; true when more may be waiting (the
  * loop then reads again instead of sleeping in ppoll()). Bounded: a flood
- * of replies must not starve the sender. Like iputils, go back to the loop
- * once the target just answered has nothing in flight, so a run that
- * reached -c stops before reading a late duplicate.
+ * of replies must not starve the sender. Like iputils, stop reading once
+ * the run is over, so a run that reached -c stops before reading a late
+ * duplicate.
  */
 static bool drain(struct rt_engine *e, int k, short revents)
 {
 	int rc = -EAGAIN;
-	long who;
+	long who;	/* unused here: recv_one() updates the target itself */
 
+	e->fs[k].unread = 0;
 	for (int n = 0; n < 256 && (revents & POLLIN); n++)
-		if ((rc = recv_one(e, k, &who)) < 0 ||
-		    (who >= 0 && rt_stats_in_flight(&e->tl->st[who]) == 0))
+		if ((rc = recv_one(e, k, &who)) < 0 || !e->nlive)
 			break;
 	/* A pending socket error (ICMP error with IP_RECVERR): its report is queued. */
 	if (rc < 0 && rc != -EAGAIN)
@@ -469,6 +482,7 @@ static void send_probe(struct rt_engine *e, size_t i)
 	struct rt_tgt *t = &e->tl->t[i];
 	struct rt_stats *st = &e->tl->st[i];
 	struct fsock *fs = &e->fs[fam_index(t->fam)];
+	struct rt_sched sched = e->sched;
 	uint16_t seq = rt_stats_next_seq(st);
 	struct sockaddr_storage dst;
 	socklen_t dst_len = rt_addr_to_sockaddr(&e->tl->peers[i].addr, 0, t->scope, &dst);
@@ -509,9 +523,12 @@ static void send_probe(struct rt_engine *e, size_t i)
 		use_target(e, i);
 		rt_out_sent(&e->out);
 	}
-	rt_sched_sent(&t->sched, st, now);
+	sched.next_ns = t->next_ns;
+	rt_sched_sent(&sched, st, now);
+	t->next_ns = sched.next_ns;
 	rt_tsched_sent(&e->send, i, now, due_time(e, i));
 	fs->rx_maybe = true;
+	fs->unread++;
 	e->last_sent = i;
 	update(e, i, now);
 }
@@ -542,6 +559,13 @@ int64_t rt_engine_step(struct rt_engine *e, int64_t now)
 	expire(e, now);
 	if (!e->nlive)
 		return RT_LOOP_STOP;
+	/* A burst of sends: read what came back before the receive buffer fills. */
+	for (int k = 0; k < 2; k++) {
+		if (e->fs[k].rx_maybe && e->fs[k].unread >= RT_UNREAD_MAX) {
+			e->fs[k].rx_maybe = drain(e, k, POLLIN);
+			return now;
+		}
+	}
 	if ((i = rt_tsched_pick(&e->send, now, &w1)) >= 0) {
 		send_probe(e, (size_t)i);
 		return now;
@@ -620,8 +644,7 @@ static int start_target(struct rt_engine *e, size_t i, int64_t now, int64_t firs
 
 	if (rt_stats_init(&e->tl->st[i], first, rt_policy_window(o)) < 0)
 		return -ENOMEM;
-	rt_sched_init(&t->sched, o->interval_ns, o->preload, o->adaptive,
-		      e->privileged ? 0 : RT_MIN_USER_INTERVAL_NS, first);
+	t->next_ns = first;   /* its own -i schedule, from its first send */
 	t->retry_ns = first;   /* not before its turn */
 	t->group = o->broadcast || is_multicast(&e->tl->peers[i].addr);
 	rt_policy_start(&t->run, o, now);
@@ -672,12 +695,15 @@ int rt_engine_start(struct rt_engine *e, const char **what)
 	for (size_t i = 0; i < tl->n; i++)
 		if (tl->t[i].state == RT_TGT_READY)
 			print_header(e, i);
+	fflush(e->out.f);
 	/* -C (one target: src/ping.c): iputils connects once the header is out. */
 	for (int k = 0; k < 2 && o->connect; k++)
 		if (e->fs[k].open && (rc = rt_sock_connect(&e->fs[k].sock, what)) < 0)
 			return rc;
 	*what = "malloc";
 	now = rt_clock_ns(CLOCK_MONOTONIC);
+	rt_sched_init(&e->sched, o->interval_ns, o->preload, o->adaptive,
+		      e->privileged ? 0 : RT_MIN_USER_INTERVAL_NS, now);
 	/* Target i's first send: now + i x interval / n (rt_tsched_init). */
 	if (rt_tsched_init(&e->send, tl->n, rate, o->interval_ns, now) < 0 ||
 	    rt_tsched_init(&e->wake, tl->n, 0, 0, now) < 0)
@@ -708,4 +734,5 @@ void rt_engine_summary(struct rt_engine *e)
 		use_target(e, i);
 		rt_out_summary(&e->out, &e->tl->st[i]);
 	}
+	fflush(e->out.f);
 }

@@ -164,7 +164,6 @@ void rt_out_header(const struct rt_out *o, const char *addr, const char *src,
 		fprintf(o->f, "%ld data bytes\n", size);
 	else
 		fprintf(o->f, "%ld(%zu) bytes of data.\n", size, (size_t)size + 8 + ip_hdr_len);
-	fflush(o->f);
 }
 
 void rt_out_sent(const struct rt_out *o)
@@ -455,7 +454,6 @@ void rt_out_summary(const struct rt_out *o, const struct rt_stats *st)
 			rt_fmt_loss(b, sizeof(b), rt_stats_loss(st)), rt_stats_elapsed_ms(st));
 	fputc('\n', o->f);
 	text_rtt_line(o, st);
-	fflush(o->f);
 }
 
 void rt_out_status(const struct rt_out *o, const struct rt_stats *st)

@@ -116,15 +116,19 @@ static int pmtu_value(enum rt_pmtu p)
 	}
 }
 
-/* iputils' sock_setbufs(): room for preload packets in the receive buffer. */
+/*
+ * iputils' sock_setbufs(): room for preload packets in the receive buffer;
+ * with many targets, for one reply each (up to the kernel's rmem_max).
+ */
 static void set_buffers(struct rt_sock *s, const struct rt_opts *o)
 {
 	long alloc = o->size + 8;
+	long burst = (long)s->ntargets > o->preload ? (long)s->ntargets : o->preload;
 	long rcv;
 
 	alloc += ((alloc + 511) / 512) * (long)(s->match.fam->ip_hdr_len + 16 + 64 + 160);
 	setopt_int(s->fd, SOL_SOCKET, SO_SNDBUF, (int)(o->sndbuf ? o->sndbuf : alloc));
-	rcv = alloc * o->preload;
+	rcv = alloc * (burst < 65536 ? burst : 65536);
 	setopt_int(s->fd, SOL_SOCKET, SO_RCVBUF, (int)(rcv < 65536 ? 65536 : rcv));
 }
 
@@ -282,6 +286,7 @@ int rt_sock_open(struct rt_sock *s, const struct rt_opts *o, const struct rt_flo
 	int rc;
 
 	memset(s, 0, sizeof(*s));
+	s->ntargets = ntargets;
 	s->match.fam = t->fam;
 	*what = "socket";
 	rc = open_socket(s, o);

@@ -68,6 +68,30 @@ static int grow(struct rt_targets *l)
 	return 0;
 }
 
+#define ARENA_BLOCK 16384
+
+/* A copy of name in the arena; NULL when out of memory. */
+static const char *arena_copy(struct rt_targets *l, const char *name)
+{
+	size_t len = strlen(name) + 1;
+	char *b;
+
+	if (len > ARENA_BLOCK - sizeof(char *))
+		return NULL;   /* names are at most RT_TNAME_MAX long */
+	if (!l->arena || l->arena_used + len > ARENA_BLOCK) {
+		b = malloc(ARENA_BLOCK);
+		if (!b)
+			return NULL;
+		memcpy(b, &l->arena, sizeof(char *));   /* link to the previous block */
+		l->arena = b;
+		l->arena_used = sizeof(char *);
+	}
+	b = l->arena + l->arena_used;
+	memcpy(b, name, len);
+	l->arena_used += len;
+	return b;
+}
+
 enum rt_tadd rt_targets_add(struct rt_targets *l, const char *name, bool copy, size_t *at)
 {
 	struct rt_tname *t;
@@ -83,10 +107,9 @@ enum rt_tadd rt_targets_add(struct rt_targets *l, const char *name, bool copy, s
 	if (l->n == l->cap && grow(l) < 0)
 		return RT_TADD_NOMEM;
 	t = &l->names[l->n];
-	t->s = copy ? strdup(name) : name;
+	t->s = copy ? arena_copy(l, name) : name;
 	if (!t->s)
 		return RT_TADD_NOMEM;
-	t->owned = copy;
 	t->said_dup = false;
 	*at = l->n;
 	*slot = (uint32_t)l->n++;
@@ -108,7 +131,6 @@ int rt_targets_seal(struct rt_targets *l)
 		return -ENOMEM;
 	for (size_t i = 0; i < l->n; i++) {
 		l->t[i].typed = l->t[i].name = l->names[i].s;
-		l->t[i].owned_typed = l->names[i].owned;
 		l->t[i].same_next = NONE;
 		l->peers[i].st = &l->st[i];
 	}
@@ -152,19 +174,21 @@ void rt_targets_link_shared(struct rt_targets *l)
 
 void rt_targets_free(struct rt_targets *l)
 {
-	for (size_t i = 0; l->names && i < l->n; i++)
-		if (l->names[i].owned)
-			free((char *)l->names[i].s);
 	for (size_t i = 0; l->t && i < l->n; i++) {
 		struct rt_tgt *t = &l->t[i];
 
 		if (t->owned_name)
 			free((char *)t->name);
-		if (t->owned_typed)
-			free((char *)t->typed);
 		free(t->route_json);
 		if (l->st)
 			rt_stats_free(&l->st[i]);
+	}
+	while (l->arena) {
+		char *prev;
+
+		memcpy(&prev, l->arena, sizeof(prev));
+		free(l->arena);
+		l->arena = prev;
 	}
 	free(l->names);
 	free(l->t);

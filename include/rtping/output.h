@@ -91,7 +91,7 @@ void rt_event_check_data(struct rt_event *ev, const uint8_t *data, size_t len,
  */
 void rt_out_pattern(const struct rt_out *o, const uint8_t *pat, size_t len);
 /*
- * Header line(s); src NULL for iputils' default header. ip_hdr_len counts
+ * Header line(s), not flushed (text); src NULL for iputils' default header. ip_hdr_len counts
  * any IPv4 options the requests carry (iputils: 60 with -R or -T).
  */
 void rt_out_header(const struct rt_out *o, const char *addr, const char *src,
@@ -99,7 +99,10 @@ void rt_out_header(const struct rt_out *o, const char *addr, const char *src,
 /* Flood mode: one dot per probe sent. */
 void rt_out_sent(const struct rt_out *o);
 void rt_out_event(const struct rt_out *o, const struct rt_event *ev);
-/* Final statistics (text block or the JSON summary object). */
+/*
+ * Final statistics (text block or the JSON summary object). Like the text
+ * header, not flushed: the caller flushes once after all targets'.
+ */
 void rt_out_summary(const struct rt_out *o, const struct rt_stats *st);
 /* SIGQUIT: one status line on stderr. */
 void rt_out_status(const struct rt_out *o, const struct rt_stats *st);

@@ -26,6 +26,7 @@ struct rt_sock {
 	uint16_t port;                  /* its port: a datagram socket's identifier */
 	uint32_t flowlabel;             /* -F: the label the kernel granted (host order) */
 	int mark_err;                   /* SO_MARK failed (errno): running unmarked */
+	size_t ntargets;                /* how many targets it serves */
 };
 
 /*

@@ -41,7 +41,7 @@ struct rt_tgt {
 	uint32_t scope;              /* IPv6 scope id */
 	uint32_t same_next;          /* next target with the same address; UINT32_MAX none */
 	uint8_t state;               /* enum rt_tstate */
-	bool owned_typed, owned_name;
+	bool owned_name;             /* name: a canonical name, malloc'ed */
 	bool numeric;                /* replies shown by address (-n, or a numeric IPv4 target) */
 	bool shared;                 /* another target has the same address */
 	bool diverges;               /* the UDP probe's answer differs from the kernel's */
@@ -49,7 +49,7 @@ struct rt_tgt {
 	struct rt_addr src;          /* the echo's route: its source, device (header, -B) */
 	uint32_t ifindex;
 	char *route_json;            /* --json: the route object; NULL otherwise */
-	struct rt_sched sched;
+	int64_t next_ns;             /* its fixed -i schedule (struct rt_sched's next_ns) */
 	struct rt_run run;
 	int64_t retry_ns;            /* a full send queue: not before this */
 };
@@ -57,7 +57,6 @@ struct rt_tgt {
 /* A name while the list is read: 16 bytes, so reading costs little. */
 struct rt_tname {
 	const char *s;
-	bool owned;                  /* a copy (file lines) */
 	bool said_dup;               /* "listed more than once" said */
 };
 
@@ -71,6 +70,9 @@ struct rt_targets {
 	size_t cap;
 	uint32_t *seen;
 	size_t seen_mask;
+	/* Copied names, packed in blocks (a strdup() each cost 32 bytes for 14). */
+	char *arena;                 /* current block: a link to the previous, then names */
+	size_t arena_used;
 };
 
 enum rt_tadd {

@@ -2,7 +2,8 @@
  * Many targets' sends, in time. Each target keeps its own schedule (its
  * struct rt_sched: -i, -l, -A, as one target's run); this module decides
  * which target goes next: the one due earliest, never two sends closer
- * than the global rate allows (--rate, one token, no bursts to catch up),
+ * than the global rate allows on average (--rate: an absolute schedule, one
+ * token, no bursts to catch up after a stall),
  * and the first sends spread evenly over one interval. Pure: `now` comes
  * in, so the tests drive it with a fake clock. Memory: 12 bytes a target.
  */

@@ -28,7 +28,8 @@ START_TEST(duplicates_listed_once_in_argument_order)
 	ck_assert_str_eq(l.names[1].s, "b.example");
 	ck_assert_int_eq(rt_targets_seal(&l), 0);
 	ck_assert_str_eq(l.t[1].typed, "b.example");
-	ck_assert(l.t[1].owned_typed && !l.t[0].owned_typed);
+	ck_assert_ptr_ne(l.t[1].typed, name);
+	ck_assert_ptr_eq(l.t[0].typed, l.t[0].name);
 	ck_assert_ptr_eq(l.peers[1].st, &l.st[1]);
 	rt_targets_free(&l);
 }

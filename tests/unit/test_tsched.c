@@ -67,6 +67,29 @@ START_TEST(global_rate_paces_every_send)
 }
 END_TEST
 
+/* Each send a little late (a wake-up's latency): the schedule does not drift. */
+START_TEST(late_wakeups_do_not_add_up)
+{
+	struct rt_tsched s;
+	int64_t now = T0, wake, late = 100000;   /* 0.1 ms */
+	long i, sent = 0;
+
+	ck_assert_int_eq(rt_tsched_init(&s, 1000, 1000, 0, T0), 0);
+	while ((i = rt_tsched_pick(&s, now, &wake)) >= 0 || wake) {
+		if (i < 0) {
+			now = wake + late;
+			continue;
+		}
+		sent++;
+		rt_tsched_sent(&s, (size_t)i, now, now);
+		rt_tsched_done(&s, (size_t)i);
+	}
+	ck_assert_int_eq(sent, 1000);
+	ck_assert_int_eq(now, T0 + 999 * MS + late);
+	rt_tsched_free(&s);
+}
+END_TEST
+
 /* Per-target due times (their own -i) decide the order; done targets never come back. */
 START_TEST(per_target_due_times_and_done)
 {
@@ -155,6 +178,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, first_sends_spread_over_one_interval);
 	tcase_add_test(tc, global_rate_paces_every_send);
 	tcase_add_test(tc, rate_zero_leaves_each_target_its_own_schedule);
+	tcase_add_test(tc, late_wakeups_do_not_add_up);
 	tcase_add_test(tc, per_target_due_times_and_done);
 	tcase_add_test(tc, heap_order_matches_a_linear_scan);
 	suite_add_tcase(s, tc);
