@@ -62,8 +62,8 @@ struct rt_engine {
 	size_t nlive;               /* targets still running */
 	size_t last_sent;           /* the target that sent last */
 	struct rt_out out;
-	struct rt_names names;      /* reply and error senders as text */
-	struct rt_names opt_names;  /* addresses inside IP options (their own cache) */
+	/* Addresses as text, lookups off the loop: [0] resolving, [1] numeric targets'. */
+	struct rt_names *names[2];
 	struct rt_ipopt_rr rr;      /* -R: the last route shown, for "(same route)" */
 	struct rt_sched sched;      /* -i, -l, -A: every target's; its next_ns is per target */
 	struct rt_tsched send;      /* who sends next */
@@ -100,14 +100,9 @@ static void use_target(struct rt_engine *e, size_t i)
 	e->out.v6 = t->fam->af == AF_INET6;
 	rt_addr_str(&e->tl->peers[i].addr, e->taddr, sizeof(e->taddr));
 	e->out.target_addr = e->taddr;
-	if (e->names.numeric != t->numeric)
-		e->names.name[0] = '\0';   /* the cached text was made the other way */
-	e->names.numeric = t->numeric;
-	e->names.scope = t->scope;
-	if (e->opt_names.numeric != t->numeric)
-		e->opt_names.name[0] = '\0';
-	e->opt_names.numeric = t->numeric;
-	e->opt_names.scope = t->scope;
+	e->out.name_ctx = e->names[t->numeric];
+	/* Broadcast/multicast: many hosts answer, so iputils hides (DUP!) unless -v. */
+	e->out.quiet_dup = t->group && !e->o->verbose;
 	e->out.flowlabel = e->fs[fam_index(t->fam)].sock.flowlabel;
 }
 
@@ -127,6 +122,21 @@ static void open_fam(struct rt_engine *e, int k, const struct rt_engine_fam *f, 
 	fs->rx = rt_rx_new(f->t->fam, !e->o->latency_user, e->o->size);
 	if (!fs->rx)
 		*rc = (*what = "malloc", -ENOMEM);
+}
+
+/* Some ready target's replies are shown numeric (numeric 1) or resolved (0). */
+static bool need_names(const struct rt_targets *tl, int numeric)
+{
+	for (size_t i = 0; i < tl->n; i++)
+		if (tl->t[i].state == RT_TGT_READY && tl->t[i].numeric == numeric)
+			return true;
+	return false;
+}
+
+/* The scope for link-local addresses inside IP options: the first target's. */
+static uint32_t first_scope(const struct rt_engine_fam fams[2])
+{
+	return fams[0].t ? fams[0].t->scope : fams[1].t ? fams[1].t->scope : 0;
 }
 
 int rt_engine_open(struct rt_engine **ep, const struct rt_opts *o, struct rt_targets *tl,
@@ -150,7 +160,6 @@ int rt_engine_open(struct rt_engine **ep, const struct rt_opts *o, struct rt_tar
 	e->out.multi = e->multi;
 	e->out.rr = &e->rr;
 	e->out.name = rt_names_copy;
-	e->out.name_ctx = &e->opt_names;
 	for (int k = 0; k < 2; k++)
 		open_fam(e, k, &fams[k], &rc, what);
 	if (rc == 0) {
@@ -158,6 +167,11 @@ int rt_engine_open(struct rt_engine **ep, const struct rt_opts *o, struct rt_tar
 		if (!e->pkt)
 			rc = (*what = "malloc", -ENOMEM);
 	}
+	/* Only a target whose replies are resolved needs the worker thread. */
+	for (int k = 0; k < 2 && rc == 0; k++)
+		if (need_names(tl, k) && (rc = rt_names_open(&e->names[k], k, first_scope(fams),
+							     NULL, rt_loop_wait_fd)) < 0)
+			*what = "eventfd";
 	if (rc < 0) {
 		rt_engine_close(e);
 		return rc;
@@ -175,6 +189,8 @@ void rt_engine_close(struct rt_engine *e)
 		rt_rx_free(e->fs[k].rx);
 	}
 	free(e->pkt);
+	rt_names_close(e->names[0]);
+	rt_names_close(e->names[1]);
 	rt_tsched_free(&e->send);
 	rt_tsched_free(&e->wake);
 	rt_demux_free(&e->dmx);
@@ -241,6 +257,36 @@ static void update(struct rt_engine *e, size_t i, int64_t now)
 
 /* ---- receiving ---------------------------------------------------------- */
 
+/*
+ * How long a reply's line may wait for a name not known yet: until the
+ * loop's next event (the next probe, a linger or -w), SIGINT sooner.
+ */
+static int64_t name_deadline(const struct rt_engine *e)
+{
+	int64_t now = rt_clock_ns(CLOCK_MONOTONIC), next = 0, w;
+	/* A copy: asking for "the earliest" with a time before any is a pure query. */
+	struct rt_tsched s = e->send, k = e->wake;
+
+	if (rt_tsched_pick(&s, INT64_MIN + 1, &w) < 0 && w)
+		next = w;
+	if (rt_tsched_pick(&k, INT64_MIN + 1, &w) < 0 && w && w != RT_LOOP_IDLE &&
+	    (!next || w < next))
+		next = w;
+	return rt_names_wait_until(now, next);
+}
+
+/* Target i's names object, and the text for a: the offender of an error. */
+static const char *name_of(struct rt_engine *e, size_t i, const struct rt_addr *a,
+			   const char **addr)
+{
+	const struct rt_tgt *t = &e->tl->t[i];
+	struct sockaddr_storage ss;
+	socklen_t len = rt_addr_to_sockaddr(a, 0, rt_addr_needs_scope(a) ? t->scope : 0, &ss);
+
+	return rt_names_sockaddr(e->names[t->numeric], (struct sockaddr *)&ss, len,
+				 name_deadline(e), addr);
+}
+
 static void on_reply(struct rt_engine *e, size_t i, const struct rt_icmp_pkt *p,
 		     const struct rt_rx_dgram *d, const struct rt_addr *from)
 {
@@ -249,18 +295,20 @@ static void on_reply(struct rt_engine *e, size_t i, const struct rt_icmp_pkt *p,
 	struct rt_reply_acct a;
 	struct rt_event ev = { .kind = RT_EV_REPLY };
 
+	int64_t rx = rt_stats_arrival(&e->tl->st[i], p->seq, d->meta.rx_ns, d->meta.read_ns);
+
 	use_target(e, i);
-	rt_stats_reply(&e->tl->st[i], p->seq, d->meta.rx_ns, p->bad_checksum, &a);
+	rt_stats_reply(&e->tl->st[i], p->seq, rx, p->bad_checksum, &a);
 	ev.wall_us = event_wall(e);
 	ev.seq = p->seq;
-	ev.from = rt_names_sockaddr(&e->names, d->from, d->fromlen);
-	ev.addr = e->names.addr;
+	ev.from = rt_names_sockaddr(e->names[t->numeric], d->from, d->fromlen, name_deadline(e),
+				    &ev.addr);
 	ev.bytes = p->icmp_len;
 	ev.ttl = p->ttl >= 0 ? p->ttl : d->meta.ttl;
 	ev.timed = e->out.timing && a.known;
 	ev.rtt_us = a.rtt_us;
 	/* Broadcast/multicast: many hosts answer, so iputils hides (DUP!) unless -v. */
-	ev.dup = a.dup && (!t->group || e->o->verbose);
+	ev.dup = a.dup;
 	ev.bad_csum = p->bad_checksum;
 	ev.wrong_src = !t->group && !rt_addr_equal(from, &e->tl->peers[i].addr);
 	ev.truncated = p->icmp_len < (size_t)e->o->size + RT_ICMP_HDR_LEN;
@@ -285,7 +333,8 @@ static void on_notice(struct rt_engine *e, size_t i, const struct rt_icmp_pkt *p
 {
 	struct rt_event ev = { .kind = RT_EV_NOTICE };
 	struct rt_addr gw = { .af = AF_INET };
-	char text[NI_MAXHOST * 2 + 64];
+	char text[NI_MAXHOST * 2 + 64], gwname[NI_MAXHOST * 2 + 4];
+	struct rt_names *names = e->names[e->tl->t[i].numeric];
 
 	use_target(e, i);
 	ev.wall_us = event_wall(e);
@@ -293,13 +342,11 @@ static void on_notice(struct rt_engine *e, size_t i, const struct rt_icmp_pkt *p
 	ev.type = p->type;
 	ev.code = p->code;
 	ev.bad_csum = p->bad_checksum;
-	ev.from = rt_names_sockaddr(&e->names, d->from, d->fromlen);
-	ev.addr = e->names.addr;
+	ev.from = rt_names_sockaddr(names, d->from, d->fromlen, name_deadline(e), &ev.addr);
 	if (p->type == ICMP_REDIRECT) {
 		gw.u.v4.s_addr = htonl(p->info);
-		ev.text = rt_icmp_describe_redirect(p->code, p->info,
-						    rt_names_addr(&e->opt_names, &gw),
-						    text, sizeof(text));
+		rt_names_copy(names, &gw, gwname, sizeof(gwname));
+		ev.text = rt_icmp_describe_redirect(p->code, p->info, gwname, text, sizeof(text));
 	} else {
 		ev.text = rt_icmp_describe(e->tl->t[i].fam, p->type, p->code, p->info, text,
 					   sizeof(text));
@@ -381,9 +428,12 @@ static void report_error(struct rt_engine *e, size_t i, const struct rt_icmp_err
 	} else if (er->local) {
 		ev.text = strerror(er->err);
 	} else {
-		rt_stats_ack(st, er->seq);
-		ev.from = rt_names_addr(&e->names, &er->offender);
-		ev.addr = e->names.addr;
+		/* ICMPv6 errors settle the window but are no "pipe" (iputils' ping6). */
+		if (fam->error_pipe)
+			rt_stats_ack(st, er->seq);
+		else
+			rt_stats_settle(st, er->seq);
+		ev.from = name_of(e, i, &er->offender, &ev.addr);
 		ev.text = rt_icmp_describe(fam, er->type, er->code, er->info, text, sizeof(text));
 	}
 	rt_out_event(&e->out, &ev);

@@ -43,6 +43,7 @@ const struct rt_family rt_inet = {
 	.rtm_flags = RTM_F_LOOKUP_TABLE,
 	.loopback = { 127, 0, 0, 1 },
 	.self_to_src = true,
+	.error_pipe = true,
 };
 
 const struct rt_family rt_inet6 = {
@@ -73,6 +74,7 @@ const struct rt_family rt_inet6 = {
 	.rtm_flags = 0,
 	.loopback = { [15] = 1 },
 	.self_to_src = false,
+	.error_pipe = false,
 };
 
 const struct rt_family *rt_family_get(int af)

@@ -103,3 +103,27 @@ void rt_loop_close(struct rt_loop *l)
 {
 	sigprocmask(SIG_SETMASK, &l->oldmask, NULL);
 }
+
+int rt_loop_wait_fd(int fd, int64_t until)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	int64_t now = rt_clock_ns(CLOCK_MONOTONIC);
+	struct timespec ts;
+	sigset_t mask;
+	int rc;
+
+	if (sig_exit)
+		return -EINTR;
+	if (until <= now)
+		return 0;
+	ts.tv_sec = (until - now) / 1000000000LL;
+	ts.tv_nsec = (until - now) % 1000000000LL;
+	/* The loop's waitmask: the mask in force, SIGINT and SIGQUIT let in. */
+	sigprocmask(SIG_SETMASK, NULL, &mask);
+	sigdelset(&mask, SIGINT);
+	sigdelset(&mask, SIGQUIT);
+	rc = ppoll(&pfd, 1, &ts, &mask);
+	if (sig_exit)
+		return -EINTR;
+	return rc > 0 ? 1 : 0;
+}

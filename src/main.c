@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <locale.h>
 #include <netdb.h>
 #include <poll.h>
 #include <stdio.h>
@@ -263,5 +264,7 @@ int main(int argc, char **argv)
 	c.prog = basename(argv[0]);
 	if (std_fds_open() < 0)
 		return RT_EXIT_ERROR;
+	/* The charset of names typed and shown (IDN); numbers and messages stay C. */
+	setlocale(LC_CTYPE, "");
 	return check_output(&c, run(&c, argc, argv));
 }

@@ -233,7 +233,7 @@ static void text_reply(const struct rt_out *o, const struct rt_event *ev)
 	if (ev->timed)
 		fprintf(o->f, " time=%s ms", o->precise ? rt_fmt_ms3(t, sizeof(t), ev->rtt_us) :
 			rt_fmt_rtt(t, sizeof(t), ev->rtt_us));
-	if (ev->dup)
+	if (ev->dup && !o->quiet_dup)
 		fputs(" (DUP!)", o->f);
 	if (ev->bad_csum)
 		fputs(" (BAD CHECKSUM!)", o->f);

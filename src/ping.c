@@ -17,6 +17,7 @@
 #include "rtping/explain.h"
 #include "rtping/flow.h"
 #include "rtping/loop.h"
+#include "rtping/names.h"
 #include "rtping/ping.h"
 #include "rtping/target.h"
 #include "rtping/targets.h"
@@ -116,7 +117,6 @@ static void prepare(struct ping *p, size_t i)
 	struct rt_tgt *t = &p->tl.t[i];
 	struct rt_target tg;
 	struct rt_flow f;
-	struct rt_addr tmp;
 	char err[256];
 	int rc = rt_target_resolve(&tg, t->typed, p->o->af);
 	int k;
@@ -141,11 +141,11 @@ static void prepare(struct ping *p, size_t i)
 	t->fam = tg.fam;
 	t->scope = tg.scope;
 	/*
-	 * iputils resolves reply addresses unless -n, -f or a numeric IPv4
-	 * target; -H resolves them anyway.
+	 * iputils resolves reply addresses unless -n, -f or a numeric target;
+	 * -H resolves them anyway.
 	 */
 	t->numeric = !p->o->force_lookup && (p->o->numeric || p->o->flood ||
-		     (tg.fam->af == AF_INET && rt_addr_parse(&tmp, AF_INET, t->typed) == 0));
+					     rt_names_numeric_target(tg.fam->af, t->typed));
 	/*
 	 * The echo goes where the flow does (0.0.0.0 -> 127.0.0.1): the engine
 	 * sends there and expects replies from there, as iputils replaces

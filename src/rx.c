@@ -70,7 +70,7 @@ void rt_rx_cmsgs(const struct msghdr *msg, const struct rt_family *fam, bool ker
 	int64_t age;
 
 	m->ttl = -1;
-	m->rx_ns = mono;
+	m->rx_ns = m->read_ns = mono;
 	m->ipopts = NULL;
 	m->ipopts_len = 0;
 	for (struct cmsghdr *c = CMSG_FIRSTHDR((struct msghdr *)msg); c;
@@ -81,7 +81,7 @@ void rt_rx_cmsgs(const struct msghdr *msg, const struct rt_family *fam, bool ker
 
 			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
 			age = real - ((int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec);
-			if (age > 0 && age < 1000000000LL)
+			if (age >= 0)
 				m->rx_ns = mono - age;
 		} else if (c->cmsg_level == fam->sol_ip && c->cmsg_type == fam->cmsg_ttl &&
 			   c->cmsg_len >= CMSG_LEN(sizeof(int))) {
@@ -91,6 +91,28 @@ void rt_rx_cmsgs(const struct msghdr *msg, const struct rt_family *fam, bool ker
 			/* Exactly the option bytes (iputils reads cmsg_len of them, header included). */
 			m->ipopts = CMSG_DATA(c);
 			m->ipopts_len = c->cmsg_len - CMSG_LEN(0);
+		}
+	}
+}
+
+/*
+ * Both clocks at one instant, as near as we can tell: a preemption between
+ * two reads would shift every kernel stamp's conversion (and could put a
+ * reply before its send). MONOTONIC is read between two REALTIME reads;
+ * the tighter of two tries is kept.
+ */
+static void read_clocks(int64_t *mono, int64_t *real)
+{
+	int64_t best = INT64_MAX;
+
+	for (int i = 0; i < 2 && best > 10000; i++) {
+		int64_t r1 = rt_clock_ns(CLOCK_REALTIME), m = rt_clock_ns(CLOCK_MONOTONIC);
+		int64_t r2 = rt_clock_ns(CLOCK_REALTIME);
+
+		if (r2 - r1 < best) {
+			best = r2 - r1;
+			*mono = m;
+			*real = r1 + (r2 - r1) / 2;
 		}
 	}
 }
@@ -114,8 +136,7 @@ static int fill(struct rt_rx *rx, int fd, long want)
 	n = recvmmsg(fd, rx->msg, (unsigned)want, MSG_DONTWAIT, NULL);
 	if (n < 0)
 		return errno == EINTR ? 0 : -errno;
-	rx->mono = rt_clock_ns(CLOCK_MONOTONIC);
-	rx->real = rt_clock_ns(CLOCK_REALTIME);
+	read_clocks(&rx->mono, &rx->real);
 	rx->n = n;
 	rx->next = 0;
 	return 0;

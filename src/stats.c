@@ -98,18 +98,38 @@ long rt_stats_in_flight(const struct rt_stats *st)
 	return (long)(st->ntransmitted - st->nreceived - st->nerrors);
 }
 
+/* Only sequences inside the current half-window count (wrap-safe). */
+static bool in_half_window(const struct rt_stats *st, uint16_t seq)
+{
+	return (uint16_t)((uint16_t)st->ntransmitted - seq) <= 0x7FFF;
+}
+
+void rt_stats_settle(struct rt_stats *st, uint16_t seq)
+{
+	if (!in_half_window(st, seq))
+		return;
+	if ((int16_t)(seq - st->acked) > 0 ||
+	    (uint16_t)((uint16_t)st->ntransmitted - st->acked) > 0x7FFF)
+		st->acked = seq;
+}
+
 void rt_stats_ack(struct rt_stats *st, uint16_t seq)
 {
 	uint16_t diff = (uint16_t)((uint16_t)st->ntransmitted - seq);
 
-	/* Only sequences inside the current half-window count (wrap-safe). */
-	if (diff > 0x7FFF)
+	if (!in_half_window(st, seq))
 		return;
 	if ((int)diff + 1 > st->pipesize)
 		st->pipesize = (int)diff + 1;
-	if ((int16_t)(seq - st->acked) > 0 ||
-	    (uint16_t)((uint16_t)st->ntransmitted - st->acked) > 0x7FFF)
-		st->acked = seq;
+	rt_stats_settle(st, seq);
+}
+
+int64_t rt_stats_arrival(const struct rt_stats *st, uint16_t seq, int64_t stamp_ns,
+			 int64_t read_ns)
+{
+	const struct rt_sent *s = slot(st, seq);
+
+	return s && stamp_ns < s->ns ? read_ns : stamp_ns;
 }
 
 /* Timing of one reply: known only for sequences sent in the live window. */

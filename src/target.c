@@ -1,19 +1,45 @@
 /* Name resolution, done once before sockets exist. */
+#include <locale.h>
 #include <netdb.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "rtping/names.h"
 #include "rtping/target.h"
+
+/*
+ * As iputils built with IDN: AI_IDN reads "bücher.example" in the locale's
+ * charset, AI_CANONIDN shows the canonical name back in it, but not in the
+ * C locale, which cannot spell it (getaddrinfo() would fail). glibc loads
+ * libidn2 for every AI_CANONIDN call (300 KiB, and more in an audit), yet
+ * only an "xn--" label comes out different: ask again for those alone.
+ */
+static void canon_unicode(const char *host, struct addrinfo *hints, struct addrinfo **res)
+{
+	const char *loc = setlocale(LC_CTYPE, NULL);
+	struct addrinfo *again;
+
+	if (!loc || !strcmp(loc, "C") || !strcmp(loc, "POSIX") || !(*res)->ai_canonname ||
+	    !rt_names_ace((*res)->ai_canonname))
+		return;
+	hints->ai_flags |= AI_CANONIDN;
+	if (getaddrinfo(host, NULL, hints, &again) == 0) {
+		freeaddrinfo(*res);
+		*res = again;
+	}
+}
 
 int rt_target_resolve(struct rt_target *t, const char *host, int af)
 {
 	struct addrinfo hints = { .ai_family = af, .ai_socktype = SOCK_RAW,
-				  .ai_flags = AI_CANONNAME };
+				  .ai_flags = AI_CANONNAME | AI_IDN };
 	struct addrinfo *res, *ai;
 	int rc = getaddrinfo(host, NULL, &hints, &res);
 
 	if (rc)
 		return rc;
+	canon_unicode(host, &hints, &res);
 	memset(t, 0, sizeof(*t));
 	for (ai = res; ai; ai = ai->ai_next) {
 		t->fam = rt_family_get(ai->ai_family);

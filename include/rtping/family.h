@@ -51,6 +51,8 @@ struct rt_family {
 	 * IPv6 always to ::1 (rawv6_sendmsg(), ip6_datagram_connect()).
 	 */
 	bool self_to_src;
+	/* ICMP errors count in "pipe N": iputils' IPv4 acknowledges them, ping6 doesn't. */
+	bool error_pipe;
 };
 
 extern const struct rt_family rt_inet, rt_inet6;

@@ -50,4 +50,13 @@ void rt_loop_run(struct rt_loop *l);
 /* Restores the signal mask rt_loop_init() found. */
 void rt_loop_close(struct rt_loop *l);
 
+/*
+ * For a source that must wait inside its callback, bounded (a reverse
+ * lookup, src/names.c): sleeps until fd is readable or until, letting
+ * SIGINT and SIGQUIT in as the loop's own ppoll() does. 1 readable, 0 not
+ * (time is up, or SIGQUIT: the loop prints its status later), -EINTR when
+ * SIGINT asked the loop to end.
+ */
+int rt_loop_wait_fd(int fd, int64_t until);
+
 #endif

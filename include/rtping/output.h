@@ -66,6 +66,7 @@ struct rt_out {
 	struct rt_ipopt_rr *rr;     /* "(same route)" memory for RR: lines; NULL none */
 	rt_ipopt_name_fn name;      /* addresses inside IP options; NULL numeric */
 	void *name_ctx;
+	bool quiet_dup;             /* text omits (DUP!); JSON still types "dup" */
 	const char *host;           /* as typed or canonical, for the headers */
 	const char *route_json;     /* JSON start event's "route" object; NULL: null */
 	/* Many targets: the engine points these at the one an event is about. */

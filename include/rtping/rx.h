@@ -16,7 +16,8 @@
 /* What the control messages of one datagram said. */
 struct rt_rx_meta {
 	int ttl;              /* from a cmsg; -1 none */
-	int64_t rx_ns;        /* CLOCK_MONOTONIC receive time */
+	int64_t rx_ns;        /* CLOCK_MONOTONIC receive time: the kernel's, else read_ns */
+	int64_t read_ns;      /* CLOCK_MONOTONIC when we read it off the queue */
 	const uint8_t *ipopts; /* IPv4 datagram sockets: the reply's options (IP_RETOPTS) */
 	size_t ipopts_len;
 };
@@ -50,7 +51,9 @@ int rt_rx_next(struct rt_rx *rx, int fd, long want, struct rt_rx_dgram *d);
 /*
  * Pure: a datagram's control messages. Kernel timestamps are CLOCK_REALTIME:
  * converted by the packet's age against the clocks read once per batch
- * (mono, real), so a wall-clock step cannot bend the RTT.
+ * (mono, real), so a wall-clock step cannot bend the RTT. The stamp is the
+ * truth however old (a stall before our read is no RTT); only one from
+ * after our read gives way to it.
  */
 void rt_rx_cmsgs(const struct msghdr *msg, const struct rt_family *fam, bool kernel_ts,
 		 int64_t mono, int64_t real, struct rt_rx_meta *m);

@@ -79,6 +79,8 @@ void rt_stats_sent(struct rt_stats *st, uint16_t seq, int64_t now);
 long rt_stats_in_flight(const struct rt_stats *st);
 /* A reply or an error for seq arrived: pipe size and "acked" bookkeeping. */
 void rt_stats_ack(struct rt_stats *st, uint16_t seq);
+/* The same without the pipe size (errors where iputils leaves it alone). */
+void rt_stats_settle(struct rt_stats *st, uint16_t seq);
 /*
  * Accounts a reply for seq received at rx_ns. bad_csum replies count as
  * corrupted and are not timed (as iputils). Fills *a.
@@ -86,6 +88,13 @@ void rt_stats_ack(struct rt_stats *st, uint16_t seq);
 void rt_stats_reply(struct rt_stats *st, uint16_t seq, int64_t rx_ns, bool bad_csum,
 		    struct rt_reply_acct *a);
 bool rt_stats_received(const struct rt_stats *st, uint16_t seq);
+/*
+ * When seq's reply arrived, for its RTT: stamp_ns (the kernel's receive
+ * stamp, however old) unless it precedes seq's send, which only a wall-clock
+ * step between arrival and our read can cause; then read_ns, our read.
+ */
+int64_t rt_stats_arrival(const struct rt_stats *st, uint16_t seq, int64_t stamp_ns,
+			 int64_t read_ns);
 /* seq's send is still in the window (a reply for it would count). */
 bool rt_stats_in_window(const struct rt_stats *st, uint16_t seq);
 void rt_stats_rtt(const struct rt_stats *st, struct rt_rtt_summary *out);

@@ -115,7 +115,11 @@ hwm1=$(awk '/^VmHWM/ { print $2 }' /proc/$apid/status)
 for i in $(seq 1 4000); do echo "10.99.$((i % 2 + 1)).$((i % 250 + 1))"; done >&7
 wait_lines 4100 || fail "streaming: only $(wc -l <"$T_TMP/s") of 4100 lines"
 hwm2=$(awk '/^VmHWM/ { print $2 }' /proc/$apid/status)
-if [ -n "$hwm1" ] && [ -n "$hwm2" ] && [ $((hwm2 - hwm1)) -le 64 ]; then
+# Under ASan the high-water mark is the sanitizer's (quarantine, shadow
+# and allocator caches grow however rtping frees): measured in the normal pass.
+if grep -qa __asan_init "$RTPING"; then
+	skip "memory flat: not measurable in a sanitizer build (the normal pass measures it)"
+elif [ -n "$hwm1" ] && [ -n "$hwm2" ] && [ $((hwm2 - hwm1)) -le 64 ]; then
 	pass "memory flat: VmHWM $hwm1 -> $hwm2 KiB over 4000 destinations"; else
 	fail "memory grows: VmHWM $hwm1 -> $hwm2 KiB over 4000 destinations"; fi
 exec 7>&-

@@ -19,6 +19,9 @@ t_cleanup() {
 	for n in $(ip netns list 2>/dev/null | awk -v p="$T_ID-" 'index($1, p) == 1 { print $1 }'); do
 		ip netns del "$n" 2>/dev/null
 	done
+	# t_etc's files, and /etc/netns itself when t_etc made it and it is empty.
+	rm -rf "/etc/netns/$T_ID-"*
+	[ -n "${T_ETC_TOP:-}" ] && rmdir /etc/netns 2>/dev/null
 	rm -rf "${T_TMP:-/nonexistent}"
 }
 
@@ -45,6 +48,13 @@ t_ns() {
 	T_NS+=("$n")
 	ip -n "$n" link set lo up
 	echo "$n"
+}
+
+# t_etc NS FILE TEXT: writes /etc/netns/NS/FILE, which "ip netns exec NS"
+# binds over /etc/FILE (hosts, resolv.conf); removed on exit.
+t_etc() {
+	if [ ! -d /etc/netns ]; then mkdir /etc/netns && T_ETC_TOP=1; fi
+	mkdir -p "/etc/netns/$1" && printf '%s\n' "$3" >"/etc/netns/$1/$2"
 }
 
 # t_veth NS_A IF_A NS_B IF_B: a veth pair between two namespaces, both up.

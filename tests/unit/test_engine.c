@@ -130,10 +130,16 @@ START_TEST(cmsgs_ttl_and_kernel_timestamp)
 	rt_rx_cmsgs(&msg, &rt_inet, true, 50 * SEC, 100 * SEC + 3 * MS, &m);
 	ck_assert_int_eq(m.ttl, 63);
 	ck_assert_int_eq(m.rx_ns, 50 * SEC - 3 * MS);
-	/* -U: the kernel's stamp is ignored; an implausible age too. */
+	ck_assert_int_eq(m.read_ns, 50 * SEC);
+	/* -U: the kernel's stamp is ignored. */
 	rt_rx_cmsgs(&msg, &rt_inet, false, 50 * SEC, 100 * SEC + 3 * MS, &m);
 	ck_assert_int_eq(m.rx_ns, 50 * SEC);
-	rt_rx_cmsgs(&msg, &rt_inet, true, 50 * SEC, 102 * SEC, &m);
+	/* Issue 10: 6.126 s old (a lookup held the read) is still the truth. */
+	rt_rx_cmsgs(&msg, &rt_inet, true, 50 * SEC, 106 * SEC + 126 * MS, &m);
+	ck_assert_int_eq(m.rx_ns, 50 * SEC - 6126 * MS);
+	ck_assert_int_eq(m.read_ns, 50 * SEC);
+	/* From after our read (the wall clock went back meanwhile): our read. */
+	rt_rx_cmsgs(&msg, &rt_inet, true, 50 * SEC, 99 * SEC, &m);
 	ck_assert_int_eq(m.rx_ns, 50 * SEC);
 }
 END_TEST

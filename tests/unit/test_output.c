@@ -182,6 +182,21 @@ START_TEST(json_one_object_per_line_escaped)
 }
 END_TEST
 
+/* Issue 10: a multicast duplicate was typed "reply" in JSON unless -v. */
+START_TEST(group_duplicate_hidden_in_text_typed_dup_in_json)
+{
+	struct rt_event ev = reply(1, 45);
+
+	ev.dup = true;
+	o.quiet_dup = true;
+	rt_out_event(&o, &ev);
+	ck_assert_str_eq(out(), "64 bytes from 10.77.0.2: icmp_seq=1 ttl=64 time=0.045 ms\n");
+	o.json = true;
+	rt_out_event(&o, &ev);
+	ck_assert_ptr_nonnull(strstr(out(), "{\"type\": \"dup\", "));
+}
+END_TEST
+
 START_TEST(json_quiet_prints_no_events)
 {
 	struct rt_event ev = reply(1, 45);
@@ -398,6 +413,7 @@ int main(void)
 	tcase_add_test(tc, summary_with_duplicates_and_errors);
 	tcase_add_test(tc, summary_at_total_loss);
 	tcase_add_test(tc, json_one_object_per_line_escaped);
+	tcase_add_test(tc, group_duplicate_hidden_in_text_typed_dup_in_json);
 	tcase_add_test(tc, json_quiet_prints_no_events);
 	tcase_add_test(tc, json_summary_valid_at_total_loss);
 	tcase_add_test(tc, json_error_event);

@@ -248,6 +248,54 @@ START_TEST(in_flight_and_pipe)
 }
 END_TEST
 
+/* ping6 never acknowledges ICMP errors: they settle the window but no "pipe N". */
+START_TEST(settled_errors_leave_pipe_alone)
+{
+	for (int i = 0; i < 4; i++)
+		send_at(1000 * MS + i * 300 * MS);
+	for (uint16_t seq = 1; seq <= 4; seq++)
+		rt_stats_settle(st, seq);
+	ck_assert_int_eq(st->pipesize, -1);
+	ck_assert_int_eq(rt_stats_in_flight(st), 0);
+	rt_stats_settle(st, 9);   /* never sent: ignored */
+	ck_assert_int_eq(rt_stats_in_flight(st), 0);
+	rt_stats_ack(st, 1);      /* IPv4's errors do count */
+	ck_assert_int_eq(st->pipesize, 4);
+}
+END_TEST
+
+/*
+ * Issue 10: a reply that waited 6.126 s in the queue (a stuck reverse
+ * lookup) keeps its kernel stamp's 80 us RTT.
+ */
+START_TEST(arrival_stall_is_not_rtt)
+{
+	int64_t sent = 1000 * MS, read = sent + 6126 * MS;
+	uint16_t seq = send_at(sent);
+	struct rt_reply_acct a;
+
+	ck_assert_int_eq(rt_stats_arrival(st, seq, sent + 80000, read), sent + 80000);
+	rt_stats_reply(st, seq, rt_stats_arrival(st, seq, sent + 80000, read), false, &a);
+	ck_assert(a.known);
+	ck_assert_int_eq(a.rtt_us, 80);
+	ck_assert_int_eq(st->tmax, 80);
+}
+END_TEST
+
+/* Only a stamp before the send (the wall clock stepped meanwhile) gives way to our read. */
+START_TEST(arrival_before_the_send_falls_back_to_the_read)
+{
+	int64_t sent = 1000 * MS, read = sent + 300 * MS;
+	uint16_t seq = send_at(sent);
+
+	ck_assert_int_eq(rt_stats_arrival(st, seq, sent - 3600000 * MS, read), read);
+	ck_assert_int_eq(rt_stats_arrival(st, seq, sent - 1, read), read);
+	ck_assert_int_eq(rt_stats_arrival(st, seq, sent, read), sent);
+	/* A sequence never sent is not timed: its stamp passes through. */
+	ck_assert_int_eq(rt_stats_arrival(st, 999, 5, read), 5);
+}
+END_TEST
+
 START_TEST(elapsed_and_ipg)
 {
 	send_at(1000 * MS);
@@ -366,6 +414,9 @@ int main(void)
 	tcase_add_test(tc, per_target_state_is_bounded_by_the_window);
 	tcase_add_test(tc, reply_older_than_the_window_is_not_counted);
 	tcase_add_test(tc, in_flight_and_pipe);
+	tcase_add_test(tc, settled_errors_leave_pipe_alone);
+	tcase_add_test(tc, arrival_stall_is_not_rtt);
+	tcase_add_test(tc, arrival_before_the_send_falls_back_to_the_read);
 	tcase_add_test(tc, elapsed_and_ipg);
 	tcase_add_test(tc, fixed_interval_does_not_drift);
 	tcase_add_test(tc, preload_sends_at_once_then_keeps_interval);

@@ -57,6 +57,7 @@ START_TEST(global_rate_paces_every_send)
 	}
 	ck_assert_int_eq(sent, 1000);
 	ck_assert_int_eq(last, T0 + 999 * MS);
+	rt_tsched_free(&s);
 	/* A late caller gets one send now, not a burst for the time it lost. */
 	ck_assert_int_eq(rt_tsched_init(&s, 3, 100, 0, T0), 0);
 	ck_assert_int_eq(rt_tsched_pick(&s, T0 + 500 * MS, &wake), 0);
