@@ -315,6 +315,7 @@ static void notice_event(const struct rt_out *o, const struct rt_event *ev)
 {
 	if (o->json) {
 		json_begin(o, "notice", ev->wall_us);
+		json_target(o);
 		fprintf(o->f, ", \"seq\": %u", ev->seq);
 		rt_json_kstr(o->f, ", ", "addr", ev->addr);
 		rt_json_kstr(o->f, ", ", "from", ev->from);
@@ -327,6 +328,7 @@ static void notice_event(const struct rt_out *o, const struct rt_event *ev)
 	if (o->quiet || o->flood)
 		return;
 	print_stamp(o, ev->wall_us);
+	print_prefix(o);
 	fprintf(o->f, "From %s: icmp_seq=%u %s%s\n", ev->from, ev->seq,
 		ev->bad_csum ? "(BAD CHECKSUM)" : "", ev->text);
 	fflush(o->f);

@@ -111,4 +111,26 @@ printf '%s\n' '# from stdin' 10.66.0.2 '' 'fd00:66::5 # v6' | \
 check_rc "--file -: exit 0" 0 "$?" "$(cat "$T_TMP/e")"
 check_eq "--file -: both targets" "10.66.0.2 fd00:66::5" \
 	"$(sed -n 's/^--- \([^ ]*\) ping statistics ---$/\1/p' "$T_TMP/o" | tr '\n' ' ' | sed 's/ $//')"
+# A user: iputils' interval limit holds per target, and targets share datagram sockets.
+if id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
+	chmod 755 "$T_TMP" && cp "$RTPING" "$T_TMP/rtping-user" && chmod 755 "$T_TMP/rtping-user"
+	as_nobody() {
+		ip netns exec "$HP_NS" setpriv --reuid=nobody --regid="$(id -gn nobody)" \
+			--clear-groups timeout 20 "$T_TMP/rtping-user" "$@" >"$T_TMP/o" 2>"$T_TMP/e"
+	}
+	ip netns exec "$HP_NS" sysctl -qw net.ipv4.ping_group_range="0 2147483647"
+	as_nobody -n -c 1 -i 0.001 10.66.0.2 fd00:66::5
+	check_rc "user -i 0.001: exit 2" 2 "$?" "$(cat "$T_TMP/e")"
+	check_eq "user -i 0.001: each target refused, nothing sent" "2|0" \
+		"$(grep -c '^rtping-user: [^ ]*: cannot flood; minimal interval allowed for user is 2ms$' "$T_TMP/e")|$(wc -c <"$T_TMP/o")"
+	as_nobody -n -c 2 -i 0.2 -W 1 10.66.0.2 10.66.0.5 fd00:66::5
+	check_rc "user: exit 0" 0 "$?" "$(cat "$T_TMP/e")"
+	T_OUT=$(cat "$T_TMP/o")
+	check_eq "user: counts per target" \
+		"2 packets transmitted, 2 received, 0% packet loss|2 packets transmitted, 2 received, +1 duplicates, 0% packet loss|2 packets transmitted, 2 received, 0% packet loss" \
+		"$(stats_line 10.66.0.2)|$(stats_line 10.66.0.5)|$(stats_line fd00:66::5)"
+	ip netns exec "$HP_NS" sysctl -qw net.ipv4.ping_group_range="1 0"
+else
+	skip "user runs: no user nobody or no setpriv"
+fi
 t_done

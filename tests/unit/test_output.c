@@ -378,7 +378,8 @@ START_TEST(redirect_notice_text_and_json)
 	ck_assert_str_eq(out(),
 		"From 10.66.0.2: icmp_seq=2 Redirect Host(New nexthop: 10.66.0.7)\n"
 		"From 10.66.0.2: icmp_seq=2 (BAD CHECKSUM)Redirect Host(New nexthop: 10.66.0.7)\n"
-		"{\"type\": \"notice\", \"timestamp\": 0.000001, \"seq\": 2, \"addr\": \"10.66.0.2\", "
+		"{\"type\": \"notice\", \"timestamp\": 0.000001, \"host\": \"10.77.0.2\", "
+		"\"target_addr\": null, \"seq\": 2, \"addr\": \"10.66.0.2\", "
 		"\"from\": \"10.66.0.2\", \"icmp_type\": 5, \"icmp_code\": 1, \"bad_checksum\": false, "
 		"\"message\": \"Redirect Host(New nexthop: 10.66.0.7)\"}\n");
 }
