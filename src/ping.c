@@ -3,6 +3,7 @@
  * What single-target rtping did in main, done for each target of a list.
  */
 #include <errno.h>
+#include <locale.h>
 #include <netdb.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -109,6 +110,24 @@ static int read_list(struct ping *p)
 	if (rc == 0 && !p->tl.n)
 		rc = fail(p, -EINVAL, "usage error: Destination address required");
 	return rc;
+}
+
+/*
+ * The charset of names typed and shown (IDN) matters only when a name is
+ * resolved or looked up: not for a list of address literals (no reverse
+ * lookups for those without -H, as iputils).
+ */
+static bool needs_locale(const struct ping *p)
+{
+	if (p->o->force_lookup)
+		return true;
+	for (size_t i = 0; i < p->tl.n; i++) {
+		const char *s = p->tl.names[i].s;
+
+		if (!rt_names_numeric_target(AF_INET, s) && !rt_names_numeric_target(AF_INET6, s))
+			return true;
+	}
+	return false;
 }
 
 /* single-target main's prepare(), for target i: resolve, check, flow. */
@@ -360,6 +379,8 @@ int rt_ping_run(const struct rt_opts *o, struct rt_nl *nl, int nl_err, const cha
 	*p = (struct ping){ .o = o, .prog = prog, .nl = nl, .nl_err = nl_err,
 			    .err = err, .errlen = errlen };
 	rc = read_list(p);
+	if (rc == 0 && needs_locale(p))
+		setlocale(LC_CTYPE, "");
 	/* connect() and a leased flow label hold one destination. */
 	if (rc == 0 && p->tl.n > 1 && (o->connect || o->has_flowlabel))
 		rc = fail(p, -EINVAL, "usage error: %s takes one destination",
