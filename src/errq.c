@@ -40,10 +40,11 @@ int rt_errq_decode(const struct rt_icmp_match *m, const struct msghdr *msg, size
 	if (!pee)
 		return -ENOMSG;
 	memcpy(&ee, pee, sizeof(ee));
+	if (len > msg->msg_iov[0].iov_len)
+		len = msg->msg_iov[0].iov_len;
 	if (ee.ee_origin == SO_EE_ORIGIN_TIMESTAMPING) {
 		out->kind = RT_ERRQ_TXREPORT;
-		out->tx.key = ee.ee_data;
-		return 0;
+		return rt_txrep_parse(m, &ee, msg, msg->msg_iov[0].iov_base, len, &out->tx);
 	}
 	/* SO_EE_OFFENDER(): the sender of the ICMP error, right after ee. */
 	if (tail >= sizeof(sa_family_t))
@@ -53,8 +54,6 @@ int rt_errq_decode(const struct rt_icmp_match *m, const struct msghdr *msg, size
 	if (msg->msg_name)
 		rt_addr_from_sockaddr(&to, NULL, NULL, (const struct sockaddr *)msg->msg_name,
 				      msg->msg_namelen);
-	if (len > msg->msg_iov[0].iov_len)
-		len = msg->msg_iov[0].iov_len;
 	if (rt_icmp_parse_err(m, ee.ee_origin, (int)ee.ee_errno, ee.ee_type, ee.ee_code,
 			      ee.ee_info, &off, to.af == AF_UNSPEC ? NULL : &to,
 			      msg->msg_iov[0].iov_base, len, &out->err) < 0)

@@ -194,6 +194,35 @@ static void find_error_rule(struct rt_nl *nl, struct rt_explain *ex)
 }
 
 /*
+ * Each next hop of a multipath route, asked with the flow bound to its
+ * device: with an output device the kernel skips the hash and takes that
+ * next hop (fib_select_path()), so the answer is its source and gateway.
+ */
+static void find_candidates(struct rt_nl *nl, struct rt_explain *ex)
+{
+	ex->ncands = 0;
+	if (ex->echo.oif)
+		return;   /* the bound device already chose */
+	for (size_t i = 0; i < ex->match.nnh; i++) {
+		struct rt_cand *c = &ex->cands[ex->ncands++];
+		struct rt_flow f = ex->echo;
+		struct rt_route r;
+
+		memset(c, 0, sizeof(*c));
+		c->ifindex = ex->match.nh_oif[i];
+		c->gateway = ex->match.nh_gw[i];
+		rt_nl_ifname(nl, c->ifindex, c->dev);
+		f.oif = c->ifindex;
+		c->err = rt_route_get(nl, &f, 0, &r, NULL);
+		if (c->err)
+			continue;
+		c->src = rt_addr_is_set(&f.src) ? f.src : r.prefsrc;
+		if (rt_addr_is_set(&r.gateway))
+			c->gateway = r.gateway;
+	}
+}
+
+/*
  * -C: connect() routes its own key (proto, the socket's port as sport,
  * dport 0) and, unless the socket is bound already, fixes the source it
  * picks; each echo is then routed by its own key from that source
@@ -244,7 +273,19 @@ static void ask_netlink(struct rt_nl *nl, struct rt_explain *ex)
 		ex->hash_dependent = ex->flow.fam->af == AF_INET && v4_hash_is_l4();
 		/* IPv6 hashes the flow label (every policy); a query carries none. */
 		ex->flowlabel_hashed = ex->flow.has_flowlabel;
+		find_candidates(nl, ex);
 	}
+}
+
+int rt_explain_requery(struct rt_nl *nl, struct rt_explain *ex)
+{
+	if (ex->fallback)
+		return 0;
+	memset(&ex->route, 0, sizeof(ex->route));
+	memset(&ex->match, 0, sizeof(ex->match));
+	ex->hash_dependent = ex->flowlabel_hashed = false;
+	ask_netlink(nl, ex);
+	return ex->route_err;
 }
 
 /* The source the echo leaves with: netlink's, or the UDP check's on fallback. */
@@ -398,6 +439,19 @@ static const char *prefix_str(const struct rt_explain *ex, bool text, char *buf,
 	return buf;
 }
 
+/* "10.61.0.1 dev mpv1 via 10.61.0.2" */
+static void cand_text(FILE *out, const struct rt_cand *c)
+{
+	char a[RT_ADDRSTRLEN];
+
+	if (c->err)
+		fprintf(out, "dev %s: %s", c->dev, errstr(c->err));
+	else
+		fprintf(out, "%s dev %s", rt_addr_str(&c->src, a, sizeof(a)), c->dev);
+	if (rt_addr_is_set(&c->gateway))
+		fprintf(out, " via %s", rt_addr_str(&c->gateway, a, sizeof(a)));
+}
+
 /* The route type behind a route error: the rule's action, else the errno's. */
 static uint8_t error_type(const struct rt_explain *ex)
 {
@@ -426,6 +480,11 @@ static void text_route(FILE *out, const struct rt_explain *ex)
 			rt_route_proto_name(m->protocol, c, sizeof(c)),
 			rt_route_scope_name(m->scope, d, sizeof(d)));
 		fprintf(out, " metric %u%s\n", m->metric, m->multipath ? " (multipath)" : "");
+	}
+	for (size_t i = 0; i < ex->ncands; i++) {
+		fputs("candidate    ", out);
+		cand_text(out, &ex->cands[i]);
+		fputc('\n', out);
 	}
 }
 
@@ -491,7 +550,8 @@ static void text_verdict(FILE *out, const struct rt_explain *ex)
 		fprintf(out, "note         a broadcast destination needs -b (SO_BROADCAST)\n");
 	if (ex->hash_dependent && !ex->flowlabel_hashed)
 		fprintf(out, "note         multipath with L4 hashing: the echo's next hop "
-			"depends on the ICMP type, which a route query cannot express\n");
+			"depends on the ICMP type, which a route query cannot express; no "
+			"query can choose among the candidates\n");
 	if (ex->flowlabel_hashed)
 		fprintf(out, "note         multipath: the echo's next hop depends on its flow "
 			"label (-F), which IPv6 hashes and a route query cannot express\n");
@@ -500,6 +560,32 @@ static void text_verdict(FILE *out, const struct rt_explain *ex)
 			"protocol-less flow\n");
 	if (ex->unverified)
 		fprintf(out, "note         kernel lacks strict netlink checking: answer unverified\n");
+}
+
+bool rt_explain_observed_differs(const struct rt_explain *ex)
+{
+	struct rt_route_snap r;
+
+	if (!ex->verify || ex->observed_err || ex->route_err)
+		return false;
+	rt_explain_snapshot(ex, &r);
+	return !rt_addr_equal(&r.src, &ex->observed.src) || r.ifindex != ex->observed.ifindex;
+}
+
+static void text_observed(FILE *out, const struct rt_explain *ex)
+{
+	char a[RT_ADDRSTRLEN];
+
+	if (ex->observed_err) {
+		fprintf(out, "observed     none: %s\n", ex->observed_err == -ETIMEDOUT
+			? "no transmit report within 1 s (the echo never reached a device)"
+			: errstr(ex->observed_err));
+		return;
+	}
+	fprintf(out, "observed     %s dev %s (ifindex %u): the kernel's report of one echo%s\n",
+		rt_addr_str(&ex->observed.src, a, sizeof(a)), ex->observed.dev,
+		ex->observed.ifindex, rt_explain_observed_differs(ex)
+		? ", not the route query's answer" : "");
 }
 
 /* -C: connect()'s own lookup, which fixes the source every echo then uses. */
@@ -552,6 +638,8 @@ void rt_explain_text(FILE *out, const struct rt_explain *ex, const char *dest)
 		text_verdict(out, ex);
 	else if (ex->rule_error)
 		reason_lines(out, ex);
+	if (ex->verify && !ex->route_err)
+		text_observed(out, ex);
 }
 
 /* ---- one line (--audit) ---- */
@@ -628,7 +716,7 @@ static void json_addr(FILE *out, const char *sep, const char *key, const struct 
 	rt_json_kstr(out, sep, key, rt_addr_is_set(a) ? rt_addr_str(a, s, sizeof(s)) : NULL);
 }
 
-static void json_netlink(FILE *out, const struct rt_explain *ex)
+void rt_explain_json_netlink(FILE *out, const struct rt_explain *ex)
 {
 	const struct rt_route *m = &ex->match;
 	char a[RT_ADDRSTRLEN + 4], b[16];
@@ -682,6 +770,37 @@ static void json_probe(FILE *out, const struct rt_explain *ex)
 		rt_json_kstr(out, ", ", "device", ex->udp_route.ifname);
 	}
 	fprintf(out, "}");
+}
+
+static void json_candidates(FILE *out, const struct rt_explain *ex)
+{
+	fprintf(out, "[");
+	for (size_t i = 0; i < ex->ncands; i++) {
+		const struct rt_cand *c = &ex->cands[i];
+
+		json_addr(out, i ? ", {" : "{", "source", &c->src);
+		rt_json_kstr(out, ", ", "device", c->dev);
+		fprintf(out, ", \"ifindex\": %u", c->ifindex);
+		json_addr(out, ", ", "gateway", &c->gateway);
+		rt_json_kstr(out, ", ", "error", c->err ? errstr(c->err) : NULL);
+		fprintf(out, "}");
+	}
+	fprintf(out, "]");
+}
+
+static void json_observed(FILE *out, const struct rt_explain *ex)
+{
+	fprintf(out, ", \"observed\": ");
+	if (ex->observed_err || ex->route_err) {
+		fprintf(out, "null");
+		rt_json_kstr(out, ", ", "observed_error", ex->route_err ? "no route"
+			     : ex->observed_err == -ETIMEDOUT ? "no transmit report within 1 s"
+			     : errstr(ex->observed_err));
+		return;
+	}
+	json_addr(out, "{", "source", &ex->observed.src);
+	rt_json_kstr(out, ", ", "device", ex->observed.dev);
+	fprintf(out, ", \"ifindex\": %u}, \"observed_error\": null", ex->observed.ifindex);
 }
 
 static void json_reasons(FILE *out, const struct rt_explain *ex)
@@ -738,7 +857,7 @@ void rt_explain_json(FILE *out, const struct rt_explain *ex, const char *dest)
 	fprintf(out, ", \"connect\": ");
 	json_connect(out, ex);
 	fprintf(out, "}, \"netlink\": ");
-	json_netlink(out, ex);
+	rt_explain_json_netlink(out, ex);
 	fprintf(out, ", \"udp_probe\": ");
 	json_probe(out, ex);
 	if (ex->fallback || ex->route_err)
@@ -747,10 +866,14 @@ void rt_explain_json(FILE *out, const struct rt_explain *ex, const char *dest)
 		fprintf(out, ", \"agree\": %s", ex->agree ? "true" : "false");
 	fprintf(out, ", \"reasons\": ");
 	json_reasons(out, ex);
-	fprintf(out, ", \"fallback\": %s, \"verified\": %s, \"hash_dependent\": %s, "
-		"\"error\": null}\n",
+	fprintf(out, ", \"fallback\": %s, \"verified\": %s, \"hash_dependent\": %s",
 		ex->fallback ? "true" : "false", ex->unverified || ex->fallback ? "false" : "true",
 		ex->hash_dependent || ex->flowlabel_hashed ? "true" : "false");
+	fprintf(out, ", \"candidates\": ");
+	json_candidates(out, ex);
+	if (ex->verify)
+		json_observed(out, ex);
+	fprintf(out, ", \"error\": null}\n");
 }
 
 void rt_explain_json_error(FILE *out, const char *dest, const struct rt_addr *addr,
@@ -764,7 +887,7 @@ void rt_explain_json_error(FILE *out, const char *dest, const struct rt_addr *ad
 	rt_json_kstr(out, ", ", "family", fam ? fam->name : NULL);
 	fprintf(out, ", \"flow\": null, \"netlink\": null, \"udp_probe\": null, "
 		"\"agree\": null, \"reasons\": [], \"fallback\": false, \"verified\": false, "
-		"\"hash_dependent\": false");
+		"\"hash_dependent\": false, \"candidates\": []");
 	rt_json_kstr(out, ", ", "error", error);
 	fprintf(out, "}\n");
 }
@@ -784,7 +907,20 @@ void rt_explain_warn(FILE *err, const char *prog, const struct rt_explain *ex)
 	if (ex->dropped_proto)
 		fprintf(err, "%s: warning: kernel refused RTA_IP_PROTO; route answer is "
 			"for a protocol-less flow\n", prog);
-	if (ex->agree || ex->route_err)
+	if (ex->route_err)
+		return;
+	/* No query knows this flow's next hop: never claim one (reference/egress.md). */
+	if (ex->hash_dependent) {
+		fprintf(err, "%s: warning: multipath route with L4 hashing: the echo leaves by "
+			"one of", prog);
+		for (size_t i = 0; i < ex->ncands; i++) {
+			fputs(i ? ", " : " ", err);
+			cand_text(err, &ex->cands[i]);
+		}
+		fputs("; no route query can choose (the first echo's transmit report says)\n", err);
+		return;
+	}
+	if (ex->agree)
 		return;
 	rt_explain_snapshot(ex, &r);
 	rt_addr_str(&r.src, b, sizeof(b));

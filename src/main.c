@@ -27,6 +27,7 @@
 #include "rtping/ping.h"
 #include "rtping/sock.h"
 #include "rtping/target.h"
+#include "rtping/verify.h"
 
 struct ctx {
 	const char *prog;
@@ -98,12 +99,23 @@ static int run_explain(struct ctx *c)
 		rt_sock_close(&s);
 	}
 	explain(c);
+	if (c->opts.verify && !c->ex.route_err) {
+		c->ex.verify = true;
+		c->ex.observed_err = rt_verify_egress(&c->opts, &c->target, &c->flow,
+						      &c->ex.observed, &what);
+		/* A socket that cannot be had is an error, not an observation. */
+		if (c->ex.observed_err && c->ex.observed_err != -ETIMEDOUT &&
+		    c->ex.observed_err != -EOPNOTSUPP && what)
+			return die(c, what, strerror(-c->ex.observed_err));
+	}
 	if (c->opts.json)
 		rt_explain_json(stdout, &c->ex, c->target.name);
 	else
 		rt_explain_text(stdout, &c->ex, c->target.name);
 	if (c->ex.route_err)
 		return RT_EXIT_ERROR;
+	if (rt_explain_observed_differs(&c->ex))
+		return RT_EXIT_NOREPLY;
 	/* On fallback there is one answer only: nothing to disagree with. */
 	return c->ex.agree || c->ex.fallback ? RT_EXIT_OK : RT_EXIT_NOREPLY;
 }

@@ -19,7 +19,8 @@
 #define MAX_USER_PRELOAD 3
 #define MAX_SECONDS ((double)INT_MAX / 1000)       /* iputils' bound on -i/-W */
 
-enum { OPT_EXPLAIN = 256, OPT_JSON, OPT_HELP, OPT_VERSION, OPT_AUDIT, OPT_FILE, OPT_RATE };
+enum { OPT_EXPLAIN = 256, OPT_JSON, OPT_HELP, OPT_VERSION, OPT_AUDIT, OPT_FILE, OPT_VERIFY,
+       OPT_WATCH_RCVBUF, OPT_RATE };
 
 static const struct option longopts[] = {
 	{ "explain-route", no_argument, NULL, OPT_EXPLAIN },
@@ -27,6 +28,8 @@ static const struct option longopts[] = {
 	{ "audit", optional_argument, NULL, OPT_AUDIT },
 	{ "file", required_argument, NULL, OPT_FILE },
 	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "verify", no_argument, NULL, OPT_VERIFY },
+	{ "watch-rcvbuf", required_argument, NULL, OPT_WATCH_RCVBUF },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "count", required_argument, NULL, 'c' },
@@ -336,6 +339,11 @@ static int parse_numeric(struct parse *p, int c, const char *s)
 			return -EINVAL;
 		o->rate = (long)v;
 		return 0;
+	case OPT_WATCH_RCVBUF:
+		if (parse_int(p, s, 10, 1, INT_MAX, &v) < 0)
+			return -EINVAL;
+		o->watch_rcvbuf = (int)v;
+		return 0;
 	}
 	return fail(p, "invalid option -- '%c'", c);
 }
@@ -385,6 +393,7 @@ static int parse_one(struct parse *p, int c, const char *arg)
 		o->audit = true;
 		return arg ? parse_file(p, "--audit", arg) : 0;
 	case OPT_FILE: return parse_file(p, "--file", arg);
+	case OPT_VERIFY: o->verify = true; return 0;
 	case 'i': return parse_interval(p, arg);
 	case 'I': return parse_iface(p, arg);
 	case 'M': return parse_pmtu(p, arg);
@@ -445,6 +454,10 @@ static int check_combined(struct parse *p)
 			    o->af == AF_INET ? '4' : '6');
 	if (!o->privileged && o->preload > MAX_USER_PRELOAD)
 		return fail(p, "cannot set preload to value greater than 3: %ld", o->preload);
+	if (o->verify && o->mode != RT_MODE_EXPLAIN)
+		return fail(p, "--verify needs --explain-route");
+	if (o->verify && o->audit)
+		return fail(p, "--verify explains one destination, not an --audit");
 	return 0;
 }
 
@@ -600,7 +613,7 @@ void rt_opts_usage(FILE *out, const char *prog)
 	fprintf(out,
 "Usage:\n"
 "  %s [options] <destination>...\n"
-"  %s --explain-route [--json] [-4|-6] [-I iface|addr] [-m mark]\n"
+"  %s --explain-route [--verify] [--json] [-4|-6] [-I iface|addr] [-m mark]\n"
 "         [-Q tos] <destination>\n"
 "  %s --explain-route --audit[=<file>] [--json] [...] [<destination>...]\n"
 "\n"
@@ -614,6 +627,10 @@ void rt_opts_usage(FILE *out, const char *prog)
 "      --audit=<file>       the same as --audit --file <file>\n"
 "      --file <file>        destinations, one a line, '#' comments; '-' stdin\n"
 "                           (ping: targets after the operands, at most 65536)\n"
+"      --verify             with --explain-route: send one echo and show the\n"
+"                           egress the kernel reports for it\n"
+"      --watch-rcvbuf <bytes>\n"
+"                           receive buffer of the route watch's netlink socket\n"
 "  -j, --json               JSON output (explain: one object; ping: one per line)\n"
 "  -4, -6                   use IPv4 / IPv6 only\n"
 "  -I, --interface <iface|addr>\n"

@@ -12,11 +12,12 @@
  * | type      | when                               | fields |
  * |-----------|------------------------------------|--------|
  * | `start`   | once, before the first probe       | `host` (as typed or canonical), `addr` (where the echo goes), `data_bytes`, `source` (the route decision's source, or null), `device` (or null), `route` (the `--explain-route --json` object) |
- * | `reply`   | an echo reply                      | `seq`, `addr`, `from` (as text prints it, `name (addr)` or `addr`), `bytes` (ICMP bytes), `ttl` (or null), `time_ms` (or null when -s < 16), `bad_checksum`, `different_address`, `truncated` |
+ * | `reply`   | an echo reply                      | `seq`, `addr`, `from` (as text prints it, `name (addr)` or `addr`), `bytes` (ICMP bytes), `ttl` (or null), `time_ms` (or null when -s < 16), `bad_checksum`, `different_address`, `truncated`, `egress` (`source`, `device`, `ifindex`, or null: no transmit report) |
  * | `dup`     | a duplicate reply                  | same fields as `reply` |
- * | `error`   | an ICMP error about our probe, or a local error | `local` (bool), `seq` (null for local), `addr`, `from`, `icmp_type`, `icmp_code` (null for local), `errno` (local only, else null), `message` (iputils' wording) |
- * | `timeout` | a probe is still unanswered when the next one leaves (the text printer shows these only with -O) | `seq` |
- * | `summary` | always last, also at 100 % loss    | `host`, `addr`, `transmitted`, `received`, `duplicates`, `corrupted`, `errors`, `loss_percent`, `time_ms`, `rtt_min_ms`, `rtt_avg_ms`, `rtt_max_ms`, `rtt_mdev_ms` (null when nothing was timed), `pipe` (null unless > 1), `ipg_ms`, `ewma_ms` (null outside flood/adaptive), `route` (as in `start`) |
+ * | `error`   | an ICMP error about our probe, or a local error | `local` (bool), `seq` (null for local), `addr`, `from`, `icmp_type`, `icmp_code` (null for local), `errno` (local only, else null), `message` (iputils' wording), `egress` |
+ * | `timeout` | a probe is still unanswered when the next one leaves (the text printer shows these only with -O) | `seq`, `egress` |
+ * | `route_change` | the echo flow's route changed, or its egress did | `seq` (the next echo), `from`, `to` (route objects), `cause` |
+ * | `summary` | always last, also at 100 % loss    | `host`, `addr`, `transmitted`, `received`, `duplicates`, `corrupted`, `errors`, `loss_percent`, `time_ms`, `rtt_min_ms`, `rtt_avg_ms`, `rtt_max_ms`, `rtt_mdev_ms` (null when nothing was timed), `pipe` (null unless > 1), `ipg_ms`, `ewma_ms` (null outside flood/adaptive), `route` (as in `start`), `egress` (per egress: `source`, `device`, `ifindex`, `echoes`; null without transmit reports), `egress_sampled` (echoes that asked for a report: all but in flood mode), `egress_unobserved`, `route_watch` (`messages`, `overruns`, `requeries`; null without a watch) |
  *
  * Times in milliseconds are numbers with three decimals (`0.045`).
  * Every event (`reply`, `dup`, `error`, `timeout`) also has `host` and
@@ -97,6 +98,21 @@ static void json_ms(FILE *f, const char *key, bool have, int64_t us)
 		fprintf(f, ", \"%s\": null", key);
 }
 
+static void json_egress(const struct rt_out *o, const struct rt_egress *eg)
+{
+	char a[RT_ADDRSTRLEN];
+
+	fputs(", \"egress\": ", o->f);
+	if (!eg) {
+		fputs("null", o->f);
+		return;
+	}
+	rt_json_kstr(o->f, "{", "source", rt_addr_is_set(&eg->src)
+		     ? rt_addr_str(&eg->src, a, sizeof(a)) : NULL);
+	rt_json_kstr(o->f, ", ", "device", eg->dev[0] ? eg->dev : NULL);
+	fprintf(o->f, ", \"ifindex\": %u}", eg->ifindex);
+}
+
 void rt_out_init(struct rt_out *o, const struct rt_opts *opts, bool v6, const char *prog,
 		 const char *host)
 {
@@ -115,6 +131,7 @@ void rt_out_init(struct rt_out *o, const struct rt_opts *opts, bool v6, const ch
 	o->precise = opts->rtt_precise;
 	o->flowlabel = v6 && opts->has_flowlabel ? opts->flowlabel : 0;
 	o->host = host;
+	o->verbose = opts->verbose;
 }
 
 void rt_event_check_data(struct rt_event *ev, const uint8_t *data, size_t len,
@@ -188,6 +205,7 @@ static void json_reply(const struct rt_out *o, const struct rt_event *ev)
 	fprintf(o->f, ", \"bad_checksum\": %s, \"different_address\": %s, \"truncated\": %s",
 		ev->bad_csum ? "true" : "false", ev->wrong_src ? "true" : "false",
 		ev->truncated ? "true" : "false");
+	json_egress(o, ev->egress);
 	json_end(o);
 }
 
@@ -239,6 +257,12 @@ static void text_reply(const struct rt_out *o, const struct rt_event *ev)
 		fputs(" (BAD CHECKSUM!)", o->f);
 	if (ev->wrong_src)
 		fputs(" (DIFFERENT ADDRESS!)", o->f);
+	if (o->verbose && ev->egress) {
+		char a[RT_ADDRSTRLEN];
+
+		fprintf(o->f, " egress %s %s", rt_addr_str(&ev->egress->src, a, sizeof(a)),
+			ev->egress->dev);
+	}
 	if (ev->wrong_data && ev->wrong_at < ev->data_len)
 		text_wrong_data(o, ev);
 	if (o->audible)
@@ -268,6 +292,7 @@ static void json_error(const struct rt_out *o, const struct rt_event *ev)
 		fprintf(o->f, ", \"icmp_type\": %u, \"icmp_code\": %u, \"errno\": null",
 			ev->type, ev->code);
 	rt_json_kstr(o->f, ", ", "message", ev->text);
+	json_egress(o, ev->egress);
 	json_end(o);
 }
 
@@ -340,6 +365,7 @@ static void timeout_event(const struct rt_out *o, const struct rt_event *ev)
 		json_begin(o, "timeout", ev->wall_us);
 		json_target(o);
 		fprintf(o->f, ", \"seq\": %u", ev->seq);
+		json_egress(o, ev->egress);
 		json_end(o);
 		return;
 	}
@@ -350,8 +376,41 @@ static void timeout_event(const struct rt_out *o, const struct rt_event *ev)
 	fflush(o->f);
 }
 
+/*
+ * Route changes: a JSON event, or one line on stderr so stdout stays what
+ * iputils prints.
+ */
+static void route_change(const struct rt_out *o, const struct rt_event *ev)
+{
+	if (o->json) {
+		json_begin(o, "route_change", ev->wall_us);
+		json_target(o);
+		fprintf(o->f, ", \"seq\": %u, \"from\": %s, \"to\": %s", ev->seq, ev->from_json,
+			ev->to_json);
+		rt_json_kstr(o->f, ", ", "cause", ev->cause);
+		json_end(o);
+		return;
+	}
+	fflush(o->f);
+	fprintf(o->err, "%s: route changed before icmp_seq=%u: %s \u2192 %s\n", o->prog, ev->seq,
+		ev->from_text, ev->to_text);
+	fflush(o->err);
+}
+
+static void message(const struct rt_out *o, const struct rt_event *ev)
+{
+	fflush(o->f);
+	fprintf(o->err, "%s: %s\n", o->prog, ev->text);
+	fflush(o->err);
+}
+
 void rt_out_event(const struct rt_out *o, const struct rt_event *ev)
 {
+	/* Said on stderr, so -q does not hide it. */
+	if (ev->kind == RT_EV_MESSAGE) {
+		message(o, ev);
+		return;
+	}
 	/* -q in JSON mode: only the start and summary objects. */
 	if (o->json && o->quiet)
 		return;
@@ -373,10 +432,83 @@ void rt_out_event(const struct rt_out *o, const struct rt_event *ev)
 	case RT_EV_TIMEOUT:
 		timeout_event(o, ev);
 		break;
+	case RT_EV_ROUTE_CHANGE:
+		route_change(o, ev);
+		break;
+	case RT_EV_MESSAGE:
+		break;
 	case RT_EV_NOTICE:
 		notice_event(o, ev);
 		break;
 	}
+}
+
+/* Echoes that asked for a report and got none (a neighbour never resolved...). */
+static uint64_t unobserved(const struct rt_out *o)
+{
+	uint64_t seen = rt_egress_observed(o->egress);
+
+	return o->egress->asked > seen ? o->egress->asked - seen : 0;
+}
+
+static void json_egress_counts(const struct rt_out *o, const struct rt_stats *st)
+{
+	const struct rt_egress_track *t = o->egress;
+	char a[RT_ADDRSTRLEN];
+
+	if (!t) {
+		fputs(", \"egress\": null, \"egress_sampled\": null, \"egress_unobserved\": null",
+		      o->f);
+		return;
+	}
+	fputs(", \"egress\": [", o->f);
+	for (size_t i = 0; i < t->nseen; i++) {
+		const struct rt_egress *eg = &t->seen[i].eg;
+
+		rt_json_kstr(o->f, i ? ", {" : "{", "source", rt_addr_str(&eg->src, a, sizeof(a)));
+		rt_json_kstr(o->f, ", ", "device", eg->dev[0] ? eg->dev : NULL);
+		fprintf(o->f, ", \"ifindex\": %u, \"echoes\": %" PRIu64 "}", eg->ifindex,
+			t->seen[i].echoes);
+	}
+	fprintf(o->f, "], \"egress_sampled\": %" PRIu64 ", \"egress_unobserved\": %" PRIu64,
+		t->asked, unobserved(o));
+}
+
+static void json_watch(const struct rt_out *o)
+{
+	const struct rt_watch_stats *w = o->watch;
+
+	if (!w) {
+		fputs(", \"route_watch\": null", o->f);
+		return;
+	}
+	fprintf(o->f, ", \"route_watch\": {\"messages\": %" PRIu64 ", \"overruns\": %" PRIu64
+		", \"requeries\": %" PRIu64 "}", w->messages, w->overruns, w->requeries);
+}
+
+/* -v: how many echoes left by each egress, after the rtt line. */
+static void text_egress_counts(const struct rt_out *o, const struct rt_stats *st)
+{
+	const struct rt_egress_track *t = o->egress;
+	char a[RT_ADDRSTRLEN];
+	uint64_t n;
+
+	if (!o->verbose)
+		return;
+	for (size_t i = 0; t && i < t->nseen; i++)
+		fprintf(o->f, "egress %s %s: %" PRIu64 " echoes\n",
+			rt_addr_str(&t->seen[i].eg.src, a, sizeof(a)), t->seen[i].eg.dev,
+			t->seen[i].echoes);
+	if (t && (n = unobserved(o)))
+		fprintf(o->f, "egress not observed: %" PRIu64 " echoes\n", n);
+	if (t && t->asked < st->ntransmitted)
+		fprintf(o->f, "egress sampled: %" PRIu64 " of %" PRIu64 " echoes (flood: the first "
+			"%d, then one in %d)\n", t->asked, st->ntransmitted, RT_EGRESS_SAMPLE,
+			RT_EGRESS_SAMPLE);
+	if (o->watch)
+		fprintf(o->f, "route watch: %" PRIu64 " messages, %" PRIu64 " overruns, %" PRIu64
+			" re-queries\n", o->watch->messages, o->watch->overruns,
+			o->watch->requeries);
 }
 
 static void json_summary(const struct rt_out *o, const struct rt_stats *st)
@@ -406,6 +538,8 @@ static void json_summary(const struct rt_out *o, const struct rt_stats *st)
 	json_ms(o->f, "ipg_ms", ipg, rt_stats_ipg_us(st));
 	json_ms(o->f, "ewma_ms", ipg, (int64_t)(st->ewma8 / 8));
 	fprintf(o->f, ", \"route\": %s", o->route_json ? o->route_json : "null");
+	json_egress_counts(o, st);
+	json_watch(o);
 	json_end(o);
 }
 
@@ -456,6 +590,7 @@ void rt_out_summary(const struct rt_out *o, const struct rt_stats *st)
 			rt_fmt_loss(b, sizeof(b), rt_stats_loss(st)), rt_stats_elapsed_ms(st));
 	fputc('\n', o->f);
 	text_rtt_line(o, st);
+	text_egress_counts(o, st);
 }
 
 void rt_out_status(const struct rt_out *o, const struct rt_stats *st)

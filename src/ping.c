@@ -23,6 +23,7 @@
 #include "rtping/target.h"
 #include "rtping/targets.h"
 #include "rtping/tfile.h"
+#include "rtping/watch.h"
 
 struct ping {
 	const struct rt_opts *o;
@@ -36,6 +37,10 @@ struct ping {
 	struct rt_rules_cache rules;     /* one dump per family a second */
 	struct rt_explain ex;            /* reused for every target */
 	const struct rt_sock *sock[2];   /* each family's socket, once open */
+	/* One target: the route watch and the egress observer (issue 12). */
+	struct rt_engine *e;
+	struct rt_watch_stats wst;
+	bool src_gone;                   /* the bound source was deleted (said once) */
 	char *err;
 	size_t errlen;
 };
@@ -277,11 +282,96 @@ static void engine_status(void *e)
 	rt_engine_status(e);
 }
 
-/* The loop over the engine's sockets; -errno and *what. */
-static int ping_loop(struct rt_engine *e, const char **what)
+/* The route decision as the observer and route-change events show it. */
+static void route_view(const struct rt_explain *ex, struct rt_route_view *v)
+{
+	size_t len = 0;
+	FILE *f;
+
+	memset(v, 0, sizeof(*v));
+	v->err = ex->route_err;
+	rt_explain_snapshot(ex, &v->snap);
+	f = open_memstream(&v->json, &len);
+	if (!f)
+		return;
+	rt_explain_json_netlink(f, ex);
+	if (fclose(f) == EOF) {
+		free(v->json);
+		v->json = NULL;
+	}
+}
+
+/* The watch saw a burst end: ask again; the engine says whether it changed. */
+static void watch_changed(void *arg, unsigned causes)
+{
+	struct ping *p = arg;
+	struct rt_route_view v;
+
+	rt_explain_requery(p->nl, &p->ex);
+	route_view(&p->ex, &v);
+	rt_engine_route(p->e, &v, rt_watch_cause_name(causes));
+}
+
+static void watch_bound(void *arg, bool gone)
+{
+	struct ping *p = arg;
+	char a[RT_ADDRSTRLEN], text[160];
+
+	if (gone && !p->src_gone) {
+		struct rt_event ev = { .kind = RT_EV_MESSAGE, .text = text };
+
+		snprintf(text, sizeof(text), "source address %s is no longer on this host; "
+			 "echoes bound to it cannot leave", rt_addr_str(&p->ex.flow.src, a, sizeof(a)));
+		rt_out_event(rt_engine_out(p->e), &ev);
+	}
+	p->src_gone = gone;
+}
+
+static void watch_io(void *w, short revents)
+{
+	rt_watch_io(w, revents);
+}
+
+static int64_t watch_step(void *w, int64_t now)
+{
+	return rt_watch_step(w, now);
+}
+
+/*
+ * One target: its route watched (issue 12), when netlink answers at all; a
+ * watch that cannot be had is said once and the ping goes on without it.
+ * NULL then, and for several targets (per-target watching is not done).
+ */
+static struct rt_watch *open_watch(struct ping *p)
+{
+	static const struct rt_watch_ops ops = { watch_changed, watch_bound, NULL };
+	struct rt_watch_ops o = ops;
+	const struct rt_tgt *t = &p->tl.t[0];
+	struct rt_watch *w;
+	int rc;
+
+	if (p->tl.n != 1 || t->state != RT_TGT_READY || p->nl_err || p->ex.fallback)
+		return NULL;
+	/* -B, -e, -C pin the route's source: later queries ask for the bound flow. */
+	if ((p->o->bind_source || p->ex.flow.binds_source || p->ex.flow.connected) &&
+	    !rt_addr_is_set(&p->ex.flow.src) && rt_addr_is_set(&t->src))
+		p->ex.flow.src = p->ex.echo.src = t->src;
+	o.arg = p;
+	rc = rt_watch_open(&w, t->fam->af, p->o->watch_rcvbuf,
+			   rt_addr_is_set(&p->ex.flow.src) ? &p->ex.flow.src : NULL, &o);
+	if (rc < 0) {
+		fprintf(stderr, "%s: warning: route watch unavailable: %s\n", p->prog, strerror(-rc));
+		return NULL;
+	}
+	return w;
+}
+
+/* The loop over the engine's sockets (and the route watch's); -errno and *what. */
+static int ping_loop(struct ping *p, struct rt_engine *e, const char **what)
 {
 	struct rt_loop loop;
 	rt_loop_step_fn step = engine_step;
+	struct rt_watch *w = open_watch(p);
 	int rc = 0;
 
 	/* Before the headers: a SIGINT from then on ends the run with its summaries. */
@@ -295,9 +385,16 @@ static int ping_loop(struct rt_engine *e, const char **what)
 				 step, e);
 		step = no_step;   /* one engine, stepped once a turn */
 	}
+	if (!rc && w)
+		rc = rt_loop_add(&loop, rt_watch_fd(w), POLLIN, watch_io, watch_step, w);
+	if (w)
+		rt_engine_out(e)->watch = &p->wst;   /* copied in when the loop ends */
 	if (!rc && (rc = rt_engine_start(e, what)) == 0)
 		rt_loop_run(&loop);
 	rt_loop_close(&loop);
+	if (w)
+		rt_watch_stats(w, &p->wst);
+	rt_watch_close(w);
 	return rc;
 }
 
@@ -352,8 +449,16 @@ static int run(struct ping *p, struct rt_ping_result *r)
 		return fail(p, rc, "cap_set_proc: %s", strerror(-rc));
 	}
 	rt_targets_link_shared(&p->tl);
+	p->e = e;
+	/* One target: the prediction its echoes' egress is held against (issue 12). */
+	if (p->tl.n == 1 && p->tl.t[0].state == RT_TGT_READY) {
+		struct rt_route_view v;
+
+		route_view(&p->ex, &v);
+		rt_engine_set_prediction(e, &v, !p->ex.match_err && p->ex.match.multipath);
+	}
 	if (count_ready(&p->tl)) {
-		rc = ping_loop(e, &what);
+		rc = ping_loop(p, e, &what);
 		if (rc < 0) {
 			rt_engine_close(e);
 			return fail(p, rc, "%s: %s", what, strerror(-rc));

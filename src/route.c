@@ -132,6 +132,47 @@ static bool get_u32(const struct nlattr *attr, uint32_t *v)
 	return attr != NULL;
 }
 
+/* RTA_MULTIPATH: struct rtnexthop entries, each followed by its attributes. */
+static void get_nexthops(struct rt_route *r, const struct nlattr *attr, sa_family_t af)
+{
+	const uint8_t *p = mnl_attr_get_payload(attr);
+	size_t left = mnl_attr_get_payload_len(attr);
+
+	while (left >= sizeof(struct rtnexthop) && r->nnh < RT_NH_MAX) {
+		struct rtnexthop nh;
+		size_t len, alen;
+		const uint8_t *a;
+
+		memcpy(&nh, p, sizeof(nh));
+		len = nh.rtnh_len;
+		if (len < sizeof(nh) || len > left)
+			return;
+		r->nh_oif[r->nnh] = (uint32_t)nh.rtnh_ifindex;
+		memset(&r->nh_gw[r->nnh], 0, sizeof(r->nh_gw[r->nnh]));
+		for (a = p + RTNH_ALIGN(sizeof(nh)), alen = len > RTNH_ALIGN(sizeof(nh))
+		     ? len - RTNH_ALIGN(sizeof(nh)) : 0; alen >= sizeof(struct nlattr);) {
+			struct nlattr na;
+
+			memcpy(&na, a, sizeof(na));
+			if (na.nla_len < sizeof(na) || na.nla_len > alen)
+				break;
+			if ((na.nla_type & NLA_TYPE_MASK) == RTA_GATEWAY &&
+			    na.nla_len - sizeof(na) == rt_addr_len(af))
+				rt_addr_from_bytes(&r->nh_gw[r->nnh], af, a + sizeof(na),
+						   na.nla_len - sizeof(na));
+			if ((size_t)NLA_ALIGN(na.nla_len) >= alen)
+				break;
+			alen -= (size_t)NLA_ALIGN(na.nla_len);
+			a += NLA_ALIGN(na.nla_len);
+		}
+		r->nnh++;
+		if (RTNH_ALIGN(len) >= left)
+			return;
+		left -= RTNH_ALIGN(len);
+		p += RTNH_ALIGN(len);
+	}
+}
+
 int rt_route_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct rt_route *r = data;
@@ -165,6 +206,8 @@ int rt_route_cb(const struct nlmsghdr *nlh, void *data)
 	get_u32(a.tb[RTA_NH_ID], &r->nh_id);
 	/* One entry is one path: IPv6 renders a nexthop group of one that way. */
 	r->multipath = a.tb[RTA_MULTIPATH] && mpath_count(a.tb[RTA_MULTIPATH]) >= 2;
+	if (a.tb[RTA_MULTIPATH])
+		get_nexthops(r, a.tb[RTA_MULTIPATH], rtm->rtm_family);
 	return MNL_CB_OK;
 }
 

@@ -23,6 +23,14 @@
  */
 #define RX_BATCH 16
 #define RX_CBUF 256                              /* timestamp, TTL, IP options cmsgs */
+/*
+ * Error-queue messages per recvmmsg(): a flood's transmit reports (two per
+ * echo) are read in batches. Each slot: the extended error, the offender,
+ * pktinfo and timestamps; the packet itself behind a link-layer header.
+ */
+#define EQ_BATCH 16
+#define EQ_CBUF 512
+#define EQ_EXTRA 192                             /* link-layer and IP headers */
 
 struct rt_rx {
 	const struct rt_family *fam;
@@ -35,6 +43,16 @@ struct rt_rx {
 	char cbuf[RX_BATCH][RX_CBUF];
 	int n, next;          /* received, next to hand out */
 	int64_t mono, real;   /* clocks read once after the batch arrived */
+	/* The error queue's batch. */
+	uint8_t *ebuf;        /* EQ_BATCH slots of ebuf_len */
+	size_t ebuf_len;
+	struct mmsghdr emsg[EQ_BATCH];
+	struct iovec eiov[EQ_BATCH];
+	struct sockaddr_storage edst[EQ_BATCH];
+	char ecbuf[EQ_BATCH][EQ_CBUF];
+	int en, enext;
+	bool edrained;        /* the last batch was short: the queue was empty then */
+	bool pktinfo;         /* switch pktinfo on for error-queue reads */
 };
 
 struct rt_rx *rt_rx_new(const struct rt_family *fam, bool kernel_ts, long size)
@@ -49,8 +67,10 @@ struct rt_rx *rt_rx_new(const struct rt_family *fam, bool kernel_ts, long size)
 	if (rx->rbuf_len < RBUF_MIN)
 		rx->rbuf_len = RBUF_MIN;
 	rx->rbuf = malloc(rx->rbuf_len * RX_BATCH);
-	if (!rx->rbuf) {
-		free(rx);
+	rx->ebuf_len = (size_t)size + RT_ICMP_HDR_LEN + EQ_EXTRA;
+	rx->ebuf = malloc(rx->ebuf_len * EQ_BATCH);
+	if (!rx->rbuf || !rx->ebuf) {
+		rt_rx_free(rx);
 		return NULL;
 	}
 	return rx;
@@ -61,6 +81,7 @@ void rt_rx_free(struct rt_rx *rx)
 	if (!rx)
 		return;
 	free(rx->rbuf);
+	free(rx->ebuf);
 	free(rx);
 }
 
@@ -160,18 +181,64 @@ int rt_rx_next(struct rt_rx *rx, int fd, long want, struct rt_rx_dgram *d)
 	return 1;
 }
 
-int rt_rx_errqueue(int fd, const struct rt_icmp_match *m, struct rt_errq_entry *e)
+void rt_rx_want_pktinfo(struct rt_rx *rx, bool on)
 {
-	char cbuf[512];
-	uint8_t q[64];
-	struct sockaddr_storage dst;
-	struct iovec iov = { .iov_base = q, .iov_len = sizeof(q) };
-	struct msghdr msg = { .msg_name = &dst, .msg_namelen = sizeof(dst),
-			      .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
-	ssize_t n = recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT);
+	rx->pktinfo = on;
+}
 
+/*
+ * The kernel adds pktinfo to an error-queue message when the option is on
+ * at read time (ip_recv_error(), ipv6_recv_error()); on every reply it would
+ * cost a flood a few per cent, so it is on only here.
+ */
+static void pktinfo(const struct rt_rx *rx, int fd, int on)
+{
+	if (rx->pktinfo)
+		setsockopt(fd, rx->fam->sol_ip, rx->fam->opt_pktinfo, &on, sizeof(on));
+}
+
+/* Refills the error-queue batch: 0, or -errno (-EAGAIN: empty). */
+static int efill(struct rt_rx *rx, int fd)
+{
+	int n, err;
+
+	for (int i = 0; i < EQ_BATCH; i++) {
+		rx->eiov[i] = (struct iovec){ rx->ebuf + (size_t)i * rx->ebuf_len, rx->ebuf_len };
+		rx->emsg[i].msg_hdr = (struct msghdr){
+			.msg_name = &rx->edst[i], .msg_namelen = sizeof(rx->edst[i]),
+			.msg_iov = &rx->eiov[i], .msg_iovlen = 1,
+			.msg_control = rx->ecbuf[i], .msg_controllen = EQ_CBUF };
+	}
+	pktinfo(rx, fd, 1);
+	n = recvmmsg(fd, rx->emsg, EQ_BATCH, MSG_ERRQUEUE | MSG_DONTWAIT, NULL);
+	err = errno;
+	pktinfo(rx, fd, 0);
 	if (n < 0)
-		return -errno;
-	return rt_errq_decode(m, &msg, (size_t)n, e) == 0 ? 1 : 0;
+		return -err;
+	rx->en = n;
+	rx->enext = 0;
+	rx->edrained = n < EQ_BATCH;
+	return n ? 0 : -EAGAIN;
+}
+
+int rt_rx_errqueue(struct rt_rx *rx, int fd, const struct rt_icmp_match *m,
+		   struct rt_errq_entry *e)
+{
+	struct mmsghdr *mm;
+	int rc;
+
+	/* A short batch emptied the queue: say so once without another syscall. */
+	if (rx->enext >= rx->en && rx->edrained) {
+		rx->edrained = false;
+		return -EAGAIN;
+	}
+	if (rx->enext >= rx->en && (rc = efill(rx, fd)) < 0)
+		return rc;
+	mm = &rx->emsg[rx->enext++];
+	return rt_errq_decode(m, &mm->msg_hdr, mm->msg_len, e) == 0 ? 1 : 0;
+}
+
+int rt_rx_errq_pending(const struct rt_rx *rx)
+{
+	return rx->en - rx->enext;
 }

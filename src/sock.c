@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <linux/filter.h>
 #include <linux/in6.h>
+#include <linux/net_tstamp.h>
 #include <netinet/ip_icmp.h>
 #include <netinet/icmp6.h>
 #include <sys/socket.h>
@@ -18,6 +19,11 @@
 #include "rtping/ipopt.h"
 #include "rtping/sock.h"
 #include "rtping/stats.h"
+
+/* Not in older uapi headers; kernels that lack it refuse it with EINVAL. */
+#ifndef SOF_TIMESTAMPING_OPT_RX_FILTER
+#define SOF_TIMESTAMPING_OPT_RX_FILTER (1 << 17)
+#endif
 
 /* SOL_RAW ICMP_FILTER from linux/icmp.h, which clashes with net/if.h. */
 #define RT_ICMP_FILTER 1
@@ -148,6 +154,31 @@ static void set_send_timeout(struct rt_sock *s, const struct rt_opts *o)
 	setsockopt(s->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
 
+/*
+ * Transmit reports (reference/egress.md): the device an echo was handed to
+ * and its source, from the error queue. Each echo asks for its report
+ * (src/tx.c: TX_SCHED, the hand-over to the device's queue, in a control
+ * message), so a flood can ask for some only; the socket sets how reports
+ * look: with the packet (the IPv6 source), a software time, pktinfo
+ * (OPT_CMSG) and the send counter (OPT_ID). Pktinfo itself is switched on
+ * only while the error queue is read (src/rx.c). OPT_RX_FILTER (6.x) keeps
+ * replies free of a timestamp we do not read; older kernels refuse it, so
+ * try without. Best effort: without reports egress is unknown, not fatal.
+ */
+static bool enable_reports(struct rt_sock *s)
+{
+	const struct rt_family *f = s->match.fam;
+	int flags = SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_OPT_CMSG |
+		    SOF_TIMESTAMPING_OPT_ID;
+
+	/* Probe that pktinfo can be had; it stays off until an error-queue read. */
+	if (setopt_int(s->fd, f->sol_ip, f->opt_pktinfo, 0) < 0)
+		return false;
+	if (setopt_int(s->fd, SOL_SOCKET, SO_TIMESTAMPING, flags | SOF_TIMESTAMPING_OPT_RX_FILTER) == 0)
+		return true;
+	return setopt_int(s->fd, SOL_SOCKET, SO_TIMESTAMPING, flags) == 0;
+}
+
 /* Options every socket gets; -errno and *what for the ones iputils treats as fatal. */
 static int common_opts(struct rt_sock *s, const struct rt_opts *o, const char **what)
 {
@@ -177,6 +208,8 @@ static int common_opts(struct rt_sock *s, const struct rt_opts *o, const char **
 		setopt_int(s->fd, SOL_SOCKET, SO_TIMESTAMPNS, 1);
 	set_send_timeout(s, o);
 	set_buffers(s, o);
+	/* One target: reports name its echoes (per-target egress is not kept yet). */
+	s->reports = s->ntargets == 1 && enable_reports(s);
 	return 0;
 }
 
@@ -299,6 +332,7 @@ int rt_sock_open(struct rt_sock *s, const struct rt_opts *o, const struct rt_flo
 	s->match.nids = (uint16_t)(s->type == SOCK_RAW ? ntargets : 1);
 	s->match.dst = t->addr;
 	s->match.any_dst = ntargets > 1;
+	s->match.echo_len = (size_t)o->size + RT_ICMP_HDR_LEN;
 	s->dst_len = rt_addr_to_sockaddr(&t->addr, 0, t->scope, &s->dst);
 	rc = configure(s, o, f, what);
 	if (rc < 0)

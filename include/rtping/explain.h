@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <net/if.h>
 
+#include "rtping/egress.h"
 #include "rtping/route.h"
 #include "rtping/rules.h"
 #include "rtping/udpconnect.h"
@@ -24,6 +25,15 @@ struct rt_reason {
 	bool icmp_matches;       /* which side the rule selects */
 	bool udp_matches;
 	char selector[160];
+};
+
+/* One next hop of a multipath route, and the source the kernel gives it. */
+struct rt_cand {
+	struct rt_addr src;
+	uint32_t ifindex;
+	char dev[IF_NAMESIZE];
+	struct rt_addr gateway;
+	int err;                     /* the query through it failed */
 };
 
 struct rt_explain {
@@ -53,6 +63,11 @@ struct rt_explain {
 	struct rt_route udp_route;   /* the UDP flow, asked over netlink */
 	bool agree;
 	bool hash_dependent;         /* multipath with a hash the query cannot express */
+	struct rt_cand cands[RT_NH_MAX];   /* a multipath route's next hops */
+	size_t ncands;
+	bool verify;                 /* --verify: one echo was sent */
+	int observed_err;            /* no transmit report came: why */
+	struct rt_egress observed;   /* its egress, from the kernel's report */
 	bool flowlabel_hashed;       /* IPv6 multipath and -F: the label enters the hash */
 	int rules_err;
 	struct rt_reason reasons[RT_REASONS_MAX];
@@ -107,8 +122,18 @@ int rt_explain_reasons(const struct rt_rules *rules, const char *oif_name,
 		       struct rt_side icmp, struct rt_side udp,
 		       struct rt_reason *out, size_t max);
 
+/*
+ * The route asked again (route and matched entry only: no probe, no rules),
+ * after a routing change. 0 or the route error.
+ */
+int rt_explain_requery(struct rt_nl *nl, struct rt_explain *ex);
+
 void rt_explain_text(FILE *out, const struct rt_explain *ex, const char *dest);
+/* The JSON "netlink" object alone (null on fallback). */
+void rt_explain_json_netlink(FILE *out, const struct rt_explain *ex);
 void rt_explain_json(FILE *out, const struct rt_explain *ex, const char *dest);
+/* --verify: the observed egress differs from the prediction. */
+bool rt_explain_observed_differs(const struct rt_explain *ex);
 /*
  * The JSON object when there is no flow to ask about (unknown host, bad
  * -I): the report's members, empty, and "error" (addr, fam may be NULL).

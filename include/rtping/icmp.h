@@ -48,6 +48,7 @@ struct rt_icmp_match {
 	uint16_t nids;           /* raw: ids id .. id + nids - 1 are ours (0: just id) */
 	struct rt_addr dst;      /* the target: quoted errors must be for it */
 	bool any_dst;            /* many targets: errors for any, demuxed by the caller */
+	size_t echo_len;         /* our requests' ICMP length: finds them in transmit reports */
 };
 
 /* id is one of m's (raw sockets; datagram sockets have the kernel's). */

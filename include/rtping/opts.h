@@ -39,6 +39,8 @@ struct rt_opts {
 	 */
 	bool privileged;
 	bool json;               /* --json */
+	bool verify;             /* --verify: explain sends one echo to observe its egress */
+	int watch_rcvbuf;        /* --watch-rcvbuf: the route watch's SO_RCVBUF; 0 default */
 	int af;                  /* -4 / -6, else AF_UNSPEC */
 	const char *dest;        /* the first operand; NULL when only --file names them */
 	char **dests;            /* every operand, in order */

@@ -12,7 +12,9 @@
 #include <stdio.h>
 
 #include "rtping/ipopt.h"
+#include "rtping/egress.h"
 #include "rtping/stats.h"
+#include "rtping/watch.h"
 
 enum rt_ev_kind {
 	RT_EV_REPLY,        /* echo reply (dup / bad checksum flagged) */
@@ -21,6 +23,8 @@ enum rt_ev_kind {
 	RT_EV_TIMEOUT,      /* -O: no answer yet when the next probe leaves */
 	RT_EV_SEND_ERROR,   /* sendto() failed: err says why */
 	RT_EV_NOTICE,       /* a redirect / source quench quoting our probe (not counted) */
+	RT_EV_ROUTE_CHANGE, /* the echo flow's route changed (cause), or its egress did */
+	RT_EV_MESSAGE,      /* one line for the user (stderr), e.g. an egress that diverges */
 };
 
 struct rt_event {
@@ -50,6 +54,11 @@ struct rt_event {
 	/* Notices: bad_csum above; text "Redirect Host(New nexthop: 10.0.0.7)". */
 	int err;                    /* local errors: errno */
 	uint32_t info;              /* local EMSGSIZE: mtu */
+	/* Replies, timeouts, errors: where the echo left (NULL: no report). */
+	const struct rt_egress *egress;
+	/* Route changes: text and JSON forms of both routes, and why. */
+	const char *from_text, *to_text, *from_json, *to_json;
+	const char *cause;          /* "route", "rule", "address", "link", "observed" */
 };
 
 /* How to print: fixed for a run. */
@@ -73,6 +82,11 @@ struct rt_out {
 	const char *target_addr;    /* its address (JSON "target_addr") */
 	bool multi;                 /* more than one target: stderr lines name it */
 	bool prefix;                /* stdout lines start with "HOST: " */
+	bool verbose;               /* -v: egress on reply lines and in the summary */
+	/* Transmit reports: per-egress counts; NULL when the kernel gives none. */
+	const struct rt_egress_track *egress;
+	/* The route watch's counts; NULL when no watch ran. */
+	const struct rt_watch_stats *watch;
 };
 
 struct rt_opts;

@@ -15,6 +15,9 @@
 #include "rtping/flow.h"
 #include "rtping/nl.h"
 
+/* Next hops of a multipath route kept from a FIB_MATCH answer. */
+#define RT_NH_MAX 8
+
 /* What the kernel answered. Fields absent from the reply stay zero/unset. */
 struct rt_route {
 	uint8_t type;            /* RTN_* */
@@ -31,6 +34,9 @@ struct rt_route {
 	uint32_t metric;
 	uint32_t nh_id;          /* RTA_NH_ID: the route uses a nexthop object */
 	bool multipath;          /* two or more next hops (see rt_route_get) */
+	size_t nnh;              /* RTA_MULTIPATH's next hops (the first RT_NH_MAX) */
+	uint32_t nh_oif[RT_NH_MAX];
+	struct rt_addr nh_gw[RT_NH_MAX];
 	bool has_uid, has_mark;
 	uint32_t uid, mark;      /* echoed by IPv4 */
 };

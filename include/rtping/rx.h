@@ -36,7 +36,8 @@ struct rt_rx;
 /*
  * A batch for fam's replies, each slot big enough for size data bytes and
  * any IP datagram. kernel_ts: the socket has SO_TIMESTAMPNS (not -U).
- * NULL when out of memory.
+ * Error-queue slots hold a transmit report's copy of our echo (link-layer
+ * and IP headers, ICMP header, size data bytes). NULL when out of memory.
  */
 struct rt_rx *rt_rx_new(const struct rt_family *fam, bool kernel_ts, long size);
 void rt_rx_free(struct rt_rx *rx);
@@ -59,9 +60,19 @@ void rt_rx_cmsgs(const struct msghdr *msg, const struct rt_family *fam, bool ker
 		 int64_t mono, int64_t real, struct rt_rx_meta *m);
 
 /*
- * One error-queue message of fd, decoded (rt_errq_decode). 1 with *e filled,
- * 0 when it is not ours, -errno when the queue is empty or unreadable.
+ * The next error-queue message of fd, decoded (rt_errq_decode), from a
+ * batch read with one recvmmsg(MSG_ERRQUEUE) when the last is used up.
+ * 1 with *e filled, 0 when it is not ours, -errno when the queue is empty
+ * (-EAGAIN) or unreadable.
  */
-int rt_rx_errqueue(int fd, const struct rt_icmp_match *m, struct rt_errq_entry *e);
+int rt_rx_errqueue(struct rt_rx *rx, int fd, const struct rt_icmp_match *m,
+		   struct rt_errq_entry *e);
+/*
+ * Transmit reports are on: switch pktinfo (fam->opt_pktinfo) on around each
+ * error-queue read, and off for replies, which do not need it.
+ */
+void rt_rx_want_pktinfo(struct rt_rx *rx, bool on);
+/* Messages read but not yet handed out by rt_rx_errqueue(). */
+int rt_rx_errq_pending(const struct rt_rx *rx);
 
 #endif

@@ -7,6 +7,7 @@
 #define RTPING_SOCK_H
 
 #include <stdio.h>
+#include <stdbool.h>
 #include <sys/socket.h>
 
 #include "rtping/flow.h"
@@ -27,6 +28,7 @@ struct rt_sock {
 	uint32_t flowlabel;             /* -F: the label the kernel granted (host order) */
 	int mark_err;                   /* SO_MARK failed (errno): running unmarked */
 	size_t ntargets;                /* how many targets it serves */
+	bool reports;                   /* transmit reports on: each echo's egress is known */
 };
 
 /*

@@ -159,12 +159,45 @@ def opts_corpus():
         (0, ["-V"]),
         (0, ["-4", "-6", "x"]),
         (0, ["-I", "", "x"]),
+        (1, ["--explain-route", "--verify", "--json", "x"]),
+        (0, ["--watch-rcvbuf", "4096", "-v", "--verify", "x"]),
     ]
     for i, (priv, args) in enumerate(lines):
         write("opts", "cmdline-%02d" % i, bytes([priv]) + b"\0".join(a.encode() for a in args))
 
 
+def cmsg(level, typ, payload):
+    n = 16 + len(payload)
+    return struct.pack("=QII", n, level, typ) + payload + b"\0" * (-n % 8)
+
+
+def txrep_corpus():
+    """sel (bit 0 v6, bit 1 id checked, bits 2-3 echo length 64 = 2), the
+    control length, cmsgs after the built-in extended error, the packet."""
+    eth = b"\xee" * 12 + b"\x08\x00"
+    data = bytes(range(56))
+    echo = icmp(8, 0, 0x1234, 7, data)
+    v4 = ip4("10.62.0.1", "10.70.0.4", echo)
+    pi4 = cmsg(0, 8, struct.pack("=i4s4s", 32, a4("10.62.0.1"), a4("10.70.0.4")))
+    ts = cmsg(1, 37, struct.pack("=qqqqqq", 5, 7, 0, 0, 0, 0))
+    for name, sel, cm, pkt in [
+        ("v4-raw-veth", 0x0a, pi4 + ts, eth + v4),
+        ("v4-dgram-tun", 0x08, pi4, v4),
+        ("v4-no-pktinfo", 0x0a, ts, eth + v4),
+        ("v4-truncated", 0x0a, pi4, (eth + v4)[:30]),
+        ("v4-no-length-hint", 0x02, pi4, eth + v4),
+    ]:
+        write("txrep", name, bytes([sel, len(cm)]) + cm + pkt)
+    echo6 = icmp(128, 0, 0x1234, 9, data)
+    v6 = ip6("fd00:62::1", "fd00:70::4", echo6)
+    pi6 = cmsg(41, 50, struct.pack("=16si", a6("fd00:70::4"), 5))
+    write("txrep", "v6-veth", bytes([0x09, len(pi6)]) + pi6 + b"\xee" * 12 + b"\x86\xdd" + v6)
+    write("txrep", "v6-tun", bytes([0x09, len(pi6)]) + pi6 + v6)
+    write("txrep", "v6-cut-cmsg", bytes([0x09, 20]) + pi6[:20] + v6)
+
+
 icmp_corpus()
+txrep_corpus()
 route_corpus()
 rules_corpus()
 opts_corpus()

@@ -113,6 +113,11 @@ $'-\n' 127.0.0.1
 -N name ::1
 -N
 --explain-route --audit -C 127.0.0.1
+--verify 127.0.0.1
+--explain-route --audit --verify 127.0.0.1
+--watch-rcvbuf 0 127.0.0.1
+--watch-rcvbuf x 127.0.0.1
+--watch-rcvbuf 99999999999 127.0.0.1
 EOT
 )
 

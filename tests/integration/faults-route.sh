@@ -2,7 +2,8 @@
 # The path goes away while "rtping -c 10 -i 0.2" runs: the route is deleted,
 # the veth deleted, the link set down, the route turned unreachable, or it
 # flaps back. Each run must end by itself on time, say why probes failed
-# (one clear stderr line per failed send), keep its counts consistent and
+# (one clear stderr line per failed send, and the route watch's one line
+# for the change), keep its counts consistent and
 # exit with the normal code; iputils' summary is the reference.
 . "$(dirname "$0")/lib.sh"
 t_init
@@ -57,6 +58,11 @@ judge() {
 	check_rc "$name: exit 0 (replies came before the fault)" 0 "$T_RC" "$T_ERR"
 	check_eq "$name: ended by itself within 4 s" yes "$([ "$SECS" -lt 4000 ] && echo yes || echo "no (${SECS} ms)")"
 	tx=$(field 'packets transmitted'); rx=$(field received)
+	# The route watch says the change once (README: the route watch).
+	check_match "$name: the route watch says the route went" \
+		"^rtping: route changed before icmp_seq=[0-9]+: src .* → no route \\($errtext\\)\$" "$T_ERR"
+	check_eq "$name: said once" 1 "$(printf '%s\n' "$T_ERR" | grep -c '^rtping: route changed')"
+	T_ERR=$(printf '%s\n' "$T_ERR" | grep -v '^rtping: route changed')
 	nerr=$(printf '%s\n' "$T_ERR" | grep -c .)
 	check_eq "$name: 10 transmitted" 10 "$tx"
 	check_eq "$name: received = reply lines" "$rx" "$(printf '%s\n' "$T_OUT" | grep -c '^64 bytes from')"

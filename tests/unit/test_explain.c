@@ -364,7 +364,7 @@ START_TEST(json_error_object_without_a_flow)
 	ck_assert_str_eq(out, "{\"destination\": \"no\\\"host\", \"address\": null, \"family\": null, "
 			 "\"flow\": null, \"netlink\": null, \"udp_probe\": null, \"agree\": null, "
 			 "\"reasons\": [], \"fallback\": false, \"verified\": false, "
-			 "\"hash_dependent\": false, "
+			 "\"hash_dependent\": false, \"candidates\": [], "
 			 "\"error\": \"no\\\"host: Name or service not known\"}\n");
 	rt_addr_parse(&a, AF_INET6, "fe80::1");
 	CAPTURE(rt_explain_json_error(f, "fe80::1", &a, &rt_inet6, "x"));
@@ -419,7 +419,7 @@ START_TEST(flowlabel_on_multipath_is_hash_dependent)
 	ck_assert_ptr_nonnull(strstr(out, "note         multipath: the echo's next hop depends on "
 				     "its flow label (-F)"));
 	CAPTURE(rt_explain_json(f, &ex, "d"));
-	ck_assert_ptr_nonnull(strstr(out, "\"hash_dependent\": true, \"error\": null}"));
+	ck_assert_ptr_nonnull(strstr(out, "\"hash_dependent\": true, \"candidates\": [], \"error\": null}"));
 }
 END_TEST
 

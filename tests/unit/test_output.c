@@ -178,7 +178,26 @@ START_TEST(json_one_object_per_line_escaped)
 		"\"host\": \"we\\\"ird\\n\", \"target_addr\": null, \"seq\": 1, "
 		"\"addr\": \"10.77.0.2\", \"from\": \"a\\\\b\", \"bytes\": 64, \"ttl\": 64, "
 		"\"time_ms\": 0.045, \"bad_checksum\": false, \"different_address\": false, "
-		"\"truncated\": false}\n");
+		"\"truncated\": false, \"egress\": null}\n");
+}
+END_TEST
+
+/* Where the echo left: a JSON object, and -v's text line end. */
+START_TEST(reply_egress_in_json_and_verbose_text)
+{
+	struct rt_event ev = reply(1, 45);
+	struct rt_egress eg = { .ifindex = 32, .dev = "mpv2" };
+
+	rt_addr_parse(&eg.src, AF_INET, "10.62.0.1");
+	ev.egress = &eg;
+	o.verbose = true;
+	rt_out_event(&o, &ev);
+	ck_assert_str_eq(out(), "64 bytes from 10.77.0.2: icmp_seq=1 ttl=64 time=0.045 ms "
+			 "egress 10.62.0.1 mpv2\n");
+	o.json = true;
+	rt_out_event(&o, &ev);
+	ck_assert_ptr_nonnull(strstr(out(), ", \"egress\": {\"source\": \"10.62.0.1\", "
+				     "\"device\": \"mpv2\", \"ifindex\": 32}}\n"));
 }
 END_TEST
 
@@ -217,7 +236,8 @@ START_TEST(json_summary_valid_at_total_loss)
 		"\"received\": 0, \"duplicates\": 0, \"corrupted\": 0, \"errors\": 0, "
 		"\"loss_percent\": 100, \"time_ms\": 0, \"rtt_min_ms\": null, "
 		"\"rtt_avg_ms\": null, \"rtt_max_ms\": null, \"rtt_mdev_ms\": null, "
-		"\"pipe\": null, \"ipg_ms\": null, \"ewma_ms\": null, \"route\": null}\n");
+		"\"pipe\": null, \"ipg_ms\": null, \"ewma_ms\": null, \"route\": null, \"egress\": null, "
+		"\"egress_sampled\": null, \"egress_unobserved\": null, \"route_watch\": null}\n");
 }
 END_TEST
 
@@ -233,7 +253,8 @@ START_TEST(json_error_event)
 		"{\"type\": \"error\", \"timestamp\": 0.000001, \"host\": \"10.77.0.2\", "
 		"\"target_addr\": null, \"local\": false, \"seq\": 3, "
 		"\"addr\": \"10.77.0.1\", \"from\": \"10.77.0.1\", \"icmp_type\": 3, "
-		"\"icmp_code\": 1, \"errno\": null, \"message\": \"Destination Host Unreachable\"}\n");
+		"\"icmp_code\": 1, \"errno\": null, \"message\": \"Destination Host Unreachable\", "
+		"\"egress\": null}\n");
 }
 END_TEST
 
@@ -416,6 +437,7 @@ int main(void)
 	tcase_add_test(tc, json_one_object_per_line_escaped);
 	tcase_add_test(tc, group_duplicate_hidden_in_text_typed_dup_in_json);
 	tcase_add_test(tc, json_quiet_prints_no_events);
+	tcase_add_test(tc, reply_egress_in_json_and_verbose_text);
 	tcase_add_test(tc, json_summary_valid_at_total_loss);
 	tcase_add_test(tc, json_error_event);
 	tcase_add_test(tc, json_start_event_carries_the_route_object);

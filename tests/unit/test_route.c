@@ -225,6 +225,39 @@ START_TEST(multipath_needs_two_next_hops)
 }
 END_TEST
 
+/* --explain-route's candidates: each next hop's device and gateway, damaged entries not. */
+START_TEST(multipath_next_hops_kept_for_candidates)
+{
+	struct tbuf t = { .len = 0 };
+	struct rt_route r;
+	struct nlmsghdr *nlh;
+	struct rtnexthop nh[2] = { { .rtnh_len = sizeof(nh[0]), .rtnh_ifindex = 7 },
+				   { .rtnh_len = 200 } };
+
+	mpath_reply(&t, 3, 0);
+	ck_assert_int_eq(rt_route_parse(t.b, t.len, T_SEQ, T_PORT, &r), 0);
+	ck_assert_uint_eq(r.nnh, 3);
+	for (size_t i = 0; i < 3; i++) {
+		ck_assert_uint_eq(r.nh_oif[i], i + 2);
+		ck_addr(&r.nh_gw[i], "10.9.0.1");
+	}
+	/* More than RT_NH_MAX: the first ones kept. */
+	t.len = 0;
+	mpath_reply(&t, RT_NH_MAX + 3, 0);
+	ck_assert_int_eq(rt_route_parse(t.b, t.len, T_SEQ, T_PORT, &r), 0);
+	ck_assert_uint_eq(r.nnh, RT_NH_MAX);
+	t.len = 0;
+	nlh = put_route(&t, AF_INET, RTN_UNICAST, RT_TABLE_MAIN);
+	mnl_attr_put(nlh, RTA_MULTIPATH, sizeof(nh), nh);
+	tbuf_end(&t, nlh);
+	tbuf_error(&t, 0, NULL);
+	ck_assert_int_eq(rt_route_parse(t.b, t.len, T_SEQ, T_PORT, &r), 0);
+	ck_assert_uint_eq(r.nnh, 1);
+	ck_assert_uint_eq(r.nh_oif[0], 7);
+	ck_assert(!rt_addr_is_set(&r.nh_gw[0]));
+}
+END_TEST
+
 /* "ip route add P nhid 1": RTA_NH_ID alone is one nexthop object, not a group. */
 START_TEST(nexthop_id_alone_is_not_multipath)
 {
@@ -491,6 +524,7 @@ int main(void)
 	tcase_add_test(tc, parse_v6_first_prefsrc_wins);
 	tcase_add_test(tc, parse_v4_route_via_v6_gateway);
 	tcase_add_test(tc, multipath_needs_two_next_hops);
+	tcase_add_test(tc, multipath_next_hops_kept_for_candidates);
 	tcase_add_test(tc, nexthop_id_alone_is_not_multipath);
 	tcase_add_test(tc, multipath_with_a_bad_entry_length);
 	tcase_add_test(tc, nexthop_request_and_reply);

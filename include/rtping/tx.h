@@ -1,0 +1,51 @@
+/*
+ * Sending: one echo request per call, built into the module's own buffer
+ * and handed to sendto(), with the RTT's start read right before it. The
+ * engine decides when; this is the thin syscall layer under it.
+ */
+#ifndef RTPING_TX_H
+#define RTPING_TX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "rtping/family.h"
+
+struct rt_tx;
+
+/* What every echo of a run shares. */
+struct rt_tx_cfg {
+	const struct rt_family *fam;
+	int fd;
+	const struct sockaddr *dst;     /* the target; must outlive the rt_tx */
+	socklen_t dst_len;
+	uint16_t id;                    /* the identifier (raw sockets; datagram: the kernel's) */
+	const uint8_t *pattern;         /* -p, pattern_len bytes; NULL for iputils' default */
+	size_t pattern_len;
+	size_t size;                    /* data bytes (-s) */
+};
+
+/* NULL when out of memory. */
+struct rt_tx *rt_tx_new(const struct rt_tx_cfg *cfg);
+void rt_tx_free(struct rt_tx *tx);
+
+/*
+ * Many targets on one socket: the next echoes go to dst (which must
+ * outlive them) with identifier id.
+ */
+void rt_tx_target(struct rt_tx *tx, const struct sockaddr *dst, socklen_t dst_len, uint16_t id);
+
+/* The ICMP length of every echo request (header and data). */
+size_t rt_tx_echo_len(const struct rt_tx *tx);
+
+/*
+ * Sends echo request seq; report: ask the kernel for its transmit report
+ * (an SO_TIMESTAMPING control message, src/txrep.c reads the answer).
+ * 0, or -errno from the send; *now is the CLOCK_MONOTONIC time read just
+ * before the call, in both cases.
+ */
+int rt_tx_echo(struct rt_tx *tx, uint16_t seq, bool report, int64_t *now);
+
+#endif

@@ -1,0 +1,25 @@
+/*
+ * --explain-route --verify: one echo sent on a socket set up as the ping
+ * engine's, and its transmit report read: the egress the kernel really
+ * chose, beside the route query's prediction.
+ */
+#ifndef RTPING_VERIFY_H
+#define RTPING_VERIFY_H
+
+#include "rtping/egress.h"
+#include "rtping/flow.h"
+#include "rtping/opts.h"
+#include "rtping/target.h"
+
+/* How long to wait for the report (it comes when the echo reaches a device). */
+#define RT_VERIFY_WAIT_MS 1000
+
+/*
+ * 0 with *eg filled; -ETIMEDOUT when no report came (e.g. a neighbour that
+ * never resolved), -EOPNOTSUPP when the kernel gives no reports, other
+ * -errno with *what naming the failing step.
+ */
+int rt_verify_egress(const struct rt_opts *o, const struct rt_target *t,
+		     const struct rt_flow *f, struct rt_egress *eg, const char **what);
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * Sending echo requests: build, read the clock, sendto(). Nothing else
+ * happens between the clock and the call, so the RTT starts at the send.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/net_tstamp.h>
+
+#include "rtping/clock.h"
+#include "rtping/icmp.h"
+#include "rtping/tx.h"
+
+struct rt_tx {
+	struct rt_tx_cfg cfg;
+	/* The report request: one SO_TIMESTAMPING cmsg, built once. */
+	union { char b[CMSG_SPACE(sizeof(uint32_t))]; struct cmsghdr align; } ask;
+	size_t cap;
+	uint8_t pkt[];
+};
+
+struct rt_tx *rt_tx_new(const struct rt_tx_cfg *cfg)
+{
+	size_t cap = cfg->size + RT_ICMP_HDR_LEN;
+	struct rt_tx *tx = malloc(sizeof(*tx) + cap);
+
+	if (!tx)
+		return NULL;
+	tx->cfg = *cfg;
+	tx->cap = cap;
+	struct cmsghdr *c = &tx->ask.align;
+	uint32_t flags = SOF_TIMESTAMPING_TX_SCHED;
+
+	memset(&tx->ask, 0, sizeof(tx->ask));
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SO_TIMESTAMPING;
+	c->cmsg_len = CMSG_LEN(sizeof(flags));
+	memcpy(CMSG_DATA(c), &flags, sizeof(flags));
+	return tx;
+}
+
+void rt_tx_free(struct rt_tx *tx)
+{
+	free(tx);
+}
+
+void rt_tx_target(struct rt_tx *tx, const struct sockaddr *dst, socklen_t dst_len, uint16_t id)
+{
+	tx->cfg.dst = dst;
+	tx->cfg.dst_len = dst_len;
+	tx->cfg.id = id;
+}
+
+size_t rt_tx_echo_len(const struct rt_tx *tx)
+{
+	return tx->cap;
+}
+
+int rt_tx_echo(struct rt_tx *tx, uint16_t seq, bool report, int64_t *now)
+{
+	const struct rt_tx_cfg *c = &tx->cfg;
+	size_t len = rt_icmp_build_echo(c->fam, tx->pkt, tx->cap, c->id, seq, c->pattern,
+					c->pattern_len, c->size);
+	struct iovec iov = { tx->pkt, len };
+	struct msghdr msg = { .msg_name = (void *)c->dst, .msg_namelen = c->dst_len,
+			      .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = tx->ask.b, .msg_controllen = sizeof(tx->ask.b) };
+	ssize_t n;
+
+	*now = rt_clock_ns(CLOCK_MONOTONIC);
+	if (report)
+		n = sendmsg(c->fd, &msg, 0);
+	else
+		n = sendto(c->fd, tx->pkt, len, 0, c->dst, c->dst_len);
+	return n < 0 ? -errno : 0;
+}

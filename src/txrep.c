@@ -1,0 +1,100 @@
+/*
+ * Transmit reports into plain structs. IPv4 puts the egress device and the
+ * packet's source in in_pktinfo (ipi_ifindex, ipi_spec_dst); IPv6 puts the
+ * device in in6_pktinfo but the destination in ipi6_addr, so the source is
+ * read from the returned packet. That packet starts with a link-layer header
+ * of unknown length (14 bytes on veth, none on tun): the IP header is found
+ * from the end, our echo's length being known, and checked before use.
+ */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "rtping/txrep.h"
+
+#ifndef SCM_TIMESTAMPING
+#define SCM_TIMESTAMPING SO_TIMESTAMPING
+#endif
+
+static void read_cmsgs(const struct rt_family *fam, const struct msghdr *msg,
+		       struct rt_txrep *out)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR((struct msghdr *)msg); c;
+	     c = CMSG_NXTHDR((struct msghdr *)msg, c)) {
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPING &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(struct timespec))) {
+			struct timespec ts;
+
+			memcpy(&ts, CMSG_DATA(c), sizeof(ts));   /* [0]: software */
+			out->real_ns = (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+		} else if (c->cmsg_level != fam->sol_ip || c->cmsg_type != fam->cmsg_pktinfo) {
+			continue;
+		} else if (fam->af == AF_INET && c->cmsg_len >= CMSG_LEN(sizeof(struct in_pktinfo))) {
+			struct in_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			out->ifindex = (uint32_t)pi.ipi_ifindex;
+			rt_addr_from_bytes(&out->src, AF_INET, &pi.ipi_spec_dst, 4);
+		} else if (fam->af == AF_INET6 &&
+			   c->cmsg_len >= CMSG_LEN(sizeof(struct in6_pktinfo))) {
+			struct in6_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			out->ifindex = pi.ipi6_ifindex;
+		}
+	}
+}
+
+/*
+ * Our echo request at the end of data: the IP header before it must have
+ * the family's version, no options or extension headers, our protocol and
+ * a length that ends exactly at the end of data.
+ */
+static void read_packet(const struct rt_icmp_match *m, const uint8_t *data, size_t len,
+			struct rt_txrep *out)
+{
+	const struct rt_family *fam = m->fam;
+	size_t ip = fam->ip_hdr_len, need = ip + m->echo_len;
+	const uint8_t *h, *icmp;
+	uint16_t id;
+
+	if (!m->echo_len || m->echo_len < RT_ICMP_HDR_LEN || len < need)
+		return;
+	h = data + (len - need);
+	icmp = h + ip;
+	if (fam->af == AF_INET) {
+		if (h[0] != 0x45 || ((size_t)h[2] << 8 | h[3]) != need || h[9] != fam->proto)
+			return;
+	} else if ((h[0] >> 4) != 6 || ((size_t)h[4] << 8 | h[5]) != m->echo_len ||
+		   h[6] != fam->proto) {
+		return;
+	}
+	if (icmp[0] != fam->echo_request || icmp[1] != 0)
+		return;
+	id = (uint16_t)(icmp[4] << 8 | icmp[5]);
+	/* Datagram sockets: the kernel wrote its own identifier. */
+	if (m->check_id && id != m->id)
+		return;
+	out->has_seq = true;
+	out->seq = (uint16_t)(icmp[6] << 8 | icmp[7]);
+	if (!rt_addr_is_set(&out->src))
+		rt_addr_from_bytes(&out->src, (sa_family_t)fam->af, h + (fam->af == AF_INET ? 12 : 8),
+				   fam->addr_len);
+}
+
+int rt_txrep_parse(const struct rt_icmp_match *m, const struct sock_extended_err *ee,
+		   const struct msghdr *msg, const uint8_t *data, size_t len,
+		   struct rt_txrep *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (ee->ee_origin != SO_EE_ORIGIN_TIMESTAMPING)
+		return -ENOMSG;
+	out->key = ee->ee_data;
+	out->point = ee->ee_info;
+	read_cmsgs(m->fam, msg, out);
+	if (data)
+		read_packet(m, data, len, out);
+	return out->ifindex ? 0 : -ENOMSG;
+}

@@ -1,0 +1,400 @@
+/*
+ * Transmit reports built as bytes (extended error, pktinfo, timestamps, the
+ * returned packet behind a link-layer header), and the rules that turn
+ * them into news: matching by sequence or OPT_ID counter, per-egress
+ * counts, one divergence, changes, and what confirms a prediction.
+ */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <linux/errqueue.h>
+#include <linux/net_tstamp.h>
+
+#include "rtping/egress.h"
+#include "rtping/errq.h"
+#include "rtping/txrep.h"
+#include "runner.h"
+
+#define ID 0x1234
+#define LL 14                     /* veth's Ethernet header */
+
+static struct rt_icmp_match m4, m6;
+static uint8_t pkt[256];
+static size_t pkt_len;
+static union { char b[512]; struct cmsghdr align; } cbuf;
+static struct iovec iov;
+static struct msghdr msg;
+static size_t clen;
+
+static void setup(void)
+{
+	m4 = (struct rt_icmp_match){ .fam = &rt_inet, .has_iphdr = true, .check_id = true,
+				     .id = ID, .echo_len = 64 };
+	rt_addr_parse(&m4.dst, AF_INET, "10.70.0.4");
+	m6 = (struct rt_icmp_match){ .fam = &rt_inet6, .check_id = false, .id = ID,
+				     .echo_len = 64 };
+	rt_addr_parse(&m6.dst, AF_INET6, "fd00:70::4");
+	memset(&cbuf, 0, sizeof(cbuf));
+	memset(pkt, 0, sizeof(pkt));
+	clen = 0;
+	pkt_len = 0;
+	iov = (struct iovec){ pkt, sizeof(pkt) };
+	msg = (struct msghdr){ .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf.b };
+}
+
+static void *add_cmsg(int level, int type, size_t len)
+{
+	struct cmsghdr *c = (struct cmsghdr *)(cbuf.b + clen);
+
+	c->cmsg_level = level;
+	c->cmsg_type = type;
+	c->cmsg_len = CMSG_LEN(len);
+	clen += CMSG_SPACE(len);
+	msg.msg_controllen = clen;
+	return CMSG_DATA(c);
+}
+
+static void put_ee(const struct rt_family *f, uint8_t origin, uint32_t info, uint32_t key)
+{
+	struct sock_extended_err ee = { .ee_errno = ENOMSG, .ee_origin = origin,
+					.ee_info = info, .ee_data = key };
+
+	memcpy(add_cmsg(f->sol_ip, f->cmsg_recverr, sizeof(ee)), &ee, sizeof(ee));
+}
+
+static void put_pktinfo4(int ifindex, const char *src)
+{
+	struct in_pktinfo pi = { .ipi_ifindex = ifindex };
+
+	inet_pton(AF_INET, src, &pi.ipi_spec_dst);
+	memcpy(add_cmsg(IPPROTO_IP, IP_PKTINFO, sizeof(pi)), &pi, sizeof(pi));
+}
+
+static void put_pktinfo6(int ifindex, const char *dst)
+{
+	struct in6_pktinfo pi = { .ipi6_ifindex = (unsigned)ifindex };
+
+	inet_pton(AF_INET6, dst, &pi.ipi6_addr);
+	memcpy(add_cmsg(IPPROTO_IPV6, IPV6_PKTINFO, sizeof(pi)), &pi, sizeof(pi));
+}
+
+/* The packet as handed to the device: ll bytes of link layer, IP, the echo. */
+static void put_packet(const struct rt_family *f, size_t ll, const char *src, uint16_t id,
+		       uint16_t seq)
+{
+	uint8_t *h = pkt + ll, *icmp = h + f->ip_hdr_len;
+	size_t n = rt_icmp_build_echo(f, icmp, 64, id, seq, NULL, 0, 56);
+
+	memset(pkt, 0xee, ll);
+	if (f->af == AF_INET) {
+		h[0] = 0x45;
+		h[2] = 0;
+		h[3] = (uint8_t)(20 + n);
+		h[9] = IPPROTO_ICMP;
+		inet_pton(AF_INET, src, h + 12);
+		inet_pton(AF_INET, "10.70.0.4", h + 16);
+	} else {
+		h[0] = 0x60;
+		h[5] = (uint8_t)n;
+		h[6] = IPPROTO_ICMPV6;
+		inet_pton(AF_INET6, src, h + 8);
+		inet_pton(AF_INET6, "fd00:70::4", h + 24);
+	}
+	pkt_len = ll + f->ip_hdr_len + n;
+}
+
+START_TEST(txrep_v4_device_and_source_from_pktinfo)
+{
+	struct rt_errq_entry e;
+	char a[RT_ADDRSTRLEN];
+
+	put_ee(&rt_inet, SO_EE_ORIGIN_TIMESTAMPING, SCM_TSTAMP_SCHED, 6);
+	put_pktinfo4(32, "10.62.0.1");
+	put_packet(&rt_inet, LL, "10.62.0.1", ID, 7);
+	ck_assert_int_eq(rt_errq_decode(&m4, &msg, pkt_len, &e), 0);
+	ck_assert_int_eq(e.kind, RT_ERRQ_TXREPORT);
+	ck_assert_uint_eq(e.tx.ifindex, 32);
+	ck_assert_uint_eq(e.tx.key, 6);
+	ck_assert_uint_eq(e.tx.point, SCM_TSTAMP_SCHED);
+	ck_assert(e.tx.has_seq);
+	ck_assert_uint_eq(e.tx.seq, 7);
+	ck_assert_str_eq(rt_addr_str(&e.tx.src, a, sizeof(a)), "10.62.0.1");
+}
+END_TEST
+
+START_TEST(txrep_v6_source_from_the_packet_not_pktinfo)
+{
+	struct rt_errq_entry e;
+	char a[RT_ADDRSTRLEN];
+
+	/* in6_pktinfo's address is the destination: never the source. */
+	put_ee(&rt_inet6, SO_EE_ORIGIN_TIMESTAMPING, SCM_TSTAMP_SND, 0);
+	put_pktinfo6(5, "fd00:70::4");
+	put_packet(&rt_inet6, LL, "fd00:62::1", 999, 1);
+	ck_assert_int_eq(rt_errq_decode(&m6, &msg, pkt_len, &e), 0);
+	ck_assert_uint_eq(e.tx.ifindex, 5);
+	ck_assert_str_eq(rt_addr_str(&e.tx.src, a, sizeof(a)), "fd00:62::1");
+	ck_assert(e.tx.has_seq);
+	ck_assert_uint_eq(e.tx.seq, 1);
+}
+END_TEST
+
+START_TEST(txrep_without_link_layer_header_tun)
+{
+	struct rt_txrep r;
+	struct sock_extended_err ee = { .ee_origin = SO_EE_ORIGIN_TIMESTAMPING };
+	char a[RT_ADDRSTRLEN];
+
+	put_pktinfo6(9, "fd00:70::4");
+	put_packet(&rt_inet6, 0, "fd00:9::12", ID, 300);
+	ck_assert_int_eq(rt_txrep_parse(&m6, &ee, &msg, pkt, pkt_len, &r), 0);
+	ck_assert_uint_eq(r.seq, 300);
+	ck_assert_str_eq(rt_addr_str(&r.src, a, sizeof(a)), "fd00:9::12");
+}
+END_TEST
+
+START_TEST(txrep_packet_not_ours_or_cut_keeps_only_the_device)
+{
+	struct rt_txrep r;
+	struct sock_extended_err ee = { .ee_origin = SO_EE_ORIGIN_TIMESTAMPING, .ee_data = 4 };
+
+	put_pktinfo4(3, "10.61.0.1");
+	/* Another identifier on a raw socket: not our echo, so no sequence. */
+	put_packet(&rt_inet, LL, "10.61.0.1", ID + 1, 5);
+	ck_assert_int_eq(rt_txrep_parse(&m4, &ee, &msg, pkt, pkt_len, &r), 0);
+	ck_assert(!r.has_seq);
+	ck_assert_uint_eq(r.ifindex, 3);
+	/* Truncated (MSG_TRUNC, or OPT_TSONLY): no packet, no sequence, no crash. */
+	put_packet(&rt_inet, LL, "10.61.0.1", ID, 5);
+	ck_assert_int_eq(rt_txrep_parse(&m4, &ee, &msg, pkt, 30, &r), 0);
+	ck_assert(!r.has_seq);
+	ck_assert_int_eq(rt_txrep_parse(&m4, &ee, &msg, NULL, 0, &r), 0);
+	/* The wrong IP version where the header should be. */
+	put_packet(&rt_inet, LL, "10.61.0.1", ID, 5);
+	pkt[LL] = 0x65;
+	ck_assert_int_eq(rt_txrep_parse(&m4, &ee, &msg, pkt, pkt_len, &r), 0);
+	ck_assert(!r.has_seq);
+}
+END_TEST
+
+START_TEST(txrep_without_device_or_other_origin_is_no_report)
+{
+	struct rt_txrep r;
+	struct sock_extended_err ee = { .ee_origin = SO_EE_ORIGIN_TIMESTAMPING };
+
+	put_packet(&rt_inet, LL, "10.61.0.1", ID, 5);
+	ck_assert_int_eq(rt_txrep_parse(&m4, &ee, &msg, pkt, pkt_len, &r), -ENOMSG);
+	put_pktinfo4(3, "10.61.0.1");
+	ee.ee_origin = SO_EE_ORIGIN_LOCAL;
+	ck_assert_int_eq(rt_txrep_parse(&m4, &ee, &msg, pkt, pkt_len, &r), -ENOMSG);
+	/* A pktinfo cmsg shorter than the struct is ignored. */
+	setup();
+	((struct cmsghdr *)add_cmsg(IPPROTO_IP, IP_PKTINFO, 4) - 1)->cmsg_len = CMSG_LEN(4);
+	ee.ee_origin = SO_EE_ORIGIN_TIMESTAMPING;
+	ck_assert_int_eq(rt_txrep_parse(&m4, &ee, &msg, NULL, 0, &r), -ENOMSG);
+}
+END_TEST
+
+START_TEST(txrep_software_timestamp)
+{
+	struct rt_txrep r;
+	struct sock_extended_err ee = { .ee_origin = SO_EE_ORIGIN_TIMESTAMPING };
+	struct timespec ts[3] = { { .tv_sec = 5, .tv_nsec = 7 } };
+
+	memcpy(add_cmsg(SOL_SOCKET, SO_TIMESTAMPING, sizeof(ts)), ts, sizeof(ts));
+	put_pktinfo4(3, "10.61.0.1");
+	ck_assert_int_eq(rt_txrep_parse(&m4, &ee, &msg, NULL, 0, &r), 0);
+	ck_assert_int_eq(r.real_ns, 5000000007LL);
+}
+END_TEST
+
+/* ---- the tracker ---- */
+
+static struct rt_txrep rep(uint32_t key, int seq, uint32_t ifindex, const char *src)
+{
+	struct rt_txrep r = { .key = key, .ifindex = ifindex, .has_seq = seq >= 0,
+			      .seq = (uint16_t)(seq >= 0 ? seq : 0) };
+
+	rt_addr_parse(&r.src, AF_INET, src);
+	return r;
+}
+
+static struct rt_egress eg(uint32_t ifindex, const char *src)
+{
+	struct rt_egress e = { .ifindex = ifindex };
+
+	rt_addr_parse(&e.src, AF_INET, src);
+	return e;
+}
+
+START_TEST(egress_confirming_the_prediction_says_nothing)
+{
+	struct rt_egress_track t;
+	struct rt_egress p = eg(2, "10.61.0.1");
+	struct rt_txrep r;
+	uint16_t seq;
+	int idx, prev;
+
+	ck_assert_int_eq(rt_egress_init(&t, 16, &p), 0);
+	for (int i = 0; i < 40; i++) {
+		r = rep((uint32_t)i, i + 1, 2, "10.61.0.1");
+		ck_assert_int_eq(rt_egress_report(&t, &r, &seq, &idx, &prev), RT_EGRESS_SAME);
+		ck_assert_uint_eq(seq, i + 1);
+		/* SND after SCHED: the same echo, counted once. */
+		ck_assert_int_eq(rt_egress_report(&t, &r, &seq, &idx, &prev), RT_EGRESS_SAME);
+		ck_assert_int_eq(idx, -1);
+	}
+	ck_assert_uint_eq(t.nseen, 1);
+	ck_assert_uint_eq(t.seen[0].echoes, 40);
+	ck_assert_uint_eq(rt_egress_observed(&t), 40);
+	/* The window keeps the last 16 echoes' egress. */
+	ck_assert_ptr_nonnull(rt_egress_of(&t, 40));
+	ck_assert_ptr_null(rt_egress_of(&t, 24));
+	ck_assert_ptr_null(rt_egress_of(&t, 41));
+	rt_egress_free(&t);
+}
+END_TEST
+
+START_TEST(egress_multipath_diverges_once_then_changes_are_news)
+{
+	struct rt_egress_track t;
+	struct rt_egress p = eg(2, "10.61.0.1"), q = eg(3, "10.62.0.1");
+	struct rt_txrep r;
+	uint16_t seq;
+	int idx, prev;
+
+	ck_assert_int_eq(rt_egress_init(&t, 16, &p), 0);
+	r = rep(0, 1, 3, "10.62.0.1");
+	ck_assert_int_eq(rt_egress_report(&t, &r, &seq, &idx, &prev), RT_EGRESS_DIVERGES);
+	ck_assert_int_eq(prev, -1);
+	/* Said: from now on the observed egress is what is expected. */
+	rt_egress_expect(&t, &q, false);
+	r = rep(1, 2, 3, "10.62.0.1");
+	ck_assert_int_eq(rt_egress_report(&t, &r, &seq, &idx, &prev), RT_EGRESS_SAME);
+	/* Back to the predicted one, with no route change: a change. */
+	r = rep(2, 3, 2, "10.61.0.1");
+	ck_assert_int_eq(rt_egress_report(&t, &r, &seq, &idx, &prev), RT_EGRESS_CHANGED);
+	ck_assert_int_eq(prev, 0);     /* seen[0]: the first egress observed */
+	ck_assert_int_eq(idx, 1);
+	ck_assert_uint_eq(t.seen[0].echoes, 2);
+	rt_egress_free(&t);
+}
+END_TEST
+
+START_TEST(egress_a_reported_route_change_is_not_said_again)
+{
+	struct rt_egress_track t;
+	struct rt_egress p = eg(2, "10.9.0.12"), n = eg(2, "10.9.0.11");
+	struct rt_txrep r;
+	uint16_t seq;
+	int idx, prev;
+
+	ck_assert_int_eq(rt_egress_init(&t, 16, &p), 0);
+	r = rep(0, 1, 2, "10.9.0.12");
+	ck_assert_int_eq(rt_egress_report(&t, &r, &seq, &idx, &prev), RT_EGRESS_SAME);
+	/* The watch said the route changed: the echo that confirms it is no news. */
+	rt_egress_expect(&t, &n, true);
+	r = rep(1, 2, 2, "10.9.0.11");
+	ck_assert_int_eq(rt_egress_report(&t, &r, &seq, &idx, &prev), RT_EGRESS_SAME);
+	/* A new prediction the next echo contradicts: a divergence again. */
+	rt_egress_expect(&t, &p, true);
+	r = rep(2, 3, 2, "10.9.0.11");
+	ck_assert_int_eq(rt_egress_report(&t, &r, &seq, &idx, &prev), RT_EGRESS_DIVERGES);
+	rt_egress_free(&t);
+}
+END_TEST
+
+START_TEST(egress_key_only_reports_follow_the_counter)
+{
+	struct rt_egress_track t;
+	struct rt_txrep r;
+	uint16_t seq;
+	int idx, prev;
+
+	ck_assert_int_eq(rt_egress_init(&t, 8, NULL), 0);
+	/* Only the echoes that asked for a report take keys (flood sampling). */
+	rt_egress_asked(&t, 1);
+	rt_egress_asked(&t, 17);
+	rt_egress_asked(&t, 33);
+	/* No packet data (e.g. net.core.tstamp_allow_data=0): the key says which. */
+	r = rep(1, -1, 2, "10.61.0.1");
+	rt_egress_report(&t, &r, &seq, &idx, &prev);
+	ck_assert_uint_eq(seq, 17);
+	ck_assert_int_eq(idx, 0);
+	/* A key never given out, or long forgotten: not counted. */
+	r = rep(3, -1, 2, "10.61.0.1");
+	rt_egress_report(&t, &r, &seq, &idx, &prev);
+	ck_assert_int_eq(idx, -1);
+	for (int i = 0; i < RT_EGRESS_KEYS; i++)
+		rt_egress_asked(&t, (uint16_t)(100 + i));
+	r = rep(2, -1, 2, "10.61.0.1");
+	rt_egress_report(&t, &r, &seq, &idx, &prev);
+	ck_assert_int_eq(idx, -1);
+	ck_assert_uint_eq(t.asked, 3 + RT_EGRESS_KEYS);
+	ck_assert_uint_eq(rt_egress_observed(&t), 1);
+	rt_egress_free(&t);
+}
+END_TEST
+
+START_TEST(egress_flood_samples_the_first_then_one_in_n)
+{
+	int n = 0;
+
+	for (uint64_t i = 0; i < 160; i++)
+		n += rt_egress_sample(true, i);
+	ck_assert_int_eq(n, RT_EGRESS_SAMPLE + (160 - RT_EGRESS_SAMPLE) / RT_EGRESS_SAMPLE);
+	ck_assert(rt_egress_sample(false, 17));
+	ck_assert(rt_egress_sample(true, 15));
+	ck_assert(!rt_egress_sample(true, 17));
+	ck_assert(rt_egress_sample(true, 32));
+}
+END_TEST
+
+START_TEST(egress_more_egresses_than_the_table_holds)
+{
+	struct rt_egress_track t;
+	struct rt_txrep r;
+	char src[32];
+	uint16_t seq;
+	int idx, prev;
+
+	ck_assert_int_eq(rt_egress_init(&t, 64, NULL), 0);
+	for (int i = 0; i < RT_EGRESS_MAX + 4; i++) {
+		snprintf(src, sizeof(src), "10.0.0.%d", i + 1);
+		r = rep((uint32_t)i, i + 1, 2, src);
+		rt_egress_report(&t, &r, &seq, &idx, &prev);
+	}
+	ck_assert_uint_eq(t.nseen, RT_EGRESS_MAX);
+	ck_assert_uint_eq(t.unlisted, 4);
+	ck_assert_uint_eq(rt_egress_observed(&t), RT_EGRESS_MAX + 4);
+	ck_assert_ptr_null(rt_egress_of(&t, RT_EGRESS_MAX + 4));
+	ck_assert_int_eq(rt_egress_init(&t, 12, NULL), -EINVAL);
+	rt_egress_free(&t);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("egress");
+	TCase *tc = tcase_create("egress");
+
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, txrep_v4_device_and_source_from_pktinfo);
+	tcase_add_test(tc, txrep_v6_source_from_the_packet_not_pktinfo);
+	tcase_add_test(tc, txrep_without_link_layer_header_tun);
+	tcase_add_test(tc, txrep_packet_not_ours_or_cut_keeps_only_the_device);
+	tcase_add_test(tc, txrep_without_device_or_other_origin_is_no_report);
+	tcase_add_test(tc, txrep_software_timestamp);
+	tcase_add_test(tc, egress_confirming_the_prediction_says_nothing);
+	tcase_add_test(tc, egress_multipath_diverges_once_then_changes_are_news);
+	tcase_add_test(tc, egress_a_reported_route_change_is_not_said_again);
+	tcase_add_test(tc, egress_key_only_reports_follow_the_counter);
+	tcase_add_test(tc, egress_flood_samples_the_first_then_one_in_n);
+	tcase_add_test(tc, egress_more_egresses_than_the_table_holds);
+	suite_add_tcase(s, tc);
+	return rt_test_run(s);
+}

@@ -1,0 +1,251 @@
+/*
+ * The route watch's message classification (netlink messages built as
+ * bytes), and the observer on a fake clock: a route change said once with
+ * its cause, the echo that confirms it not said again, an unexplained
+ * egress change held for the watch's grace and then said as "observed".
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+#include <libmnl/libmnl.h>
+
+#include "rtping/observe.h"
+#include "rtping/watch.h"
+#include "runner.h"
+
+#define MS 1000000LL
+
+static char buf[512] __attribute__((aligned(4)));
+
+static struct nlmsghdr *msg(uint16_t type, size_t extra)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(memset(buf, 0, sizeof(buf)));
+
+	nlh->nlmsg_type = type;
+	mnl_nlmsg_put_extra_header(nlh, extra);
+	return nlh;
+}
+
+static struct nlmsghdr *addr_msg(uint16_t type, const char *a)
+{
+	struct nlmsghdr *nlh = msg(type, sizeof(struct ifaddrmsg));
+	struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	uint8_t b[4];
+
+	ifa->ifa_family = AF_INET;
+	ifa->ifa_prefixlen = 24;
+	inet_pton(AF_INET, a, b);
+	mnl_attr_put(nlh, IFA_LOCAL, 4, b);
+	return nlh;
+}
+
+START_TEST(watch_classifies_by_message_type)
+{
+	int ev;
+
+	ck_assert_uint_eq(rt_watch_classify(msg(RTM_NEWROUTE, sizeof(struct rtmsg)), AF_INET, NULL, &ev),
+			  RT_WATCH_ROUTE);
+	ck_assert_uint_eq(rt_watch_classify(msg(RTM_DELRULE, 12), AF_INET, NULL, &ev), RT_WATCH_RULE);
+	ck_assert_uint_eq(rt_watch_classify(msg(RTM_NEWLINK, 16), AF_INET, NULL, &ev), RT_WATCH_LINK);
+	ck_assert_uint_eq(rt_watch_classify(msg(NLMSG_ERROR, 16), AF_INET, NULL, &ev), 0);
+	/* An address message too short for its header: nothing. */
+	ck_assert_uint_eq(rt_watch_classify(msg(RTM_NEWADDR, 0), AF_INET, NULL, &ev), 0);
+	ck_assert_int_eq(ev, 0);
+}
+END_TEST
+
+START_TEST(watch_bound_source_deleted_and_added)
+{
+	struct rt_addr bound;
+	int ev;
+
+	rt_addr_parse(&bound, AF_INET, "10.9.0.12");
+	ck_assert_uint_eq(rt_watch_classify(addr_msg(RTM_DELADDR, "10.9.0.12"), AF_INET, &bound, &ev),
+			  RT_WATCH_ADDRESS);
+	ck_assert_int_eq(ev, -1);
+	rt_watch_classify(addr_msg(RTM_NEWADDR, "10.9.0.12"), AF_INET, &bound, &ev);
+	ck_assert_int_eq(ev, 1);
+	/* Another address, or nothing bound: a change, not ours to announce. */
+	rt_watch_classify(addr_msg(RTM_DELADDR, "10.9.0.11"), AF_INET, &bound, &ev);
+	ck_assert_int_eq(ev, 0);
+	rt_watch_classify(addr_msg(RTM_DELADDR, "10.9.0.12"), AF_INET, NULL, &ev);
+	ck_assert_int_eq(ev, 0);
+}
+END_TEST
+
+START_TEST(watch_cause_names_the_most_specific)
+{
+	ck_assert_str_eq(rt_watch_cause_name(RT_WATCH_ROUTE | RT_WATCH_LINK), "link");
+	ck_assert_str_eq(rt_watch_cause_name(RT_WATCH_ROUTE | RT_WATCH_ADDRESS), "address");
+	ck_assert_str_eq(rt_watch_cause_name(RT_WATCH_ROUTE | RT_WATCH_RULE), "rule");
+	ck_assert_str_eq(rt_watch_cause_name(RT_WATCH_ROUTE), "route");
+	/* Only an overrun: something may have changed; a route is the likeliest. */
+	ck_assert_str_eq(rt_watch_cause_name(RT_WATCH_RESYNC), "route");
+}
+END_TEST
+
+/* ---- the observer ---- */
+
+static char *text;
+static size_t textlen;
+static FILE *mem;
+static struct rt_out o;
+
+static void setup(void)
+{
+	mem = open_memstream(&text, &textlen);
+	o = (struct rt_out){ .f = mem, .err = mem, .prog = "rtping" };
+}
+
+static void teardown(void)
+{
+	fclose(mem);
+	free(text);
+}
+
+static const char *out(void)
+{
+	fflush(mem);
+	return text;
+}
+
+static struct rt_route_view view(const char *src, uint32_t table)
+{
+	struct rt_route_view v = { .snap = { .ifindex = 2, .dev = "dva", .table = table } };
+
+	rt_addr_parse(&v.snap.src, AF_INET, src);
+	rt_addr_parse(&v.snap.gateway, AF_INET, "10.9.0.1");
+	v.json = strdup("{}");
+	return v;
+}
+
+static struct rt_txrep rep(int seq, const char *src)
+{
+	struct rt_txrep r = { .key = (uint32_t)seq - 1, .ifindex = 2, .has_seq = true,
+			      .seq = (uint16_t)seq };
+
+	rt_addr_parse(&r.src, AF_INET, src);
+	return r;
+}
+
+START_TEST(observe_route_change_said_once_with_its_cause)
+{
+	struct rt_observe ob;
+	struct rt_route_view v = view("10.9.0.12", 254);
+	struct rt_txrep r;
+
+	ck_assert_int_eq(rt_observe_init(&ob, &o, true, 16, &v, false), 0);
+	r = rep(1, "10.9.0.12");
+	rt_observe_report(&ob, &r, 0);
+	/* A re-query that finds the same route: nothing. */
+	v = view("10.9.0.12", 254);
+	rt_observe_route(&ob, &v, "link", 2, 0);
+	ck_assert_str_eq(out(), "");
+	/* Nor for an on-link route (no gateway on either side). */
+	ob.route.snap.gateway.af = AF_UNSPEC;
+	v = view("10.9.0.12", 254);
+	v.snap.gateway.af = AF_UNSPEC;
+	rt_observe_route(&ob, &v, "address", 2, 0);
+	ck_assert_str_eq(out(), "");
+	ob.route.snap.gateway = v.snap.gateway;
+	rt_addr_parse(&ob.route.snap.gateway, AF_INET, "10.9.0.1");
+	v = view("10.9.0.11", 100);
+	rt_observe_route(&ob, &v, "rule", 2, 0);
+	ck_assert_str_eq(out(), "rtping: route changed before icmp_seq=2: src 10.9.0.12 dev dva "
+			 "via 10.9.0.1 table main \u2192 src 10.9.0.11 dev dva via 10.9.0.1 table 100\n");
+	/* The echo that confirms it: not news, even after the grace. */
+	r = rep(2, "10.9.0.11");
+	rt_observe_report(&ob, &r, 10 * MS);
+	ck_assert_int_eq(rt_observe_step(&ob, 500 * MS, 0), INT64_MAX);
+	ck_assert_uint_eq(textlen, strlen(out()));
+	ck_assert_ptr_null(strstr(out(), "observed"));
+	ck_assert_ptr_nonnull(rt_observe_egress(&ob, 2));
+	rt_observe_free(&ob);
+}
+END_TEST
+
+START_TEST(observe_unexplained_egress_change_waits_then_is_said)
+{
+	struct rt_observe ob;
+	struct rt_route_view v = view("10.9.0.12", 254);
+	struct rt_txrep r;
+
+	o.json = true;
+	ck_assert_int_eq(rt_observe_init(&ob, &o, true, 16, &v, false), 0);
+	r = rep(1, "10.9.0.12");
+	rt_observe_report(&ob, &r, 0);
+	r = rep(2, "10.9.0.11");
+	rt_observe_report(&ob, &r, 5 * MS);
+	/* Within the grace the watch may still explain it. */
+	ck_assert_int_eq(rt_observe_step(&ob, 50 * MS, 0), 5 * MS + RT_OBSERVE_GRACE_NS);
+	ck_assert_str_eq(out(), "");
+	rt_observe_step(&ob, 5 * MS + RT_OBSERVE_GRACE_NS, 0);
+	ck_assert_ptr_nonnull(strstr(out(), "\"type\": \"route_change\""));
+	ck_assert_ptr_nonnull(strstr(out(), "\"seq\": 2, \"from\": {\"source\": \"10.9.0.12\""));
+	ck_assert_ptr_nonnull(strstr(out(), "\"cause\": \"observed\""));
+	rt_observe_free(&ob);
+}
+END_TEST
+
+START_TEST(observe_watch_explains_a_held_change_with_the_echo_seq)
+{
+	struct rt_observe ob;
+	struct rt_route_view v = view("10.9.0.12", 254);
+	struct rt_txrep r;
+
+	ck_assert_int_eq(rt_observe_init(&ob, &o, true, 16, &v, false), 0);
+	r = rep(1, "10.9.0.12");
+	rt_observe_report(&ob, &r, 0);
+	r = rep(4, "10.9.0.11");
+	rt_observe_report(&ob, &r, 5 * MS);
+	/* The watch's re-query comes in the grace: one line, from echo 4 on. */
+	v = view("10.9.0.11", 254);
+	rt_observe_route(&ob, &v, "route", 5, 0);
+	rt_observe_step(&ob, 900 * MS, 0);
+	ck_assert_str_eq(out(), "rtping: route changed before icmp_seq=4: src 10.9.0.12 dev dva "
+			 "via 10.9.0.1 table main \u2192 src 10.9.0.11 dev dva via 10.9.0.1 table main\n");
+	rt_observe_free(&ob);
+}
+END_TEST
+
+START_TEST(observe_multipath_divergence_once)
+{
+	struct rt_observe ob;
+	struct rt_route_view v = view("10.61.0.1", 254);
+	struct rt_txrep r;
+
+	snprintf(v.snap.dev, sizeof(v.snap.dev), "mpv1");
+	ck_assert_int_eq(rt_observe_init(&ob, &o, true, 16, &v, true), 0);
+	for (int i = 1; i <= 5; i++) {
+		r = rep(i, "10.62.0.1");
+		r.ifindex = 3;
+		rt_observe_report(&ob, &r, i * MS);
+		snprintf(ob.eg.seen[0].eg.dev, IF_NAMESIZE, "mpv2");   /* no such device here */
+		rt_observe_step(&ob, i * MS + RT_OBSERVE_GRACE_NS, 0);
+	}
+	ck_assert_str_eq(out(), "rtping: echo left from 10.62.0.1 dev mpv2, not 10.61.0.1 dev mpv1 "
+			 "as the route query said (multipath hash)\n");
+	rt_observe_free(&ob);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("watch");
+	TCase *tc = tcase_create("watch");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, watch_classifies_by_message_type);
+	tcase_add_test(tc, watch_bound_source_deleted_and_added);
+	tcase_add_test(tc, watch_cause_names_the_most_specific);
+	tcase_add_test(tc, observe_route_change_said_once_with_its_cause);
+	tcase_add_test(tc, observe_unexplained_egress_change_waits_then_is_said);
+	tcase_add_test(tc, observe_watch_explains_a_held_change_with_the_echo_seq);
+	tcase_add_test(tc, observe_multipath_divergence_once);
+	suite_add_tcase(s, tc);
+	return rt_test_run(s);
+}
