@@ -274,7 +274,7 @@ static void send_probe(struct rt_engine *e, size_t i)
 	report_outstanding(e, i);
 	rt_tx_target(fs->tx, (struct sockaddr *)&e->dst, dst_len, e->tl->peers[i].id);
 	ask = fs->sock.reports && rt_egress_sample(o->flood, st->ntransmitted);
-	err = -rt_tx_echo(fs->tx, seq, ask, &now);
+	err = -rt_tx_echo(fs->tx, seq, &ask, &now);
 	if (err) {
 		switch (rt_policy_send_error(o, st, err)) {
 		case RT_SEND_RETRY:

@@ -16,6 +16,7 @@ struct rt_tx {
 	/* The report request: one SO_TIMESTAMPING cmsg, built once. */
 	union { char b[CMSG_SPACE(sizeof(uint32_t))]; struct cmsghdr align; } ask;
 	size_t cap;
+	bool no_ask;            /* the kernel refused the request once */
 	uint8_t pkt[];
 };
 
@@ -28,6 +29,7 @@ struct rt_tx *rt_tx_new(const struct rt_tx_cfg *cfg)
 		return NULL;
 	tx->cfg = *cfg;
 	tx->cap = cap;
+	tx->no_ask = false;
 	struct cmsghdr *c = &tx->ask.align;
 	uint32_t flags = SOF_TIMESTAMPING_TX_SCHED;
 
@@ -56,7 +58,7 @@ size_t rt_tx_echo_len(const struct rt_tx *tx)
 	return tx->cap;
 }
 
-int rt_tx_echo(struct rt_tx *tx, uint16_t seq, bool report, int64_t *now)
+int rt_tx_echo(struct rt_tx *tx, uint16_t seq, bool *report, int64_t *now)
 {
 	const struct rt_tx_cfg *c = &tx->cfg;
 	size_t len = rt_icmp_build_echo(c->fam, tx->pkt, tx->cap, c->id, seq, c->pattern,
@@ -67,10 +69,17 @@ int rt_tx_echo(struct rt_tx *tx, uint16_t seq, bool report, int64_t *now)
 			      .msg_control = tx->ask.b, .msg_controllen = sizeof(tx->ask.b) };
 	ssize_t n;
 
+	*report = *report && !tx->no_ask;
 	*now = rt_clock_ns(CLOCK_MONOTONIC);
-	if (report)
+	if (*report) {
 		n = sendmsg(c->fd, &msg, 0);
-	else
-		n = sendto(c->fd, tx->pkt, len, 0, c->dst, c->dst_len);
+		if (n >= 0 || errno != EINVAL)
+			return n < 0 ? -errno : 0;
+		/* The control message, not the echo: send it plain from now on. */
+		tx->no_ask = true;
+		*report = false;
+		*now = rt_clock_ns(CLOCK_MONOTONIC);
+	}
+	n = sendto(c->fd, tx->pkt, len, 0, c->dst, c->dst_len);
 	return n < 0 ? -errno : 0;
 }

@@ -71,8 +71,12 @@ int rt_verify_egress(const struct rt_opts *o, const struct rt_target *t,
 	if (!s.reports)
 		rc = -EOPNOTSUPP;
 	else if ((tx = rt_tx_new(&tc)) && (rx = rt_rx_new(t->fam, false, o->size))) {
+		bool ask = true;
+
 		rt_rx_want_pktinfo(rx, true);
-		rc = (*what = "sendmsg", rt_tx_echo(tx, 1, true, &now));
+		rc = (*what = "sendmsg", rt_tx_echo(tx, 1, &ask, &now));
+		if (rc == 0 && !ask)
+			rc = -EOPNOTSUPP;   /* sent, but no report will come */
 	}
 	if (rc == 0)
 		rc = wait_report(rx, &s, eg);

@@ -41,11 +41,13 @@ void rt_tx_target(struct rt_tx *tx, const struct sockaddr *dst, socklen_t dst_le
 size_t rt_tx_echo_len(const struct rt_tx *tx);
 
 /*
- * Sends echo request seq; report: ask the kernel for its transmit report
- * (an SO_TIMESTAMPING control message, src/txrep.c reads the answer).
+ * Sends echo request seq; *report: ask the kernel for its transmit report
+ * (an SO_TIMESTAMPING control message, src/txrep.c reads the answer). A
+ * kernel that refuses the control message (EINVAL: before 4.10) gets the
+ * echo without it, then and from then on, and *report says false.
  * 0, or -errno from the send; *now is the CLOCK_MONOTONIC time read just
- * before the call, in both cases.
+ * before the send, in both cases.
  */
-int rt_tx_echo(struct rt_tx *tx, uint16_t seq, bool report, int64_t *now);
+int rt_tx_echo(struct rt_tx *tx, uint16_t seq, bool *report, int64_t *now);
 
 #endif

@@ -14,7 +14,12 @@
 #include <linux/errqueue.h>
 #include <linux/net_tstamp.h>
 
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "rtping/egress.h"
+#include "rtping/family.h"
+#include "rtping/tx.h"
 #include "rtping/errq.h"
 #include "rtping/txrep.h"
 #include "runner.h"
@@ -372,8 +377,43 @@ START_TEST(egress_more_egresses_than_the_table_holds)
 	ck_assert_uint_eq(t.unlisted, 4);
 	ck_assert_uint_eq(rt_egress_observed(&t), RT_EGRESS_MAX + 4);
 	ck_assert_ptr_null(rt_egress_of(&t, RT_EGRESS_MAX + 4));
-	ck_assert_int_eq(rt_egress_init(&t, 12, NULL), -EINVAL);
 	rt_egress_free(&t);
+	/* A window that is not a power of two is refused, nothing allocated. */
+	ck_assert_int_eq(rt_egress_init(&t, 12, NULL), -EINVAL);
+	ck_assert_ptr_null(t.slot);
+}
+END_TEST
+
+/*
+ * A kernel that refuses the SO_TIMESTAMPING control message (EINVAL, as
+ * before 4.10; a unix socket refuses it the same way) still gets every
+ * echo, without a report, and is not asked again.
+ */
+START_TEST(tx_refused_report_request_still_sends)
+{
+	int sv[2];
+	uint8_t buf[128];
+	struct rt_tx_cfg c = { .fam = &rt_inet, .id = 7, .size = 8 };
+	struct rt_tx *tx;
+	int64_t now = 0;
+	bool ask = true;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
+	c.fd = sv[0];
+	tx = rt_tx_new(&c);
+	ck_assert_ptr_nonnull(tx);
+	ck_assert_int_eq(rt_tx_echo(tx, 1, &ask, &now), 0);
+	ck_assert(!ask);
+	ck_assert_int_gt(now, 0);
+	ck_assert_int_eq(recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT), 16);
+	ck_assert_int_eq(buf[0], 8);      /* an echo request */
+	ask = true;
+	ck_assert_int_eq(rt_tx_echo(tx, 2, &ask, &now), 0);
+	ck_assert(!ask);
+	ck_assert_int_eq(recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT), 16);
+	rt_tx_free(tx);
+	close(sv[0]);
+	close(sv[1]);
 }
 END_TEST
 
@@ -384,6 +424,7 @@ int main(void)
 
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, txrep_v4_device_and_source_from_pktinfo);
+	tcase_add_test(tc, tx_refused_report_request_still_sends);
 	tcase_add_test(tc, txrep_v6_source_from_the_packet_not_pktinfo);
 	tcase_add_test(tc, txrep_without_link_layer_header_tun);
 	tcase_add_test(tc, txrep_packet_not_ours_or_cut_keeps_only_the_device);
