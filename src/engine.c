@@ -18,10 +18,13 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/random.h>
 
 #include "rtping/caps.h"
 #include "rtping/egress.h"
 #include "rtping/loop.h"
+#include "rtping/probe.h"
 #include "engine_int.h"
 
 static bool is_multicast(const struct rt_addr *a)
@@ -44,6 +47,8 @@ void rt_engine_use_target(struct rt_engine *e, size_t i)
 	/* Broadcast/multicast: many hosts answer, so iputils hides (DUP!) unless -v. */
 	e->out.quiet_dup = t->group && !e->o->verbose;
 	e->out.flowlabel = e->fs[rt_engine_fam(t->fam)].sock.flowlabel;
+	/* iputils times echoes only: no "time=", no rtt line for queries. */
+	e->out.timing = e->timing && !e->fs[rt_engine_fam(t->fam)].ni;
 }
 
 static void open_fam(struct rt_engine *e, int k, const struct rt_engine_fam *f, int *rc,
@@ -61,11 +66,12 @@ static void open_fam(struct rt_engine *e, int k, const struct rt_engine_fam *f, 
 	fs->open = true;
 	fs->rx = rt_rx_new(f->t->fam, !e->o->latency_user, e->o->size);
 	/* The destination and id are each send's (rt_tx_target()). */
-	fs->tx = rt_tx_new(&(struct rt_tx_cfg){
-		.fam = f->t->fam, .fd = fs->sock.fd, .dst = (struct sockaddr *)&fs->sock.dst,
-		.dst_len = fs->sock.dst_len, .id = fs->sock.match.id,
-		.pattern = e->o->pattern_set ? e->o->pattern : NULL,
-		.pattern_len = e->o->pattern_len, .size = (size_t)e->o->size });
+	struct rt_tx_cfg tc = { .fd = fs->sock.fd, .dst = (struct sockaddr *)&fs->sock.dst,
+				.dst_len = fs->sock.dst_len };
+
+	rt_probe_init(&tc.probe, e->o, f->t->fam, &f->t->addr, fs->sock.match.id);
+	fs->ni = rt_probe_is_ni(e->o, f->t->fam);
+	fs->tx = rt_tx_new(&tc);
 	if (!fs->rx || !fs->tx)
 		*rc = (*what = "malloc", -ENOMEM);
 	else
@@ -105,6 +111,7 @@ int rt_engine_open(struct rt_engine **ep, const struct rt_opts *o, struct rt_tar
 	e->multi = tl->n > 1;
 	e->eager = !o->quiet && (o->json || (o->verbose && !o->flood));
 	rt_out_init(&e->out, o, false, prog, NULL);
+	e->timing = e->out.timing;
 	e->out.multi = e->multi;
 	e->out.rr = &e->rr;
 	e->out.name = rt_names_copy;
@@ -237,6 +244,17 @@ static void send_failed(struct rt_engine *e, size_t i, int err)
 	rt_out_event(&e->out, &ev);
 }
 
+/* A query's nonce: its sequence, then 6 bytes nobody off the path can guess. */
+static void new_nonce(struct rt_engine *e, uint16_t seq, uint8_t rnd[6])
+{
+	if (getrandom(rnd, 6, GRND_NONBLOCK) != 6) {
+		int64_t t = rt_clock_ns(CLOCK_MONOTONIC) ^ ((int64_t)getpid() << 40);
+
+		memcpy(rnd, &t, 6);
+	}
+	rt_ni_nonce_remember(&e->nonces, seq, rnd);
+}
+
 /* -O and JSON: the previous probe is still unanswered as the next leaves. */
 static void report_outstanding(struct rt_engine *e, size_t i)
 {
@@ -264,6 +282,7 @@ static void send_probe(struct rt_engine *e, size_t i)
 	struct rt_sched sched = e->sched;
 	uint16_t seq = rt_stats_next_seq(st);
 	socklen_t dst_len = rt_addr_to_sockaddr(&e->tl->peers[i].addr, 0, t->scope, &e->dst);
+	uint8_t rnd[6] = { 0 };
 	bool ask;
 	int64_t now;
 	int err;
@@ -274,7 +293,9 @@ static void send_probe(struct rt_engine *e, size_t i)
 	report_outstanding(e, i);
 	rt_tx_target(fs->tx, (struct sockaddr *)&e->dst, dst_len, e->tl->peers[i].id);
 	ask = fs->sock.reports && rt_egress_sample(o->flood, st->ntransmitted);
-	err = -rt_tx_echo(fs->tx, seq, &ask, &now);
+	if (fs->ni)
+		new_nonce(e, seq, rnd);
+	err = -rt_tx_echo(fs->tx, seq, rnd, &ask, &now);
 	if (err) {
 		switch (rt_policy_send_error(o, st, err)) {
 		case RT_SEND_RETRY:

@@ -15,6 +15,7 @@
 #include "rtping/engine.h"
 #include "rtping/ipopt.h"
 #include "rtping/names.h"
+#include "rtping/nodeinfo.h"
 #include "rtping/observe.h"
 #include "rtping/output.h"
 #include "rtping/policy.h"
@@ -36,6 +37,7 @@ struct fsock {
 	bool rx_maybe;              /* a reply may be queued: read before sleeping */
 	unsigned unread;            /* sends since the last read */
 	unsigned reports_unread;    /* reports asked for since the error queue was last read */
+	bool ni;                    /* -N to an IPv6 target: node information queries */
 	struct rt_sock sock;
 	struct rt_rx *rx;
 	struct rt_tx *tx;
@@ -71,6 +73,9 @@ struct rt_engine {
 	struct rt_route_view route; /* the prediction, until rt_engine_start() */
 	bool multipath;
 	bool eager;                 /* every event shows its egress: read reports at once */
+	bool timing;                /* -s >= 16: echoes are timed (queries never, as iputils) */
+	/* -N (one target: src/ping.c): the queries' nonces, by sequence. */
+	struct rt_ni_nonces nonces;
 };
 
 static inline int rt_engine_fam(const struct rt_family *f)

@@ -112,6 +112,42 @@ static void on_notice(struct rt_engine *e, size_t i, const struct rt_icmp_pkt *p
 	rt_out_event(&e->out, &ev);
 }
 
+/*
+ * A node information reply on socket k: ours when its nonce is one we sent
+ * (iputils checks nothing else: neither the sender nor the subject). -N
+ * runs have one target (src/ping.c): target 0.
+ */
+static void on_ni_reply(struct rt_engine *e, int k, const struct rt_rx_dgram *d)
+{
+	struct rt_stats *st = &e->tl->st[0];
+	struct rt_ni_reply r;
+	struct rt_reply_acct a;
+	struct rt_event ev = { .kind = RT_EV_REPLY };
+	char text[1024];
+	int seq;
+
+	if (e->tl->t[0].state != RT_TGT_RUNNING || rt_ni_parse(d->buf, d->len, &r) < 0 ||
+	    (seq = rt_ni_nonce_seq(&e->nonces, r.nonce)) < 0)
+		return;
+	rt_engine_use_target(e, 0);
+	rt_stats_reply(st, (uint16_t)seq,
+		       rt_stats_arrival(st, (uint16_t)seq, d->meta.rx_ns, d->meta.read_ns),
+		       false, &a);
+	ev.wall_us = rt_engine_wall(e);
+	ev.seq = (uint16_t)seq;
+	ev.from = rt_names_sockaddr(e->names[e->tl->t[0].numeric], d->from, d->fromlen,
+				    name_deadline(e), &ev.addr);
+	ev.bytes = d->len;
+	ev.ttl = d->meta.ttl;
+	ev.dup = a.dup;
+	ev.show_ident = e->o->verbose;
+	ev.ident = e->fs[k].sock.match.id;
+	ev.ni_text = rt_ni_format(&r, text, sizeof(text));
+	ev.egress = rt_observe_egress(&e->ob, (uint16_t)seq);
+	rt_out_event(&e->out, &ev);
+	rt_engine_update(e, 0, rt_clock_ns(CLOCK_MONOTONIC));
+}
+
 /* Target i, if it is of family k and still running; else -1. */
 static long running(const struct rt_engine *e, int k, long i)
 {
@@ -139,6 +175,10 @@ static int recv_one(struct rt_engine *e, int k, long *who)
 	*who = -1;
 	if (rc <= 0)
 		return rc;
+	if (fs->ni) {
+		on_ni_reply(e, k, &d);
+		return 0;
+	}
 	if (rt_icmp_parse(&fs->sock.match, d.buf, d.len, &p) < 0)
 		return 0;
 	rt_addr_from_sockaddr(&from, NULL, NULL, d.from, d.fromlen);

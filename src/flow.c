@@ -10,6 +10,7 @@
 #include "rtping/caps.h"
 #include "rtping/flow.h"
 #include "rtping/opts.h"
+#include "rtping/probe.h"
 #include "rtping/target.h"
 
 int rt_flow_build(struct rt_flow *f, const struct rt_opts *o, const struct rt_target *t,
@@ -26,7 +27,11 @@ int rt_flow_build(struct rt_flow *f, const struct rt_opts *o, const struct rt_ta
 	f->tos = o->tos;
 	f->uid = uid;
 	f->proto = (uint8_t)f->fam->proto;
-	f->dport = rt_family_echo_dport(f->fam);
+	/* What the engine sends: an echo, or a -N query (139 << 8 | subject type). */
+	struct rt_probe probe;
+
+	rt_probe_init(&probe, o, f->fam, &f->dst, 0);
+	f->dport = rt_probe_dport(&probe);
 	f->scope = t->scope;
 	f->broadcast = o->broadcast;
 	f->connected = o->connect;

@@ -179,6 +179,10 @@ static bool prepare(struct ctx *c, int argc, char **argv, int *rc)
 		print_version();
 		return false;
 	}
+	if (c->opts.mode == RT_MODE_NI_HELP) {
+		fputs(rt_ni_help, stdout);
+		return false;
+	}
 	/*
 	 * The charset of names typed and shown (IDN); numbers and messages stay
 	 * C. Ping mode sets it once its list is read (src/ping.c), and only

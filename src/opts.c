@@ -3,6 +3,7 @@
  * through one range-checked, locale-free parser (OpenBSD's strtonum idea);
  * messages follow iputils' wording so scripts and users see familiar text.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -166,6 +167,45 @@ static int parse_tos(struct parse *p, const char *s)
 	p->o->has_tos = true;
 	p->o->tos = (uint8_t)v;
 	return 0;
+}
+
+/*
+ * -N: iputils' node information sub-options (ping/node_info.c). iputils
+ * prints its sub-option list to stderr for any mistake; rtping says which
+ * in one line. Subject addresses are literals (no lookups while parsing).
+ */
+static int parse_ni(struct parse *p, const char *arg)
+{
+	struct rt_opts *o = p->o;
+	const char *val = strchr(arg, '=');
+	char canon[256];
+	size_t len;
+
+	switch (rt_ni_option(&o->ni, arg)) {
+	case RT_NI_OK:
+		return 0;
+	case RT_NI_HELP:
+		o->mode = RT_MODE_NI_HELP;
+		return 0;
+	case RT_NI_QTYPE_CONFLICT:
+		return fail(p, "-N %s: Qtype conflict", arg);
+	case RT_NI_SUBJECT_CONFLICT:
+		return fail(p, "-N %s: Subject type conflict", arg);
+	case RT_NI_BAD_ADDR:
+		return fail(p, "-N %.12s: not an IPv%c address: '%s'", arg, arg[11], val + 1);
+	case RT_NI_BAD_NAME:
+		/* iputils names the lower-cased name without its scope. */
+		len = strcspn(val + 1, "%");
+		for (size_t i = 0; i < sizeof(canon); i++)
+			canon[i] = i < len ? (char)tolower((unsigned char)val[1 + i]) : '\0';
+		canon[sizeof(canon) - 1] = '\0';
+		return fail(p, "inappropriate subject name: %s", canon);
+	case RT_NI_LONG_SCOPE:
+		return fail(p, "too long scope name");
+	case RT_NI_BAD:
+		break;
+	}
+	return fail(p, "-N: unknown node information option: '%s' (-N help lists them)", arg);
 }
 
 /*
@@ -377,9 +417,7 @@ static int parse_one(struct parse *p, int c, const char *arg)
 	case 'R': case 'T': return parse_ipopt(p, c, arg);
 	case 'e': return parse_ident(p, arg);
 	case 'F': return parse_flowlabel(p, arg);
-	case 'N':
-		/* RFC 4620 queries: Linux answers none, so nothing here could be tested. */
-		return fail(p, "-N (IPv6 node information queries) is not supported");
+	case 'N': return parse_ni(p, arg);
 	case 'O': o->outstanding = true; return 0;
 	case 'q': o->quiet = true; return 0;
 	case 'r': o->dontroute = true; return 0;
@@ -482,6 +520,7 @@ static int check_audit(struct parse *p)
 static void set_defaults(struct rt_opts *o)
 {
 	memset(o, 0, sizeof(*o));
+	rt_ni_init(&o->ni);
 	o->mode = RT_MODE_PING;
 	o->af = AF_UNSPEC;
 	o->interval_ns = RT_NS_PER_SEC;
@@ -506,6 +545,9 @@ int rt_opts_parse(struct rt_opts *o, int argc, char **argv, bool privileged,
 		rc = parse_one(&p, c, optarg);
 		if (rc < 0)
 			return rc;
+		/* iputils prints the -N list and exits at once, whatever follows. */
+		if (o->mode == RT_MODE_NI_HELP)
+			return 0;
 	}
 	if (o->mode == RT_MODE_HELP || o->mode == RT_MODE_VERSION)
 		return 0;
@@ -678,7 +720,7 @@ void rt_opts_usage(FILE *out, const char *prog)
 "  -q, --quiet              only the header and the summary\n"
 "  -U                       user-to-user latency\n"
 "  -v, --verbose            verbose output (shows the route decision)\n"
-"  -N <opt>                 IPv6 node information queries: not supported\n"
+"  -N <opt>                 IPv6 node information query (RFC 4620): -N help\n"
 "  -h, --help               this text\n"
 "  -V, --version            version, libraries and build options\n"
 "\n"

@@ -205,6 +205,8 @@ static void json_reply(const struct rt_out *o, const struct rt_event *ev)
 	fprintf(o->f, ", \"bad_checksum\": %s, \"different_address\": %s, \"truncated\": %s",
 		ev->bad_csum ? "true" : "false", ev->wrong_src ? "true" : "false",
 		ev->truncated ? "true" : "false");
+	if (ev->ni_text)
+		rt_json_kstr(o->f, ", ", "node_info", ev->ni_text);
 	json_egress(o, ev->egress);
 	json_end(o);
 }
@@ -237,7 +239,10 @@ static void text_reply(const struct rt_out *o, const struct rt_event *ev)
 	}
 	print_stamp(o, ev->wall_us);
 	print_prefix(o);
-	fprintf(o->f, "%zu bytes from %s: icmp_seq=%u", ev->bytes, ev->from, ev->seq);
+	if (ev->ni_text)
+		fprintf(o->f, "%zu bytes from %s:%s", ev->bytes, ev->from, ev->ni_text);
+	else
+		fprintf(o->f, "%zu bytes from %s: icmp_seq=%u", ev->bytes, ev->from, ev->seq);
 	if (ev->show_ident)
 		fprintf(o->f, " ident=%u", ev->ident);
 	if (ev->ttl >= 0)

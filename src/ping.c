@@ -486,10 +486,10 @@ int rt_ping_run(const struct rt_opts *o, struct rt_nl *nl, int nl_err, const cha
 	rc = read_list(p);
 	if (rc == 0 && needs_locale(p))
 		setlocale(LC_CTYPE, "");
-	/* connect() and a leased flow label hold one destination. */
-	if (rc == 0 && p->tl.n > 1 && (o->connect || o->has_flowlabel))
+	/* connect(), a leased flow label and -N's nonces hold one destination. */
+	if (rc == 0 && p->tl.n > 1 && (o->connect || o->has_flowlabel || o->ni.used))
 		rc = fail(p, -EINVAL, "usage error: %s takes one destination",
-			  o->connect ? "-C" : "-F");
+			  o->connect ? "-C" : o->has_flowlabel ? "-F" : "-N");
 	if (rc == 0 && rt_targets_seal(&p->tl) < 0)
 		rc = fail(p, -ENOMEM, "malloc: %s", strerror(ENOMEM));
 	for (size_t i = 0; rc == 0 && i < p->tl.n; i++)

@@ -17,6 +17,7 @@
 
 #include "rtping/caps.h"
 #include "rtping/ipopt.h"
+#include "rtping/probe.h"
 #include "rtping/sock.h"
 #include "rtping/stats.h"
 
@@ -44,9 +45,12 @@ static int open_socket(struct rt_sock *s, const struct rt_opts *o)
 	int af = s->match.fam->af, err = EPERM;
 
 	rt_caps_raise();
-	/* -e 0: a datagram socket cannot carry identifier 0 (iputils: raw then). */
+	/*
+	 * -e 0: a datagram socket cannot carry identifier 0; -N: it sends
+	 * echoes only (iputils: raw sockets for both, -N even for IPv4).
+	 */
 	s->fd = -1;
-	if (!o->has_ident || o->ident) {
+	if ((!o->has_ident || o->ident) && !o->ni.used) {
 		s->fd = socket(af, SOCK_DGRAM | SOCK_CLOEXEC, s->match.fam->proto);
 		err = errno;
 	}
@@ -92,7 +96,7 @@ static int attach_bpf(struct rt_sock *s)
 }
 
 /* Type filters: errors come through the error queue, replies through recv. */
-static int raw_type_filter(struct rt_sock *s)
+static int raw_type_filter(struct rt_sock *s, bool ni)
 {
 	if (s->match.fam->af == AF_INET) {
 		/* A set bit blocks that type. */
@@ -105,7 +109,8 @@ static int raw_type_filter(struct rt_sock *s)
 	struct icmp6_filter f6;
 
 	ICMP6_FILTER_SETBLOCKALL(&f6);
-	ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &f6);
+	/* -N: node information replies only, as iputils. */
+	ICMP6_FILTER_SETPASS(ni ? RT_NI_REPLY : ICMP6_ECHO_REPLY, &f6);
 	setopt_int(s->fd, SOL_RAW, IPV6_CHECKSUM, 2);   /* the kernel's default; be sure */
 	return setsockopt(s->fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f6, sizeof(f6)) < 0 ? -errno : 0;
 }
@@ -304,7 +309,7 @@ static int configure(struct rt_sock *s, const struct rt_opts *o, const struct rt
 	if ((rc = bind_early(s, o, f, what)) < 0)
 		return rc;
 	if (s->type == SOCK_RAW) {
-		if ((rc = raw_type_filter(s)) < 0)
+		if ((rc = raw_type_filter(s, rt_probe_is_ni(o, s->match.fam))) < 0)
 			return *what = "setsockopt(ICMP_FILTER)", rc;
 		if ((rc = attach_bpf(s)) < 0)
 			return *what = "SO_ATTACH_FILTER", rc;
@@ -316,6 +321,7 @@ static int configure(struct rt_sock *s, const struct rt_opts *o, const struct rt
 int rt_sock_open(struct rt_sock *s, const struct rt_opts *o, const struct rt_flow *f,
 		 const struct rt_target *t, size_t ntargets, const char **what)
 {
+	struct rt_probe probe;
 	int rc;
 
 	memset(s, 0, sizeof(*s));
@@ -332,7 +338,9 @@ int rt_sock_open(struct rt_sock *s, const struct rt_opts *o, const struct rt_flo
 	s->match.nids = (uint16_t)(s->type == SOCK_RAW ? ntargets : 1);
 	s->match.dst = t->addr;
 	s->match.any_dst = ntargets > 1;
-	s->match.echo_len = (size_t)o->size + RT_ICMP_HDR_LEN;
+	rt_probe_init(&probe, o, t->fam, &t->addr, s->match.id);
+	s->match.echo_len = rt_probe_len(&probe);
+	s->match.req_key = rt_probe_dport(&probe);
 	s->dst_len = rt_addr_to_sockaddr(&t->addr, 0, t->scope, &s->dst);
 	rc = configure(s, o, f, what);
 	if (rc < 0)

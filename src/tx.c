@@ -22,7 +22,7 @@ struct rt_tx {
 
 struct rt_tx *rt_tx_new(const struct rt_tx_cfg *cfg)
 {
-	size_t cap = cfg->size + RT_ICMP_HDR_LEN;
+	size_t cap = rt_probe_cap(&cfg->probe);
 	struct rt_tx *tx = malloc(sizeof(*tx) + cap);
 
 	if (!tx)
@@ -50,7 +50,7 @@ void rt_tx_target(struct rt_tx *tx, const struct sockaddr *dst, socklen_t dst_le
 {
 	tx->cfg.dst = dst;
 	tx->cfg.dst_len = dst_len;
-	tx->cfg.id = id;
+	tx->cfg.probe.id = id;
 }
 
 size_t rt_tx_echo_len(const struct rt_tx *tx)
@@ -58,11 +58,11 @@ size_t rt_tx_echo_len(const struct rt_tx *tx)
 	return tx->cap;
 }
 
-int rt_tx_echo(struct rt_tx *tx, uint16_t seq, bool *report, int64_t *now)
+int rt_tx_echo(struct rt_tx *tx, uint16_t seq, const uint8_t rnd[6], bool *report,
+	       int64_t *now)
 {
 	const struct rt_tx_cfg *c = &tx->cfg;
-	size_t len = rt_icmp_build_echo(c->fam, tx->pkt, tx->cap, c->id, seq, c->pattern,
-					c->pattern_len, c->size);
+	size_t len = rt_probe_build(&c->probe, seq, rnd, tx->pkt, tx->cap);
 	struct iovec iov = { tx->pkt, len };
 	struct msghdr msg = { .msg_name = (void *)c->dst, .msg_namelen = c->dst_len,
 			      .msg_iov = &iov, .msg_iovlen = 1,

@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include "rtping/nodeinfo.h"
 #include "rtping/txrep.h"
 
 #ifndef SCM_TIMESTAMPING
@@ -71,14 +72,21 @@ static void read_packet(const struct rt_icmp_match *m, const uint8_t *data, size
 		   h[6] != fam->proto) {
 		return;
 	}
-	if (icmp[0] != fam->echo_request || icmp[1] != 0)
+	if ((icmp[0] << 8 | icmp[1]) != (m->req_key ? m->req_key : fam->echo_request << 8))
 		return;
-	id = (uint16_t)(icmp[4] << 8 | icmp[5]);
-	/* Datagram sockets: the kernel wrote its own identifier. */
-	if (m->check_id && id != m->id)
-		return;
+	if (icmp[0] == RT_NI_QUERY) {
+		/* -N: no identifier; the nonce starts with the sequence. */
+		if (m->echo_len < RT_NI_HDR_LEN)
+			return;
+		out->seq = (uint16_t)(icmp[8] << 8 | icmp[9]);
+	} else {
+		id = (uint16_t)(icmp[4] << 8 | icmp[5]);
+		/* Datagram sockets: the kernel wrote its own identifier. */
+		if (m->check_id && id != m->id)
+			return;
+		out->seq = (uint16_t)(icmp[6] << 8 | icmp[7]);
+	}
 	out->has_seq = true;
-	out->seq = (uint16_t)(icmp[6] << 8 | icmp[7]);
 	if (!rt_addr_is_set(&out->src))
 		rt_addr_from_bytes(&out->src, (sa_family_t)fam->af, h + (fam->af == AF_INET ? 12 : 8),
 				   fam->addr_len);

@@ -61,11 +61,13 @@ int rt_verify_egress(const struct rt_opts *o, const struct rt_target *t,
 	memset(eg, 0, sizeof(*eg));
 	if ((rc = rt_sock_open(&s, o, f, t, 1, what)) < 0)
 		return rc;
+	static const uint8_t rnd[6];
 	struct rt_tx_cfg tc = {
-		.fam = t->fam, .fd = s.fd, .dst = (struct sockaddr *)&s.dst,
-		.dst_len = s.dst_len, .id = s.match.id, .pattern = o->pattern,
-		.pattern_len = o->pattern_len, .size = (size_t)o->size,
+		.fd = s.fd, .dst = (struct sockaddr *)&s.dst, .dst_len = s.dst_len,
 	};
+
+	/* What the engine would send: with -N, the query (its flow, its report). */
+	rt_probe_init(&tc.probe, o, t->fam, &t->addr, s.match.id);
 	*what = "malloc";
 	rc = -ENOMEM;
 	if (!s.reports)
@@ -74,7 +76,7 @@ int rt_verify_egress(const struct rt_opts *o, const struct rt_target *t,
 		bool ask = true;
 
 		rt_rx_want_pktinfo(rx, true);
-		rc = (*what = "sendmsg", rt_tx_echo(tx, 1, &ask, &now));
+		rc = (*what = "sendmsg", rt_tx_echo(tx, 1, rnd, &ask, &now));
 		if (rc == 0 && !ask)
 			rc = -EOPNOTSUPP;   /* sent, but no report will come */
 	}

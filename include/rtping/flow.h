@@ -18,7 +18,8 @@ struct rt_target;
 
 /*
  * A flow key as the kernel builds it when a socket sends: for an echo
- * request, proto ICMP/ICMPv6, sport 0, dport type << 8 | code, plus the
+ * request (or -N's query), proto ICMP/ICMPv6, sport 0, dport type << 8 |
+ * code of that request (src/probe.c), plus the
  * socket's mark, tos, bound device, bound source and owner uid.
  */
 struct rt_flow {

@@ -49,6 +49,7 @@ struct rt_icmp_match {
 	struct rt_addr dst;      /* the target: quoted errors must be for it */
 	bool any_dst;            /* many targets: errors for any, demuxed by the caller */
 	size_t echo_len;         /* our requests' ICMP length: finds them in transmit reports */
+	uint16_t req_key;        /* their type << 8 | code (-N: a query's); 0: an echo request */
 };
 
 /* id is one of m's (raw sockets; datagram sockets have the kernel's). */

@@ -13,12 +13,14 @@
 
 #include "rtping/addr.h"
 #include "rtping/ipopt.h"
+#include "rtping/nodeinfo.h"
 
 enum rt_mode {
 	RT_MODE_PING,
 	RT_MODE_EXPLAIN,    /* --explain-route */
 	RT_MODE_HELP,       /* -h: usage on stdout, exit 0 */
 	RT_MODE_VERSION,    /* -V */
+	RT_MODE_NI_HELP,    /* -N help: the sub-options on stdout, exit 0 */
 };
 
 enum rt_pmtu { RT_PMTU_DEFAULT, RT_PMTU_DO, RT_PMTU_WANT, RT_PMTU_DONT, RT_PMTU_PROBE };
@@ -61,6 +63,7 @@ struct rt_opts {
 	bool connect;            /* -C: connect() the socket (changes its flow key) */
 	bool has_ident;          /* -e: echo identifier (0 forces a raw socket) */
 	uint16_t ident;
+	struct rt_ni ni;         /* -N: IPv6 node information queries (raw sockets) */
 
 	/* Sending. */
 	long long count;         /* -c; 0 = until interrupted */

@@ -46,6 +46,8 @@ struct rt_event {
 	bool wrong_data;            /* a payload byte differs: iputils dumps the payload */
 	size_t wrong_at;            /* its offset in the data, and what was sent there */
 	uint8_t wrong_want;
+	const char *ni_text;        /* -N: the node information reply, as iputils words it
+	                             * (" name., alias; seq=1;"), instead of " icmp_seq=N" */
 	const uint8_t *ipopts;      /* IPv4 options of the reply: RR:/TS:/NOP lines */
 	size_t ipopts_len;
 	/* Errors. */

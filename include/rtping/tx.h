@@ -1,5 +1,6 @@
 /*
- * Sending: one echo request per call, built into the module's own buffer
+ * Sending: one request per call (an echo, or -N's query: src/probe.c),
+ * built into the module's own buffer
  * and handed to sendto(), with the RTT's start read right before it. The
  * engine decides when; this is the thin syscall layer under it.
  */
@@ -11,20 +12,16 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#include "rtping/family.h"
+#include "rtping/probe.h"
 
 struct rt_tx;
 
-/* What every echo of a run shares. */
+/* What every request of a run shares. */
 struct rt_tx_cfg {
-	const struct rt_family *fam;
+	struct rt_probe probe;          /* what is sent (its -N subject: must outlive the rt_tx) */
 	int fd;
 	const struct sockaddr *dst;     /* the target; must outlive the rt_tx */
 	socklen_t dst_len;
-	uint16_t id;                    /* the identifier (raw sockets; datagram: the kernel's) */
-	const uint8_t *pattern;         /* -p, pattern_len bytes; NULL for iputils' default */
-	size_t pattern_len;
-	size_t size;                    /* data bytes (-s) */
 };
 
 /* NULL when out of memory. */
@@ -37,17 +34,19 @@ void rt_tx_free(struct rt_tx *tx);
  */
 void rt_tx_target(struct rt_tx *tx, const struct sockaddr *dst, socklen_t dst_len, uint16_t id);
 
-/* The ICMP length of every echo request (header and data). */
+/* The ICMP length of the largest request (header and data). */
 size_t rt_tx_echo_len(const struct rt_tx *tx);
 
 /*
- * Sends echo request seq; *report: ask the kernel for its transmit report
- * (an SO_TIMESTAMPING control message, src/txrep.c reads the answer). A
- * kernel that refuses the control message (EINVAL: before 4.10) gets the
- * echo without it, then and from then on, and *report says false.
+ * Sends request seq (rnd: a query's nonce bytes, see rt_probe_build());
+ * *report: ask the kernel for its transmit report (an SO_TIMESTAMPING
+ * control message, src/txrep.c reads the answer). A kernel that refuses
+ * the control message (EINVAL: before 4.10) gets the request without it,
+ * then and from then on, and *report says false.
  * 0, or -errno from the send; *now is the CLOCK_MONOTONIC time read just
  * before the send, in both cases.
  */
-int rt_tx_echo(struct rt_tx *tx, uint16_t seq, bool *report, int64_t *now);
+int rt_tx_echo(struct rt_tx *tx, uint16_t seq, const uint8_t rnd[6], bool *report,
+	       int64_t *now);
 
 #endif

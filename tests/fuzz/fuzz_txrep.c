@@ -13,6 +13,7 @@
 
 #include "rtping/egress.h"
 #include "rtping/errq.h"
+#include "rtping/nodeinfo.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -43,6 +44,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	m.check_id = sel & 2;
 	m.id = 0x1234;
 	m.echo_len = lens[(sel >> 2) & 3];
+	/* -N: a node information query, read by its nonce. */
+	m.req_key = sel & 0x10 ? RT_NI_QUERY << 8 | (sel >> 5 & 3) : 0;
 	memset(&cbuf, 0, sizeof(cbuf));
 	c = (struct cmsghdr *)cbuf.b;
 	c->cmsg_level = m.fam->sol_ip;

@@ -106,12 +106,19 @@ $'-\n' 127.0.0.1
 --explain-route -R 10.0.0.1 127.0.0.1
 -C 127.0.0.1 127.0.0.2
 -F 1 ::1 ::2
+-N name ::1 ::2
 -F x ::1
 -F 0x100000 ::1
 -F -1 ::1
 -F 4294967296 ::1
--N name ::1
 -N
+-N bogus ::1
+-N name -N ipv6 ::1
+-N subject-ipv6=::2 -N subject-ipv4=1.2.3.4 ::1
+-N subject-ipv4=::1 ::1
+-N subject-name=a..b ::1
+-N subject-name=a%bbbbbbbbbbbbbbbbbbbbbbbbbbbb ::1
+-N name
 --explain-route --audit -C 127.0.0.1
 --verify 127.0.0.1
 --explain-route --audit --verify 127.0.0.1

@@ -114,6 +114,11 @@ check_eq "completion: --expl completes to --explain-route" "--explain-route" "$(
 check_match "completion: -I offers interfaces (lo)" '^lo$' "$(comp rtping -I "")"
 check_eq "completion: -M offers the PMTU modes" "do want dont probe" "$(comp rtping -M "" | tr '\n' ' ' | sed 's/ $//')"
 check_eq "completion: nothing after -c" "" "$(comp rtping -c "")"
+check_eq "completion: -N offers the node information queries" \
+	"ipv6-all ipv6-compatible ipv6-global ipv6-linklocal ipv6-sitelocal" \
+	"$(comp rtping -N ipv6- | tr '\n' ' ' | sed 's/ $//')"
+check_eq "completion: -N subject-n completes to subject-name= (no space)" "subject-name=" \
+	"$(comp rtping -N subject-n)"
 check_match "completion: hosts (localhost)" '^localhost$' "$(comp rtping local)"
 [ -r /usr/share/bash-completion/bash_completion ] ||
 	skip "bash-completion not installed: _init_completion/_known_hosts_real paths untested"

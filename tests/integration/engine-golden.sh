@@ -63,7 +63,7 @@ golden() {
 [ -n "${ENGINE_SHOW:-}" ] && golden() { shift; ip netns exec "$A" timeout 15 "$RTPING" "$@"; echo "rc=$?"; ip netns exec "$A" timeout 15 ping "$@"; echo "rc=$?"; }
 golden "replies -c" -c 3 -i 0.2 10.78.0.2
 golden "deadline with count" -c 2 -w 3 -i 0.2 10.78.0.2
-golden "deadline, no reply" -w 1 -i 0.3 10.79.0.1
+golden "deadline, no reply" -w 1 -i 0.6 10.79.0.1
 golden "-W linger, no reply" -c 1 -W 1 10.79.0.1
 golden "quiet" -q -c 3 -i 0.2 10.78.0.2
 golden "-D timestamps" -D -c 2 -i 0.2 10.78.0.2

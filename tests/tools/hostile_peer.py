@@ -41,6 +41,24 @@ Modes (IPv4 and IPv6 alike unless noted):
               and an empty record route
   silent      no answer
 
+IPv6 node information queries (RFC 4620, type 139) to TARGET6 are answered
+(type 140) in every mode but silent: names "peer.hp.test." and "alias" (not fully
+qualified), addresses fd00:66::2 and fe80::2 (IPv6), 10.66.0.2 (IPv4),
+"unknown" (code 2) for other qtypes; and in these modes wrongly:
+  ni_refused  code 1 (refused)
+  ni_code     code 5 (undefined)
+  ni_nonce    a reply with the nonce's last byte flipped, then the correct one
+  ni_trunc    the data cut mid-way (a name inside a label, an address short)
+  ni_short    the 16-byte header only, no data
+  ni_qtype    the reply claims qtype 0x77
+  ni_dup      the correct reply twice
+  ni_odd      names with a dot, a space and a 0x01 byte in labels, and a
+              compression pointer; addresses with the truncated flag set
+  ni_forge    no true reply: one with a wrong nonce, one whose nonce names
+              the next sequence, one from another source with the nonce's
+              random part zeroed, and an echo reply carrying the query
+  ni_loop     a name that is a compression pointer to itself
+
 A mode file may name modes per destination after the default mode, e.g.
 "ok 10.66.0.5=dup2 10.66.0.6=silent": the peer then also answers those
 addresses (from them), each its own way (rtping HOST... tests).
@@ -200,6 +218,67 @@ class Peer:
         self.log.flush()
         return m
 
+    # ---- IPv6 node information (RFC 4620) ------------------------------
+    def node_info(self, src, icmp):
+        if len(icmp) < 16:
+            return
+        code, qtype, flags = icmp[1], struct.unpack("!H", icmp[4:6])[0], icmp[6:8]
+        nonce, subject = icmp[8:16], icmp[16:]
+        m = self.mode()
+        self.log.write("ni code=%d qtype=%d flags=%s nonce_seq=%d subject=%s mode=%s\n" % (
+            code, qtype, flags.hex(), struct.unpack("!H", nonce[:2])[0], subject.hex(), m))
+        self.log.flush()
+        if m == "silent":
+            return
+        rcode, rqtype, rflags = 0, qtype, b"\0\0"
+        ttl = struct.pack("!I", 0)
+        if qtype == 2:
+            if m == "ni_odd":
+                # "a.b" (escaped dot), "sp ace", "x\x01y", then "other" and a
+                # pointer to the first name's "hp.test" (offsets count from the TTL).
+                data = ttl + b"\x03a.b\x06sp ace\x03x\x01y\x04peer\x02hp\x04test\x00"
+                data += b"\x05other" + struct.pack("!H", 0xC000 | data.index(b"\x02hp"))
+            else:
+                data = ttl + b"\x04peer\x02hp\x04test\x00" + b"\x05alias\x00\x00"
+        elif qtype == 3:
+            data = b"".join(ttl + socket.inet_pton(socket.AF_INET6, a)
+                            for a in ("fd00:66::2", "fe80::2"))
+        elif qtype == 4:
+            data = ttl + TARGET4
+        else:
+            rcode, data = 2, b""
+        if m == "ni_odd" and qtype in (3, 4):
+            rflags = b"\0\x01"
+        if m == "ni_refused":
+            rcode, data = 1, b""
+        elif m == "ni_code":
+            rcode, data = 5, b""
+        elif m == "ni_trunc":
+            data = data[:9] if qtype == 2 else data[:len(data) - 3]
+        elif m == "ni_short":
+            data = b""
+        elif m == "ni_qtype":
+            rqtype = 0x77
+
+        elif m == "ni_loop":
+            data = ttl + b"\xc0\x04"
+
+        def reply(n=nonce, frm=TARGET6):
+            body = icmp6(frm, src, 140, rcode, struct.pack("!H", rqtype) + rflags, n + data)
+            return ip6(frm, src, body)
+        if m == "ni_forge":
+            nxt = struct.pack("!H", (struct.unpack("!H", nonce[:2])[0] + 1) & 0xFFFF)
+            self.send(reply(nonce[:7] + bytes([nonce[7] ^ 1])))
+            self.send(reply(nxt + nonce[2:]))
+            self.send(reply(nonce[:2] + bytes(6), frm=OTHER6))
+            self.send(ip6(TARGET6, src, icmp6(TARGET6, src, 129, 0, icmp[4:8], icmp[8:])))
+            return
+        if m == "ni_nonce":
+            self.send(reply(nonce[:7] + bytes([nonce[7] ^ 0xFF])))
+        self.send(reply())
+        if m == "ni_dup":
+            self.send(reply())
+
     # ---- IPv4 ---------------------------------------------------------
     def v4(self, pkt):
         if len(pkt) < 28 or pkt[9] != 1:
@@ -265,6 +344,9 @@ class Peer:
             return
         nh, src, dst = pkt[6], pkt[8:24], pkt[24:40]
         icmp = pkt[40:]
+        if nh == 58 and dst == TARGET6 and icmp[0] == 139:
+            self.node_info(src, icmp)
+            return
         m = self.mode_for(dst, TARGET6)
         if nh != 58 or m is None or icmp[0] != 128:
             return

@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "rtping/nodeinfo.h"
 #include "rtping/egress.h"
 #include "rtping/family.h"
 #include "rtping/tx.h"
@@ -26,6 +27,8 @@
 
 #define ID 0x1234
 #define LL 14                     /* veth's Ethernet header */
+
+#define RT_IPV6_HDR 40
 
 static struct rt_icmp_match m4, m6;
 static uint8_t pkt[256];
@@ -159,6 +162,53 @@ START_TEST(txrep_without_link_layer_header_tun)
 	ck_assert_int_eq(rt_txrep_parse(&m6, &ee, &msg, pkt, pkt_len, &r), 0);
 	ck_assert_uint_eq(r.seq, 300);
 	ck_assert_str_eq(rt_addr_str(&r.src, a, sizeof(a)), "fd00:9::12");
+}
+END_TEST
+
+/* -N: the report quotes a node information query; its nonce holds the sequence. */
+START_TEST(txrep_node_information_query)
+{
+	struct rt_txrep r;
+	struct sock_extended_err ee = { .ee_origin = SO_EE_ORIGIN_TIMESTAMPING };
+	struct rt_ni ni;
+	static const uint8_t rnd[6] = { 1, 2, 3, 4, 5, 6 };
+	uint8_t target[16];
+	uint8_t *icmp = pkt + RT_IPV6_HDR;
+	char a[RT_ADDRSTRLEN];
+	size_t n;
+
+	rt_ni_init(&ni);
+	ck_assert_int_eq(rt_ni_option(&ni, "name"), RT_NI_OK);
+	inet_pton(AF_INET6, "fd00:70::4", target);
+	n = rt_ni_build(&ni, target, 300, rnd, icmp, sizeof(pkt) - RT_IPV6_HDR);
+	ck_assert_uint_eq(n, 32);
+	pkt[0] = 0x60;
+	pkt[5] = (uint8_t)n;
+	pkt[6] = IPPROTO_ICMPV6;
+	inet_pton(AF_INET6, "fd00:9::12", pkt + 8);
+	memcpy(pkt + 24, target, 16);
+	put_pktinfo6(9, "fd00:70::4");
+	/* Matched as an echo of that length: not ours. */
+	m6.echo_len = n;
+	ck_assert_int_eq(rt_txrep_parse(&m6, &ee, &msg, pkt, RT_IPV6_HDR + n, &r), 0);
+	ck_assert(!r.has_seq);
+	/* As the socket sets it up for -N: type 139, code 0 (an IPv6 subject). */
+	m6.req_key = RT_NI_QUERY << 8;
+	ck_assert_int_eq(rt_txrep_parse(&m6, &ee, &msg, pkt, RT_IPV6_HDR + n, &r), 0);
+	ck_assert(r.has_seq);
+	ck_assert_uint_eq(r.seq, 300);
+	ck_assert_str_eq(rt_addr_str(&r.src, a, sizeof(a)), "fd00:9::12");
+	/* A length too short to hold the nonce: nothing read past it. */
+	m6.echo_len = 9;
+	pkt[5] = 9;
+	ck_assert_int_eq(rt_txrep_parse(&m6, &ee, &msg, pkt, RT_IPV6_HDR + 9, &r), 0);
+	ck_assert(!r.has_seq);
+	m6.echo_len = n;
+	pkt[5] = (uint8_t)n;
+	/* Another code (a name subject) is another request. */
+	icmp[1] = 1;
+	ck_assert_int_eq(rt_txrep_parse(&m6, &ee, &msg, pkt, RT_IPV6_HDR + n, &r), 0);
+	ck_assert(!r.has_seq);
 }
 END_TEST
 
@@ -393,7 +443,8 @@ START_TEST(tx_refused_report_request_still_sends)
 {
 	int sv[2];
 	uint8_t buf[128];
-	struct rt_tx_cfg c = { .fam = &rt_inet, .id = 7, .size = 8 };
+	static const uint8_t rnd[6];
+	struct rt_tx_cfg c = { .probe = { .fam = &rt_inet, .id = 7, .size = 8 } };
 	struct rt_tx *tx;
 	int64_t now = 0;
 	bool ask = true;
@@ -402,13 +453,13 @@ START_TEST(tx_refused_report_request_still_sends)
 	c.fd = sv[0];
 	tx = rt_tx_new(&c);
 	ck_assert_ptr_nonnull(tx);
-	ck_assert_int_eq(rt_tx_echo(tx, 1, &ask, &now), 0);
+	ck_assert_int_eq(rt_tx_echo(tx, 1, rnd, &ask, &now), 0);
 	ck_assert(!ask);
 	ck_assert_int_gt(now, 0);
 	ck_assert_int_eq(recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT), 16);
 	ck_assert_int_eq(buf[0], 8);      /* an echo request */
 	ask = true;
-	ck_assert_int_eq(rt_tx_echo(tx, 2, &ask, &now), 0);
+	ck_assert_int_eq(rt_tx_echo(tx, 2, rnd, &ask, &now), 0);
 	ck_assert(!ask);
 	ck_assert_int_eq(recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT), 16);
 	rt_tx_free(tx);
@@ -427,6 +478,7 @@ int main(void)
 	tcase_add_test(tc, tx_refused_report_request_still_sends);
 	tcase_add_test(tc, txrep_v6_source_from_the_packet_not_pktinfo);
 	tcase_add_test(tc, txrep_without_link_layer_header_tun);
+	tcase_add_test(tc, txrep_node_information_query);
 	tcase_add_test(tc, txrep_packet_not_ours_or_cut_keeps_only_the_device);
 	tcase_add_test(tc, txrep_without_device_or_other_origin_is_no_report);
 	tcase_add_test(tc, txrep_software_timestamp);

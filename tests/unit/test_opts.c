@@ -177,7 +177,15 @@ static const struct { const char *opt, *val, *msg; } bad[] = {
 	{ "-F", "-1", "flow value is greater than 20 bits: -1" },
 	{ "-F", "4294967296", "flow value is greater than 20 bits: 4294967296" },
 	{ "-F", "99999999999999999999", "flow value is greater than 20 bits: 99999999999999999999" },
-	{ "-N", "name", "-N (IPv6 node information queries) is not supported" },
+	{ "-N", "bogus", "-N: unknown node information option: 'bogus' (-N help lists them)" },
+	{ "-N", "name=x", "-N: unknown node information option: 'name=x' (-N help lists them)" },
+	{ "-N", "subject-ipv6", "-N: unknown node information option: 'subject-ipv6' "
+				"(-N help lists them)" },
+	{ "-N", "subject-ipv4=::1", "-N subject-ipv4: not an IPv4 address: '::1'" },
+	{ "-N", "subject-ipv6=host.example", "-N subject-ipv6: not an IPv6 address: "
+					     "'host.example'" },
+	{ "-N", "subject-name=a..b", "inappropriate subject name: a..b" },
+	{ "-N", "subject-name=A%bbbbbbbbbbbbbbbbbbbbbbbbb", "too long scope name" },
 };
 
 START_TEST(bad_values)
@@ -206,6 +214,34 @@ START_TEST(ping_takes_many_targets)
 	ck_assert_str_eq(err, "usage error: Destination address required");
 	ck_assert_int_eq(parse(false, "--explain-route", "--rate", "5", "a", NULL), -EINVAL);
 	ck_assert_str_eq(err, "--rate needs ping mode");
+}
+END_TEST
+
+/* -N: iputils' node information sub-options; help exits at once, conflicts fail. */
+START_TEST(node_info_options)
+{
+	ck_assert_int_eq(parse(true, "-N", "ipv6-all", "-N", "ipv6-global", "h", NULL), 0);
+	ck_assert_int_eq(o.ni.qtype, RT_NI_QTYPE_IPV6);
+	ck_assert_uint_eq(o.ni.flags, RT_NI_FLAG_ALL | RT_NI_FLAG_GLOBAL);
+	ck_assert(o.ni.used);
+	ck_assert_int_eq(parse(true, "h", NULL), 0);
+	ck_assert(!o.ni.used);
+	ck_assert_int_eq(o.ni.qtype, -1);
+	/* A subject alone asks nothing: iputils then sends echoes (from a raw socket). */
+	ck_assert_int_eq(parse(true, "-N", "subject-ipv6=::2", "h", NULL), 0);
+	ck_assert(o.ni.used);
+	ck_assert_int_eq(o.ni.qtype, -1);
+	ck_assert_int_eq(parse(false, "-N", "help", NULL), 0);
+	ck_assert_int_eq(o.mode, RT_MODE_NI_HELP);
+	ck_assert_int_eq(parse(false, "-N", "help", "-Z", "a", "b", NULL), 0);
+	ck_assert_int_eq(o.mode, RT_MODE_NI_HELP);
+	ck_assert_int_eq(parse(false, "-N", "name", "-N", "ipv4", "h", NULL), -EINVAL);
+	ck_assert_str_eq(err, "-N ipv4: Qtype conflict");
+	ck_assert_int_eq(parse(false, "-N", "subject-name=x", "-N", "subject-ipv4=1.2.3.4", "h",
+			       NULL), -EINVAL);
+	ck_assert_str_eq(err, "-N subject-ipv4=1.2.3.4: Subject type conflict");
+	ck_assert_int_eq(parse(false, "-N", "name", NULL), -EINVAL);
+	ck_assert_str_eq(err, "usage error: Destination address required");
 }
 END_TEST
 
@@ -523,6 +559,7 @@ int main(void)
 	tcase_add_test(tc, flags_3_C_j);
 	tcase_add_test(tc, ipopt_shrinks_ipv4_payload);
 	tcase_add_test(tc, help_and_version_need_no_destination);
+	tcase_add_test(tc, node_info_options);
 	suite_add_tcase(s, tc);
 	return rt_test_run(s);
 }

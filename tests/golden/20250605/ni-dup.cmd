@@ -1,0 +1,1 @@
+ip netns exec NS(hp) ping-20250605 -N name -c 2 -i 0.2 -W 1 fd00:66::2  # peer mode: ni_dup

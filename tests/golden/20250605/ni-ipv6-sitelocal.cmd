@@ -1,0 +1,1 @@
+ip netns exec NS(hp) ping-20250605 -N ipv6-sitelocal -N ipv6-compatible -c 1 -W 1 fd00:66::2  # peer mode: ok
