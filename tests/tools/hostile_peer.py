@@ -143,6 +143,10 @@ class Peer:
                 per[socket.inet_pton(fam, addr)] = m
         return default, per
 
+    def mode(self):
+        """The default mode (the first word of the mode file)."""
+        return self.modes()[0]
+
     def mode_for(self, dst, target):
         """The mode for an echo request to dst, or None: not ours to answer."""
         default, per = self.modes()
