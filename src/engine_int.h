@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "rtping/clock.h"
+#include "rtping/demux.h"
 #include "rtping/engine.h"
 #include "rtping/ipopt.h"
 #include "rtping/names.h"
@@ -20,37 +21,67 @@
 #include "rtping/policy.h"
 #include "rtping/rx.h"
 #include "rtping/sock.h"
+#include "rtping/tsched.h"
 #include "rtping/tx.h"
 
-struct rt_engine {
-	const struct rt_opts *o;
-	const struct rt_target *t;
-	const struct rt_flow *flow;
-	const struct rt_family *fam;
+/*
+ * Sends in a row before replies are read even though more sends are due:
+ * a burst to many targets must not overflow the receive buffer. Above
+ * preload bursts of one target at their usual size (iputils' -l 8 and so).
+ */
+#define RT_UNREAD_MAX 64
+
+/* One family's socket, shared by all its targets. */
+struct fsock {
+	bool open;
+	bool rx_maybe;              /* a reply may be queued: read before sleeping */
+	unsigned unread;            /* sends since the last read */
+	unsigned reports_unread;    /* reports asked for since the error queue was last read */
+	bool ni;                    /* -N to an IPv6 target: node information queries */
 	struct rt_sock sock;
 	struct rt_rx *rx;
 	struct rt_tx *tx;
+	const struct rt_flow *flow;
+};
+
+struct rt_engine {
+	const struct rt_opts *o;
+	struct rt_targets *tl;
+	struct fsock fs[2];         /* [0] IPv4, [1] IPv6 */
+	struct sockaddr_storage dst;   /* the current send's destination (the tx reads it) */
 	bool privileged;
-	bool group;                 /* -b or a multicast target: many may answer */
 	bool need_wall;             /* -D or JSON: events carry the wall clock */
-	bool rx_maybe;              /* a reply may be queued: read before sleeping */
+	bool multi;                 /* more than one target: lines name theirs */
 	const char *fatal;          /* ends the run with exit 2 (iputils' wording) */
+	size_t nlive;               /* targets still running */
+	size_t last_sent;           /* the target that sent last */
 	struct rt_out out;
-	struct rt_sched sched;      /* when the next probe is due */
-	struct rt_run run;          /* -w and linger deadlines */
-	int64_t retry_ns;           /* a full send queue: not before this */
-	struct rt_names *names;     /* addresses as text, lookups off the loop */
+	/* Addresses as text, lookups off the loop: [0] resolving, [1] numeric targets'. */
+	struct rt_names *names[2];
 	struct rt_ipopt_rr rr;      /* -R: the last route shown, for "(same route)" */
-	struct rt_stats st;
-	/* Transmit reports: where each echo left, against the prediction. */
+	struct rt_sched sched;      /* -i, -l, -A: every target's; its next_ns is per target */
+	struct rt_tsched send;      /* who sends next */
+	struct rt_tsched wake;      /* whose deadline or linger ends next */
+	struct rt_demux dmx;
+	char taddr[RT_ADDRSTRLEN];  /* the current target's address, for JSON */
+	/*
+	 * Transmit reports: where each echo left, against the prediction. A
+	 * socket gives them for one target only (src/sock.c), so this is that
+	 * target's.
+	 */
 	struct rt_observe ob;
 	struct rt_route_view route; /* the prediction, until rt_engine_start() */
 	bool multipath;
 	bool eager;                 /* every event shows its egress: read reports at once */
-	unsigned unread;            /* reports asked for since the error queue was last read */
-	bool ni;                    /* -N to an IPv6 target: node information queries */
-	struct rt_ni_nonces nonces; /* the queries' nonces, by sequence */
+	bool timing;                /* -s >= 16: echoes are timed (queries never, as iputils) */
+	/* -N (one target: src/ping.c): the queries' nonces, by sequence. */
+	struct rt_ni_nonces nonces;
 };
+
+static inline int rt_engine_fam(const struct rt_family *f)
+{
+	return f->af == AF_INET6;
+}
 
 /* An event's wall time: read only when -D or JSON prints it (flood cost). */
 static inline int64_t rt_engine_wall(const struct rt_engine *e)
@@ -58,16 +89,18 @@ static inline int64_t rt_engine_wall(const struct rt_engine *e)
 	return e->need_wall ? rt_clock_ns(CLOCK_REALTIME) / 1000 : 0;
 }
 
-/* engine.c: when the next probe may leave. */
-int64_t rt_engine_due(const struct rt_engine *e);
+/* engine.c: the printer and the names speak for target i from now on. */
+void rt_engine_use_target(struct rt_engine *e, size_t i);
+/* engine.c: something happened to target i: iputils' rules asked again. */
+void rt_engine_update(struct rt_engine *e, size_t i, int64_t now);
 
 /*
- * engine_rx.c: read what is queued (true: more may be waiting), the error
- * queue until empty, one error-queue entry (2 a transmit report, 1 an
- * error reported, 0 not ours, -errno when empty).
+ * engine_rx.c: read what is queued on socket k (true: more may be
+ * waiting), its error queue until empty, one error-queue entry (2 a
+ * transmit report, 1 an error reported, 0 not ours, -errno when empty).
  */
-bool rt_engine_drain(struct rt_engine *e, short revents);
-void rt_engine_drain_errq(struct rt_engine *e);
-int rt_engine_recv_err(struct rt_engine *e);
+bool rt_engine_drain(struct rt_engine *e, int k, short revents);
+void rt_engine_drain_errq(struct rt_engine *e, int k);
+int rt_engine_recv_err(struct rt_engine *e, int k);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * The engine's receive side: replies, notices and errors read from the
- * socket and its error queue (src/rx.c), matched to our probes
- * (src/demux.c), counted (src/stats.c) and turned into events for
+ * family sockets and their error queues (src/rx.c), matched to their
+ * target (src/demux.c), counted (src/stats.c) and turned into events for
  * src/output.c; transmit reports go to src/observe.c.
  */
 #include <errno.h>
@@ -11,46 +11,67 @@
 #include <string.h>
 #include <netinet/ip_icmp.h>
 
-#include "rtping/demux.h"
+#include "rtping/loop.h"
 #include "engine_int.h"
 
 /*
  * How long a reply's line may wait for a name not known yet: until the
- * loop's next event (the next probe, the linger or -w), SIGINT sooner.
+ * loop's next event (the next probe, a linger or -w), SIGINT sooner.
  */
 static int64_t name_deadline(const struct rt_engine *e)
 {
-	int64_t next = rt_policy_wake(&e->run);
+	int64_t now = rt_clock_ns(CLOCK_MONOTONIC), next = 0, w;
+	/* A copy: asking for "the earliest" with a time before any is a pure query. */
+	struct rt_tsched s = e->send, k = e->wake;
 
-	if (rt_policy_may_send(e->o, &e->st) && (!next || rt_engine_due(e) < next))
-		next = rt_engine_due(e);
-	return rt_names_wait_until(rt_clock_ns(CLOCK_MONOTONIC), next);
+	if (rt_tsched_pick(&s, INT64_MIN + 1, &w) < 0 && w)
+		next = w;
+	if (rt_tsched_pick(&k, INT64_MIN + 1, &w) < 0 && w && w != RT_LOOP_IDLE &&
+	    (!next || w < next))
+		next = w;
+	return rt_names_wait_until(now, next);
 }
 
-static void on_reply(struct rt_engine *e, const struct rt_icmp_pkt *p,
-		     const struct rt_rx_dgram *d)
+/* Target i's names object, and the text for a: the offender of an error. */
+static const char *name_of(struct rt_engine *e, size_t i, const struct rt_addr *a,
+			   const char **addr)
 {
+	const struct rt_tgt *t = &e->tl->t[i];
+	struct sockaddr_storage ss;
+	socklen_t len = rt_addr_to_sockaddr(a, 0, rt_addr_needs_scope(a) ? t->scope : 0, &ss);
+
+	return rt_names_sockaddr(e->names[t->numeric], (struct sockaddr *)&ss, len,
+				 name_deadline(e), addr);
+}
+
+static void on_reply(struct rt_engine *e, size_t i, const struct rt_icmp_pkt *p,
+		     const struct rt_rx_dgram *d, const struct rt_addr *from)
+{
+	struct rt_tgt *t = &e->tl->t[i];
+	struct fsock *fs = &e->fs[rt_engine_fam(t->fam)];
 	struct rt_reply_acct a;
 	struct rt_event ev = { .kind = RT_EV_REPLY };
-	struct rt_addr fa;
-	int64_t rx = rt_stats_arrival(&e->st, p->seq, d->meta.rx_ns, d->meta.read_ns);
 
-	rt_stats_reply(&e->st, p->seq, rx, p->bad_checksum, &a);
-	rt_addr_from_sockaddr(&fa, NULL, NULL, d->from, d->fromlen);
+	int64_t rx = rt_stats_arrival(&e->tl->st[i], p->seq, d->meta.rx_ns, d->meta.read_ns);
+
+	rt_engine_use_target(e, i);
+	rt_stats_reply(&e->tl->st[i], p->seq, rx, p->bad_checksum, &a);
 	ev.wall_us = rt_engine_wall(e);
 	ev.seq = p->seq;
-	ev.from = rt_names_sockaddr(e->names, d->from, d->fromlen, name_deadline(e), &ev.addr);
+	ev.from = rt_names_sockaddr(e->names[t->numeric], d->from, d->fromlen, name_deadline(e),
+				    &ev.addr);
 	ev.bytes = p->icmp_len;
 	ev.ttl = p->ttl >= 0 ? p->ttl : d->meta.ttl;
 	ev.timed = e->out.timing && a.known;
 	ev.rtt_us = a.rtt_us;
+	/* Broadcast/multicast: many hosts answer, so iputils hides (DUP!) unless -v. */
 	ev.dup = a.dup;
 	ev.bad_csum = p->bad_checksum;
-	ev.wrong_src = !e->group && !rt_addr_equal(&fa, &e->t->addr);
+	ev.wrong_src = !t->group && !rt_addr_equal(from, &e->tl->peers[i].addr);
 	ev.truncated = p->icmp_len < (size_t)e->o->size + RT_ICMP_HDR_LEN;
 	/* iputils shows an identifier it chose: a raw socket's, or -e's. */
-	ev.show_ident = e->o->verbose && (e->sock.type == SOCK_RAW || e->o->has_ident);
-	ev.ident = e->sock.type == SOCK_RAW ? e->sock.match.id : e->sock.port;
+	ev.show_ident = e->o->verbose && (fs->sock.type == SOCK_RAW || e->o->has_ident);
+	ev.ident = fs->sock.type == SOCK_RAW ? e->tl->peers[i].id : fs->sock.port;
 	if (!ev.truncated)
 		rt_event_check_data(&ev, p->data, p->data_len, e->o->pattern_set ?
 				    e->o->pattern : NULL, e->o->pattern_len, (size_t)e->o->size);
@@ -65,94 +86,133 @@ static void on_reply(struct rt_engine *e, const struct rt_icmp_pkt *p,
  * sockets get these through the error queue). iputils prints it, with the
  * new gateway's name, and neither counts nor acknowledges it.
  */
-static void on_notice(struct rt_engine *e, const struct rt_icmp_pkt *p,
+static void on_notice(struct rt_engine *e, size_t i, const struct rt_icmp_pkt *p,
 		      const struct rt_rx_dgram *d)
 {
 	struct rt_event ev = { .kind = RT_EV_NOTICE };
 	struct rt_addr gw = { .af = AF_INET };
 	char text[NI_MAXHOST * 2 + 64], gwname[NI_MAXHOST * 2 + 4];
+	struct rt_names *names = e->names[e->tl->t[i].numeric];
 
+	rt_engine_use_target(e, i);
 	ev.wall_us = rt_engine_wall(e);
 	ev.seq = p->seq;
 	ev.type = p->type;
 	ev.code = p->code;
 	ev.bad_csum = p->bad_checksum;
-	ev.from = rt_names_sockaddr(e->names, d->from, d->fromlen, name_deadline(e), &ev.addr);
+	ev.from = rt_names_sockaddr(names, d->from, d->fromlen, name_deadline(e), &ev.addr);
 	if (p->type == ICMP_REDIRECT) {
 		gw.u.v4.s_addr = htonl(p->info);
-		rt_names_copy(e->names, &gw, gwname, sizeof(gwname));
+		rt_names_copy(names, &gw, gwname, sizeof(gwname));
 		ev.text = rt_icmp_describe_redirect(p->code, p->info, gwname, text, sizeof(text));
 	} else {
-		ev.text = rt_icmp_describe(e->fam, p->type, p->code, p->info, text, sizeof(text));
+		ev.text = rt_icmp_describe(e->tl->t[i].fam, p->type, p->code, p->info, text,
+					   sizeof(text));
 	}
 	rt_out_event(&e->out, &ev);
 }
 
 /*
- * A node information reply: ours when its nonce is one we sent (iputils
- * checks nothing else: neither the sender nor the subject).
+ * A node information reply on socket k: ours when its nonce is one we sent
+ * (iputils checks nothing else: neither the sender nor the subject). -N
+ * runs have one target (src/ping.c): target 0.
  */
-static void on_ni_reply(struct rt_engine *e, const struct rt_rx_dgram *d)
+static void on_ni_reply(struct rt_engine *e, int k, const struct rt_rx_dgram *d)
 {
+	struct rt_stats *st = &e->tl->st[0];
 	struct rt_ni_reply r;
 	struct rt_reply_acct a;
 	struct rt_event ev = { .kind = RT_EV_REPLY };
 	char text[1024];
 	int seq;
 
-	if (rt_ni_parse(d->buf, d->len, &r) < 0 || (seq = rt_ni_nonce_seq(&e->nonces, r.nonce)) < 0)
+	if (e->tl->t[0].state != RT_TGT_RUNNING || rt_ni_parse(d->buf, d->len, &r) < 0 ||
+	    (seq = rt_ni_nonce_seq(&e->nonces, r.nonce)) < 0)
 		return;
-	rt_stats_reply(&e->st, (uint16_t)seq,
-		       rt_stats_arrival(&e->st, (uint16_t)seq, d->meta.rx_ns, d->meta.read_ns),
+	rt_engine_use_target(e, 0);
+	rt_stats_reply(st, (uint16_t)seq,
+		       rt_stats_arrival(st, (uint16_t)seq, d->meta.rx_ns, d->meta.read_ns),
 		       false, &a);
 	ev.wall_us = rt_engine_wall(e);
 	ev.seq = (uint16_t)seq;
-	ev.from = rt_names_sockaddr(e->names, d->from, d->fromlen, name_deadline(e), &ev.addr);
+	ev.from = rt_names_sockaddr(e->names[e->tl->t[0].numeric], d->from, d->fromlen,
+				    name_deadline(e), &ev.addr);
 	ev.bytes = d->len;
 	ev.ttl = d->meta.ttl;
 	ev.dup = a.dup;
 	ev.show_ident = e->o->verbose;
-	ev.ident = e->sock.match.id;
+	ev.ident = e->fs[k].sock.match.id;
 	ev.ni_text = rt_ni_format(&r, text, sizeof(text));
 	ev.egress = rt_observe_egress(&e->ob, (uint16_t)seq);
 	rt_out_event(&e->out, &ev);
+	rt_engine_update(e, 0, rt_clock_ns(CLOCK_MONOTONIC));
 }
 
-/* One datagram from the normal queue: 0, or -errno (-EAGAIN when drained). */
-static int recv_one(struct rt_engine *e)
+/* Target i, if it is of family k and still running; else -1. */
+static long running(const struct rt_engine *e, int k, long i)
 {
-	struct rt_peer peer = { .addr = e->t->addr, .id = e->sock.match.id, .st = &e->st };
+	if (i < 0 || e->tl->t[i].state != RT_TGT_RUNNING || rt_engine_fam(e->tl->t[i].fam) != k)
+		return -1;
+	return i;
+}
+
+/*
+ * One datagram from the normal queue: 0, or -errno (-EAGAIN when drained).
+ * *who: the target it was for, or -1.
+ */
+static int recv_one(struct rt_engine *e, int k, long *who)
+{
+	struct fsock *fs = &e->fs[k];
+	bool raw = fs->sock.type == SOCK_RAW;
+	/* What may still come: the last sender's probes in flight, one for each other. */
+	long want = rt_stats_in_flight(&e->tl->st[e->last_sent]) + (long)e->nlive - 1;
 	struct rt_rx_dgram d;
 	struct rt_icmp_pkt p;
 	struct rt_addr from;
-	int rc = rt_rx_next(e->rx, e->sock.fd, rt_stats_in_flight(&e->st), &d);
+	int rc = rt_rx_next(fs->rx, fs->sock.fd, want, &d);
+	long i;
 
+	*who = -1;
 	if (rc <= 0)
 		return rc;
-	if (e->ni) {
-		on_ni_reply(e, &d);
+	if (fs->ni) {
+		on_ni_reply(e, k, &d);
 		return 0;
 	}
-	if (rt_icmp_parse(&e->sock.match, d.buf, d.len, &p) < 0)
+	if (rt_icmp_parse(&fs->sock.match, d.buf, d.len, &p) < 0)
 		return 0;
 	rt_addr_from_sockaddr(&from, NULL, NULL, d.from, d.fromlen);
-	if (rt_demux_reply(&peer, 1, e->sock.type == SOCK_RAW, p.id, p.seq, &from) < 0)
+	if (p.kind == RT_ICMP_REPLY) {
+		i = running(e, k, rt_demux_find(&e->dmx, raw, p.id, p.seq, &from));
+		if (i >= 0)
+			on_reply(e, (size_t)i, &p, &d, &from);
+	} else if (p.kind == RT_ICMP_QUOTE) {
+		i = running(e, k, rt_demux_error(&e->dmx, raw, p.id, p.seq, &p.quoted_dst));
+		if (i >= 0)
+			rt_stats_ack(&e->tl->st[i], p.seq);   /* reported through the error queue */
+	} else if (p.kind == RT_ICMP_NOTICE) {
+		i = running(e, k, rt_demux_error(&e->dmx, raw, p.id, p.seq, &p.quoted_dst));
+		if (i >= 0)
+			on_notice(e, (size_t)i, &p, &d);
+		return 0;   /* neither counted nor acknowledged */
+	} else {
 		return 0;
-	if (p.kind == RT_ICMP_REPLY)
-		on_reply(e, &p, &d);
-	else if (p.kind == RT_ICMP_QUOTE)
-		rt_stats_ack(&e->st, p.seq);   /* reported through the error queue */
-	else if (p.kind == RT_ICMP_NOTICE)
-		on_notice(e, &p, &d);
+	}
+	*who = i;
+	if (i >= 0)
+		rt_engine_update(e, (size_t)i, rt_clock_ns(CLOCK_MONOTONIC));
 	return 0;
 }
 
-static void report_error(struct rt_engine *e, const struct rt_icmp_err *er)
+static void report_error(struct rt_engine *e, size_t i, const struct rt_icmp_err *er)
 {
+	const struct rt_family *fam = e->tl->t[i].fam;
+	struct rt_stats *st = &e->tl->st[i];
 	struct rt_event ev = { .kind = er->local ? RT_EV_LOCAL_ERROR : RT_EV_ERROR };
 	char text[128];
 
-	e->st.nerrors++;
+	rt_engine_use_target(e, i);
+	st->nerrors++;
 	ev.wall_us = rt_engine_wall(e);
 	ev.seq = er->seq;
 	ev.type = er->type;
@@ -161,30 +221,34 @@ static void report_error(struct rt_engine *e, const struct rt_icmp_err *er)
 	ev.info = er->info;
 	if (er->local && er->err == EMSGSIZE) {
 		snprintf(text, sizeof(text), "message too long, mtu%s%u",
-			 e->fam->af == AF_INET ? "=" : ": ", er->info);
+			 fam->af == AF_INET ? "=" : ": ", er->info);
 		ev.text = text;
 	} else if (er->local) {
 		ev.text = strerror(er->err);
 	} else {
-		if (e->fam->error_pipe)
-			rt_stats_ack(&e->st, er->seq);
+		/* ICMPv6 errors settle the window but are no "pipe" (iputils' ping6). */
+		if (fam->error_pipe)
+			rt_stats_ack(st, er->seq);
 		else
-			rt_stats_settle(&e->st, er->seq);
-		ev.from = rt_names_addr(e->names, &er->offender, name_deadline(e), &ev.addr);
-		ev.text = rt_icmp_describe(e->fam, er->type, er->code, er->info, text, sizeof(text));
+			rt_stats_settle(st, er->seq);
+		ev.from = name_of(e, i, &er->offender, &ev.addr);
+		ev.text = rt_icmp_describe(fam, er->type, er->code, er->info, text, sizeof(text));
 		ev.egress = rt_observe_egress(&e->ob, er->seq);
 	}
 	rt_out_event(&e->out, &ev);
 }
 
 /*
- * One error-queue entry: 2 a transmit report, 1 an error reported, 0 not
- * ours, -errno when empty.
+ * One error-queue entry of socket k: 2 a transmit report, 1 an error
+ * reported, 0 not ours, -errno when empty.
  */
-int rt_engine_recv_err(struct rt_engine *e)
+int rt_engine_recv_err(struct rt_engine *e, int k)
 {
+	struct fsock *fs = &e->fs[k];
 	struct rt_errq_entry en;
-	int rc = rt_rx_errqueue(e->rx, e->sock.fd, &e->sock.match, &en);
+	int rc = rt_rx_errqueue(fs->rx, fs->sock.fd, &fs->sock.match, &en);
+	bool raw = fs->sock.type == SOCK_RAW;
+	long i;
 
 	if (rc <= 0)
 		return rc;
@@ -192,47 +256,56 @@ int rt_engine_recv_err(struct rt_engine *e)
 		rt_observe_report(&e->ob, &en.tx, rt_clock_ns(CLOCK_MONOTONIC));
 		return 2;
 	}
-	report_error(e, &en.err);
+	/* A local error quotes nothing: its destination names the target. */
+	i = running(e, k, rt_demux_error(&e->dmx, raw && !en.err.local, en.err.id, en.err.seq,
+					 &en.err.dst));
+	if (i < 0)
+		return 0;
+	report_error(e, (size_t)i, &en.err);
+	rt_engine_update(e, (size_t)i, rt_clock_ns(CLOCK_MONOTONIC));
 	return 1;
 }
 
 /* The error queue until empty (bounded): reports first, so replies find their egress. */
-void rt_engine_drain_errq(struct rt_engine *e)
+void rt_engine_drain_errq(struct rt_engine *e, int k)
 {
-	e->unread = 0;
+	e->fs[k].reports_unread = 0;
 	for (int i = 0; i < 256; i++)
-		if (rt_engine_recv_err(e) < 0)
+		if (rt_engine_recv_err(e, k) < 0)
 			break;
 }
 
 /* Transmit reports are read at once when events show them, else in batches. */
-static bool errq_due(const struct rt_engine *e)
+static bool errq_due(const struct rt_engine *e, int k)
 {
-	return e->sock.reports && (e->eager || e->unread >= 6);
+	return e->fs[k].sock.reports && (e->eager || e->fs[k].reports_unread >= 6);
 }
 
 /*
- * Reads what is queued; true when more may be waiting (the loop then reads
- * again instead of sleeping in ppoll()). Bounded: a flood of replies must
- * not starve the sender. Like iputils, go back to the loop once nothing is
- * in flight, so a run that reached -c stops before reading a late duplicate.
+ * Reads what is queued on socket k; true when more may be waiting (the
+ * loop then reads again instead of sleeping in ppoll()). Bounded: a flood
+ * of replies must not starve the sender. Like iputils, stop reading once
+ * the run is over, so a run that reached -c stops before reading a late
+ * duplicate.
  */
-bool rt_engine_drain(struct rt_engine *e, short revents)
+bool rt_engine_drain(struct rt_engine *e, int k, short revents)
 {
 	int rc = -EAGAIN;
+	long who;
 
-	if ((revents & POLLERR) || errq_due(e))
-		rt_engine_drain_errq(e);
-	for (int i = 0; i < 256 && (revents & POLLIN); i++)
-		if ((rc = recv_one(e)) < 0 || rt_stats_in_flight(&e->st) == 0)
+	e->fs[k].unread = 0;
+	if ((revents & POLLERR) || errq_due(e, k))
+		rt_engine_drain_errq(e, k);
+	for (int n = 0; n < 256 && (revents & POLLIN); n++)
+		if ((rc = recv_one(e, k, &who)) < 0 || !e->nlive)
 			break;
 	/* A pending socket error (ICMP error with IP_RECVERR): its report is queued. */
 	if (rc < 0 && rc != -EAGAIN)
-		rt_engine_drain_errq(e);
+		rt_engine_drain_errq(e, k);
 	return (revents & POLLIN) && rc != -EAGAIN;
 }
 
-void rt_engine_io(struct rt_engine *e, short revents)
+void rt_engine_io(struct rt_engine *e, int k, short revents)
 {
-	e->rx_maybe = rt_engine_drain(e, revents);
+	e->fs[k].rx_maybe = rt_engine_drain(e, k, revents);
 }

@@ -115,11 +115,15 @@ static int strip_ip(const struct rt_icmp_match *m, const uint8_t **buf, size_t *
  * An error quoting a datagram (raw sockets see these besides the error
  * queue): ours when it quotes an echo request with our id to our target.
  */
+bool rt_icmp_our_id(const struct rt_icmp_match *m, uint16_t id)
+{
+	return (uint16_t)(id - m->id) < (m->nids ? m->nids : 1);
+}
+
 static bool quotes_our_probe(const struct rt_icmp_match *m, const uint8_t *q, size_t qlen,
-			     uint16_t *id, uint16_t *seq)
+			     uint16_t *id, uint16_t *seq, struct rt_addr *dst)
 {
 	size_t hlen = m->fam->ip_hdr_len;
-	struct rt_addr dst;
 	const uint8_t *dp;
 
 	if (m->fam->af == AF_INET) {
@@ -135,11 +139,11 @@ static bool quotes_our_probe(const struct rt_icmp_match *m, const uint8_t *q, si
 	}
 	if (qlen < hlen + RT_ICMP_HDR_LEN)
 		return false;
-	rt_addr_from_bytes(&dst, m->fam->af, dp, m->fam->addr_len);
+	rt_addr_from_bytes(dst, m->fam->af, dp, m->fam->addr_len);
 	q += hlen;
-	if (!rt_addr_equal(&dst, &m->dst) || q[0] != m->fam->echo_request)
+	if ((!m->any_dst && !rt_addr_equal(dst, &m->dst)) || q[0] != m->fam->echo_request)
 		return false;
-	if (m->check_id && get16(q + 4) != m->id)
+	if (m->check_id && !rt_icmp_our_id(m, get16(q + 4)))
 		return false;
 	*id = get16(q + 4);
 	*seq = get16(q + 6);
@@ -180,12 +184,13 @@ int rt_icmp_parse(const struct rt_icmp_match *m, const uint8_t *buf, size_t len,
 	if (m->fam->af == AF_INET)
 		out->bad_checksum = rt_icmp_checksum(buf, len) != 0;
 	if (out->type == m->fam->echo_reply) {
-		if (!m->check_id || out->id == m->id)
+		if (!m->check_id || rt_icmp_our_id(m, out->id))
 			out->kind = RT_ICMP_REPLY;
 		return 0;
 	}
 	if (is_error_type(m->fam, out->type) &&
-	    quotes_our_probe(m, buf + RT_ICMP_HDR_LEN, len - RT_ICMP_HDR_LEN, &out->id, &out->seq))
+	    quotes_our_probe(m, buf + RT_ICMP_HDR_LEN, len - RT_ICMP_HDR_LEN, &out->id, &out->seq,
+			     &out->quoted_dst))
 		out->kind = is_notice(m->fam, out->type) ? RT_ICMP_NOTICE : RT_ICMP_QUOTE;
 	return 0;
 }
@@ -200,6 +205,8 @@ int rt_icmp_parse_err(const struct rt_icmp_match *m, uint8_t origin, int ee_errn
 	out->type = type;
 	out->code = code;
 	out->info = info;
+	if (dst)
+		out->dst = *dst;
 	if (origin == SO_EE_ORIGIN_LOCAL) {
 		out->local = true;
 		return 0;
@@ -209,12 +216,13 @@ int rt_icmp_parse_err(const struct rt_icmp_match *m, uint8_t origin, int ee_errn
 	/* The kernel quotes our ICMP header; the entry's name is its destination. */
 	if (len < RT_ICMP_HDR_LEN || buf[0] != m->fam->echo_request)
 		return -ENOMSG;
-	if (dst && !rt_addr_equal(dst, &m->dst))
+	if (dst && !m->any_dst && !rt_addr_equal(dst, &m->dst))
 		return -ENOMSG;
-	if (m->check_id && get16(buf + 4) != m->id)
+	if (m->check_id && !rt_icmp_our_id(m, get16(buf + 4)))
 		return -ENOMSG;
 	if (offender)
 		out->offender = *offender;
+	out->id = get16(buf + 4);
 	out->seq = get16(buf + 6);
 	return 0;
 }

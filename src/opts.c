@@ -21,13 +21,14 @@
 #define MAX_SECONDS ((double)INT_MAX / 1000)       /* iputils' bound on -i/-W */
 
 enum { OPT_EXPLAIN = 256, OPT_JSON, OPT_HELP, OPT_VERSION, OPT_AUDIT, OPT_FILE, OPT_VERIFY,
-       OPT_WATCH_RCVBUF };
+       OPT_WATCH_RCVBUF, OPT_RATE };
 
 static const struct option longopts[] = {
 	{ "explain-route", no_argument, NULL, OPT_EXPLAIN },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "audit", optional_argument, NULL, OPT_AUDIT },
 	{ "file", required_argument, NULL, OPT_FILE },
+	{ "rate", required_argument, NULL, OPT_RATE },
 	{ "verify", no_argument, NULL, OPT_VERIFY },
 	{ "watch-rcvbuf", required_argument, NULL, OPT_WATCH_RCVBUF },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -373,6 +374,11 @@ static int parse_numeric(struct parse *p, int c, const char *s)
 			return -EINVAL;
 		o->deadline_s = v;
 		return 0;
+	case OPT_RATE:
+		if (parse_int(p, s, 10, 1, RT_RATE_MAX, &v) < 0)
+			return -EINVAL;
+		o->rate = (long)v;
+		return 0;
 	case OPT_WATCH_RCVBUF:
 		if (parse_int(p, s, 10, 1, INT_MAX, &v) < 0)
 			return -EINVAL;
@@ -500,6 +506,8 @@ static int check_audit(struct parse *p)
 
 	if (!o->audit)
 		return fail(p, "--file needs --explain-route --audit");
+	if (o->rate)
+		return fail(p, "--rate needs ping mode");
 	if (o->mode != RT_MODE_EXPLAIN)
 		return fail(p, "--audit needs --explain-route");
 	/* connect()'s key holds a socket's port: an audit opens no ICMP socket. */
@@ -545,18 +553,26 @@ int rt_opts_parse(struct rt_opts *o, int argc, char **argv, bool privileged,
 		return 0;
 	o->dests = argv + optind;
 	o->ndests = argc - optind;
-	if (o->audit || o->file)
+	if (o->audit || (o->file && o->mode == RT_MODE_EXPLAIN))
 		return check_audit(&p);
-	if (optind >= argc)
+	if (optind >= argc && !o->file)
 		return fail(&p, "usage error: Destination address required");
 	if (o->ipopt == RT_IPOPT_TSPRESPEC && (rc = parse_prespec(&p, argc, argv)) < 0)
 		return rc;
-	if (argc - optind > 1)
+	/* -T tsprespec took its hops: what is left are the targets. */
+	o->dests = argv + optind;
+	o->ndests = argc - optind;
+	/* Ping takes many (src/targets.c); explain one. */
+	if (argc - optind > 1 && o->mode == RT_MODE_EXPLAIN)
 		return fail(&p, "usage error: only one destination address allowed: '%s'",
 			    argv[optind + 1]);
-	o->dest = argv[optind];
-	if (!*o->dest)
-		return fail(&p, "usage error: Destination address required");
+	if (o->rate && o->mode == RT_MODE_EXPLAIN)
+		return fail(&p, "--rate needs ping mode");
+	/* An empty name is bad input wherever it is (before anything is sent). */
+	for (int i = optind; i < argc; i++)
+		if (!*argv[i])
+			return fail(&p, "usage error: Destination address required");
+	o->dest = optind < argc ? argv[optind] : NULL;
 	if (o->flood && !o->interval_set)
 		o->interval_ns = 0;
 	return check_combined(&p);
@@ -638,7 +654,7 @@ void rt_opts_usage(FILE *out, const char *prog)
 	/* Every line fits 80 columns (tests/integration/docs.sh checks it). */
 	fprintf(out,
 "Usage:\n"
-"  %s [options] <destination>\n"
+"  %s [options] <destination>...\n"
 "  %s --explain-route [--verify] [--json] [-4|-6] [-I iface|addr] [-m mark]\n"
 "         [-Q tos] <destination>\n"
 "  %s --explain-route --audit[=<file>] [--json] [...] [<destination>...]\n"
@@ -652,6 +668,7 @@ void rt_opts_usage(FILE *out, const char *prog)
 "                           a summary; exit 0 all agree, 1 some differ, 2 error\n"
 "      --audit=<file>       the same as --audit --file <file>\n"
 "      --file <file>        destinations, one a line, '#' comments; '-' stdin\n"
+"                           (ping: targets after the operands, at most 65536)\n"
 "      --verify             with --explain-route: send one echo and show the\n"
 "                           egress the kernel reports for it\n"
 "      --watch-rcvbuf <bytes>\n"
@@ -687,6 +704,8 @@ void rt_opts_usage(FILE *out, const char *prog)
 "  -r                       bypass the routing table (SO_DONTROUTE)\n"
 "  -d                       set SO_DEBUG on the socket\n"
 "  -L                       no loopback of multicast packets\n"
+"      --rate <pps>         many targets: sends a second, all of them together\n"
+"                           (default 1000 for several, none for one)\n"
 "  -w, --deadline <secs>    stop after <secs> seconds\n"
 "  -W, --timeout <secs>     seconds to wait for a reply (0: for ever)\n"
 "\n"

@@ -17,11 +17,18 @@
  * | `error`   | an ICMP error about our probe, or a local error | `local` (bool), `seq` (null for local), `addr`, `from`, `icmp_type`, `icmp_code` (null for local), `errno` (local only, else null), `message` (iputils' wording), `egress` |
  * | `timeout` | a probe is still unanswered when the next one leaves (the text printer shows these only with -O) | `seq`, `egress` |
  * | `route_change` | the echo flow's route changed, or its egress did | `seq` (the next echo), `from`, `to` (route objects), `cause` |
- * | `summary` | always last, also at 100 % loss    | `host`, `transmitted`, `received`, `duplicates`, `corrupted`, `errors`, `loss_percent`, `time_ms`, `rtt_min_ms`, `rtt_avg_ms`, `rtt_max_ms`, `rtt_mdev_ms` (null when nothing was timed), `pipe` (null unless > 1), `ipg_ms`, `ewma_ms` (null outside flood/adaptive), `egress` (per egress: `source`, `device`, `ifindex`, `echoes`; null without transmit reports), `egress_sampled` (echoes that asked for a report: all but in flood mode), `egress_unobserved`, `route_watch` (`messages`, `overruns`, `requeries`; null without a watch) |
+ * | `summary` | always last, also at 100 % loss    | `host`, `addr`, `transmitted`, `received`, `duplicates`, `corrupted`, `errors`, `loss_percent`, `time_ms`, `rtt_min_ms`, `rtt_avg_ms`, `rtt_max_ms`, `rtt_mdev_ms` (null when nothing was timed), `pipe` (null unless > 1), `ipg_ms`, `ewma_ms` (null outside flood/adaptive), `route` (as in `start`), `egress` (per egress: `source`, `device`, `ifindex`, `echoes`; null without transmit reports), `egress_sampled` (echoes that asked for a report: all but in flood mode), `egress_unobserved`, `route_watch` (`messages`, `overruns`, `requeries`; null without a watch) |
  *
  * Times in milliseconds are numbers with three decimals (`0.045`).
- * With `-q` only `start` and `summary` are printed. Exit codes are the
- * same as in text mode; error messages still go to stderr as text.
+ * Every event (`reply`, `dup`, `error`, `timeout`) also has `host` and
+ * `target_addr`: the target it is about (its name, its address). With
+ * more than one target, each has its `start` and `summary`, and the run
+ * ends with `run_summary`: `targets`, `answered`, `unreachable`,
+ * `diverging`, `failed` (could not be pinged: no address, no route).
+ *
+ * With `-q` only `start` and `summary` (and `run_summary`) are printed.
+ * Exit codes are the same as in text mode; error messages still go to
+ * stderr as text.
  */
 #include <inttypes.h>
 #include <string.h>
@@ -53,6 +60,26 @@ static void json_begin(const struct rt_out *o, const char *type, int64_t wall_us
 	if (wall_us >= 0)
 		fprintf(o->f, ", \"timestamp\": %" PRId64 ".%06" PRId64, wall_us / 1000000,
 			wall_us % 1000000);
+}
+
+/* The target an event is about. */
+static void json_target(const struct rt_out *o)
+{
+	rt_json_kstr(o->f, ", ", "host", o->host);
+	rt_json_kstr(o->f, ", ", "target_addr", o->target_addr);
+}
+
+/* Many targets: which one a line is about (-v, or two share an address). */
+static void print_prefix(const struct rt_out *o)
+{
+	if (o->prefix)
+		fprintf(o->f, "%s: ", o->host);
+}
+
+/* stderr lines name the target when there are several. */
+static void err_prefix(const struct rt_out *o)
+{
+	fprintf(o->err, o->multi ? "%s: %s: " : "%s: ", o->prog, o->host);
 }
 
 static void json_end(const struct rt_out *o)
@@ -154,7 +181,6 @@ void rt_out_header(const struct rt_out *o, const char *addr, const char *src,
 		fprintf(o->f, "%ld data bytes\n", size);
 	else
 		fprintf(o->f, "%ld(%zu) bytes of data.\n", size, (size_t)size + 8 + ip_hdr_len);
-	fflush(o->f);
 }
 
 void rt_out_sent(const struct rt_out *o)
@@ -166,6 +192,7 @@ void rt_out_sent(const struct rt_out *o)
 static void json_reply(const struct rt_out *o, const struct rt_event *ev)
 {
 	json_begin(o, ev->dup ? "dup" : "reply", ev->wall_us);
+	json_target(o);
 	fprintf(o->f, ", \"seq\": %u", ev->seq);
 	rt_json_kstr(o->f, ", ", "addr", ev->addr);
 	rt_json_kstr(o->f, ", ", "from", ev->from);
@@ -211,6 +238,7 @@ static void text_reply(const struct rt_out *o, const struct rt_event *ev)
 		return;
 	}
 	print_stamp(o, ev->wall_us);
+	print_prefix(o);
 	if (ev->ni_text)
 		fprintf(o->f, "%zu bytes from %s:%s", ev->bytes, ev->from, ev->ni_text);
 	else
@@ -255,6 +283,7 @@ static void json_error(const struct rt_out *o, const struct rt_event *ev)
 	bool local = ev->kind != RT_EV_ERROR;
 
 	json_begin(o, "error", ev->wall_us);
+	json_target(o);
 	fprintf(o->f, ", \"local\": %s", local ? "true" : "false");
 	if (local)
 		fputs(", \"seq\": null", o->f);
@@ -279,7 +308,8 @@ static void text_error(const struct rt_out *o, const struct rt_event *ev)
 			flood_write(o, "E");
 		} else if (!o->quiet) {
 			fflush(o->f);
-			fprintf(o->err, "%s: sendmsg: %s\n", o->prog, ev->text);
+			err_prefix(o);
+			fprintf(o->err, "sendmsg: %s\n", ev->text);
 		}
 		return;
 	}
@@ -290,7 +320,8 @@ static void text_error(const struct rt_out *o, const struct rt_event *ev)
 			flood_write(o, "E");
 		} else {
 			fflush(o->f);
-			fprintf(o->err, "%s: local error: %s\n", o->prog, ev->text);
+			err_prefix(o);
+			fprintf(o->err, "local error: %s\n", ev->text);
 		}
 		return;
 	}
@@ -301,6 +332,7 @@ static void text_error(const struct rt_out *o, const struct rt_event *ev)
 		return;
 	}
 	print_stamp(o, ev->wall_us);
+	print_prefix(o);
 	fprintf(o->f, "From %s icmp_seq=%u %s\n", ev->from, ev->seq, ev->text);
 	fflush(o->f);
 }
@@ -313,6 +345,7 @@ static void notice_event(const struct rt_out *o, const struct rt_event *ev)
 {
 	if (o->json) {
 		json_begin(o, "notice", ev->wall_us);
+		json_target(o);
 		fprintf(o->f, ", \"seq\": %u", ev->seq);
 		rt_json_kstr(o->f, ", ", "addr", ev->addr);
 		rt_json_kstr(o->f, ", ", "from", ev->from);
@@ -325,6 +358,7 @@ static void notice_event(const struct rt_out *o, const struct rt_event *ev)
 	if (o->quiet || o->flood)
 		return;
 	print_stamp(o, ev->wall_us);
+	print_prefix(o);
 	fprintf(o->f, "From %s: icmp_seq=%u %s%s\n", ev->from, ev->seq,
 		ev->bad_csum ? "(BAD CHECKSUM)" : "", ev->text);
 	fflush(o->f);
@@ -334,6 +368,7 @@ static void timeout_event(const struct rt_out *o, const struct rt_event *ev)
 {
 	if (o->json) {
 		json_begin(o, "timeout", ev->wall_us);
+		json_target(o);
 		fprintf(o->f, ", \"seq\": %u", ev->seq);
 		json_egress(o, ev->egress);
 		json_end(o);
@@ -341,6 +376,7 @@ static void timeout_event(const struct rt_out *o, const struct rt_event *ev)
 	}
 	/* iputils prints these even with -q. */
 	print_stamp(o, ev->wall_us);
+	print_prefix(o);
 	fprintf(o->f, "no answer yet for icmp_seq=%u\n", ev->seq);
 	fflush(o->f);
 }
@@ -353,6 +389,7 @@ static void route_change(const struct rt_out *o, const struct rt_event *ev)
 {
 	if (o->json) {
 		json_begin(o, "route_change", ev->wall_us);
+		json_target(o);
 		fprintf(o->f, ", \"seq\": %u, \"from\": %s, \"to\": %s", ev->seq, ev->from_json,
 			ev->to_json);
 		rt_json_kstr(o->f, ", ", "cause", ev->cause);
@@ -489,6 +526,7 @@ static void json_summary(const struct rt_out *o, const struct rt_stats *st)
 	rt_stats_rtt(st, &r);
 	json_begin(o, "summary", -1);
 	rt_json_kstr(o->f, ", ", "host", o->host);
+	rt_json_kstr(o->f, ", ", "addr", o->target_addr);
 	fprintf(o->f, ", \"transmitted\": %" PRIu64 ", \"received\": %" PRIu64
 		", \"duplicates\": %" PRIu64 ", \"corrupted\": %" PRIu64 ", \"errors\": %" PRIu64,
 		st->ntransmitted, st->nreceived, st->nrepeats, st->nchecksum, st->nerrors);
@@ -504,6 +542,7 @@ static void json_summary(const struct rt_out *o, const struct rt_stats *st)
 		fputs(", \"pipe\": null", o->f);
 	json_ms(o->f, "ipg_ms", ipg, rt_stats_ipg_us(st));
 	json_ms(o->f, "ewma_ms", ipg, (int64_t)(st->ewma8 / 8));
+	fprintf(o->f, ", \"route\": %s", o->route_json ? o->route_json : "null");
 	json_egress_counts(o, st);
 	json_watch(o);
 	json_end(o);
@@ -557,7 +596,6 @@ void rt_out_summary(const struct rt_out *o, const struct rt_stats *st)
 	fputc('\n', o->f);
 	text_rtt_line(o, st);
 	text_egress_counts(o, st);
-	fflush(o->f);
 }
 
 void rt_out_status(const struct rt_out *o, const struct rt_stats *st)
@@ -568,7 +606,10 @@ void rt_out_status(const struct rt_out *o, const struct rt_stats *st)
 
 	if (st->ntransmitted)
 		loss = (int)((st->ntransmitted - st->nreceived) * 100 / st->ntransmitted);
-	fprintf(o->err, "\r%" PRIu64 "/%" PRIu64 " packets, %d%% loss", st->nreceived,
+	fputc('\r', o->err);
+	if (o->multi)
+		fprintf(o->err, "%s: ", o->host);
+	fprintf(o->err, "%" PRIu64 "/%" PRIu64 " packets, %d%% loss", st->nreceived,
 		st->ntransmitted, loss);
 	if (st->nreceived && o->timing) {
 		rt_stats_rtt(st, &r);
@@ -579,4 +620,19 @@ void rt_out_status(const struct rt_out *o, const struct rt_stats *st)
 	}
 	fputc('\n', o->err);
 	fflush(o->err);
+}
+
+void rt_out_run_summary(const struct rt_out *o, const struct rt_out_totals *t)
+{
+	if (o->json) {
+		json_begin(o, "run_summary", -1);
+		fprintf(o->f, ", \"targets\": %zu, \"answered\": %zu, \"unreachable\": %zu"
+			", \"diverging\": %zu, \"failed\": %zu",
+			t->total, t->answered, t->unreachable, t->diverging, t->failed);
+		json_end(o);
+		return;
+	}
+	fprintf(o->f, "\n%zu targets: %zu answered, %zu unreachable, %zu with route divergence\n",
+		t->total, t->answered, t->unreachable, t->diverging);
+	fflush(o->f);
 }

@@ -4,6 +4,7 @@
  * option that shapes the route applied from the flow.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <netinet/in.h>
@@ -64,15 +65,21 @@ static int open_socket(struct rt_sock *s, const struct rt_opts *o)
 	return s->fd < 0 ? -err : 0;
 }
 
-/* Raw sockets see every ICMP packet: keep echo replies with our id (iputils' BPF). */
+/*
+ * Raw sockets see every ICMP packet: keep echo replies with our ids
+ * (iputils' BPF; one id a target, id .. id + nids - 1).
+ */
 static int attach_bpf(struct rt_sock *s)
 {
 	bool v4 = s->match.fam->af == AF_INET;
+	uint32_t nids = s->match.nids ? s->match.nids : 1;
 	/* IPv4 raw sockets deliver the IP header: X = its length (BPF_MSH). */
 	struct sock_filter insns[] = {
 		BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),
 		BPF_STMT(BPF_LD | BPF_H | BPF_IND, 4),          /* echo identifier */
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, s->match.id, 0, 1),
+		BPF_STMT(BPF_ALU | BPF_SUB | BPF_K, s->match.id),
+		BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0xffff),
+		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, nids, 1, 0),
 		BPF_STMT(BPF_RET | BPF_K, ~0U),                 /* ours */
 		BPF_STMT(BPF_LD | BPF_B | BPF_IND, 0),          /* type */
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, s->match.fam->echo_reply, 1, 0),
@@ -120,15 +127,19 @@ static int pmtu_value(enum rt_pmtu p)
 	}
 }
 
-/* iputils' sock_setbufs(): room for preload packets in the receive buffer. */
+/*
+ * iputils' sock_setbufs(): room for preload packets in the receive buffer;
+ * with many targets, for one reply each (up to the kernel's rmem_max).
+ */
 static void set_buffers(struct rt_sock *s, const struct rt_opts *o)
 {
 	long alloc = o->size + 8;
+	long burst = (long)s->ntargets > o->preload ? (long)s->ntargets : o->preload;
 	long rcv;
 
 	alloc += ((alloc + 511) / 512) * (long)(s->match.fam->ip_hdr_len + 16 + 64 + 160);
 	setopt_int(s->fd, SOL_SOCKET, SO_SNDBUF, (int)(o->sndbuf ? o->sndbuf : alloc));
-	rcv = alloc * o->preload;
+	rcv = alloc * (burst < 65536 ? burst : 65536);
 	setopt_int(s->fd, SOL_SOCKET, SO_RCVBUF, (int)(rcv < 65536 ? 65536 : rcv));
 }
 
@@ -202,7 +213,8 @@ static int common_opts(struct rt_sock *s, const struct rt_opts *o, const char **
 		setopt_int(s->fd, SOL_SOCKET, SO_TIMESTAMPNS, 1);
 	set_send_timeout(s, o);
 	set_buffers(s, o);
-	s->reports = enable_reports(s);
+	/* One target: reports name its echoes (per-target egress is not kept yet). */
+	s->reports = s->ntargets == 1 && enable_reports(s);
 	return 0;
 }
 
@@ -307,12 +319,13 @@ static int configure(struct rt_sock *s, const struct rt_opts *o, const struct rt
 
 
 int rt_sock_open(struct rt_sock *s, const struct rt_opts *o, const struct rt_flow *f,
-		 const struct rt_target *t, const char **what)
+		 const struct rt_target *t, size_t ntargets, const char **what)
 {
 	struct rt_probe probe;
 	int rc;
 
 	memset(s, 0, sizeof(*s));
+	s->ntargets = ntargets;
 	s->match.fam = t->fam;
 	*what = "socket";
 	rc = open_socket(s, o);
@@ -322,7 +335,9 @@ int rt_sock_open(struct rt_sock *s, const struct rt_opts *o, const struct rt_flo
 	s->match.check_id = s->type == SOCK_RAW;
 	/* A raw socket's echoes carry -e or the pid; a datagram socket's its port. */
 	s->match.id = o->has_ident ? o->ident : (uint16_t)getpid();
+	s->match.nids = (uint16_t)(s->type == SOCK_RAW ? ntargets : 1);
 	s->match.dst = t->addr;
+	s->match.any_dst = ntargets > 1;
 	rt_probe_init(&probe, o, t->fam, &t->addr, s->match.id);
 	s->match.echo_len = rt_probe_len(&probe);
 	s->match.req_key = rt_probe_dport(&probe);
@@ -359,6 +374,29 @@ int rt_sock_connect(struct rt_sock *s, const char **what)
 	if (connect(s->fd, (struct sockaddr *)&s->dst, s->dst_len) < 0)
 		return *what = "connect failed", -errno;
 	return 0;
+}
+
+void rt_sock_mark_warning(FILE *err, const char *prog, const struct rt_sock *s, uint32_t mark)
+{
+	if (!s->mark_err)
+		return;
+	fprintf(err, "%s: WARNING: failed to set mark: %u: %s\n", prog, mark,
+		strerror(s->mark_err));
+	if (s->mark_err == EPERM)
+		fprintf(err, "%s: => missing cap_net_admin+p or cap_net_raw+p "
+			"(since Linux 5.17) capability?\n", prog);
+}
+
+void rt_sock_flow_facts(const struct rt_sock *s, struct rt_flow *f)
+{
+	if (s->mark_err) {
+		f->has_mark = false;
+		f->mark = 0;
+	}
+	if (f->connected) {
+		f->connect_sport = rt_sock_connect_sport(s);
+		f->binds_source = s->bind_route;
+	}
 }
 
 void rt_sock_close(struct rt_sock *s)

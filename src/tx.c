@@ -46,6 +46,13 @@ void rt_tx_free(struct rt_tx *tx)
 	free(tx);
 }
 
+void rt_tx_target(struct rt_tx *tx, const struct sockaddr *dst, socklen_t dst_len, uint16_t id)
+{
+	tx->cfg.dst = dst;
+	tx->cfg.dst_len = dst_len;
+	tx->cfg.probe.id = id;
+}
+
 size_t rt_tx_echo_len(const struct rt_tx *tx)
 {
 	return tx->cap;

@@ -59,7 +59,7 @@ int rt_verify_egress(const struct rt_opts *o, const struct rt_target *t,
 	int rc;
 
 	memset(eg, 0, sizeof(*eg));
-	if ((rc = rt_sock_open(&s, o, f, t, what)) < 0)
+	if ((rc = rt_sock_open(&s, o, f, t, 1, what)) < 0)
 		return rc;
 	static const uint8_t rnd[6];
 	struct rt_tx_cfg tc = {

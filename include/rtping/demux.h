@@ -29,4 +29,24 @@ struct rt_peer {
 long rt_demux_reply(const struct rt_peer *peers, size_t n, bool raw, uint16_t id,
 		    uint16_t seq, const struct rt_addr *from);
 
+/*
+ * The same over many peers, with their addresses hashed once. Of targets
+ * that share an address (datagram sockets cannot tell them apart by id),
+ * the first still waiting for that sequence, else the first.
+ */
+struct rt_demux {
+	const struct rt_peer *peers;
+	size_t n;
+	uint32_t *slot;              /* peer indices; UINT32_MAX empty */
+	size_t mask;
+};
+/* peers must outlive d and keep their addresses. 0 or -ENOMEM. */
+int rt_demux_init(struct rt_demux *d, const struct rt_peer *peers, size_t n);
+void rt_demux_free(struct rt_demux *d);
+long rt_demux_find(const struct rt_demux *d, bool raw, uint16_t id, uint16_t seq,
+		   const struct rt_addr *from);
+/* An error about our probe: raw by its quoted id, datagram by its destination. */
+long rt_demux_error(const struct rt_demux *d, bool raw, uint16_t id, uint16_t seq,
+		    const struct rt_addr *dst);
+
 #endif

@@ -28,6 +28,7 @@ struct rt_icmp_pkt {
 	enum rt_icmp_kind kind;
 	uint8_t type, code;
 	uint16_t id, seq;        /* host order; for QUOTE and NOTICE, the quoted probe's */
+	struct rt_addr quoted_dst; /* QUOTE and NOTICE: the quoted probe's destination */
 	int ttl;                 /* from the IPv4 header when present, else -1 */
 	size_t icmp_len;         /* ICMP bytes: iputils' "N bytes from" */
 	bool bad_checksum;
@@ -44,10 +45,15 @@ struct rt_icmp_match {
 	bool has_iphdr;          /* raw IPv4: the IP header comes first */
 	bool check_id;           /* raw sockets; datagram sockets are demuxed by the kernel */
 	uint16_t id;             /* host order */
+	uint16_t nids;           /* raw: ids id .. id + nids - 1 are ours (0: just id) */
 	struct rt_addr dst;      /* the target: quoted errors must be for it */
+	bool any_dst;            /* many targets: errors for any, demuxed by the caller */
 	size_t echo_len;         /* our requests' ICMP length: finds them in transmit reports */
 	uint16_t req_key;        /* their type << 8 | code (-N: a query's); 0: an echo request */
 };
+
+/* id is one of m's (raw sockets; datagram sockets have the kernel's). */
+bool rt_icmp_our_id(const struct rt_icmp_match *m, uint16_t id);
 
 /* An error-queue entry, reduced to the fields rtping uses. */
 struct rt_icmp_err {
@@ -56,7 +62,8 @@ struct rt_icmp_err {
 	uint8_t type, code;
 	uint32_t info;           /* ee_info: mtu for "message too long" */
 	struct rt_addr offender; /* who sent the ICMP error */
-	uint16_t seq;
+	struct rt_addr dst;      /* the probe's destination; AF_UNSPEC unknown */
+	uint16_t id, seq;        /* the quoted probe's */
 };
 
 /* The Internet checksum (RFC 1071) over len bytes. */

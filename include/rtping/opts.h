@@ -29,6 +29,8 @@ enum rt_pmtu { RT_PMTU_DEFAULT, RT_PMTU_DO, RT_PMTU_WANT, RT_PMTU_DONT, RT_PMTU_
 #define RT_NS_PER_SEC 1000000000LL
 /* iputils: the shortest -i (and -A floor) without privilege, 2 ms. */
 #define RT_MIN_USER_INTERVAL_NS (2 * 1000 * 1000LL)
+/* --rate's upper bound: one send a microsecond. */
+#define RT_RATE_MAX 1000000
 
 struct rt_opts {
 	enum rt_mode mode;
@@ -42,11 +44,12 @@ struct rt_opts {
 	bool verify;             /* --verify: explain sends one echo to observe its egress */
 	int watch_rcvbuf;        /* --watch-rcvbuf: the route watch's SO_RCVBUF; 0 default */
 	int af;                  /* -4 / -6, else AF_UNSPEC */
-	const char *dest;        /* the first operand (ping: the one) */
+	const char *dest;        /* the first operand; NULL when only --file names them */
 	char **dests;            /* every operand, in order */
 	int ndests;
 	bool audit;              /* --explain-route --audit: many destinations */
 	const char *file;        /* --audit=FILE, --file: destinations, one a line; "-" stdin */
+	long rate;               /* --rate: sends per second, all targets; 0 unset */
 
 	/* What shapes the echo's flow key (and so its route). */
 	char iface[IF_NAMESIZE]; /* -I name: SO_BINDTODEVICE; "" when unset */

@@ -80,6 +80,10 @@ struct rt_out {
 	bool quiet_dup;             /* text omits (DUP!); JSON still types "dup" */
 	const char *host;           /* as typed or canonical, for the headers */
 	const char *route_json;     /* JSON start event's "route" object; NULL: null */
+	/* Many targets: the engine points these at the one an event is about. */
+	const char *target_addr;    /* its address (JSON "target_addr") */
+	bool multi;                 /* more than one target: stderr lines name it */
+	bool prefix;                /* stdout lines start with "HOST: " */
 	bool verbose;               /* -v: egress on reply lines and in the summary */
 	/* Transmit reports: per-egress counts; NULL when the kernel gives none. */
 	const struct rt_egress_track *egress;
@@ -104,7 +108,7 @@ void rt_event_check_data(struct rt_event *ev, const uint8_t *data, size_t len,
  */
 void rt_out_pattern(const struct rt_out *o, const uint8_t *pat, size_t len);
 /*
- * Header line(s); src NULL for iputils' default header. ip_hdr_len counts
+ * Header line(s), not flushed (text); src NULL for iputils' default header. ip_hdr_len counts
  * any IPv4 options the requests carry (iputils: 60 with -R or -T).
  */
 void rt_out_header(const struct rt_out *o, const char *addr, const char *src,
@@ -112,9 +116,22 @@ void rt_out_header(const struct rt_out *o, const char *addr, const char *src,
 /* Flood mode: one dot per probe sent. */
 void rt_out_sent(const struct rt_out *o);
 void rt_out_event(const struct rt_out *o, const struct rt_event *ev);
-/* Final statistics (text block or the JSON summary object). */
+/*
+ * Final statistics (text block or the JSON summary object). Like the text
+ * header, not flushed: the caller flushes once after all targets'.
+ */
 void rt_out_summary(const struct rt_out *o, const struct rt_stats *st);
 /* SIGQUIT: one status line on stderr. */
 void rt_out_status(const struct rt_out *o, const struct rt_stats *st);
+
+/* Many targets: how the run went, after every target's statistics. */
+struct rt_out_totals {
+	size_t total, answered, unreachable, diverging, failed;
+};
+/*
+ * "N targets: A answered, B unreachable, C with route divergence", or the
+ * JSON {"type": "run_summary", ...} object.
+ */
+void rt_out_run_summary(const struct rt_out *o, const struct rt_out_totals *t);
 
 #endif

@@ -6,6 +6,7 @@
 #ifndef RTPING_SOCK_H
 #define RTPING_SOCK_H
 
+#include <stdio.h>
 #include <stdbool.h>
 #include <sys/socket.h>
 
@@ -26,16 +27,19 @@ struct rt_sock {
 	uint16_t port;                  /* its port: a datagram socket's identifier */
 	uint32_t flowlabel;             /* -F: the label the kernel granted (host order) */
 	int mark_err;                   /* SO_MARK failed (errno): running unmarked */
+	size_t ntargets;                /* how many targets it serves */
 	bool reports;                   /* transmit reports on: each echo's egress is known */
 };
 
 /*
  * Opens and configures the socket, raising capabilities only around the
- * calls that need them. 0, or -errno with *what naming the failing step
- * ("socket", "SO_BINDTODEVICE", ...) for the message main prints.
+ * calls that need them; f and t: the first of ntargets it serves (raw:
+ * echo ids match.id + i, one each; any: errors for every destination).
+ * 0, or -errno with *what naming the failing step ("socket",
+ * "SO_BINDTODEVICE", ...) for the message main prints.
  */
 int rt_sock_open(struct rt_sock *s, const struct rt_opts *o, const struct rt_flow *f,
-		 const struct rt_target *t, const char **what);
+		 const struct rt_target *t, size_t ntargets, const char **what);
 
 /*
  * -B: pins the source the route module chose (unless -I addr bound one),
@@ -55,6 +59,15 @@ int rt_sock_connect(struct rt_sock *s, const char **what);
  * (known once bound: -e or -C), the protocol number for a raw socket.
  */
 uint16_t rt_sock_connect_sport(const struct rt_sock *s);
+
+/*
+ * What only the open socket knows, for the flow before anything asks the
+ * route: a refused SO_MARK (iputils warns and pings unmarked, so neither
+ * the route query nor the UDP check may carry the mark), and -C's port.
+ */
+void rt_sock_flow_facts(const struct rt_sock *s, struct rt_flow *f);
+/* iputils' warning (two lines for EPERM) when SO_MARK was refused; nothing otherwise. */
+void rt_sock_mark_warning(FILE *err, const char *prog, const struct rt_sock *s, uint32_t mark);
 
 void rt_sock_close(struct rt_sock *s);
 

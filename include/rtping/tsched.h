@@ -2,11 +2,10 @@
  * Many targets' sends, in time. Each target keeps its own schedule (its
  * struct rt_sched: -i, -l, -A, as one target's run); this module decides
  * which target goes next: the one due earliest, never two sends closer
- * than the global rate allows (--rate, one token, no bursts to catch up),
+ * than the global rate allows on average (--rate: an absolute schedule, one
+ * token, no bursts to catch up after a stall),
  * and the first sends spread evenly over one interval. Pure: `now` comes
  * in, so the tests drive it with a fake clock. Memory: 12 bytes a target.
- *
- * Groundwork for `rtping HOST...` (issue 13): not yet wired to the engine.
  */
 #ifndef RTPING_TSCHED_H
 #define RTPING_TSCHED_H
@@ -27,7 +26,8 @@ struct rt_tsched {
 };
 
 /*
- * n targets (at most UINT32_MAX - 1), rate sends per second (> 0); target
+ * n targets (at most UINT32_MAX - 1), rate sends per second (0: no
+ * global limit, each target's own schedule only); target
  * i's first send is due at now + i x interval / n. 0 or -ENOMEM/-EINVAL.
  */
 int rt_tsched_init(struct rt_tsched *s, size_t n, long rate, int64_t interval_ns,

@@ -28,6 +28,12 @@ struct rt_tx_cfg {
 struct rt_tx *rt_tx_new(const struct rt_tx_cfg *cfg);
 void rt_tx_free(struct rt_tx *tx);
 
+/*
+ * Many targets on one socket: the next echoes go to dst (which must
+ * outlive them) with identifier id.
+ */
+void rt_tx_target(struct rt_tx *tx, const struct sockaddr *dst, socklen_t dst_len, uint16_t id);
+
 /* The ICMP length of the largest request (header and data). */
 size_t rt_tx_echo_len(const struct rt_tx *tx);
 

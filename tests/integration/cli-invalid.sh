@@ -66,7 +66,9 @@ cases=$(cat <<'EOT'
 127.0.0.1 -c
 ''
 
-127.0.0.1 127.0.0.2
+127.0.0.1 '' 127.0.0.2
+--rate 0 127.0.0.1 127.0.0.2
+--rate 1e3 127.0.0.1
 -4 -6 127.0.0.1
 -4 -I ::1 127.0.0.1
 -6 -I 127.0.0.1 ::1
@@ -81,7 +83,9 @@ $'-\n' 127.0.0.1
 --explain-route ''
 --audit 127.0.0.1
 --explain-route --file /dev/null 127.0.0.1
---file /dev/null 127.0.0.1 ::1
+--file /nonexistent/rtping-list 127.0.0.1 ::1
+--file /dev/null
+--explain-route --rate 5 127.0.0.1
 --explain-route --audit --file ''
 --explain-route --audit= 127.0.0.1
 --explain-route --audit=/dev/null --file /dev/zero
@@ -99,7 +103,10 @@ $'-\n' 127.0.0.1
 -R -s 65468 127.0.0.1
 -T tsprespec gw 127.0.0.1
 -T tsprespec 10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4 10.0.0.5 127.0.0.1
--R 10.0.0.1 127.0.0.1
+--explain-route -R 10.0.0.1 127.0.0.1
+-C 127.0.0.1 127.0.0.2
+-F 1 ::1 ::2
+-N name ::1 ::2
 -F x ::1
 -F 0x100000 ::1
 -F -1 ::1

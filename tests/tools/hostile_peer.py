@@ -58,6 +58,10 @@ qualified), addresses fd00:66::2 and fe80::2 (IPv6), 10.66.0.2 (IPv4),
               the next sequence, one from another source with the nonce's
               random part zeroed, and an echo reply carrying the query
   ni_loop     a name that is a compression pointer to itself
+
+A mode file may name modes per destination after the default mode, e.g.
+"ok 10.66.0.5=dup2 10.66.0.6=silent": the peer then also answers those
+addresses (from them), each its own way (rtping HOST... tests).
 """
 import argparse
 import fcntl
@@ -123,12 +127,32 @@ class Peer:
         self.mode_file = mode_file
         self.log = log
 
-    def mode(self):
+    def modes(self):
+        """The default mode and the per-destination ones {packed addr: mode}."""
         try:
             with open(self.mode_file) as f:
-                return f.read().strip() or "ok"
+                words = f.read().split()
         except OSError:
-            return "ok"
+            words = []
+        default = words[0] if words and "=" not in words[0] else "ok"
+        per = {}
+        for w in words:
+            if "=" in w:
+                addr, m = w.split("=", 1)
+                fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
+                per[socket.inet_pton(fam, addr)] = m
+        return default, per
+
+    def mode(self):
+        """The default mode (the first word of the mode file)."""
+        return self.modes()[0]
+
+    def mode_for(self, dst, target):
+        """The mode for an echo request to dst, or None: not ours to answer."""
+        default, per = self.modes()
+        if dst in per:
+            return per[dst]
+        return default if dst == target else None
 
     def send(self, pkt):
         os.write(self.fd, pkt)
@@ -193,8 +217,7 @@ class Peer:
         elif m in ("rr", "rr_flap", "ts", "optforge"):
             self.send(f.options_reply(m))
 
-    def echo_request(self, fam, ident, seq):
-        m = self.mode()
+    def echo_request(self, fam, ident, seq, m):
         self.log.write("v%d id=%d seq=%d mode=%s\n" % (fam, ident, seq, m))
         self.log.flush()
         return m
@@ -267,13 +290,14 @@ class Peer:
         hl = (pkt[0] & 15) * 4
         src, dst = pkt[12:16], pkt[16:20]
         icmp = pkt[hl:]
-        if dst != TARGET4 or icmp[0] != 8:
+        m = self.mode_for(dst, TARGET4)
+        if m is None or icmp[0] != 8:
             return
         ident, seq = struct.unpack("!HH", icmp[4:8])
         data = icmp[8:]
-        m = self.echo_request(4, ident, seq)
+        self.echo_request(4, ident, seq, m)
 
-        def reply(sid=ident, sseq=seq, d=data, frm=TARGET4, opts=b""):
+        def reply(sid=ident, sseq=seq, d=data, frm=dst, opts=b""):
             return ip4(frm, src, icmp4(0, 0, struct.pack("!HH", sid, sseq), d), opts=opts)
 
         def error(kind, quote):
@@ -327,13 +351,14 @@ class Peer:
         if nh == 58 and dst == TARGET6 and icmp[0] == 139:
             self.node_info(src, icmp)
             return
-        if nh != 58 or dst != TARGET6 or icmp[0] != 128:
+        m = self.mode_for(dst, TARGET6)
+        if nh != 58 or m is None or icmp[0] != 128:
             return
         ident, seq = struct.unpack("!HH", icmp[4:8])
         data = icmp[8:]
-        m = self.echo_request(6, ident, seq)
+        self.echo_request(6, ident, seq, m)
 
-        def reply(sid=ident, sseq=seq, d=data, frm=TARGET6, ext=b"", nh0=58):
+        def reply(sid=ident, sseq=seq, d=data, frm=dst, ext=b"", nh0=58):
             body = icmp6(frm, src, 129, 0, struct.pack("!HH", sid, sseq), d)
             return ip6(frm, src, body, nh=nh0, ext=ext)
 

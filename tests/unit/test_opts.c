@@ -195,6 +195,28 @@ START_TEST(bad_values)
 }
 END_TEST
 
+/* Ping takes many operands, --file and --rate; an empty name is bad input anywhere. */
+START_TEST(ping_takes_many_targets)
+{
+	ck_assert_int_eq(parse(false, "a", "b", "c", NULL), 0);
+	ck_assert_int_eq(o.ndests, 3);
+	ck_assert_str_eq(o.dest, "a");
+	ck_assert_int_eq(o.rate, 0);
+	ck_assert_int_eq(parse(false, "--file", "-", NULL), 0);
+	ck_assert_str_eq(o.file, "-");
+	ck_assert_int_eq(o.ndests, 0);
+	ck_assert_ptr_null(o.dest);
+	ck_assert_int_eq(parse(false, "--rate", "250", "a", "b", NULL), 0);
+	ck_assert_int_eq(o.rate, 250);
+	ck_assert_int_eq(parse(false, "--rate", "0", "a", NULL), -EINVAL);
+	ck_assert_str_eq(err, "invalid argument: '0': out of range: 1 <= value <= 1000000");
+	ck_assert_int_eq(parse(false, "a", "", "b", NULL), -EINVAL);
+	ck_assert_str_eq(err, "usage error: Destination address required");
+	ck_assert_int_eq(parse(false, "--explain-route", "--rate", "5", "a", NULL), -EINVAL);
+	ck_assert_str_eq(err, "--rate needs ping mode");
+}
+END_TEST
+
 /* -N: iputils' node information sub-options; help exits at once, conflicts fail. */
 START_TEST(node_info_options)
 {
@@ -227,7 +249,7 @@ START_TEST(usage_errors)
 {
 	ck_assert_int_eq(parse(false, NULL), -EINVAL);
 	ck_assert_str_eq(err, "usage error: Destination address required");
-	ck_assert_int_eq(parse(false, "a", "b", NULL), -EINVAL);
+	ck_assert_int_eq(parse(false, "--explain-route", "a", "b", NULL), -EINVAL);
 	ck_assert_int_eq(parse(false, "-4", "-6", "h", NULL), -EINVAL);
 	ck_assert_str_eq(err, "only one -4 or -6 option may be specified");
 	ck_assert_int_eq(parse(false, "-z", "h", NULL), -EINVAL);
@@ -429,10 +451,15 @@ START_TEST(tsprespec_hops_before_destination)
 			      "the destination");
 	ck_assert_int_eq(parse(false, "-T", "tsprespec", "gw", "h", NULL), -EINVAL);
 	ck_assert_str_eq(err, "-T tsprespec: not an IPv4 address: 'gw'");
-	/* Only tsprespec takes hops: any other option keeps one destination. */
-	ck_assert_int_eq(parse(false, "-T", "tsonly", "10.0.0.1", "h", NULL), -EINVAL);
+	/* Only tsprespec takes hops: with any other option both are targets. */
+	ck_assert_int_eq(parse(false, "-T", "tsonly", "10.0.0.1", "h", NULL), 0);
+	ck_assert_int_eq(o.ndests, 2);
+	ck_assert_uint_eq(o.nprespec, 0);
+	ck_assert_int_eq(parse(false, "-R", "10.0.0.1", "h", NULL), 0);
+	ck_assert_int_eq(o.ndests, 2);
+	ck_assert_int_eq(parse(false, "--explain-route", "-T", "tsonly", "10.0.0.1", "h", NULL),
+			 -EINVAL);
 	ck_assert_str_eq(err, "usage error: only one destination address allowed: 'h'");
-	ck_assert_int_eq(parse(false, "-R", "10.0.0.1", "h", NULL), -EINVAL);
 }
 END_TEST
 
@@ -514,6 +541,7 @@ int main(void)
 	tcase_add_test(tc, interface_from_source_scope);
 	tcase_add_test(tc, interface_and_source_both_kept);
 	tcase_add_test(tc, audit_takes_many_destinations_or_none);
+	tcase_add_test(tc, ping_takes_many_targets);
 	tcase_add_loop_test(tc, bad_values, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, usage_errors);
 	tcase_add_test(tc, user_limits_follow_real_uid);

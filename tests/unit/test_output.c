@@ -174,7 +174,8 @@ START_TEST(json_one_object_per_line_escaped)
 	ev.from = "a\\b";
 	rt_out_event(&o, &ev);
 	ck_assert_str_eq(out(),
-		"{\"type\": \"reply\", \"timestamp\": 1700000000.123456, \"seq\": 1, "
+		"{\"type\": \"reply\", \"timestamp\": 1700000000.123456, "
+		"\"host\": \"we\\\"ird\\n\", \"target_addr\": null, \"seq\": 1, "
 		"\"addr\": \"10.77.0.2\", \"from\": \"a\\\\b\", \"bytes\": 64, \"ttl\": 64, "
 		"\"time_ms\": 0.045, \"bad_checksum\": false, \"different_address\": false, "
 		"\"truncated\": false, \"egress\": null}\n");
@@ -231,11 +232,11 @@ START_TEST(json_summary_valid_at_total_loss)
 	rt_stats_sent(st, 1, 0);
 	rt_out_summary(&o, st);
 	ck_assert_str_eq(out(),
-		"{\"type\": \"summary\", \"host\": \"10.77.0.2\", \"transmitted\": 1, "
+		"{\"type\": \"summary\", \"host\": \"10.77.0.2\", \"addr\": null, \"transmitted\": 1, "
 		"\"received\": 0, \"duplicates\": 0, \"corrupted\": 0, \"errors\": 0, "
 		"\"loss_percent\": 100, \"time_ms\": 0, \"rtt_min_ms\": null, "
 		"\"rtt_avg_ms\": null, \"rtt_max_ms\": null, \"rtt_mdev_ms\": null, "
-		"\"pipe\": null, \"ipg_ms\": null, \"ewma_ms\": null, \"egress\": null, "
+		"\"pipe\": null, \"ipg_ms\": null, \"ewma_ms\": null, \"route\": null, \"egress\": null, "
 		"\"egress_sampled\": null, \"egress_unobserved\": null, \"route_watch\": null}\n");
 }
 END_TEST
@@ -249,7 +250,8 @@ START_TEST(json_error_event)
 	o.json = true;
 	rt_out_event(&o, &er);
 	ck_assert_str_eq(out(),
-		"{\"type\": \"error\", \"timestamp\": 0.000001, \"local\": false, \"seq\": 3, "
+		"{\"type\": \"error\", \"timestamp\": 0.000001, \"host\": \"10.77.0.2\", "
+		"\"target_addr\": null, \"local\": false, \"seq\": 3, "
 		"\"addr\": \"10.77.0.1\", \"from\": \"10.77.0.1\", \"icmp_type\": 3, "
 		"\"icmp_code\": 1, \"errno\": null, \"message\": \"Destination Host Unreachable\", "
 		"\"egress\": null}\n");
@@ -397,7 +399,8 @@ START_TEST(redirect_notice_text_and_json)
 	ck_assert_str_eq(out(),
 		"From 10.66.0.2: icmp_seq=2 Redirect Host(New nexthop: 10.66.0.7)\n"
 		"From 10.66.0.2: icmp_seq=2 (BAD CHECKSUM)Redirect Host(New nexthop: 10.66.0.7)\n"
-		"{\"type\": \"notice\", \"timestamp\": 0.000001, \"seq\": 2, \"addr\": \"10.66.0.2\", "
+		"{\"type\": \"notice\", \"timestamp\": 0.000001, \"host\": \"10.77.0.2\", "
+		"\"target_addr\": null, \"seq\": 2, \"addr\": \"10.66.0.2\", "
 		"\"from\": \"10.66.0.2\", \"icmp_type\": 5, \"icmp_code\": 1, \"bad_checksum\": false, "
 		"\"message\": \"Redirect Host(New nexthop: 10.66.0.7)\"}\n");
 }

@@ -88,13 +88,13 @@ static int parse(char **argv, char *err, size_t len)
  */
 START_TEST(opts_control_bytes_in_errors_stay_one_line)
 {
-	char *cases[][4] = {
+	char *cases[][5] = {
 		{ "rtping", "-\n", "host", NULL },
 		{ "rtping", "-c", "1\n2", NULL },
 		{ "rtping", "-p", "zz\033[2J", NULL },
 		{ "rtping", "-M", "do\r\nnot", NULL },
 		{ "rtping", "-I", "eth\n0", NULL },
-		{ "rtping", "a", "b\nc", NULL },
+		{ "rtping", "--explain-route", "a", "b\nc", NULL },
 	};
 	char err[256];
 

@@ -10,6 +10,7 @@
 
 #define MS 1000000LL
 #define T0 (1000 * MS)
+#define SEC (1000 * MS)
 
 START_TEST(first_sends_spread_over_one_interval)
 {
@@ -67,6 +68,29 @@ START_TEST(global_rate_paces_every_send)
 }
 END_TEST
 
+/* Each send a little late (a wake-up's latency): the schedule does not drift. */
+START_TEST(late_wakeups_do_not_add_up)
+{
+	struct rt_tsched s;
+	int64_t now = T0, wake, late = 100000;   /* 0.1 ms */
+	long i, sent = 0;
+
+	ck_assert_int_eq(rt_tsched_init(&s, 1000, 1000, 0, T0), 0);
+	while ((i = rt_tsched_pick(&s, now, &wake)) >= 0 || wake) {
+		if (i < 0) {
+			now = wake + late;
+			continue;
+		}
+		sent++;
+		rt_tsched_sent(&s, (size_t)i, now, now);
+		rt_tsched_done(&s, (size_t)i);
+	}
+	ck_assert_int_eq(sent, 1000);
+	ck_assert_int_eq(now, T0 + 999 * MS + late);
+	rt_tsched_free(&s);
+}
+END_TEST
+
 /* Per-target due times (their own -i) decide the order; done targets never come back. */
 START_TEST(per_target_due_times_and_done)
 {
@@ -91,7 +115,25 @@ START_TEST(per_target_due_times_and_done)
 	ck_assert_int_eq(rt_tsched_pick(&s, T0 + 100 * MS, &wake), -1);
 	ck_assert_int_eq(wake, 0);
 	rt_tsched_free(&s);
-	ck_assert_int_eq(rt_tsched_init(&s, 3, 0, 0, T0), -EINVAL);
+	ck_assert_int_eq(rt_tsched_init(&s, 3, -1, 0, T0), -EINVAL);
+}
+END_TEST
+
+/* Rate 0: no global pacer, so a preload burst of one target leaves at once. */
+START_TEST(rate_zero_leaves_each_target_its_own_schedule)
+{
+	struct rt_tsched s;
+	int64_t wake;
+
+	ck_assert_int_eq(rt_tsched_init(&s, 1, 0, SEC, T0), 0);
+	for (int k = 0; k < 3; k++) {
+		ck_assert_int_eq(rt_tsched_pick(&s, T0, &wake), 0);
+		rt_tsched_sent(&s, 0, T0, INT64_MIN);
+	}
+	rt_tsched_sent(&s, 0, T0, T0 + SEC);
+	ck_assert_int_eq(rt_tsched_pick(&s, T0, &wake), -1);
+	ck_assert_int_eq(wake, T0 + SEC);
+	rt_tsched_free(&s);
 }
 END_TEST
 
@@ -136,6 +178,8 @@ static Suite *suite(void)
 
 	tcase_add_test(tc, first_sends_spread_over_one_interval);
 	tcase_add_test(tc, global_rate_paces_every_send);
+	tcase_add_test(tc, rate_zero_leaves_each_target_its_own_schedule);
+	tcase_add_test(tc, late_wakeups_do_not_add_up);
 	tcase_add_test(tc, per_target_due_times_and_done);
 	tcase_add_test(tc, heap_order_matches_a_linear_scan);
 	suite_add_tcase(s, tc);

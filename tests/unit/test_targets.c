@@ -1,0 +1,179 @@
+/* The target list and the many-target demux, pure: no sockets, no names resolved. */
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rtping/demux.h"
+#include "rtping/exitcodes.h"
+#include "rtping/targets.h"
+#include "runner.h"
+
+/* A duplicate is not added, and tells which entry it repeats. */
+START_TEST(duplicates_listed_once_in_argument_order)
+{
+	struct rt_targets l = { 0 };
+	char name[] = "b.example";
+	size_t at;
+
+	ck_assert_int_eq(rt_targets_add(&l, "a.example", false, &at), RT_TADD_OK);
+	ck_assert_uint_eq(at, 0);
+	ck_assert_int_eq(rt_targets_add(&l, name, true, &at), RT_TADD_OK);
+	ck_assert_uint_eq(at, 1);
+	name[0] = 'x';   /* a copy was asked for: the list keeps "b.example" */
+	ck_assert_int_eq(rt_targets_add(&l, "b.example", false, &at), RT_TADD_DUP);
+	ck_assert_uint_eq(at, 1);
+	ck_assert_int_eq(rt_targets_add(&l, "a.example", true, &at), RT_TADD_DUP);
+	ck_assert_uint_eq(at, 0);
+	ck_assert_uint_eq(l.n, 2);
+	ck_assert_str_eq(l.names[1].s, "b.example");
+	ck_assert_int_eq(rt_targets_seal(&l), 0);
+	ck_assert_str_eq(l.t[1].typed, "b.example");
+	ck_assert_ptr_ne(l.t[1].typed, name);
+	ck_assert_ptr_eq(l.t[0].typed, l.t[0].name);
+	ck_assert_ptr_eq(l.peers[1].st, &l.st[1]);
+	rt_targets_free(&l);
+}
+END_TEST
+
+/* The limit is a count of distinct targets: duplicates past it are still duplicates. */
+START_TEST(limit_is_distinct_targets)
+{
+	struct rt_targets l = { 0 };
+	char name[32];
+	size_t at;
+
+	for (int i = 0; i < RT_TARGETS_MAX; i++) {
+		snprintf(name, sizeof(name), "h%d", i);
+		ck_assert_int_eq(rt_targets_add(&l, name, true, &at), RT_TADD_OK);
+	}
+	ck_assert_int_eq(rt_targets_add(&l, "h7", false, &at), RT_TADD_DUP);
+	ck_assert_uint_eq(at, 7);
+	ck_assert_int_eq(rt_targets_add(&l, "one-more", false, &at), RT_TADD_FULL);
+	ck_assert_uint_eq(l.n, RT_TARGETS_MAX);
+	rt_targets_free(&l);
+}
+END_TEST
+
+static void set_addr(struct rt_targets *l, size_t i, const char *a)
+{
+	ck_assert_int_eq(rt_addr_parse(&l->peers[i].addr, AF_UNSPEC, a), 0);
+	l->t[i].fam = rt_family_get(l->peers[i].addr.af);
+	l->t[i].state = RT_TGT_READY;
+}
+
+/* Two names, one address: both marked (their lines get a prefix) and chained. */
+START_TEST(shared_addresses_are_linked)
+{
+	struct rt_targets l = { 0 };
+	const char *names[] = { "a", "b", "c", "d" };
+	size_t at;
+
+	for (size_t i = 0; i < 4; i++)
+		rt_targets_add(&l, names[i], false, &at);
+	ck_assert_int_eq(rt_targets_seal(&l), 0);
+	set_addr(&l, 0, "10.0.0.1");
+	set_addr(&l, 1, "10.0.0.2");
+	set_addr(&l, 2, "::a00:1");     /* the same bytes in another family: not shared */
+	set_addr(&l, 3, "10.0.0.1");
+	rt_targets_link_shared(&l);
+	ck_assert(l.t[0].shared && l.t[3].shared);
+	ck_assert(!l.t[1].shared && !l.t[2].shared);
+	ck_assert_uint_eq(l.t[0].same_next, 3);
+	ck_assert_uint_eq(l.t[3].same_next, UINT32_MAX);
+	rt_targets_free(&l);
+}
+END_TEST
+
+/* Answered as iputils' exit code says; a failed target counts as unreachable. */
+START_TEST(totals_for_the_closing_line)
+{
+	struct rt_targets l = { 0 };
+	struct rt_opts o = { .count = 2 };
+	struct rt_out_totals t;
+	struct rt_reply_acct a;
+	size_t at;
+
+	rt_targets_add(&l, "a", false, &at);
+	rt_targets_add(&l, "b", false, &at);
+	rt_targets_add(&l, "c", false, &at);
+	ck_assert_int_eq(rt_targets_seal(&l), 0);
+	for (size_t i = 0; i < 2; i++)
+		ck_assert_int_eq(rt_stats_init(&l.st[i], 0, 4), 0);
+	rt_stats_sent(&l.st[0], 1, 0);
+	rt_stats_reply(&l.st[0], 1, 1000, false, &a);
+	rt_stats_sent(&l.st[1], 1, 0);
+	l.t[1].diverges = true;
+	l.t[2].state = RT_TGT_FAILED;
+	rt_targets_totals(&l, &o, &t);
+	ck_assert_uint_eq(t.total, 3);
+	ck_assert_uint_eq(t.answered, 1);
+	ck_assert_uint_eq(t.unreachable, 2);
+	ck_assert_uint_eq(t.diverging, 1);
+	ck_assert_uint_eq(t.failed, 1);
+	/* -w: fewer than -c replies is no answer (iputils' exit 1). */
+	o.deadline_s = 5;
+	rt_targets_totals(&l, &o, &t);
+	ck_assert_uint_eq(t.answered, 0);
+	rt_targets_free(&l);
+}
+END_TEST
+
+/* The hash finds each target by address; of two at one address, the one still waiting. */
+START_TEST(demux_index_by_address_and_waiting_sequence)
+{
+	enum { N = 1000 };
+	static struct rt_peer p[N];
+	static struct rt_stats st[N];
+	struct rt_demux d;
+	struct rt_addr a;
+	struct rt_reply_acct acct;
+	char buf[32];
+
+	for (int i = 0; i < N; i++) {
+		ck_assert_int_eq(rt_stats_init(&st[i], 0, 4), 0);
+		rt_stats_sent(&st[i], 1, 0);
+		snprintf(buf, sizeof(buf), "10.%d.%d.1", i / 256, i % 256);
+		rt_addr_parse(&p[i].addr, AF_INET, buf);
+		p[i].st = &st[i];
+		p[i].id = (uint16_t)(500 + i);
+	}
+	p[N - 1].addr = p[3].addr;   /* 3 and N-1 share an address */
+	ck_assert_int_eq(rt_demux_init(&d, p, N), 0);
+	for (int i = 0; i < N - 1; i++)
+		ck_assert_int_eq(rt_demux_find(&d, false, 0, 1, &p[i].addr), i == 3 ? 3 : i);
+	rt_stats_reply(&st[3], 1, 10, false, &acct);
+	ck_assert_int_eq(rt_demux_find(&d, false, 0, 1, &p[3].addr), N - 1);
+	rt_stats_reply(&st[N - 1], 1, 10, false, &acct);
+	ck_assert_int_eq(rt_demux_find(&d, false, 0, 1, &p[3].addr), 3);   /* a duplicate */
+	rt_addr_parse(&a, AF_INET, "192.0.2.1");
+	ck_assert_int_eq(rt_demux_find(&d, false, 0, 1, &a), -1);
+	/* Raw: the id names the target, the errors' too. */
+	ck_assert_int_eq(rt_demux_find(&d, true, 500 + 42, 1, &a), 42);
+	ck_assert_int_eq(rt_demux_error(&d, true, 500 + 7, 1, &a), 7);
+	ck_assert_int_eq(rt_demux_error(&d, false, 0, 1, &p[9].addr), 9);
+	a.af = AF_UNSPEC;
+	ck_assert_int_eq(rt_demux_error(&d, false, 0, 1, &a), -1);
+	rt_demux_free(&d);
+	for (int i = 0; i < N; i++)
+		rt_stats_free(&st[i]);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("targets");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, duplicates_listed_once_in_argument_order);
+	tcase_add_test(tc, limit_is_distinct_targets);
+	tcase_add_test(tc, shared_addresses_are_linked);
+	tcase_add_test(tc, totals_for_the_closing_line);
+	tcase_add_test(tc, demux_index_by_address_and_waiting_sequence);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return rt_test_run(suite());
+}
