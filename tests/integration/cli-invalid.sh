@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Bad command lines: each must exit 2, print exactly one line on stderr and
 # nothing at all on stdout (no header, no partial output). Numeric targets
-# only, so no case waits on a resolver; nothing is sent anywhere.
+# only, so no case waits on a resolver. Every case runs in a namespace of
+# its own with only loopback: should one ever be accepted by mistake, what
+# it sends cannot leave this machine.
 . "$(dirname "$0")/lib.sh"
 t_init
+ISO=$(t_ns iso) || { fail "namespace"; exit 1; }
 
 # One invocation per line, shell-quoted as typed after "rtping".
 cases=$(cat <<'EOT'
@@ -132,7 +135,7 @@ EOT
 check_bad() {
 	local what=$1 rc lines
 	shift
-	timeout 10 "$@" >"$T_TMP/out" 2>"$T_TMP/err" </dev/null; rc=$?
+	ip netns exec "$ISO" timeout 10 "$@" >"$T_TMP/out" 2>"$T_TMP/err" </dev/null; rc=$?
 	lines=$(wc -l <"$T_TMP/err")
 	if [ "$rc" = 2 ] && [ "$lines" = 1 ] && [ ! -s "$T_TMP/out" ] &&
 	   [ "$(tail -c 1 "$T_TMP/err" | od -An -c | tr -d ' ')" = '\n' ]; then
