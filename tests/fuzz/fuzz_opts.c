@@ -38,8 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rc = rt_opts_parse(&o, argc, argv, privileged, err, sizeof(err));
 	if (rc == 0 && o.mode != RT_MODE_HELP && o.mode != RT_MODE_VERSION) {
 		/* Invariants any caller relies on. */
-		/* An audit may read every destination from a file or stdin. */
-		if ((!o.dest && !o.audit) || o.ndests < 0 || (o.ndests && !o.dests) ||
+		/* An audit or --file may read every destination from a file or stdin. */
+		if ((!o.dest && !o.audit && !o.file) || o.ndests < 0 || (o.ndests && !o.dests) ||
 		    o.pattern_len > RT_PATTERN_MAX || o.count < 0 || o.preload < 1 ||
 		    o.interval_ns < 0 || o.timeout_ns < 0 || o.size < 0 || o.ttl > 255 ||
 		    memchr(o.iface, '\0', sizeof(o.iface)) == NULL)
