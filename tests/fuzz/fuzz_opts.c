@@ -36,7 +36,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		argv[argc++] = p;
 	argv[argc] = NULL;
 	rc = rt_opts_parse(&o, argc, argv, privileged, err, sizeof(err));
-	if (rc == 0 && o.mode != RT_MODE_HELP && o.mode != RT_MODE_VERSION) {
+	if (rc == 0 && o.mode != RT_MODE_HELP && o.mode != RT_MODE_VERSION &&
+	    o.mode != RT_MODE_NI_HELP) {
 		/* Invariants any caller relies on. */
 		/* An audit or --file may read every destination from a file or stdin. */
 		if ((!o.dest && !o.audit && !o.file) || o.ndests < 0 || (o.ndests && !o.dests) ||
