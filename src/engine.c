@@ -2,7 +2,8 @@
  * The ping engine: the targets' echo requests, turned into events for
  * src/output.c with what comes back (src/engine_rx.c). Model: iputils
  * ping's behaviour (options, timing rules, exit codes) without its
- * structure: socket set-up in src/sock.c, sending in src/tx.c, the rules
+ * structure: socket set-up in src/sock.c, the start in
+ * src/engine_start.c, sending in src/engine_tx.c (src/tx.c), the rules
  * in src/policy.c, the loop in src/loop.c; RTTs from our own window of
  * sends instead of the reply payload; one code path for IPv4 and IPv6,
  * and for one target or many (a list of one).
@@ -14,24 +15,13 @@
  * happened to it: a send, a reply, an error, its wake time.
  */
 #include <errno.h>
-#include <netdb.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/random.h>
 
 #include "rtping/caps.h"
-#include "rtping/egress.h"
 #include "rtping/loop.h"
-#include "rtping/probe.h"
 #include "engine_int.h"
-
-static bool is_multicast(const struct rt_addr *a)
-{
-	/* 224.0.0.0/4 and ff00::/8: the first byte says it for both families. */
-	return a->af == AF_INET ? (a->u.raw[0] & 0xf0) == 0xe0 : a->u.raw[0] == 0xff;
-}
 
 void rt_engine_use_target(struct rt_engine *e, size_t i)
 {
@@ -188,7 +178,7 @@ static void finish(struct rt_engine *e, size_t i)
 }
 
 /* When target i's next probe may leave: its schedule, unless a full queue said wait. */
-static int64_t due_time(const struct rt_engine *e, size_t i)
+int64_t rt_engine_due(const struct rt_engine *e, size_t i)
 {
 	const struct rt_tgt *t = &e->tl->t[i];
 	struct rt_sched sched = e->sched;
@@ -218,116 +208,11 @@ void rt_engine_update(struct rt_engine *e, size_t i, int64_t now)
 		return;
 	}
 	if (rt_policy_may_send(e->o, st))
-		rt_tsched_defer(&e->send, i, due_time(e, i));
+		rt_tsched_defer(&e->send, i, rt_engine_due(e, i));
 	else
 		rt_tsched_done(&e->send, i);
 	wake = rt_policy_wake(&t->run);
 	rt_tsched_defer(&e->wake, i, wake ? wake : RT_LOOP_IDLE);
-}
-
-/* ---- sending ------------------------------------------------------------ */
-
-static void send_failed(struct rt_engine *e, size_t i, int err)
-{
-	struct rt_event ev = { .kind = RT_EV_SEND_ERROR, .err = err };
-	int handled = 0;
-
-	/* An ICMP error may explain the failure: report that one instead. */
-	for (int n = 0, rc; n < 256 &&
-	     (rc = rt_engine_recv_err(e, rt_engine_fam(e->tl->t[i].fam))) >= 0; n++)
-		handled += rc == 1;
-	if (handled)
-		return;
-	rt_engine_use_target(e, i);
-	ev.wall_us = rt_engine_wall(e);
-	ev.text = strerror(err);
-	rt_out_event(&e->out, &ev);
-}
-
-/* A query's nonce: its sequence, then 6 bytes nobody off the path can guess. */
-static void new_nonce(struct rt_engine *e, uint16_t seq, uint8_t rnd[6])
-{
-	if (getrandom(rnd, 6, GRND_NONBLOCK) != 6) {
-		int64_t t = rt_clock_ns(CLOCK_MONOTONIC) ^ ((int64_t)getpid() << 40);
-
-		memcpy(rnd, &t, 6);
-	}
-	rt_ni_nonce_remember(&e->nonces, seq, rnd);
-}
-
-/* -O and JSON: the previous probe is still unanswered as the next leaves. */
-static void report_outstanding(struct rt_engine *e, size_t i)
-{
-	const struct rt_stats *st = &e->tl->st[i];
-	uint16_t last = (uint16_t)st->ntransmitted;
-	struct rt_event ev = { .kind = RT_EV_TIMEOUT, .seq = last };
-
-	if (!st->ntransmitted || !(e->o->outstanding || e->o->json) ||
-	    rt_stats_received(st, last))
-		return;
-	if (e->eager)
-		rt_engine_drain_errq(e, rt_engine_fam(e->tl->t[i].fam));
-	rt_engine_use_target(e, i);
-	ev.wall_us = rt_engine_wall(e);
-	ev.egress = rt_observe_egress(&e->ob, last);
-	rt_out_event(&e->out, &ev);
-}
-
-static void send_probe(struct rt_engine *e, size_t i)
-{
-	const struct rt_opts *o = e->o;
-	struct rt_tgt *t = &e->tl->t[i];
-	struct rt_stats *st = &e->tl->st[i];
-	struct fsock *fs = &e->fs[rt_engine_fam(t->fam)];
-	struct rt_sched sched = e->sched;
-	uint16_t seq = rt_stats_next_seq(st);
-	socklen_t dst_len = rt_addr_to_sockaddr(&e->tl->peers[i].addr, 0, t->scope, &e->dst);
-	uint8_t rnd[6] = { 0 };
-	bool ask;
-	int64_t now;
-	int err;
-
-	/* -F: the label leased for this destination (one target: src/ping.c). */
-	if (fs->sock.flowlabel && e->dst.ss_family == AF_INET6)
-		((struct sockaddr_in6 *)&e->dst)->sin6_flowinfo = htonl(fs->sock.flowlabel);
-	report_outstanding(e, i);
-	rt_tx_target(fs->tx, (struct sockaddr *)&e->dst, dst_len, e->tl->peers[i].id);
-	ask = fs->sock.reports && rt_egress_sample(o->flood, st->ntransmitted);
-	if (fs->ni)
-		new_nonce(e, seq, rnd);
-	err = -rt_tx_echo(fs->tx, seq, rnd, &ask, &now);
-	if (err) {
-		switch (rt_policy_send_error(o, st, err)) {
-		case RT_SEND_RETRY:
-			t->retry_ns = now + RT_FLOOD_GAP_NS;
-			rt_tsched_defer(&e->send, i, due_time(e, i));
-			return;
-		case RT_SEND_FATAL:
-			e->fatal = "Do you want to ping broadcast? Then -b. If not, "
-				   "check your local firewall rules";
-			return;
-		case RT_SEND_FAILED:
-			break;
-		}
-	}
-	rt_stats_sent(st, seq, now);
-	if (ask && !err)
-		rt_egress_asked(&e->ob.eg, seq);
-	if (err) {
-		send_failed(e, i, err);
-	} else {
-		rt_engine_use_target(e, i);
-		rt_out_sent(&e->out);
-	}
-	sched.next_ns = t->next_ns;
-	rt_sched_sent(&sched, st, now);
-	t->next_ns = sched.next_ns;
-	rt_tsched_sent(&e->send, i, now, due_time(e, i));
-	fs->rx_maybe = true;
-	fs->unread++;
-	fs->reports_unread += ask && !err;
-	e->last_sent = i;
-	rt_engine_update(e, i, now);
 }
 
 /* ---- the run ------------------------------------------------------------ */
@@ -365,7 +250,7 @@ int64_t rt_engine_step(struct rt_engine *e, int64_t now)
 		}
 	}
 	if ((i = rt_tsched_pick(&e->send, now, &w1)) >= 0) {
-		send_probe(e, (size_t)i);
+		rt_engine_send(e, (size_t)i);
 		return now;
 	}
 	/*
@@ -397,132 +282,6 @@ void rt_engine_status(struct rt_engine *e)
 		rt_engine_use_target(e, i);
 		rt_out_status(&e->out, &e->tl->st[i]);
 	}
-}
-
-/*
- * iputils prints "from SRC DEV: " when -I was given (device or address);
- * rtping also does with -v, showing the route module's decision, and the
- * JSON start event always has it.
- */
-static void print_header(struct rt_engine *e, size_t i)
-{
-	const struct rt_opts *o = e->o;
-	const struct rt_tgt *t = &e->tl->t[i];
-	char dev[IF_NAMESIZE] = "";
-	const struct rt_flow *flow = e->fs[rt_engine_fam(t->fam)].flow;
-	char dbuf[NI_MAXHOST], sbuf[NI_MAXHOST];
-	const char *s = NULL, *d = NULL;
-	struct sockaddr_storage dst;
-	socklen_t dst_len = rt_addr_to_sockaddr(&e->tl->peers[i].addr, 0, t->scope, &dst);
-
-	if (o->src.af != AF_UNSPEC) {
-		struct sockaddr_storage ss;
-		socklen_t len = rt_flow_src_sockaddr(flow, &o->src, &ss);
-
-		/* Numeric, with "%dev" for a link-local source, as iputils. */
-		s = getnameinfo((struct sockaddr *)&ss, len, sbuf, sizeof(sbuf), NULL, 0,
-				NI_NUMERICHOST) ? rt_addr_str(&o->src, sbuf, sizeof(sbuf)) : sbuf;
-		d = o->iface[0] ? o->iface : "";
-	} else if ((o->iface[0] || o->verbose || o->json) && rt_addr_is_set(&t->src)) {
-		s = rt_addr_str(&t->src, sbuf, sizeof(sbuf));
-		d = o->iface[0] ? o->iface : (t->ifindex && if_indextoname(t->ifindex, dev)) ? dev : "";
-	}
-	rt_engine_use_target(e, i);
-	/* From the sockaddr: a scoped IPv6 target shows its "%iface", as iputils. */
-	if (getnameinfo((struct sockaddr *)&dst, dst_len, dbuf, sizeof(dbuf), NULL, 0,
-			NI_NUMERICHOST))
-		rt_addr_str(&e->tl->peers[i].addr, dbuf, sizeof(dbuf));
-	rt_out_header(&e->out, dbuf, s, d, o->size,
-		      t->fam->ip_hdr_len + rt_opts_ipopt_len(o, t->fam));
-}
-
-/* Target i ready to run: its state, from its own start (spread over one interval). */
-static int start_target(struct rt_engine *e, size_t i, int64_t now, int64_t first)
-{
-	const struct rt_opts *o = e->o;
-	struct rt_tgt *t = &e->tl->t[i];
-
-	if (rt_stats_init(&e->tl->st[i], first, rt_policy_window(o)) < 0)
-		return -ENOMEM;
-	t->next_ns = first;   /* its own -i schedule, from its first send */
-	t->retry_ns = first;   /* not before its turn */
-	t->group = o->broadcast || is_multicast(&e->tl->peers[i].addr);
-	rt_policy_start(&t->run, o, now);
-	t->state = RT_TGT_RUNNING;
-	e->nlive++;
-	rt_engine_update(e, i, now);
-	return 0;
-}
-
-/* -B on each socket: its first target's source (every target's, on one device). */
-static int bind_sources(struct rt_engine *e, const char **what)
-{
-	bool done[2] = { false, false };
-	int rc;
-
-	for (size_t i = 0; i < e->tl->n; i++) {
-		const struct rt_tgt *t = &e->tl->t[i];
-		int k;
-
-		if (t->state != RT_TGT_READY || done[k = rt_engine_fam(t->fam)])
-			continue;
-		done[k] = true;
-		rc = rt_sock_bind_route(&e->fs[k].sock, e->o, e->fs[k].flow,
-					&(struct rt_route_snap){ .src = t->src }, what);
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
-}
-
-int rt_engine_start(struct rt_engine *e, const char **what)
-{
-	const struct rt_opts *o = e->o;
-	struct rt_targets *tl = e->tl;
-	long rate = o->rate ? o->rate : tl->n > 1 ? RT_RATE_DEFAULT : 0;
-	bool reports = e->fs[0].sock.reports || e->fs[1].sock.reports;
-	int64_t now;
-	int rc;
-
-	if ((rc = bind_sources(e, what)) < 0)
-		return rc;
-	/* One echo id a target (raw sockets match replies by it): the socket's + i. */
-	for (size_t i = 0; i < tl->n; i++)
-		tl->peers[i].id = (uint16_t)(e->fs[e->fs[0].open ? 0 : 1].sock.match.id + i);
-	*what = "malloc";
-	if (rt_demux_init(&e->dmx, tl->peers, tl->n) < 0)
-		return -ENOMEM;
-	rt_out_pattern(&e->out, o->pattern_set ? o->pattern : NULL, o->pattern_len);
-	for (size_t i = 0; i < tl->n; i++)
-		if (tl->t[i].state == RT_TGT_READY)
-			print_header(e, i);
-	fflush(e->out.f);
-	/* -C (one target: src/ping.c): iputils connects once the header is out. */
-	for (int k = 0; k < 2 && o->connect; k++)
-		if (e->fs[k].open && (rc = rt_sock_connect(&e->fs[k].sock, what)) < 0)
-			return rc;
-	*what = "malloc";
-	now = rt_clock_ns(CLOCK_MONOTONIC);
-	rt_sched_init(&e->sched, o->interval_ns, o->preload, o->adaptive,
-		      e->privileged ? 0 : RT_MIN_USER_INTERVAL_NS, now);
-	/* Target i's first send: now + i x interval / n (rt_tsched_init). */
-	if (rt_tsched_init(&e->send, tl->n, rate, o->interval_ns, now) < 0 ||
-	    rt_tsched_init(&e->wake, tl->n, 0, 0, now) < 0 ||
-	    rt_observe_init(&e->ob, &e->out, reports, rt_policy_window(o), &e->route,
-			    e->multipath) < 0)
-		return -ENOMEM;
-	e->out.egress = reports ? &e->ob.eg : NULL;
-	for (size_t i = 0; i < tl->n; i++) {
-		int64_t first = now + (int64_t)((double)o->interval_ns * (double)i / (double)tl->n);
-
-		if (tl->t[i].state != RT_TGT_READY) {
-			rt_tsched_done(&e->send, i);
-			rt_tsched_done(&e->wake, i);
-		} else if (start_target(e, i, now, first) < 0) {
-			return -ENOMEM;
-		}
-	}
-	return 0;
 }
 
 const char *rt_engine_fatal(const struct rt_engine *e)

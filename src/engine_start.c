@@ -1,0 +1,142 @@
+/*
+ * The engine's start: -B binds, the headers in argument order, -C's
+ * connect(), the schedules, and each target's first send spread over one
+ * interval.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <net/if.h>
+
+#include "engine_int.h"
+
+static bool is_multicast(const struct rt_addr *a)
+{
+	/* 224.0.0.0/4 and ff00::/8: the first byte says it for both families. */
+	return a->af == AF_INET ? (a->u.raw[0] & 0xf0) == 0xe0 : a->u.raw[0] == 0xff;
+}
+
+/*
+ * iputils prints "from SRC DEV: " when -I was given (device or address);
+ * rtping also does with -v, showing the route module's decision, and the
+ * JSON start event always has it.
+ */
+static void print_header(struct rt_engine *e, size_t i)
+{
+	const struct rt_opts *o = e->o;
+	const struct rt_tgt *t = &e->tl->t[i];
+	char dev[IF_NAMESIZE] = "";
+	const struct rt_flow *flow = e->fs[rt_engine_fam(t->fam)].flow;
+	char dbuf[NI_MAXHOST], sbuf[NI_MAXHOST];
+	const char *s = NULL, *d = NULL;
+	struct sockaddr_storage dst;
+	socklen_t dst_len = rt_addr_to_sockaddr(&e->tl->peers[i].addr, 0, t->scope, &dst);
+
+	if (o->src.af != AF_UNSPEC) {
+		struct sockaddr_storage ss;
+		socklen_t len = rt_flow_src_sockaddr(flow, &o->src, &ss);
+
+		/* Numeric, with "%dev" for a link-local source, as iputils. */
+		s = getnameinfo((struct sockaddr *)&ss, len, sbuf, sizeof(sbuf), NULL, 0,
+				NI_NUMERICHOST) ? rt_addr_str(&o->src, sbuf, sizeof(sbuf)) : sbuf;
+		d = o->iface[0] ? o->iface : "";
+	} else if ((o->iface[0] || o->verbose || o->json) && rt_addr_is_set(&t->src)) {
+		s = rt_addr_str(&t->src, sbuf, sizeof(sbuf));
+		d = o->iface[0] ? o->iface : (t->ifindex && if_indextoname(t->ifindex, dev)) ? dev : "";
+	}
+	rt_engine_use_target(e, i);
+	/* From the sockaddr: a scoped IPv6 target shows its "%iface", as iputils. */
+	if (getnameinfo((struct sockaddr *)&dst, dst_len, dbuf, sizeof(dbuf), NULL, 0,
+			NI_NUMERICHOST))
+		rt_addr_str(&e->tl->peers[i].addr, dbuf, sizeof(dbuf));
+	rt_out_header(&e->out, dbuf, s, d, o->size,
+		      t->fam->ip_hdr_len + rt_opts_ipopt_len(o, t->fam));
+}
+
+/* Target i ready to run: its state, from its own start (spread over one interval). */
+static int start_target(struct rt_engine *e, size_t i, int64_t now, int64_t first)
+{
+	const struct rt_opts *o = e->o;
+	struct rt_tgt *t = &e->tl->t[i];
+
+	if (rt_stats_init(&e->tl->st[i], first, rt_policy_window(o)) < 0)
+		return -ENOMEM;
+	t->next_ns = first;   /* its own -i schedule, from its first send */
+	t->retry_ns = first;   /* not before its turn */
+	t->group = o->broadcast || is_multicast(&e->tl->peers[i].addr);
+	rt_policy_start(&t->run, o, now);
+	t->state = RT_TGT_RUNNING;
+	e->nlive++;
+	rt_engine_update(e, i, now);
+	return 0;
+}
+
+/* -B on each socket: its first target's source (every target's, on one device). */
+static int bind_sources(struct rt_engine *e, const char **what)
+{
+	bool done[2] = { false, false };
+	int rc;
+
+	for (size_t i = 0; i < e->tl->n; i++) {
+		const struct rt_tgt *t = &e->tl->t[i];
+		int k;
+
+		if (t->state != RT_TGT_READY || done[k = rt_engine_fam(t->fam)])
+			continue;
+		done[k] = true;
+		rc = rt_sock_bind_route(&e->fs[k].sock, e->o, e->fs[k].flow,
+					&(struct rt_route_snap){ .src = t->src }, what);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int rt_engine_start(struct rt_engine *e, const char **what)
+{
+	const struct rt_opts *o = e->o;
+	struct rt_targets *tl = e->tl;
+	long rate = o->rate ? o->rate : tl->n > 1 ? RT_RATE_DEFAULT : 0;
+	bool reports = e->fs[0].sock.reports || e->fs[1].sock.reports;
+	int64_t now;
+	int rc;
+
+	if ((rc = bind_sources(e, what)) < 0)
+		return rc;
+	/* One echo id a target (raw sockets match replies by it): the socket's + i. */
+	for (size_t i = 0; i < tl->n; i++)
+		tl->peers[i].id = (uint16_t)(e->fs[e->fs[0].open ? 0 : 1].sock.match.id + i);
+	*what = "malloc";
+	if (rt_demux_init(&e->dmx, tl->peers, tl->n) < 0)
+		return -ENOMEM;
+	rt_out_pattern(&e->out, o->pattern_set ? o->pattern : NULL, o->pattern_len);
+	for (size_t i = 0; i < tl->n; i++)
+		if (tl->t[i].state == RT_TGT_READY)
+			print_header(e, i);
+	fflush(e->out.f);
+	/* -C (one target: src/ping.c): iputils connects once the header is out. */
+	for (int k = 0; k < 2 && o->connect; k++)
+		if (e->fs[k].open && (rc = rt_sock_connect(&e->fs[k].sock, what)) < 0)
+			return rc;
+	*what = "malloc";
+	now = rt_clock_ns(CLOCK_MONOTONIC);
+	rt_sched_init(&e->sched, o->interval_ns, o->preload, o->adaptive,
+		      e->privileged ? 0 : RT_MIN_USER_INTERVAL_NS, now);
+	/* Target i's first send: now + i x interval / n (rt_tsched_init). */
+	if (rt_tsched_init(&e->send, tl->n, rate, o->interval_ns, now) < 0 ||
+	    rt_tsched_init(&e->wake, tl->n, 0, 0, now) < 0 ||
+	    rt_observe_init(&e->ob, &e->out, reports, rt_policy_window(o), &e->route,
+			    e->multipath) < 0)
+		return -ENOMEM;
+	e->out.egress = reports ? &e->ob.eg : NULL;
+	for (size_t i = 0; i < tl->n; i++) {
+		int64_t first = now + (int64_t)((double)o->interval_ns * (double)i / (double)tl->n);
+
+		if (tl->t[i].state != RT_TGT_READY) {
+			rt_tsched_done(&e->send, i);
+			rt_tsched_done(&e->wake, i);
+		} else if (start_target(e, i, now, first) < 0) {
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
