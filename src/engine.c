@@ -31,7 +31,11 @@ void rt_engine_use_target(struct rt_engine *e, size_t i)
 	e->out.route_json = t->route_json;
 	e->out.prefix = e->multi && (e->o->verbose || t->shared);
 	e->out.v6 = t->fam->af == AF_INET6;
-	rt_addr_str(&e->tl->peers[i].addr, e->taddr, sizeof(e->taddr));
+	/* Formatted once per change of target: a flood calls this per echo. */
+	if (e->taddr_of != i + 1) {
+		rt_addr_str(&e->tl->peers[i].addr, e->taddr, sizeof(e->taddr));
+		e->taddr_of = i + 1;
+	}
 	e->out.target_addr = e->taddr;
 	e->out.name_ctx = e->names[t->numeric];
 	/* Broadcast/multicast: many hosts answer, so iputils hides (DUP!) unless -v. */

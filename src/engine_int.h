@@ -64,6 +64,7 @@ struct rt_engine {
 	struct rt_tsched wake;      /* whose deadline or linger ends next */
 	struct rt_demux dmx;
 	char taddr[RT_ADDRSTRLEN];  /* the current target's address, for JSON */
+	size_t taddr_of;            /* 1 + the target taddr is for; 0 none yet */
 	/*
 	 * Transmit reports: where each echo left, against the prediction. A
 	 * socket gives them for one target only (src/sock.c), so this is that

@@ -288,6 +288,17 @@ static bool errq_due(const struct rt_engine *e, int k)
  * the run is over, so a run that reached -c stops before reading a late
  * duplicate.
  */
+/*
+ * One target left and nothing of its in flight: back to the loop without
+ * a read that can only say EAGAIN (a syscall per echo in a flood). With
+ * many targets a batch is read to the end; its cost is shared.
+ */
+static bool quiet_now(const struct rt_engine *e, long who)
+{
+	return e->nlive == 1 && who >= 0 && e->tl->t[who].state == RT_TGT_RUNNING &&
+	       rt_stats_in_flight(&e->tl->st[who]) == 0;
+}
+
 bool rt_engine_drain(struct rt_engine *e, int k, short revents)
 {
 	int rc = -EAGAIN;
@@ -297,7 +308,7 @@ bool rt_engine_drain(struct rt_engine *e, int k, short revents)
 	if ((revents & POLLERR) || errq_due(e, k))
 		rt_engine_drain_errq(e, k);
 	for (int n = 0; n < 256 && (revents & POLLIN); n++)
-		if ((rc = recv_one(e, k, &who)) < 0 || !e->nlive)
+		if ((rc = recv_one(e, k, &who)) < 0 || !e->nlive || quiet_now(e, who))
 			break;
 	/* A pending socket error (ICMP error with IP_RECVERR): its report is queued. */
 	if (rc < 0 && rc != -EAGAIN)
