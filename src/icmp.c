@@ -5,6 +5,7 @@
  * back the ICMP header of the probe that caused them. No syscalls here.
  */
 #include <errno.h>
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -29,16 +30,49 @@ static uint32_t get32(const uint8_t *p)
 uint16_t rt_icmp_checksum(const void *p, size_t len)
 {
 	const uint8_t *b = p;
-	uint32_t sum = 0;
+	uint64_t sum = 0;
+	uint32_t w;
+	uint16_t h;
 
-	/* Big-endian 16-bit words; the odd byte is the high half of a word. */
-	for (; len > 1; len -= 2, b += 2)
-		sum += get16(b);
-	if (len)
-		sum += (uint32_t)b[0] << 8;
+	/*
+	 * A one's-complement sum does not depend on byte order (RFC 1071
+	 * 2(B)): native words are added four bytes at a time and the result
+	 * read back big-endian. The odd byte is the high half of a word.
+	 */
+	for (; len >= 4; len -= 4, b += 4) {
+		memcpy(&w, b, 4);
+		sum += w;
+	}
+	if (len >= 2) {
+		memcpy(&h, b, 2);
+		sum += h;
+		b += 2;
+		len -= 2;
+	}
+	if (len) {
+		uint8_t last[2] = { b[0], 0 };
+
+		memcpy(&h, last, 2);
+		sum += h;
+	}
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
+	h = (uint16_t)~sum;
+	return ntohs(h);
+}
+
+/* iputils' data bytes (see rt_icmp_fill_byte()), the pattern walked without a division per byte. */
+static void fill(uint8_t *out, size_t n, const uint8_t *pattern, size_t pattern_len)
+{
+	if (!pattern) {
+		for (size_t i = 0; i < n; i++)
+			out[i] = (uint8_t)i;
+	} else if (!pattern_len) {
+		memset(out, 0, n);
+	} else {
+		for (size_t i = 0, j = 0; i < n; i++, j = j + 1 == pattern_len ? 0 : j + 1)
+			out[i] = pattern[j];
+	}
 }
 
 size_t rt_icmp_build_echo(const struct rt_family *f, uint8_t *buf, size_t cap,
@@ -55,8 +89,7 @@ size_t rt_icmp_build_echo(const struct rt_family *f, uint8_t *buf, size_t cap,
 	buf[5] = (uint8_t)id;
 	buf[6] = (uint8_t)(seq >> 8);
 	buf[7] = (uint8_t)seq;
-	for (size_t i = 0; i < size; i++)
-		buf[RT_ICMP_HDR_LEN + i] = rt_icmp_fill_byte(pattern, pattern_len, i);
+	fill(buf + RT_ICMP_HDR_LEN, size, pattern, pattern_len);
 	/* ICMPv6 sums a pseudo-header the kernel fills in (RFC 4443 2.3). */
 	if (f->af == AF_INET) {
 		uint16_t c = rt_icmp_checksum(buf, len);
@@ -65,6 +98,27 @@ size_t rt_icmp_build_echo(const struct rt_family *f, uint8_t *buf, size_t cap,
 		buf[3] = (uint8_t)c;
 	}
 	return len;
+}
+
+void rt_icmp_echo_retag(const struct rt_family *f, uint8_t *buf, uint16_t id, uint16_t seq)
+{
+	uint16_t old_id = get16(buf + 4), old_seq = get16(buf + 6);
+	uint32_t sum;
+
+	buf[4] = (uint8_t)(id >> 8);
+	buf[5] = (uint8_t)id;
+	buf[6] = (uint8_t)(seq >> 8);
+	buf[7] = (uint8_t)seq;
+	if (f->af != AF_INET)
+		return;
+	/* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), for each changed word. */
+	sum = (uint16_t)~get16(buf + 2);
+	sum += (uint16_t)~old_id + (uint32_t)id + (uint16_t)~old_seq + (uint32_t)seq;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	sum = (uint16_t)~sum;
+	buf[2] = (uint8_t)(sum >> 8);
+	buf[3] = (uint8_t)sum;
 }
 
 /* iputils' fill: the pattern repeated, zeros for -p '', 0, 1, 2... without -p. */
@@ -82,10 +136,16 @@ long rt_icmp_data_mismatch(const uint8_t *data, size_t len, const uint8_t *patte
 			   size_t pattern_len, size_t size)
 {
 	size_t n = len < size ? len : size;
+	size_t j = pattern && pattern_len ? DATA_CHECK_FROM % pattern_len : 0;
 
-	for (size_t i = DATA_CHECK_FROM; i < n; i++)
-		if (data[i] != rt_icmp_fill_byte(pattern, pattern_len, i))
+	for (size_t i = DATA_CHECK_FROM; i < n; i++) {
+		uint8_t want = !pattern ? (uint8_t)i : pattern_len ? pattern[j] : 0;
+
+		if (data[i] != want)
 			return (long)i;
+		if (pattern_len && ++j == pattern_len)
+			j = 0;
+	}
 	return -1;
 }
 

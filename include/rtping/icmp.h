@@ -81,6 +81,14 @@ size_t rt_icmp_build_echo(const struct rt_family *f, uint8_t *buf, size_t cap,
 			  size_t pattern_len, size_t size);
 
 /*
+ * Turns an echo request rt_icmp_build_echo() wrote into the one it writes
+ * for id and seq (the data unchanged), the IPv4 checksum updated for the
+ * two changed words instead of summed again: a flood sends the same bytes
+ * but for these.
+ */
+void rt_icmp_echo_retag(const struct rt_family *f, uint8_t *buf, uint16_t id, uint16_t seq);
+
+/*
  * iputils' payload check: the first data byte at or after 16 (its timeval
  * slot) that differs from what rt_icmp_build_echo() put there, or -1. Only
  * the first min(len, size) bytes are compared.

@@ -346,6 +346,96 @@ START_TEST(data_mismatch_from_byte_16)
 }
 END_TEST
 
+/* RFC 1071 as written: big-endian words, one at a time. */
+static uint16_t slow_sum(const uint8_t *b, size_t len)
+{
+	uint32_t sum = 0;
+
+	for (; len > 1; len -= 2, b += 2)
+		sum += (uint32_t)(b[0] << 8 | b[1]);
+	if (len)
+		sum += (uint32_t)b[0] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+START_TEST(checksum_matches_rfc1071_any_length_and_alignment)
+{
+	uint8_t d[300];
+	uint32_t x = 12345;
+
+	for (size_t i = 0; i < sizeof(d); i++) {
+		x = x * 1103515245u + 12345u;
+		d[i] = (uint8_t)(x >> 16);
+	}
+	for (size_t off = 0; off < 4; off++)
+		for (size_t len = 0; len + off <= sizeof(d); len++)
+			ck_assert_uint_eq(rt_icmp_checksum(d + off, len), slow_sum(d + off, len));
+	memset(d, 0xff, sizeof(d));
+	ck_assert_uint_eq(rt_icmp_checksum(d, 64), slow_sum(d, 64));
+	memset(d, 0, sizeof(d));
+	ck_assert_uint_eq(rt_icmp_checksum(d, 64), 0xffff);
+}
+END_TEST
+
+/* A retagged request is byte for byte the one built afresh, for every sequence. */
+START_TEST(retag_equals_a_fresh_build)
+{
+	static const uint8_t pat[] = { 0xff, 0xff, 0x00, 0x7f, 0x80 };
+	static const struct { const uint8_t *pat; size_t plen, size; } c[] = {
+		{ NULL, 0, 56 }, { pat, 5, 57 }, { pat, 2, 0 }, { pat, 0, 120 }, { pat, 1, 1 },
+	};
+	uint8_t cur[256], want[256];
+	const uint16_t ids[] = { 0, 0xffff, ID, 0x8000 };
+
+	for (size_t k = 0; k < sizeof(c) / sizeof(c[0]); k++) {
+		for (size_t f = 0; f < 2; f++) {
+			const struct rt_family *fam = f ? &rt_inet6 : &rt_inet;
+			size_t n = rt_icmp_build_echo(fam, cur, sizeof(cur), 7, 9, c[k].pat,
+						      c[k].plen, c[k].size);
+
+			ck_assert_uint_gt(n, 0);
+			for (uint32_t seq = 0; seq <= 0xffff; seq++) {
+				uint16_t id = ids[seq % 4];
+
+				rt_icmp_echo_retag(fam, cur, id, (uint16_t)seq);
+				ck_assert_uint_eq(rt_icmp_build_echo(fam, want, sizeof(want), id,
+								     (uint16_t)seq, c[k].pat,
+								     c[k].plen, c[k].size), n);
+				ck_assert_mem_eq(cur, want, n);
+			}
+		}
+	}
+}
+END_TEST
+
+START_TEST(data_mismatch_walks_the_pattern)
+{
+	static const uint8_t pat[] = { 1, 2, 3, 4, 5, 6, 7 };
+	uint8_t d[200];
+
+	for (size_t plen = 0; plen <= sizeof(pat); plen++) {
+		for (size_t i = 0; i < sizeof(d); i++)
+			d[i] = rt_icmp_fill_byte(pat, plen, i);
+		ck_assert_int_eq(rt_icmp_data_mismatch(d, sizeof(d), pat, plen, sizeof(d)), -1);
+		for (size_t at = 16; at < sizeof(d); at += 13) {
+			d[at] ^= 0x40;
+			ck_assert_int_eq(rt_icmp_data_mismatch(d, sizeof(d), pat, plen, sizeof(d)),
+					 (long)at);
+			/* Shorter than the bad byte: nothing compared there. */
+			ck_assert_int_eq(rt_icmp_data_mismatch(d, at, pat, plen, sizeof(d)), -1);
+			d[at] ^= 0x40;
+		}
+	}
+	for (size_t i = 0; i < sizeof(d); i++)
+		d[i] = (uint8_t)i;
+	ck_assert_int_eq(rt_icmp_data_mismatch(d, sizeof(d), NULL, 0, sizeof(d)), -1);
+	d[150] = 0;
+	ck_assert_int_eq(rt_icmp_data_mismatch(d, sizeof(d), NULL, 0, sizeof(d)), 150);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("icmp");
@@ -368,6 +458,9 @@ int main(void)
 	tcase_add_test(tc, redirect_text_like_iputils);
 	tcase_add_test(tc, reply_payload_and_ip_options);
 	tcase_add_test(tc, data_mismatch_from_byte_16);
+	tcase_add_test(tc, checksum_matches_rfc1071_any_length_and_alignment);
+	tcase_add_test(tc, retag_equals_a_fresh_build);
+	tcase_add_test(tc, data_mismatch_walks_the_pattern);
 	suite_add_tcase(s, tc);
 	return rt_test_run(s);
 }
