@@ -40,6 +40,16 @@ size_t rt_probe_build(const struct rt_probe *p, uint16_t seq, const uint8_t rnd[
 				  p->size);
 }
 
+size_t rt_probe_next(const struct rt_probe *p, uint16_t seq, const uint8_t rnd[6],
+		     uint8_t *buf, size_t cap, size_t prev_len)
+{
+	if (!p->ni && prev_len) {
+		rt_icmp_echo_retag(p->fam, buf, p->id, seq);
+		return prev_len;
+	}
+	return rt_probe_build(p, seq, rnd, buf, cap);
+}
+
 size_t rt_probe_len(const struct rt_probe *p)
 {
 	static const uint8_t rnd[6];

@@ -16,6 +16,7 @@ struct rt_tx {
 	/* The report request: one SO_TIMESTAMPING cmsg, built once. */
 	union { char b[CMSG_SPACE(sizeof(uint32_t))]; struct cmsghdr align; } ask;
 	size_t cap;
+	size_t len;             /* the request in pkt (0: none yet): the next reuses it */
 	bool no_ask;            /* the kernel refused the request once */
 	uint8_t pkt[];
 };
@@ -29,6 +30,7 @@ struct rt_tx *rt_tx_new(const struct rt_tx_cfg *cfg)
 		return NULL;
 	tx->cfg = *cfg;
 	tx->cap = cap;
+	tx->len = 0;
 	tx->no_ask = false;
 	struct cmsghdr *c = &tx->ask.align;
 	uint32_t flags = SOF_TIMESTAMPING_TX_SCHED;
@@ -62,7 +64,7 @@ int rt_tx_echo(struct rt_tx *tx, uint16_t seq, const uint8_t rnd[6], bool *repor
 	       int64_t *now)
 {
 	const struct rt_tx_cfg *c = &tx->cfg;
-	size_t len = rt_probe_build(&c->probe, seq, rnd, tx->pkt, tx->cap);
+	size_t len = tx->len = rt_probe_next(&c->probe, seq, rnd, tx->pkt, tx->cap, tx->len);
 	struct iovec iov = { tx->pkt, len };
 	struct msghdr msg = { .msg_name = (void *)c->dst, .msg_namelen = c->dst_len,
 			      .msg_iov = &iov, .msg_iovlen = 1,

@@ -44,6 +44,14 @@ size_t rt_probe_len(const struct rt_probe *p);
 size_t rt_probe_build(const struct rt_probe *p, uint16_t seq, const uint8_t rnd[6],
 		      uint8_t *buf, size_t cap);
 /*
+ * The same, into a buf that holds the previous request of p (prev_len its
+ * length, 0: none): an echo differs from the one before only in its
+ * identifier and sequence, so only those and the checksum are rewritten.
+ * A query carries a fresh nonce and is built whole.
+ */
+size_t rt_probe_next(const struct rt_probe *p, uint16_t seq, const uint8_t rnd[6],
+		     uint8_t *buf, size_t cap, size_t prev_len);
+/*
  * The flow key's destination port of that request: ICMP type << 8 | code,
  * read back from the bytes rt_probe_build() writes (kernel-flow.md).
  */
