@@ -58,8 +58,6 @@ static void on_reply(struct rt_engine *e, size_t i, const struct rt_icmp_pkt *p,
 	rt_stats_reply(&e->tl->st[i], p->seq, rx, p->bad_checksum, &a);
 	ev.wall_us = rt_engine_wall(e);
 	ev.seq = p->seq;
-	ev.from = rt_names_sockaddr(e->names[t->numeric], d->from, d->fromlen, name_deadline(e),
-				    &ev.addr);
 	ev.bytes = p->icmp_len;
 	ev.ttl = p->ttl >= 0 ? p->ttl : d->meta.ttl;
 	ev.timed = e->out.timing && a.known;
@@ -72,9 +70,15 @@ static void on_reply(struct rt_engine *e, size_t i, const struct rt_icmp_pkt *p,
 	/* iputils shows an identifier it chose: a raw socket's, or -e's. */
 	ev.show_ident = e->o->verbose && (fs->sock.type == SOCK_RAW || e->o->has_ident);
 	ev.ident = fs->sock.type == SOCK_RAW ? e->tl->peers[i].id : fs->sock.port;
-	if (!ev.truncated)
-		rt_event_check_data(&ev, p->data, p->data_len, e->o->pattern_set ?
-				    e->o->pattern : NULL, e->o->pattern_len, (size_t)e->o->size);
+	/* The sender's name and the data check only for a line that shows them (not -q, not -f's dots). */
+	if (rt_out_reply_detail(&e->out)) {
+		ev.from = rt_names_sockaddr(e->names[t->numeric], d->from, d->fromlen,
+					    name_deadline(e), &ev.addr);
+		if (!ev.truncated)
+			rt_event_check_data(&ev, p->data, p->data_len, e->o->pattern_set ?
+					    e->o->pattern : NULL, e->o->pattern_len,
+					    (size_t)e->o->size);
+	}
 	ev.ipopts = p->ipopts_len ? p->ipopts : d->meta.ipopts;
 	ev.ipopts_len = p->ipopts_len ? p->ipopts_len : d->meta.ipopts_len;
 	ev.egress = rt_observe_egress(&e->ob, p->seq);

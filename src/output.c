@@ -183,6 +183,11 @@ void rt_out_header(const struct rt_out *o, const char *addr, const char *src,
 		fprintf(o->f, "%ld(%zu) bytes of data.\n", size, (size_t)size + 8 + ip_hdr_len);
 }
 
+bool rt_out_reply_detail(const struct rt_out *o)
+{
+	return !o->quiet && (o->json || !o->flood);
+}
+
 void rt_out_sent(const struct rt_out *o)
 {
 	if (o->flood && !o->quiet && !o->json)
