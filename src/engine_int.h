@@ -49,6 +49,8 @@ struct rt_engine {
 	struct rt_targets *tl;
 	struct fsock fs[2];         /* [0] IPv4, [1] IPv6 */
 	struct sockaddr_storage dst;   /* the current send's destination (the tx reads it) */
+	socklen_t dst_len;
+	size_t dst_of;                 /* 1 + the target dst is for; 0 none yet */
 	bool privileged;
 	bool need_wall;             /* -D or JSON: events carry the wall clock */
 	bool multi;                 /* more than one target: lines name theirs */

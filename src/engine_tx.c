@@ -65,17 +65,21 @@ void rt_engine_send(struct rt_engine *e, size_t i)
 	struct fsock *fs = &e->fs[rt_engine_fam(t->fam)];
 	struct rt_sched sched = e->sched;
 	uint16_t seq = rt_stats_next_seq(st);
-	socklen_t dst_len = rt_addr_to_sockaddr(&e->tl->peers[i].addr, 0, t->scope, &e->dst);
 	uint8_t rnd[6] = { 0 };
 	bool ask;
 	int64_t now;
 	int err;
 
-	/* -F: the label leased for this destination (one target: src/ping.c). */
-	if (fs->sock.flowlabel && e->dst.ss_family == AF_INET6)
-		((struct sockaddr_in6 *)&e->dst)->sin6_flowinfo = htonl(fs->sock.flowlabel);
+	/* Written once per change of target: a flood sends to the same one. */
+	if (e->dst_of != i + 1) {
+		e->dst_len = rt_addr_to_sockaddr(&e->tl->peers[i].addr, 0, t->scope, &e->dst);
+		/* -F: the label leased for this destination (one target: src/ping.c). */
+		if (fs->sock.flowlabel && e->dst.ss_family == AF_INET6)
+			((struct sockaddr_in6 *)&e->dst)->sin6_flowinfo = htonl(fs->sock.flowlabel);
+		rt_tx_target(fs->tx, (struct sockaddr *)&e->dst, e->dst_len, e->tl->peers[i].id);
+		e->dst_of = i + 1;
+	}
 	report_outstanding(e, i);
-	rt_tx_target(fs->tx, (struct sockaddr *)&e->dst, dst_len, e->tl->peers[i].id);
 	ask = fs->sock.reports && rt_egress_sample(o->flood, st->ntransmitted);
 	if (fs->ni)
 		new_nonce(e, seq, rnd);
