@@ -202,7 +202,8 @@ static int common_opts(struct rt_sock *s, const struct rt_opts *o, const char **
 		return *what = f->msg_mcast_loop, rc;
 	if ((rc = setopt_int(s->fd, sol, f->opt_recverr, 1)) < 0)
 		return *what = f->af == AF_INET ? "IP_RECVERR" : "IPV6_RECVERR", rc;
-	if ((rc = setopt_int(s->fd, sol, f->opt_recvttl, 1)) < 0)
+	/* A raw IPv4 socket reads the TTL from the header it delivers, as iputils. */
+	if (!s->match.has_iphdr && (rc = setopt_int(s->fd, sol, f->opt_recvttl, 1)) < 0)
 		return *what = f->msg_recvttl, rc;
 	/* Best effort, as in iputils: these only refine behaviour. */
 	if (o->so_debug)
