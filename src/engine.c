@@ -254,12 +254,16 @@ int64_t rt_engine_step(struct rt_engine *e, int64_t now)
 		}
 	}
 	if ((i = rt_tsched_pick(&e->send, now, &w1)) >= 0) {
-		rt_engine_send(e, (size_t)i);
-		return now;
+		int64_t sent = rt_engine_send(e, (size_t)i);
+
+		/* More due (-l's burst, many targets): all sent first, read in one batch. */
+		if (e->fatal || rt_tsched_pick(&e->send, sent, &w1) >= 0)
+			return now;
 	}
 	/*
 	 * A reply is often queued already (veth, loopback: the peer answers
-	 * inside our sendto()): read it without a ppoll() round first.
+	 * inside our sendto()): read it without a ppoll() round first, and
+	 * in a flood in the same turn as the send.
 	 */
 	for (int k = 0; k < 2; k++) {
 		if (e->fs[k].rx_maybe) {
@@ -267,6 +271,8 @@ int64_t rt_engine_step(struct rt_engine *e, int64_t now)
 			return now;
 		}
 	}
+	if (i >= 0)
+		return now;
 	/* Nothing due: sleep until the next probe, the linger or -w ends. */
 	rt_tsched_pick(&e->wake, now, &w2);
 	if (!w1)

@@ -57,7 +57,7 @@ static void report_outstanding(struct rt_engine *e, size_t i)
 	rt_out_event(&e->out, &ev);
 }
 
-void rt_engine_send(struct rt_engine *e, size_t i)
+int64_t rt_engine_send(struct rt_engine *e, size_t i)
 {
 	const struct rt_opts *o = e->o;
 	struct rt_tgt *t = &e->tl->t[i];
@@ -89,11 +89,11 @@ void rt_engine_send(struct rt_engine *e, size_t i)
 		case RT_SEND_RETRY:
 			t->retry_ns = now + RT_FLOOD_GAP_NS;
 			rt_tsched_defer(&e->send, i, rt_engine_due(e, i));
-			return;
+			return now;
 		case RT_SEND_FATAL:
 			e->fatal = "Do you want to ping broadcast? Then -b. If not, "
 				   "check your local firewall rules";
-			return;
+			return now;
 		case RT_SEND_FAILED:
 			break;
 		}
@@ -116,4 +116,5 @@ void rt_engine_send(struct rt_engine *e, size_t i)
 	fs->reports_unread += ask && !err;
 	e->last_sent = i;
 	rt_engine_update(e, i, now);
+	return now;
 }
