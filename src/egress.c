@@ -97,13 +97,14 @@ enum rt_egress_verdict rt_egress_report(struct rt_egress_track *t, const struct 
 	return judge(t, *idx, prev_idx);
 }
 
-bool rt_egress_sample(bool sample, uint64_t n)
+bool rt_egress_sample(const struct rt_egress_track *t, bool sample, int64_t now)
 {
-	return !sample || n < RT_EGRESS_SAMPLE || n % RT_EGRESS_SAMPLE == 0;
+	return !sample || t->asked < RT_EGRESS_FIRST || now - t->last_ask_ns >= RT_EGRESS_GAP_NS;
 }
 
-void rt_egress_asked(struct rt_egress_track *t, uint16_t seq)
+void rt_egress_asked(struct rt_egress_track *t, uint16_t seq, int64_t now)
 {
+	t->last_ask_ns = now;
 	t->key_seq[t->next_key % RT_EGRESS_KEYS] = seq;
 	t->next_key++;
 	t->asked++;

@@ -254,7 +254,7 @@ int64_t rt_engine_step(struct rt_engine *e, int64_t now)
 		}
 	}
 	if ((i = rt_tsched_pick(&e->send, now, &w1)) >= 0) {
-		int64_t sent = rt_engine_send(e, (size_t)i);
+		int64_t sent = rt_engine_send(e, (size_t)i, now);
 
 		/* More due (-l's burst, many targets): all sent first, read in one batch. */
 		if (e->fatal || rt_tsched_pick(&e->send, sent, &w1) >= 0)

@@ -98,8 +98,8 @@ void rt_engine_use_target(struct rt_engine *e, size_t i);
 void rt_engine_update(struct rt_engine *e, size_t i, int64_t now);
 /* engine.c: when target i's next probe may leave. */
 int64_t rt_engine_due(const struct rt_engine *e, size_t i);
-/* engine_tx.c: target i's next probe, now; the CLOCK_MONOTONIC time it left. */
-int64_t rt_engine_send(struct rt_engine *e, size_t i);
+/* engine_tx.c: target i's next probe, due at the loop's time at; the CLOCK_MONOTONIC time it left. */
+int64_t rt_engine_send(struct rt_engine *e, size_t i, int64_t at);
 
 /*
  * engine_rx.c: read what is queued on socket k (true: more may be

@@ -57,7 +57,7 @@ static void report_outstanding(struct rt_engine *e, size_t i)
 	rt_out_event(&e->out, &ev);
 }
 
-int64_t rt_engine_send(struct rt_engine *e, size_t i)
+int64_t rt_engine_send(struct rt_engine *e, size_t i, int64_t at)
 {
 	const struct rt_opts *o = e->o;
 	struct rt_tgt *t = &e->tl->t[i];
@@ -80,7 +80,7 @@ int64_t rt_engine_send(struct rt_engine *e, size_t i)
 		e->dst_of = i + 1;
 	}
 	report_outstanding(e, i);
-	ask = fs->sock.reports && rt_egress_sample(o->flood, st->ntransmitted);
+	ask = fs->sock.reports && rt_egress_sample(&e->ob.eg, o->flood, at);
 	if (fs->ni)
 		new_nonce(e, seq, rnd);
 	err = -rt_tx_echo(fs->tx, seq, rnd, &ask, &now);
@@ -100,7 +100,7 @@ int64_t rt_engine_send(struct rt_engine *e, size_t i)
 	}
 	rt_stats_sent(st, seq, now);
 	if (ask && !err)
-		rt_egress_asked(&e->ob.eg, seq);
+		rt_egress_asked(&e->ob.eg, seq, now);
 	if (err) {
 		send_failed(e, i, err);
 	} else {

@@ -513,8 +513,8 @@ static void text_egress_counts(const struct rt_out *o, const struct rt_stats *st
 		fprintf(o->f, "egress not observed: %" PRIu64 " echoes\n", n);
 	if (t && t->asked < st->ntransmitted)
 		fprintf(o->f, "egress sampled: %" PRIu64 " of %" PRIu64 " echoes (flood: the first "
-			"%d, then one in %d)\n", t->asked, st->ntransmitted, RT_EGRESS_SAMPLE,
-			RT_EGRESS_SAMPLE);
+			"%d, then one each %lld ms)\n", t->asked, st->ntransmitted, RT_EGRESS_FIRST,
+			RT_EGRESS_GAP_NS / 1000000);
 	if (o->watch)
 		fprintf(o->f, "route watch: %" PRIu64 " messages, %" PRIu64 " overruns, %" PRIu64
 			" re-queries\n", o->watch->messages, o->watch->overruns,

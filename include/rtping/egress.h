@@ -20,11 +20,13 @@
 /* Recent OPT_ID keys remembered, for reports that carry no packet. */
 #define RT_EGRESS_KEYS 64
 /*
- * Flood sampling: a report for each of the first RT_EGRESS_SAMPLE echoes,
- * then for one echo in RT_EGRESS_SAMPLE (a report per echo costs a flood
- * about a sixth of its rate).
+ * Flood sampling: a report for each of the first RT_EGRESS_FIRST echoes,
+ * then for at most one echo each RT_EGRESS_GAP_NS. A report per echo costs
+ * a flood about a sixth of its rate; this bounds the cost at 100 reports a
+ * second whatever the rate, and a slow flood still asks on every echo.
  */
-#define RT_EGRESS_SAMPLE 16
+#define RT_EGRESS_FIRST 16
+#define RT_EGRESS_GAP_NS 10000000LL
 
 struct rt_egress {
 	uint32_t ifindex;        /* 0: unknown */
@@ -52,6 +54,7 @@ struct rt_egress_track {
 	uint32_t next_key;       /* the OPT_ID key the next echo asked to report gets */
 	uint16_t key_seq[RT_EGRESS_KEYS];   /* the echo each recent key went to */
 	uint64_t asked;          /* echoes sent with a report asked for */
+	int64_t last_ask_ns;     /* CLOCK_MONOTONIC of the latest of them */
 	int last;                /* seen index of the latest echo's egress; -1 none */
 	struct rt_egress expect; /* the route query's prediction; ifindex 0: none */
 	bool fresh;              /* no echo judged against the prediction yet */
@@ -71,14 +74,14 @@ enum rt_egress_verdict rt_egress_report(struct rt_egress_track *t, const struct 
 					uint16_t *seq, int *idx, int *prev_idx);
 
 /*
- * Pure: whether the n-th echo of a run (0-based) asks for a report: every
- * one, or with sample (flood) the first RT_EGRESS_SAMPLE and then one in
- * RT_EGRESS_SAMPLE.
+ * Pure: whether an echo sent at now asks for a report: every one, or with
+ * sample (flood) the first RT_EGRESS_FIRST and then one when
+ * RT_EGRESS_GAP_NS have passed since the last that asked.
  */
-bool rt_egress_sample(bool sample, uint64_t n);
+bool rt_egress_sample(const struct rt_egress_track *t, bool sample, int64_t now);
 
-/* Echo seq left with a report asked for: it took the next OPT_ID key. */
-void rt_egress_asked(struct rt_egress_track *t, uint16_t seq);
+/* Echo seq left at now with a report asked for: it took the next OPT_ID key. */
+void rt_egress_asked(struct rt_egress_track *t, uint16_t seq, int64_t now);
 
 /* The egress echo seq left by, or NULL when no report came for it (yet). */
 const struct rt_egress *rt_egress_of(const struct rt_egress_track *t, uint16_t seq);

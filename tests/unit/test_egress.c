@@ -372,9 +372,9 @@ START_TEST(egress_key_only_reports_follow_the_counter)
 
 	ck_assert_int_eq(rt_egress_init(&t, 8, NULL), 0);
 	/* Only the echoes that asked for a report take keys (flood sampling). */
-	rt_egress_asked(&t, 1);
-	rt_egress_asked(&t, 17);
-	rt_egress_asked(&t, 33);
+	rt_egress_asked(&t, 1, 0);
+	rt_egress_asked(&t, 17, 0);
+	rt_egress_asked(&t, 33, 0);
 	/* No packet data (e.g. net.core.tstamp_allow_data=0): the key says which. */
 	r = rep(1, -1, 2, "10.61.0.1");
 	rt_egress_report(&t, &r, &seq, &idx, &prev);
@@ -385,7 +385,7 @@ START_TEST(egress_key_only_reports_follow_the_counter)
 	rt_egress_report(&t, &r, &seq, &idx, &prev);
 	ck_assert_int_eq(idx, -1);
 	for (int i = 0; i < RT_EGRESS_KEYS; i++)
-		rt_egress_asked(&t, (uint16_t)(100 + i));
+		rt_egress_asked(&t, (uint16_t)(100 + i), 0);
 	r = rep(2, -1, 2, "10.61.0.1");
 	rt_egress_report(&t, &r, &seq, &idx, &prev);
 	ck_assert_int_eq(idx, -1);
@@ -395,17 +395,38 @@ START_TEST(egress_key_only_reports_follow_the_counter)
 }
 END_TEST
 
-START_TEST(egress_flood_samples_the_first_then_one_in_n)
+START_TEST(egress_flood_samples_the_first_then_one_each_gap)
 {
+	const int64_t ms = 1000000, t0 = 5 * 1000 * ms;
+	struct rt_egress_track t;
 	int n = 0;
 
-	for (uint64_t i = 0; i < 160; i++)
-		n += rt_egress_sample(true, i);
-	ck_assert_int_eq(n, RT_EGRESS_SAMPLE + (160 - RT_EGRESS_SAMPLE) / RT_EGRESS_SAMPLE);
-	ck_assert(rt_egress_sample(false, 17));
-	ck_assert(rt_egress_sample(true, 15));
-	ck_assert(!rt_egress_sample(true, 17));
-	ck_assert(rt_egress_sample(true, 32));
+	ck_assert_int_eq(rt_egress_init(&t, 64, NULL), 0);
+	/* 1000 echoes 100 µs apart: the first 16, then one each 10 ms. */
+	for (int i = 0; i < 1000; i++) {
+		int64_t now = t0 + i * ms / 10;
+
+		if (rt_egress_sample(&t, true, now)) {
+			rt_egress_asked(&t, (uint16_t)i, now);
+			n++;
+		}
+	}
+	/* 16 in the first 1.5 ms, then at 11.5, 21.5 ... 91.5 ms. */
+	ck_assert_int_eq(n, RT_EGRESS_FIRST + 9);
+	ck_assert_uint_eq(t.asked, (uint64_t)n);
+	/* Just under the gap: no; at it: yes. */
+	ck_assert(!rt_egress_sample(&t, true, t.last_ask_ns + RT_EGRESS_GAP_NS - 1));
+	ck_assert(rt_egress_sample(&t, true, t.last_ask_ns + RT_EGRESS_GAP_NS));
+	/* Outside flood mode every echo asks. */
+	ck_assert(rt_egress_sample(&t, false, t.last_ask_ns));
+	rt_egress_free(&t);
+	/* A slow flood (an echo each 20 ms) asks on every echo. */
+	ck_assert_int_eq(rt_egress_init(&t, 64, NULL), 0);
+	for (int i = 0; i < 40; i++) {
+		ck_assert(rt_egress_sample(&t, true, t0 + i * 20 * ms));
+		rt_egress_asked(&t, (uint16_t)i, t0 + i * 20 * ms);
+	}
+	rt_egress_free(&t);
 }
 END_TEST
 
@@ -486,7 +507,7 @@ int main(void)
 	tcase_add_test(tc, egress_multipath_diverges_once_then_changes_are_news);
 	tcase_add_test(tc, egress_a_reported_route_change_is_not_said_again);
 	tcase_add_test(tc, egress_key_only_reports_follow_the_counter);
-	tcase_add_test(tc, egress_flood_samples_the_first_then_one_in_n);
+	tcase_add_test(tc, egress_flood_samples_the_first_then_one_each_gap);
 	tcase_add_test(tc, egress_more_egresses_than_the_table_holds);
 	suite_add_tcase(s, tc);
 	return rt_test_run(s);
