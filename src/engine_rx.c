@@ -70,7 +70,7 @@ static void on_reply(struct rt_engine *e, size_t i, const struct rt_icmp_pkt *p,
 	/* iputils shows an identifier it chose: a raw socket's, or -e's. */
 	ev.show_ident = e->o->verbose && (fs->sock.type == SOCK_RAW || e->o->has_ident);
 	ev.ident = fs->sock.type == SOCK_RAW ? e->tl->peers[i].id : fs->sock.port;
-	/* The sender's name and the data check only for a line that shows them (not -q, not -f's dots). */
+	/* Name, data check, egress: only for a line that shows them (not -q, not -f's dots). */
 	if (rt_out_reply_detail(&e->out)) {
 		ev.from = rt_names_sockaddr(e->names[t->numeric], d->from, d->fromlen,
 					    name_deadline(e), &ev.addr);
@@ -78,10 +78,10 @@ static void on_reply(struct rt_engine *e, size_t i, const struct rt_icmp_pkt *p,
 			rt_event_check_data(&ev, p->data, p->data_len, e->o->pattern_set ?
 					    e->o->pattern : NULL, e->o->pattern_len,
 					    (size_t)e->o->size);
+		ev.egress = rt_observe_egress(&e->ob, p->seq);
 	}
 	ev.ipopts = p->ipopts_len ? p->ipopts : d->meta.ipopts;
 	ev.ipopts_len = p->ipopts_len ? p->ipopts_len : d->meta.ipopts_len;
-	ev.egress = rt_observe_egress(&e->ob, p->seq);
 	rt_out_event(&e->out, &ev);
 }
 
@@ -203,8 +203,10 @@ static int recv_one(struct rt_engine *e, int k, long *who)
 		return 0;
 	}
 	*who = i;
+	/* Under -q nothing was written since the read (no line, no name): its time will do. */
 	if (i >= 0)
-		rt_engine_update(e, (size_t)i, rt_clock_ns(CLOCK_MONOTONIC));
+		rt_engine_update(e, (size_t)i, e->o->quiet ? d.meta.read_ns :
+					       rt_clock_ns(CLOCK_MONOTONIC));
 	return 0;
 }
 
