@@ -50,12 +50,15 @@ static void on_reply(struct rt_engine *e, size_t i, const struct rt_icmp_pkt *p,
 	struct rt_tgt *t = &e->tl->t[i];
 	struct fsock *fs = &e->fs[rt_engine_fam(t->fam)];
 	struct rt_reply_acct a;
-	struct rt_event ev = { .kind = RT_EV_REPLY };
-
+	struct rt_event ev;
 	int64_t rx = rt_stats_arrival(&e->tl->st[i], p->seq, d->meta.rx_ns, d->meta.read_ns);
 
-	rt_engine_use_target(e, i);
 	rt_stats_reply(&e->tl->st[i], p->seq, rx, p->bad_checksum, &a);
+	/* -q shows no reply, text or JSON: counted, nothing more. */
+	if (e->out.quiet)
+		return;
+	ev = (struct rt_event){ .kind = RT_EV_REPLY };
+	rt_engine_use_target(e, i);
 	ev.wall_us = rt_engine_wall(e);
 	ev.seq = p->seq;
 	ev.bytes = p->icmp_len;

@@ -103,7 +103,7 @@ int64_t rt_engine_send(struct rt_engine *e, size_t i, int64_t at)
 		rt_egress_asked(&e->ob.eg, seq, now);
 	if (err) {
 		send_failed(e, i, err);
-	} else {
+	} else if (!e->out.quiet) {   /* -f's dot; -q shows nothing */
 		rt_engine_use_target(e, i);
 		rt_out_sent(&e->out);
 	}
