@@ -107,7 +107,7 @@ void rt_tsched_defer(struct rt_tsched *s, size_t i, int64_t due)
 {
 	int64_t old = s->due[i];
 
-	if (s->pos[i] == GONE)
+	if (s->pos[i] == GONE || due == old)   /* a flood's wake time, asked per echo */
 		return;
 	s->due[i] = due;
 	if (due < old)
