@@ -61,20 +61,6 @@ uint16_t rt_icmp_checksum(const void *p, size_t len)
 	return ntohs(h);
 }
 
-/* iputils' data bytes (see rt_icmp_fill_byte()), the pattern walked without a division per byte. */
-static void fill(uint8_t *out, size_t n, const uint8_t *pattern, size_t pattern_len)
-{
-	if (!pattern) {
-		for (size_t i = 0; i < n; i++)
-			out[i] = (uint8_t)i;
-	} else if (!pattern_len) {
-		memset(out, 0, n);
-	} else {
-		for (size_t i = 0, j = 0; i < n; i++, j = j + 1 == pattern_len ? 0 : j + 1)
-			out[i] = pattern[j];
-	}
-}
-
 size_t rt_icmp_build_echo(const struct rt_family *f, uint8_t *buf, size_t cap,
 			  uint16_t id, uint16_t seq, const uint8_t *pattern,
 			  size_t pattern_len, size_t size)
@@ -89,7 +75,8 @@ size_t rt_icmp_build_echo(const struct rt_family *f, uint8_t *buf, size_t cap,
 	buf[5] = (uint8_t)id;
 	buf[6] = (uint8_t)(seq >> 8);
 	buf[7] = (uint8_t)seq;
-	fill(buf + RT_ICMP_HDR_LEN, size, pattern, pattern_len);
+	for (size_t i = 0; i < size; i++)
+		buf[RT_ICMP_HDR_LEN + i] = rt_icmp_fill_byte(pattern, pattern_len, i);
 	/* ICMPv6 sums a pseudo-header the kernel fills in (RFC 4443 2.3). */
 	if (f->af == AF_INET) {
 		uint16_t c = rt_icmp_checksum(buf, len);
@@ -136,16 +123,10 @@ long rt_icmp_data_mismatch(const uint8_t *data, size_t len, const uint8_t *patte
 			   size_t pattern_len, size_t size)
 {
 	size_t n = len < size ? len : size;
-	size_t j = pattern && pattern_len ? DATA_CHECK_FROM % pattern_len : 0;
 
-	for (size_t i = DATA_CHECK_FROM; i < n; i++) {
-		uint8_t want = !pattern ? (uint8_t)i : pattern_len ? pattern[j] : 0;
-
-		if (data[i] != want)
+	for (size_t i = DATA_CHECK_FROM; i < n; i++)
+		if (data[i] != rt_icmp_fill_byte(pattern, pattern_len, i))
 			return (long)i;
-		if (pattern_len && ++j == pattern_len)
-			j = 0;
-	}
 	return -1;
 }
 

@@ -113,13 +113,13 @@ void rt_out_pattern(const struct rt_out *o, const uint8_t *pat, size_t len);
  */
 void rt_out_header(const struct rt_out *o, const char *addr, const char *src,
 		   const char *dev, long size, size_t ip_hdr_len);
-/* Flood mode: one dot per probe sent. */
 /*
  * Whether a reply's event is shown with its sender and data check: not
  * under -q, nor as a text flood's dots. The engine skips the lookup and
  * the check otherwise (iputils checks the data only for lines it prints).
  */
 bool rt_out_reply_detail(const struct rt_out *o);
+/* Flood mode: one dot per probe sent. */
 void rt_out_sent(const struct rt_out *o);
 void rt_out_event(const struct rt_out *o, const struct rt_event *ev);
 /*
