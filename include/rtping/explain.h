@@ -105,6 +105,8 @@ void rt_rules_cache_free(struct rt_rules_cache *cache);
  * is the flow's -I name when the kernel gave no answer.
  */
 void rt_explain_snapshot(const struct rt_explain *ex, struct rt_route_snap *out);
+/* Pure: the source the echo leaves with: netlink's, or the UDP check's on fallback. */
+const struct rt_addr *rt_explain_source(const struct rt_explain *ex);
 
 /* One flow and the table the kernel answered it from (0: unknown). */
 struct rt_side {

@@ -87,10 +87,10 @@ for x in "ping 8" "ip-route 8" "ip-rule 8"; do
 		fail "man page: SEE ALSO lacks ${x% *}(${x#* })"
 done
 # Every JSON member the explain printer writes is named in the man page.
-members=$(grep -o '\\"[a-z_]*\\": ' "$SRC/src/explain.c" | sed 's/\\"\([a-z_]*\)\\": /\1/' | sort -u)
-members+=" $(grep -oE '(rt_json_kstr|json_addr)\(out, .*"[a-z_]+",' "$SRC/src/explain.c" |
+members=$(grep -o '\\"[a-z_]*\\": ' "$SRC/src/explain_out.c" | sed 's/\\"\([a-z_]*\)\\": /\1/' | sort -u)
+members+=" $(grep -oE '(rt_json_kstr|json_addr)\(out, .*"[a-z_]+",' "$SRC/src/explain_out.c" |
 	sed -E 's/.*"([a-z_]+)",$/\1/' | sort -u)"
-check_match "JSON members found in src/explain.c" '(^| )hash_dependent .*(^| )selects( |$)' "$(echo $members)"
+check_match "JSON members found in src/explain_out.c" '(^| )hash_dependent .*(^| )selects( |$)' "$(echo $members)"
 undoc=""
 for m in $members; do grep -Eq "^\.(Li|It Li) ($m|.*[ ,]$m)( |,|$)" "$MAN" || undoc+=" $m"; done
 check_eq "man page names every --explain-route JSON member" "" "$undoc"
