@@ -18,59 +18,69 @@
  */
 #define RBUF_MIN 65536
 /*
- * Replies taken per recvmmsg(). A batch never asks for more than are in
- * flight, so -c 1 touches one receive slot and RSS stays iputils'.
+ * Datagrams per recvmmsg(). A reply batch never asks for more than are in
+ * flight, so -c 1 touches one receive slot and RSS stays iputils'; a
+ * flood's transmit reports are read from the error queue in batches.
  */
-#define RX_BATCH 16
+#define BATCH 16
 #define RX_CBUF 256                              /* timestamp, TTL, IP options cmsgs */
-/*
- * Error-queue messages per recvmmsg(): a flood's transmit reports (two per
- * echo) are read in batches. Each slot: the extended error, the offender,
- * pktinfo and timestamps; the packet itself behind a link-layer header.
- */
-#define EQ_BATCH 16
+/* An error-queue message: the extended error, the offender, pktinfo, timestamps. */
 #define EQ_CBUF 512
 #define EQ_EXTRA 192                             /* link-layer and IP headers */
+
+/* BATCH slots of slot_len bytes, each with its address and control buffer. */
+struct batch {
+	uint8_t *buf;
+	size_t slot_len, cbuf_len;
+	struct mmsghdr msg[BATCH];
+	struct iovec iov[BATCH];
+	struct sockaddr_storage name[BATCH];
+	char cbuf[BATCH][EQ_CBUF];
+	int n, next;          /* received, next to hand out */
+};
 
 struct rt_rx {
 	const struct rt_family *fam;
 	bool kernel_ts;
-	uint8_t *rbuf;        /* RX_BATCH slots of rbuf_len */
-	size_t rbuf_len;
-	struct mmsghdr msg[RX_BATCH];
-	struct iovec iov[RX_BATCH];
-	struct sockaddr_storage from[RX_BATCH];
-	char cbuf[RX_BATCH][RX_CBUF];
-	int n, next;          /* received, next to hand out */
+	struct batch rb;      /* replies */
 	int64_t mono, real;   /* clocks read once after the batch arrived */
 	int64_t offset;       /* REALTIME - MONOTONIC at the last bracketed read; 0 none */
-	/* The error queue's batch. */
-	uint8_t *ebuf;        /* EQ_BATCH slots of ebuf_len */
-	size_t ebuf_len;
-	struct mmsghdr emsg[EQ_BATCH];
-	struct iovec eiov[EQ_BATCH];
-	struct sockaddr_storage edst[EQ_BATCH];
-	char ecbuf[EQ_BATCH][EQ_CBUF];
-	int en, enext;
+	struct batch eb;      /* the error queue */
 	bool edrained;        /* the last batch was short: the queue was empty then */
 	bool pktinfo;         /* switch pktinfo on for error-queue reads */
 };
 
+static bool batch_init(struct batch *b, size_t slot_len, size_t cbuf_len)
+{
+	b->slot_len = slot_len;
+	b->cbuf_len = cbuf_len;
+	b->buf = malloc(slot_len * BATCH);
+	return b->buf != NULL;
+}
+
+/* The first want slots made ready for a read (recvmsg() writes their lengths back). */
+static void batch_arm(struct batch *b, int want)
+{
+	for (int i = 0; i < want; i++) {
+		b->iov[i] = (struct iovec){ b->buf + (size_t)i * b->slot_len, b->slot_len };
+		b->msg[i].msg_hdr = (struct msghdr){
+			.msg_name = &b->name[i], .msg_namelen = sizeof(b->name[i]),
+			.msg_iov = &b->iov[i], .msg_iovlen = 1,
+			.msg_control = b->cbuf[i], .msg_controllen = b->cbuf_len };
+	}
+}
+
 struct rt_rx *rt_rx_new(const struct rt_family *fam, bool kernel_ts, long size)
 {
 	struct rt_rx *rx = calloc(1, sizeof(*rx));
+	size_t rlen = (size_t)size + RT_ICMP_HDR_LEN + RBUF_EXTRA;
 
 	if (!rx)
 		return NULL;
 	rx->fam = fam;
 	rx->kernel_ts = kernel_ts;
-	rx->rbuf_len = (size_t)size + RT_ICMP_HDR_LEN + RBUF_EXTRA;
-	if (rx->rbuf_len < RBUF_MIN)
-		rx->rbuf_len = RBUF_MIN;
-	rx->rbuf = malloc(rx->rbuf_len * RX_BATCH);
-	rx->ebuf_len = (size_t)size + RT_ICMP_HDR_LEN + EQ_EXTRA;
-	rx->ebuf = malloc(rx->ebuf_len * EQ_BATCH);
-	if (!rx->rbuf || !rx->ebuf) {
+	if (!batch_init(&rx->rb, rlen < RBUF_MIN ? RBUF_MIN : rlen, RX_CBUF) ||
+	    !batch_init(&rx->eb, (size_t)size + RT_ICMP_HDR_LEN + EQ_EXTRA, EQ_CBUF)) {
 		rt_rx_free(rx);
 		return NULL;
 	}
@@ -81,8 +91,8 @@ void rt_rx_free(struct rt_rx *rx)
 {
 	if (!rx)
 		return;
-	free(rx->rbuf);
-	free(rx->ebuf);
+	free(rx->rb.buf);
+	free(rx->eb.buf);
 	free(rx);
 }
 
@@ -167,29 +177,23 @@ static int fill(struct rt_rx *rx, int fd, long want)
 
 	if (want < 1)
 		want = 1;
-	if (want > RX_BATCH)
-		want = RX_BATCH;
-	for (int i = 0; i < want; i++) {
-		rx->iov[i] = (struct iovec){ rx->rbuf + (size_t)i * rx->rbuf_len, rx->rbuf_len };
-		rx->msg[i].msg_hdr = (struct msghdr){
-			.msg_name = &rx->from[i], .msg_namelen = sizeof(rx->from[i]),
-			.msg_iov = &rx->iov[i], .msg_iovlen = 1,
-			.msg_control = rx->cbuf[i], .msg_controllen = RX_CBUF };
-	}
+	if (want > BATCH)
+		want = BATCH;
+	batch_arm(&rx->rb, (int)want);
 	/* One expected (a flood's echo): recvmsg() costs the kernel less. */
 	if (want == 1) {
-		ssize_t len = recvmsg(fd, &rx->msg[0].msg_hdr, MSG_DONTWAIT);
+		ssize_t len = recvmsg(fd, &rx->rb.msg[0].msg_hdr, MSG_DONTWAIT);
 
 		n = len < 0 ? -1 : 1;
-		rx->msg[0].msg_len = len < 0 ? 0 : (unsigned)len;
+		rx->rb.msg[0].msg_len = len < 0 ? 0 : (unsigned)len;
 	} else {
-		n = recvmmsg(fd, rx->msg, (unsigned)want, MSG_DONTWAIT, NULL);
+		n = recvmmsg(fd, rx->rb.msg, (unsigned)want, MSG_DONTWAIT, NULL);
 	}
 	if (n < 0)
 		return errno == EINTR ? 0 : -errno;
 	read_clocks(rx);
-	rx->n = n;
-	rx->next = 0;
+	rx->rb.n = n;
+	rx->rb.next = 0;
 	return 0;
 }
 
@@ -198,14 +202,14 @@ int rt_rx_next(struct rt_rx *rx, int fd, long want, struct rt_rx_dgram *d)
 	struct msghdr *msg;
 	int rc;
 
-	if (rx->next >= rx->n && (rc = fill(rx, fd, want)) < 0)
+	if (rx->rb.next >= rx->rb.n && (rc = fill(rx, fd, want)) < 0)
 		return rc;
-	if (rx->next >= rx->n)
+	if (rx->rb.next >= rx->rb.n)
 		return 0;   /* EINTR */
-	msg = &rx->msg[rx->next].msg_hdr;
+	msg = &rx->rb.msg[rx->rb.next].msg_hdr;
 	rt_rx_cmsgs(msg, rx->fam, rx->kernel_ts, rx->mono, rx->real, &d->meta);
 	d->buf = msg->msg_iov->iov_base;
-	d->len = rx->msg[rx->next++].msg_len;
+	d->len = rx->rb.msg[rx->rb.next++].msg_len;
 	d->from = (const struct sockaddr *)msg->msg_name;
 	d->fromlen = msg->msg_namelen;
 	return 1;
@@ -232,22 +236,16 @@ static int efill(struct rt_rx *rx, int fd)
 {
 	int n, err;
 
-	for (int i = 0; i < EQ_BATCH; i++) {
-		rx->eiov[i] = (struct iovec){ rx->ebuf + (size_t)i * rx->ebuf_len, rx->ebuf_len };
-		rx->emsg[i].msg_hdr = (struct msghdr){
-			.msg_name = &rx->edst[i], .msg_namelen = sizeof(rx->edst[i]),
-			.msg_iov = &rx->eiov[i], .msg_iovlen = 1,
-			.msg_control = rx->ecbuf[i], .msg_controllen = EQ_CBUF };
-	}
+	batch_arm(&rx->eb, BATCH);
 	pktinfo(rx, fd, 1);
-	n = recvmmsg(fd, rx->emsg, EQ_BATCH, MSG_ERRQUEUE | MSG_DONTWAIT, NULL);
+	n = recvmmsg(fd, rx->eb.msg, BATCH, MSG_ERRQUEUE | MSG_DONTWAIT, NULL);
 	err = errno;
 	pktinfo(rx, fd, 0);
 	if (n < 0)
 		return -err;
-	rx->en = n;
-	rx->enext = 0;
-	rx->edrained = n < EQ_BATCH;
+	rx->eb.n = n;
+	rx->eb.next = 0;
+	rx->edrained = n < BATCH;
 	return n ? 0 : -EAGAIN;
 }
 
@@ -258,17 +256,17 @@ int rt_rx_errqueue(struct rt_rx *rx, int fd, const struct rt_icmp_match *m,
 	int rc;
 
 	/* A short batch emptied the queue: say so once without another syscall. */
-	if (rx->enext >= rx->en && rx->edrained) {
+	if (rx->eb.next >= rx->eb.n && rx->edrained) {
 		rx->edrained = false;
 		return -EAGAIN;
 	}
-	if (rx->enext >= rx->en && (rc = efill(rx, fd)) < 0)
+	if (rx->eb.next >= rx->eb.n && (rc = efill(rx, fd)) < 0)
 		return rc;
-	mm = &rx->emsg[rx->enext++];
+	mm = &rx->eb.msg[rx->eb.next++];
 	return rt_errq_decode(m, &mm->msg_hdr, mm->msg_len, e) == 0 ? 1 : 0;
 }
 
 int rt_rx_errq_pending(const struct rt_rx *rx)
 {
-	return rx->en - rx->enext;
+	return rx->eb.n - rx->eb.next;
 }
