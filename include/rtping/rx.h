@@ -1,6 +1,7 @@
 /*
- * Receiving: replies in batches with recvmmsg(), their control messages
- * decoded into a plain struct, and error-queue messages read one by one.
+ * Receiving: replies in batches with recvmmsg() (recvmsg() when one is
+ * expected), their control messages decoded into a plain struct, and
+ * error-queue messages handed out one by one from batches.
  */
 #ifndef RTPING_RX_H
 #define RTPING_RX_H
