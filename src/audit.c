@@ -1,20 +1,21 @@
 /*
- * The divergence audit: each destination resolved, its echo flow built and
- * explained exactly as a single --explain-route run does (same flow key,
- * same UDP-connect check), printed at once, and only counted afterwards.
+ * --explain-route --audit: each destination's plan (src/plan.c, as a
+ * single --explain-route run makes it), printed on one line at once and
+ * counted; the summary groups the differences by the rule that made them.
+ * Exit 0 when all agree, 1 when some differ, 2 on any error.
  */
 #include <errno.h>
-#include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <linux/fib_rules.h>
 
 #include "rtping/audit.h"
+#include "rtping/cmd.h"
 #include "rtping/exitcodes.h"
-#include "rtping/flow.h"
 #include "rtping/json.h"
-#include "rtping/target.h"
+#include "rtping/opts.h"
+#include "rtping/plan.h"
 #include "rtping/tfile.h"
 
 static bool same_rule(const struct rt_audit_rule *r, int af, const struct rt_reason *re)
@@ -138,18 +139,15 @@ void rt_audit_free(struct rt_audit *a)
 	a->nrules = a->cap = 0;
 }
 
-/* ---- the run ------------------------------------------------------------ */
+/* ---- the command ------------------------------------------------------- */
 
 struct audit_run {
 	struct rt_audit *a;
 	const struct rt_opts *o;
-	struct rt_nl *nl;
-	int nl_err;
 	FILE *out;
 	struct rt_tsrc src;
-	struct rt_target t;
-	struct rt_flow flow;
-	struct rt_explain ex;
+	struct rt_plan_env pe;
+	struct rt_plan plan;
 	struct rt_rules_cache rules;   /* one dump per family a second, not one a difference */
 	char where[300];
 };
@@ -180,60 +178,44 @@ static int bad_entry(struct audit_run *r, const char *name, const char *why)
 	return rt_audit_count(r->a, RT_VERDICT_ERROR, 0, NULL, 0);
 }
 
-/* The same steps as a single run's prepare(), then the explanation. */
+/* One destination: its plan, asked and printed on one line. */
 static int one(struct audit_run *r, const char *name)
 {
-	char err[256];
-	int rc = rt_target_resolve(&r->t, name, r->o->af);
+	const struct rt_explain *ex = &r->plan.ex;
+	struct rt_error err;
 
-	if (rc)
-		return bad_entry(r, name, gai_strerror(rc));
-	if (rt_opts_check_family(r->o, r->t.fam, &r->t.addr, err, sizeof(err)) < 0)
-		return bad_entry(r, name, err);
-	rc = rt_flow_build(&r->flow, r->o, &r->t, geteuid());
-	if (rc == -EDESTADDRREQ)
-		return bad_entry(r, name, "link-local destination needs an interface "
-				 "(-I IFACE or ADDRESS%IFACE)");
-	if (rc < 0) {
-		snprintf(err, sizeof(err), "SO_BINDTODEVICE %s: %s", r->o->iface, strerror(-rc));
-		return bad_entry(r, name, err);
-	}
-	rt_explain_run_cached(r->nl, r->nl_err, &r->flow, &r->rules, &r->ex);
+	if (rt_plan_resolve(&r->plan, &r->pe, name, &err) < 0)
+		return bad_entry(r, name, err.msg);
+	rt_plan_ask(&r->plan, &r->pe, NULL);
 	if (r->o->json)
-		rt_explain_json(r->out, &r->ex, name);
+		rt_explain_json(r->out, ex, NULL, name);
 	else
-		rt_explain_line(r->out, &r->ex, name);
-	return rt_audit_count(r->a, rt_explain_verdict(&r->ex), r->flow.fam->af, r->ex.reasons,
-			      r->ex.nreasons);
+		rt_explain_line(r->out, ex, name);
+	return rt_audit_count(r->a, rt_explain_verdict(ex), r->plan.flow.fam->af, ex->reasons,
+			      ex->nreasons);
 }
 
-int rt_audit_run(struct rt_audit *a, const struct rt_opts *o, struct rt_nl *nl, int nl_err,
-		 FILE *out, const char **what)
+/* Every destination in its turn; -errno with *what, or -EIO (what NULL) when output failed. */
+static int run(struct audit_run *r, const char **what)
 {
-	struct audit_run *r = calloc(1, sizeof(*r));
-	const char *name, *why;
+	const char *name, *why = NULL;
 	bool out_err = false;
 	int rc;
 
 	*what = NULL;
-	if (!r)
-		return *what = "malloc", -ENOMEM;
-	*r = (struct audit_run){ .a = a, .o = o, .nl = nl, .nl_err = nl_err, .out = out };
-	rc = rt_tsrc_init(&r->src, o->dests, o->ndests, o->file, true, what);
-	if (rc < 0) {
-		free(r);
+	rc = rt_tsrc_init(&r->src, r->o->dests, r->o->ndests, r->o->file, true, what);
+	if (rc < 0)
 		return rc;
-	}
-	a->started = true;
+	r->a->started = true;
 	while ((rc = rt_tsrc_next(&r->src, &name, &why)) > 0) {
 		if ((name ? one(r, name) : bad_entry(r, NULL, why)) < 0) {
-			rc = -ENOMEM;
 			*what = "malloc";
+			rc = -ENOMEM;
 			break;
 		}
 		/* Streaming: each line out before the next is read. */
-		if (fflush(out) == EOF) {
-			rc = -EIO;   /* what stays NULL: the caller reports output errors */
+		if (fflush(r->out) == EOF) {
+			rc = -EIO;   /* what stays NULL: main reports output errors */
 			out_err = true;
 			break;
 		}
@@ -241,7 +223,29 @@ int rt_audit_run(struct rt_audit *a, const struct rt_opts *o, struct rt_nl *nl, 
 	if (rc < 0 && !out_err && !*what)
 		*what = why;
 	rt_tsrc_close(&r->src);
+	return rc;
+}
+
+/* Input trouble ends the audit early, but after its summary. */
+int rt_cmd_audit(const struct rt_cmd_env *env, struct rt_error *fatal)
+{
+	struct rt_audit a = { 0 };
+	struct audit_run *r = calloc(1, sizeof(*r));
+	const char *what = NULL;
+	int rc;
+
+	if (!r)
+		return rt_error_errno(fatal, -ENOMEM, "malloc"), RT_EXIT_ERROR;
+	*r = (struct audit_run){ .a = &a, .o = env->o, .out = stdout };
+	r->pe = (struct rt_plan_env){ .o = env->o, .nl = env->nl, .nl_err = env->nl_err,
+				      .uid = geteuid(), .rules = &r->rules };
+	rc = run(r, &what);
 	rt_rules_cache_free(&r->rules);
 	free(r);
-	return rc;
+	if (a.started)
+		rt_audit_summary(stdout, &a, env->o->json);
+	rt_audit_free(&a);
+	if (rc < 0 && what)
+		rt_error_errno(fatal, rc, what);
+	return rc < 0 ? RT_EXIT_ERROR : rt_audit_exit(&a);
 }

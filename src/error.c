@@ -12,6 +12,7 @@ int rt_error_set(struct rt_error *e, int code, const char *fmt, ...)
 	if (!e)
 		return code;
 	e->code = code;
+	e->subject = false;
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);

@@ -300,13 +300,7 @@ const struct rt_addr *rt_explain_source(const struct rt_explain *ex)
 }
 
 int rt_explain_run(struct rt_nl *nl, int nl_err, const struct rt_flow *f,
-		   struct rt_explain *ex)
-{
-	return rt_explain_run_cached(nl, nl_err, f, NULL, ex);
-}
-
-int rt_explain_run_cached(struct rt_nl *nl, int nl_err, const struct rt_flow *f,
-			  struct rt_rules_cache *cache, struct rt_explain *ex)
+		   struct rt_rules_cache *cache, struct rt_explain *ex)
 {
 	memset(ex, 0, sizeof(*ex));
 	ex->flow = *f;

@@ -207,30 +207,29 @@ static void text_verdict(FILE *out, const struct rt_explain *ex)
 		fprintf(out, "note         kernel lacks strict netlink checking: answer unverified\n");
 }
 
-bool rt_explain_observed_differs(const struct rt_explain *ex)
+bool rt_explain_observed_differs(const struct rt_explain *ex, const struct rt_verified *v)
 {
 	struct rt_route_snap r;
 
-	if (!ex->verify || ex->observed_err || ex->route_err)
+	if (!v || v->err || ex->route_err)
 		return false;
 	rt_explain_snapshot(ex, &r);
-	return !rt_addr_equal(&r.src, &ex->observed.src) || r.ifindex != ex->observed.ifindex;
+	return !rt_addr_equal(&r.src, &v->eg.src) || r.ifindex != v->eg.ifindex;
 }
 
-static void text_observed(FILE *out, const struct rt_explain *ex)
+static void text_observed(FILE *out, const struct rt_explain *ex, const struct rt_verified *v)
 {
 	char a[RT_ADDRSTRLEN];
 
-	if (ex->observed_err) {
-		fprintf(out, "observed     none: %s\n", ex->observed_err == -ETIMEDOUT
+	if (v->err) {
+		fprintf(out, "observed     none: %s\n", v->err == -ETIMEDOUT
 			? "no transmit report within 1 s (the echo never reached a device)"
-			: errstr(ex->observed_err));
+			: errstr(v->err));
 		return;
 	}
 	fprintf(out, "observed     %s dev %s (ifindex %u): the kernel's report of one echo%s\n",
-		rt_addr_str(&ex->observed.src, a, sizeof(a)), ex->observed.dev,
-		ex->observed.ifindex, rt_explain_observed_differs(ex)
-		? ", not the route query's answer" : "");
+		rt_addr_str(&v->eg.src, a, sizeof(a)), v->eg.dev, v->eg.ifindex,
+		rt_explain_observed_differs(ex, v) ? ", not the route query's answer" : "");
 }
 
 /* -C: connect()'s own lookup, which fixes the source every echo then uses. */
@@ -253,7 +252,8 @@ static void text_connect(FILE *out, const struct rt_explain *ex)
 					   : "bound before connect(), kept");
 }
 
-void rt_explain_text(FILE *out, const struct rt_explain *ex, const char *dest)
+void rt_explain_text(FILE *out, const struct rt_explain *ex, const struct rt_verified *v,
+		     const char *dest)
 {
 	const struct rt_flow *f = &ex->flow;
 	char a[RT_ADDRSTRLEN];
@@ -283,8 +283,8 @@ void rt_explain_text(FILE *out, const struct rt_explain *ex, const char *dest)
 		text_verdict(out, ex);
 	else if (ex->rule_error)
 		reason_lines(out, ex);
-	if (ex->verify && !ex->route_err)
-		text_observed(out, ex);
+	if (v && !ex->route_err)
+		text_observed(out, ex, v);
 }
 
 /* ---- one line (--audit) ---- */
@@ -433,19 +433,19 @@ static void json_candidates(FILE *out, const struct rt_explain *ex)
 	fprintf(out, "]");
 }
 
-static void json_observed(FILE *out, const struct rt_explain *ex)
+static void json_observed(FILE *out, const struct rt_explain *ex, const struct rt_verified *v)
 {
 	fprintf(out, ", \"observed\": ");
-	if (ex->observed_err || ex->route_err) {
+	if (v->err || ex->route_err) {
 		fprintf(out, "null");
 		rt_json_kstr(out, ", ", "observed_error", ex->route_err ? "no route"
-			     : ex->observed_err == -ETIMEDOUT ? "no transmit report within 1 s"
-			     : errstr(ex->observed_err));
+			     : v->err == -ETIMEDOUT ? "no transmit report within 1 s"
+			     : errstr(v->err));
 		return;
 	}
-	json_addr(out, "{", "source", &ex->observed.src);
-	rt_json_kstr(out, ", ", "device", ex->observed.dev);
-	fprintf(out, ", \"ifindex\": %u}, \"observed_error\": null", ex->observed.ifindex);
+	json_addr(out, "{", "source", &v->eg.src);
+	rt_json_kstr(out, ", ", "device", v->eg.dev);
+	fprintf(out, ", \"ifindex\": %u}, \"observed_error\": null", v->eg.ifindex);
 }
 
 static void json_reasons(FILE *out, const struct rt_explain *ex)
@@ -489,7 +489,8 @@ static void json_connect(FILE *out, const struct rt_explain *ex)
 	fprintf(out, "}");
 }
 
-void rt_explain_json(FILE *out, const struct rt_explain *ex, const char *dest)
+void rt_explain_json(FILE *out, const struct rt_explain *ex, const struct rt_verified *v,
+		     const char *dest)
 {
 	const struct rt_flow *f = &ex->flow;
 
@@ -516,8 +517,8 @@ void rt_explain_json(FILE *out, const struct rt_explain *ex, const char *dest)
 		ex->hash_dependent || ex->flowlabel_hashed ? "true" : "false");
 	fprintf(out, ", \"candidates\": ");
 	json_candidates(out, ex);
-	if (ex->verify)
-		json_observed(out, ex);
+	if (v)
+		json_observed(out, ex, v);
 	fprintf(out, ", \"error\": null}\n");
 }
 

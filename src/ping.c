@@ -1,12 +1,12 @@
 /*
- * Ping mode: the list, per-target preparation and route truth, the loop.
- * What single-target rtping did in main, done for each target of a list.
+ * The ping command: the list, each target's plan (src/plan.c), the
+ * sockets, privileges dropped, the engine's loop, the summaries and the
+ * exit status. A target that cannot be pinged is said on one line naming
+ * it; the others go on.
  */
 #include <errno.h>
 #include <locale.h>
-#include <netdb.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,13 +14,12 @@
 #include <linux/rtnetlink.h>
 
 #include "rtping/caps.h"
+#include "rtping/cmd.h"
 #include "rtping/engine.h"
-#include "rtping/explain.h"
-#include "rtping/flow.h"
+#include "rtping/exitcodes.h"
 #include "rtping/loop.h"
 #include "rtping/names.h"
-#include "rtping/ping.h"
-#include "rtping/target.h"
+#include "rtping/plan.h"
 #include "rtping/targets.h"
 #include "rtping/tfile.h"
 #include "rtping/watch.h"
@@ -28,47 +27,39 @@
 struct ping {
 	const struct rt_opts *o;
 	const char *prog;
-	struct rt_nl *nl;
-	int nl_err;
+	struct rt_plan_env pe;
 	struct rt_targets tl;
 	struct rt_flow flow[2];          /* each family's first flow: its socket's */
 	struct rt_target first[2];
 	bool have[2];
 	struct rt_rules_cache rules;     /* one dump per family a second */
-	struct rt_explain ex;            /* reused for every target */
+	struct rt_plan plan;             /* each target's in its turn */
 	const struct rt_sock *sock[2];   /* each family's socket, once open */
-	/* One target: the route watch and the egress observer (issue 12). */
+	/*
+	 * One target: its route as the watch re-asks it, a copy of the plan's
+	 * answer that the re-queries update; the plan itself stays as asked.
+	 */
+	struct rt_explain live;
 	struct rt_engine *e;
 	struct rt_watch_stats wst;
 	bool src_gone;                   /* the bound source was deleted (said once) */
-	char *err;
-	size_t errlen;
+	struct rt_error *fatal;
 };
 
-static int fail(struct ping *p, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int fail(struct ping *p, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(p->err, p->errlen, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-/* A target that cannot be pinged: one line naming it, the others go on. */
-static void target_failed(struct ping *p, size_t i, const char *what, const char *why)
+/*
+ * A target that cannot be pinged: one line naming it (always when the
+ * message is about the name itself), the others go on.
+ */
+static void target_failed(struct ping *p, size_t i, const struct rt_error *err)
 {
 	struct rt_tgt *t = &p->tl.t[i];
-	bool multi = p->tl.n > 1;
 
 	t->state = RT_TGT_FAILED;
 	fflush(stdout);
 	fprintf(stderr, "%s: ", p->prog);
-	if (multi && (!what || strcmp(what, t->typed)))
+	if (p->tl.n > 1 || err->subject)
 		fprintf(stderr, "%s: ", t->typed);
-	fprintf(stderr, "%s%s%s\n", what ? what : "", what ? ": " : "", why);
+	fprintf(stderr, "%s\n", err->msg);
 }
 
 static int add(struct ping *p, const char *name, bool copy)
@@ -85,11 +76,12 @@ static int add(struct ping *p, const char *name, bool copy)
 		p->tl.names[at].said_dup = true;
 		return 0;
 	case RT_TADD_FULL:
-		return fail(p, -E2BIG, "too many targets: at most %d", RT_TARGETS_MAX);
+		return rt_error_set(p->fatal, -E2BIG, "too many targets: at most %d",
+				    RT_TARGETS_MAX);
 	case RT_TADD_NOMEM:
 		break;
 	}
-	return fail(p, -ENOMEM, "malloc: %s", strerror(ENOMEM));
+	return rt_error_errno(p->fatal, -ENOMEM, "malloc");
 }
 
 /* Operands, then --file: all read (and checked) before anything is sent. */
@@ -105,15 +97,16 @@ static int read_list(struct ping *p)
 	if (rc < 0 || !o->file)
 		return rc;
 	if ((rc = rt_tsrc_init(&src, NULL, 0, o->file, false, &why)) < 0)
-		return fail(p, rc, "%s: %s", why, strerror(-rc));
+		return rt_error_errno(p->fatal, rc, why);
 	while (rc == 0 && (rc = rt_tsrc_next(&src, &name, &why)) > 0)
 		rc = name ? add(p, name, true)
-			  : fail(p, -EINVAL, "%s line %lu: %s", src.in_name, src.line, why);
+			  : rt_error_set(p->fatal, -EINVAL, "%s line %lu: %s", src.in_name,
+					 src.line, why);
 	if (rc == -EIO)
-		fail(p, rc, "%s: %s", why, strerror(EIO));
+		rt_error_errno(p->fatal, rc, why);
 	rt_tsrc_close(&src);
 	if (rc == 0 && !p->tl.n)
-		rc = fail(p, -EINVAL, "usage error: Destination address required");
+		rc = rt_error_set(p->fatal, -EINVAL, "usage error: Destination address required");
 	return rc;
 }
 
@@ -135,54 +128,40 @@ static bool needs_locale(const struct ping *p)
 	return false;
 }
 
-/* single-target main's prepare(), for target i: resolve, check, flow. */
+/* Target i's plan without the kernel's answer: what can fail on bad input. */
 static void prepare(struct ping *p, size_t i)
 {
 	struct rt_tgt *t = &p->tl.t[i];
-	struct rt_target tg;
-	struct rt_flow f;
-	char err[256];
-	int rc = rt_target_resolve(&tg, t->typed, p->o->af);
+	const struct rt_target *tg = &p->plan.target;
+	struct rt_error err;
 	int k;
 
-	if (rc)
-		return target_failed(p, i, t->typed, gai_strerror(rc));
-	if (rt_opts_check_family(p->o, tg.fam, &tg.addr, err, sizeof(err)) < 0)
-		return target_failed(p, i, NULL, err);
-	/* The socket's owner: fsuid at socket() time, i.e. after rt_caps_init(). */
-	rc = rt_flow_build(&f, p->o, &tg, geteuid());
-	if (rc == -EDESTADDRREQ)
-		return target_failed(p, i, t->typed, "link-local destination needs an "
-				     "interface (-I IFACE or ADDRESS%IFACE)");
-	if (rc < 0) {
-		snprintf(err, sizeof(err), "SO_BINDTODEVICE %s", p->o->iface);
-		return target_failed(p, i, err, strerror(-rc));
-	}
-	if (strcmp(tg.name, t->typed) && (t->name = strdup(tg.name)))
+	if (rt_plan_resolve(&p->plan, &p->pe, t->typed, &err) < 0)
+		return target_failed(p, i, &err);
+	if (strcmp(tg->name, t->typed) && (t->name = strdup(tg->name)))
 		t->owned_name = true;
 	if (!t->name)
 		t->name = t->typed;
-	t->fam = tg.fam;
-	t->scope = tg.scope;
+	t->fam = tg->fam;
+	t->scope = tg->scope;
 	/*
 	 * iputils resolves reply addresses unless -n, -f or a numeric target;
 	 * -H resolves them anyway.
 	 */
 	t->numeric = !p->o->force_lookup && (p->o->numeric || p->o->flood ||
-					     rt_names_numeric_target(tg.fam->af, t->typed));
+					     rt_names_numeric_target(tg->fam->af, t->typed));
 	/*
-	 * The echo goes where the flow does (0.0.0.0 -> 127.0.0.1): the engine
-	 * sends there and expects replies from there, as iputils replaces
-	 * 0.0.0.0 with its probe's source. The name as typed stays.
+	 * The engine sends where the flow does (0.0.0.0 -> 127.0.0.1) and
+	 * expects replies from there, as iputils replaces 0.0.0.0 with its
+	 * probe's source. The name as typed stays.
 	 */
-	p->tl.peers[i].addr = f.dst;
+	p->tl.peers[i].addr = tg->addr;
 	t->state = RT_TGT_READY;
-	k = tg.fam->af == AF_INET6;
+	k = tg->fam->af == AF_INET6;
 	if (!p->have[k]) {
 		p->have[k] = true;
-		p->flow[k] = f;
-		tg.addr = f.dst;
-		p->first[k] = tg;
+		p->flow[k] = p->plan.flow;
+		p->first[k] = *tg;
 	}
 }
 
@@ -195,7 +174,7 @@ static char *route_json(const struct rt_explain *ex, const char *name)
 
 	if (!f)
 		return NULL;
-	rt_explain_json(f, ex, name);
+	rt_explain_json(f, ex, NULL, name);
 	if (fclose(f) == EOF) {
 		free(buf);
 		return NULL;
@@ -215,30 +194,34 @@ static bool broadcast_refused(const struct rt_opts *o, const struct rt_explain *
 	return !ex->route_err && ex->route.type == RTN_BROADCAST;
 }
 
-/* The route truth for target i, from its own flow; warnings name it when there are many. */
+/*
+ * Target i's plan asked, as its family's socket sends (iputils learns
+ * "no route" and a refused broadcast from its probe's connect(), before
+ * the header); warnings name the target when there are many.
+ */
 static void explain(struct ping *p, size_t i, bool *bcast_warned)
 {
 	struct rt_tgt *t = &p->tl.t[i];
-	struct rt_explain *ex = &p->ex;
+	const struct rt_explain *ex = &p->plan.ex;
 	struct rt_target tg = { .fam = t->fam, .addr = p->tl.peers[i].addr, .scope = t->scope };
 	struct rt_route_snap snap;
-	struct rt_flow f;
+	struct rt_error err;
 	char who[300];
 
 	if (t->state != RT_TGT_READY)
 		return;
-	if (rt_flow_build(&f, p->o, &tg, geteuid()) < 0)
-		return target_failed(p, i, "connect", strerror(EINVAL));
-	if (p->sock[t->fam->af == AF_INET6])
-		rt_sock_flow_facts(p->sock[t->fam->af == AF_INET6], &f);
-	rt_explain_run_cached(p->nl_err ? NULL : p->nl, p->nl_err, &f, &p->rules, ex);
-	/* iputils learns this from its probe's connect(), before the header. */
-	if (broadcast_refused(p->o, ex))
-		return target_failed(p, i, NULL, "Do you want to ping broadcast? Then -b. If "
-				     "not, check your local firewall rules");
-	/* iputils learns "no route" from its probe's connect(); we from the kernel. */
-	if (ex->route_err)
-		return target_failed(p, i, "connect", strerror(-ex->route_err));
+	if (rt_plan_target(&p->plan, &p->pe, &tg, &err) < 0)
+		return target_failed(p, i, &err);
+	rt_plan_ask(&p->plan, &p->pe, p->sock[t->fam->af == AF_INET6]);
+	if (broadcast_refused(p->o, ex)) {
+		rt_error_set(&err, -EACCES, "Do you want to ping broadcast? Then -b. If not, "
+			     "check your local firewall rules");
+		return target_failed(p, i, &err);
+	}
+	if (ex->route_err) {
+		rt_error_errno(&err, ex->route_err, "connect");
+		return target_failed(p, i, &err);
+	}
 	snprintf(who, sizeof(who), p->tl.n > 1 ? "%s: %s" : "%s", p->prog, t->typed);
 	rt_explain_warn(stderr, who, ex);
 	t->diverges = !ex->fallback && rt_explain_verdict(ex) == RT_VERDICT_DIFFER;
@@ -307,8 +290,8 @@ static void watch_changed(void *arg, unsigned causes)
 	struct ping *p = arg;
 	struct rt_route_view v;
 
-	rt_explain_requery(p->nl, &p->ex);
-	route_view(&p->ex, &v);
+	rt_explain_requery(p->pe.nl, &p->live);
+	route_view(&p->live, &v);
 	rt_engine_route(p->e, &v, rt_watch_cause_name(causes));
 }
 
@@ -321,7 +304,7 @@ static void watch_bound(void *arg, bool gone)
 		struct rt_event ev = { .kind = RT_EV_MESSAGE, .text = text };
 
 		snprintf(text, sizeof(text), "source address %s is no longer on this host; "
-			 "echoes bound to it cannot leave", rt_addr_str(&p->ex.flow.src, a, sizeof(a)));
+			 "echoes bound to it cannot leave", rt_addr_str(&p->live.flow.src, a, sizeof(a)));
 		rt_out_event(rt_engine_out(p->e), &ev);
 	}
 	p->src_gone = gone;
@@ -338,9 +321,9 @@ static int64_t watch_step(void *w, int64_t now)
 }
 
 /*
- * One target: its route watched (issue 12), when netlink answers at all; a
- * watch that cannot be had is said once and the ping goes on without it.
- * NULL then, and for several targets (per-target watching is not done).
+ * One target: its route watched, when netlink answers at all; a watch
+ * that cannot be had is said once and the ping goes on without it. NULL
+ * then, and for several targets (per-target watching is not done).
  */
 static struct rt_watch *open_watch(struct ping *p)
 {
@@ -350,15 +333,15 @@ static struct rt_watch *open_watch(struct ping *p)
 	struct rt_watch *w;
 	int rc;
 
-	if (p->tl.n != 1 || t->state != RT_TGT_READY || p->nl_err || p->ex.fallback)
+	if (p->tl.n != 1 || t->state != RT_TGT_READY || !p->pe.nl || p->live.fallback)
 		return NULL;
 	/* -B, -e, -C pin the route's source: later queries ask for the bound flow. */
-	if ((p->o->bind_source || p->ex.flow.binds_source || p->ex.flow.connected) &&
-	    !rt_addr_is_set(&p->ex.flow.src) && rt_addr_is_set(&t->src))
-		p->ex.flow.src = p->ex.echo.src = t->src;
+	if ((p->o->bind_source || p->live.flow.binds_source || p->live.flow.connected) &&
+	    !rt_addr_is_set(&p->live.flow.src) && rt_addr_is_set(&t->src))
+		p->live.flow.src = p->live.echo.src = t->src;
 	o.arg = p;
 	rc = rt_watch_open(&w, t->fam->af, p->o->watch_rcvbuf,
-			   rt_addr_is_set(&p->ex.flow.src) ? &p->ex.flow.src : NULL, &o);
+			   rt_addr_is_set(&p->live.flow.src) ? &p->live.flow.src : NULL, &o);
 	if (rc < 0) {
 		fprintf(stderr, "%s: warning: route watch unavailable: %s\n", p->prog, strerror(-rc));
 		return NULL;
@@ -421,12 +404,12 @@ static void summaries(struct ping *p, struct rt_engine *e)
 	rt_out_run_summary(&out, &tot);
 }
 
-/* Sockets, route truth, privileges dropped, the run. */
-static int run(struct ping *p, struct rt_ping_result *r)
+/* Sockets, each target's plan asked, privileges dropped, the run; -errno with p->fatal. */
+static int run(struct ping *p)
 {
 	struct rt_engine_fam fams[2] = { { 0 } };
 	struct rt_engine *e;
-	const char *what = NULL;
+	const char *what = NULL, *fatal;
 	bool warned = false;
 	int rc;
 
@@ -435,7 +418,7 @@ static int run(struct ping *p, struct rt_ping_result *r)
 			fams[k] = (struct rt_engine_fam){ &p->flow[k], &p->first[k] };
 	rc = rt_engine_open(&e, p->o, &p->tl, fams, p->prog, &what);
 	if (rc < 0)
-		return fail(p, rc, "%s: %s", what, strerror(-rc));
+		return rt_error_errno(p->fatal, rc, what);
 	for (int k = 0; k < 2; k++) {
 		p->sock[k] = rt_engine_sock(e, k);
 		if (p->sock[k])
@@ -443,63 +426,79 @@ static int run(struct ping *p, struct rt_ping_result *r)
 	}
 	for (size_t i = 0; i < p->tl.n; i++)
 		explain(p, i, &warned);
-	if (rt_caps_drop_all() < 0) {
-		rc = -errno;
+	rc = rt_caps_drop_all();
+	if (rc < 0) {
 		rt_engine_close(e);
-		return fail(p, rc, "cap_set_proc: %s", strerror(-rc));
+		return rt_error_errno(p->fatal, rc, "cap_set_proc");
 	}
 	rt_targets_link_shared(&p->tl);
 	p->e = e;
-	/* One target: the prediction its echoes' egress is held against (issue 12). */
+	/* One target: the prediction its echoes' egress is held against. */
 	if (p->tl.n == 1 && p->tl.t[0].state == RT_TGT_READY) {
 		struct rt_route_view v;
 
-		route_view(&p->ex, &v);
-		rt_engine_set_prediction(e, &v, !p->ex.match_err && p->ex.match.multipath);
+		p->live = p->plan.ex;
+		route_view(&p->live, &v);
+		rt_engine_set_prediction(e, &v, !p->live.match_err && p->live.match.multipath);
 	}
 	if (count_ready(&p->tl)) {
 		rc = ping_loop(p, e, &what);
 		if (rc < 0) {
 			rt_engine_close(e);
-			return fail(p, rc, "%s: %s", what, strerror(-rc));
+			return rt_error_errno(p->fatal, rc, what);
 		}
-		r->ran = true;
-		r->fatal = rt_engine_fatal(e);
-		if (!r->fatal)
+		/* Ended early (iputils' words): the lines so far, then the reason. */
+		fatal = rt_engine_fatal(e);
+		if (fatal)
+			rc = rt_error_set(p->fatal, -EIO, "%s", fatal);
+		else
 			summaries(p, e);
 	}
 	rt_engine_close(e);
-	return 0;
+	return rc;
 }
 
-int rt_ping_run(const struct rt_opts *o, struct rt_nl *nl, int nl_err, const char *prog,
-		struct rt_ping_result *r, char *err, size_t errlen)
+/* How the run went: 2 when a target could not be pinged, 1 when one did not answer. */
+static int exit_status(const struct ping *p)
 {
+	struct rt_out_totals tot;
+
+	rt_targets_totals(&p->tl, p->o, &tot);
+	if (tot.failed)
+		return RT_EXIT_ERROR;
+	return tot.answered == tot.total ? RT_EXIT_OK : RT_EXIT_NOREPLY;
+}
+
+int rt_cmd_ping(const struct rt_cmd_env *env, struct rt_error *fatal)
+{
+	const struct rt_opts *o = env->o;
 	struct ping *p = calloc(1, sizeof(*p));
 	int rc;
 
-	memset(r, 0, sizeof(*r));
 	if (!p)
-		return snprintf(err, errlen, "malloc: %s", strerror(ENOMEM)), -ENOMEM;
-	*p = (struct ping){ .o = o, .prog = prog, .nl = nl, .nl_err = nl_err,
-			    .err = err, .errlen = errlen };
+		return rt_error_errno(fatal, -ENOMEM, "malloc"), RT_EXIT_ERROR;
+	p->o = o;
+	p->prog = env->prog;
+	p->fatal = fatal;
+	p->pe = (struct rt_plan_env){ .o = o, .nl = env->nl, .nl_err = env->nl_err,
+				      .uid = geteuid(), .rules = &p->rules };
 	rc = read_list(p);
 	if (rc == 0 && needs_locale(p))
 		setlocale(LC_CTYPE, "");
 	/* connect(), a leased flow label and -N's nonces hold one destination. */
 	if (rc == 0 && p->tl.n > 1 && (o->connect || o->has_flowlabel || o->ni.used))
-		rc = fail(p, -EINVAL, "usage error: %s takes one destination",
-			  o->connect ? "-C" : o->has_flowlabel ? "-F" : "-N");
+		rc = rt_error_set(fatal, -EINVAL, "usage error: %s takes one destination",
+				  o->connect ? "-C" : o->has_flowlabel ? "-F" : "-N");
 	if (rc == 0 && rt_targets_seal(&p->tl) < 0)
-		rc = fail(p, -ENOMEM, "malloc: %s", strerror(ENOMEM));
+		rc = rt_error_errno(fatal, -ENOMEM, "malloc");
 	for (size_t i = 0; rc == 0 && i < p->tl.n; i++)
 		prepare(p, i);
 	if (rc == 0 && count_ready(&p->tl))
-		rc = run(p, r);
+		rc = run(p);
 	if (rc == 0)
-		rt_targets_totals(&p->tl, o, &r->totals);
+		rc = exit_status(p);
 	rt_rules_cache_free(&p->rules);
 	rt_targets_free(&p->tl);
 	free(p);
-	return rc;
+	return rc < 0 ? RT_EXIT_ERROR : rc;
 }

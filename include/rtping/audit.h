@@ -13,8 +13,6 @@
 #include <stdio.h>
 
 #include "rtping/explain.h"
-#include "rtping/nl.h"
-#include "rtping/opts.h"
 
 /* One rule that split the flows, and for how many destinations. */
 struct rt_audit_rule {
@@ -41,16 +39,5 @@ void rt_audit_summary(FILE *out, const struct rt_audit *a, bool json);
 /* An enum rt_exit value: 0 all agree, 1 some differ, 2 any error. */
 int rt_audit_exit(const struct rt_audit *a);
 void rt_audit_free(struct rt_audit *a);
-
-/*
- * Runs the audit over o's operands and file (or stdin) into out. nl may be
- * NULL (nl_err says why: every destination is then an error). 0, or -errno
- * with *what when input failed (-EIO with *what NULL: output failed, for
- * the caller's one "write error"); a->started says whether the
- * audit began (then its summary is still due) or the file could not be
- * opened.
- */
-int rt_audit_run(struct rt_audit *a, const struct rt_opts *o, struct rt_nl *nl, int nl_err,
-		 FILE *out, const char **what);
 
 #endif

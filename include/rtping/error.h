@@ -7,11 +7,13 @@
 #ifndef RTPING_ERROR_H
 #define RTPING_ERROR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct rt_error {
 	int code;                /* -errno, or a negative enum value; 0 none */
 	char msg[384];           /* "<what>: <why>" or "<why>", iputils' words where they exist */
+	bool subject;            /* msg is about the input the caller names: print "<input>: <msg>" */
 };
 
 /* Fills e (when not NULL) from a printf format; returns code for "return rt_error_set(...)". */

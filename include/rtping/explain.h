@@ -65,23 +65,11 @@ struct rt_explain {
 	bool hash_dependent;         /* multipath with a hash the query cannot express */
 	struct rt_cand cands[RT_NH_MAX];   /* a multipath route's next hops */
 	size_t ncands;
-	bool verify;                 /* --verify: one echo was sent */
-	int observed_err;            /* no transmit report came: why */
-	struct rt_egress observed;   /* its egress, from the kernel's report */
 	bool flowlabel_hashed;       /* IPv6 multipath and -F: the label enters the hash */
 	int rules_err;
 	struct rt_reason reasons[RT_REASONS_MAX];
 	size_t nreasons;
 };
-
-/*
- * Runs both lookups for the flow f. nl may be NULL (netlink unavailable:
- * nl_err says why). Returns 0 when a source was found (from netlink, or
- * the UDP-connect check on fallback), else the route error (-ENETUNREACH,
- * -EACCES, ...).
- */
-int rt_explain_run(struct rt_nl *nl, int nl_err, const struct rt_flow *f,
-		   struct rt_explain *ex);
 
 /*
  * The policy rules for many explanations (the audit): dumped once per
@@ -94,9 +82,16 @@ struct rt_rules_cache {
 	int err[2];
 	int64_t at[2];               /* CLOCK_MONOTONIC of the dump; 0 none */
 };
-/* rt_explain_run() with the rules from cache (refreshed when old). */
-int rt_explain_run_cached(struct rt_nl *nl, int nl_err, const struct rt_flow *f,
-			  struct rt_rules_cache *cache, struct rt_explain *ex);
+
+/*
+ * Runs both lookups for the flow f (src/plan.c is the caller). nl may be
+ * NULL (netlink unavailable: nl_err says why); the rules come from cache
+ * (refreshed when old), or are dumped for this call when cache is NULL.
+ * Returns 0 when a source was found (from netlink, or the UDP-connect
+ * check on fallback), else the route error (-ENETUNREACH, -EACCES, ...).
+ */
+int rt_explain_run(struct rt_nl *nl, int nl_err, const struct rt_flow *f,
+		   struct rt_rules_cache *cache, struct rt_explain *ex);
 void rt_rules_cache_free(struct rt_rules_cache *cache);
 
 /*
@@ -130,12 +125,23 @@ int rt_explain_reasons(const struct rt_rules *rules, const char *oif_name,
  */
 int rt_explain_requery(struct rt_nl *nl, struct rt_explain *ex);
 
-void rt_explain_text(FILE *out, const struct rt_explain *ex, const char *dest);
+/*
+ * --verify: the kernel's report of one echo sent on the flow, kept apart
+ * from the answers it is held against. Printers take NULL without --verify.
+ */
+struct rt_verified {
+	int err;                     /* no transmit report came: why */
+	struct rt_egress eg;         /* the echo's egress, from the report */
+};
+
+void rt_explain_text(FILE *out, const struct rt_explain *ex, const struct rt_verified *v,
+		     const char *dest);
 /* The JSON "netlink" object alone (null on fallback). */
 void rt_explain_json_netlink(FILE *out, const struct rt_explain *ex);
-void rt_explain_json(FILE *out, const struct rt_explain *ex, const char *dest);
-/* --verify: the observed egress differs from the prediction. */
-bool rt_explain_observed_differs(const struct rt_explain *ex);
+void rt_explain_json(FILE *out, const struct rt_explain *ex, const struct rt_verified *v,
+		     const char *dest);
+/* --verify: the observed egress differs from the prediction (false: v NULL, or no report). */
+bool rt_explain_observed_differs(const struct rt_explain *ex, const struct rt_verified *v);
 /*
  * The JSON object when there is no flow to ask about (unknown host, bad
  * -I): the report's members, empty, and "error" (addr, fam may be NULL).

@@ -94,7 +94,7 @@ START_TEST(text_report_names_both_answers_and_the_rule)
 	struct rt_explain ex;
 
 	divergence(&ex);
-	CAPTURE(rt_explain_text(f, &ex, "dest\"x"));
+	CAPTURE(rt_explain_text(f, &ex, NULL, "dest\"x"));
 	ck_assert_ptr_nonnull(strstr(out, "source       10.9.0.12\n"));
 	ck_assert_ptr_nonnull(strstr(out, "udp probe    10.9.0.11 (udp sport 40000 dport 1025: table 100"));
 	ck_assert_ptr_nonnull(strstr(out, "prefix       10.99.0.0/16 proto boot"));
@@ -109,7 +109,7 @@ START_TEST(json_report_fields)
 	struct rt_explain ex;
 
 	divergence(&ex);
-	CAPTURE(rt_explain_json(f, &ex, "dest\"x"));
+	CAPTURE(rt_explain_json(f, &ex, NULL, "dest\"x"));
 	ck_assert_ptr_nonnull(strstr(out, "{\"destination\": \"dest\\\"x\", \"address\": \"10.99.1.1\", "
 				     "\"family\": \"inet\""));
 	ck_assert_ptr_nonnull(strstr(out, "\"netlink\": {\"source\": \"10.9.0.12\", \"device\": \"dva\", "
@@ -133,7 +133,7 @@ START_TEST(json_route_error)
 	ex.route_err = -EACCES;
 	ex.udpc_err = -EACCES;
 	ex.nreasons = 0;
-	CAPTURE(rt_explain_json(f, &ex, "d"));
+	CAPTURE(rt_explain_json(f, &ex, NULL, "d"));
 	ck_assert_ptr_nonnull(strstr(out, "\"netlink\": {\"error\": \"Permission denied\", "
 				     "\"type\": \"prohibit\"}"));
 	ck_assert_ptr_nonnull(strstr(out, "\"udp_probe\": {\"source\": null, \"error\": \"Permission denied\"}"));
@@ -222,15 +222,15 @@ START_TEST(default_route_prefix)
 	divergence(&ex);
 	memset(&ex.match.dst, 0, sizeof(ex.match.dst));
 	ex.match.dst_len = 0;
-	CAPTURE(rt_explain_text(f, &ex, "d"));
+	CAPTURE(rt_explain_text(f, &ex, NULL, "d"));
 	ck_assert_ptr_nonnull(strstr(out, "\nprefix       default proto boot scope "));
-	CAPTURE(rt_explain_json(f, &ex, "d"));
+	CAPTURE(rt_explain_json(f, &ex, NULL, "d"));
 	ck_assert_ptr_nonnull(strstr(out, "\"prefix\": \"0.0.0.0/0\""));
 	ex.flow.fam = &rt_inet6;
 	rt_addr_parse(&ex.flow.dst, AF_INET6, "fd00:99::1");
-	CAPTURE(rt_explain_json(f, &ex, "d"));
+	CAPTURE(rt_explain_json(f, &ex, NULL, "d"));
 	ck_assert_ptr_nonnull(strstr(out, "\"prefix\": \"::/0\""));
-	CAPTURE(rt_explain_text(f, &ex, "d"));
+	CAPTURE(rt_explain_text(f, &ex, NULL, "d"));
 	ck_assert_ptr_nonnull(strstr(out, "\nprefix       default proto boot scope "));
 }
 END_TEST
@@ -242,22 +242,22 @@ START_TEST(no_table_says_why)
 
 	divergence(&ex);
 	ex.route.table = ex.udp_route.table = RT_TABLE_UNSPEC;
-	CAPTURE(rt_explain_text(f, &ex, "d"));
+	CAPTURE(rt_explain_text(f, &ex, NULL, "d"));
 	ck_assert_ptr_nonnull(strstr(out, "\ntable        none (the kernel answered without a "
 				     "table lookup)\n"));
 	ck_assert_ptr_nonnull(strstr(out, "table none (the kernel answered without a table lookup), "
 				     "device dva)"));
 	ck_assert_ptr_null(strstr(out, "bound"));
 	rt_addr_parse(&ex.flow.src, AF_INET, "10.9.0.12");
-	CAPTURE(rt_explain_text(f, &ex, "d"));
+	CAPTURE(rt_explain_text(f, &ex, NULL, "d"));
 	ck_assert_ptr_nonnull(strstr(out, "\ntable        none (no table lookup: through the bound "
 				     "source's device)\n"));
 	ex.flow.oif = 2;
-	CAPTURE(rt_explain_text(f, &ex, "d"));
+	CAPTURE(rt_explain_text(f, &ex, NULL, "d"));
 	ck_assert_ptr_nonnull(strstr(out, "\ntable        none (on-link through the bound device)\n"));
 	/* Bound to one device, answered through another (lo): no lookup, not on-link. */
 	ex.flow.oif = 3;
-	CAPTURE(rt_explain_text(f, &ex, "d"));
+	CAPTURE(rt_explain_text(f, &ex, NULL, "d"));
 	ck_assert_ptr_nonnull(strstr(out, "\ntable        none (the kernel answered without a "
 				     "table lookup)\n"));
 }
@@ -279,12 +279,12 @@ START_TEST(goto_reason_shows_its_target)
 	struct rt_explain ex;
 
 	goto_divergence(&ex);
-	CAPTURE(rt_explain_text(f, &ex, "d"));
+	CAPTURE(rt_explain_text(f, &ex, NULL, "d"));
 	ck_assert_ptr_nonnull(strstr(out, "reason       rule pref 10 ipproto icmp \u2192 goto 300 "
 				     "(matches the ICMP flow only)\n"
 				     "reason       rule pref 30 ipproto udp \u2192 table 100 "
 				     "(matches the UDP probe only)\n"));
-	CAPTURE(rt_explain_json(f, &ex, "d"));
+	CAPTURE(rt_explain_json(f, &ex, NULL, "d"));
 	ck_assert_ptr_nonnull(strstr(out, "\"reasons\": [{\"rule\": \"ipproto icmp\", \"pref\": 10, "
 				     "\"action\": \"goto\", \"table\": null, \"goto\": 300, "
 				     "\"selects\": \"icmp\"}, {\"rule\": \"ipproto udp\", \"pref\": 30, "
@@ -315,12 +315,12 @@ START_TEST(prohibit_rule_is_named_not_a_route)
 	struct rt_explain ex;
 
 	rule_error(&ex, FR_ACT_PROHIBIT, -EACCES, false);
-	CAPTURE(rt_explain_text(f, &ex, "d"));
+	CAPTURE(rt_explain_text(f, &ex, NULL, "d"));
 	ck_assert_ptr_nonnull(strstr(out, "error        Permission denied (prohibit rule)\n"));
 	ck_assert_ptr_nonnull(strstr(out, "reason       rule pref 100 ipproto icmp \u2192 prohibit "
 				     "(matches the ICMP flow only)\n"));
 	ck_assert_ptr_null(strstr(out, "route)"));
-	CAPTURE(rt_explain_json(f, &ex, "d"));
+	CAPTURE(rt_explain_json(f, &ex, NULL, "d"));
 	ck_assert_ptr_nonnull(strstr(out, "\"netlink\": {\"error\": \"Permission denied\", "
 				     "\"type\": \"prohibit\"}"));
 	ck_assert_ptr_nonnull(strstr(out, "\"reasons\": [{\"rule\": \"ipproto icmp\", \"pref\": 100, "
@@ -335,22 +335,22 @@ START_TEST(unreachable_and_blackhole_rules_have_their_type)
 	struct rt_explain ex;
 
 	rule_error(&ex, FR_ACT_UNREACHABLE, -ENETUNREACH, true);
-	CAPTURE(rt_explain_json(f, &ex, "d"));
+	CAPTURE(rt_explain_json(f, &ex, NULL, "d"));
 	ck_assert_ptr_nonnull(strstr(out, "\"netlink\": {\"error\": \"Network is unreachable\", "
 				     "\"type\": \"unreachable\"}"));
 	ck_assert_ptr_nonnull(strstr(out, "\"action\": \"unreachable\""));
 	ck_assert_ptr_nonnull(strstr(out, "\"selects\": \"both\""));
-	CAPTURE(rt_explain_text(f, &ex, "d"));
+	CAPTURE(rt_explain_text(f, &ex, NULL, "d"));
 	ck_assert_ptr_nonnull(strstr(out, "error        Network is unreachable (unreachable rule)\n"));
 	ck_assert_ptr_nonnull(strstr(out, "\u2192 unreachable (matches both flows)\n"));
 	rule_error(&ex, FR_ACT_BLACKHOLE, -EINVAL, false);
-	CAPTURE(rt_explain_json(f, &ex, "d"));
+	CAPTURE(rt_explain_json(f, &ex, NULL, "d"));
 	ck_assert_ptr_nonnull(strstr(out, "\"type\": \"blackhole\"}"));
 	ck_assert_ptr_nonnull(strstr(out, "\"action\": \"blackhole\""));
 	/* No rule found: the errno's type, and a route's. */
 	ex.rule_error = false;
 	ex.nreasons = 0;
-	CAPTURE(rt_explain_text(f, &ex, "d"));
+	CAPTURE(rt_explain_text(f, &ex, NULL, "d"));
 	ck_assert_ptr_nonnull(strstr(out, "error        Invalid argument (blackhole route)\n"));
 	ck_assert_ptr_null(strstr(out, "reason"));
 }
@@ -384,26 +384,26 @@ START_TEST(connect_line_and_json)
 	rt_addr_parse(&ex.echo.src, AF_INET, "10.9.0.11");
 	ex.connect_route.table = 100;
 	snprintf(ex.connect_route.ifname, sizeof(ex.connect_route.ifname), "dva");
-	CAPTURE(rt_explain_text(f, &ex, "d"));
+	CAPTURE(rt_explain_text(f, &ex, NULL, "d"));
 	ck_assert_ptr_nonnull(strstr(out, "flow         icmp dport 2048 uid 0 mark 0x0 tos 0x00\n"
 				     "connect      icmp sport 4660 dport 0: source 10.9.0.11, "
 				     "table 100, device dva (picked here, kept for every echo)\n"
 				     "source       10.9.0.11\n"));
-	CAPTURE(rt_explain_json(f, &ex, "d"));
+	CAPTURE(rt_explain_json(f, &ex, NULL, "d"));
 	ck_assert_ptr_nonnull(strstr(out, "\"device\": null, \"connect\": {\"sport\": 4660, "
 				     "\"dport\": 0, \"source\": \"10.9.0.11\", \"table\": 100, "
 				     "\"error\": null}}, \"netlink\": {\"source\": \"10.9.0.11\""));
 	/* Bound first: connect() keeps the source. */
 	ex.connect_picked = false;
-	CAPTURE(rt_explain_text(f, &ex, "d"));
+	CAPTURE(rt_explain_text(f, &ex, NULL, "d"));
 	ck_assert_ptr_nonnull(strstr(out, "(bound before connect(), kept)\n"));
 	ex.connect_err = -ENETUNREACH;
-	CAPTURE(rt_explain_json(f, &ex, "d"));
+	CAPTURE(rt_explain_json(f, &ex, NULL, "d"));
 	ck_assert_ptr_nonnull(strstr(out, "\"connect\": {\"sport\": 4660, \"dport\": 0, "
 				     "\"source\": null, \"table\": null, \"error\": \"Network is unreachable\"}"));
 	/* Without -C: null. */
 	divergence(&ex);
-	CAPTURE(rt_explain_json(f, &ex, "d"));
+	CAPTURE(rt_explain_json(f, &ex, NULL, "d"));
 	ck_assert_ptr_nonnull(strstr(out, "\"connect\": null}"));
 }
 END_TEST
@@ -415,10 +415,10 @@ START_TEST(flowlabel_on_multipath_is_hash_dependent)
 
 	divergence(&ex);
 	ex.flowlabel_hashed = true;
-	CAPTURE(rt_explain_text(f, &ex, "d"));
+	CAPTURE(rt_explain_text(f, &ex, NULL, "d"));
 	ck_assert_ptr_nonnull(strstr(out, "note         multipath: the echo's next hop depends on "
 				     "its flow label (-F)"));
-	CAPTURE(rt_explain_json(f, &ex, "d"));
+	CAPTURE(rt_explain_json(f, &ex, NULL, "d"));
 	ck_assert_ptr_nonnull(strstr(out, "\"hash_dependent\": true, \"candidates\": [], \"error\": null}"));
 }
 END_TEST

@@ -112,8 +112,8 @@ static int one_query(int m, struct rt_nl *nl, const struct rt_flow *f, FILE *dev
 	default:
 		if ((rc = rt_nl_open(&fresh)) < 0)
 			return rc;
-		rt_explain_run(&fresh, 0, f, &ex);
-		rt_explain_text(devnull, &ex, "bench");
+		rt_explain_run(&fresh, 0, f, NULL, &ex);
+		rt_explain_text(devnull, &ex, NULL, "bench");
 		fflush(devnull);
 		rt_nl_close(&fresh);
 		return 0;
