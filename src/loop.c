@@ -24,23 +24,43 @@ static void on_status_signal(int sig)
 	sig_status = 1;
 }
 
-void rt_loop_init(struct rt_loop *l)
+/* The signals the loop acts on: they are let in only while it sleeps. */
+static void loop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGALRM);
+	sigaddset(set, SIGQUIT);
+}
+
+/* Lets the loop's signals in: the mask in force otherwise. */
+static void let_in(sigset_t *mask)
+{
+	sigdelset(mask, SIGINT);
+	sigdelset(mask, SIGALRM);
+	sigdelset(mask, SIGQUIT);
+}
+
+void rt_loop_catch_signals(void)
 {
 	struct sigaction sa = { .sa_handler = on_exit_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGALRM, &sa, NULL);
+	sa.sa_handler = on_status_signal;
+	sigaction(SIGQUIT, &sa, NULL);
+}
+
+void rt_loop_init(struct rt_loop *l)
+{
 	sigset_t block;
 
 	memset(l, 0, sizeof(*l));
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sa.sa_handler = on_status_signal;
-	sigaction(SIGQUIT, &sa, NULL);
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGQUIT);
+	loop_signals(&block);
 	sigprocmask(SIG_BLOCK, &block, &l->oldmask);
 	l->waitmask = l->oldmask;
-	sigdelset(&l->waitmask, SIGINT);
-	sigdelset(&l->waitmask, SIGQUIT);
+	let_in(&l->waitmask);
 }
 
 int rt_loop_add(struct rt_loop *l, int fd, short events, rt_loop_io_fn io,
@@ -118,10 +138,9 @@ int rt_loop_wait_fd(int fd, int64_t until)
 		return 0;
 	ts.tv_sec = (until - now) / 1000000000LL;
 	ts.tv_nsec = (until - now) % 1000000000LL;
-	/* The loop's waitmask: the mask in force, SIGINT and SIGQUIT let in. */
+	/* The loop's waitmask: the mask in force, the loop's signals let in. */
 	sigprocmask(SIG_SETMASK, NULL, &mask);
-	sigdelset(&mask, SIGINT);
-	sigdelset(&mask, SIGQUIT);
+	let_in(&mask);
 	rc = ppoll(&pfd, 1, &ts, &mask);
 	if (sig_exit)
 		return -EINTR;

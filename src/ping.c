@@ -358,6 +358,7 @@ static int ping_loop(struct ping *p, struct rt_engine *e, const char **what)
 	int rc = 0;
 
 	/* Before the headers: a SIGINT from then on ends the run with its summaries. */
+	rt_loop_catch_signals();
 	rt_loop_init(&loop);
 	loop.status = engine_status;
 	loop.status_arg = e;

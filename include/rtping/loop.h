@@ -1,8 +1,9 @@
 /*
  * The event loop: file descriptors with callbacks, each source telling
- * when it next needs to run, one ppoll() for all of them. SIGINT ends the
- * loop and SIGQUIT asks for a status line; both stay blocked except inside
- * ppoll(), so neither can slip in between a check and the sleep.
+ * when it next needs to run, one ppoll() for all of them. SIGINT and
+ * SIGALRM end the loop (as they end iputils' run, with its statistics) and
+ * SIGQUIT asks for a status line; all stay blocked except inside ppoll(),
+ * so none can slip in between a check and the sleep.
  *
  * Each turn: read the clock, handle a pending signal, call every source's
  * step(now). A step returns the absolute time (CLOCK_MONOTONIC, ns) it
@@ -40,7 +41,12 @@ struct rt_loop {
 	sigset_t waitmask, oldmask;
 };
 
-/* Handlers installed, SIGINT/SIGQUIT blocked until ppoll() or rt_loop_close(). */
+/*
+ * The process's handlers for the loop's signals: each only sets a flag
+ * the loop reads. The command that runs a loop installs them, once.
+ */
+void rt_loop_catch_signals(void);
+/* The loop's signals blocked until ppoll() or rt_loop_close(). */
 void rt_loop_init(struct rt_loop *l);
 /* 0, or -ENOSPC past RT_LOOP_MAX sources. */
 int rt_loop_add(struct rt_loop *l, int fd, short events, rt_loop_io_fn io,
@@ -53,7 +59,7 @@ void rt_loop_close(struct rt_loop *l);
 /*
  * For a source that must wait inside its callback, bounded (a reverse
  * lookup, src/names.c): sleeps until fd is readable or until, letting
- * SIGINT and SIGQUIT in as the loop's own ppoll() does. 1 readable, 0 not
+ * the loop's signals in as its own ppoll() does. 1 readable, 0 not
  * (time is up, or SIGQUIT: the loop prints its status later), -EINTR when
  * SIGINT asked the loop to end.
  */

@@ -74,6 +74,14 @@ check_rc "sigint: exit 0 after replies" 0 "$T_RC" "$T_ERR"
 check_match "sigint: summary printed" '^[0-9]+ packets transmitted, [0-9]+ received' "$T_OUT"
 check_match "sigint: rtt line printed" '^rtt min/avg/max/mdev = ' "$T_OUT"
 
+# SIGALRM ends the run as SIGINT does (iputils' sigexit): summary, exit 0.
+bg "$RTPING" -c 100 -i 0.2 10.86.0.2
+started; kill -ALRM "$PID"
+finish 5
+check_rc "sigalrm: exit 0 after replies" 0 "$T_RC" "$T_ERR"
+check_match "sigalrm: summary printed" '^[0-9]+ packets transmitted, [0-9]+ received' "$T_OUT"
+check_eq "sigalrm: nothing on stderr" "" "$T_ERR"
+
 # SIGINT with nothing answered yet (100 % loss): exit 1, summary still there.
 # The neighbour entry goes too: with a resolved entry and no carrier the
 # send fails with ENOBUFS and is retried uncounted, as iputils does, and

@@ -388,6 +388,7 @@ START_TEST(sigint_ends_the_loop_wait)
 	pid_t child;
 
 	ck_assert_int_ge(fd, 0);
+	rt_loop_catch_signals();
 	rt_loop_init(&l);
 	ck_assert_int_eq(rt_loop_wait_fd(fd, now_ns() + 20 * MS), 0);
 	ck_assert_int_eq(eventfd_write(fd, 1), 0);
