@@ -2,7 +2,10 @@
 # Documentation matches the parser: every option src/opts.c accepts (its
 # short-option string and its long options) appears in the man page, in
 # --help and in the bash completion; --help fits 80 columns; --version says
-# what was built. Needs no root and no network.
+# what was built. The man page names every JSON member the printers write;
+# the README stays short and its set-up commands match .ci/run and
+# tools/deps; docs/hacking.md's layout names exactly the src/*.c files.
+# Needs no root and no network.
 . "$(dirname "$0")/lib.sh"
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 MAN=$SRC/man/rtping.8
@@ -100,6 +103,78 @@ for x in '## Install' '## A short tour' '## Why the UDP-connect trick can be wro
 	'-Dsetcap=true' '-Dsetuid=true' 'meson install'; do
 	grep -qF -- "$x" "$SRC/README.md" && pass "README has '$x'" || fail "README lacks '$x'"
 done
+
+# json_members FILE...: the JSON member names (and event types) a printer
+# writes: "\"name\": " inside format strings, the key argument of any
+# *json*() call (the last "name", before a comma), and the event types:
+# every literal of a json_begin() call ("dup" and "reply" among them) and a
+# "\"type\": \"name\"" written whole.
+json_members() {
+	{
+		grep -hoE '\\"[a-z_]+\\": ' "$@" | sed -E 's/\\"([a-z_]+)\\": /\1/'
+		grep -hoE '[a-z_]*json[a-z_]*\(.*"[a-z_]+",' "$@" | sed -E 's/.*"([a-z_]+)",$/\1/'
+		grep -hE '[a-z_]*json_begin\(' "$@" | grep -oE '"[a-z_]+"' | tr -d '"'
+		grep -hoE '\\"type\\": \\"[a-z_]+\\"' "$@" | sed -E 's/.*: \\"([a-z_]+)\\"/\1/'
+	} | sort -u
+}
+# man_undocumented NAME...: those the man page names in no .Li item.
+man_undocumented() {
+	local m undoc=""
+	for m in "$@"; do grep -Eq "^\.(Li|It Li) ($m|.*[ ,]$m)( |,|$)" "$MAN" || undoc+=" $m"; done
+	echo "$undoc"
+}
+# Every JSON member the ping-mode printers (src/output*.c, however many files
+# they are split into) and the audit write is named in the man page.
+printers=("$SRC"/src/output*.c)
+check_match "ping-mode printers found (src/output*.c)" '/src/output[^/]*\.c$' "${printers[0]}"
+members=$(json_members "${printers[@]}")
+check_match "JSON members found in src/output*.c" \
+	'(^| )egress_sampled .*(^| )route_watch( |$).*(^| )target_addr( |$)' "$(echo $members)"
+check_match "JSON event types found in src/output*.c" \
+	'(^| )dup( |$).*(^| )reply( |$).*(^| )run_summary( |$)' "$(echo $members)"
+# shellcheck disable=SC2086 # one word each
+check_eq "man page names every ping-mode JSON member and event type" "" "$(man_undocumented $members)"
+members=$(json_members "$SRC/src/audit.c")
+check_match "JSON members found in src/audit.c" '(^| )audit_summary .*(^| )input( |$)' "$(echo $members)"
+# shellcheck disable=SC2086 # one word each
+check_eq "man page names every --audit JSON member" "" "$(man_undocumented $members)"
+
+# README: for users, short; the reference is the man page, the rest in docs/.
+readme_lines=$(wc -l <"$SRC/README.md")
+[ "$readme_lines" -le 300 ] && pass "README has at most 300 lines ($readme_lines)" ||
+	fail "README has $readme_lines lines, more than 300: move reference to man/rtping.8, the rest to docs/"
+for d in docs/hacking.md docs/performance.md; do
+	[ -f "$SRC/$d" ] && pass "$d exists" || fail "$d is missing"
+	grep -qF "$d" "$SRC/README.md" && pass "README points to $d" || fail "README does not name $d"
+done
+
+# docs/hacking.md's layout names every src/*.c, and no src/*.c that is gone.
+HACK=$SRC/docs/hacking.md
+unnamed="" gone=""
+for f in "$SRC"/src/*.c; do
+	f=src/${f##*/}
+	grep -qE "(^|[^A-Za-z0-9_./-])$f([^A-Za-z0-9_]|$)" "$HACK" || unnamed+=" $f"
+done
+for f in $(grep -oE '(^|[^A-Za-z0-9_./-])src/[A-Za-z0-9_]+\.c' "$HACK" | grep -oE 'src/.*' | sort -u); do
+	[ -f "$SRC/$f" ] || gone+=" $f"
+done
+check_eq "docs/hacking.md names every src/*.c" "" "$unnamed"
+check_eq "docs/hacking.md names no src/*.c that does not exist" "" "$gone"
+
+# The README's set-up commands: the test one is exactly what .ci/run runs;
+# the first (build and run only) installs no test-only package.
+ci_cmd=$(grep -E '^\./tools/deps' "$SRC/.ci/run")
+grep -qxF -- "$ci_cmd" "$SRC/README.md" && pass "README has .ci/run's command: $ci_cmd" ||
+	fail "README lacks .ci/run's command: $ci_cmd"
+first=$(grep -m 1 -E '^\./tools/deps' "$SRC/README.md")
+check_match "README's first set-up command builds and runs rtping" 'ninja -C build.*build/rtping' "$first"
+test_pkgs=$(sed -n '/--test/,/^fi$/ s/^[[:space:]]*pkgs="\$pkgs \(.*\)"$/\1/p' "$SRC/tools/deps")
+check_match "test-only packages found in tools/deps" '(^| )check( |$)' "$(echo $test_pkgs)"
+named=""
+for p in --test $test_pkgs; do
+	grep -qwF -- "$p" <<<"$first" && named+=" $p"
+done
+check_eq "README's first set-up command names no test-only package" "" "$named"
 
 # Completion behaviour, with bash-completion's helpers when installed.
 comp() {
