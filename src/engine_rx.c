@@ -11,7 +11,6 @@
 #include <string.h>
 #include <netinet/ip_icmp.h>
 
-#include "rtping/loop.h"
 #include "engine_int.h"
 
 /*
@@ -20,16 +19,7 @@
  */
 static int64_t name_deadline(const struct rt_engine *e)
 {
-	int64_t now = rt_clock_ns(CLOCK_MONOTONIC), next = 0, w;
-	/* A copy: asking for "the earliest" with a time before any is a pure query. */
-	struct rt_tsched s = e->send, k = e->wake;
-
-	if (rt_tsched_pick(&s, INT64_MIN + 1, &w) < 0 && w)
-		next = w;
-	if (rt_tsched_pick(&k, INT64_MIN + 1, &w) < 0 && w && w != RT_LOOP_IDLE &&
-	    (!next || w < next))
-		next = w;
-	return rt_names_wait_until(now, next);
+	return rt_names_wait_until(rt_clock_ns(CLOCK_MONOTONIC), rt_sched_earliest(&e->sched));
 }
 
 /* Target i's names object, and the text for a: the offender of an error. */

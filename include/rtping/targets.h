@@ -2,7 +2,7 @@
  * The targets of a ping run: the operands, then --file (one a line), each
  * once, in argument order. One target is a list of one. Per-target state
  * is allocated once, when the list is complete, and stays small (its
- * statistics, schedule, deadlines and route summary): what the engine
+ * statistics, deadlines and route summary): what the engine
  * and the printers need, nothing per packet beyond the window of sends.
  */
 #ifndef RTPING_TARGETS_H
@@ -49,9 +49,7 @@ struct rt_tgt {
 	struct rt_addr src;          /* the echo's route: its source, device (header, -B) */
 	uint32_t ifindex;
 	char *route_json;            /* --json: the route object; NULL otherwise */
-	int64_t next_ns;             /* its fixed -i schedule (struct rt_sched's next_ns) */
 	struct rt_run run;
-	int64_t retry_ns;            /* a full send queue: not before this */
 };
 
 /* A name while the list is read: 16 bytes, so reading costs little. */
