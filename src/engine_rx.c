@@ -281,13 +281,6 @@ static bool errq_due(const struct rt_engine *e, int k)
 }
 
 /*
- * Reads what is queued on socket k; true when more may be waiting (the
- * loop then reads again instead of sleeping in ppoll()). Bounded: a flood
- * of replies must not starve the sender. Like iputils, stop reading once
- * the run is over, so a run that reached -c stops before reading a late
- * duplicate.
- */
-/*
  * One target left and nothing of its in flight: back to the loop without
  * a read that can only say EAGAIN (a syscall per echo in a flood). With
  * many targets a batch is read to the end; its cost is shared.
@@ -298,6 +291,13 @@ static bool quiet_now(const struct rt_engine *e, long who)
 	       rt_stats_in_flight(&e->tl->st[who]) == 0;
 }
 
+/*
+ * Reads what is queued on socket k; true when more may be waiting (the
+ * loop then reads again instead of sleeping in ppoll()). Bounded: a flood
+ * of replies must not starve the sender. Like iputils, stop reading once
+ * the run is over, so a run that reached -c stops before reading a late
+ * duplicate.
+ */
 bool rt_engine_drain(struct rt_engine *e, int k, short revents)
 {
 	int rc = -EAGAIN;

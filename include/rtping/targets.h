@@ -81,14 +81,17 @@ enum rt_tadd {
 };
 
 /*
- * Pure: appends name (copy: it is copied, else it must outlive the list).
+ * Appends name (copy: it is copied, else it must outlive the list).
  * Duplicates (the same text) are not added. *at: its index (the first's
  * for a duplicate, whose names[*at].said_dup the caller may set).
  */
 enum rt_tadd rt_targets_add(struct rt_targets *l, const char *name, bool copy, size_t *at);
 /* The list is complete: per-target state allocated, once. 0 or -ENOMEM. */
 int rt_targets_seal(struct rt_targets *l);
-/* Pure: after addresses are set, marks targets that share one and chains them. */
+/*
+ * After addresses are set, marks targets that share one and chains them
+ * (left unmarked when the sort's index array cannot be allocated).
+ */
 void rt_targets_link_shared(struct rt_targets *l);
 void rt_targets_free(struct rt_targets *l);
 
