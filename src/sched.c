@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "rtping/sched.h"
+#include "rtping/stats.h"
 
 #define GONE UINT32_MAX
 

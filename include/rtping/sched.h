@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "rtping/stats.h"
+struct rt_stats;
 
 #define RT_RATE_DEFAULT 1000                   /* sends per second, all targets together */
 #define RT_FLOOD_GAP_NS (10 * 1000 * 1000LL)   /* iputils' MIN_INTERVAL_MS */
@@ -71,8 +71,8 @@ struct rt_sched_cfg {
 
 struct rt_sched {
 	struct rt_sched_cfg cfg;
-	size_t n;
-	int64_t start_ns;
+	size_t n;                      /* targets */
+	int64_t start_ns;              /* the run's start: target 0's first send */
 	int64_t *next_ns;              /* [i]: the fixed schedule's next send */
 	int64_t *retry_ns;             /* [i]: a full send queue said not before this */
 	struct rt_sched_queue send;    /* who sends next */

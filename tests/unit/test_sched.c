@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "rtping/sched.h"
+#include "rtping/stats.h"
 #include "runner.h"
 
 #define MS 1000000LL
@@ -334,7 +335,7 @@ START_TEST(targets_start_spread_and_plans_move_both_queues)
 	rt_sched_plan(&sc, 0, st, false, 3000 * MS);             /* -c reached, lingering */
 	ck_assert_int_eq(rt_sched_next_send(&sc, 1400 * MS, &wake), -1);
 	ck_assert_int_eq(wake, 1500 * MS);
-	ck_assert_int_eq(rt_sched_earliest(&sc), 1000 * MS);      /* target 1's wake: not set */
+	ck_assert_int_eq(rt_sched_earliest(&sc), 1000 * MS);      /* 1 not planned: its start */
 	rt_sched_plan(&sc, 1, st, true, 0);
 	ck_assert_int_eq(rt_sched_earliest(&sc), 1500 * MS);
 	ck_assert_int_eq(rt_sched_next_wake(&sc, 3000 * MS, &wake), 0);
