@@ -17,22 +17,6 @@ static bool waiting(const struct rt_peer *p, uint16_t seq)
 	return rt_stats_in_window(p->st, seq) && !rt_stats_received(p->st, seq);
 }
 
-static long by_addr(const struct rt_peer *peers, size_t n, uint16_t seq,
-		    const struct rt_addr *from)
-{
-	long first = -1;
-
-	for (size_t i = 0; i < n; i++) {
-		if (!rt_addr_equal(&peers[i].addr, from))
-			continue;
-		if (waiting(&peers[i], seq))
-			return (long)i;
-		if (first < 0)
-			first = (long)i;
-	}
-	return first;
-}
-
 /* Raw: ids are usually base + index (one a target): try that slot first. */
 static long by_id(const struct rt_peer *peers, size_t n, uint16_t id, uint16_t seq)
 {
@@ -51,16 +35,6 @@ static long by_id(const struct rt_peer *peers, size_t n, uint16_t id, uint16_t s
 			any = (long)i;
 	}
 	return any;
-}
-
-long rt_demux_reply(const struct rt_peer *peers, size_t n, bool raw, uint16_t id,
-		    uint16_t seq, const struct rt_addr *from)
-{
-	if (!n)
-		return -1;
-	if (raw)
-		return by_id(peers, n, id, seq);
-	return n == 1 ? 0 : by_addr(peers, n, seq, from);
 }
 
 static uint32_t hash_addr(const struct rt_addr *a)

@@ -4,14 +4,15 @@
  * ping's behaviour (options, timing rules, exit codes) without its
  * structure: socket set-up in src/sock.c, the start in
  * src/engine_start.c, sending in src/engine_tx.c (src/tx.c), the rules
- * in src/policy.c, the loop in src/loop.c; RTTs from our own window of
- * sends instead of the reply payload; one code path for IPv4 and IPv6,
- * and for one target or many (a list of one).
+ * in src/policy.c, the schedules in src/sched.c, a target's rules asked
+ * again in src/engine_run.c, the loop in src/loop.c; RTTs from our own
+ * window of sends instead of the reply payload; one code path for IPv4
+ * and IPv6, and for one target or many (a list of one).
  *
- * Two heaps of target indices (src/tsched.c) keep the per-turn work
- * independent of the number of targets: `send` says who sends next (each
- * target's own schedule, the global --rate), `wake` whose -w deadline or
- * linger ends next. A target is looked at again only when something
+ * Two heaps of target indices (src/sched.c) keep the per-turn work
+ * independent of the number of targets: one says who sends next (each
+ * target's own schedule, the global --rate), the other whose -w deadline
+ * or linger ends next. A target is looked at again only when something
  * happened to it: a send, a reply, an error, its wake time.
  */
 #include <errno.h>
@@ -137,8 +138,7 @@ void rt_engine_close(struct rt_engine *e)
 	free(e->route.json);
 	rt_names_close(e->names[0]);
 	rt_names_close(e->names[1]);
-	rt_tsched_free(&e->send);
-	rt_tsched_free(&e->wake);
+	rt_sched_free(&e->sched);
 	rt_demux_free(&e->dmx);
 	free(e);
 }
@@ -171,54 +171,6 @@ struct rt_out *rt_engine_out(struct rt_engine *e)
 	return &e->out;
 }
 
-/* ---- one target's run --------------------------------------------------- */
-
-static void finish(struct rt_engine *e, size_t i)
-{
-	e->tl->t[i].state = RT_TGT_DONE;
-	rt_tsched_done(&e->send, i);
-	rt_tsched_done(&e->wake, i);
-	e->nlive--;
-}
-
-/* When target i's next probe may leave: its schedule, unless a full queue said wait. */
-int64_t rt_engine_due(const struct rt_engine *e, size_t i)
-{
-	const struct rt_tgt *t = &e->tl->t[i];
-	struct rt_sched sched = e->sched;
-	int64_t due;
-
-	sched.next_ns = t->next_ns;
-	due = rt_sched_due(&sched, &e->tl->st[i]);
-
-	return due > t->retry_ns ? due : t->retry_ns;
-}
-
-/*
- * Something happened to target i (a send, a reply, an error, its wake
- * time): iputils' rules asked again, and both heaps told the answer.
- */
-void rt_engine_update(struct rt_engine *e, size_t i, int64_t now)
-{
-	struct rt_tgt *t = &e->tl->t[i];
-	const struct rt_stats *st = &e->tl->st[i];
-	int64_t wake;
-
-	if (t->state != RT_TGT_RUNNING)
-		return;
-	rt_policy_schedule_exit(&t->run, e->o, st, now);
-	if (rt_policy_finished(&t->run, e->o, st, now)) {
-		finish(e, i);
-		return;
-	}
-	if (rt_policy_may_send(e->o, st))
-		rt_tsched_defer(&e->send, i, rt_engine_due(e, i));
-	else
-		rt_tsched_done(&e->send, i);
-	wake = rt_policy_wake(&t->run);
-	rt_tsched_defer(&e->wake, i, wake ? wake : RT_LOOP_IDLE);
-}
-
 /* ---- the run ------------------------------------------------------------ */
 
 /* Targets whose -w or linger ended by now: their runs are over. */
@@ -227,11 +179,11 @@ static void expire(struct rt_engine *e, int64_t now)
 	int64_t w;
 	long i;
 
-	for (size_t n = e->tl->n; n && (i = rt_tsched_pick(&e->wake, now, &w)) >= 0; n--) {
+	for (size_t n = e->tl->n; n && (i = rt_sched_next_wake(&e->sched, now, &w)) >= 0; n--) {
 		rt_engine_update(e, (size_t)i, now);
-		/* update() finishes it; never ask about the same one for ever. */
-		if (e->tl->t[i].state == RT_TGT_RUNNING && e->wake.due[i] <= now)
-			rt_tsched_defer(&e->wake, (size_t)i, RT_LOOP_IDLE);
+		/* update() finishes it, or it goes on without a wake time. */
+		if (e->tl->t[i].state == RT_TGT_RUNNING)
+			rt_sched_woke(&e->sched, (size_t)i, now);
 	}
 }
 
@@ -253,11 +205,11 @@ int64_t rt_engine_step(struct rt_engine *e, int64_t now)
 			return now;
 		}
 	}
-	if ((i = rt_tsched_pick(&e->send, now, &w1)) >= 0) {
+	if ((i = rt_sched_next_send(&e->sched, now, &w1)) >= 0) {
 		int64_t sent = rt_engine_send(e, (size_t)i, now);
 
 		/* More due (-l's burst, many targets): all sent first, read in one batch. */
-		if (e->fatal || rt_tsched_pick(&e->send, sent, &w1) >= 0)
+		if (e->fatal || rt_sched_next_send(&e->sched, sent, &w1) >= 0)
 			return now;
 	}
 	/*
@@ -274,7 +226,7 @@ int64_t rt_engine_step(struct rt_engine *e, int64_t now)
 	if (i >= 0)
 		return now;
 	/* Nothing due: sleep until the next probe, the linger or -w ends. */
-	rt_tsched_pick(&e->wake, now, &w2);
+	rt_sched_next_wake(&e->sched, now, &w2);
 	if (!w1)
 		w1 = RT_LOOP_IDLE;
 	if (!w2)

@@ -1,7 +1,9 @@
 /*
- * The engine's state, shared by its two halves: src/engine.c (set-up,
- * sending, the run) and src/engine_rx.c (what comes back). Private to
- * them: the rest of rtping sees struct rt_engine only through
+ * The engine's state, shared by its files: src/engine.c (set-up, the
+ * step the loop calls), src/engine_start.c (the start), src/engine_tx.c
+ * (sending), src/engine_rx.c (what comes back) and src/engine_run.c (a
+ * target's rules asked again, below the others: calls run one way).
+ * Private to them: the rest of rtping sees struct rt_engine only through
  * include/rtping/engine.h.
  */
 #ifndef RTPING_ENGINE_INT_H
@@ -21,7 +23,7 @@
 #include "rtping/policy.h"
 #include "rtping/rx.h"
 #include "rtping/sock.h"
-#include "rtping/tsched.h"
+#include "rtping/sched.h"
 #include "rtping/tx.h"
 
 /*
@@ -61,9 +63,7 @@ struct rt_engine {
 	/* Addresses as text, lookups off the loop: [0] resolving, [1] numeric targets'. */
 	struct rt_names *names[2];
 	struct rt_ipopt_rr rr;      /* -R: the last route shown, for "(same route)" */
-	struct rt_sched sched;      /* -i, -l, -A: every target's; its next_ns is per target */
-	struct rt_tsched send;      /* who sends next */
-	struct rt_tsched wake;      /* whose deadline or linger ends next */
+	struct rt_sched sched;      /* who sends next, whose deadline or linger ends next */
 	struct rt_demux dmx;
 	char taddr[RT_ADDRSTRLEN];  /* the current target's address, for JSON */
 	size_t taddr_of;            /* 1 + the target taddr is for; 0 none yet */
@@ -94,10 +94,8 @@ static inline int64_t rt_engine_wall(const struct rt_engine *e)
 
 /* engine.c: the printer and the names speak for target i from now on. */
 void rt_engine_use_target(struct rt_engine *e, size_t i);
-/* engine.c: something happened to target i: iputils' rules asked again. */
+/* engine_run.c: something happened to target i: iputils' rules asked again. */
 void rt_engine_update(struct rt_engine *e, size_t i, int64_t now);
-/* engine.c: when target i's next probe may leave. */
-int64_t rt_engine_due(const struct rt_engine *e, size_t i);
 /* engine_tx.c: target i's next probe, due at the loop's time at; the CLOCK_MONOTONIC time it left. */
 int64_t rt_engine_send(struct rt_engine *e, size_t i, int64_t at);
 

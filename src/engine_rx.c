@@ -11,7 +11,6 @@
 #include <string.h>
 #include <netinet/ip_icmp.h>
 
-#include "rtping/loop.h"
 #include "engine_int.h"
 
 /*
@@ -20,16 +19,7 @@
  */
 static int64_t name_deadline(const struct rt_engine *e)
 {
-	int64_t now = rt_clock_ns(CLOCK_MONOTONIC), next = 0, w;
-	/* A copy: asking for "the earliest" with a time before any is a pure query. */
-	struct rt_tsched s = e->send, k = e->wake;
-
-	if (rt_tsched_pick(&s, INT64_MIN + 1, &w) < 0 && w)
-		next = w;
-	if (rt_tsched_pick(&k, INT64_MIN + 1, &w) < 0 && w && w != RT_LOOP_IDLE &&
-	    (!next || w < next))
-		next = w;
-	return rt_names_wait_until(now, next);
+	return rt_names_wait_until(rt_clock_ns(CLOCK_MONOTONIC), rt_sched_earliest(&e->sched));
 }
 
 /* Target i's names object, and the text for a: the offender of an error. */
@@ -291,13 +281,6 @@ static bool errq_due(const struct rt_engine *e, int k)
 }
 
 /*
- * Reads what is queued on socket k; true when more may be waiting (the
- * loop then reads again instead of sleeping in ppoll()). Bounded: a flood
- * of replies must not starve the sender. Like iputils, stop reading once
- * the run is over, so a run that reached -c stops before reading a late
- * duplicate.
- */
-/*
  * One target left and nothing of its in flight: back to the loop without
  * a read that can only say EAGAIN (a syscall per echo in a flood). With
  * many targets a batch is read to the end; its cost is shared.
@@ -308,6 +291,13 @@ static bool quiet_now(const struct rt_engine *e, long who)
 	       rt_stats_in_flight(&e->tl->st[who]) == 0;
 }
 
+/*
+ * Reads what is queued on socket k; true when more may be waiting (the
+ * loop then reads again instead of sleeping in ppoll()). Bounded: a flood
+ * of replies must not starve the sender. Like iputils, stop reading once
+ * the run is over, so a run that reached -c stops before reading a late
+ * duplicate.
+ */
 bool rt_engine_drain(struct rt_engine *e, int k, short revents)
 {
 	int rc = -EAGAIN;

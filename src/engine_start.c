@@ -53,15 +53,13 @@ static void print_header(struct rt_engine *e, size_t i)
 }
 
 /* Target i ready to run: its state, from its own start (spread over one interval). */
-static int start_target(struct rt_engine *e, size_t i, int64_t now, int64_t first)
+static int start_target(struct rt_engine *e, size_t i, int64_t now)
 {
 	const struct rt_opts *o = e->o;
 	struct rt_tgt *t = &e->tl->t[i];
 
-	if (rt_stats_init(&e->tl->st[i], first, rt_policy_window(o)) < 0)
+	if (rt_stats_init(&e->tl->st[i], rt_sched_first(&e->sched, i), rt_policy_window(o)) < 0)
 		return -ENOMEM;
-	t->next_ns = first;   /* its own -i schedule, from its first send */
-	t->retry_ns = first;   /* not before its turn */
 	t->group = o->broadcast || is_multicast(&e->tl->peers[i].addr);
 	rt_policy_start(&t->run, o, now);
 	t->state = RT_TGT_RUNNING;
@@ -95,7 +93,11 @@ int rt_engine_start(struct rt_engine *e, const char **what)
 {
 	const struct rt_opts *o = e->o;
 	struct rt_targets *tl = e->tl;
-	long rate = o->rate ? o->rate : tl->n > 1 ? RT_RATE_DEFAULT : 0;
+	struct rt_sched_cfg sc = {
+		.interval_ns = o->interval_ns, .preload = o->preload, .adaptive = o->adaptive,
+		.min_interval_ns = e->privileged ? 0 : RT_MIN_USER_INTERVAL_NS,
+		.rate = o->rate ? o->rate : tl->n > 1 ? RT_RATE_DEFAULT : 0,
+	};
 	bool reports = e->fs[0].sock.reports || e->fs[1].sock.reports;
 	int64_t now;
 	int rc;
@@ -119,24 +121,17 @@ int rt_engine_start(struct rt_engine *e, const char **what)
 			return rc;
 	*what = "malloc";
 	now = rt_clock_ns(CLOCK_MONOTONIC);
-	rt_sched_init(&e->sched, o->interval_ns, o->preload, o->adaptive,
-		      e->privileged ? 0 : RT_MIN_USER_INTERVAL_NS, now);
-	/* Target i's first send: now + i x interval / n (rt_tsched_init). */
-	if (rt_tsched_init(&e->send, tl->n, rate, o->interval_ns, now) < 0 ||
-	    rt_tsched_init(&e->wake, tl->n, 0, 0, now) < 0 ||
+	/* Target i's first send: now + i x interval / n (rt_sched_first()). */
+	if (rt_sched_init(&e->sched, &sc, tl->n, now) < 0 ||
 	    rt_observe_init(&e->ob, &e->out, reports, rt_policy_window(o), &e->route,
 			    e->multipath) < 0)
 		return -ENOMEM;
 	e->out.egress = reports ? &e->ob.eg : NULL;
 	for (size_t i = 0; i < tl->n; i++) {
-		int64_t first = now + (int64_t)((double)o->interval_ns * (double)i / (double)tl->n);
-
-		if (tl->t[i].state != RT_TGT_READY) {
-			rt_tsched_done(&e->send, i);
-			rt_tsched_done(&e->wake, i);
-		} else if (start_target(e, i, now, first) < 0) {
+		if (tl->t[i].state != RT_TGT_READY)
+			rt_sched_done(&e->sched, i);
+		else if (start_target(e, i, now) < 0)
 			return -ENOMEM;
-		}
 	}
 	return 0;
 }

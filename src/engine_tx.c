@@ -63,7 +63,6 @@ int64_t rt_engine_send(struct rt_engine *e, size_t i, int64_t at)
 	struct rt_tgt *t = &e->tl->t[i];
 	struct rt_stats *st = &e->tl->st[i];
 	struct fsock *fs = &e->fs[rt_engine_fam(t->fam)];
-	struct rt_sched sched = e->sched;
 	uint16_t seq = rt_stats_next_seq(st);
 	uint8_t rnd[6] = { 0 };
 	bool ask;
@@ -87,8 +86,7 @@ int64_t rt_engine_send(struct rt_engine *e, size_t i, int64_t at)
 	if (err) {
 		switch (rt_policy_send_error(o, st, err)) {
 		case RT_SEND_RETRY:
-			t->retry_ns = now + RT_FLOOD_GAP_NS;
-			rt_tsched_defer(&e->send, i, rt_engine_due(e, i));
+			rt_sched_retry(&e->sched, i, st, now);
 			return now;
 		case RT_SEND_FATAL:
 			e->fatal = "Do you want to ping broadcast? Then -b. If not, "
@@ -107,10 +105,7 @@ int64_t rt_engine_send(struct rt_engine *e, size_t i, int64_t at)
 		rt_engine_use_target(e, i);
 		rt_out_sent(&e->out);
 	}
-	sched.next_ns = t->next_ns;
-	rt_sched_sent(&sched, st, now);
-	t->next_ns = sched.next_ns;
-	rt_tsched_sent(&e->send, i, now, rt_engine_due(e, i));
+	rt_sched_sent(&e->sched, i, st, now);
 	fs->rx_maybe = true;
 	fs->unread++;
 	fs->reports_unread += ask && !err;

@@ -7,6 +7,7 @@
 
 #include "rtping/exitcodes.h"
 #include "rtping/policy.h"
+#include "rtping/sched.h"
 
 void rt_policy_start(struct rt_run *r, const struct rt_opts *o, int64_t now)
 {

@@ -265,8 +265,3 @@ int rt_rx_errqueue(struct rt_rx *rx, int fd, const struct rt_icmp_match *m,
 	mm = &rx->eb.msg[rx->eb.next++];
 	return rt_errq_decode(m, &mm->msg_hdr, mm->msg_len, e) == 0 ? 1 : 0;
 }
-
-int rt_rx_errq_pending(const struct rt_rx *rx)
-{
-	return rx->eb.n - rx->eb.next;
-}

@@ -18,6 +18,7 @@
 #include "rtping/caps.h"
 #include "rtping/ipopt.h"
 #include "rtping/probe.h"
+#include "rtping/sched.h"
 #include "rtping/sock.h"
 #include "rtping/stats.h"
 

@@ -250,49 +250,6 @@ int64_t rt_stats_ipg_us(const struct rt_stats *st)
 	return (st->last_send_ns - st->start_ns) / 1000 / (int64_t)(st->ntransmitted - 1);
 }
 
-void rt_sched_init(struct rt_sched *s, int64_t interval_ns, long preload, bool adaptive,
-		   int64_t min_interval_ns, int64_t now)
-{
-	s->interval_ns = interval_ns;
-	s->preload = preload < 1 ? 1 : preload;
-	s->adaptive = adaptive;
-	s->min_interval_ns = min_interval_ns;
-	s->next_ns = now;
-}
-
-int64_t rt_sched_adaptive_interval(const struct rt_sched *s, const struct rt_stats *st)
-{
-	int64_t est_us = st->ewma8 ? (int64_t)(st->ewma8 / 8) : s->interval_ns / 1000;
-	int64_t ns = (est_us + 500) / 1000 * 1000000;
-
-	return ns < s->min_interval_ns ? s->min_interval_ns : ns;
-}
-
-int64_t rt_sched_due(const struct rt_sched *s, const struct rt_stats *st)
-{
-	int64_t iv = s->adaptive ? rt_sched_adaptive_interval(s, st) : s->interval_ns;
-	bool room = rt_stats_in_flight(st) < s->preload;
-
-	if ((long)st->ntransmitted < s->preload)
-		return INT64_MIN;
-	/* Flood, or -A faster than 10 ms: the window decides, 10 ms at most. */
-	if (iv == 0 || (s->adaptive && iv < RT_FLOOD_GAP_NS && !room))
-		return room ? INT64_MIN : st->last_send_ns + RT_FLOOD_GAP_NS;
-	if (s->adaptive)
-		return st->last_send_ns + iv;
-	return s->next_ns;
-}
-
-void rt_sched_sent(struct rt_sched *s, const struct rt_stats *st, int64_t now)
-{
-	if ((long)st->ntransmitted < s->preload)
-		return;
-	s->next_ns += s->interval_ns;
-	/* Stalled (stopped process, slow device): restart, don't burst to catch up. */
-	if (s->next_ns < now - s->interval_ns)
-		s->next_ns = now;
-}
-
 char *rt_fmt_rtt(char *buf, size_t len, int64_t us)
 {
 	if (us < 0)

@@ -55,11 +55,6 @@ void rt_tx_target(struct rt_tx *tx, const struct sockaddr *dst, socklen_t dst_le
 	tx->cfg.probe.id = id;
 }
 
-size_t rt_tx_echo_len(const struct rt_tx *tx)
-{
-	return tx->cap;
-}
-
 int rt_tx_echo(struct rt_tx *tx, uint16_t seq, const uint8_t rnd[6], bool *report,
 	       int64_t *now)
 {

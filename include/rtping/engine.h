@@ -2,7 +2,7 @@
  * The ping engine: the targets' echo requests and what comes back, turned
  * into events for src/output.c. One socket per family in use serves every
  * target of that family; replies go to their target through src/demux.c,
- * sends are paced by src/tsched.c. One target is a list of one. It owns
+ * sends are paced by src/sched.c. One target is a list of one. It owns
  * no loop: main registers its fds with src/loop.c, which calls
  * rt_engine_io() with a socket's revents and rt_engine_step() for the next
  * deadline. It prints no error and picks no exit code: main reads the

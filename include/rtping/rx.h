@@ -73,7 +73,5 @@ int rt_rx_errqueue(struct rt_rx *rx, int fd, const struct rt_icmp_match *m,
  * error-queue read, and off for replies, which do not need it.
  */
 void rt_rx_want_pktinfo(struct rt_rx *rx, bool on);
-/* Messages read but not yet handed out by rt_rx_errqueue(). */
-int rt_rx_errq_pending(const struct rt_rx *rx);
 
 #endif

@@ -1,7 +1,8 @@
 /*
- * Counters, the window of outstanding sends and iputils' arithmetic. Pure: every
- * function that needs the time takes `now` (CLOCK_MONOTONIC, ns), so the
- * tests drive it with a fake clock.
+ * Counters, the window of outstanding sends and iputils' arithmetic. No
+ * clock of its own: every function that needs the time takes `now`
+ * (CLOCK_MONOTONIC, ns), so the tests drive it with a fake clock. When
+ * probes leave is src/sched.c's.
  */
 #ifndef RTPING_STATS_H
 #define RTPING_STATS_H
@@ -104,32 +105,6 @@ double rt_stats_loss(const struct rt_stats *st);
 int64_t rt_stats_elapsed_ms(const struct rt_stats *st);
 /* Inter-packet gap (us) for the ipg/ewma line; 0 when fewer than two sends. */
 int64_t rt_stats_ipg_us(const struct rt_stats *st);
-
-/*
- * When probes leave. Fixed intervals run on an absolute schedule (probe k
- * of a run with preload P is due at start + max(0, k - P + 1) x interval),
- * so processing time never accumulates into drift. Interval 0 (flood) and
- * -A follow iputils' pinger(): send when the preload window has room, and
- * at least every 10 ms.
- */
-struct rt_sched {
-	int64_t interval_ns;
-	long preload;
-	bool adaptive;
-	int64_t min_interval_ns;   /* -A floor: 2 ms for users, 0 for root */
-	int64_t next_ns;           /* fixed schedule: when the next probe is due */
-};
-
-#define RT_FLOOD_GAP_NS (10 * 1000 * 1000LL)   /* iputils' MIN_INTERVAL_MS */
-
-void rt_sched_init(struct rt_sched *s, int64_t interval_ns, long preload, bool adaptive,
-		   int64_t min_interval_ns, int64_t now);
-/* Absolute time the next probe is due (<= now: send now). */
-int64_t rt_sched_due(const struct rt_sched *s, const struct rt_stats *st);
-/* Call after each send (st already counts it). */
-void rt_sched_sent(struct rt_sched *s, const struct rt_stats *st, int64_t now);
-/* -A: iputils' update_interval(), the smoothed RTT rounded to milliseconds. */
-int64_t rt_sched_adaptive_interval(const struct rt_sched *s, const struct rt_stats *st);
 
 /* "0.045", "9.99", "10.0", "100": iputils' reply-time precision rules. */
 char *rt_fmt_rtt(char *buf, size_t len, int64_t us);

@@ -2,7 +2,7 @@
  * The targets of a ping run: the operands, then --file (one a line), each
  * once, in argument order. One target is a list of one. Per-target state
  * is allocated once, when the list is complete, and stays small (its
- * statistics, schedule, deadlines and route summary): what the engine
+ * statistics, deadlines and route summary): what the engine
  * and the printers need, nothing per packet beyond the window of sends.
  */
 #ifndef RTPING_TARGETS_H
@@ -49,9 +49,7 @@ struct rt_tgt {
 	struct rt_addr src;          /* the echo's route: its source, device (header, -B) */
 	uint32_t ifindex;
 	char *route_json;            /* --json: the route object; NULL otherwise */
-	int64_t next_ns;             /* its fixed -i schedule (struct rt_sched's next_ns) */
 	struct rt_run run;
-	int64_t retry_ns;            /* a full send queue: not before this */
 };
 
 /* A name while the list is read: 16 bytes, so reading costs little. */
@@ -83,14 +81,17 @@ enum rt_tadd {
 };
 
 /*
- * Pure: appends name (copy: it is copied, else it must outlive the list).
+ * Appends name (copy: it is copied, else it must outlive the list).
  * Duplicates (the same text) are not added. *at: its index (the first's
  * for a duplicate, whose names[*at].said_dup the caller may set).
  */
 enum rt_tadd rt_targets_add(struct rt_targets *l, const char *name, bool copy, size_t *at);
 /* The list is complete: per-target state allocated, once. 0 or -ENOMEM. */
 int rt_targets_seal(struct rt_targets *l);
-/* Pure: after addresses are set, marks targets that share one and chains them. */
+/*
+ * After addresses are set, marks targets that share one and chains them
+ * (left unmarked when the sort's index array cannot be allocated).
+ */
 void rt_targets_link_shared(struct rt_targets *l);
 void rt_targets_free(struct rt_targets *l);
 

@@ -34,9 +34,6 @@ void rt_tx_free(struct rt_tx *tx);
  */
 void rt_tx_target(struct rt_tx *tx, const struct sockaddr *dst, socklen_t dst_len, uint16_t id);
 
-/* The ICMP length of the largest request (header and data). */
-size_t rt_tx_echo_len(const struct rt_tx *tx);
-
 /*
  * Sends request seq (rnd: a query's nonce bytes, see rt_probe_build());
  * *report: ask the kernel for its transmit report (an SO_TIMESTAMPING

@@ -174,6 +174,7 @@ START_TEST(demux_by_id_and_seq_or_by_source)
 	struct rt_stats a, b;
 	struct rt_peer p[2];
 	struct rt_addr from;
+	struct rt_demux d, one;
 
 	ck_assert_int_eq(rt_stats_init(&a, 0, 16), 0);
 	ck_assert_int_eq(rt_stats_init(&b, 0, 16), 0);
@@ -184,17 +185,21 @@ START_TEST(demux_by_id_and_seq_or_by_source)
 	p[1] = (struct rt_peer){ .id = 7, .st = &b };
 	rt_addr_parse(&p[0].addr, AF_INET, "10.0.0.1");
 	rt_addr_parse(&p[1].addr, AF_INET, "10.0.0.2");
+	ck_assert_int_eq(rt_demux_init(&d, p, 2), 0);
+	ck_assert_int_eq(rt_demux_init(&one, p, 1), 0);
 	/* Raw: the identifier and the sequence in the window pick the target. */
-	ck_assert_int_eq(rt_demux_reply(p, 2, true, 7, 1, &p[1].addr), 0);
-	ck_assert_int_eq(rt_demux_reply(p, 2, true, 7, 2, &p[0].addr), 1);
-	ck_assert_int_eq(rt_demux_reply(p, 2, true, 7, 9, &p[0].addr), 0);
-	ck_assert_int_eq(rt_demux_reply(p, 2, true, 8, 1, &p[0].addr), -1);
+	ck_assert_int_eq(rt_demux_find(&d, true, 7, 1, &p[1].addr), 0);
+	ck_assert_int_eq(rt_demux_find(&d, true, 7, 2, &p[0].addr), 1);
+	ck_assert_int_eq(rt_demux_find(&d, true, 7, 9, &p[0].addr), 0);
+	ck_assert_int_eq(rt_demux_find(&d, true, 8, 1, &p[0].addr), -1);
 	/* Datagram: the source address does. */
-	ck_assert_int_eq(rt_demux_reply(p, 2, false, 0, 1, &p[1].addr), 1);
+	ck_assert_int_eq(rt_demux_find(&d, false, 0, 1, &p[1].addr), 1);
 	rt_addr_parse(&from, AF_INET, "10.0.0.9");
-	ck_assert_int_eq(rt_demux_reply(p, 2, false, 0, 1, &from), -1);
+	ck_assert_int_eq(rt_demux_find(&d, false, 0, 1, &from), -1);
 	/* One target: a reply from elsewhere is still its own (shown as such). */
-	ck_assert_int_eq(rt_demux_reply(p, 1, false, 0, 1, &from), 0);
+	ck_assert_int_eq(rt_demux_find(&one, false, 0, 1, &from), 0);
+	rt_demux_free(&d);
+	rt_demux_free(&one);
 	rt_stats_free(&a);
 	rt_stats_free(&b);
 }
