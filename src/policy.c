@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 
-#include "rtping/exitcodes.h"
 #include "rtping/policy.h"
 #include "rtping/sched.h"
 
@@ -89,11 +88,9 @@ size_t rt_policy_window(const struct rt_opts *o)
 	return rt_window_size(o->count, !o->deadline_s, o->preload, gap, wait);
 }
 
-int rt_policy_exit_code(const struct rt_opts *o, const struct rt_stats *st)
+bool rt_policy_answered(const struct rt_opts *o, const struct rt_stats *st)
 {
 	if (!st->nreceived)
-		return RT_EXIT_NOREPLY;
-	if (o->deadline_s && (long long)st->nreceived < o->count)
-		return RT_EXIT_NOREPLY;
-	return RT_EXIT_OK;
+		return false;
+	return !o->deadline_s || (long long)st->nreceived >= o->count;
 }

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rtping/exitcodes.h"
 #include "rtping/targets.h"
 
 #define NONE UINT32_MAX
@@ -208,7 +207,7 @@ void rt_targets_totals(const struct rt_targets *l, const struct rt_opts *o,
 
 		if (t->state == RT_TGT_FAILED)
 			out->failed++;
-		else if (rt_policy_exit_code(o, &l->st[i]) == RT_EXIT_OK)
+		else if (rt_policy_answered(o, &l->st[i]))
 			out->answered++;
 		if (t->diverges)
 			out->diverging++;

@@ -55,7 +55,11 @@ enum rt_send_verdict rt_policy_send_error(const struct rt_opts *o, const struct 
 					  int err);
 /* Window slots for one target (rt_window_size() from the options). */
 size_t rt_policy_window(const struct rt_opts *o);
-/* An enum rt_exit value for a run that ended normally. */
-int rt_policy_exit_code(const struct rt_opts *o, const struct rt_stats *st);
+/*
+ * iputils' answer to "did it answer?" for a run that ended normally: a
+ * reply came, and with -w as many as -c asked for. The ping command turns
+ * it into the exit status.
+ */
+bool rt_policy_answered(const struct rt_opts *o, const struct rt_stats *st);
 
 #endif

@@ -11,7 +11,6 @@
 
 #include "rtping/demux.h"
 #include "rtping/errq.h"
-#include "rtping/exitcodes.h"
 #include "rtping/policy.h"
 #include "rtping/rx.h"
 #include "runner.h"
@@ -234,19 +233,19 @@ START_TEST(policy_count_linger_and_exit_code)
 	ck_assert_int_eq(r.exit_ns, 11 * SEC);
 	ck_assert(!rt_policy_finished(&r, &o, &st, 11 * SEC - 1));
 	ck_assert(rt_policy_finished(&r, &o, &st, 11 * SEC));
-	ck_assert_int_eq(rt_policy_exit_code(&o, &st), RT_EXIT_NOREPLY);
-	/* Both answered: done at once, exit 0; the linger would be max(2 x RTT, interval). */
+	ck_assert(!rt_policy_answered(&o, &st));
+	/* Both answered: done at once, answered; the linger would be max(2 x RTT, interval). */
 	rt_stats_reply(&st, 1, 3 * MS, false, &a);
 	rt_stats_reply(&st, 2, SEC + 600 * MS, false, &a);
 	ck_assert(rt_policy_finished(&r, &o, &st, SEC + 600 * MS));
 	ck_assert(rt_policy_linger(&o, &st, &w));
 	ck_assert_int_eq(w, 1200 * MS);
-	ck_assert_int_eq(rt_policy_exit_code(&o, &st), RT_EXIT_OK);
+	ck_assert(rt_policy_answered(&o, &st));
 	rt_stats_free(&st);
 }
 END_TEST
 
-/* -w 3 -c 5: sending goes on past -c; an error or the deadline ends it; too few is exit 1. */
+/* -w 3 -c 5: sending goes on past -c; an error or the deadline ends it; too few is not answered. */
 START_TEST(policy_deadline)
 {
 	struct rt_opts o = opts();
@@ -264,11 +263,11 @@ START_TEST(policy_deadline)
 	ck_assert(rt_policy_may_send(&o, &st));
 	ck_assert(!rt_policy_finished(&r, &o, &st, 8 * SEC - 1));
 	ck_assert(rt_policy_finished(&r, &o, &st, 8 * SEC));
-	ck_assert_int_eq(rt_policy_exit_code(&o, &st), RT_EXIT_NOREPLY);
+	ck_assert(!rt_policy_answered(&o, &st));
 	rt_stats_reply(&st, 1, 5 * SEC + MS, false, &a);
-	ck_assert_int_eq(rt_policy_exit_code(&o, &st), RT_EXIT_OK);
+	ck_assert(rt_policy_answered(&o, &st));
 	o.count = 2;
-	ck_assert_int_eq(rt_policy_exit_code(&o, &st), RT_EXIT_NOREPLY);
+	ck_assert(!rt_policy_answered(&o, &st));
 	st.nerrors = 1;
 	ck_assert(rt_policy_finished(&r, &o, &st, 5 * SEC));
 	rt_stats_free(&st);
