@@ -4,7 +4,8 @@
  * device in in6_pktinfo but the destination in ipi6_addr, so the source is
  * read from the returned packet. That packet starts with a link-layer header
  * of unknown length (14 bytes on veth, none on tun): the IP header is found
- * from the end, our echo's length being known, and checked before use.
+ * from the end, our echo's length being known, and checked before use; a
+ * fragmented IPv6 echo's first fragment, by its payload length.
  */
 #include <errno.h>
 #include <string.h>
@@ -50,34 +51,84 @@ static void read_cmsgs(const struct rt_family *fam, const struct msghdr *msg,
 }
 
 /*
- * Our echo request at the end of data: the IP header before it must have
- * the family's version, no options or extension headers, our protocol and
- * a length that ends exactly at the end of data.
+ * Our echo request whole at the end of data: the IP header before it must
+ * have the family's version, no options or extension headers, our
+ * protocol and a length that ends exactly at the end of data. Returns the
+ * ICMP header (*ip the IP header), or NULL.
  */
+static const uint8_t *whole_echo(const struct rt_icmp_match *m, const uint8_t *data, size_t len,
+				 const uint8_t **ip)
+{
+	const struct rt_family *fam = m->fam;
+	size_t need = fam->ip_hdr_len + m->echo_len;
+	const uint8_t *h;
+
+	if (len < need)
+		return NULL;
+	h = data + (len - need);
+	if (fam->af == AF_INET) {
+		if (h[0] != 0x45 || ((size_t)h[2] << 8 | h[3]) != need || h[9] != fam->proto)
+			return NULL;
+	} else if ((h[0] >> 4) != 6 || ((size_t)h[4] << 8 | h[5]) != m->echo_len ||
+		   h[6] != fam->proto) {
+		return NULL;
+	}
+	*ip = h;
+	return h + fam->ip_hdr_len;
+}
+
+/* The most link-layer bytes looked past for a fragment's IPv6 header. */
+#define LL_MAX 64
+#define IPV6_HDR_LEN 40
+#define FRAG_HDR_LEN 8
+
+/*
+ * An IPv6 echo larger than the path MTU leaves in fragments, and the
+ * report carries the first: the IPv6 header, a fragment header (offset 0,
+ * more to come), then the start of our echo. Its IPv6 header is found
+ * after the link layer by its payload length, which must end at the end
+ * of data. Returns the ICMP header (*ip the IPv6 header), or NULL.
+ */
+static const uint8_t *first_fragment(const struct rt_icmp_match *m, const uint8_t *data,
+				     size_t len, const uint8_t **ip, size_t *avail)
+{
+	const size_t hdrs = IPV6_HDR_LEN + FRAG_HDR_LEN;
+
+	for (size_t o = 0; o <= LL_MAX && len >= o + hdrs + RT_ICMP_HDR_LEN; o++) {
+		const uint8_t *h = data + o, *fh = h + IPV6_HDR_LEN;
+
+		if ((h[0] >> 4) != 6 || ((size_t)h[4] << 8 | h[5]) != len - o - IPV6_HDR_LEN ||
+		    h[6] != IPPROTO_FRAGMENT || fh[0] != m->fam->proto ||
+		    (fh[2] << 8 | fh[3]) != 1)     /* offset 0, more fragments */
+			continue;
+		*ip = h;
+		*avail = len - o - hdrs;
+		return h + hdrs;
+	}
+	return NULL;
+}
+
+/* Our echo request (or its first fragment) in data: its sequence and source. */
 static void read_packet(const struct rt_icmp_match *m, const uint8_t *data, size_t len,
 			struct rt_txrep *out)
 {
 	const struct rt_family *fam = m->fam;
-	size_t ip = fam->ip_hdr_len, need = ip + m->echo_len;
-	const uint8_t *h, *icmp;
+	const uint8_t *h = NULL, *icmp;
+	size_t avail = m->echo_len;
 	uint16_t id;
 
-	if (!m->echo_len || m->echo_len < RT_ICMP_HDR_LEN || len < need)
+	if (!m->echo_len || m->echo_len < RT_ICMP_HDR_LEN)
 		return;
-	h = data + (len - need);
-	icmp = h + ip;
-	if (fam->af == AF_INET) {
-		if (h[0] != 0x45 || ((size_t)h[2] << 8 | h[3]) != need || h[9] != fam->proto)
-			return;
-	} else if ((h[0] >> 4) != 6 || ((size_t)h[4] << 8 | h[5]) != m->echo_len ||
-		   h[6] != fam->proto) {
+	icmp = whole_echo(m, data, len, &h);
+	if (!icmp && fam->af == AF_INET6)
+		icmp = first_fragment(m, data, len, &h, &avail);
+	if (!icmp)
 		return;
-	}
 	if ((icmp[0] << 8 | icmp[1]) != (m->req_key ? m->req_key : fam->echo_request << 8))
 		return;
 	if (icmp[0] == RT_NI_QUERY) {
 		/* -N: no identifier; the nonce starts with the sequence. */
-		if (m->echo_len < RT_NI_HDR_LEN)
+		if (m->echo_len < RT_NI_HDR_LEN || avail < RT_NI_HDR_LEN)
 			return;
 		out->seq = (uint16_t)(icmp[8] << 8 | icmp[9]);
 	} else {

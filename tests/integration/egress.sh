@@ -144,4 +144,31 @@ if id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
 else
 	skip "datagram socket: no user nobody or no setpriv"
 fi
+
+# An IPv6 echo larger than the link's 1500-byte MTU leaves in fragments;
+# the report carries the first, and its source is the one on the wire.
+t_veth "$A" fra "$B" frb || fail "create the fragment veth"
+ip -n "$A" -6 addr add fd63::1/64 dev fra nodad
+ip -n "$B" -6 addr add fd63::2/64 dev frb nodad
+frag() {
+	check_rc "fragmented $1: exit 0" 0 "$T_RC" "$T_ERR"
+	check_eq "fragmented $1: every reply names the egress" 3 \
+		"$(printf '%s\n' "$T_OUT" | grep -c 'icmp_seq=.* egress fd63::1 fra$')"
+	check_eq "fragmented $1: no unknown source, no divergence, no route change" "" \
+		"$(printf '%s\n%s\n' "$T_OUT" "$T_ERR" | grep -E 'egress \?|left from|route changed')"
+}
+t_wire "$B" frb "ip6 and src fd63::1" "$A" "$RTPING" -v -c 3 -i 0.2 -s 2000 fd63::2
+T_OUT=$W_OUT T_ERR=$W_ERR T_RC=$W_RC frag "raw -s 2000"
+check_eq "fragmented: tcpdump sees the fragments leave from fd63::1" fd63::1 "$W_SRC"
+t_run "$A" "$RTPING" --json -c 3 -i 0.2 -s 2000 fd63::2
+check_eq "fragmented --json: every reply's egress source" "fd63::1 3" \
+	"$(t_jq 'select(.type == "reply") | .egress.source' "$T_OUT" | sort | uniq -c | awk '{print $2, $1}')"
+t_run "$A" "$RTPING" --explain-route --verify -s 2000 fd63::2
+check_rc "fragmented --verify: exit 0 (observed = predicted)" 0 "$T_RC" "$T_OUT $T_ERR"
+check_match "fragmented --verify: observed source" '^observed +fd63::1 dev fra ' "$T_OUT"
+if id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
+	t_run "$A" setpriv --reuid=nobody --regid="$(id -gn nobody)" --clear-groups \
+		"$T_TMP/rtping" -v -c 3 -i 0.2 -s 2000 fd63::2
+	frag "datagram -s 2000"
+fi
 t_done

@@ -165,6 +165,63 @@ START_TEST(txrep_without_link_layer_header_tun)
 }
 END_TEST
 
+/*
+ * An IPv6 echo larger than the MTU: the report carries its first fragment
+ * (IPv6 header, fragment header, the start of the echo), whose source is
+ * the truth; a later fragment, or one cut short, is not read.
+ */
+static void put_first_fragment(size_t ll, const char *src, uint16_t seq, uint16_t offmf,
+			       size_t cut)
+{
+	uint8_t *h = pkt + ll, *fh = h + RT_IPV6_HDR, *icmp = fh + 8;
+	size_t n = rt_icmp_build_echo(&rt_inet6, icmp, 64, ID, seq, NULL, 0, 56);
+	size_t pay = 8 + n - cut;
+
+	memset(pkt, 0xee, ll);
+	h[0] = 0x60;
+	h[4] = (uint8_t)(pay >> 8);
+	h[5] = (uint8_t)pay;
+	h[6] = IPPROTO_FRAGMENT;
+	inet_pton(AF_INET6, src, h + 8);
+	inet_pton(AF_INET6, "fd00:70::4", h + 24);
+	fh[0] = IPPROTO_ICMPV6;
+	fh[2] = (uint8_t)(offmf >> 8);
+	fh[3] = (uint8_t)offmf;
+	pkt_len = ll + RT_IPV6_HDR + pay;
+}
+
+START_TEST(txrep_v6_fragmented_echo_source_from_the_first_fragment)
+{
+	struct rt_txrep r;
+	struct sock_extended_err ee = { .ee_origin = SO_EE_ORIGIN_TIMESTAMPING };
+	char a[RT_ADDRSTRLEN];
+
+	m6.echo_len = 2008;   /* -s 2000: larger than the 64 bytes in pkt */
+	put_pktinfo6(5, "fd00:70::4");
+	for (size_t ll = 0; ll <= LL; ll += LL) {
+		put_first_fragment(ll, "fd61::1", 7, 1, 0);
+		ck_assert_int_eq(rt_txrep_parse(&m6, &ee, &msg, pkt, pkt_len, &r), 0);
+		ck_assert_uint_eq(r.ifindex, 5);
+		ck_assert(r.has_seq);
+		ck_assert_uint_eq(r.seq, 7);
+		ck_assert_str_eq(rt_addr_str(&r.src, a, sizeof(a)), "fd61::1");
+	}
+	/* A fragment at offset 8 (not the first), and the last alone (no more flag). */
+	put_first_fragment(LL, "fd61::1", 7, 8 << 3 | 1, 0);
+	ck_assert_int_eq(rt_txrep_parse(&m6, &ee, &msg, pkt, pkt_len, &r), 0);
+	ck_assert(!r.has_seq);
+	ck_assert(!rt_addr_is_set(&r.src));
+	put_first_fragment(LL, "fd61::1", 7, 0, 0);
+	ck_assert_int_eq(rt_txrep_parse(&m6, &ee, &msg, pkt, pkt_len, &r), 0);
+	ck_assert(!r.has_seq);
+	/* The payload length disagrees with what came: not read. */
+	put_first_fragment(LL, "fd61::1", 7, 1, 0);
+	ck_assert_int_eq(rt_txrep_parse(&m6, &ee, &msg, pkt, pkt_len - 1, &r), 0);
+	ck_assert(!r.has_seq);
+	ck_assert(!rt_addr_is_set(&r.src));
+}
+END_TEST
+
 /* -N: the report quotes a node information query; its nonce holds the sequence. */
 START_TEST(txrep_node_information_query)
 {
@@ -499,6 +556,7 @@ int main(void)
 	tcase_add_test(tc, tx_refused_report_request_still_sends);
 	tcase_add_test(tc, txrep_v6_source_from_the_packet_not_pktinfo);
 	tcase_add_test(tc, txrep_without_link_layer_header_tun);
+	tcase_add_test(tc, txrep_v6_fragmented_echo_source_from_the_first_fragment);
 	tcase_add_test(tc, txrep_node_information_query);
 	tcase_add_test(tc, txrep_packet_not_ours_or_cut_keeps_only_the_device);
 	tcase_add_test(tc, txrep_without_device_or_other_origin_is_no_report);
