@@ -131,8 +131,8 @@ int rt_explain_reasons(const struct rt_rules *rules, const char *oif_name,
 int rt_explain_requery(struct rt_nl *nl, struct rt_explain *ex);
 
 void rt_explain_text(FILE *out, const struct rt_explain *ex, const char *dest);
-/* The JSON "netlink" object alone (null on fallback). */
-void rt_explain_json_netlink(FILE *out, const struct rt_explain *ex);
+/* Pure: the route decision as the printers show it (the JSON "netlink" object). */
+void rt_explain_route_view(const struct rt_explain *ex, struct rt_route_view *v);
 void rt_explain_json(FILE *out, const struct rt_explain *ex, const char *dest);
 /* --verify: the observed egress differs from the prediction. */
 bool rt_explain_observed_differs(const struct rt_explain *ex);
