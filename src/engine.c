@@ -24,28 +24,6 @@
 #include "rtping/loop.h"
 #include "engine_int.h"
 
-void rt_engine_use_target(struct rt_engine *e, size_t i)
-{
-	struct rt_tgt *t = &e->tl->t[i];
-
-	e->out.host = t->name;
-	e->out.route_json = t->route_json;
-	e->out.prefix = e->multi && (e->o->verbose || t->shared);
-	e->out.v6 = t->fam->af == AF_INET6;
-	/* Formatted once per change of target: a flood calls this per echo. */
-	if (e->taddr_of != i + 1) {
-		rt_addr_str(&e->tl->peers[i].addr, e->taddr, sizeof(e->taddr));
-		e->taddr_of = i + 1;
-	}
-	e->out.target_addr = e->taddr;
-	e->out.name_ctx = e->names[t->numeric];
-	/* Broadcast/multicast: many hosts answer, so iputils hides (DUP!) unless -v. */
-	e->out.quiet_dup = t->group && !e->o->verbose;
-	e->out.flowlabel = e->fs[rt_engine_fam(t->fam)].sock.flowlabel;
-	/* iputils times echoes only: no "time=", no rtt line for queries. */
-	e->out.timing = e->timing && !e->fs[rt_engine_fam(t->fam)].ni;
-}
-
 static void open_fam(struct rt_engine *e, int k, const struct rt_engine_fam *f, int *rc,
 		     const char **what)
 {
@@ -105,11 +83,8 @@ int rt_engine_open(struct rt_engine **ep, const struct rt_opts *o, struct rt_tar
 	e->need_wall = o->timestamps || o->json;
 	e->multi = tl->n > 1;
 	e->eager = !o->quiet && (o->json || (o->verbose && !o->flood));
-	rt_out_init(&e->out, o, false, prog, NULL);
-	e->timing = e->out.timing;
-	e->out.multi = e->multi;
-	e->out.rr = &e->rr;
-	e->out.name = rt_names_copy;
+	rt_out_init(&e->out, o, prog, e->multi, &e->rr);
+	e->timing = o->size >= 16;   /* sizeof(struct timeval): iputils' rule */
 	for (int k = 0; k < 2; k++)
 		open_fam(e, k, &fams[k], &rc, what);
 	/* Only a target whose replies are resolved needs the worker thread. */
@@ -135,7 +110,7 @@ void rt_engine_close(struct rt_engine *e)
 		rt_tx_free(e->fs[k].tx);
 	}
 	rt_observe_free(&e->ob);
-	free(e->route.json);
+	free(e->views);
 	rt_names_close(e->names[0]);
 	rt_names_close(e->names[1]);
 	rt_sched_free(&e->sched);
@@ -153,20 +128,31 @@ const struct rt_sock *rt_engine_sock(const struct rt_engine *e, int fam)
 	return e->fs[fam].open ? &e->fs[fam].sock : NULL;
 }
 
-void rt_engine_set_prediction(struct rt_engine *e, struct rt_route_view *v, bool multipath)
+void rt_engine_set_prediction(struct rt_engine *e, const struct rt_route_view *v,
+			      bool multipath)
 {
-	free(e->route.json);
 	e->route = *v;
-	v->json = NULL;
 	e->multipath = multipath;
 }
 
-void rt_engine_route(struct rt_engine *e, struct rt_route_view *v, const char *cause)
+void rt_engine_route(struct rt_engine *e, const struct rt_route_view *v, const char *cause)
 {
 	rt_observe_route(&e->ob, v, cause, rt_stats_next_seq(&e->tl->st[0]), rt_engine_wall(e));
 }
 
-struct rt_out *rt_engine_out(struct rt_engine *e)
+void rt_engine_message(struct rt_engine *e, const char *text)
+{
+	struct rt_event ev = { .kind = RT_EV_MESSAGE, .tgt = &e->views[0], .text = text };
+
+	rt_out_event(&e->out, &ev);
+}
+
+void rt_engine_watch_counts(struct rt_engine *e, const struct rt_watch_stats *w)
+{
+	e->watch = w;
+}
+
+const struct rt_out *rt_engine_out(const struct rt_engine *e)
 {
 	return &e->out;
 }
@@ -241,8 +227,7 @@ void rt_engine_status(struct rt_engine *e)
 	for (size_t i = 0; i < e->tl->n; i++) {
 		if (e->tl->t[i].state < RT_TGT_RUNNING)
 			continue;
-		rt_engine_use_target(e, i);
-		rt_out_status(&e->out, &e->tl->st[i]);
+		rt_out_status(&e->out, &e->views[i], &e->tl->st[i]);
 	}
 }
 
@@ -251,19 +236,36 @@ const char *rt_engine_fatal(const struct rt_engine *e)
 	return e->fatal;
 }
 
+/* What the summaries add: the echoes per egress (one target's: src/sock.c), the watch's counts. */
+static void summary_counts(const struct rt_engine *e, struct rt_out_counts *c)
+{
+	const struct rt_egress_track *t = &e->ob.eg;
+	uint64_t seen;
+
+	*c = (struct rt_out_counts){ .watch = e->watch };
+	if (!e->ob.on)
+		return;
+	/* Echoes that asked for a report and got none (a neighbour never resolved...). */
+	seen = rt_egress_observed(t);
+	c->egress = t->seen;
+	c->negress = t->nseen;
+	c->asked = t->asked;
+	c->unobserved = t->asked > seen ? t->asked - seen : 0;
+}
+
 void rt_engine_summary(struct rt_engine *e)
 {
+	struct rt_out_counts c;
+
 	/* The reports of the last echoes: the per-egress counts are complete. */
 	for (int k = 0; k < 2; k++)
 		if (e->fs[k].sock.reports)
 			rt_engine_drain_errq(e, k);
 	rt_observe_step(&e->ob, INT64_MAX, rt_engine_wall(e));   /* a held change: now or never */
-	for (size_t i = 0; i < e->tl->n; i++) {
-		if (e->tl->t[i].state < RT_TGT_RUNNING)
-			continue;
-		rt_engine_use_target(e, i);
-		rt_out_summary(&e->out, &e->tl->st[i]);
-	}
+	summary_counts(e, &c);
+	for (size_t i = 0; i < e->tl->n; i++)
+		if (e->tl->t[i].state >= RT_TGT_RUNNING)
+			rt_out_summary(&e->out, &e->views[i], &e->tl->st[i], &c);
 	fflush(e->out.f);
 }
 

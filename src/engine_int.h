@@ -59,14 +59,14 @@ struct rt_engine {
 	const char *fatal;          /* ends the run with exit 2 (iputils' wording) */
 	size_t nlive;               /* targets still running */
 	size_t last_sent;           /* the target that sent last */
-	struct rt_out out;
+	struct rt_out out;          /* run-wide: set once, by rt_out_init() */
+	struct rt_out_target *views;   /* [i]: target i as the printers name it */
+	const struct rt_watch_stats *watch;   /* the route watch's counts; NULL none */
 	/* Addresses as text, lookups off the loop: [0] resolving, [1] numeric targets'. */
 	struct rt_names *names[2];
 	struct rt_ipopt_rr rr;      /* -R: the last route shown, for "(same route)" */
 	struct rt_sched sched;      /* who sends next, whose deadline or linger ends next */
 	struct rt_demux dmx;
-	char taddr[RT_ADDRSTRLEN];  /* the current target's address, for JSON */
-	size_t taddr_of;            /* 1 + the target taddr is for; 0 none yet */
 	/*
 	 * Transmit reports: where each echo left, against the prediction. A
 	 * socket gives them for one target only (src/sock.c), so this is that
@@ -92,8 +92,6 @@ static inline int64_t rt_engine_wall(const struct rt_engine *e)
 	return e->need_wall ? rt_clock_ns(CLOCK_REALTIME) / 1000 : 0;
 }
 
-/* engine.c: the printer and the names speak for target i from now on. */
-void rt_engine_use_target(struct rt_engine *e, size_t i);
 /* engine_run.c: something happened to target i: iputils' rules asked again. */
 void rt_engine_update(struct rt_engine *e, size_t i, int64_t now);
 /* engine_tx.c: target i's next probe, due at the loop's time at; the CLOCK_MONOTONIC time it left. */

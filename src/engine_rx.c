@@ -47,13 +47,12 @@ static void on_reply(struct rt_engine *e, size_t i, const struct rt_icmp_pkt *p,
 	/* -q shows no reply, text or JSON: counted, nothing more. */
 	if (e->out.quiet)
 		return;
-	ev = (struct rt_event){ .kind = RT_EV_REPLY };
-	rt_engine_use_target(e, i);
+	ev = (struct rt_event){ .kind = RT_EV_REPLY, .tgt = &e->views[i] };
 	ev.wall_us = rt_engine_wall(e);
 	ev.seq = p->seq;
 	ev.bytes = p->icmp_len;
 	ev.ttl = p->ttl >= 0 ? p->ttl : d->meta.ttl;
-	ev.timed = e->out.timing && a.known;
+	ev.timed = ev.tgt->timing && a.known;
 	ev.rtt_us = a.rtt_us;
 	/* Broadcast/multicast: many hosts answer, so iputils hides (DUP!) unless -v. */
 	ev.dup = a.dup;
@@ -86,12 +85,11 @@ static void on_reply(struct rt_engine *e, size_t i, const struct rt_icmp_pkt *p,
 static void on_notice(struct rt_engine *e, size_t i, const struct rt_icmp_pkt *p,
 		      const struct rt_rx_dgram *d)
 {
-	struct rt_event ev = { .kind = RT_EV_NOTICE };
+	struct rt_event ev = { .kind = RT_EV_NOTICE, .tgt = &e->views[i] };
 	struct rt_addr gw = { .af = AF_INET };
 	char text[NI_MAXHOST * 2 + 64], gwname[NI_MAXHOST * 2 + 4];
 	struct rt_names *names = e->names[e->tl->t[i].numeric];
 
-	rt_engine_use_target(e, i);
 	ev.wall_us = rt_engine_wall(e);
 	ev.seq = p->seq;
 	ev.type = p->type;
@@ -119,14 +117,13 @@ static void on_ni_reply(struct rt_engine *e, int k, const struct rt_rx_dgram *d)
 	struct rt_stats *st = &e->tl->st[0];
 	struct rt_ni_reply r;
 	struct rt_reply_acct a;
-	struct rt_event ev = { .kind = RT_EV_REPLY };
+	struct rt_event ev = { .kind = RT_EV_REPLY, .tgt = &e->views[0] };
 	char text[1024];
 	int seq;
 
 	if (e->tl->t[0].state != RT_TGT_RUNNING || rt_ni_parse(d->buf, d->len, &r) < 0 ||
 	    (seq = rt_ni_nonce_seq(&e->nonces, r.nonce)) < 0)
 		return;
-	rt_engine_use_target(e, 0);
 	rt_stats_reply(st, (uint16_t)seq,
 		       rt_stats_arrival(st, (uint16_t)seq, d->meta.rx_ns, d->meta.read_ns),
 		       false, &a);
@@ -207,10 +204,10 @@ static void report_error(struct rt_engine *e, size_t i, const struct rt_icmp_err
 {
 	const struct rt_family *fam = e->tl->t[i].fam;
 	struct rt_stats *st = &e->tl->st[i];
-	struct rt_event ev = { .kind = er->local ? RT_EV_LOCAL_ERROR : RT_EV_ERROR };
+	struct rt_event ev = { .kind = er->local ? RT_EV_LOCAL_ERROR : RT_EV_ERROR,
+			       .tgt = &e->views[i] };
 	char text[128];
 
-	rt_engine_use_target(e, i);
 	st->nerrors++;
 	ev.wall_us = rt_engine_wall(e);
 	ev.seq = er->seq;

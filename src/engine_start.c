@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <netdb.h>
+#include <stdlib.h>
 #include <net/if.h>
 
 #include "engine_int.h"
@@ -13,6 +14,29 @@ static bool is_multicast(const struct rt_addr *a)
 {
 	/* 224.0.0.0/4 and ff00::/8: the first byte says it for both families. */
 	return a->af == AF_INET ? (a->u.raw[0] & 0xf0) == 0xe0 : a->u.raw[0] == 0xff;
+}
+
+/* Target i as the printers name it: once, before its header. */
+static void make_view(struct rt_engine *e, size_t i)
+{
+	struct rt_tgt *t = &e->tl->t[i];
+	const struct fsock *fs = &e->fs[rt_engine_fam(t->fam)];
+
+	t->group = e->o->broadcast || is_multicast(&e->tl->peers[i].addr);
+	e->views[i] = (struct rt_out_target){
+		.host = t->name,
+		.addr = &e->tl->peers[i].addr,
+		.route_json = t->route_json,
+		.name = rt_names_copy,
+		.name_ctx = e->names[t->numeric],
+		.flowlabel = fs->sock.flowlabel,
+		.v6 = t->fam->af == AF_INET6,
+		.prefix = e->multi && (e->o->verbose || t->shared),
+		/* Broadcast/multicast: many hosts answer, so iputils hides (DUP!) unless -v. */
+		.quiet_dup = t->group && !e->o->verbose,
+		/* iputils times echoes only: no "time=", no rtt line for queries. */
+		.timing = e->timing && !fs->ni,
+	};
 }
 
 /*
@@ -43,12 +67,11 @@ static void print_header(struct rt_engine *e, size_t i)
 		s = rt_addr_str(&t->src, sbuf, sizeof(sbuf));
 		d = o->iface[0] ? o->iface : (t->ifindex && if_indextoname(t->ifindex, dev)) ? dev : "";
 	}
-	rt_engine_use_target(e, i);
 	/* From the sockaddr: a scoped IPv6 target shows its "%iface", as iputils. */
 	if (getnameinfo((struct sockaddr *)&dst, dst_len, dbuf, sizeof(dbuf), NULL, 0,
 			NI_NUMERICHOST))
 		rt_addr_str(&e->tl->peers[i].addr, dbuf, sizeof(dbuf));
-	rt_out_header(&e->out, dbuf, s, d, o->size,
+	rt_out_header(&e->out, &e->views[i], dbuf, s, d, o->size,
 		      t->fam->ip_hdr_len + rt_opts_ipopt_len(o, t->fam));
 }
 
@@ -60,7 +83,6 @@ static int start_target(struct rt_engine *e, size_t i, int64_t now)
 
 	if (rt_stats_init(&e->tl->st[i], rt_sched_first(&e->sched, i), rt_policy_window(o)) < 0)
 		return -ENOMEM;
-	t->group = o->broadcast || is_multicast(&e->tl->peers[i].addr);
 	rt_policy_start(&t->run, o, now);
 	t->state = RT_TGT_RUNNING;
 	e->nlive++;
@@ -89,6 +111,15 @@ static int bind_sources(struct rt_engine *e, const char **what)
 	return 0;
 }
 
+/* The observer's events: about the one target it serves (src/sock.c, src/ping.c). */
+static void observed(void *arg, struct rt_event *ev)
+{
+	struct rt_engine *e = arg;
+
+	ev->tgt = &e->views[0];
+	rt_out_event(&e->out, ev);
+}
+
 int rt_engine_start(struct rt_engine *e, const char **what)
 {
 	const struct rt_opts *o = e->o;
@@ -108,12 +139,16 @@ int rt_engine_start(struct rt_engine *e, const char **what)
 	for (size_t i = 0; i < tl->n; i++)
 		tl->peers[i].id = (uint16_t)(e->fs[e->fs[0].open ? 0 : 1].sock.match.id + i);
 	*what = "malloc";
-	if (rt_demux_init(&e->dmx, tl->peers, tl->n) < 0)
+	if (rt_demux_init(&e->dmx, tl->peers, tl->n) < 0 ||
+	    !(e->views = calloc(tl->n, sizeof(*e->views))))
 		return -ENOMEM;
 	rt_out_pattern(&e->out, o->pattern_set ? o->pattern : NULL, o->pattern_len);
-	for (size_t i = 0; i < tl->n; i++)
-		if (tl->t[i].state == RT_TGT_READY)
-			print_header(e, i);
+	for (size_t i = 0; i < tl->n; i++) {
+		if (tl->t[i].state != RT_TGT_READY)
+			continue;
+		make_view(e, i);
+		print_header(e, i);
+	}
 	fflush(e->out.f);
 	/* -C (one target: src/ping.c): iputils connects once the header is out. */
 	for (int k = 0; k < 2 && o->connect; k++)
@@ -123,10 +158,9 @@ int rt_engine_start(struct rt_engine *e, const char **what)
 	now = rt_clock_ns(CLOCK_MONOTONIC);
 	/* Target i's first send: now + i x interval / n (rt_sched_first()). */
 	if (rt_sched_init(&e->sched, &sc, tl->n, now) < 0 ||
-	    rt_observe_init(&e->ob, &e->out, reports, rt_policy_window(o), &e->route,
+	    rt_observe_init(&e->ob, observed, e, reports, rt_policy_window(o), &e->route,
 			    e->multipath) < 0)
 		return -ENOMEM;
-	e->out.egress = reports ? &e->ob.eg : NULL;
 	for (size_t i = 0; i < tl->n; i++) {
 		if (tl->t[i].state != RT_TGT_READY)
 			rt_sched_done(&e->sched, i);

@@ -13,7 +13,7 @@
 
 static void send_failed(struct rt_engine *e, size_t i, int err)
 {
-	struct rt_event ev = { .kind = RT_EV_SEND_ERROR, .err = err };
+	struct rt_event ev = { .kind = RT_EV_SEND_ERROR, .tgt = &e->views[i], .err = err };
 	int handled = 0;
 
 	/* An ICMP error may explain the failure: report that one instead. */
@@ -22,7 +22,6 @@ static void send_failed(struct rt_engine *e, size_t i, int err)
 		handled += rc == 1;
 	if (handled)
 		return;
-	rt_engine_use_target(e, i);
 	ev.wall_us = rt_engine_wall(e);
 	ev.text = strerror(err);
 	rt_out_event(&e->out, &ev);
@@ -44,14 +43,13 @@ static void report_outstanding(struct rt_engine *e, size_t i)
 {
 	const struct rt_stats *st = &e->tl->st[i];
 	uint16_t last = (uint16_t)st->ntransmitted;
-	struct rt_event ev = { .kind = RT_EV_TIMEOUT, .seq = last };
+	struct rt_event ev = { .kind = RT_EV_TIMEOUT, .tgt = &e->views[i], .seq = last };
 
 	if (!st->ntransmitted || !(e->o->outstanding || e->o->json) ||
 	    rt_stats_received(st, last))
 		return;
 	if (e->eager)
 		rt_engine_drain_errq(e, rt_engine_fam(e->tl->t[i].fam));
-	rt_engine_use_target(e, i);
 	ev.wall_us = rt_engine_wall(e);
 	ev.egress = rt_observe_egress(&e->ob, last);
 	rt_out_event(&e->out, &ev);
@@ -101,9 +99,8 @@ int64_t rt_engine_send(struct rt_engine *e, size_t i, int64_t at)
 		rt_egress_asked(&e->ob.eg, seq, now);
 	if (err) {
 		send_failed(e, i, err);
-	} else if (!e->out.quiet) {   /* -f's dot; -q shows nothing */
-		rt_engine_use_target(e, i);
-		rt_out_sent(&e->out);
+	} else {
+		rt_out_sent(&e->out);   /* -f's dot */
 	}
 	rt_sched_sent(&e->sched, i, st, now);
 	fs->rx_maybe = true;

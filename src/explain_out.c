@@ -361,43 +361,33 @@ static void json_addr(FILE *out, const char *sep, const char *key, const struct 
 	rt_json_kstr(out, sep, key, rt_addr_is_set(a) ? rt_addr_str(a, s, sizeof(s)) : NULL);
 }
 
-void rt_explain_json_netlink(FILE *out, const struct rt_explain *ex)
+void rt_explain_route_view(const struct rt_explain *ex, struct rt_route_view *v)
 {
 	const struct rt_route *m = &ex->match;
-	char a[RT_ADDRSTRLEN + 4], b[16];
-	struct rt_route_snap r;
 
-	if (ex->fallback) {
-		fprintf(out, "null");
+	memset(v, 0, sizeof(*v));
+	v->known = !ex->fallback;
+	v->err = ex->route_err;
+	if (ex->route_err)
+		v->err_type = error_type(ex);
+	rt_explain_snapshot(ex, &v->snap);
+	v->matched = !ex->match_err;
+	if (!v->matched)
 		return;
-	}
-	if (ex->route_err) {
-		uint8_t t = error_type(ex);
+	prefix_str(ex, false, v->prefix, sizeof(v->prefix));
+	v->protocol = m->protocol;
+	v->scope = m->scope;
+	v->metric = m->metric;
+	v->multipath = m->multipath;
+}
 
-		rt_json_kstr(out, "{", "error", errstr(ex->route_err));
-		rt_json_kstr(out, ", ", "type", t != RTN_UNSPEC ? rt_route_type_name(t) : NULL);
-		fprintf(out, "}");
-		return;
-	}
-	rt_explain_snapshot(ex, &r);
-	json_addr(out, "{", "source", &r.src);
-	rt_json_kstr(out, ", ", "device", r.dev);
-	fprintf(out, ", \"ifindex\": %u", r.ifindex);
-	json_addr(out, ", ", "gateway", &r.gateway);
-	fprintf(out, ", \"table\": %u", r.table);
-	rt_json_kstr(out, ", ", "type", rt_route_type_name(r.type));
-	if (ex->match_err) {
-		fprintf(out, ", \"prefix\": null, \"protocol\": null, \"metric\": null, "
-			"\"scope\": null, \"multipath\": null");
-	} else {
-		rt_json_kstr(out, ", ", "prefix", prefix_str(ex, false, a, sizeof(a)));
-		rt_json_kstr(out, ", ", "protocol", rt_route_proto_name(m->protocol, b, sizeof(b)));
-		/* IPv4 leaves RTA_PRIORITY out when the metric is 0. */
-		fprintf(out, ", \"metric\": %u", m->metric);
-		rt_json_kstr(out, ", ", "scope", rt_route_scope_name(m->scope, b, sizeof(b)));
-		fprintf(out, ", \"multipath\": %s", m->multipath ? "true" : "false");
-	}
-	fprintf(out, ", \"error\": null}");
+/* The JSON "netlink" object (null on fallback). */
+static void json_netlink(FILE *out, const struct rt_explain *ex)
+{
+	struct rt_route_view v;
+
+	rt_explain_route_view(ex, &v);
+	rt_route_json(out, &v);
 }
 
 static void json_probe(FILE *out, const struct rt_explain *ex)
@@ -503,7 +493,7 @@ void rt_explain_json(FILE *out, const struct rt_explain *ex, const struct rt_ver
 	fprintf(out, ", \"connect\": ");
 	json_connect(out, ex);
 	fprintf(out, "}, \"netlink\": ");
-	rt_explain_json_netlink(out, ex);
+	json_netlink(out, ex);
 	fprintf(out, ", \"udp_probe\": ");
 	json_probe(out, ex);
 	if (ex->fallback || ex->route_err)

@@ -2,17 +2,15 @@
  * Predictions against observations. The rules of what is news live in
  * src/egress.c; here they become events: a divergence from the prediction
  * is one line, a change is one route_change, and a change the route watch
- * explains is said once, by the watch's re-query, with its cause.
+ * explains is said once, by the watch's re-query, with its cause. The
+ * events carry the routes as values; the printer words them.
  */
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <linux/rtnetlink.h>
 
-#include "rtping/json.h"
 #include "rtping/nl.h"
 #include "rtping/observe.h"
+#include "rtping/output.h"
 
 static struct rt_egress snap_egress(const struct rt_route_view *v)
 {
@@ -25,48 +23,16 @@ static struct rt_egress snap_egress(const struct rt_route_view *v)
 	return eg;
 }
 
-static const char *table_name(uint32_t t, char *buf, size_t len)
-{
-	switch (t) {
-	case RT_TABLE_MAIN: return "main";
-	case RT_TABLE_LOCAL: return "local";
-	case RT_TABLE_DEFAULT: return "default";
-	}
-	snprintf(buf, len, "%u", t);
-	return buf;
-}
-
-void rt_route_view_text(struct rt_route_view *v)
-{
-	const struct rt_route_snap *r = &v->snap;
-	char a[RT_ADDRSTRLEN], g[RT_ADDRSTRLEN], t[16];
-	int n;
-
-	if (v->err) {
-		snprintf(v->text, sizeof(v->text), "no route (%s)", strerror(-v->err));
-		return;
-	}
-	n = snprintf(v->text, sizeof(v->text), "src %s dev %s", rt_addr_str(&r->src, a, sizeof(a)),
-		     r->dev[0] ? r->dev : "?");
-	if (n > 0 && (size_t)n < sizeof(v->text) && rt_addr_is_set(&r->gateway))
-		n += snprintf(v->text + n, sizeof(v->text) - (size_t)n, " via %s",
-			      rt_addr_str(&r->gateway, g, sizeof(g)));
-	if (n > 0 && (size_t)n < sizeof(v->text) && r->table)
-		snprintf(v->text + n, sizeof(v->text) - (size_t)n, " table %s",
-			 table_name(r->table, t, sizeof(t)));
-}
-
-int rt_observe_init(struct rt_observe *ob, const struct rt_out *out, bool on, size_t window,
-		    struct rt_route_view *route, bool multipath)
+int rt_observe_init(struct rt_observe *ob, rt_observe_emit_fn emit, void *arg, bool on,
+		    size_t window, const struct rt_route_view *route, bool multipath)
 {
 	struct rt_egress expect;
 
 	memset(ob, 0, sizeof(*ob));
-	ob->out = out;
+	ob->emit = emit;
+	ob->emit_arg = arg;
 	ob->on = on;
 	ob->route = *route;
-	route->json = NULL;
-	rt_route_view_text(&ob->route);
 	ob->why = multipath ? "multipath hash" : NULL;
 	expect = snap_egress(&ob->route);
 	return on ? rt_egress_init(&ob->eg, window, &expect) : 0;
@@ -75,8 +41,6 @@ int rt_observe_init(struct rt_observe *ob, const struct rt_out *out, bool on, si
 void rt_observe_free(struct rt_observe *ob)
 {
 	rt_egress_free(&ob->eg);
-	free(ob->route.json);
-	ob->route.json = NULL;
 }
 
 void rt_observe_report(struct rt_observe *ob, const struct rt_txrep *r, int64_t now)
@@ -104,31 +68,15 @@ void rt_observe_report(struct rt_observe *ob, const struct rt_txrep *r, int64_t 
 	ob->held_since = now;
 }
 
-/* The JSON route object of an observed egress: only what a report says. */
-static void egress_json(const struct rt_egress *eg, char *buf, size_t len)
+/* An observed egress as a route: only what a report says. */
+static struct rt_route_view egress_view(const struct rt_egress *eg)
 {
-	FILE *f = fmemopen(buf, len, "w");
-	char a[RT_ADDRSTRLEN];
+	struct rt_route_view v = { .known = true, .observed = true };
 
-	if (!f) {
-		snprintf(buf, len, "null");
-		return;
-	}
-	rt_json_kstr(f, "{", "source", rt_addr_str(&eg->src, a, sizeof(a)));
-	rt_json_kstr(f, ", ", "device", eg->dev[0] ? eg->dev : NULL);
-	fprintf(f, ", \"ifindex\": %u, \"gateway\": null, \"table\": null, \"type\": null, "
-		"\"prefix\": null, \"protocol\": null, \"metric\": null, \"scope\": null, "
-		"\"multipath\": null, \"error\": null}", eg->ifindex);
-	if (fclose(f) == EOF)
-		snprintf(buf, len, "null");
-}
-
-static void egress_text(const struct rt_egress *eg, char *buf, size_t len)
-{
-	char a[RT_ADDRSTRLEN];
-
-	snprintf(buf, len, "src %s dev %s", rt_addr_str(&eg->src, a, sizeof(a)),
-		 eg->dev[0] ? eg->dev : "?");
+	v.snap.src = eg->src;
+	v.snap.ifindex = eg->ifindex;
+	snprintf(v.snap.dev, sizeof(v.snap.dev), "%s", eg->dev);
+	return v;
 }
 
 static void say_diverges(struct rt_observe *ob, const struct rt_egress *to, int64_t wall_us)
@@ -142,7 +90,7 @@ static void say_diverges(struct rt_observe *ob, const struct rt_egress *to, int6
 		 rt_addr_str(&p->src, b, sizeof(b)), p->dev, ob->why ? " (" : "",
 		 ob->why ? ob->why : "", ob->why ? ")" : "");
 	ev.text = text;
-	rt_out_event(ob->out, &ev);
+	ob->emit(ob->emit_arg, &ev);
 }
 
 static void say_changed(struct rt_observe *ob, const struct rt_egress *from,
@@ -150,17 +98,11 @@ static void say_changed(struct rt_observe *ob, const struct rt_egress *from,
 {
 	struct rt_event ev = { .kind = RT_EV_ROUTE_CHANGE, .wall_us = wall_us,
 			       .seq = ob->held_seq, .cause = "observed" };
-	char ft[128], tt[128], fj[512], tj[512];
+	struct rt_route_view f = egress_view(from), t = egress_view(to);
 
-	egress_text(from, ft, sizeof(ft));
-	egress_text(to, tt, sizeof(tt));
-	egress_json(from, fj, sizeof(fj));
-	egress_json(to, tj, sizeof(tj));
-	ev.from_text = ft;
-	ev.to_text = tt;
-	ev.from_json = fj;
-	ev.to_json = tj;
-	rt_out_event(ob->out, &ev);
+	ev.route_from = &f;
+	ev.route_to = &t;
+	ob->emit(ob->emit_arg, &ev);
 }
 
 int64_t rt_observe_step(struct rt_observe *ob, int64_t now, int64_t wall_us)
@@ -199,33 +141,25 @@ static bool same_route(const struct rt_route_view *a, const struct rt_route_view
 	       same_addr(&a->snap.gateway, &b->snap.gateway) && a->snap.table == b->snap.table;
 }
 
-void rt_observe_route(struct rt_observe *ob, struct rt_route_view *route, const char *cause,
-		      uint16_t next_seq, int64_t wall_us)
+void rt_observe_route(struct rt_observe *ob, const struct rt_route_view *route,
+		      const char *cause, uint16_t next_seq, int64_t wall_us)
 {
 	struct rt_event ev = { .kind = RT_EV_ROUTE_CHANGE, .wall_us = wall_us, .seq = next_seq,
 			       .cause = cause };
 	struct rt_egress expect;
 
-	rt_route_view_text(route);
-	if (same_route(&ob->route, route)) {
-		free(route->json);
-		route->json = NULL;
+	if (same_route(&ob->route, route))
 		return;
-	}
 	expect = snap_egress(route);
 	/* Echoes already left by the new route: the change came before the first. */
 	if (ob->held && rt_egress_equal(&ob->eg.seen[ob->held_to].eg, &expect)) {
 		ev.seq = ob->held_seq;
 		ob->held = false;
 	}
-	ev.from_text = ob->route.text;
-	ev.to_text = route->text;
-	ev.from_json = ob->route.json ? ob->route.json : "null";
-	ev.to_json = route->json ? route->json : "null";
-	rt_out_event(ob->out, &ev);
-	free(ob->route.json);
+	ev.route_from = &ob->route;
+	ev.route_to = route;
+	ob->emit(ob->emit_arg, &ev);
 	ob->route = *route;
-	route->json = NULL;
 	if (ob->on)
 		rt_egress_expect(&ob->eg, &expect, true);
 }

@@ -265,25 +265,6 @@ static void engine_status(void *e)
 	rt_engine_status(e);
 }
 
-/* The route decision as the observer and route-change events show it. */
-static void route_view(const struct rt_explain *ex, struct rt_route_view *v)
-{
-	size_t len = 0;
-	FILE *f;
-
-	memset(v, 0, sizeof(*v));
-	v->err = ex->route_err;
-	rt_explain_snapshot(ex, &v->snap);
-	f = open_memstream(&v->json, &len);
-	if (!f)
-		return;
-	rt_explain_json_netlink(f, ex);
-	if (fclose(f) == EOF) {
-		free(v->json);
-		v->json = NULL;
-	}
-}
-
 /* The watch saw a burst end: ask again; the engine says whether it changed. */
 static void watch_changed(void *arg, unsigned causes)
 {
@@ -291,7 +272,7 @@ static void watch_changed(void *arg, unsigned causes)
 	struct rt_route_view v;
 
 	rt_explain_requery(p->pe.nl, &p->live);
-	route_view(&p->live, &v);
+	rt_explain_route_view(&p->live, &v);
 	rt_engine_route(p->e, &v, rt_watch_cause_name(causes));
 }
 
@@ -301,11 +282,9 @@ static void watch_bound(void *arg, bool gone)
 	char a[RT_ADDRSTRLEN], text[160];
 
 	if (gone && !p->src_gone) {
-		struct rt_event ev = { .kind = RT_EV_MESSAGE, .text = text };
-
 		snprintf(text, sizeof(text), "source address %s is no longer on this host; "
 			 "echoes bound to it cannot leave", rt_addr_str(&p->live.flow.src, a, sizeof(a)));
-		rt_out_event(rt_engine_out(p->e), &ev);
+		rt_engine_message(p->e, text);
 	}
 	p->src_gone = gone;
 }
@@ -372,7 +351,7 @@ static int ping_loop(struct ping *p, struct rt_engine *e, const char **what)
 	if (!rc && w)
 		rc = rt_loop_add(&loop, rt_watch_fd(w), POLLIN, watch_io, watch_step, w);
 	if (w)
-		rt_engine_out(e)->watch = &p->wst;   /* copied in when the loop ends */
+		rt_engine_watch_counts(e, &p->wst);   /* copied in when the loop ends */
 	if (!rc && (rc = rt_engine_start(e, what)) == 0)
 		rt_loop_run(&loop);
 	rt_loop_close(&loop);
@@ -395,14 +374,12 @@ static size_t count_ready(const struct rt_targets *tl)
 static void summaries(struct ping *p, struct rt_engine *e)
 {
 	struct rt_out_totals tot;
-	struct rt_out out;
 
 	rt_engine_summary(e);
 	if (p->tl.n < 2)
 		return;
 	rt_targets_totals(&p->tl, p->o, &tot);
-	rt_out_init(&out, p->o, false, p->prog, NULL);
-	rt_out_run_summary(&out, &tot);
+	rt_out_run_summary(rt_engine_out(e), &tot);
 }
 
 /* Sockets, each target's plan asked, privileges dropped, the run; -errno with p->fatal. */
@@ -439,7 +416,7 @@ static int run(struct ping *p)
 		struct rt_route_view v;
 
 		p->live = p->plan.ex;
-		route_view(&p->live, &v);
+		rt_explain_route_view(&p->live, &v);
 		rt_engine_set_prediction(e, &v, !p->live.match_err && p->live.match.multipath);
 	}
 	if (count_ready(&p->tl)) {

@@ -51,15 +51,20 @@ const struct rt_sock *rt_engine_sock(const struct rt_engine *e, int fam);
 /* Socket fam (0 IPv4, 1 IPv6) is readable or has an error queued. */
 void rt_engine_io(struct rt_engine *e, int fam, short revents);
 /*
- * The route query's prediction (v's json, the explain "netlink" object, is
- * taken over) and whether the route has several next hops; a re-query
- * after a route watch event (cause "route", "rule", ...). Transmit reports
- * and the route watch serve runs of one target (src/sock.c, src/ping.c).
+ * The route query's prediction and whether the route has several next
+ * hops; a re-query after a route watch event (cause "route", "rule", ...).
+ * Transmit reports and the route watch serve runs of one target
+ * (src/sock.c, src/ping.c).
  */
-void rt_engine_set_prediction(struct rt_engine *e, struct rt_route_view *v, bool multipath);
-void rt_engine_route(struct rt_engine *e, struct rt_route_view *v, const char *cause);
-/* The run's printer, for what the ping mode adds: messages, the route watch's counts. */
-struct rt_out *rt_engine_out(struct rt_engine *e);
+void rt_engine_set_prediction(struct rt_engine *e, const struct rt_route_view *v,
+			      bool multipath);
+void rt_engine_route(struct rt_engine *e, const struct rt_route_view *v, const char *cause);
+/* One line for the user on stderr about the run's (one) target. */
+void rt_engine_message(struct rt_engine *e, const char *text);
+/* The route watch's counts for the summaries: w is read when they print; NULL none. */
+void rt_engine_watch_counts(struct rt_engine *e, const struct rt_watch_stats *w);
+/* The run's printer, for what the ping mode adds (the run's totals). */
+const struct rt_out *rt_engine_out(const struct rt_engine *e);
 /*
  * Sends what is due and reads what may be queued. Returns when to run
  * again (absolute CLOCK_MONOTONIC ns; <= now at once), RT_LOOP_IDLE, or

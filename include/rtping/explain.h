@@ -136,8 +136,8 @@ struct rt_verified {
 
 void rt_explain_text(FILE *out, const struct rt_explain *ex, const struct rt_verified *v,
 		     const char *dest);
-/* The JSON "netlink" object alone (null on fallback). */
-void rt_explain_json_netlink(FILE *out, const struct rt_explain *ex);
+/* Pure: the route decision as the printers show it (the JSON "netlink" object). */
+void rt_explain_route_view(const struct rt_explain *ex, struct rt_route_view *v);
 void rt_explain_json(FILE *out, const struct rt_explain *ex, const struct rt_verified *v,
 		     const char *dest);
 /* --verify: the observed egress differs from the prediction (false: v NULL, or no report). */

@@ -1,8 +1,9 @@
 /*
  * What the echoes did against what was said about them: transmit reports
  * (src/egress.c keeps the counts and the rules) and route re-queries come
- * in; route-change events and the one divergence line go out through the
- * printer. The engine feeds it; main feeds it the watch's re-queries.
+ * in; route-change events and the one divergence line go out to the
+ * owner's callback, which prints them. The engine feeds it; ping mode
+ * feeds it the watch's re-queries.
  */
 #ifndef RTPING_OBSERVE_H
 #define RTPING_OBSERVE_H
@@ -11,7 +12,6 @@
 #include <stdint.h>
 
 #include "rtping/egress.h"
-#include "rtping/output.h"
 #include "rtping/route.h"
 
 /*
@@ -21,16 +21,13 @@
  */
 #define RT_OBSERVE_GRACE_NS (100 * 1000 * 1000LL)
 
-/* The route as both printers show it. */
-struct rt_route_view {
-	struct rt_route_snap snap;
-	int err;                 /* the query failed: -errno; snap unset */
-	char text[160];          /* "src 10.9.0.12 dev dva via 10.9.0.1 table main" */
-	char *json;              /* the explain "netlink" object; owned */
-};
+struct rt_event;
+/* Where the observer's events go: the owner fills in their target and prints them. */
+typedef void (*rt_observe_emit_fn)(void *arg, struct rt_event *ev);
 
 struct rt_observe {
-	const struct rt_out *out;
+	rt_observe_emit_fn emit;
+	void *emit_arg;
 	bool on;                 /* the socket gives transmit reports */
 	struct rt_egress_track eg;
 	struct rt_route_view route;     /* the current prediction */
@@ -44,11 +41,11 @@ struct rt_observe {
 };
 
 /*
- * route: the prediction (json may be NULL; taken over). multipath: the
- * route has several next hops, so an echo may leave by another. 0 or -ENOMEM.
+ * route: the prediction. multipath: the route has several next hops, so
+ * an echo may leave by another. Events go to emit(arg, ev). 0 or -ENOMEM.
  */
-int rt_observe_init(struct rt_observe *ob, const struct rt_out *out, bool on, size_t window,
-		    struct rt_route_view *route, bool multipath);
+int rt_observe_init(struct rt_observe *ob, rt_observe_emit_fn emit, void *arg, bool on,
+		    size_t window, const struct rt_route_view *route, bool multipath);
 void rt_observe_free(struct rt_observe *ob);
 
 /* A transmit report read at now. Names the device of a new egress (a syscall). */
@@ -57,18 +54,15 @@ void rt_observe_report(struct rt_observe *ob, const struct rt_txrep *r, int64_t 
 /*
  * A re-query after the watch saw cause ("route", "rule", ...): said when
  * source, device, gateway, table or the error changed. next_seq: the next
- * echo. route is taken over (its json freed here when unused).
+ * echo.
  */
-void rt_observe_route(struct rt_observe *ob, struct rt_route_view *route, const char *cause,
-		      uint16_t next_seq, int64_t wall_us);
+void rt_observe_route(struct rt_observe *ob, const struct rt_route_view *route,
+		      const char *cause, uint16_t next_seq, int64_t wall_us);
 
 /* Says a held egress change once its grace is over; when to call again. */
 int64_t rt_observe_step(struct rt_observe *ob, int64_t now, int64_t wall_us);
 
 /* The egress echo seq left by; NULL when unknown. */
 const struct rt_egress *rt_observe_egress(const struct rt_observe *ob, uint16_t seq);
-
-/* Pure: route's text form from its snapshot (or error). */
-void rt_route_view_text(struct rt_route_view *v);
 
 #endif

@@ -11,10 +11,31 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "rtping/ipopt.h"
+#include "rtping/addr.h"
 #include "rtping/egress.h"
+#include "rtping/ipopt.h"
 #include "rtping/stats.h"
 #include "rtping/watch.h"
+
+struct rt_route_view;
+
+/*
+ * One target as the printers name it: built once by the engine when it
+ * starts the target, and pointed at by each of the target's events.
+ * Small: a run has up to 65536 targets.
+ */
+struct rt_out_target {
+	const char *host;           /* as typed or canonical, for the headers */
+	const struct rt_addr *addr; /* its address (JSON "target_addr"); NULL none */
+	const char *route_json;     /* JSON start event's "route" object; NULL: null */
+	rt_ipopt_name_fn name;      /* addresses inside IP options; NULL numeric */
+	void *name_ctx;
+	uint32_t flowlabel;         /* -F: ", flow 0x%05x, " in the IPv6 header; 0 none */
+	bool v6;                    /* "56 data bytes" header */
+	bool prefix;                /* stdout lines start with "HOST: " */
+	bool quiet_dup;             /* text omits (DUP!); JSON still types "dup" */
+	bool timing;                /* times and the rtt line (-s >= 16, echoes only) */
+};
 
 enum rt_ev_kind {
 	RT_EV_REPLY,        /* echo reply (dup / bad checksum flagged) */
@@ -29,6 +50,7 @@ enum rt_ev_kind {
 
 struct rt_event {
 	enum rt_ev_kind kind;
+	const struct rt_out_target *tgt;   /* the target it is about */
 	int64_t wall_us;            /* CLOCK_REALTIME at the event: -D and JSON */
 	uint16_t seq;
 	const char *from;           /* as printed: "name (addr)" or "addr" */
@@ -58,43 +80,31 @@ struct rt_event {
 	uint32_t info;              /* local EMSGSIZE: mtu */
 	/* Replies, timeouts, errors: where the echo left (NULL: no report). */
 	const struct rt_egress *egress;
-	/* Route changes: text and JSON forms of both routes, and why. */
-	const char *from_text, *to_text, *from_json, *to_json;
+	/* Route changes: both routes, and why. */
+	const struct rt_route_view *route_from, *route_to;
 	const char *cause;          /* "route", "rule", "address", "link", "observed" */
 };
 
-/* How to print: fixed for a run. */
+/* How to print: set by rt_out_init() for the whole run, never changed. */
 struct rt_out {
 	FILE *f;
 	FILE *err;
 	const char *prog;
 	bool json, quiet, flood, timestamps, audible;
-	bool v6;                    /* "56 data bytes" header, "mtu: N" wording */
-	bool timing;                /* -s >= 16: times and the rtt line */
 	bool ipg;                   /* flood / adaptive / -i 0: the ipg/ewma part */
 	bool precise;               /* -3: reply times as %ld.%03ld, never rounded */
-	uint32_t flowlabel;         /* -F: ", flow 0x%05x, " in the IPv6 header; 0 none */
-	struct rt_ipopt_rr *rr;     /* "(same route)" memory for RR: lines; NULL none */
-	rt_ipopt_name_fn name;      /* addresses inside IP options; NULL numeric */
-	void *name_ctx;
-	bool quiet_dup;             /* text omits (DUP!); JSON still types "dup" */
-	const char *host;           /* as typed or canonical, for the headers */
-	const char *route_json;     /* JSON start event's "route" object; NULL: null */
-	/* Many targets: the engine points these at the one an event is about. */
-	const char *target_addr;    /* its address (JSON "target_addr") */
 	bool multi;                 /* more than one target: stderr lines name it */
-	bool prefix;                /* stdout lines start with "HOST: " */
 	bool verbose;               /* -v: egress on reply lines and in the summary */
-	/* Transmit reports: per-egress counts; NULL when the kernel gives none. */
-	const struct rt_egress_track *egress;
-	/* The route watch's counts; NULL when no watch ran. */
-	const struct rt_watch_stats *watch;
+	struct rt_ipopt_rr *rr;     /* "(same route)" memory for RR: lines; NULL none */
 };
 
 struct rt_opts;
-/* A run's printer from its options: stdout for events, stderr for status. */
-void rt_out_init(struct rt_out *o, const struct rt_opts *opts, bool v6, const char *prog,
-		 const char *host);
+/*
+ * A run's printer from its options: stdout for events, stderr for status.
+ * multi: the run has several targets. rr: -R's memory, NULL none.
+ */
+void rt_out_init(struct rt_out *o, const struct rt_opts *opts, const char *prog, bool multi,
+		 struct rt_ipopt_rr *rr);
 /*
  * iputils' payload check on a reply's data (len bytes as received, size
  * sent, pattern NULL without -p): sets the event's "wrong data byte" dump.
@@ -108,11 +118,11 @@ void rt_event_check_data(struct rt_event *ev, const uint8_t *data, size_t len,
  */
 void rt_out_pattern(const struct rt_out *o, const uint8_t *pat, size_t len);
 /*
- * Header line(s), not flushed (text); src NULL for iputils' default header. ip_hdr_len counts
- * any IPv4 options the requests carry (iputils: 60 with -R or -T).
+ * Target t's header line(s), not flushed (text); src NULL for iputils' default header.
+ * ip_hdr_len counts any IPv4 options the requests carry (iputils: 60 with -R or -T).
  */
-void rt_out_header(const struct rt_out *o, const char *addr, const char *src,
-		   const char *dev, long size, size_t ip_hdr_len);
+void rt_out_header(const struct rt_out *o, const struct rt_out_target *t, const char *addr,
+		   const char *src, const char *dev, long size, size_t ip_hdr_len);
 /*
  * Whether a reply's event is shown with its sender and data check: not
  * under -q, nor as a text flood's dots. The engine skips the lookup and
@@ -122,13 +132,26 @@ bool rt_out_reply_detail(const struct rt_out *o);
 /* Flood mode: one dot per probe sent. */
 void rt_out_sent(const struct rt_out *o);
 void rt_out_event(const struct rt_out *o, const struct rt_event *ev);
+
+/* What a summary says beside the statistics; the engine fills it. */
+struct rt_out_counts {
+	/* Transmit reports: echoes per egress; egress NULL when the kernel gives none. */
+	const struct rt_egress_seen *egress;
+	size_t negress;
+	uint64_t asked;             /* echoes that asked for a report */
+	uint64_t unobserved;        /* of those, echoes no report came for */
+	/* The route watch's counts; NULL when no watch ran. */
+	const struct rt_watch_stats *watch;
+};
 /*
- * Final statistics (text block or the JSON summary object). Like the text
+ * Target t's final statistics (text block or the JSON summary object). Like the text
  * header, not flushed: the caller flushes once after all targets'.
  */
-void rt_out_summary(const struct rt_out *o, const struct rt_stats *st);
-/* SIGQUIT: one status line on stderr. */
-void rt_out_status(const struct rt_out *o, const struct rt_stats *st);
+void rt_out_summary(const struct rt_out *o, const struct rt_out_target *t,
+		    const struct rt_stats *st, const struct rt_out_counts *c);
+/* SIGQUIT: target t's status line on stderr. */
+void rt_out_status(const struct rt_out *o, const struct rt_out_target *t,
+		   const struct rt_stats *st);
 
 /* Many targets: how the run went, after every target's statistics. */
 struct rt_out_totals {

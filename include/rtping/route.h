@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <net/if.h>
 #include <libmnl/libmnl.h>
 
@@ -53,6 +54,27 @@ struct rt_route_snap {
 	uint32_t table;
 	uint8_t type;            /* RTN_*; RTN_UNSPEC unknown */
 };
+
+/*
+ * A route as the printers show it: the netlink JSON object, the
+ * route-change line. The query's answer, or an egress a transmit report
+ * observed (only its source, device and ifindex are known then).
+ */
+struct rt_route_view {
+	struct rt_route_snap snap;
+	bool known;              /* false: no netlink answer (JSON null) */
+	bool observed;           /* from a transmit report: the rest is unknown */
+	int err;                 /* the query failed: -errno; snap unset */
+	uint8_t err_type;        /* the route type behind err (RTN_UNREACHABLE...); RTN_UNSPEC */
+	bool matched;            /* the entry that decided is known (FIB_MATCH): */
+	bool multipath;
+	uint8_t protocol, scope; /* RTPROT_*, RT_SCOPE_* */
+	uint32_t metric;
+	char prefix[RT_ADDRSTRLEN + 4];   /* "10.99.0.0/16", "::/0" */
+};
+
+/* The route as the JSON "netlink" object (null when not known): src/route_json.c. */
+void rt_route_json(FILE *out, const struct rt_route_view *v);
 
 enum rt_query_flags {
 	RT_Q_FIB_MATCH = 1 << 0,   /* return the matched entry, not the result */

@@ -89,9 +89,11 @@ for x in "ping 8" "ip-route 8" "ip-rule 8"; do
 	grep -Eq "^\.Xr $x( ,)?$" "$MAN" && pass "man page: SEE ALSO ${x% *}(${x#* })" ||
 		fail "man page: SEE ALSO lacks ${x% *}(${x#* })"
 done
-# Every JSON member the explain printer writes is named in the man page.
-members=$(grep -o '\\"[a-z_]*\\": ' "$SRC/src/explain_out.c" | sed 's/\\"\([a-z_]*\)\\": /\1/' | sort -u)
-members+=" $(grep -oE '(rt_json_kstr|json_addr)\(out, .*"[a-z_]+",' "$SRC/src/explain_out.c" |
+# Every JSON member the explain printer (and the route object's writer) writes is in the man page.
+printers=("$SRC/src/explain_out.c" "$SRC/src/route_json.c")
+members=$(grep -oh '\\"[a-z_]*\\": ' "${printers[@]}" |
+	sed 's/\\"\([a-z_]*\)\\": /\1/' | sort -u)
+members+=" $(grep -ohE '(rt_json_kstr|json_addr)\(out, .*"[a-z_]+",' "${printers[@]}" |
 	sed -E 's/.*"([a-z_]+)",$/\1/' | sort -u)"
 check_match "JSON members found in src/explain_out.c" '(^| )hash_dependent .*(^| )selects( |$)' "$(echo $members)"
 undoc=""

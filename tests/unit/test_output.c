@@ -1,10 +1,13 @@
 /* Printers: iputils-exact text lines and one JSON object per line, same events. */
 #include <check.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/rtnetlink.h>
 
 #include "rtping/output.h"
+#include "rtping/route.h"
 #include "runner.h"
 
 #define MS 1000000LL
@@ -13,13 +16,15 @@ static char *text;
 static size_t textlen;
 static FILE *mem;
 static struct rt_out o;
+static struct rt_out_target tg;
+static const struct rt_out_counts none;
 static struct rt_stats *st;
 
 static void setup(void)
 {
 	mem = open_memstream(&text, &textlen);
-	o = (struct rt_out){ .f = mem, .err = mem, .prog = "rtping", .timing = true,
-			     .host = "10.77.0.2" };
+	o = (struct rt_out){ .f = mem, .err = mem, .prog = "rtping" };
+	tg = (struct rt_out_target){ .host = "10.77.0.2", .timing = true };
 	st = calloc(1, sizeof(*st));
 	rt_stats_init(st, 0, RT_WINDOW_MAX);
 }
@@ -40,18 +45,18 @@ static const char *out(void)
 
 static struct rt_event reply(uint16_t seq, int64_t us)
 {
-	return (struct rt_event){ .kind = RT_EV_REPLY, .seq = seq, .from = "10.77.0.2",
+	return (struct rt_event){ .kind = RT_EV_REPLY, .tgt = &tg, .seq = seq, .from = "10.77.0.2",
 				  .addr = "10.77.0.2", .bytes = 64, .ttl = 64, .timed = true,
 				  .rtt_us = us, .wall_us = 1700000000123456LL };
 }
 
 START_TEST(header_v4_v6_and_source)
 {
-	rt_out_header(&o, "10.77.0.2", NULL, NULL, 56, 20);
-	o.v6 = true;
-	rt_out_header(&o, "fd00::2", NULL, NULL, 56, 40);
-	o.v6 = false;
-	rt_out_header(&o, "10.77.0.2", "10.77.0.1", "veth0", 0, 20);
+	rt_out_header(&o, &tg, "10.77.0.2", NULL, NULL, 56, 20);
+	tg.v6 = true;
+	rt_out_header(&o, &tg, "fd00::2", NULL, NULL, 56, 40);
+	tg.v6 = false;
+	rt_out_header(&o, &tg, "10.77.0.2", "10.77.0.1", "veth0", 0, 20);
 	ck_assert_str_eq(out(), "PING 10.77.0.2 (10.77.0.2) 56(84) bytes of data.\n"
 				"PING 10.77.0.2 (fd00::2) 56 data bytes\n"
 				"PING 10.77.0.2 (10.77.0.2) from 10.77.0.1 veth0: 0(28) bytes of data.\n");
@@ -98,9 +103,9 @@ END_TEST
 START_TEST(timestamps_errors_and_outstanding)
 {
 	struct rt_event ev = reply(1, 45);
-	struct rt_event er = { .kind = RT_EV_ERROR, .seq = 3, .from = "10.77.0.1",
+	struct rt_event er = { .kind = RT_EV_ERROR, .tgt = &tg, .seq = 3, .from = "10.77.0.1",
 			       .text = "Destination Host Unreachable", .wall_us = 5000001 };
-	struct rt_event to = { .kind = RT_EV_TIMEOUT, .seq = 4 };
+	struct rt_event to = { .kind = RT_EV_TIMEOUT, .tgt = &tg, .seq = 4 };
 
 	o.timestamps = true;
 	rt_out_event(&o, &ev);
@@ -117,7 +122,8 @@ END_TEST
 START_TEST(quiet_and_flood)
 {
 	struct rt_event ev = reply(1, 45);
-	struct rt_event er = { .kind = RT_EV_ERROR, .seq = 3, .from = "x", .text = "y" };
+	struct rt_event er = { .kind = RT_EV_ERROR, .tgt = &tg, .seq = 3, .from = "x",
+			       .text = "y" };
 
 	o.quiet = true;
 	rt_out_event(&o, &ev);
@@ -145,7 +151,7 @@ START_TEST(summary_with_duplicates_and_errors)
 	rt_stats_sent(st, 3, 2000 * MS + 3000000);
 	rt_stats_ack(st, 3);
 	st->nerrors = 1;
-	rt_out_summary(&o, st);
+	rt_out_summary(&o, &tg, st, &none);
 	ck_assert_str_eq(out(),
 		"\n--- 10.77.0.2 ping statistics ---\n"
 		"3 packets transmitted, 2 received, +1 duplicates, +1 errors, 33.3333% packet loss, time 2003ms\n"
@@ -158,7 +164,7 @@ START_TEST(summary_at_total_loss)
 {
 	rt_stats_sent(st, 1, 0);
 	rt_stats_sent(st, 2, 1000 * MS);
-	rt_out_summary(&o, st);
+	rt_out_summary(&o, &tg, st, &none);
 	ck_assert_str_eq(out(),
 		"\n--- 10.77.0.2 ping statistics ---\n"
 		"2 packets transmitted, 0 received, 100% packet loss, time 1000ms\n\n");
@@ -170,7 +176,7 @@ START_TEST(json_one_object_per_line_escaped)
 	struct rt_event ev = reply(1, 45);
 
 	o.json = true;
-	o.host = "we\"ird\n";
+	tg.host = "we\"ird\n";
 	ev.from = "a\\b";
 	rt_out_event(&o, &ev);
 	ck_assert_str_eq(out(),
@@ -207,7 +213,7 @@ START_TEST(group_duplicate_hidden_in_text_typed_dup_in_json)
 	struct rt_event ev = reply(1, 45);
 
 	ev.dup = true;
-	o.quiet_dup = true;
+	tg.quiet_dup = true;
 	rt_out_event(&o, &ev);
 	ck_assert_str_eq(out(), "64 bytes from 10.77.0.2: icmp_seq=1 ttl=64 time=0.045 ms\n");
 	o.json = true;
@@ -230,7 +236,7 @@ START_TEST(json_summary_valid_at_total_loss)
 {
 	o.json = true;
 	rt_stats_sent(st, 1, 0);
-	rt_out_summary(&o, st);
+	rt_out_summary(&o, &tg, st, &none);
 	ck_assert_str_eq(out(),
 		"{\"type\": \"summary\", \"host\": \"10.77.0.2\", \"addr\": null, \"transmitted\": 1, "
 		"\"received\": 0, \"duplicates\": 0, \"corrupted\": 0, \"errors\": 0, "
@@ -243,7 +249,7 @@ END_TEST
 
 START_TEST(json_error_event)
 {
-	struct rt_event er = { .kind = RT_EV_ERROR, .seq = 3, .from = "10.77.0.1",
+	struct rt_event er = { .kind = RT_EV_ERROR, .tgt = &tg, .seq = 3, .from = "10.77.0.1",
 			       .addr = "10.77.0.1", .type = 3, .code = 1,
 			       .text = "Destination Host Unreachable", .wall_us = 1 };
 
@@ -262,11 +268,11 @@ END_TEST
 START_TEST(json_start_event_carries_the_route_object)
 {
 	o.json = o.quiet = true;
-	o.route_json = "{\"destination\": \"0.0.0.0\", \"address\": \"127.0.0.1\", "
+	tg.route_json = "{\"destination\": \"0.0.0.0\", \"address\": \"127.0.0.1\", "
 		       "\"agree\": true, \"reasons\": []}";
-	rt_out_header(&o, "127.0.0.1", "127.0.0.1", "lo", 56, 20);
-	o.route_json = NULL;
-	rt_out_header(&o, "127.0.0.1", NULL, NULL, 56, 20);
+	rt_out_header(&o, &tg, "127.0.0.1", "127.0.0.1", "lo", 56, 20);
+	tg.route_json = NULL;
+	rt_out_header(&o, &tg, "127.0.0.1", NULL, NULL, 56, 20);
 	ck_assert_str_eq(out(),
 		"{\"type\": \"start\", \"host\": \"10.77.0.2\", \"addr\": \"127.0.0.1\", "
 		"\"data_bytes\": 56, \"source\": \"127.0.0.1\", \"device\": \"lo\", "
@@ -380,7 +386,7 @@ END_TEST
 
 START_TEST(redirect_notice_text_and_json)
 {
-	struct rt_event ev = { .kind = RT_EV_NOTICE, .seq = 2, .from = "10.66.0.2",
+	struct rt_event ev = { .kind = RT_EV_NOTICE, .tgt = &tg, .seq = 2, .from = "10.66.0.2",
 			       .addr = "10.66.0.2", .type = 5, .code = 1,
 			       .text = "Redirect Host(New nexthop: 10.66.0.7)", .wall_us = 1 };
 
@@ -409,15 +415,63 @@ END_TEST
 /* ping-20250605 -F 5 ::1 and -R 127.0.0.1 headers. */
 START_TEST(header_flowlabel_and_ip_options)
 {
-	o.v6 = true;
-	o.flowlabel = 5;
-	rt_out_header(&o, "::1", NULL, NULL, 56, 40);
-	rt_out_header(&o, "::1", "::1", "lo", 56, 40);
-	o.v6 = false;
-	rt_out_header(&o, "127.0.0.1", NULL, NULL, 56, 60);
+	tg.v6 = true;
+	tg.flowlabel = 5;
+	rt_out_header(&o, &tg, "::1", NULL, NULL, 56, 40);
+	rt_out_header(&o, &tg, "::1", "::1", "lo", 56, 40);
+	tg.v6 = false;
+	rt_out_header(&o, &tg, "127.0.0.1", NULL, NULL, 56, 60);
 	ck_assert_str_eq(out(), "PING 10.77.0.2 (::1) , flow 0x00005, 56 data bytes\n"
 				"PING 10.77.0.2 (::1) , flow 0x00005, from ::1 lo: 56 data bytes\n"
 				"PING 10.77.0.2 (127.0.0.1) 56(124) bytes of data.\n");
+}
+END_TEST
+
+/*
+ * Route changes: the routes as values, worded by the printer. An observed
+ * egress knows only its source, device and ifindex: the rest is null.
+ */
+START_TEST(route_change_text_and_json)
+{
+	struct rt_route_view from = { .known = true, .observed = true,
+				      .snap = { .dev = "dva", .ifindex = 2 } };
+	struct rt_route_view to = { .known = true, .snap = { .dev = "dvb", .ifindex = 3,
+							     .table = 100, .type = RTN_UNICAST } };
+	struct rt_route_view gone = { .known = true, .err = -ENETUNREACH,
+				      .err_type = RTN_UNREACHABLE };
+	struct rt_event ev = { .kind = RT_EV_ROUTE_CHANGE, .tgt = &tg, .seq = 7, .wall_us = 1,
+			       .route_from = &from, .route_to = &to, .cause = "rule" };
+
+	rt_addr_parse(&from.snap.src, AF_INET, "10.9.0.12");
+	rt_addr_parse(&to.snap.src, AF_INET, "10.9.0.11");
+	rt_addr_parse(&to.snap.gateway, AF_INET, "10.9.0.1");
+	rt_out_event(&o, &ev);
+	ev.route_to = &gone;
+	rt_out_event(&o, &ev);
+	ck_assert_str_eq(out(), "rtping: route changed before icmp_seq=7: src 10.9.0.12 dev dva "
+			 "\u2192 src 10.9.0.11 dev dvb via 10.9.0.1 table 100\n"
+			 "rtping: route changed before icmp_seq=7: src 10.9.0.12 dev dva "
+			 "\u2192 no route (Network is unreachable)\n");
+	o.json = true;
+	ev.route_to = &to;
+	rt_out_event(&o, &ev);
+	ev.route_from = &gone;
+	from.known = false;
+	ev.route_to = &from;
+	rt_out_event(&o, &ev);
+	ck_assert_ptr_nonnull(strstr(out(),
+		"{\"type\": \"route_change\", \"timestamp\": 0.000001, \"host\": \"10.77.0.2\", "
+		"\"target_addr\": null, \"seq\": 7, \"from\": {\"source\": \"10.9.0.12\", "
+		"\"device\": \"dva\", \"ifindex\": 2, \"gateway\": null, \"table\": null, "
+		"\"type\": null, \"prefix\": null, \"protocol\": null, \"metric\": null, "
+		"\"scope\": null, \"multipath\": null, \"error\": null}, \"to\": {\"source\": "
+		"\"10.9.0.11\", \"device\": \"dvb\", \"ifindex\": 3, \"gateway\": \"10.9.0.1\", "
+		"\"table\": 100, \"type\": \"unicast\", \"prefix\": null, \"protocol\": null, "
+		"\"metric\": null, \"scope\": null, \"multipath\": null, \"error\": null}, "
+		"\"cause\": \"rule\"}\n"));
+	ck_assert_ptr_nonnull(strstr(out(), "\"seq\": 7, \"from\": {\"error\": "
+				     "\"Network is unreachable\", \"type\": \"unreachable\"}, "
+				     "\"to\": null, \"cause\": \"rule\"}\n"));
 }
 END_TEST
 
@@ -447,6 +501,7 @@ int main(void)
 	tcase_add_test(tc, record_route_after_reply);
 	tcase_add_test(tc, redirect_notice_text_and_json);
 	tcase_add_test(tc, header_flowlabel_and_ip_options);
+	tcase_add_test(tc, route_change_text_and_json);
 	suite_add_tcase(s, tc);
 	return rt_test_run(s);
 }
