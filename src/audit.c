@@ -11,6 +11,7 @@
 #include <linux/fib_rules.h>
 
 #include "rtping/audit.h"
+#include "rtping/error.h"
 #include "rtping/exitcodes.h"
 #include "rtping/flow.h"
 #include "rtping/json.h"
@@ -184,12 +185,13 @@ static int bad_entry(struct audit_run *r, const char *name, const char *why)
 static int one(struct audit_run *r, const char *name)
 {
 	char err[256];
+	struct rt_error e;
 	int rc = rt_target_resolve(&r->t, name, r->o->af);
 
 	if (rc)
 		return bad_entry(r, name, gai_strerror(rc));
-	if (rt_opts_check_family(r->o, r->t.fam, &r->t.addr, err, sizeof(err)) < 0)
-		return bad_entry(r, name, err);
+	if (rt_opts_check_family(r->o, r->t.fam, &r->t.addr, &e) < 0)
+		return bad_entry(r, name, e.msg);
 	rc = rt_flow_build(&r->flow, r->o, &r->t, geteuid());
 	if (rc == -EDESTADDRREQ)
 		return bad_entry(r, name, "link-local destination needs an interface "

@@ -20,6 +20,7 @@
 #include "config.h"
 #include "rtping/audit.h"
 #include "rtping/caps.h"
+#include "rtping/error.h"
 #include "rtping/exitcodes.h"
 #include "rtping/explain.h"
 #include "rtping/flow.h"
@@ -166,11 +167,12 @@ static int run_ping(struct ctx *c)
 static bool prepare(struct ctx *c, int argc, char **argv, int *rc)
 {
 	char err[256];
+	struct rt_error e;
 	int gai;
 
 	*rc = RT_EXIT_OK;
-	if (rt_opts_parse(&c->opts, argc, argv, rt_caps_privileged(), err, sizeof(err)) < 0)
-		return *rc = die(c, NULL, err), false;
+	if (rt_opts_parse(&c->opts, argc, argv, rt_caps_privileged(), &e) < 0)
+		return *rc = die(c, NULL, e.msg), false;
 	if (c->opts.mode == RT_MODE_HELP) {
 		rt_opts_usage(stdout, c->prog);
 		return false;
@@ -195,8 +197,8 @@ static bool prepare(struct ctx *c, int argc, char **argv, int *rc)
 	gai = rt_target_resolve(&c->target, c->opts.dest, c->opts.af);
 	if (gai)
 		return *rc = die_dest(c, c->opts.dest, gai_strerror(gai)), false;
-	if (rt_opts_check_family(&c->opts, c->target.fam, &c->target.addr, err, sizeof(err)) < 0)
-		return *rc = die_dest(c, NULL, err), false;
+	if (rt_opts_check_family(&c->opts, c->target.fam, &c->target.addr, &e) < 0)
+		return *rc = die_dest(c, NULL, e.msg), false;
 	/* The socket's owner: fsuid at socket() time, i.e. after rt_caps_init(). */
 	*rc = rt_flow_build(&c->flow, &c->opts, &c->target, geteuid());
 	if (*rc == -EDESTADDRREQ)

@@ -15,6 +15,7 @@
 
 #include "rtping/caps.h"
 #include "rtping/engine.h"
+#include "rtping/error.h"
 #include "rtping/explain.h"
 #include "rtping/flow.h"
 #include "rtping/loop.h"
@@ -142,13 +143,14 @@ static void prepare(struct ping *p, size_t i)
 	struct rt_target tg;
 	struct rt_flow f;
 	char err[256];
+	struct rt_error e;
 	int rc = rt_target_resolve(&tg, t->typed, p->o->af);
 	int k;
 
 	if (rc)
 		return target_failed(p, i, t->typed, gai_strerror(rc));
-	if (rt_opts_check_family(p->o, tg.fam, &tg.addr, err, sizeof(err)) < 0)
-		return target_failed(p, i, NULL, err);
+	if (rt_opts_check_family(p->o, tg.fam, &tg.addr, &e) < 0)
+		return target_failed(p, i, NULL, e.msg);
 	/* The socket's owner: fsuid at socket() time, i.e. after rt_caps_init(). */
 	rc = rt_flow_build(&f, p->o, &tg, geteuid());
 	if (rc == -EDESTADDRREQ)

@@ -103,14 +103,15 @@ struct rt_opts {
 	bool no_loop;            /* -L */
 };
 
+struct rt_error;
 /*
  * Fills *o from argv. Returns 0, or -EINVAL with a one-line message (no
- * program name, no newline) in err. privileged: the real uid is 0; when
- * false iputils' user limits apply (preload above 3 here; the interval in
- * rt_opts_check_family()).
+ * program name, no newline) in err (which may be NULL). privileged: the
+ * real uid is 0; when false iputils' user limits apply (preload above 3
+ * here; the interval in rt_opts_check_family()).
  */
 int rt_opts_parse(struct rt_opts *o, int argc, char **argv, bool privileged,
-		  char *err, size_t errlen);
+		  struct rt_error *err);
 
 struct rt_family;
 /*
@@ -119,7 +120,7 @@ struct rt_family;
  * iputils' order. 0 or -EINVAL with the message in err.
  */
 int rt_opts_check_family(const struct rt_opts *o, const struct rt_family *fam,
-			 const struct rt_addr *dst, char *err, size_t errlen);
+			 const struct rt_addr *dst, struct rt_error *err);
 
 /* The path MTU discovery mode to set: -M, else "do" for a broadcast or multicast echo. */
 enum rt_pmtu rt_opts_pmtu(const struct rt_opts *o, const struct rt_family *fam,

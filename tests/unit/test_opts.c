@@ -4,12 +4,14 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "rtping/error.h"
 #include "rtping/family.h"
 #include "rtping/opts.h"
 #include "runner.h"
 
 static struct rt_opts o;
-static char err[256];
+static struct rt_error e;
+static const char *err = e.msg;
 
 /* parse(privileged, "-c", "3", "host", NULL) */
 static int parse(bool priv, ...)
@@ -22,7 +24,7 @@ static int parse(bool priv, ...)
 	while (argc < 31 && (argv[argc] = va_arg(ap, char *)))
 		argc++;
 	va_end(ap);
-	return rt_opts_parse(&o, argc, argv, priv, err, sizeof(err));
+	return rt_opts_parse(&o, argc, argv, priv, &e);
 }
 
 START_TEST(defaults_match_iputils)
@@ -266,8 +268,7 @@ static int check4(const char *dst)
 	struct rt_addr a;
 
 	ck_assert_int_eq(rt_addr_parse(&a, AF_UNSPEC, dst), 0);
-	return rt_opts_check_family(&o, a.af == AF_INET ? &rt_inet : &rt_inet6, &a,
-				    err, sizeof(err));
+	return rt_opts_check_family(&o, a.af == AF_INET ? &rt_inet : &rt_inet6, &a, &e);
 }
 
 /* privileged means the real uid is 0 (main passes rt_caps_privileged()). */
@@ -394,13 +395,13 @@ END_TEST
 START_TEST(family_limits)
 {
 	ck_assert_int_eq(parse(false, "-s", "65508", "h", NULL), 0);
-	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet, NULL, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet, NULL, &e), -EINVAL);
 	ck_assert_str_eq(err, "packet size 65508 is too large. Maximum is 65507");
-	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet6, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet6, NULL, &e), 0);
 	/* -t 0: iputils sets it on both (the kernel refuses IP_TTL 0, not hop limit 0). */
 	ck_assert_int_eq(parse(false, "-t", "0", "h", NULL), 0);
-	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet, NULL, err, sizeof(err)), 0);
-	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet6, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet, NULL, &e), 0);
+	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet6, NULL, &e), 0);
 }
 END_TEST
 
@@ -511,12 +512,12 @@ START_TEST(ipopt_shrinks_ipv4_payload)
 	ck_assert_int_eq(parse(false, "-R", "-s", "65467", "h", NULL), 0);
 	ck_assert_uint_eq(rt_opts_ipopt_len(&o, &rt_inet), 40);
 	ck_assert_uint_eq(rt_opts_ipopt_len(&o, &rt_inet6), 0);
-	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet, NULL, &e), 0);
 	ck_assert_int_eq(parse(false, "-T", "tsonly", "-s", "65468", "h", NULL), 0);
-	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet, NULL, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet, NULL, &e), -EINVAL);
 	ck_assert_str_eq(err, "packet size 65468 is too large. Maximum is 65467");
 	/* IPv6 ignores -R/-T, as iputils. */
-	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet6, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet6, NULL, &e), 0);
 }
 END_TEST
 

@@ -1,0 +1,74 @@
+/*
+ * The option checks that need the destination's family (and, for the
+ * broadcast rules, its address): made once a name is resolved, in
+ * iputils' order.
+ */
+#include <errno.h>
+
+#include "rtping/error.h"
+#include "rtping/family.h"
+#include "rtping/opts.h"
+
+/*
+ * iputils' "multicast" flag: many hosts may answer. IPv4: -b or a multicast
+ * destination; IPv6 has no broadcast and ping6 ignores -b.
+ */
+static bool is_group(const struct rt_opts *o, const struct rt_family *fam,
+		     const struct rt_addr *dst)
+{
+	if (fam->af == AF_INET)
+		return o->broadcast || (dst && (dst->u.raw[0] & 0xf0) == 0xe0);
+	return dst && dst->u.raw[0] == 0xff;
+}
+
+enum rt_pmtu rt_opts_pmtu(const struct rt_opts *o, const struct rt_family *fam,
+			  const struct rt_addr *dst)
+{
+	/* A broadcast or multicast echo is never fragmented (iputils). */
+	if (o->pmtu == RT_PMTU_DEFAULT && is_group(o, fam, dst))
+		return RT_PMTU_DO;
+	return o->pmtu;
+}
+
+/* iputils' rules for a user pinging many hosts at once. */
+static int check_group(const struct rt_opts *o, const struct rt_family *fam,
+		       const struct rt_addr *dst, struct rt_error *err)
+{
+	const char *what = fam->af == AF_INET ? "broadcast" : "multicast";
+	/* iputils checks before -f zeroes the interval: -f alone passes here. */
+	int64_t iv = o->flood && !o->interval_set ? RT_NS_PER_SEC : o->interval_ns;
+
+	if (o->privileged || !is_group(o, fam, dst))
+		return 0;
+	if (iv < RT_NS_PER_SEC)
+		return rt_error_set(err, -EINVAL, "%s ping with too short interval: %lld", what,
+				    (long long)(iv / (RT_NS_PER_SEC / 1000)));
+	if (o->pmtu != RT_PMTU_DEFAULT && o->pmtu != RT_PMTU_DO)
+		return rt_error_set(err, -EINVAL, "%s ping does not fragment", what);
+	return 0;
+}
+
+size_t rt_opts_ipopt_len(const struct rt_opts *o, const struct rt_family *fam)
+{
+	return fam->af == AF_INET && o->ipopt != RT_IPOPT_NONE ? RT_IPOPT_MAX : 0;
+}
+
+int rt_opts_check_family(const struct rt_opts *o, const struct rt_family *fam,
+			 const struct rt_addr *dst, struct rt_error *err)
+{
+	size_t max = fam->max_payload - rt_opts_ipopt_len(o, fam);
+	int rc;
+
+	if ((size_t)o->size > max)
+		return rt_error_set(err, -EINVAL, "packet size %ld is too large. Maximum is %zu",
+				    o->size, max);
+	if (o->src.af != AF_UNSPEC && o->src.af != fam->af)
+		return rt_error_set(err, -EINVAL,
+				    "-I address family does not match the destination");
+	if ((rc = check_group(o, fam, dst, err)) < 0)
+		return rc;
+	if (!o->privileged && o->interval_ns < RT_MIN_USER_INTERVAL_NS)
+		return rt_error_set(err, -EINVAL,
+				    "cannot flood; minimal interval allowed for user is 2ms");
+	return 0;
+}
