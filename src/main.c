@@ -171,8 +171,13 @@ static bool prepare(struct ctx *c, int argc, char **argv, int *rc)
 	int gai;
 
 	*rc = RT_EXIT_OK;
-	if (rt_opts_parse(&c->opts, argc, argv, rt_caps_privileged(), &e) < 0)
-		return *rc = die(c, NULL, e.msg), false;
+	if (rt_opts_parse(&c->opts, argc, argv, rt_caps_privileged(), &e) < 0) {
+		*rc = die(c, NULL, e.msg);
+		/* iputils exits 1 for a bad number; explain's 1 means "differ". */
+		if (e.code == -ERANGE && c->opts.mode == RT_MODE_PING)
+			*rc = RT_EXIT_BADVALUE;
+		return false;
+	}
 	if (c->opts.mode == RT_MODE_HELP) {
 		rt_opts_usage(stdout, c->prog);
 		return false;

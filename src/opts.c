@@ -233,6 +233,20 @@ static int check_audit(struct parse *p)
 	return check_combined(p);
 }
 
+/*
+ * After a bad option the rest still say which mode was asked for: main's
+ * exit status for a bad value depends on it. Only the first error counts.
+ */
+static int scan_mode(struct parse *p, int argc, char **argv, int rc)
+{
+	int c;
+
+	while ((c = getopt_long(argc, argv, SHORTOPTS, longopts, NULL)) != -1)
+		if (c == OPT_EXPLAIN)
+			p->o->mode = RT_MODE_EXPLAIN;
+	return rc;
+}
+
 static void set_defaults(struct rt_opts *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -261,7 +275,7 @@ int rt_opts_parse(struct rt_opts *o, int argc, char **argv, bool privileged,
 		p.arg = optind > 0 && optind <= argc ? argv[optind - 1] : "";
 		rc = parse_one(&p, c, optarg);
 		if (rc < 0)
-			return rc;
+			return scan_mode(&p, argc, argv, rc);
 		/* iputils prints the -N list and exits at once, whatever follows. */
 		if (o->mode == RT_MODE_NI_HELP)
 			return 0;
@@ -294,5 +308,7 @@ int rt_opts_parse(struct rt_opts *o, int argc, char **argv, bool privileged,
 	o->dest = optind < argc ? argv[optind] : NULL;
 	if (o->flood && !o->interval_set)
 		o->interval_ns = 0;
-	return check_combined(&p);
+	if ((rc = check_combined(&p)) < 0)
+		return rc;
+	return rt_opts_check_size(o, p.err);
 }

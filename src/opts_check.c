@@ -8,6 +8,7 @@
 #include "rtping/error.h"
 #include "rtping/family.h"
 #include "rtping/opts.h"
+#include "opts_int.h"
 
 /*
  * iputils' "multicast" flag: many hosts may answer. IPv4: -b or a multicast
@@ -53,15 +54,46 @@ size_t rt_opts_ipopt_len(const struct rt_opts *o, const struct rt_family *fam)
 	return fam->af == AF_INET && o->ipopt != RT_IPOPT_NONE ? RT_IPOPT_MAX : 0;
 }
 
+static int check_size(const struct rt_opts *o, const struct rt_family *fam,
+		      struct rt_error *err)
+{
+	size_t max = fam->max_payload - rt_opts_ipopt_len(o, fam);
+
+	if ((size_t)o->size > max)
+		return rt_error_set(err, -ERANGE, "packet size %ld is too large. Maximum is %zu",
+				    o->size, max);
+	return 0;
+}
+
+/*
+ * iputils 20250605 checks -s before any name is looked up: against -4 or
+ * -6, or the family of a destination typed as an address, which wins. A
+ * name is checked once resolved, by rt_opts_check_family().
+ */
+int rt_opts_check_size(const struct rt_opts *o, struct rt_error *err)
+{
+	const struct rt_family *fam = rt_family_get(o->af);
+	struct rt_addr a;
+	int rc;
+
+	for (int i = 0; i < o->ndests; i++) {
+		const struct rt_family *f = fam;
+
+		if (rt_addr_parse(&a, AF_UNSPEC, o->dests[i]) == 0)
+			f = rt_family_get(a.af);
+		if (f && (rc = check_size(o, f, err)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
 int rt_opts_check_family(const struct rt_opts *o, const struct rt_family *fam,
 			 const struct rt_addr *dst, struct rt_error *err)
 {
-	size_t max = fam->max_payload - rt_opts_ipopt_len(o, fam);
 	int rc;
 
-	if ((size_t)o->size > max)
-		return rt_error_set(err, -EINVAL, "packet size %ld is too large. Maximum is %zu",
-				    o->size, max);
+	if ((rc = check_size(o, fam, err)) < 0)
+		return rc;
 	if (o->src.af != AF_UNSPEC && o->src.af != fam->af)
 		return rt_error_set(err, -EINVAL,
 				    "-I address family does not match the destination");

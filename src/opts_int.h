@@ -18,7 +18,10 @@ struct parse {
 int rt_opts_fail(struct parse *p, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Whole-string integer in [min, max]; base 0 accepts 0x... -ERANGE on error. */
+/*
+ * Whole-string integer in [min, max]; base 0 accepts 0x... Malformed or out
+ * of range: -ERANGE, iputils' strtol_or_err() cases (it exits 1 for them).
+ */
 int rt_opts_int(struct parse *p, const char *s, int base, long long min, long long max,
 		long long *out);
 
@@ -34,5 +37,8 @@ int rt_opts_iface(struct parse *p, const char *s);
 int rt_opts_file(struct parse *p, const char *opt, const char *s);
 int rt_opts_interval(struct parse *p, const char *s);
 int rt_opts_timeout(struct parse *p, const char *s);
+
+/* -s against -4/-6 or each destination typed as an address; -ERANGE when too large. */
+int rt_opts_check_size(const struct rt_opts *o, struct rt_error *err);
 
 #endif

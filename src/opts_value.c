@@ -46,9 +46,9 @@ int rt_opts_int(struct parse *p, const char *s, int base, long long min, long lo
 	errno = 0;
 	v = strtoll(s, &end, base);
 	if (!*s || *end || (errno && errno != ERANGE))
-		return rt_opts_fail(p, -EINVAL, "invalid argument: '%s'", s);
+		return rt_opts_fail(p, -ERANGE, "invalid argument: '%s'", s);
 	if (errno == ERANGE || v < min || v > max)
-		return rt_opts_fail(p, -EINVAL,
+		return rt_opts_fail(p, -ERANGE,
 				    "invalid argument: '%s': out of range: %lld <= value <= %lld",
 				    s, min, max);
 	*out = v;

@@ -101,7 +101,7 @@ START_TEST(opts_control_bytes_in_errors_stay_one_line)
 	const char *err = e.msg;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		ck_assert_int_eq(parse(cases[i], &e), -EINVAL);
+		ck_assert_int_lt(parse(cases[i], &e), 0);
 		ck_assert_msg(err[0], "case %zu: empty message", i);
 		for (const char *c = err; *c; c++)
 			ck_assert_msg((unsigned char)*c >= 0x20 && *c != 0x7f,
