@@ -10,7 +10,6 @@
 #include <limits.h>
 #include <string.h>
 
-#include "rtping/family.h"
 #include "opts_int.h"
 
 #define SHORTOPTS ":346aAbBc:CdDe:fF:hHi:I:jl:Lm:M:nN:Op:qQ:rRs:S:t:T:UvVw:W:"
@@ -70,7 +69,8 @@ static int parse_numeric(struct parse *p, int c, const char *s)
 		o->mark = (uint32_t)v;
 		return 0;
 	case 's':
-		if ((rc = rt_opts_int(p, s, 10, 0, (long long)rt_inet6.max_payload, &v)) < 0)
+		/* iputils' bounds here; the family's limit comes once the operands are read. */
+		if ((rc = rt_opts_int(p, s, 10, 0, INT_MAX, &v)) < 0)
 			return rc;
 		o->size = (long)v;
 		return 0;
@@ -218,6 +218,7 @@ static int check_combined(struct parse *p)
 static int check_audit(struct parse *p)
 {
 	struct rt_opts *o = p->o;
+	int rc;
 
 	if (!o->audit)
 		return rt_opts_fail(p, -EINVAL, "--file needs --explain-route --audit");
@@ -230,7 +231,9 @@ static int check_audit(struct parse *p)
 		return rt_opts_fail(p, -EINVAL,
 				    "--audit cannot explain -C: connect() keys on a socket's port");
 	o->dest = o->ndests ? o->dests[0] : NULL;
-	return check_combined(p);
+	if ((rc = check_combined(p)) < 0)
+		return rc;
+	return rt_opts_check_size(o, p->err);
 }
 
 /*

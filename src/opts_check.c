@@ -54,37 +54,52 @@ size_t rt_opts_ipopt_len(const struct rt_opts *o, const struct rt_family *fam)
 	return fam->af == AF_INET && o->ipopt != RT_IPOPT_NONE ? RT_IPOPT_MAX : 0;
 }
 
+/* The largest -s: 65507 for IPv4 (less 40 with -R/-T), 65527 for IPv6; NULL: either. */
+static size_t size_max(const struct rt_opts *o, const struct rt_family *fam)
+{
+	size_t v4 = rt_inet.max_payload - rt_opts_ipopt_len(o, &rt_inet);
+
+	if (!fam)
+		return v4 > rt_inet6.max_payload ? v4 : rt_inet6.max_payload;
+	return fam->max_payload - rt_opts_ipopt_len(o, fam);
+}
+
+/* iputils 20250605's words, where it checks the same limit. */
 static int check_size(const struct rt_opts *o, const struct rt_family *fam,
 		      struct rt_error *err)
 {
-	size_t max = fam->max_payload - rt_opts_ipopt_len(o, fam);
+	size_t max = size_max(o, fam);
 
 	if ((size_t)o->size > max)
-		return rt_error_set(err, -ERANGE, "packet size %ld is too large. Maximum is %zu",
+		return rt_error_set(err, -ERANGE,
+				    "invalid -s value: '%ld': out of range: 0 <= value <= %zu",
 				    o->size, max);
 	return 0;
 }
 
 /*
- * iputils 20250605 checks -s before any name is looked up: against -4 or
- * -6, or the family of a destination typed as an address, which wins. A
- * name is checked once resolved, by rt_opts_check_family().
+ * iputils 20250605 checks -s before any name is looked up: against the
+ * family of a destination typed as an address, else that of -4 or -6,
+ * else the larger limit. A name is checked again once resolved
+ * (rt_opts_check_family()); so is each destination of an audit, which
+ * reports them in their turn.
  */
 int rt_opts_check_size(const struct rt_opts *o, struct rt_error *err)
 {
 	const struct rt_family *fam = rt_family_get(o->af);
+	int n = o->audit ? 0 : o->ndests;
 	struct rt_addr a;
 	int rc;
 
-	for (int i = 0; i < o->ndests; i++) {
+	for (int i = 0; i < n; i++) {
 		const struct rt_family *f = fam;
 
 		if (rt_addr_parse(&a, AF_UNSPEC, o->dests[i]) == 0)
 			f = rt_family_get(a.af);
-		if (f && (rc = check_size(o, f, err)) < 0)
+		if ((rc = check_size(o, f, err)) < 0)
 			return rc;
 	}
-	return 0;
+	return n ? 0 : check_size(o, fam, err);
 }
 
 int rt_opts_check_family(const struct rt_opts *o, const struct rt_family *fam,

@@ -144,15 +144,19 @@ END_TEST
 
 /*
  * Each bad value: iputils' wording, and -ERANGE for what iputils parses
- * with strtol_or_err() ("invalid argument...": it exits 1), else -EINVAL.
+ * with strtol_or_err() ("invalid argument...") or finds past -s's limit:
+ * it exits 1 for those. Anything else is -EINVAL.
  */
 static const struct { const char *opt, *val, *msg; } bad[] = {
 	{ "-c", "0", "invalid argument: '0': out of range: 1 <= value <= 9223372036854775807" },
 	{ "-c", "abc", "invalid argument: 'abc'" },
 	{ "-c", "", "invalid argument: ''" },
 	{ "-c", "99999999999999999999", "invalid argument: '99999999999999999999': out of range: 1 <= value <= 9223372036854775807" },
-	{ "-s", "65528", "invalid argument: '65528': out of range: 0 <= value <= 65527" },
-	{ "-s", "-1", "invalid argument: '-1': out of range: 0 <= value <= 65527" },
+	/* iputils 20250605: a name's -s meets the larger family limit before the lookup. */
+	{ "-s", "65528", "invalid -s value: '65528': out of range: 0 <= value <= 65527" },
+	{ "-s", "-1", "invalid argument: '-1': out of range: 0 <= value <= 2147483647" },
+	{ "-s", "2147483648", "invalid argument: '2147483648': out of range: "
+			      "0 <= value <= 2147483647" },
 	{ "-t", "256", "invalid argument: '256': out of range: 0 <= value <= 255" },
 	{ "-l", "0", "invalid argument: '0': out of range: 1 <= value <= 65536" },
 	{ "-w", "-3", "invalid argument: '-3': out of range: 0 <= value <= 2147483647" },
@@ -195,7 +199,9 @@ static const struct { const char *opt, *val, *msg; } bad[] = {
 
 START_TEST(bad_values)
 {
-	int want = strncmp(bad[_i].msg, "invalid argument", 16) ? -EINVAL : -ERANGE;
+	bool num = !strncmp(bad[_i].msg, "invalid argument", 16) ||
+		   !strncmp(bad[_i].msg, "invalid -s value", 16);
+	int want = num ? -ERANGE : -EINVAL;
 
 	ck_assert_int_eq(parse(true, bad[_i].opt, bad[_i].val, "h", NULL), want);
 	ck_assert_str_eq(err, bad[_i].msg);
@@ -401,7 +407,7 @@ START_TEST(family_limits)
 {
 	ck_assert_int_eq(parse(false, "-s", "65508", "h", NULL), 0);
 	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet, NULL, &e), -ERANGE);
-	ck_assert_str_eq(err, "packet size 65508 is too large. Maximum is 65507");
+	ck_assert_str_eq(err, "invalid -s value: '65508': out of range: 0 <= value <= 65507");
 	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet6, NULL, &e), 0);
 	/* -t 0: iputils sets it on both (the kernel refuses IP_TTL 0, not hop limit 0). */
 	ck_assert_int_eq(parse(false, "-t", "0", "h", NULL), 0);
@@ -418,7 +424,7 @@ END_TEST
 START_TEST(size_checked_before_lookup)
 {
 	ck_assert_int_eq(parse(false, "-s", "65508", "127.0.0.1", NULL), -ERANGE);
-	ck_assert_str_eq(err, "packet size 65508 is too large. Maximum is 65507");
+	ck_assert_str_eq(err, "invalid -s value: '65508': out of range: 0 <= value <= 65507");
 	ck_assert_int_eq(parse(false, "-s", "65507", "127.0.0.1", NULL), 0);
 	ck_assert_int_eq(parse(false, "-s", "65508", "::1", NULL), 0);
 	ck_assert_int_eq(parse(false, "-s", "65508", "h", NULL), 0);
@@ -426,8 +432,18 @@ START_TEST(size_checked_before_lookup)
 	ck_assert_int_eq(parse(false, "-6", "-s", "65508", "h", NULL), 0);
 	ck_assert_int_eq(parse(false, "-s", "65508", "::1", "h", "127.0.0.2", NULL), -ERANGE);
 	ck_assert_int_eq(parse(false, "-R", "-s", "65468", "127.0.0.1", NULL), -ERANGE);
-	ck_assert_str_eq(err, "packet size 65468 is too large. Maximum is 65467");
+	ck_assert_str_eq(err, "invalid -s value: '65468': out of range: 0 <= value <= 65467");
 	ck_assert_int_eq(parse(false, "-R", "-s", "65468", "::1", NULL), 0);
+	/* A name without -4/-6: the larger limit now, its own once resolved. */
+	ck_assert_int_eq(parse(false, "-s", "65528", "h", NULL), -ERANGE);
+	ck_assert_str_eq(err, "invalid -s value: '65528': out of range: 0 <= value <= 65527");
+	ck_assert_int_eq(parse(false, "-6", "-s", "65528", "h", NULL), -ERANGE);
+	ck_assert_str_eq(err, "invalid -s value: '65528': out of range: 0 <= value <= 65527");
+	/* An audit's entries are reported each in turn: only the larger limit here. */
+	ck_assert_int_eq(parse(false, "--explain-route", "--audit", "-s", "65508", "127.0.0.1",
+			       NULL), 0);
+	ck_assert_int_eq(parse(false, "--explain-route", "--audit", "-s", "65528", NULL),
+			 -ERANGE);
 }
 END_TEST
 
@@ -552,7 +568,7 @@ START_TEST(ipopt_shrinks_ipv4_payload)
 	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet, NULL, &e), 0);
 	ck_assert_int_eq(parse(false, "-T", "tsonly", "-s", "65468", "h", NULL), 0);
 	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet, NULL, &e), -ERANGE);
-	ck_assert_str_eq(err, "packet size 65468 is too large. Maximum is 65467");
+	ck_assert_str_eq(err, "invalid -s value: '65468': out of range: 0 <= value <= 65467");
 	/* IPv6 ignores -R/-T, as iputils. */
 	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet6, NULL, &e), 0);
 }
