@@ -10,6 +10,8 @@
 #include <limits.h>
 #include <string.h>
 
+#include "rtping/error.h"
+#include "rtping/opts.h"
 #include "opts_int.h"
 
 #define SHORTOPTS ":346aAbBc:CdDe:fF:hHi:I:jl:Lm:M:nN:Op:qQ:rRs:S:t:T:UvVw:W:"

@@ -1,12 +1,13 @@
 /*
- * Option parsing's inside: the state one rt_opts_parse() call carries and
- * the value parsers (src/opts_value.c) the getopt loop (src/opts.c) calls.
+ * Option parsing's inside: the state one rt_opts_parse() call carries, the
+ * value parsers (src/opts_value.c) and the -s check (src/opts_check.c) that
+ * the getopt loop (src/opts.c) calls.
  */
 #ifndef RTPING_OPTS_INT_H
 #define RTPING_OPTS_INT_H
 
-#include "rtping/error.h"
-#include "rtping/opts.h"
+struct rt_error;
+struct rt_opts;
 
 struct parse {
 	struct rt_opts *o;
