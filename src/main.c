@@ -132,14 +132,14 @@ static int run(struct rt_cmd_env *env, struct rt_opts *o, int argc, char **argv)
 	static struct rt_nl nl;
 	struct rt_error err = { 0 };
 	const struct cmd *cmd;
-	char msg[256];
 	int rc = rt_caps_init();
 
 	if (rc < 0)
 		return rt_error_errno(&err, rc, "cap_set_proc"), die(env->prog, &err);
-	if (rt_opts_parse(o, argc, argv, rt_caps_privileged(), msg, sizeof(msg)) < 0) {
-		rt_error_set(&err, -EINVAL, "%s", msg);
-		return die(env->prog, &err);
+	if (rt_opts_parse(o, argc, argv, rt_caps_privileged(), &err) < 0) {
+		rc = die(env->prog, &err);
+		/* iputils exits 1 for a bad number; explain's 1 means "differ". */
+		return err.code == -ERANGE && o->mode == RT_MODE_PING ? RT_EXIT_BADVALUE : rc;
 	}
 	cmd = find_cmd(o);
 	if (!cmd)

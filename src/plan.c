@@ -22,14 +22,13 @@ int rt_plan_target(struct rt_plan *p, const struct rt_plan_env *env, const struc
 		   struct rt_error *err)
 {
 	const struct rt_opts *o = env->o;
-	char why[sizeof(err->msg)];
 	int rc;
 
 	memset(&p->ex, 0, sizeof(p->ex));
 	p->target = *t;
-	rc = rt_opts_check_family(o, t->fam, &t->addr, why, sizeof(why));
+	rc = rt_opts_check_family(o, t->fam, &t->addr, err);
 	if (rc < 0)
-		return rt_error_set(err, rc, "%s", why);
+		return rc;
 	rc = rt_flow_build(&p->flow, o, t, env->uid);
 	if (rc == -EDESTADDRREQ)
 		return about_dest(err, rc, "link-local destination needs an interface "

@@ -7,6 +7,7 @@ enum rt_exit {
 	RT_EXIT_NOREPLY = 1,  /* ping: no reply / deadline short; explain: answers differ */
 	RT_EXIT_ERROR = 2,    /* bad input, unknown host, no route, socket error */
 	RT_EXIT_WRITE = 1,    /* ping: stdout or stderr unwritable (iputils' close_stdout) */
+	RT_EXIT_BADVALUE = 1, /* ping: a numeric option malformed or out of range (strtol_or_err) */
 };
 
 #endif

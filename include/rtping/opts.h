@@ -103,23 +103,27 @@ struct rt_opts {
 	bool no_loop;            /* -L */
 };
 
+struct rt_error;
 /*
- * Fills *o from argv. Returns 0, or -EINVAL with a one-line message (no
- * program name, no newline) in err. privileged: the real uid is 0; when
- * false iputils' user limits apply (preload above 3 here; the interval in
- * rt_opts_check_family()).
+ * Fills *o from argv. Returns 0, or a negative code with a one-line message
+ * (no program name, no newline) in err (which may be NULL): -ERANGE for a
+ * numeric value malformed or out of range (iputils exits 1 for those, and
+ * for -s too large for a family), -EINVAL for any other bad input. After an
+ * error o->mode still says whether --explain-route was given. privileged:
+ * the real uid is 0; when false iputils' user limits apply (preload above 3
+ * here; the interval in rt_opts_check_family()).
  */
 int rt_opts_parse(struct rt_opts *o, int argc, char **argv, bool privileged,
-		  char *err, size_t errlen);
+		  struct rt_error *err);
 
 struct rt_family;
 /*
  * Limits that need the destination (dst may be NULL: family only): -s, -I
  * addr, the broadcast/multicast rules and the user's interval minimum, in
- * iputils' order. 0 or -EINVAL with the message in err.
+ * iputils' order. 0, -ERANGE (-s too large) or -EINVAL, the message in err.
  */
 int rt_opts_check_family(const struct rt_opts *o, const struct rt_family *fam,
-			 const struct rt_addr *dst, char *err, size_t errlen);
+			 const struct rt_addr *dst, struct rt_error *err);
 
 /* The path MTU discovery mode to set: -M, else "do" for a broadcast or multicast echo. */
 enum rt_pmtu rt_opts_pmtu(const struct rt_opts *o, const struct rt_family *fam,

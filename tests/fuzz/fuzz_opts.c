@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rtping/error.h"
 #include "rtping/family.h"
 #include "rtping/opts.h"
 
@@ -18,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *argv[MAX_ARGS + 2];
 	char *buf, *p, *end;
-	char err[256];
+	struct rt_error e;
 	struct rt_opts o;
 	int argc = 1, rc;
 	bool privileged;
@@ -35,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (p = buf, end = buf + size - 1; p <= end && argc <= MAX_ARGS; p += strlen(p) + 1)
 		argv[argc++] = p;
 	argv[argc] = NULL;
-	rc = rt_opts_parse(&o, argc, argv, privileged, err, sizeof(err));
+	rc = rt_opts_parse(&o, argc, argv, privileged, &e);
 	if (rc == 0 && o.mode != RT_MODE_HELP && o.mode != RT_MODE_VERSION &&
 	    o.mode != RT_MODE_NI_HELP) {
 		/* Invariants any caller relies on. */
@@ -45,9 +46,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    o.interval_ns < 0 || o.timeout_ns < 0 || o.size < 0 || o.ttl > 255 ||
 		    memchr(o.iface, '\0', sizeof(o.iface)) == NULL)
 			abort();
-		rt_opts_check_family(&o, &rt_inet, NULL, err, sizeof(err));
-		rt_opts_check_family(&o, &rt_inet6, NULL, err, sizeof(err));
-	} else if (rc < 0 && (!err[0] || strchr(err, '\n'))) {
+		rt_opts_check_family(&o, &rt_inet, NULL, &e);
+		rt_opts_check_family(&o, &rt_inet6, NULL, &e);
+	} else if (rc < 0 && (!e.msg[0] || strchr(e.msg, '\n'))) {
 		abort();      /* every error is exactly one line of text */
 	}
 	free(buf);

@@ -22,7 +22,7 @@ ip_ping() { ip netns exec "$A" timeout 20 ping "$@"; }
 
 # ---- exit codes: rtping's and iputils' side by side ----
 # exitcode NAME WANT ARGS...; NAME ending in "*": iputils differs on purpose
-# (it exits 1 on some numeric range errors, rtping always 2; see the reference).
+# (see the man page's Compatibility section).
 exitcode() {
 	local name=$1 want=$2 rc_r rc_i; shift 2
 	rt "$@" >/dev/null 2>"$T_TMP/err"; rc_r=$?
@@ -34,7 +34,8 @@ exitcode() {
 exitcode "reply" 0 -c 1 10.88.0.2
 exitcode "no reply" 1 -c 1 -W 1 10.89.0.1
 exitcode "deadline short of -c" 1 -c 5 -i 0.3 -w 1 10.88.0.2
-exitcode "bad -c value*" 2 -c 0 10.88.0.2
+exitcode "bad -c value" 1 -c 0 10.88.0.2
+exitcode "bad -t value" 1 -t 300 10.88.0.2
 exitcode "bad -M value" 2 -M bogus 10.88.0.2
 exitcode "bad -Q value" 2 -Q 300 10.88.0.2
 exitcode "unknown option" 2 -Z 10.88.0.2

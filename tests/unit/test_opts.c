@@ -4,12 +4,14 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "rtping/error.h"
 #include "rtping/family.h"
 #include "rtping/opts.h"
 #include "runner.h"
 
 static struct rt_opts o;
-static char err[256];
+static struct rt_error e;
+static const char *err = e.msg;
 
 /* parse(privileged, "-c", "3", "host", NULL) */
 static int parse(bool priv, ...)
@@ -22,7 +24,7 @@ static int parse(bool priv, ...)
 	while (argc < 31 && (argv[argc] = va_arg(ap, char *)))
 		argc++;
 	va_end(ap);
-	return rt_opts_parse(&o, argc, argv, priv, err, sizeof(err));
+	return rt_opts_parse(&o, argc, argv, priv, &e);
 }
 
 START_TEST(defaults_match_iputils)
@@ -140,14 +142,21 @@ START_TEST(audit_takes_many_destinations_or_none)
 }
 END_TEST
 
-/* Each bad value: -EINVAL and iputils' wording. */
+/*
+ * Each bad value: iputils' wording, and -ERANGE for what iputils parses
+ * with strtol_or_err() ("invalid argument...") or finds past -s's limit:
+ * it exits 1 for those. Anything else is -EINVAL.
+ */
 static const struct { const char *opt, *val, *msg; } bad[] = {
 	{ "-c", "0", "invalid argument: '0': out of range: 1 <= value <= 9223372036854775807" },
 	{ "-c", "abc", "invalid argument: 'abc'" },
 	{ "-c", "", "invalid argument: ''" },
 	{ "-c", "99999999999999999999", "invalid argument: '99999999999999999999': out of range: 1 <= value <= 9223372036854775807" },
-	{ "-s", "65528", "invalid argument: '65528': out of range: 0 <= value <= 65527" },
-	{ "-s", "-1", "invalid argument: '-1': out of range: 0 <= value <= 65527" },
+	/* iputils 20250605: a name's -s meets the larger family limit before the lookup. */
+	{ "-s", "65528", "invalid -s value: '65528': out of range: 0 <= value <= 65527" },
+	{ "-s", "-1", "invalid argument: '-1': out of range: 0 <= value <= 2147483647" },
+	{ "-s", "2147483648", "invalid argument: '2147483648': out of range: "
+			      "0 <= value <= 2147483647" },
 	{ "-t", "256", "invalid argument: '256': out of range: 0 <= value <= 255" },
 	{ "-l", "0", "invalid argument: '0': out of range: 1 <= value <= 65536" },
 	{ "-w", "-3", "invalid argument: '-3': out of range: 0 <= value <= 2147483647" },
@@ -190,7 +199,11 @@ static const struct { const char *opt, *val, *msg; } bad[] = {
 
 START_TEST(bad_values)
 {
-	ck_assert_int_eq(parse(true, bad[_i].opt, bad[_i].val, "h", NULL), -EINVAL);
+	bool num = !strncmp(bad[_i].msg, "invalid argument", 16) ||
+		   !strncmp(bad[_i].msg, "invalid -s value", 16);
+	int want = num ? -ERANGE : -EINVAL;
+
+	ck_assert_int_eq(parse(true, bad[_i].opt, bad[_i].val, "h", NULL), want);
 	ck_assert_str_eq(err, bad[_i].msg);
 }
 END_TEST
@@ -208,7 +221,7 @@ START_TEST(ping_takes_many_targets)
 	ck_assert_ptr_null(o.dest);
 	ck_assert_int_eq(parse(false, "--rate", "250", "a", "b", NULL), 0);
 	ck_assert_int_eq(o.rate, 250);
-	ck_assert_int_eq(parse(false, "--rate", "0", "a", NULL), -EINVAL);
+	ck_assert_int_eq(parse(false, "--rate", "0", "a", NULL), -ERANGE);
 	ck_assert_str_eq(err, "invalid argument: '0': out of range: 1 <= value <= 1000000");
 	ck_assert_int_eq(parse(false, "a", "", "b", NULL), -EINVAL);
 	ck_assert_str_eq(err, "usage error: Destination address required");
@@ -266,8 +279,7 @@ static int check4(const char *dst)
 	struct rt_addr a;
 
 	ck_assert_int_eq(rt_addr_parse(&a, AF_UNSPEC, dst), 0);
-	return rt_opts_check_family(&o, a.af == AF_INET ? &rt_inet : &rt_inet6, &a,
-				    err, sizeof(err));
+	return rt_opts_check_family(&o, a.af == AF_INET ? &rt_inet : &rt_inet6, &a, &e);
 }
 
 /* privileged means the real uid is 0 (main passes rt_caps_privileged()). */
@@ -394,13 +406,55 @@ END_TEST
 START_TEST(family_limits)
 {
 	ck_assert_int_eq(parse(false, "-s", "65508", "h", NULL), 0);
-	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet, NULL, err, sizeof(err)), -EINVAL);
-	ck_assert_str_eq(err, "packet size 65508 is too large. Maximum is 65507");
-	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet6, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet, NULL, &e), -ERANGE);
+	ck_assert_str_eq(err, "invalid -s value: '65508': out of range: 0 <= value <= 65507");
+	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet6, NULL, &e), 0);
 	/* -t 0: iputils sets it on both (the kernel refuses IP_TTL 0, not hop limit 0). */
 	ck_assert_int_eq(parse(false, "-t", "0", "h", NULL), 0);
-	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet, NULL, err, sizeof(err)), 0);
-	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet6, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet, NULL, &e), 0);
+	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet6, NULL, &e), 0);
+}
+END_TEST
+
+/*
+ * As iputils 20250605, -s meets its family's limit before any lookup: that
+ * of -4/-6, or of a destination typed as an address, which wins. A name
+ * waits for rt_opts_check_family().
+ */
+START_TEST(size_checked_before_lookup)
+{
+	ck_assert_int_eq(parse(false, "-s", "65508", "127.0.0.1", NULL), -ERANGE);
+	ck_assert_str_eq(err, "invalid -s value: '65508': out of range: 0 <= value <= 65507");
+	ck_assert_int_eq(parse(false, "-s", "65507", "127.0.0.1", NULL), 0);
+	ck_assert_int_eq(parse(false, "-s", "65508", "::1", NULL), 0);
+	ck_assert_int_eq(parse(false, "-s", "65508", "h", NULL), 0);
+	ck_assert_int_eq(parse(false, "-4", "-s", "65508", "h", NULL), -ERANGE);
+	ck_assert_int_eq(parse(false, "-6", "-s", "65508", "h", NULL), 0);
+	ck_assert_int_eq(parse(false, "-s", "65508", "::1", "h", "127.0.0.2", NULL), -ERANGE);
+	ck_assert_int_eq(parse(false, "-R", "-s", "65468", "127.0.0.1", NULL), -ERANGE);
+	ck_assert_str_eq(err, "invalid -s value: '65468': out of range: 0 <= value <= 65467");
+	ck_assert_int_eq(parse(false, "-R", "-s", "65468", "::1", NULL), 0);
+	/* A name without -4/-6: the larger limit now, its own once resolved. */
+	ck_assert_int_eq(parse(false, "-s", "65528", "h", NULL), -ERANGE);
+	ck_assert_str_eq(err, "invalid -s value: '65528': out of range: 0 <= value <= 65527");
+	ck_assert_int_eq(parse(false, "-6", "-s", "65528", "h", NULL), -ERANGE);
+	ck_assert_str_eq(err, "invalid -s value: '65528': out of range: 0 <= value <= 65527");
+	/* An audit's entries are reported each in turn: only the larger limit here. */
+	ck_assert_int_eq(parse(false, "--explain-route", "--audit", "-s", "65508", "127.0.0.1",
+			       NULL), 0);
+	ck_assert_int_eq(parse(false, "--explain-route", "--audit", "-s", "65528", NULL),
+			 -ERANGE);
+}
+END_TEST
+
+/* main's exit status for a bad value depends on the mode, given before or after it. */
+START_TEST(mode_known_after_a_bad_value)
+{
+	ck_assert_int_eq(parse(false, "-c", "0", "--explain-route", "h", NULL), -ERANGE);
+	ck_assert_int_eq(o.mode, RT_MODE_EXPLAIN);
+	ck_assert_int_eq(parse(false, "-c", "0", "-w", "x", "h", NULL), -ERANGE);
+	ck_assert_str_eq(err, "invalid argument: '0': out of range: 1 <= value <= 9223372036854775807");
+	ck_assert_int_eq(o.mode, RT_MODE_PING);
 }
 END_TEST
 
@@ -511,12 +565,12 @@ START_TEST(ipopt_shrinks_ipv4_payload)
 	ck_assert_int_eq(parse(false, "-R", "-s", "65467", "h", NULL), 0);
 	ck_assert_uint_eq(rt_opts_ipopt_len(&o, &rt_inet), 40);
 	ck_assert_uint_eq(rt_opts_ipopt_len(&o, &rt_inet6), 0);
-	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet, NULL, &e), 0);
 	ck_assert_int_eq(parse(false, "-T", "tsonly", "-s", "65468", "h", NULL), 0);
-	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet, NULL, err, sizeof(err)), -EINVAL);
-	ck_assert_str_eq(err, "packet size 65468 is too large. Maximum is 65467");
+	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet, NULL, &e), -ERANGE);
+	ck_assert_str_eq(err, "invalid -s value: '65468': out of range: 0 <= value <= 65467");
 	/* IPv6 ignores -R/-T, as iputils. */
-	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet6, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(rt_opts_check_family(&o, &rt_inet6, NULL, &e), 0);
 }
 END_TEST
 
@@ -544,6 +598,8 @@ int main(void)
 	tcase_add_test(tc, ping_takes_many_targets);
 	tcase_add_loop_test(tc, bad_values, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, usage_errors);
+	tcase_add_test(tc, size_checked_before_lookup);
+	tcase_add_test(tc, mode_known_after_a_bad_value);
 	tcase_add_test(tc, user_limits_follow_real_uid);
 	tcase_add_test(tc, broadcast_and_multicast_rules_for_users);
 	tcase_add_test(tc, group_echo_does_not_fragment);

@@ -10,6 +10,7 @@
 #include <linux/rtnetlink.h>
 
 #include "rtping/clock.h"
+#include "rtping/error.h"
 #include "rtping/opts.h"
 #include "rtping/route.h"
 #include "rtping/rules.h"
@@ -72,14 +73,14 @@ START_TEST(nl_unpadded_last_message_is_bad_message)
 }
 END_TEST
 
-static int parse(char **argv, char *err, size_t len)
+static int parse(char **argv, struct rt_error *err)
 {
 	struct rt_opts o;
 	int argc = 0;
 
 	while (argv[argc])
 		argc++;
-	return rt_opts_parse(&o, argc, argv, true, err, len);
+	return rt_opts_parse(&o, argc, argv, true, err);
 }
 
 /*
@@ -96,10 +97,11 @@ START_TEST(opts_control_bytes_in_errors_stay_one_line)
 		{ "rtping", "-I", "eth\n0", NULL },
 		{ "rtping", "--explain-route", "a", "b\nc", NULL },
 	};
-	char err[256];
+	struct rt_error e;
+	const char *err = e.msg;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		ck_assert_int_eq(parse(cases[i], err, sizeof(err)), -EINVAL);
+		ck_assert_int_lt(parse(cases[i], &e), 0);
 		ck_assert_msg(err[0], "case %zu: empty message", i);
 		for (const char *c = err; *c; c++)
 			ck_assert_msg((unsigned char)*c >= 0x20 && *c != 0x7f,
@@ -116,12 +118,12 @@ START_TEST(opts_long_option_with_value_names_the_option)
 {
 	char *json[] = { "rtping", "--json=yes", "127.0.0.1", NULL };
 	char *bogus[] = { "rtping", "--bogus", "127.0.0.1", NULL };
-	char err[256];
+	struct rt_error e;
 
-	ck_assert_int_eq(parse(json, err, sizeof(err)), -EINVAL);
-	ck_assert_str_eq(err, "option '--json' doesn't allow an argument");
-	ck_assert_int_eq(parse(bogus, err, sizeof(err)), -EINVAL);
-	ck_assert_str_eq(err, "unrecognized option '--bogus'");
+	ck_assert_int_eq(parse(json, &e), -EINVAL);
+	ck_assert_str_eq(e.msg, "option '--json' doesn't allow an argument");
+	ck_assert_int_eq(parse(bogus, &e), -EINVAL);
+	ck_assert_str_eq(e.msg, "unrecognized option '--bogus'");
 }
 END_TEST
 
