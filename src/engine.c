@@ -22,6 +22,7 @@
 
 #include "rtping/caps.h"
 #include "rtping/loop.h"
+#include "rtping/targets.h"
 #include "engine_int.h"
 
 static void open_fam(struct rt_engine *e, int k, const struct rt_engine_fam *f, int *rc,

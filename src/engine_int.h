@@ -20,7 +20,6 @@
 #include "rtping/nodeinfo.h"
 #include "rtping/observe.h"
 #include "rtping/output.h"
-#include "rtping/policy.h"
 #include "rtping/rx.h"
 #include "rtping/sock.h"
 #include "rtping/sched.h"

@@ -5,6 +5,7 @@
  * and wakes next. Below the rest of the engine: it calls no engine file.
  */
 #include "engine_int.h"
+#include "rtping/targets.h"
 
 void rt_engine_update(struct rt_engine *e, size_t i, int64_t now)
 {

@@ -12,6 +12,7 @@
 #include <netinet/ip_icmp.h>
 
 #include "engine_int.h"
+#include "rtping/targets.h"
 
 /*
  * How long a reply's line may wait for a name not known yet: until the

@@ -9,6 +9,7 @@
 #include <net/if.h>
 
 #include "engine_int.h"
+#include "rtping/targets.h"
 
 static bool is_multicast(const struct rt_addr *a)
 {

@@ -9,6 +9,7 @@
 #include <sys/random.h>
 
 #include "rtping/egress.h"
+#include "rtping/targets.h"
 #include "engine_int.h"
 
 static void send_failed(struct rt_engine *e, size_t i, int err)

@@ -6,8 +6,11 @@
  */
 #include <inttypes.h>
 
+#include "rtping/egress.h"
 #include "rtping/json.h"
 #include "rtping/route.h"
+#include "rtping/stats.h"
+#include "rtping/watch.h"
 #include "output_int.h"
 
 static void json_begin(const struct rt_out *o, const char *type, int64_t wall_us)

@@ -7,7 +7,10 @@
 #include <string.h>
 #include <linux/rtnetlink.h>
 
+#include "rtping/egress.h"
 #include "rtping/route.h"
+#include "rtping/stats.h"
+#include "rtping/watch.h"
 #include "output_int.h"
 
 /* -D: "[seconds.micros] " before a line, wall clock. */

@@ -10,6 +10,7 @@
 #include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
 
+#include "rtping/flow.h"
 #include "rtping/rules.h"
 
 void rt_rules_free(struct rt_rules *r)

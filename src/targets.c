@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rtping/demux.h"
+#include "rtping/output.h"
 #include "rtping/targets.h"
 
 #define NONE UINT32_MAX

@@ -13,15 +13,14 @@
 
 #include <stdint.h>
 
-#include "rtping/flow.h"
-#include "rtping/observe.h"
-#include "rtping/opts.h"
-#include "rtping/route.h"
-#include "rtping/sock.h"
-#include "rtping/output.h"
-#include "rtping/target.h"
-#include "rtping/targets.h"
-
+struct rt_flow;
+struct rt_opts;
+struct rt_out;
+struct rt_route_view;
+struct rt_sock;
+struct rt_target;
+struct rt_targets;
+struct rt_watch_stats;
 struct rt_engine;
 
 /* A family's socket is set up from its first target's flow (device, mark, tos). */

@@ -11,13 +11,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "rtping/addr.h"
-#include "rtping/egress.h"
 #include "rtping/ipopt.h"
-#include "rtping/stats.h"
-#include "rtping/watch.h"
 
+struct rt_addr;
+struct rt_egress;
+struct rt_egress_seen;
 struct rt_route_view;
+struct rt_stats;
+struct rt_watch_stats;
 
 /*
  * One target as the printers name it: built once by the engine when it

@@ -12,7 +12,6 @@
 #include <libmnl/libmnl.h>
 
 #include "rtping/addr.h"
-#include "rtping/family.h"
 #include "rtping/flow.h"
 #include "rtping/nl.h"
 

@@ -12,7 +12,6 @@
 
 #include "rtping/addr.h"
 #include "rtping/nl.h"
-#include "rtping/route.h"
 
 struct rt_rule {
 	uint32_t pref;

@@ -13,12 +13,13 @@
 #include <stdint.h>
 
 #include "rtping/addr.h"
-#include "rtping/demux.h"
-#include "rtping/family.h"
-#include "rtping/output.h"
 #include "rtping/policy.h"
-#include "rtping/route.h"
-#include "rtping/stats.h"
+
+struct rt_family;
+struct rt_opts;
+struct rt_out_totals;
+struct rt_peer;
+struct rt_stats;
 
 /*
  * The most targets in one run: raw sockets give each its own echo

@@ -6,8 +6,10 @@
 #include <string.h>
 #include <linux/rtnetlink.h>
 
+#include "rtping/egress.h"
 #include "rtping/output.h"
 #include "rtping/route.h"
+#include "rtping/stats.h"
 #include "runner.h"
 
 #define MS 1000000LL

@@ -5,6 +5,8 @@
 
 #include "rtping/demux.h"
 #include "rtping/exitcodes.h"
+#include "rtping/family.h"
+#include "rtping/output.h"
 #include "rtping/targets.h"
 #include "runner.h"
 
