@@ -64,9 +64,17 @@ static void print_header(struct rt_engine *e, size_t i)
 		s = getnameinfo((struct sockaddr *)&ss, len, sbuf, sizeof(sbuf), NULL, 0,
 				NI_NUMERICHOST) ? rt_addr_str(&o->src, sbuf, sizeof(sbuf)) : sbuf;
 		d = o->iface[0] ? o->iface : "";
-	} else if ((o->iface[0] || o->verbose || o->json) && rt_addr_is_set(&t->src)) {
+	} else if ((o->iface[0] || o->bind_source || o->verbose || o->json) &&
+		   rt_addr_is_set(&t->src)) {
+		/*
+		 * iputils names the source with -I DEVICE and -B ("from S : ");
+		 * -v and JSON add the route's device.
+		 */
 		s = rt_addr_str(&t->src, sbuf, sizeof(sbuf));
-		d = o->iface[0] ? o->iface : (t->ifindex && if_indextoname(t->ifindex, dev)) ? dev : "";
+		d = o->iface[0] ? o->iface : "";
+		if (!o->iface[0] && (o->verbose || o->json) && t->ifindex &&
+		    if_indextoname(t->ifindex, dev))
+			d = dev;
 	}
 	/* From the sockaddr: a scoped IPv6 target shows its "%iface", as iputils. */
 	if (getnameinfo((struct sockaddr *)&dst, dst_len, dbuf, sizeof(dbuf), NULL, 0,

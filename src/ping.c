@@ -5,6 +5,7 @@
  * it; the others go on.
  */
 #include <errno.h>
+#include <ifaddrs.h>
 #include <locale.h>
 #include <poll.h>
 #include <stdio.h>
@@ -198,6 +199,30 @@ static bool broadcast_refused(const struct rt_opts *o, const struct rt_explain *
 }
 
 /*
+ * -I DEVICE: is the source the echo leaves with one of the device's
+ * addresses? iputils warns when not (ping4_run(), ping6_run()); when the
+ * addresses cannot be listed, nothing is said.
+ */
+static bool source_on_device(const char *dev, const struct rt_addr *src)
+{
+	struct ifaddrs *ifa0, *ifa;
+	struct rt_addr a;
+	bool found = false;
+
+	if (getifaddrs(&ifa0) < 0)
+		return true;
+	for (ifa = ifa0; ifa && !found; ifa = ifa->ifa_next)
+		found = ifa->ifa_name && ifa->ifa_addr && !strcmp(ifa->ifa_name, dev) &&
+			rt_addr_from_sockaddr(&a, NULL, NULL, ifa->ifa_addr,
+					      ifa->ifa_addr->sa_family == AF_INET6
+					      ? sizeof(struct sockaddr_in6)
+					      : sizeof(struct sockaddr_in)) == 0 &&
+			rt_addr_equal(&a, src);
+	freeifaddrs(ifa0);
+	return found;
+}
+
+/*
  * Target i's plan asked, as its family's socket sends (iputils learns
  * "no route" and a refused broadcast from its probe's connect(), before
  * the header); warnings name the target when there are many.
@@ -226,6 +251,9 @@ static void explain(struct ping *p, size_t i, bool *bcast_warned)
 		return target_failed(p, i, &err);
 	}
 	snprintf(who, sizeof(who), p->tl.n > 1 ? "%s: %s" : "%s", p->prog, t->typed);
+	if (p->o->iface[0] && !source_on_device(p->o->iface, rt_explain_source(ex)))
+		fprintf(stderr, "%s: Warning: source address might be selected on device other "
+			"than: %s\n", who, p->o->iface);
 	rt_explain_warn(stderr, who, ex);
 	t->diverges = !ex->fallback && rt_explain_verdict(ex) == RT_VERDICT_DIFFER;
 	if (p->o->json)

@@ -49,6 +49,9 @@ golden() { t_golden "$A" "$@"; }
 # ENGINE_SHOW=1: print both outputs instead of comparing (for debugging).
 [ -n "${ENGINE_SHOW:-}" ] && golden() { shift; ip netns exec "$A" timeout 15 "$RTPING" "$@"; echo "rc=$?"; ip netns exec "$A" timeout 15 ping "$@"; echo "rc=$?"; }
 golden "replies -c" -c 3 -i 0.2 10.78.0.2
+golden "-B: the header names the bound source" -B -c 2 -i 0.2 10.78.0.2
+golden "-B IPv6: the header names the bound source" -B -c 2 -i 0.2 fd78::2
+golden "-I lo: the source is not the device's (warning)" -I lo -c 1 -W 1 10.78.0.2
 golden "deadline with count" -c 2 -w 3 -i 0.2 10.78.0.2
 golden "deadline, no reply" -w 1 -i 0.6 10.79.0.1
 golden "-W linger, no reply" -c 1 -W 1 10.79.0.1
