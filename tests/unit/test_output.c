@@ -52,6 +52,29 @@ static struct rt_event reply(uint16_t seq, int64_t us)
 				  .rtt_us = us, .wall_us = 1700000000123456LL };
 }
 
+/*
+ * -v: "egress sampled" is a flood's rule; elsewhere an echo that did not
+ * ask for a report is one whose send failed, and no sampling is claimed.
+ */
+START_TEST(egress_sampled_only_for_a_flood)
+{
+	struct rt_egress_seen seen = { .eg = { .ifindex = 3, .dev = "va" }, .echoes = 7 };
+	struct rt_out_counts c = { .egress = &seen, .negress = 1, .asked = 7 };
+
+	rt_addr_parse(&seen.eg.src, AF_INET, "10.61.0.1");
+	for (uint16_t s = 1; s <= 10; s++)
+		rt_stats_sent(st, s, s * 1000 * MS);
+	o.verbose = true;
+	rt_out_summary(&o, &tg, st, &c);
+	ck_assert_ptr_nonnull(strstr(out(), "egress 10.61.0.1 va: 7 echoes\n"));
+	ck_assert_ptr_null(strstr(out(), "egress sampled"));
+	o.flood = true;
+	rt_out_summary(&o, &tg, st, &c);
+	ck_assert_ptr_nonnull(strstr(out(), "egress sampled: 7 of 10 echoes (flood: the first 16, "
+				      "then one each 10 ms)\n"));
+}
+END_TEST
+
 START_TEST(header_v4_v6_and_source)
 {
 	rt_out_header(&o, &tg, "10.77.0.2", NULL, NULL, 56, 20);
@@ -504,6 +527,7 @@ int main(void)
 	tcase_add_test(tc, redirect_notice_text_and_json);
 	tcase_add_test(tc, header_flowlabel_and_ip_options);
 	tcase_add_test(tc, route_change_text_and_json);
+	tcase_add_test(tc, egress_sampled_only_for_a_flood);
 	suite_add_tcase(s, tc);
 	return rt_test_run(s);
 }
