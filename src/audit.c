@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <linux/fib_rules.h>
+#include <sys/stat.h>
 
 #include "rtping/audit.h"
 #include "rtping/cmd.h"
@@ -178,14 +179,30 @@ static int bad_entry(struct audit_run *r, const char *name, const char *why)
 	return rt_audit_count(r->a, RT_VERDICT_ERROR, 0, NULL, 0);
 }
 
+static bool is_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 /* One destination: its plan, asked and printed on one line. */
 static int one(struct audit_run *r, const char *name)
 {
 	const struct rt_explain *ex = &r->plan.ex;
 	struct rt_error err;
 
-	if (rt_plan_resolve(&r->plan, &r->pe, name, &err) < 0)
+	if (rt_plan_resolve(&r->plan, &r->pe, name, &err) < 0) {
+		/* "--audit hosts.txt": the file was meant, and is given as --audit=FILE. */
+		if (err.subject && !r->src.line && is_file(name)) {
+			char why[sizeof(err.msg)];
+
+			memcpy(why, err.msg, sizeof(why));
+			rt_error_set(&err, err.code, "%.200s; a file is given as --audit=%.100s",
+				     why, name);
+		}
 		return bad_entry(r, name, err.msg);
+	}
 	rt_plan_ask(&r->plan, &r->pe, NULL);
 	if (r->o->json)
 		rt_explain_json(r->out, ex, NULL, name);

@@ -66,6 +66,14 @@ check_eq "errors: unreachable route" "10.98.0.1  ERROR No route to host (unreach
 check_match "errors: the audit went on past them" '^10\.99\.1\.1  .*DIFFERS' "$T_OUT"
 check_match "errors: summary" '^--- audit: 6 destinations, 1 agree, 1 differ, 4 errors ---$' "$T_OUT"
 
+# "--audit FILE" with a space: the file name is an operand; the line says
+# how a file is given.
+(cd "$T_TMP" && ip netns exec "$A" "$RTPING" --explain-route --audit list \
+	>"$T_TMP/f.out" 2>"$T_TMP/f.err"); rc=$?
+check_rc "--audit FILE (space): exit 2" 2 "$rc" "$(cat "$T_TMP/f.err")"
+check_match "--audit FILE (space): the line names --audit=FILE" \
+	'^list  ERROR .*; a file is given as --audit=list \(argument 1\)$' "$(cat "$T_TMP/f.out")"
+
 # A rule that fails the lookup is named on the line, as single explain does.
 ip -n "$A" rule add to 10.97.0.0/16 prohibit pref 50
 t_run "$A" "$RTPING" --explain-route --audit 10.97.0.1 10.99.2.1
