@@ -64,11 +64,13 @@ static void print_header(struct rt_engine *e, size_t i)
 		s = getnameinfo((struct sockaddr *)&ss, len, sbuf, sizeof(sbuf), NULL, 0,
 				NI_NUMERICHOST) ? rt_addr_str(&o->src, sbuf, sizeof(sbuf)) : sbuf;
 		d = o->iface[0] ? o->iface : "";
-	} else if ((o->iface[0] || o->bind_source || o->verbose || o->json) &&
+	} else if ((o->iface[0] || o->bind_source || ((o->verbose || o->json) && !t->hashed)) &&
 		   rt_addr_is_set(&t->src)) {
 		/*
 		 * iputils names the source with -I DEVICE and -B ("from S : ");
-		 * -v and JSON add the route's device.
+		 * -v and JSON add the route's device, unless a hash no query can
+		 * express picks among next hops: then there are candidates (the
+		 * route object lists them), not a source.
 		 */
 		s = rt_addr_str(&t->src, sbuf, sizeof(sbuf));
 		d = o->iface[0] ? o->iface : "";

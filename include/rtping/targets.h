@@ -46,6 +46,7 @@ struct rt_tgt {
 	bool numeric;                /* replies shown by address (-n, or a numeric IPv4 target) */
 	bool shared;                 /* another target has the same address */
 	bool diverges;               /* the UDP probe's answer differs from the kernel's */
+	bool hashed;                 /* multipath by a hash no query can express: no one source */
 	bool group;                  /* broadcast or multicast: many may answer */
 	struct rt_addr src;          /* the echo's route: its source, device (header, -B) */
 	uint32_t ifindex;

@@ -69,6 +69,11 @@ else
 	check_eq "policy 1 $D: no warning claims an ICMP source" 0 \
 		"$(printf '%s\n' "$W_ERR" | grep -c 'ICMP flow uses')"
 	check_match "policy 1 $D: -v summary counts per egress" "^egress $obs $odev: 3 echoes\$" "$W_OUT"
+	check_eq "policy 1 $D: the -v header states no one source" \
+		"PING $D ($D) 56(84) bytes of data." "$(printf '%s\n' "$W_OUT" | head -n 1)"
+	t_run "$A" "$RTPING" --json -c 1 "$D"
+	check_eq "policy 1 $D: JSON start has no source or device, the route its candidates" \
+		"null null 2" "$(t_jq 'select(.type == "start") | "\(.source) \(.device) \(.route.candidates | length)"')"
 	t_run "$A" "$RTPING" --explain-route "$D"
 	check_eq "explain $D: two candidate lines" 2 "$(printf '%s\n' "$T_OUT" | grep -c '^candidate ')"
 	check_match "explain $D: no query can choose" 'no query can choose among the candidates' "$T_OUT"
