@@ -42,7 +42,9 @@ as_nobody() {
 # once the first reply is out (capabilities go before the first echo), with
 # the rest of the run (1.2 s) still ahead, whatever the machine's load.
 run_watch() {
-	local name=$1 bin=$2 pid caps="" uids="" rc i c=""; shift 2
+	local name=$1 bin=$2 pid caps="" uids="" rc i c="" st=""; shift 2
+	# The last run's output must not pass for this one's before it starts.
+	rm -f "$T_TMP/o"
 	as_nobody timeout 10 "$bin" "$@" >"$T_TMP/o" 2>"$T_TMP/e" & pid=$!
 	T_PIDS+=("$pid")
 	# The pinger runs as nobody under timeout: find it by uid and name, in
@@ -50,11 +52,13 @@ run_watch() {
 	for i in $(seq 200); do
 		c=$(comm -12 <(pgrep -u nobody -x "$(basename "$bin")" | sort) \
 			<(ip netns pids "$A" | sort) | head -n 1)
-		[ -n "$c" ] && grep -q '^64 bytes from .*icmp_seq=1 ' "$T_TMP/o" && break
+		[ -n "$c" ] && grep -q '^64 bytes from .*icmp_seq=1 ' "$T_TMP/o" 2>/dev/null && break
 		sleep 0.05
 	done
-	[ -n "$c" ] && caps=$(grep -E '^Cap(Eff|Prm)' "/proc/$c/status" 2>/dev/null | awk '{print $2}' | tr '\n' ' ') &&
-		uids=$(awk '/^Uid:/ {print $2, $3, $4, $5}' "/proc/$c/status" 2>/dev/null)
+	# One read of the status: both facts from the same moment.
+	[ -n "$c" ] && st=$(cat "/proc/$c/status" 2>/dev/null)
+	caps=$(grep -E '^Cap(Eff|Prm)' <<<"$st" | awk '{print $2}' | tr '\n' ' ')
+	uids=$(awk '/^Uid:/ {print $2, $3, $4, $5}' <<<"$st")
 	wait "$pid"; rc=$?
 	check_eq "$name: exit 0" 0 "$rc"
 	check_match "$name: replies" '^64 bytes from .*icmp_seq=3 ' "$(cat "$T_TMP/o")"
@@ -133,6 +137,7 @@ fi
 audit_waiting() {
 	local name=$1 bin=$2 pid caps="" rc i
 	mkfifo "$T_TMP/in" || { fail "$name: mkfifo"; return; }
+	rm -f "$T_TMP/o"   # the wait below must see this run's line, not the last one's
 	# Not through as_nobody: a function would run in a subshell of its own,
 	# and $! be that shell's pid; ip netns exec and setpriv exec in place.
 	ip netns exec "$A" setpriv --reuid=nobody --regid="$NOGROUP" --clear-groups \
@@ -142,7 +147,7 @@ audit_waiting() {
 	echo 10.90.0.2 >&3
 	# Bounded wait for the streamed line (10 s); the process then blocks on stdin.
 	for i in $(seq 200); do
-		grep -q '^10\.90\.0\.2  src ' "$T_TMP/o" && break
+		grep -q '^10\.90\.0\.2  src ' "$T_TMP/o" 2>/dev/null && break
 		sleep 0.05
 	done
 	caps=$(grep -E '^Cap(Prm|Eff)' "/proc/$pid/status" 2>/dev/null | awk '{print $2}' | tr '\n' ' ')
