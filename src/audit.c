@@ -12,11 +12,14 @@
 #include <sys/stat.h>
 
 #include "rtping/audit.h"
+#include "rtping/caps.h"
 #include "rtping/cmd.h"
 #include "rtping/exitcodes.h"
+#include "rtping/flow.h"
 #include "rtping/json.h"
 #include "rtping/opts.h"
 #include "rtping/plan.h"
+#include "rtping/sock.h"
 #include "rtping/tfile.h"
 
 static bool same_rule(const struct rt_audit_rule *r, int af, const struct rt_reason *re)
@@ -256,6 +259,14 @@ int rt_cmd_audit(const struct rt_cmd_env *env, struct rt_error *fatal)
 	*r = (struct audit_run){ .a = &a, .o = env->o, .out = stdout };
 	r->pe = (struct rt_plan_env){ .o = env->o, .nl = env->nl, .nl_err = env->nl_err,
 				      .uid = geteuid(), .rules = &r->rules };
+	/* No socket here needs a capability: none held while input is read. */
+	rc = rt_flow_needs_caps(env->o) ? 0 : rt_caps_drop_all();
+	if (rc < 0) {
+		free(r);
+		return rt_error_errno(fatal, rc, "cap_set_proc"), RT_EXIT_ERROR;
+	}
+	r->pe.mark_err = rt_flow_mark_refused(env->o);
+	rt_sock_mark_warn(stderr, env->prog, r->pe.mark_err, env->o->mark);
 	rc = run(r, &what);
 	rt_rules_cache_free(&r->rules);
 	free(r);

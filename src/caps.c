@@ -1,7 +1,7 @@
 /*
  * Capabilities with libcap. Model: iputils' ping with libcap - two caps
- * kept permitted, raised around socket(), SO_BINDTODEVICE and SO_MARK, and
- * everything dropped before the send loop.
+ * kept permitted, raised around socket(), SO_BINDTODEVICE and root's
+ * SO_MARK, and everything dropped once the sockets that need one are open.
  */
 #include <errno.h>
 #include <string.h>
@@ -102,19 +102,32 @@ int rt_caps_sockopts(int fd, const char *iface, bool has_mark, uint32_t mark,
 {
 	int rc = 0;
 
-	/* Nothing privileged to set: no capability syscalls (the audit's hot path). */
-	if (!(iface && *iface) && !has_mark)
-		return 0;
-	rt_caps_raise();
-	if (iface && *iface && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, iface,
-					  (socklen_t)strlen(iface) + 1) < 0) {
-		rc = -errno;
-		*what = "SO_BINDTODEVICE";
-	} else if (has_mark && setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark)) < 0) {
+	if (iface && *iface) {
+		rt_caps_raise();
+		if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, iface,
+			       (socklen_t)strlen(iface) + 1) < 0) {
+			rc = -errno;
+			*what = "SO_BINDTODEVICE";
+		}
+		rt_caps_lower();
+	}
+	if (rc || !has_mark)
+		return rc;
+	/*
+	 * A mark chooses policy (fwmark rules, wg-quick's exemption): the
+	 * binary's capabilities serve root's only. A user's is the kernel's to
+	 * allow, as with iputils installed cap_net_raw+p: refused, it warns.
+	 */
+	bool raise = rt_caps_privileged();
+
+	if (raise)
+		rt_caps_raise();
+	if (setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark)) < 0) {
 		rc = -errno;
 		*what = "SO_MARK";
 	}
-	rt_caps_lower();
+	if (raise)
+		rt_caps_lower();
 	return rc;
 }
 

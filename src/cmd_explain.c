@@ -9,8 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rtping/caps.h"
 #include "rtping/cmd.h"
 #include "rtping/exitcodes.h"
+#include "rtping/flow.h"
 #include "rtping/opts.h"
 #include "rtping/plan.h"
 #include "rtping/sock.h"
@@ -39,47 +41,60 @@ static int no_plan(const struct rt_cmd_env *env, const struct rt_plan *p,
 }
 
 /*
- * -C: what connect() keys on (the socket's port, whether a source is bound
- * first) belongs to the socket, so it is opened as ping mode would and its
- * facts go into the plan. Nothing is sent.
+ * Every capability goes once the sockets that need one are open, unless
+ * root's -m or -I still needs one for the UDP probe (rt_flow_needs_caps()).
  */
-static int ask(const struct rt_cmd_env *env, const struct rt_plan_env *pe, struct rt_plan *p,
-	       struct rt_error *err)
+static int drop_caps(const struct rt_opts *o, struct rt_error *err)
 {
-	struct rt_sock s;
-	const char *what = NULL;
-	int rc;
+	int rc = rt_flow_needs_caps(o) ? 0 : rt_caps_drop_all();
 
-	if (!p->flow.connected) {
-		rt_plan_ask(p, pe, NULL);
-		return 0;
-	}
-	rc = rt_sock_open(&s, env->o, &p->flow, &p->target, 1, &what);
-	if (rc < 0)
-		return rt_error_errno(err, rc, what);
-	rt_sock_mark_warning(stderr, env->prog, &s, p->flow.mark);
-	rt_plan_ask(p, pe, &s);
-	rt_sock_close(&s);
-	return 0;
+	return rc < 0 ? rt_error_errno(err, rc, "cap_set_proc") : 0;
 }
 
 int rt_cmd_explain(const struct rt_cmd_env *env, struct rt_error *fatal)
 {
 	static struct rt_plan p;   /* static: large */
-	struct rt_plan_env pe = { .o = env->o, .nl = env->nl, .nl_err = env->nl_err,
+	const struct rt_opts *o = env->o;
+	struct rt_plan_env pe = { .o = o, .nl = env->nl, .nl_err = env->nl_err,
 				  .uid = geteuid() };
 	struct rt_verified v = { 0 }, *vp = NULL;
+	struct rt_sock s = { .fd = -1 };
+	bool sock = o->connect || o->verify;
 	const char *what = NULL;
+	int sock_err = 0;
 
-	if (rt_plan_resolve(&p, &pe, env->o->dest, fatal) < 0 || ask(env, &pe, &p, fatal) < 0)
+	/* Without a socket to open, nothing held while the name is resolved. */
+	if (!sock && drop_caps(o, fatal) < 0)
+		return RT_EXIT_ERROR;
+	pe.mark_err = rt_flow_mark_refused(o);
+	if (rt_plan_resolve(&p, &pe, o->dest, fatal) < 0)
 		return no_plan(env, &p, fatal);
-	if (env->o->verify && !p.ex.route_err) {
-		vp = &v;
-		v.err = rt_verify_egress(env->o, &p.target, &p.flow, &v.eg, &what);
-		/* A socket that cannot be had is an error, not an observation. */
-		if (v.err && v.err != -ETIMEDOUT && v.err != -EOPNOTSUPP && what)
-			return rt_error_errno(fatal, v.err, what), RT_EXIT_ERROR;
+	/*
+	 * -C and --verify's socket, opened as ping mode would (a raw one needs
+	 * a capability) before the route is asked: what connect() keys on (its
+	 * port, whether a source is bound first) goes into the plan, and
+	 * --verify sends on it. -C cannot go on without it; --verify's failure
+	 * is its report's.
+	 */
+	if (sock) {
+		sock_err = rt_sock_open(&s, o, &p.flow, &p.target, 1, &what);
+		if (sock_err && o->connect)
+			return rt_error_errno(fatal, sock_err, what), no_plan(env, &p, fatal);
+		if (drop_caps(o, fatal) < 0) {
+			rt_sock_close(&s);
+			return RT_EXIT_ERROR;
+		}
 	}
+	rt_sock_mark_warn(stderr, env->prog, pe.mark_err, o->mark);
+	rt_plan_ask(&p, &pe, sock && !sock_err ? &s : NULL);
+	if (o->verify && !p.ex.route_err) {
+		vp = &v;
+		v.err = sock_err ? sock_err : rt_verify_egress(o, &p.target, &s, &v.eg, &what);
+	}
+	rt_sock_close(&s);
+	/* A socket that cannot be had is an error, not an observation. */
+	if (vp && v.err && v.err != -ETIMEDOUT && v.err != -EOPNOTSUPP && what)
+		return rt_error_errno(fatal, v.err, what), RT_EXIT_ERROR;
 	if (env->o->json)
 		rt_explain_json(stdout, &p.ex, vp, p.target.name);
 	else

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "rtping/caps.h"
 #include "rtping/flow.h"
@@ -73,6 +74,26 @@ int rt_flow_apply(int fd, const struct rt_flow *f, int *mark_err, const char **w
 	if (f->broadcast && (rc = setopt_int(fd, SOL_SOCKET, SO_BROADCAST, 1)) < 0)
 		return *what = "cannot set broadcasting", rc;
 	return 0;
+}
+
+bool rt_flow_needs_caps(const struct rt_opts *o)
+{
+	return o->privileged && (o->has_mark || o->iface[0]);
+}
+
+int rt_flow_mark_refused(const struct rt_opts *o)
+{
+	const char *what;
+	int fd, rc;
+
+	if (!o->has_mark)
+		return 0;
+	fd = socket(o->af == AF_INET6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 0;   /* no verdict: each probe's socket says what fails */
+	rc = rt_caps_sockopts(fd, NULL, true, o->mark, &what);
+	close(fd);
+	return -rc;
 }
 
 /* A link-local source's scope: the -I device (iputils), else the target's. */

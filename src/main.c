@@ -3,7 +3,8 @@
  * --explain-route, its --audit) and prints the error that ends one. Order
  * matters for privileges: capabilities are lowered before anything is
  * parsed, each command raises them only around the sockets that need
- * them and drops them all before its first echo (src/caps.c).
+ * them and drops them all as soon as those are open: before any input or
+ * name when it opens none (src/caps.c).
  */
 #include <errno.h>
 #include <fcntl.h>

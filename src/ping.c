@@ -19,6 +19,7 @@
 #include "rtping/demux.h"
 #include "rtping/engine.h"
 #include "rtping/exitcodes.h"
+#include "rtping/flow.h"
 #include "rtping/loop.h"
 #include "rtping/names.h"
 #include "rtping/output.h"
@@ -434,9 +435,12 @@ static int run(struct ping *p)
 		if (p->sock[k])
 			rt_sock_mark_warning(stderr, p->prog, p->sock[k], p->flow[k].mark);
 	}
-	for (size_t i = 0; i < p->tl.n; i++)
+	/* The sockets are open: the route questions need nothing but root's -m, -I. */
+	rc = rt_flow_needs_caps(p->o) ? 0 : rt_caps_drop_all();
+	for (size_t i = 0; rc == 0 && i < p->tl.n; i++)
 		explain(p, i, &warned);
-	rc = rt_caps_drop_all();
+	if (rc == 0)
+		rc = rt_caps_drop_all();
 	if (rc < 0) {
 		rt_engine_close(e);
 		return rt_error_errno(p->fatal, rc, "cap_set_proc");

@@ -35,6 +35,10 @@ int rt_plan_target(struct rt_plan *p, const struct rt_plan_env *env, const struc
 				  "(-I IFACE or ADDRESS%IFACE)");
 	if (rc < 0)
 		return rt_error_set(err, rc, "SO_BINDTODEVICE %s: %s", o->iface, strerror(-rc));
+	if (env->mark_err) {
+		p->flow.has_mark = false;   /* as the refusing socket sends (iputils) */
+		p->flow.mark = 0;
+	}
 	/* The echo goes where the flow does (0.0.0.0 -> 127.0.0.1). */
 	p->target.addr = p->flow.dst;
 	return 0;

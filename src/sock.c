@@ -378,15 +378,19 @@ int rt_sock_connect(struct rt_sock *s, const char **what)
 	return 0;
 }
 
-void rt_sock_mark_warning(FILE *err, const char *prog, const struct rt_sock *s, uint32_t mark)
+void rt_sock_mark_warn(FILE *err, const char *prog, int mark_err, uint32_t mark)
 {
-	if (!s->mark_err)
+	if (!mark_err)
 		return;
-	fprintf(err, "%s: WARNING: failed to set mark: %u: %s\n", prog, mark,
-		strerror(s->mark_err));
-	if (s->mark_err == EPERM)
+	fprintf(err, "%s: WARNING: failed to set mark: %u: %s\n", prog, mark, strerror(mark_err));
+	if (mark_err == EPERM)
 		fprintf(err, "%s: => missing cap_net_admin+p or cap_net_raw+p "
 			"(since Linux 5.17) capability?\n", prog);
+}
+
+void rt_sock_mark_warning(FILE *err, const char *prog, const struct rt_sock *s, uint32_t mark)
+{
+	rt_sock_mark_warn(err, prog, s->mark_err, mark);
 }
 
 void rt_sock_flow_facts(const struct rt_sock *s, struct rt_flow *f)

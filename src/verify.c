@@ -1,6 +1,7 @@
 /*
- * One echo for --explain-route --verify: the engine's socket set-up
- * (src/sock.c), one send (src/tx.c), and the error queue read until its
+ * One echo for --explain-route --verify, on a socket set up as the
+ * engine's (src/sock.c) and opened by the caller while it still held its
+ * capabilities: one send (src/tx.c), and the error queue read until its
  * transmit report or the wait is over. The reply itself is not awaited.
  */
 #include <errno.h>
@@ -50,27 +51,23 @@ static int wait_report(struct rt_rx *rx, const struct rt_sock *s, struct rt_egre
 }
 
 int rt_verify_egress(const struct rt_opts *o, const struct rt_target *t,
-		     const struct rt_flow *f, struct rt_egress *eg, const char **what)
+		     const struct rt_sock *s, struct rt_egress *eg, const char **what)
 {
-	struct rt_sock s;
+	static const uint8_t rnd[6];
+	struct rt_tx_cfg tc = {
+		.fd = s->fd, .dst = (struct sockaddr *)&s->dst, .dst_len = s->dst_len,
+	};
 	struct rt_tx *tx = NULL;
 	struct rt_rx *rx = NULL;
 	int64_t now;
 	int rc;
 
 	memset(eg, 0, sizeof(*eg));
-	if ((rc = rt_sock_open(&s, o, f, t, 1, what)) < 0)
-		return rc;
-	static const uint8_t rnd[6];
-	struct rt_tx_cfg tc = {
-		.fd = s.fd, .dst = (struct sockaddr *)&s.dst, .dst_len = s.dst_len,
-	};
-
 	/* What the engine would send: with -N, the query (its flow, its report). */
-	rt_probe_init(&tc.probe, o, t->fam, &t->addr, s.match.id);
+	rt_probe_init(&tc.probe, o, t->fam, &t->addr, s->match.id);
 	*what = "malloc";
 	rc = -ENOMEM;
-	if (!s.reports)
+	if (!s->reports)
 		rc = -EOPNOTSUPP;
 	else if ((tx = rt_tx_new(&tc)) && (rx = rt_rx_new(t->fam, false, o->size))) {
 		bool ask = true;
@@ -81,9 +78,8 @@ int rt_verify_egress(const struct rt_opts *o, const struct rt_target *t,
 			rc = -EOPNOTSUPP;   /* sent, but no report will come */
 	}
 	if (rc == 0)
-		rc = wait_report(rx, &s, eg);
+		rc = wait_report(rx, s, eg);
 	rt_tx_free(tx);
 	rt_rx_free(rx);
-	rt_sock_close(&s);
 	return rc;
 }

@@ -1,7 +1,9 @@
 /*
- * Privileges, visible in a few calls from main(): keep CAP_NET_RAW and
- * CAP_NET_ADMIN permitted but not effective, raise them only around the
- * calls that need them, drop everything before the first packet.
+ * Privileges, visible in a few calls from main() and each command: keep
+ * CAP_NET_RAW and CAP_NET_ADMIN permitted but not effective, raise them
+ * only around the calls that need them, drop everything as soon as the
+ * sockets that need one are open (before any input or name for a command
+ * that opens none).
  */
 #ifndef RTPING_CAPS_H
 #define RTPING_CAPS_H
@@ -18,7 +20,8 @@ int rt_caps_lower(void);
 int rt_caps_drop_all(void);
 /*
  * SO_BINDTODEVICE (iface not "") and SO_MARK (has_mark) on fd, the kept caps
- * raised only around them. 0, or -errno with *what naming the option.
+ * raised only around them, and around SO_MARK only when root runs rtping
+ * (rt_caps_privileged()). 0, or -errno with *what naming the option.
  */
 int rt_caps_sockopts(int fd, const char *iface, bool has_mark, uint32_t mark,
 		     const char **what);

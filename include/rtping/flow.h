@@ -70,6 +70,23 @@ int rt_flow_build(struct rt_flow *f, const struct rt_opts *o, const struct rt_ta
 int rt_flow_apply(int fd, const struct rt_flow *f, int *mark_err, const char **what);
 
 /*
+ * Whether applying this run's flows may still raise a capability once the
+ * ICMP sockets are open: root's -m and -I on the UDP probe (SO_MARK,
+ * SO_BINDTODEVICE). A user's mark is never raised for, and a new socket
+ * binds to a device without privilege (Linux 5.7), so for a user: never;
+ * the commands drop every capability as soon as their sockets are open.
+ */
+bool rt_flow_needs_caps(const struct rt_opts *o);
+
+/*
+ * For a run that asks routes without an ICMP socket to learn it from:
+ * whether this process's sockets may carry -m's mark, tried once on a UDP
+ * socket as rt_flow_apply() sets it. 0 (also without -m), or the errno
+ * SO_MARK is refused with: iputils warns, and the flows go unmarked.
+ */
+int rt_flow_mark_refused(const struct rt_opts *o);
+
+/*
  * src as a sockaddr for bind() and the header: a link-local source takes
  * the -I device's scope (iputils), else the target's.
  */

@@ -28,6 +28,7 @@ struct rt_plan_env {
 	int nl_err;
 	uint32_t uid;                    /* the socket's owner: fsuid at socket() time */
 	struct rt_rules_cache *rules;    /* many plans: rules dumped once a second; NULL per plan */
+	int mark_err;                    /* -m refused to this run (errno): flows unmarked */
 };
 
 struct rt_plan {

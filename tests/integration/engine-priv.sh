@@ -2,9 +2,11 @@
 # ICMP engine privileges: a copy of rtping run as "nobody", (1) with
 # cap_net_raw+p file capability (raw socket), (2) without any capability
 # but with ping_group_range opened inside the namespace only (datagram
-# socket). Pings must work and CapEff/CapPrm must be 0 while they run.
-# The setcap and setuid copies, run by nobody, keep iputils' user limits
-# (they follow the real uid, not CAP_NET_RAW); root keeps its freedom.
+# socket). Pings must work and CapEff/CapPrm must be 0 while they run, and
+# while --explain-route --audit waits on stdin. The setcap and setuid
+# copies, run by nobody, keep iputils' user limits (they follow the real
+# uid, not CAP_NET_RAW) and cannot set a mark (-m under a "fwmark 7
+# prohibit" rule: warned, unmarked, answered); root keeps its freedom.
 # The host's own sysctls are never touched.
 . "$(dirname "$0")/lib.sh"
 t_init
@@ -36,22 +38,27 @@ as_nobody() {
 	ip netns exec "$A" setpriv --reuid=nobody --regid="$NOGROUP" --clear-groups "$@"
 }
 
-# run_watch NAME BIN ARGS...: runs as nobody in A, reads the caps mid-run
-# (the runs last 1.2 s: long enough to be found on a loaded machine).
+# run_watch NAME BIN ARGS...: runs as nobody in A, reads the caps mid-run:
+# once the first reply is out (capabilities go before the first echo), with
+# the rest of the run (1.2 s) still ahead, whatever the machine's load.
 run_watch() {
-	local name=$1 bin=$2 pid caps="" uids="" rc i c=""; shift 2
+	local name=$1 bin=$2 pid caps="" uids="" rc i c="" st=""; shift 2
+	# The last run's output must not pass for this one's before it starts.
+	rm -f "$T_TMP/o"
 	as_nobody timeout 10 "$bin" "$@" >"$T_TMP/o" 2>"$T_TMP/e" & pid=$!
 	T_PIDS+=("$pid")
 	# The pinger runs as nobody under timeout: find it by uid and name, in
 	# our namespace (other scripts may run theirs as nobody meanwhile).
-	for i in $(seq 50); do
-		sleep 0.05
+	for i in $(seq 200); do
 		c=$(comm -12 <(pgrep -u nobody -x "$(basename "$bin")" | sort) \
 			<(ip netns pids "$A" | sort) | head -n 1)
-		[ -n "$c" ] && grep -q '^PING' "$T_TMP/o" && break
+		[ -n "$c" ] && grep -q '^64 bytes from .*icmp_seq=1 ' "$T_TMP/o" 2>/dev/null && break
+		sleep 0.05
 	done
-	[ -n "$c" ] && sleep 0.3 && caps=$(grep -E '^Cap(Eff|Prm)' "/proc/$c/status" 2>/dev/null | awk '{print $2}' | tr '\n' ' ') &&
-		uids=$(awk '/^Uid:/ {print $2, $3, $4, $5}' "/proc/$c/status" 2>/dev/null)
+	# One read of the status: both facts from the same moment.
+	[ -n "$c" ] && st=$(cat "/proc/$c/status" 2>/dev/null)
+	caps=$(grep -E '^Cap(Eff|Prm)' <<<"$st" | awk '{print $2}' | tr '\n' ' ')
+	uids=$(awk '/^Uid:/ {print $2, $3, $4, $5}' <<<"$st")
 	wait "$pid"; rc=$?
 	check_eq "$name: exit 0" 0 "$rc"
 	check_match "$name: replies" '^64 bytes from .*icmp_seq=3 ' "$(cat "$T_TMP/o")"
@@ -113,13 +120,84 @@ check_rc "root: -b -i 0.01 to the broadcast address runs" 0 $? "$(cat "$T_TMP/e"
 # Installed setuid root: rt_caps_init() becomes the user, keeps the caps permitted.
 cp "$RTPING" "$T_TMP/rtping-suid" && chown root:root "$T_TMP/rtping-suid" &&
 	chmod 4755 "$T_TMP/rtping-suid"
+SUID=
 if as_nobody "$T_TMP/rtping-suid" -V >/dev/null 2>&1 &&
    [ "$(stat -c %a "$T_TMP/rtping-suid")" = 4755 ]; then
-	run_watch "setuid root" "$T_TMP/rtping-suid" -c 3 -i 0.6 10.90.0.2
-	user_limits "setuid root" "$T_TMP/rtping-suid"
+	SUID=$T_TMP/rtping-suid
+	run_watch "setuid root" "$SUID" -c 3 -i 0.6 10.90.0.2
+	user_limits "setuid root" "$SUID"
 else
 	skip "setuid root: cannot run a setuid copy here"
 fi
+
+# audit_waiting NAME BIN: --explain-route --audit as nobody, its stdin a
+# FIFO we hold open. Once the first destination's line is out, the audit
+# is waiting for the next one: no capability may be left by then (nor, by
+# the order in the code, before the first line was read).
+audit_waiting() {
+	local name=$1 bin=$2 pid caps="" rc i
+	mkfifo "$T_TMP/in" || { fail "$name: mkfifo"; return; }
+	rm -f "$T_TMP/o"   # the wait below must see this run's line, not the last one's
+	# Not through as_nobody: a function would run in a subshell of its own,
+	# and $! be that shell's pid; ip netns exec and setpriv exec in place.
+	ip netns exec "$A" setpriv --reuid=nobody --regid="$NOGROUP" --clear-groups \
+		"$bin" --explain-route --audit <"$T_TMP/in" >"$T_TMP/o" 2>"$T_TMP/e" & pid=$!
+	T_PIDS+=("$pid")
+	exec 3>"$T_TMP/in"
+	echo 10.90.0.2 >&3
+	# Bounded wait for the streamed line (10 s); the process then blocks on stdin.
+	for i in $(seq 200); do
+		grep -q '^10\.90\.0\.2  src ' "$T_TMP/o" 2>/dev/null && break
+		sleep 0.05
+	done
+	caps=$(grep -E '^Cap(Prm|Eff)' "/proc/$pid/status" 2>/dev/null | awk '{print $2}' | tr '\n' ' ')
+	exec 3>&-
+	wait "$pid"; rc=$?
+	t_reap "$pid"
+	rm -f "$T_TMP/in"
+	check_rc "$name: --explain-route --audit from stdin: exit 0" 0 "$rc" "$(cat "$T_TMP/e")"
+	check_match "$name: audit line streamed while stdin stays open" '^10\.90\.0\.2  src 10\.90\.0\.1 ' \
+		"$(cat "$T_TMP/o")"
+	check_eq "$name: CapPrm and CapEff 0 while --audit waits on stdin" \
+		"0000000000000000 0000000000000000 " "$caps"
+}
+
+audit_waiting "cap_net_raw+p" "$T_TMP/rtping-cap"
+[ -n "$SUID" ] && audit_waiting "setuid root" "$SUID"
+
+# -m is root's: a user's mark is tried with no capability raised, so a
+# "fwmark 7 prohibit" rule is not stepped around by a user's -m 7 (nor
+# taken by it): iputils' warning, an unmarked echo, answered; explain mode
+# and --verify describe that unmarked flow. Root's -m 7 is refused.
+WARN="WARNING: failed to set mark: 7: Operation not permitted|"
+WARN+="=> missing cap_net_admin+p or cap_net_raw+p (since Linux 5.17) capability?"
+ip -n "$A" rule add fwmark 7 prohibit pref 50
+mark_user() {
+	local name=$1 bin=$2 args rc
+	for args in "-c 1 -W 2 -m 7 10.90.0.2" "--explain-route -m 7 10.90.0.2" \
+		    "--explain-route --verify -C -m 7 10.90.0.2"; do
+		# shellcheck disable=SC2086
+		as_nobody timeout 10 "$bin" $args >"$T_TMP/o" 2>"$T_TMP/e"; rc=$?
+		check_rc "$name as nobody, $args: exit 0" 0 "$rc" "$(cat "$T_TMP/e")"
+		check_eq "$name as nobody, $args: iputils' warning" "$WARN" \
+			"$(sed "s/^$(basename "$bin"): //" "$T_TMP/e" | paste -sd '|')"
+		case $args in
+		-c*) check_match "$name as nobody, $args: answered" \
+			'^64 bytes from 10\.90\.0\.2: icmp_seq=1 ' "$(cat "$T_TMP/o")" ;;
+		*) check_match "$name as nobody, $args: the unmarked flow" \
+			'^flow +icmp dport 2048 uid [0-9]+ mark 0x0 ' "$(cat "$T_TMP/o")" ;;
+		esac
+	done
+	check_match "$name as nobody, --verify: the echo left" '^observed +10\.90\.0\.1 dev a0 ' \
+		"$(cat "$T_TMP/o")"
+}
+mark_user "cap_net_raw+p" "$T_TMP/rtping-cap"
+[ -n "$SUID" ] && mark_user "setuid root" "$SUID"
+rt_root -c 1 -W 2 -m 7 10.90.0.2; rc=$?
+check_eq "root -m 7: refused by the prohibit rule (exit 2, no reply)" "2 0" \
+	"$rc $(grep -c '^64 bytes' "$T_TMP/o")"
+check_eq "root -m 7: says why" "rtping-cap: connect: Permission denied" "$(cat "$T_TMP/e")"
+ip -n "$A" rule del fwmark 7 prohibit pref 50
 
 # ping_group_range is per network namespace: open it in A only.
 ip netns exec "$A" sysctl -qw net.ipv4.ping_group_range="0 2147483647"
