@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "rtping/caps.h"
+#include "rtping/error.h"
 
 static const cap_value_t kept[] = { CAP_NET_RAW, CAP_NET_ADMIN };
 #define NKEPT (sizeof(kept) / sizeof(kept[0]))
@@ -98,7 +99,7 @@ int rt_caps_drop_all(void)
 }
 
 int rt_caps_sockopts(int fd, const char *iface, bool has_mark, uint32_t mark,
-		     const char **what)
+		     struct rt_error *err)
 {
 	int rc = 0;
 
@@ -106,8 +107,7 @@ int rt_caps_sockopts(int fd, const char *iface, bool has_mark, uint32_t mark,
 		rt_caps_raise();
 		if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, iface,
 			       (socklen_t)strlen(iface) + 1) < 0) {
-			rc = -errno;
-			*what = "SO_BINDTODEVICE";
+			rc = rt_error_errno(err, -errno, "SO_BINDTODEVICE");
 		}
 		rt_caps_lower();
 	}
@@ -123,8 +123,7 @@ int rt_caps_sockopts(int fd, const char *iface, bool has_mark, uint32_t mark,
 	if (raise)
 		rt_caps_raise();
 	if (setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark)) < 0) {
-		rc = -errno;
-		*what = "SO_MARK";
+		rc = rt_error_errno(err, -errno, "SO_MARK");
 	}
 	if (raise)
 		rt_caps_lower();

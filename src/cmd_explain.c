@@ -59,8 +59,8 @@ int rt_cmd_explain(const struct rt_cmd_env *env, struct rt_error *fatal)
 				  .uid = geteuid() };
 	struct rt_verified v = { 0 }, *vp = NULL;
 	struct rt_sock s = { .fd = -1 };
+	struct rt_error verr = { 0 };
 	bool sock = o->connect || o->verify;
-	const char *what = NULL;
 	int sock_err = 0;
 
 	/* Without a socket to open, nothing held while the name is resolved. */
@@ -77,9 +77,9 @@ int rt_cmd_explain(const struct rt_cmd_env *env, struct rt_error *fatal)
 	 * is its report's.
 	 */
 	if (sock) {
-		sock_err = rt_sock_open(&s, o, &p.flow, &p.target, 1, &what);
+		sock_err = rt_sock_open(&s, o, &p.flow, &p.target, 1, &verr);
 		if (sock_err && o->connect)
-			return rt_error_errno(fatal, sock_err, what), no_plan(env, &p, fatal);
+			return *fatal = verr, no_plan(env, &p, fatal);
 		if (drop_caps(o, fatal) < 0) {
 			rt_sock_close(&s);
 			return RT_EXIT_ERROR;
@@ -89,12 +89,12 @@ int rt_cmd_explain(const struct rt_cmd_env *env, struct rt_error *fatal)
 	rt_plan_ask(&p, &pe, sock && !sock_err ? &s : NULL);
 	if (o->verify && !p.ex.route_err) {
 		vp = &v;
-		v.err = sock_err ? sock_err : rt_verify_egress(o, &p.target, &s, &v.eg, &what);
+		v.err = sock_err ? sock_err : rt_verify_egress(o, &p.target, &s, &v.eg, &verr);
 	}
 	rt_sock_close(&s);
 	/* A socket that cannot be had is an error, not an observation. */
-	if (vp && v.err && v.err != -ETIMEDOUT && v.err != -EOPNOTSUPP && what)
-		return rt_error_errno(fatal, v.err, what), RT_EXIT_ERROR;
+	if (vp && v.err && verr.code)
+		return *fatal = verr, RT_EXIT_ERROR;
 	if (env->o->json)
 		rt_explain_json(stdout, &p.ex, vp, p.target.name);
 	else

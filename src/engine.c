@@ -21,12 +21,13 @@
 #include <string.h>
 
 #include "rtping/caps.h"
+#include "rtping/error.h"
 #include "rtping/loop.h"
 #include "rtping/targets.h"
 #include "engine_int.h"
 
 static void open_fam(struct rt_engine *e, int k, const struct rt_engine_fam *f, int *rc,
-		     const char **what)
+		     struct rt_error *err)
 {
 	struct fsock *fs = &e->fs[k];
 
@@ -34,7 +35,7 @@ static void open_fam(struct rt_engine *e, int k, const struct rt_engine_fam *f, 
 		return;
 	fs->flow = f->flow;
 	fs->sock.fd = -1;
-	*rc = rt_sock_open(&fs->sock, e->o, f->flow, f->t, e->tl->n, what);
+	*rc = rt_sock_open(&fs->sock, e->o, f->flow, f->t, e->tl->n, err);
 	if (*rc < 0)
 		return;
 	fs->open = true;
@@ -47,7 +48,7 @@ static void open_fam(struct rt_engine *e, int k, const struct rt_engine_fam *f, 
 	fs->ni = rt_probe_is_ni(e->o, f->t->fam);
 	fs->tx = rt_tx_new(&tc);
 	if (!fs->rx || !fs->tx)
-		*rc = (*what = "malloc", -ENOMEM);
+		*rc = rt_error_errno(err, -ENOMEM, "malloc");
 	else
 		rt_rx_want_pktinfo(fs->rx, fs->sock.reports);
 }
@@ -68,15 +69,14 @@ static uint32_t first_scope(const struct rt_engine_fam fams[2])
 }
 
 int rt_engine_open(struct rt_engine **ep, const struct rt_opts *o, struct rt_targets *tl,
-		   const struct rt_engine_fam fams[2], const char *prog, const char **what)
+		   const struct rt_engine_fam fams[2], const char *prog, struct rt_error *err)
 {
 	struct rt_engine *e = calloc(1, sizeof(*e));
 	int rc = 0;
 
 	*ep = NULL;
-	*what = "malloc";
 	if (!e)
-		return -ENOMEM;
+		return rt_error_errno(err, -ENOMEM, "malloc");
 	e->o = o;
 	e->tl = tl;
 	e->fs[0].sock.fd = e->fs[1].sock.fd = -1;
@@ -87,12 +87,12 @@ int rt_engine_open(struct rt_engine **ep, const struct rt_opts *o, struct rt_tar
 	rt_out_init(&e->out, o, prog, e->multi, &e->rr);
 	e->timing = o->size >= 16;   /* sizeof(struct timeval): iputils' rule */
 	for (int k = 0; k < 2; k++)
-		open_fam(e, k, &fams[k], &rc, what);
+		open_fam(e, k, &fams[k], &rc, err);
 	/* Only a target whose replies are resolved needs the worker thread. */
 	for (int k = 0; k < 2 && rc == 0; k++)
 		if (need_names(tl, k) && (rc = rt_names_open(&e->names[k], k, first_scope(fams),
 							     NULL, rt_loop_wait_fd)) < 0)
-			*what = "eventfd";
+			rt_error_errno(err, rc, "eventfd");
 	if (rc < 0) {
 		rt_engine_close(e);
 		return rc;
@@ -179,7 +179,7 @@ int64_t rt_engine_step(struct rt_engine *e, int64_t now)
 	int64_t w1, w2, said;
 	long i;
 
-	if (e->fatal)
+	if (e->fatal.code)
 		return RT_LOOP_STOP;
 	expire(e, now);
 	if (!e->nlive)
@@ -196,7 +196,7 @@ int64_t rt_engine_step(struct rt_engine *e, int64_t now)
 		int64_t sent = rt_engine_send(e, (size_t)i, now);
 
 		/* More due (-l's burst, many targets): all sent first, read in one batch. */
-		if (e->fatal || rt_sched_next_send(&e->sched, sent, &w1) >= 0)
+		if (e->fatal.code || rt_sched_next_send(&e->sched, sent, &w1) >= 0)
 			return now;
 	}
 	/*
@@ -232,9 +232,9 @@ void rt_engine_status(struct rt_engine *e)
 	}
 }
 
-const char *rt_engine_fatal(const struct rt_engine *e)
+const struct rt_error *rt_engine_fatal(const struct rt_engine *e)
 {
-	return e->fatal;
+	return e->fatal.code ? &e->fatal : NULL;
 }
 
 /* What the summaries add: the echoes per egress (one target's: src/sock.c), the watch's counts. */

@@ -15,6 +15,7 @@
 #include "rtping/clock.h"
 #include "rtping/demux.h"
 #include "rtping/engine.h"
+#include "rtping/error.h"
 #include "rtping/ipopt.h"
 #include "rtping/names.h"
 #include "rtping/nodeinfo.h"
@@ -55,7 +56,7 @@ struct rt_engine {
 	bool privileged;
 	bool need_wall;             /* -D or JSON: events carry the wall clock */
 	bool multi;                 /* more than one target: lines name theirs */
-	const char *fatal;          /* ends the run with exit 2 (iputils' wording) */
+	struct rt_error fatal;      /* code set: ends the run with exit 2 (iputils' wording) */
 	size_t nlive;               /* targets still running */
 	size_t last_sent;           /* the target that sent last */
 	struct rt_out out;          /* run-wide: set once, by rt_out_init() */

@@ -9,6 +9,7 @@
 #include <net/if.h>
 
 #include "engine_int.h"
+#include "rtping/error.h"
 #include "rtping/targets.h"
 
 static bool is_multicast(const struct rt_addr *a)
@@ -102,7 +103,7 @@ static int start_target(struct rt_engine *e, size_t i, int64_t now)
 }
 
 /* -B on each socket: its first target's source (every target's, on one device). */
-static int bind_sources(struct rt_engine *e, const char **what)
+static int bind_sources(struct rt_engine *e, struct rt_error *err)
 {
 	bool done[2] = { false, false };
 	int rc;
@@ -115,7 +116,7 @@ static int bind_sources(struct rt_engine *e, const char **what)
 			continue;
 		done[k] = true;
 		rc = rt_sock_bind_route(&e->fs[k].sock, e->o, e->fs[k].flow,
-					&(struct rt_route_snap){ .src = t->src }, what);
+					&(struct rt_route_snap){ .src = t->src }, err);
 		if (rc < 0)
 			return rc;
 	}
@@ -131,7 +132,7 @@ static void observed(void *arg, struct rt_event *ev)
 	rt_out_event(&e->out, ev);
 }
 
-int rt_engine_start(struct rt_engine *e, const char **what)
+int rt_engine_start(struct rt_engine *e, struct rt_error *err)
 {
 	const struct rt_opts *o = e->o;
 	struct rt_targets *tl = e->tl;
@@ -144,15 +145,14 @@ int rt_engine_start(struct rt_engine *e, const char **what)
 	int64_t now;
 	int rc;
 
-	if ((rc = bind_sources(e, what)) < 0)
+	if ((rc = bind_sources(e, err)) < 0)
 		return rc;
 	/* One echo id a target (raw sockets match replies by it): the socket's + i. */
 	for (size_t i = 0; i < tl->n; i++)
 		tl->peers[i].id = (uint16_t)(e->fs[e->fs[0].open ? 0 : 1].sock.match.id + i);
-	*what = "malloc";
 	if (rt_demux_init(&e->dmx, tl->peers, tl->n) < 0 ||
 	    !(e->views = calloc(tl->n, sizeof(*e->views))))
-		return -ENOMEM;
+		return rt_error_errno(err, -ENOMEM, "malloc");
 	rt_out_pattern(&e->out, o->pattern_set ? o->pattern : NULL, o->pattern_len);
 	for (size_t i = 0; i < tl->n; i++) {
 		if (tl->t[i].state != RT_TGT_READY)
@@ -163,20 +163,19 @@ int rt_engine_start(struct rt_engine *e, const char **what)
 	fflush(e->out.f);
 	/* -C (one target: src/ping.c): iputils connects once the header is out. */
 	for (int k = 0; k < 2 && o->connect; k++)
-		if (e->fs[k].open && (rc = rt_sock_connect(&e->fs[k].sock, what)) < 0)
+		if (e->fs[k].open && (rc = rt_sock_connect(&e->fs[k].sock, err)) < 0)
 			return rc;
-	*what = "malloc";
 	now = rt_clock_ns(CLOCK_MONOTONIC);
 	/* Target i's first send: now + i x interval / n (rt_sched_first()). */
 	if (rt_sched_init(&e->sched, &sc, tl->n, now) < 0 ||
 	    rt_observe_init(&e->ob, observed, e, reports, rt_policy_window(o), &e->route,
 			    e->multipath) < 0)
-		return -ENOMEM;
+		return rt_error_errno(err, -ENOMEM, "malloc");
 	for (size_t i = 0; i < tl->n; i++) {
 		if (tl->t[i].state != RT_TGT_READY)
 			rt_sched_done(&e->sched, i);
 		else if (start_target(e, i, now) < 0)
-			return -ENOMEM;
+			return rt_error_errno(err, -ENOMEM, "malloc");
 	}
 	return 0;
 }

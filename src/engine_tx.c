@@ -9,6 +9,7 @@
 #include <sys/random.h>
 
 #include "rtping/egress.h"
+#include "rtping/error.h"
 #include "rtping/targets.h"
 #include "engine_int.h"
 
@@ -88,8 +89,8 @@ int64_t rt_engine_send(struct rt_engine *e, size_t i, int64_t at)
 			rt_sched_retry(&e->sched, i, st, now);
 			return now;
 		case RT_SEND_FATAL:
-			e->fatal = "Do you want to ping broadcast? Then -b. If not, "
-				   "check your local firewall rules";
+			rt_error_set(&e->fatal, -err, "Do you want to ping broadcast? Then -b. "
+				     "If not, check your local firewall rules");
 			return now;
 		case RT_SEND_FAILED:
 			break;

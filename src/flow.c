@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "rtping/caps.h"
+#include "rtping/error.h"
 #include "rtping/flow.h"
 #include "rtping/opts.h"
 #include "rtping/probe.h"
@@ -58,21 +59,23 @@ static int setopt_int(int fd, int level, int name, int v)
 	return setsockopt(fd, level, name, &v, sizeof(v)) < 0 ? -errno : 0;
 }
 
-int rt_flow_apply(int fd, const struct rt_flow *f, int *mark_err, const char **what)
+int rt_flow_apply(int fd, const struct rt_flow *f, int *mark_err, struct rt_error *err)
 {
-	int rc = rt_caps_sockopts(fd, f->iface, false, 0, what);
+	int rc = rt_caps_sockopts(fd, f->iface, false, 0, err);
 
 	if (rc < 0)
 		return rc;
-	if (f->has_mark && (rc = rt_caps_sockopts(fd, NULL, true, f->mark, what)) < 0) {
+	/* A refused mark that the caller takes as a warning fills no error. */
+	if (f->has_mark &&
+	    (rc = rt_caps_sockopts(fd, NULL, true, f->mark, mark_err ? NULL : err)) < 0) {
 		if (!mark_err)
 			return rc;
 		*mark_err = -rc;   /* iputils: a warning, and the ping goes on unmarked */
 	}
 	if (f->has_tos && (rc = setopt_int(fd, f->fam->sol_ip, f->fam->opt_tos, f->tos)) < 0)
-		return *what = "IP_TOS", rc;
+		return rt_error_errno(err, rc, "IP_TOS");
 	if (f->broadcast && (rc = setopt_int(fd, SOL_SOCKET, SO_BROADCAST, 1)) < 0)
-		return *what = "cannot set broadcasting", rc;
+		return rt_error_errno(err, rc, "cannot set broadcasting");
 	return 0;
 }
 
@@ -83,7 +86,6 @@ bool rt_flow_needs_caps(const struct rt_opts *o)
 
 int rt_flow_mark_refused(const struct rt_opts *o)
 {
-	const char *what;
 	int fd, rc;
 
 	if (!o->has_mark)
@@ -91,7 +93,7 @@ int rt_flow_mark_refused(const struct rt_opts *o)
 	fd = socket(o->af == AF_INET6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return 0;   /* no verdict: each probe's socket says what fails */
-	rc = rt_caps_sockopts(fd, NULL, true, o->mark, &what);
+	rc = rt_caps_sockopts(fd, NULL, true, o->mark, NULL);
 	close(fd);
 	return -rc;
 }
@@ -108,7 +110,7 @@ socklen_t rt_flow_src_sockaddr(const struct rt_flow *f, const struct rt_addr *sr
 }
 
 int rt_flow_bind(int fd, const struct rt_flow *f, const struct rt_addr *src, uint16_t port,
-		 const char **what)
+		 struct rt_error *err)
 {
 	struct sockaddr_storage ss;
 	struct rt_addr any = { .af = f->fam->af };
@@ -120,9 +122,7 @@ int rt_flow_bind(int fd, const struct rt_flow *f, const struct rt_addr *src, uin
 	/* sin_port and sin6_port share their place. */
 	((struct sockaddr_in *)&ss)->sin_port = htons(port);
 
-	if (bind(fd, (struct sockaddr *)&ss, len) < 0) {
-		*what = "bind";
-		return -errno;
-	}
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0)
+		return rt_error_errno(err, -errno, "bind");
 	return 0;
 }

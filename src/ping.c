@@ -361,8 +361,8 @@ static struct rt_watch *open_watch(struct ping *p)
 	return w;
 }
 
-/* The loop over the engine's sockets (and the route watch's); -errno and *what. */
-static int ping_loop(struct ping *p, struct rt_engine *e, const char **what)
+/* The loop over the engine's sockets (and the route watch's); -errno with p->fatal. */
+static int ping_loop(struct ping *p, struct rt_engine *e)
 {
 	struct rt_loop loop;
 	rt_loop_step_fn step = engine_step;
@@ -383,9 +383,11 @@ static int ping_loop(struct ping *p, struct rt_engine *e, const char **what)
 	}
 	if (!rc && w)
 		rc = rt_loop_add(&loop, rt_watch_fd(w), POLLIN, watch_io, watch_step, w);
+	if (rc < 0)
+		rt_error_errno(p->fatal, rc, "ppoll");
 	if (w)
 		rt_engine_watch_counts(e, &p->wst);   /* copied in when the loop ends */
-	if (!rc && (rc = rt_engine_start(e, what)) == 0)
+	if (!rc && (rc = rt_engine_start(e, p->fatal)) == 0)
 		rt_loop_run(&loop);
 	rt_loop_close(&loop);
 	if (w)
@@ -420,16 +422,16 @@ static int run(struct ping *p)
 {
 	struct rt_engine_fam fams[2] = { { 0 } };
 	struct rt_engine *e;
-	const char *what = NULL, *fatal;
+	const struct rt_error *fatal;
 	bool warned = false;
 	int rc;
 
 	for (int k = 0; k < 2; k++)
 		if (p->have[k])
 			fams[k] = (struct rt_engine_fam){ &p->flow[k], &p->first[k] };
-	rc = rt_engine_open(&e, p->o, &p->tl, fams, p->prog, &what);
+	rc = rt_engine_open(&e, p->o, &p->tl, fams, p->prog, p->fatal);
 	if (rc < 0)
-		return rt_error_errno(p->fatal, rc, what);
+		return rc;
 	for (int k = 0; k < 2; k++) {
 		p->sock[k] = rt_engine_sock(e, k);
 		if (p->sock[k])
@@ -456,15 +458,15 @@ static int run(struct ping *p)
 		rt_engine_set_prediction(e, &v, !p->live.match_err && p->live.match.multipath);
 	}
 	if (count_ready(&p->tl)) {
-		rc = ping_loop(p, e, &what);
+		rc = ping_loop(p, e);
 		if (rc < 0) {
 			rt_engine_close(e);
-			return rt_error_errno(p->fatal, rc, what);
+			return rc;
 		}
 		/* Ended early (iputils' words): the lines so far, then the reason. */
 		fatal = rt_engine_fatal(e);
 		if (fatal)
-			rc = rt_error_set(p->fatal, -EIO, "%s", fatal);
+			rc = (*p->fatal = *fatal).code;
 		else
 			summaries(p, e);
 	}

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 
 #include "rtping/caps.h"
+#include "rtping/error.h"
 #include "rtping/ipopt.h"
 #include "rtping/probe.h"
 #include "rtping/sched.h"
@@ -185,27 +186,27 @@ static bool enable_reports(struct rt_sock *s)
 	return setopt_int(s->fd, SOL_SOCKET, SO_TIMESTAMPING, flags) == 0;
 }
 
-/* Options every socket gets; -errno and *what for the ones iputils treats as fatal. */
-static int common_opts(struct rt_sock *s, const struct rt_opts *o, const char **what)
+/* Options every socket gets; -errno and err for the ones iputils treats as fatal. */
+static int common_opts(struct rt_sock *s, const struct rt_opts *o, struct rt_error *err)
 {
 	const struct rt_family *f = s->match.fam;
 	enum rt_pmtu pmtu = rt_opts_pmtu(o, f, &s->match.dst);
 	int sol = f->sol_ip, rc = 0;
 
 	if (o->ttl >= 0 && (rc = setopt_int(s->fd, sol, f->opt_mcast_ttl, o->ttl)) < 0)
-		return *what = f->msg_mcast_ttl, rc;
+		return rt_error_errno(err, rc, f->msg_mcast_ttl);
 	if (o->ttl >= 0 && (rc = setopt_int(s->fd, sol, f->opt_ttl, o->ttl)) < 0)
-		return *what = f->msg_ttl, rc;
+		return rt_error_errno(err, rc, f->msg_ttl);
 	if (pmtu_value(pmtu) >= 0 &&
 	    (rc = setopt_int(s->fd, sol, f->opt_mtu_disc, pmtu_value(pmtu))) < 0)
-		return *what = "IP_MTU_DISCOVER", rc;
+		return rt_error_errno(err, rc, "IP_MTU_DISCOVER");
 	if (o->no_loop && (rc = setopt_int(s->fd, sol, f->opt_mcast_loop, 0)) < 0)
-		return *what = f->msg_mcast_loop, rc;
+		return rt_error_errno(err, rc, f->msg_mcast_loop);
 	if ((rc = setopt_int(s->fd, sol, f->opt_recverr, 1)) < 0)
-		return *what = f->af == AF_INET ? "IP_RECVERR" : "IPV6_RECVERR", rc;
+		return rt_error_errno(err, rc, f->af == AF_INET ? "IP_RECVERR" : "IPV6_RECVERR");
 	/* A raw IPv4 socket reads the TTL from the header it delivers, as iputils. */
 	if (!s->match.has_iphdr && (rc = setopt_int(s->fd, sol, f->opt_recvttl, 1)) < 0)
-		return *what = f->msg_recvttl, rc;
+		return rt_error_errno(err, rc, f->msg_recvttl);
 	/* Best effort, as in iputils: these only refine behaviour. */
 	if (o->so_debug)
 		setopt_int(s->fd, SOL_SOCKET, SO_DEBUG, 1);
@@ -225,7 +226,7 @@ static int common_opts(struct rt_sock *s, const struct rt_opts *o, const char **
  * both). Datagram sockets get a reply's options only through IP_RETOPTS,
  * which iputils asks for whatever the flags (a warning if refused).
  */
-static int ip_options(struct rt_sock *s, const struct rt_opts *o, const char **what)
+static int ip_options(struct rt_sock *s, const struct rt_opts *o, struct rt_error *err)
 {
 	uint8_t b[RT_IPOPT_MAX];
 	size_t len;
@@ -236,7 +237,7 @@ static int ip_options(struct rt_sock *s, const struct rt_opts *o, const char **w
 		setopt_int(s->fd, SOL_IP, IP_RETOPTS, 1);
 	len = rt_ipopt_build(o->ipopt, o->prespec, o->nprespec, b);
 	if (len && setsockopt(s->fd, SOL_IP, IP_OPTIONS, b, (socklen_t)len) < 0)
-		return *what = o->ipopt == RT_IPOPT_RR ? "record route" : "ts option", -errno;
+		return rt_error_errno(err, -errno, o->ipopt == RT_IPOPT_RR ? "record route" : "ts option");
 	return 0;
 }
 
@@ -245,7 +246,7 @@ static int ip_options(struct rt_sock *s, const struct rt_opts *o, const char **w
  * created on demand; 0 asks for a random one, as iputils) and then sent in
  * the destination's sin6_flowinfo (IPV6_FLOWINFO_SEND).
  */
-static int flow_label(struct rt_sock *s, const struct rt_opts *o, const char **what)
+static int flow_label(struct rt_sock *s, const struct rt_opts *o, struct rt_error *err)
 {
 	struct sockaddr_in6 *d = (struct sockaddr_in6 *)&s->dst;
 	struct in6_flowlabel_req fr;
@@ -259,9 +260,9 @@ static int flow_label(struct rt_sock *s, const struct rt_opts *o, const char **w
 	fr.flr_flags = IPV6_FL_F_CREATE;
 	fr.flr_share = IPV6_FL_S_EXCL;
 	if (setsockopt(s->fd, SOL_IPV6, IPV6_FLOWLABEL_MGR, &fr, sizeof(fr)) < 0)
-		return *what = "can't set flowlabel", -errno;
+		return rt_error_errno(err, -errno, "can't set flowlabel");
 	if (setopt_int(s->fd, SOL_IPV6, IPV6_FLOWINFO_SEND, 1) < 0)
-		return *what = "can't send flowinfo", -errno;
+		return rt_error_errno(err, -errno, "can't send flowinfo");
 	d->sin6_flowinfo = fr.flr_label;
 	s->flowlabel = ntohl(fr.flr_label);
 	return 0;
@@ -276,7 +277,7 @@ static int flow_label(struct rt_sock *s, const struct rt_opts *o, const char **w
  * known (rt_sock_bind_route): iputils binds its probe's source for -e.
  */
 static int bind_early(struct rt_sock *s, const struct rt_opts *o, const struct rt_flow *f,
-		      const char **what)
+		      struct rt_error *err)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
@@ -288,7 +289,7 @@ static int bind_early(struct rt_sock *s, const struct rt_opts *o, const struct r
 	s->bind_route = o->src.af == AF_UNSPEC && (o->bind_source || (dgram && o->has_ident));
 	if (o->src.af == AF_UNSPEC && !(dgram && o->connect && !s->bind_route))
 		return 0;
-	if ((rc = rt_flow_bind(s->fd, f, &o->src, s->port, what)) < 0)
+	if ((rc = rt_flow_bind(s->fd, f, &o->src, s->port, err)) < 0)
 		return rc;
 	s->bound = true;
 	if (dgram && getsockname(s->fd, (struct sockaddr *)&ss, &len) == 0)
@@ -298,30 +299,30 @@ static int bind_early(struct rt_sock *s, const struct rt_opts *o, const struct r
 }
 
 static int configure(struct rt_sock *s, const struct rt_opts *o, const struct rt_flow *f,
-		     const char **what)
+		     struct rt_error *err)
 {
 	int rc;
 
-	if ((rc = rt_flow_apply(s->fd, f, &s->mark_err, what)) < 0)
+	if ((rc = rt_flow_apply(s->fd, f, &s->mark_err, err)) < 0)
 		return rc;
-	if ((rc = common_opts(s, o, what)) < 0)
+	if ((rc = common_opts(s, o, err)) < 0)
 		return rc;
-	if ((rc = ip_options(s, o, what)) < 0 || (rc = flow_label(s, o, what)) < 0)
+	if ((rc = ip_options(s, o, err)) < 0 || (rc = flow_label(s, o, err)) < 0)
 		return rc;
-	if ((rc = bind_early(s, o, f, what)) < 0)
+	if ((rc = bind_early(s, o, f, err)) < 0)
 		return rc;
 	if (s->type == SOCK_RAW) {
 		if ((rc = raw_type_filter(s, rt_probe_is_ni(o, s->match.fam))) < 0)
-			return *what = "setsockopt(ICMP_FILTER)", rc;
+			return rt_error_errno(err, rc, "setsockopt(ICMP_FILTER)");
 		if ((rc = attach_bpf(s)) < 0)
-			return *what = "SO_ATTACH_FILTER", rc;
+			return rt_error_errno(err, rc, "SO_ATTACH_FILTER");
 	}
 	return 0;
 }
 
 
 int rt_sock_open(struct rt_sock *s, const struct rt_opts *o, const struct rt_flow *f,
-		 const struct rt_target *t, size_t ntargets, const char **what)
+		 const struct rt_target *t, size_t ntargets, struct rt_error *err)
 {
 	struct rt_probe probe;
 	int rc;
@@ -329,10 +330,9 @@ int rt_sock_open(struct rt_sock *s, const struct rt_opts *o, const struct rt_flo
 	memset(s, 0, sizeof(*s));
 	s->ntargets = ntargets;
 	s->match.fam = t->fam;
-	*what = "socket";
 	rc = open_socket(s, o);
 	if (rc < 0)
-		return rc;
+		return rt_error_errno(err, rc, "socket");
 	s->match.has_iphdr = s->type == SOCK_RAW && t->fam->af == AF_INET;
 	s->match.check_id = s->type == SOCK_RAW;
 	/* A raw socket's echoes carry -e or the pid; a datagram socket's its port. */
@@ -344,14 +344,14 @@ int rt_sock_open(struct rt_sock *s, const struct rt_opts *o, const struct rt_flo
 	s->match.echo_len = rt_probe_len(&probe);
 	s->match.req_key = rt_probe_dport(&probe);
 	s->dst_len = rt_addr_to_sockaddr(&t->addr, 0, t->scope, &s->dst);
-	rc = configure(s, o, f, what);
+	rc = configure(s, o, f, err);
 	if (rc < 0)
 		rt_sock_close(s);
 	return rc;
 }
 
 int rt_sock_bind_route(struct rt_sock *s, const struct rt_opts *o, const struct rt_flow *f,
-		       const struct rt_route_snap *route, const char **what)
+		       const struct rt_route_snap *route, struct rt_error *err)
 {
 	int rc;
 
@@ -360,7 +360,7 @@ int rt_sock_bind_route(struct rt_sock *s, const struct rt_opts *o, const struct 
 	/* No source known (fallback): -e's port still wants its bind. */
 	if (!rt_addr_is_set(&route->src) && !s->port)
 		return 0;
-	rc = rt_flow_bind(s->fd, f, &route->src, s->port, what);
+	rc = rt_flow_bind(s->fd, f, &route->src, s->port, err);
 	s->bound = rc == 0;
 	return rc;
 }
@@ -371,10 +371,10 @@ uint16_t rt_sock_connect_sport(const struct rt_sock *s)
 	return s->type == SOCK_RAW ? (uint16_t)s->match.fam->proto : s->port;
 }
 
-int rt_sock_connect(struct rt_sock *s, const char **what)
+int rt_sock_connect(struct rt_sock *s, struct rt_error *err)
 {
 	if (connect(s->fd, (struct sockaddr *)&s->dst, s->dst_len) < 0)
-		return *what = "connect failed", -errno;
+		return rt_error_errno(err, -errno, "connect failed");
 	return 0;
 }
 

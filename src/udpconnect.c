@@ -14,7 +14,6 @@
 int rt_udpc_run(const struct rt_flow *f, struct rt_udpc *out)
 {
 	struct sockaddr_storage ss;
-	const char *what;
 	socklen_t len;
 	int fd, rc;
 
@@ -23,9 +22,9 @@ int rt_udpc_run(const struct rt_flow *f, struct rt_udpc *out)
 	if (fd < 0)
 		return -errno;
 	out->uid = geteuid();
-	rc = rt_flow_apply(fd, f, NULL, &what);
+	rc = rt_flow_apply(fd, f, NULL, NULL);
 	if (!rc && rt_addr_is_set(&f->src))
-		rc = rt_flow_bind(fd, f, &f->src, 0, &what);
+		rc = rt_flow_bind(fd, f, &f->src, 0, NULL);
 	if (!rc) {
 		len = rt_addr_to_sockaddr(&f->dst, RT_UDPC_PORT, f->scope, &ss);
 		if (connect(fd, (struct sockaddr *)&ss, len) < 0)

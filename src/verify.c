@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "rtping/clock.h"
+#include "rtping/error.h"
 #include "rtping/nl.h"
 #include "rtping/rx.h"
 #include "rtping/sock.h"
@@ -51,7 +52,7 @@ static int wait_report(struct rt_rx *rx, const struct rt_sock *s, struct rt_egre
 }
 
 int rt_verify_egress(const struct rt_opts *o, const struct rt_target *t,
-		     const struct rt_sock *s, struct rt_egress *eg, const char **what)
+		     const struct rt_sock *s, struct rt_egress *eg, struct rt_error *err)
 {
 	static const uint8_t rnd[6];
 	struct rt_tx_cfg tc = {
@@ -65,20 +66,22 @@ int rt_verify_egress(const struct rt_opts *o, const struct rt_target *t,
 	memset(eg, 0, sizeof(*eg));
 	/* What the engine would send: with -N, the query (its flow, its report). */
 	rt_probe_init(&tc.probe, o, t->fam, &t->addr, s->match.id);
-	*what = "malloc";
-	rc = -ENOMEM;
 	if (!s->reports)
-		rc = -EOPNOTSUPP;
-	else if ((tx = rt_tx_new(&tc)) && (rx = rt_rx_new(t->fam, false, o->size))) {
+		return -EOPNOTSUPP;
+	if (!(tx = rt_tx_new(&tc)) || !(rx = rt_rx_new(t->fam, false, o->size))) {
+		rc = rt_error_errno(err, -ENOMEM, "malloc");
+	} else {
 		bool ask = true;
 
 		rt_rx_want_pktinfo(rx, true);
-		rc = (*what = "sendmsg", rt_tx_echo(tx, 1, rnd, &ask, &now));
-		if (rc == 0 && !ask)
+		rc = rt_tx_echo(tx, 1, rnd, &ask, &now);
+		if (rc < 0)
+			rt_error_errno(err, rc, "sendmsg");
+		else if (!ask)
 			rc = -EOPNOTSUPP;   /* sent, but no report will come */
 	}
-	if (rc == 0)
-		rc = wait_report(rx, s, eg);
+	if (rc == 0 && (rc = wait_report(rx, s, eg)) < 0 && rc != -ETIMEDOUT)
+		rt_error_errno(err, rc, "recvmsg");
 	rt_tx_free(tx);
 	rt_rx_free(rx);
 	return rc;

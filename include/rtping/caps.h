@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct rt_error;
 /* Setuid root: switch to the real uid keeping the two caps permitted. 0/-errno. */
 int rt_caps_init(void);
 /* Make the kept caps effective / not effective. 0 or -errno. */
@@ -21,10 +22,10 @@ int rt_caps_drop_all(void);
 /*
  * SO_BINDTODEVICE (iface not "") and SO_MARK (has_mark) on fd, the kept caps
  * raised only around them, and around SO_MARK only when root runs rtping
- * (rt_caps_privileged()). 0, or -errno with *what naming the option.
+ * (rt_caps_privileged()). 0, or -errno with err naming the option (NULL: no message).
  */
 int rt_caps_sockopts(int fd, const char *iface, bool has_mark, uint32_t mark,
-		     const char **what);
+		     struct rt_error *err);
 
 /*
  * The real uid is 0: iputils' user limits (interval, flood, preload,

@@ -22,6 +22,7 @@ struct rt_target;
 struct rt_targets;
 struct rt_watch_stats;
 struct rt_engine;
+struct rt_error;
 
 /* A family's socket is set up from its first target's flow (device, mark, tos). */
 struct rt_engine_fam {
@@ -32,16 +33,16 @@ struct rt_engine_fam {
 /*
  * Opens and configures one ICMP socket per family in use (src/sock.c):
  * fams[0] IPv4, fams[1] IPv6. The READY targets of tl are run. 0, or
- * -errno with *what naming the failing step ("socket", "SO_BINDTODEVICE", ...).
+ * -errno with err naming the failing step ("socket", "SO_BINDTODEVICE", ...).
  */
 int rt_engine_open(struct rt_engine **e, const struct rt_opts *o, struct rt_targets *tl,
-		   const struct rt_engine_fam fams[2], const char *prog, const char **what);
+		   const struct rt_engine_fam fams[2], const char *prog, struct rt_error *err);
 
 /*
  * -B bind, one header per target (its route, shown with -v), the clocks
- * started. 0, or -errno with *what.
+ * started. 0, or -errno with err filled.
  */
-int rt_engine_start(struct rt_engine *e, const char **what);
+int rt_engine_start(struct rt_engine *e, struct rt_error *err);
 
 /* The sockets' fds (-1 for a family not in use). */
 int rt_engine_fd(const struct rt_engine *e, int fam);
@@ -74,7 +75,7 @@ int64_t rt_engine_step(struct rt_engine *e, int64_t now);
 void rt_engine_status(struct rt_engine *e);
 
 /* Ended early (iputils' words; exit 2), else NULL. */
-const char *rt_engine_fatal(const struct rt_engine *e);
+const struct rt_error *rt_engine_fatal(const struct rt_engine *e);
 /* The final statistics, one block per target in argument order. */
 void rt_engine_summary(struct rt_engine *e);
 

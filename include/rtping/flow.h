@@ -13,6 +13,7 @@
 #include "rtping/addr.h"
 #include "rtping/family.h"
 
+struct rt_error;
 struct rt_opts;
 struct rt_target;
 
@@ -62,12 +63,12 @@ int rt_flow_build(struct rt_flow *f, const struct rt_opts *o, const struct rt_ta
 /*
  * The flow's socket options on fd (device, mark, tos, broadcast), privileges
  * raised only for the first two. Every socket that must take the echo's
- * route gets them here, so they cannot disagree. 0, or -errno with *what
+ * route gets them here, so they cannot disagree. 0, or -errno with err
  * naming the option (iputils' wording). With mark_err, a failed SO_MARK is
  * stored there (errno) and the rest still applied: iputils warns and pings
  * unmarked.
  */
-int rt_flow_apply(int fd, const struct rt_flow *f, int *mark_err, const char **what);
+int rt_flow_apply(int fd, const struct rt_flow *f, int *mark_err, struct rt_error *err);
 
 /*
  * Whether applying this run's flows may still raise a capability once the
@@ -95,9 +96,9 @@ socklen_t rt_flow_src_sockaddr(const struct rt_flow *f, const struct rt_addr *sr
 
 /*
  * bind() fd to src (scoped as above; NULL or unset: the wildcard address)
- * and port. 0 or -errno, *what "bind".
+ * and port. 0 or -errno, err "bind: ..." (err may be NULL).
  */
 int rt_flow_bind(int fd, const struct rt_flow *f, const struct rt_addr *src, uint16_t port,
-		 const char **what);
+		 struct rt_error *err);
 
 #endif

@@ -16,6 +16,7 @@
 #include "rtping/route.h"
 #include "rtping/target.h"
 
+struct rt_error;
 struct rt_sock {
 	int fd;                         /* -1 closed */
 	int type;                       /* SOCK_DGRAM or SOCK_RAW */
@@ -35,25 +36,25 @@ struct rt_sock {
  * Opens and configures the socket, raising capabilities only around the
  * calls that need them; f and t: the first of ntargets it serves (raw:
  * echo ids match.id + i, one each; any: errors for every destination).
- * 0, or -errno with *what naming the failing step ("socket",
+ * 0, or -errno with err naming the failing step ("socket",
  * "SO_BINDTODEVICE", ...) for the message main prints.
  */
 int rt_sock_open(struct rt_sock *s, const struct rt_opts *o, const struct rt_flow *f,
-		 const struct rt_target *t, size_t ntargets, const char **what);
+		 const struct rt_target *t, size_t ntargets, struct rt_error *err);
 
 /*
  * -B: pins the source the route module chose (unless -I addr bound one),
- * so it cannot change mid-run. 0, or -errno with *what.
+ * so it cannot change mid-run. 0, or -errno with err filled.
  */
 int rt_sock_bind_route(struct rt_sock *s, const struct rt_opts *o, const struct rt_flow *f,
-		       const struct rt_route_snap *route, const char **what);
+		       const struct rt_route_snap *route, struct rt_error *err);
 
 /*
  * -C: connect() to the target, as iputils does once the header is out.
  * The flow must say so (rt_flow.connected): connecting changes the key.
- * 0, or -errno with *what "connect failed".
+ * 0, or -errno with err "connect failed: ...".
  */
-int rt_sock_connect(struct rt_sock *s, const char **what);
+int rt_sock_connect(struct rt_sock *s, struct rt_error *err);
 /*
  * The source port connect() routes with: a datagram socket's identifier
  * (known once bound: -e or -C), the protocol number for a raw socket.

@@ -10,6 +10,7 @@
 #include "rtping/opts.h"
 #include "rtping/target.h"
 
+struct rt_error;
 struct rt_sock;
 
 /* How long to wait for the report (it comes when the echo reaches a device). */
@@ -20,9 +21,9 @@ struct rt_sock;
  * flow (opened apart, while capabilities are held: the send needs none).
  * 0 with *eg filled; -ETIMEDOUT when no report came (e.g. a neighbour that
  * never resolved), -EOPNOTSUPP when the kernel gives no reports, other
- * -errno with *what naming the failing step.
+ * -errno with err naming the failing step.
  */
 int rt_verify_egress(const struct rt_opts *o, const struct rt_target *t,
-		     const struct rt_sock *s, struct rt_egress *eg, const char **what);
+		     const struct rt_sock *s, struct rt_egress *eg, struct rt_error *err);
 
 #endif
