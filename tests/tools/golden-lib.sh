@@ -5,16 +5,25 @@
 #   hp:  the hostile peer namespace $HP_NS (hostile-lib.sh): us 10.66.0.1
 #   arb: A (10.77.0.1, fd77::1) -- R (forwarding) -- B (10.78.0.2, fd78::2);
 #        run in A. A's /etc/hosts (ip netns exec reads /etc/netns/A/hosts)
-#        names B "bee.golden" and R "arr.golden", for -H.
+#        names B "bee.golden" and R "arr.golden", for -H. A also has a
+#        direct link with MTU 1300 to M (A 10.79.0.1, fd79::1; M 10.79.0.2,
+#        fd79::2), for -M do with a larger -s.
 # gl_ns TOPO: the namespace to run a case in, with ping_group_range open for
 # the datagram topologies (hpd, arbd) and closed for the others.
 
 GL_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../golden/20250605" && pwd)
 
 gl_arb() {
-	GL_A=$(t_ns ga) && GL_R=$(t_ns gr) && GL_B=$(t_ns gb) || return 1
-	T_NS+=("$GL_A" "$GL_R" "$GL_B")
+	GL_A=$(t_ns ga) && GL_R=$(t_ns gr) && GL_B=$(t_ns gb) && GL_M=$(t_ns gm) || return 1
+	T_NS+=("$GL_A" "$GL_R" "$GL_B" "$GL_M")
 	t_veth "$GL_A" ga0 "$GL_R" gr0 && t_veth "$GL_R" gr1 "$GL_B" gb0 || return 1
+	t_veth "$GL_A" ga1 "$GL_M" gm0 || return 1
+	ip -n "$GL_A" link set ga1 mtu 1300
+	ip -n "$GL_M" link set gm0 mtu 1300
+	ip -n "$GL_A" addr add 10.79.0.1/24 dev ga1
+	ip -n "$GL_M" addr add 10.79.0.2/24 dev gm0
+	ip -n "$GL_A" -6 addr add fd79::1/64 dev ga1 nodad
+	ip -n "$GL_M" -6 addr add fd79::2/64 dev gm0 nodad
 	ip -n "$GL_A" addr add 10.77.0.1/24 dev ga0
 	ip -n "$GL_R" addr add 10.77.0.254/24 dev gr0
 	ip -n "$GL_R" addr add 10.78.0.254/24 dev gr1
@@ -36,6 +45,8 @@ gl_arb() {
 	# Warm the neighbour caches so the first echo is not delayed.
 	ip netns exec "$GL_A" ping -c 1 -W 2 10.78.0.2 >/dev/null 2>&1
 	ip netns exec "$GL_A" ping -c 1 -W 2 fd78::2 >/dev/null 2>&1
+	ip netns exec "$GL_A" ping -c 1 -W 2 10.79.0.2 >/dev/null 2>&1
+	ip netns exec "$GL_A" ping -c 1 -W 2 fd79::2 >/dev/null 2>&1
 	return 0
 }
 

@@ -1,0 +1,1 @@
+ip netns exec NS(arb) ping-20250605 -s 70000 -c 1 10.78.0.2  # peer mode: -
