@@ -39,6 +39,7 @@ struct fsock {
 	bool rx_maybe;              /* a reply may be queued: read before sleeping */
 	unsigned unread;            /* sends since the last read */
 	unsigned reports_unread;    /* reports asked for since the error queue was last read */
+	unsigned msgsize_said;      /* EMSGSIZE sends said: their queued local errors are not */
 	bool ni;                    /* -N to an IPv6 target: node information queries */
 	struct rt_sock sock;
 	struct rt_rx *rx;

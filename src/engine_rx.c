@@ -253,6 +253,11 @@ int rt_engine_recv_err(struct rt_engine *e, int k)
 		rt_observe_report(&e->ob, &en.tx, rt_clock_ns(CLOCK_MONOTONIC));
 		return 2;
 	}
+	/* The local error of a send already said as EMSGSIZE (src/engine_tx.c). */
+	if (en.err.local && en.err.err == EMSGSIZE && fs->msgsize_said) {
+		fs->msgsize_said--;
+		return 0;
+	}
 	/* A local error quotes nothing: its destination names the target. */
 	i = running(e, k, rt_demux_error(&e->dmx, raw && !en.err.local, en.err.id, en.err.seq,
 					 &en.err.dst));

@@ -13,16 +13,28 @@
 #include "rtping/targets.h"
 #include "engine_int.h"
 
-static void send_failed(struct rt_engine *e, size_t i, int err)
+static void send_failed(struct rt_engine *e, size_t i, uint16_t seq, int err)
 {
-	struct rt_event ev = { .kind = RT_EV_SEND_ERROR, .tgt = &e->views[i], .err = err };
+	struct rt_event ev = { .kind = RT_EV_SEND_ERROR, .tgt = &e->views[i], .seq = seq,
+			       .err = err };
+	struct fsock *fs = &e->fs[rt_engine_fam(e->tl->t[i].fam)];
 	int handled = 0;
 
+	/*
+	 * Too long for the path (-M do): iputils 20250605 counts the error and
+	 * says the send's own words; the local error the kernel queued with
+	 * it is not said a second time (src/engine_rx.c).
+	 */
+	if (err == EMSGSIZE) {
+		e->tl->st[i].nerrors++;
+		fs->msgsize_said++;
+		handled = -1;
+	}
 	/* An ICMP error may explain the failure: report that one instead. */
-	for (int n = 0, rc; n < 256 &&
+	for (int n = 0, rc; !handled && n < 256 &&
 	     (rc = rt_engine_recv_err(e, rt_engine_fam(e->tl->t[i].fam))) >= 0; n++)
 		handled += rc == 1;
-	if (handled)
+	if (handled > 0)
 		return;
 	ev.wall_us = rt_engine_wall(e);
 	ev.text = strerror(err);
@@ -100,7 +112,7 @@ int64_t rt_engine_send(struct rt_engine *e, size_t i, int64_t at)
 	if (ask && !err)
 		rt_egress_asked(&e->ob.eg, seq, now);
 	if (err) {
-		send_failed(e, i, err);
+		send_failed(e, i, seq, err);
 	} else {
 		rt_out_sent(&e->out);   /* -f's dot */
 	}

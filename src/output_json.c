@@ -114,7 +114,8 @@ static void error(const struct rt_out *o, const struct rt_event *ev)
 	json_begin(o, "error", ev->wall_us);
 	json_target(o, ev);
 	fprintf(o->f, ", \"local\": %s", local ? "true" : "false");
-	if (local)
+	/* A failed send's sequence is known; the error queue's local errors quote none. */
+	if (ev->kind == RT_EV_LOCAL_ERROR)
 		fputs(", \"seq\": null", o->f);
 	else
 		fprintf(o->f, ", \"seq\": %u", ev->seq);

@@ -67,7 +67,6 @@ golden "IPv6 -t 1 hop limit" -t 1 -c 2 -i 0.2 fd78::2
 golden "IPv6 unreachable neighbour" -c 1 fd77::9
 golden "IPv6 link-local with scope" -c 2 -i 0.2 fe80::fe%a0
 golden "IPv6 -s 0 quiet" -s 0 -q -c 2 -i 0.2 fd78::2
-golden "-M do local error" -M do -s 2000 -c 2 -i 0.2 10.78.0.2
 golden "-p pattern" -p ff00a5 -c 2 -i 0.2 10.78.0.2
 golden "-a audible, -n" -a -n -c 2 -i 0.2 10.78.0.2
 golden "-U user latency" -U -c 2 -i 0.2 10.78.0.2

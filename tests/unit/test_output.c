@@ -75,6 +75,28 @@ START_TEST(egress_sampled_only_for_a_flood)
 }
 END_TEST
 
+/*
+ * A failed send is said in iputils 20250605's words, and in JSON carries
+ * its own sequence; a local error from the error queue quotes none.
+ */
+START_TEST(send_error_text_and_json_seq)
+{
+	struct rt_event send = { .kind = RT_EV_SEND_ERROR, .tgt = &tg, .seq = 7, .err = EMSGSIZE,
+				 .text = "Message too long", .wall_us = 1 };
+	struct rt_event local = send;
+
+	local.kind = RT_EV_LOCAL_ERROR;
+	rt_out_event(&o, &send);
+	ck_assert_str_eq(out(), "rtping: sendmsg: Message too long\n");
+	o.json = true;
+	rt_out_event(&o, &send);
+	rt_out_event(&o, &local);
+	ck_assert_ptr_nonnull(strstr(out(), "\"local\": true, \"seq\": 7, "));
+	ck_assert_ptr_nonnull(strstr(out(), "\"local\": true, \"seq\": null, "));
+	ck_assert_ptr_nonnull(strstr(out(), "\"errno\": 90"));
+}
+END_TEST
+
 START_TEST(header_v4_v6_and_source)
 {
 	rt_out_header(&o, &tg, "10.77.0.2", NULL, NULL, 56, 20);
@@ -528,6 +550,7 @@ int main(void)
 	tcase_add_test(tc, header_flowlabel_and_ip_options);
 	tcase_add_test(tc, route_change_text_and_json);
 	tcase_add_test(tc, egress_sampled_only_for_a_flood);
+	tcase_add_test(tc, send_error_text_and_json_seq);
 	suite_add_tcase(s, tc);
 	return rt_test_run(s);
 }
