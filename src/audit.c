@@ -18,6 +18,7 @@
 #include "rtping/flow.h"
 #include "rtping/json.h"
 #include "rtping/opts.h"
+#include "rtping/output.h"
 #include "rtping/plan.h"
 #include "rtping/sock.h"
 #include "rtping/tfile.h"
@@ -266,7 +267,7 @@ int rt_cmd_audit(const struct rt_cmd_env *env, struct rt_error *fatal)
 		return rt_error_errno(fatal, rc, "cap_set_proc"), RT_EXIT_ERROR;
 	}
 	r->pe.mark_err = rt_flow_mark_refused(env->o);
-	rt_sock_mark_warn(stderr, env->prog, r->pe.mark_err, env->o->mark);
+	rt_out_mark_warning(stderr, env->prog, r->pe.mark_err, env->o->mark);
 	rc = run(r, &what);
 	rt_rules_cache_free(&r->rules);
 	free(r);

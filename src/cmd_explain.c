@@ -14,6 +14,7 @@
 #include "rtping/exitcodes.h"
 #include "rtping/flow.h"
 #include "rtping/opts.h"
+#include "rtping/output.h"
 #include "rtping/plan.h"
 #include "rtping/sock.h"
 #include "rtping/verify.h"
@@ -85,7 +86,7 @@ int rt_cmd_explain(const struct rt_cmd_env *env, struct rt_error *fatal)
 			return RT_EXIT_ERROR;
 		}
 	}
-	rt_sock_mark_warn(stderr, env->prog, pe.mark_err, o->mark);
+	rt_out_mark_warning(stderr, env->prog, pe.mark_err, o->mark);
 	rt_plan_ask(&p, &pe, sock && !sock_err ? &s : NULL);
 	if (o->verify && !p.ex.route_err) {
 		vp = &v;

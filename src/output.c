@@ -3,6 +3,7 @@
  * JSON (src/output_json.c) from the same events. The JSON members are
  * documented in the man page's JSON OUTPUT section.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "rtping/icmp.h"
@@ -103,4 +104,14 @@ void rt_out_run_summary(const struct rt_out *o, const struct rt_out_totals *t)
 	fprintf(o->f, "\n%zu targets: %zu answered, %zu unreachable, %zu with route divergence\n",
 		t->total, t->answered, t->unreachable, t->diverging);
 	fflush(o->f);
+}
+
+void rt_out_mark_warning(FILE *err, const char *prog, int mark_err, uint32_t mark)
+{
+	if (!mark_err)
+		return;
+	fprintf(err, "%s: WARNING: failed to set mark: %u: %s\n", prog, mark, strerror(mark_err));
+	if (mark_err == EPERM)
+		fprintf(err, "%s: => missing cap_net_admin+p or cap_net_raw+p "
+			"(since Linux 5.17) capability?\n", prog);
 }

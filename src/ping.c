@@ -435,7 +435,7 @@ static int run(struct ping *p)
 	for (int k = 0; k < 2; k++) {
 		p->sock[k] = rt_engine_sock(e, k);
 		if (p->sock[k])
-			rt_sock_mark_warning(stderr, p->prog, p->sock[k], p->flow[k].mark);
+			rt_out_mark_warning(stderr, p->prog, p->sock[k]->mark_err, p->o->mark);
 	}
 	/* The sockets are open: the route questions need nothing but root's -m, -I. */
 	rc = rt_flow_needs_caps(p->o) ? 0 : rt_caps_drop_all();

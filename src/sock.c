@@ -378,21 +378,6 @@ int rt_sock_connect(struct rt_sock *s, struct rt_error *err)
 	return 0;
 }
 
-void rt_sock_mark_warn(FILE *err, const char *prog, int mark_err, uint32_t mark)
-{
-	if (!mark_err)
-		return;
-	fprintf(err, "%s: WARNING: failed to set mark: %u: %s\n", prog, mark, strerror(mark_err));
-	if (mark_err == EPERM)
-		fprintf(err, "%s: => missing cap_net_admin+p or cap_net_raw+p "
-			"(since Linux 5.17) capability?\n", prog);
-}
-
-void rt_sock_mark_warning(FILE *err, const char *prog, const struct rt_sock *s, uint32_t mark)
-{
-	rt_sock_mark_warn(err, prog, s->mark_err, mark);
-}
-
 void rt_sock_flow_facts(const struct rt_sock *s, struct rt_flow *f)
 {
 	if (s->mark_err) {

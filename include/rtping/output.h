@@ -164,4 +164,11 @@ struct rt_out_totals {
  */
 void rt_out_run_summary(const struct rt_out *o, const struct rt_out_totals *t);
 
+/*
+ * iputils' warning (two lines for EPERM) when SO_MARK was refused
+ * (mark_err an errno); nothing when it was not. Ping, explain and the
+ * audit say it before their first line.
+ */
+void rt_out_mark_warning(FILE *err, const char *prog, int mark_err, uint32_t mark);
+
 #endif

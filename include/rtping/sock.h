@@ -67,10 +67,6 @@ uint16_t rt_sock_connect_sport(const struct rt_sock *s);
  * the route query nor the UDP check may carry the mark), and -C's port.
  */
 void rt_sock_flow_facts(const struct rt_sock *s, struct rt_flow *f);
-/* iputils' warning (two lines for EPERM) when SO_MARK was refused; nothing otherwise. */
-void rt_sock_mark_warning(FILE *err, const char *prog, const struct rt_sock *s, uint32_t mark);
-/* The same for a refusal learnt without the socket (rt_flow_mark_refused()); 0: nothing. */
-void rt_sock_mark_warn(FILE *err, const char *prog, int mark_err, uint32_t mark);
 
 void rt_sock_close(struct rt_sock *s);
 
