@@ -225,7 +225,7 @@ static void find_candidates(struct rt_nl *nl, struct rt_explain *ex)
  * -C: connect() routes its own key (proto, the socket's port as sport,
  * dport 0) and, unless the socket is bound already, fixes the source it
  * picks; each echo is then routed by its own key from that source
- * (reference/kernel-flow.md). src: the bound source, or NULL.
+ * (inet_dgram_connect(), ip_route_connect()). src: the bound source, or NULL.
  */
 static int ask_connect(struct rt_nl *nl, struct rt_explain *ex, const struct rt_addr *src)
 {

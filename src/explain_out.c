@@ -545,7 +545,7 @@ void rt_explain_warn(FILE *err, const char *prog, const struct rt_explain *ex)
 			"for a protocol-less flow\n", prog);
 	if (ex->route_err)
 		return;
-	/* No query knows this flow's next hop: never claim one (reference/egress.md). */
+	/* No query knows this flow's next hop: never claim one (only a transmit report can). */
 	if (ex->hash_dependent) {
 		fprintf(err, "%s: warning: multipath route with L4 hashing: the echo leaves by "
 			"one of", prog);

@@ -162,7 +162,7 @@ static void set_send_timeout(struct rt_sock *s, const struct rt_opts *o)
 }
 
 /*
- * Transmit reports (reference/egress.md): the device an echo was handed to
+ * Transmit reports (SO_TIMESTAMPING with IP_PKTINFO): the device an echo was handed to
  * and its source, from the error queue. Each echo asks for its report
  * (src/tx.c: TX_SCHED, the hand-over to the device's queue, in a control
  * message), so a flood can ask for some only; the socket sets how reports

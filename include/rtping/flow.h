@@ -43,7 +43,7 @@ struct rt_flow {
 	 * -C: the socket is connect()ed. connect() routes (proto, sport, dport 0)
 	 * with sport the socket's port (the datagram socket's identifier, the
 	 * protocol number for a raw one) and fixes the source it picks for
-	 * every later echo (reference/kernel-flow.md).
+	 * every later echo (ip4_datagram_connect(), ip6_datagram_connect()).
 	 */
 	bool connected;
 	uint16_t connect_sport;

@@ -80,7 +80,7 @@ else
 	skip "pkg-config cannot find libmnl/libcap: library versions not compared"
 fi
 
-# Man page sections the issue asks for.
+# Man page sections a reader looks for.
 for s in SYNOPSIS OPTIONS "EXPLAIN MODE" "JSON OUTPUT" "EXIT STATUS" PRIVILEGES \
 	"THE UDP-CONNECT TRICK" "SEE ALSO"; do
 	grep -qx "\.Sh $s" "$MAN" && pass "man page has $s" || fail "man page lacks .Sh $s"
@@ -100,7 +100,7 @@ undoc=""
 for m in $members; do grep -Eq "^\.(Li|It Li) ($m|.*[ ,]$m)( |,|$)" "$MAN" || undoc+=" $m"; done
 check_eq "man page names every --explain-route JSON member" "" "$undoc"
 
-# README: the install options and the sections the issue asks for.
+# README: the install options and the sections a user looks for.
 for x in '## Install' '## A short tour' '## Why the UDP-connect trick can be wrong' \
 	'-Dsetcap=true' '-Dsetuid=true' 'meson install'; do
 	grep -qF -- "$x" "$SRC/README.md" && pass "README has '$x'" || fail "README lacks '$x'"

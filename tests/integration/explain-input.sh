@@ -31,7 +31,7 @@ bad "source of the other family" '^rtping: -I address family does not match' \
 bad "no destination" '^rtping: usage error: Destination address required$' --explain-route
 
 # With --json a destination that gives no flow still answers one object on
-# stdout with "error" (the stderr line's text), exit 2 (issue 10). Option
+# stdout with "error" (the stderr line's text), exit 2. Option
 # errors stay stderr only.
 # bad_json NAME DESTINATION ADDRESS ARGS...
 bad_json() {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Golden output against iputils 20250605 for issue 14's options and
+# Golden output against iputils 20250605 for its newer options and
 # behaviours (-3 -C -e -F -H -R -T, redirects quoting our probe, the "wrong
 # data byte" dump, IP options in replies): every case of
 # tests/golden/20250605/cases runs rtping in the topology the golden files

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Route module, the worked example of ../shared/reference/divergence.md: a
+# Route module, the worked example of the divergence (the README's): a
 # rule "ipproto udp" sends the UDP probe to table 100 (src 10.9.0.11) while
 # the echo stays in main (src 10.9.0.12). rtping must report 10.9.0.12, show
 # the UDP answer beside it, name rule pref 100 / table 100, exit 1, and warn

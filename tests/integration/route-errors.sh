@@ -3,7 +3,7 @@
 # routes (and rules), and a destination with no route at all. explain exits
 # 2 and reports the kernel's errno text and the route type, like
 # "ip route get"; ping mode fails with the same error instead of sending.
-# When a rule's action failed the lookup, explain names the rule (issue 10):
+# When a rule's action failed the lookup, explain names the rule:
 # "(prohibit rule)" and a reason line, in text and JSON; an unreachable rule
 # (ENETUNREACH, like no route at all) still has its type.
 . "$(dirname "$0")/lib.sh"
@@ -117,7 +117,7 @@ check_eq "-Q 999: nothing on stdout" "" "$T_OUT"
 t_run "$A" "$RTPING" --explain-route -m zz 10.9.0.1
 check_rc "-m zz: explain exit" 2 "$T_RC" "$T_ERR"
 
-# issue 10's rule: every echo prohibited, UDP spared, and no such route.
+# An ICMP-only prohibit rule: every echo prohibited, UDP spared, and no such route.
 ip -n "$A" rule add pref 90 ipproto icmp prohibit
 ip -n "$A" -6 rule add pref 90 ipproto ipv6-icmp prohibit
 err 10.9.0.1 "Permission denied" prohibit icmp 2048 rule 90 "ipproto icmp" icmp

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Route module, a goto rule (issue 10): "10 ipproto icmp goto 300", "20 not
+# Route module, a goto rule: "10 ipproto icmp goto 300", "20 not
 # ipproto udp lookup 200", "30 ipproto udp lookup 100", "300 lookup main".
 # The echo jumps from 10 to 300, over rule 20 that its selector would match:
 # main's source (.12) leaves, not table 200's (.13). The UDP probe takes rule

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Route module, nexthop objects (issue 10): a route on one nexthop object
+# Route module, nexthop objects: a route on one nexthop object
 # ("nhid 1") is not multipath, and so not hash-dependent under
 # fib_multipath_hash_policy=1; a group of two is both; a group of one is
 # one path. The answer comes from the object (RTM_GETNEXTHOP), so it holds

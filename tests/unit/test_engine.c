@@ -134,7 +134,7 @@ START_TEST(cmsgs_ttl_and_kernel_timestamp)
 	/* -U: the kernel's stamp is ignored. */
 	rt_rx_cmsgs(&msg, &rt_inet, false, 50 * SEC, 100 * SEC + 3 * MS, &m);
 	ck_assert_int_eq(m.rx_ns, 50 * SEC);
-	/* Issue 10: 6.126 s old (a lookup held the read) is still the truth. */
+	/* 6.126 s old (a lookup held the read) is still the truth. */
 	rt_rx_cmsgs(&msg, &rt_inet, true, 50 * SEC, 106 * SEC + 126 * MS, &m);
 	ck_assert_int_eq(m.rx_ns, 50 * SEC - 6126 * MS);
 	ck_assert_int_eq(m.read_ns, 50 * SEC);

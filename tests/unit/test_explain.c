@@ -263,7 +263,7 @@ START_TEST(no_table_says_why)
 }
 END_TEST
 
-/* issue 10: the echo's goto, and the UDP probe's lookup, both named with their targets. */
+/* The echo's goto, and the UDP probe's lookup, both named with their targets. */
 static void goto_divergence(struct rt_explain *ex)
 {
 	divergence(ex);

@@ -169,7 +169,7 @@ static const struct { const char *opt, *val, *msg; } bad[] = {
 	{ "-Q", "lowdelay", "bad TOS value: lowdelay" },
 	{ "-M", "sometimes", "invalid -M argument: sometimes" },
 	{ "-p", "xyz", "patterns must be specified as hex digits: xyz" },
-	/* iputils 20250605's wording for the options of issue 14. */
+	/* iputils 20250605's wording for -3, -C, -e, -F, -H, -R and -T. */
 	{ "-e", "x", "invalid argument: 'x'" },
 	{ "-e", "", "invalid argument: ''" },
 	{ "-e", "0x10", "invalid argument: '0x10'" },
@@ -370,7 +370,7 @@ START_TEST(group_echo_does_not_fragment)
 }
 END_TEST
 
-/* Accepted by iputils, refused by rtping before: issue 10 (low). */
+/* Accepted by iputils, refused by rtping before. */
 START_TEST(flood_adaptive_and_empty_pattern_accepted)
 {
 	ck_assert_int_eq(parse(true, "-f", "-A", "h", NULL), 0);

@@ -254,7 +254,7 @@ START_TEST(reply_egress_in_json_and_verbose_text)
 }
 END_TEST
 
-/* Issue 10: a multicast duplicate was typed "reply" in JSON unless -v. */
+/* A multicast duplicate was typed "reply" in JSON unless -v. */
 START_TEST(group_duplicate_hidden_in_text_typed_dup_in_json)
 {
 	struct rt_event ev = reply(1, 45);

@@ -219,7 +219,7 @@ static struct rt_rule rule(uint32_t pref, uint8_t action, uint32_t arg, uint8_t 
 	return r;
 }
 
-/* issue 10: "10 ipproto icmp goto 300, 20 not ipproto udp lookup 200, 30 ipproto udp lookup 100". */
+/* A goto: "10 ipproto icmp goto 300, 20 not ipproto udp lookup 200, 30 ipproto udp lookup 100". */
 static struct rt_rule goto_rules[] = {
 	{ .pref = 0, .action = FR_ACT_TO_TBL, .table = RT_TABLE_LOCAL, .suppress_prefixlen = -1 },
 	{ .pref = 10, .action = FR_ACT_GOTO, .goto_pref = 300, .ipproto = IPPROTO_ICMP, .suppress_prefixlen = -1 },

@@ -265,7 +265,7 @@ START_TEST(settled_errors_leave_pipe_alone)
 END_TEST
 
 /*
- * Issue 10: a reply that waited 6.126 s in the queue (a stuck reverse
+ * A reply that waited 6.126 s in the queue (a stuck reverse
  * lookup) keeps its kernel stamp's 80 us RTT.
  */
 START_TEST(arrival_stall_is_not_rtt)
