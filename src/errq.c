@@ -51,7 +51,7 @@ int rt_errq_decode(const struct rt_icmp_match *m, const struct msghdr *msg, size
 		rt_addr_from_sockaddr(&off, NULL, NULL,
 				      (const struct sockaddr *)((const uint8_t *)pee + sizeof(ee)),
 				      (socklen_t)tail);
-	if (msg->msg_name)
+	if (msg->msg_name && msg->msg_namelen >= sizeof(sa_family_t))
 		rt_addr_from_sockaddr(&to, NULL, NULL, (const struct sockaddr *)msg->msg_name,
 				      msg->msg_namelen);
 	if (rt_icmp_parse_err(m, ee.ee_origin, (int)ee.ee_errno, ee.ee_type, ee.ee_code,

@@ -92,11 +92,11 @@ static bool addr_is(const struct nlmsghdr *nlh, const struct rt_addr *a)
 		uint16_t t = mnl_attr_get_type(attr);
 		struct rt_addr x;
 
+		/* An unknown family fails here (no length of 0 makes an address). */
 		if ((t != IFA_LOCAL && t != IFA_ADDRESS) ||
-		    mnl_attr_get_payload_len(attr) != rt_addr_len(ifa->ifa_family))
+		    rt_addr_from_bytes(&x, ifa->ifa_family, mnl_attr_get_payload(attr),
+				       mnl_attr_get_payload_len(attr)) < 0)
 			continue;
-		rt_addr_from_bytes(&x, ifa->ifa_family, mnl_attr_get_payload(attr),
-				   mnl_attr_get_payload_len(attr));
 		if (rt_addr_equal(&x, a))
 			return true;
 	}
