@@ -153,6 +153,33 @@ START_TEST(txrep_timestamp_beyond_int64_ns_is_no_timestamp)
 END_TEST
 
 /*
+ * fuzz-errq: a first control message whose cmsg_len claims more than
+ * msg_controllen holds: CMSG_FIRSTHDR() checks only that its header fits,
+ * and the extended error was copied from past the control buffer. Here
+ * the bytes past it hold a local error, which was decoded as if sent.
+ */
+START_TEST(errq_cmsg_longer_than_its_control_buffer_is_not_read)
+{
+	struct rt_icmp_match m = { .fam = &rt_inet, .any_dst = true };
+	struct sock_extended_err ee = { .ee_errno = EMSGSIZE, .ee_origin = SO_EE_ORIGIN_LOCAL };
+	union { char b[CMSG_SPACE(sizeof(ee))]; struct cmsghdr align; } ctl;
+	uint8_t pkt[8] = { 8 };
+	struct iovec iov = { pkt, sizeof(pkt) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.b,
+			      .msg_controllen = sizeof(struct cmsghdr) };
+	struct cmsghdr *c = (struct cmsghdr *)ctl.b;
+	struct rt_errq_entry e;
+
+	memset(&ctl, 0, sizeof(ctl));
+	c->cmsg_level = SOL_IP;
+	c->cmsg_type = IP_RECVERR;
+	c->cmsg_len = CMSG_LEN(sizeof(ee));
+	memcpy(CMSG_DATA(c), &ee, sizeof(ee));
+	ck_assert_int_eq(rt_errq_decode(&m, &msg, sizeof(pkt), &e), -ENOMSG);
+}
+END_TEST
+
+/*
  * The route watch fed its multicast to mnl_cb_run() itself, without the
  * length checks rt_nl_feed() makes (see nl_length_all_ones_does_not_loop_
  * forever): a route message, then a header whose nlmsg_len is 0xffffffff,
@@ -291,6 +318,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, txrep_timestamp_beyond_int64_ns_is_no_timestamp);
 	tcase_add_test(tc, ipopt_rr_longer_than_a_header_is_not_remembered_past_its_buffer);
 	tcase_add_test(tc, errq_name_shorter_than_its_family_is_not_read);
+	tcase_add_test(tc, errq_cmsg_longer_than_its_control_buffer_is_not_read);
 	tcase_add_test(tc, watch_length_all_ones_is_bad_message_not_a_hang);
 	tcase_add_test(tc, watch_address_of_unknown_family_is_not_compared_uninitialised);
 	suite_add_tcase(s, tc);
