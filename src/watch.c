@@ -158,10 +158,6 @@ int rt_watch_parse(const void *buf, size_t len, int af, const struct rt_addr *bo
 	memset(out, 0, sizeof(*out));
 	/* rt_nl_feed() checks the lengths first: libmnl's own walk trusts them. */
 	rc = rt_nl_feed(buf, len, 0, 0, msg_cb, &p, NULL, 0);
-	if (rc == -ENOSPC) {
-		out->causes |= RT_WATCH_RESYNC;   /* NLMSG_OVERRUN */
-		return 0;
-	}
 	return rc < 0 ? rc : 0;
 }
 

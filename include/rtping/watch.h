@@ -80,7 +80,8 @@ struct rt_watch_batch {
 /*
  * Pure: a buffer of multicast messages (sequence and port 0) into *out.
  * 0, or -errno when the buffer is malformed (no message of it counted)
- * or ends in an error message (those before it counted).
+ * or holds an error, overrun or interrupted-dump message (those before
+ * it counted; lost messages come as ENOBUFS from recv(), not as these).
  */
 int rt_watch_parse(const void *buf, size_t len, int af, const struct rt_addr *bound,
 		   struct rt_watch_batch *out);

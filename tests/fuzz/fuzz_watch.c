@@ -47,12 +47,8 @@ static bool walk(const uint8_t *buf, size_t len, int af, const struct rt_addr *b
 
 		p += NLMSG_ALIGN(h->nlmsg_len);
 		if (h->nlmsg_flags & NLM_F_DUMP_INTR || h->nlmsg_type == NLMSG_ERROR ||
-		    h->nlmsg_type == NLMSG_DONE)
+		    h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_OVERRUN)
 			break;
-		if (h->nlmsg_type == NLMSG_OVERRUN) {
-			b->causes |= RT_WATCH_RESYNC;
-			break;
-		}
 		if (h->nlmsg_type < NLMSG_MIN_TYPE)
 			continue;
 		b->causes |= rt_watch_classify(h, af, bound, &ev);

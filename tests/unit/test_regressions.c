@@ -202,6 +202,23 @@ START_TEST(watch_length_all_ones_is_bad_message_not_a_hang)
 }
 END_TEST
 
+/*
+ * fuzz-watch: rt_watch_parse() read rt_nl_feed()'s -ENOSPC as an overrun
+ * message and asked for a resync, but an error message carrying ENOSPC
+ * returns the same. Neither comes on multicast (lost messages are recv()'s
+ * ENOBUFS); both now just end the buffer.
+ */
+START_TEST(watch_error_message_enospc_is_not_a_resync)
+{
+	struct tbuf t = { .len = 0 };
+	struct rt_watch_batch b;
+
+	tbuf_error(&t, -ENOSPC, NULL);
+	ck_assert_int_eq(rt_watch_parse(t.b, t.len, AF_INET, NULL, &b), -ENOSPC);
+	ck_assert_uint_eq(b.causes, 0);
+}
+END_TEST
+
 /* Fills the stack below the caller with a 4-byte pattern, then returns. */
 __attribute__((noinline)) static void prime_stack(const uint8_t pat[4])
 {
@@ -320,6 +337,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, errq_name_shorter_than_its_family_is_not_read);
 	tcase_add_test(tc, errq_cmsg_longer_than_its_control_buffer_is_not_read);
 	tcase_add_test(tc, watch_length_all_ones_is_bad_message_not_a_hang);
+	tcase_add_test(tc, watch_error_message_enospc_is_not_a_resync);
 	tcase_add_test(tc, watch_address_of_unknown_family_is_not_compared_uninitialised);
 	suite_add_tcase(s, tc);
 	return s;
