@@ -15,14 +15,14 @@ static const struct sock_extended_err *find_ee(const struct rt_family *fam,
 					       const struct msghdr *msg, size_t *tail)
 {
 	const struct sock_extended_err *ee = NULL;
-	const uint8_t *end = (const uint8_t *)msg->msg_control + msg->msg_controllen;
 
 	for (struct cmsghdr *c = CMSG_FIRSTHDR((struct msghdr *)msg); c;
 	     c = CMSG_NXTHDR((struct msghdr *)msg, c)) {
 		/* CMSG_FIRSTHDR() checks only that a header fits, not its length. */
 		if (c->cmsg_level != fam->sol_ip || c->cmsg_type != fam->cmsg_recverr ||
 		    c->cmsg_len < CMSG_LEN(sizeof(*ee)) ||
-		    c->cmsg_len > (size_t)(end - (const uint8_t *)c))
+		    c->cmsg_len > msg->msg_controllen -
+				  (size_t)((const uint8_t *)c - (const uint8_t *)msg->msg_control))
 			continue;
 		ee = (const struct sock_extended_err *)CMSG_DATA(c);
 		*tail = c->cmsg_len - CMSG_LEN(sizeof(*ee));
