@@ -180,6 +180,23 @@ START_TEST(errq_cmsg_longer_than_its_control_buffer_is_not_read)
 END_TEST
 
 /*
+ * fuzz-errq: with no control buffer (NULL, length 0) the check above took
+ * the buffer's end as NULL + 0, undefined behaviour (the UBSan pass of
+ * tests/run sees it).
+ */
+START_TEST(errq_no_control_buffer_is_no_message)
+{
+	struct rt_icmp_match m = { .fam = &rt_inet6 };
+	uint8_t pkt[8] = { 128 };
+	struct iovec iov = { pkt, sizeof(pkt) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct rt_errq_entry e;
+
+	ck_assert_int_eq(rt_errq_decode(&m, &msg, sizeof(pkt), &e), -ENOMSG);
+}
+END_TEST
+
+/*
  * The route watch fed its multicast to mnl_cb_run() itself, without the
  * length checks rt_nl_feed() makes (see nl_length_all_ones_does_not_loop_
  * forever): a route message, then a header whose nlmsg_len is 0xffffffff,
@@ -336,6 +353,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, ipopt_rr_longer_than_a_header_is_not_remembered_past_its_buffer);
 	tcase_add_test(tc, errq_name_shorter_than_its_family_is_not_read);
 	tcase_add_test(tc, errq_cmsg_longer_than_its_control_buffer_is_not_read);
+	tcase_add_test(tc, errq_no_control_buffer_is_no_message);
 	tcase_add_test(tc, watch_length_all_ones_is_bad_message_not_a_hang);
 	tcase_add_test(tc, watch_error_message_enospc_is_not_a_resync);
 	tcase_add_test(tc, watch_address_of_unknown_family_is_not_compared_uninitialised);
