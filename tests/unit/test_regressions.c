@@ -180,6 +180,43 @@ START_TEST(errq_cmsg_longer_than_its_control_buffer_is_not_read)
 END_TEST
 
 /*
+ * fuzz-errq: a transmit report's last control message claimed more bytes
+ * than msg_controllen holds (CMSG_NXTHDR() checks that a header fits, not
+ * the length it claims) and its timestamp was read from past the buffer.
+ * Here the bytes past it hold a time, which was taken as the report's.
+ */
+START_TEST(txrep_cmsg_longer_than_its_control_buffer_is_not_read)
+{
+	struct rt_icmp_match m = { .fam = &rt_inet };
+	struct sock_extended_err ee = { .ee_errno = ENOMSG, .ee_origin = SO_EE_ORIGIN_TIMESTAMPING };
+	struct timespec ts[3] = { { 5, 7 } };
+	union { char b[CMSG_SPACE(sizeof(ee)) + CMSG_SPACE(sizeof(ts))]; struct cmsghdr align; } ctl;
+	struct msghdr msg = { .msg_control = ctl.b,
+			      .msg_controllen = CMSG_SPACE(sizeof(ee)) + sizeof(struct cmsghdr) };
+	struct iovec iov = { NULL, 0 };
+	struct cmsghdr *c = (struct cmsghdr *)ctl.b;
+	struct rt_errq_entry e;
+
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	memset(&ctl, 0, sizeof(ctl));
+	c->cmsg_level = SOL_IP;
+	c->cmsg_type = IP_RECVERR;
+	c->cmsg_len = CMSG_LEN(sizeof(ee));
+	memcpy(CMSG_DATA(c), &ee, sizeof(ee));
+	c = CMSG_NXTHDR(&msg, c);
+	ck_assert_ptr_nonnull(c);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SO_TIMESTAMPING;
+	c->cmsg_len = CMSG_LEN(sizeof(ts));
+	memcpy(CMSG_DATA(c), ts, sizeof(ts));   /* past msg_controllen */
+	rt_errq_decode(&m, &msg, 0, &e);
+	ck_assert_int_eq(e.kind, RT_ERRQ_TXREPORT);
+	ck_assert_int_eq(e.tx.real_ns, 0);
+}
+END_TEST
+
+/*
  * fuzz-errq: with no control buffer (NULL, length 0) the check above took
  * the buffer's end as NULL + 0, undefined behaviour (the UBSan pass of
  * tests/run sees it).
@@ -354,6 +391,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, errq_name_shorter_than_its_family_is_not_read);
 	tcase_add_test(tc, errq_cmsg_longer_than_its_control_buffer_is_not_read);
 	tcase_add_test(tc, errq_no_control_buffer_is_no_message);
+	tcase_add_test(tc, txrep_cmsg_longer_than_its_control_buffer_is_not_read);
 	tcase_add_test(tc, watch_length_all_ones_is_bad_message_not_a_hang);
 	tcase_add_test(tc, watch_error_message_enospc_is_not_a_resync);
 	tcase_add_test(tc, watch_address_of_unknown_family_is_not_compared_uninitialised);
