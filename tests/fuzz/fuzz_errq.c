@@ -72,7 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	m.id = 0x1234;
 	m.echo_len = 64;
 	rt_addr_parse(&m.dst, m.fam->af, m.fam == &rt_inet ? "10.77.0.2" : "fd00::2");
-	/* Transmit reports are fuzz-txrep's. */
+	/* Transmit reports are fuzz-txrep's (though raw cmsgs may still hold one). */
 	if (ee.ee_origin == SO_EE_ORIGIN_TIMESTAMPING)
 		ee.ee_origin = SO_EE_ORIGIN_LOCAL;
 
@@ -111,7 +111,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((sel & 4) && !n_cm && rc != -ENOMSG)
 		abort();
 	if (rc == 0) {
-		if (e.kind == RT_ERRQ_TXREPORT || (e.kind == RT_ERRQ_LOCAL) != e.err.local)
+		/* A report only from an extended error among the raw cmsgs, and it names a device. */
+		if (e.kind == RT_ERRQ_TXREPORT ? !n_cm || !e.tx.ifindex
+					       : (e.kind == RT_ERRQ_LOCAL) != e.err.local)
 			abort();
 		if (e.err.dst.af != AF_UNSPEC && e.err.dst.af != AF_INET && e.err.dst.af != AF_INET6)
 			abort();
