@@ -18,8 +18,11 @@ static const struct sock_extended_err *find_ee(const struct rt_family *fam,
 
 	for (struct cmsghdr *c = CMSG_FIRSTHDR((struct msghdr *)msg); c;
 	     c = CMSG_NXTHDR((struct msghdr *)msg, c)) {
+		/* CMSG_FIRSTHDR() checks only that a header fits, not its length. */
 		if (c->cmsg_level != fam->sol_ip || c->cmsg_type != fam->cmsg_recverr ||
-		    c->cmsg_len < CMSG_LEN(sizeof(*ee)))
+		    c->cmsg_len < CMSG_LEN(sizeof(*ee)) ||
+		    c->cmsg_len > msg->msg_controllen -
+				  (size_t)((const uint8_t *)c - (const uint8_t *)msg->msg_control))
 			continue;
 		ee = (const struct sock_extended_err *)CMSG_DATA(c);
 		*tail = c->cmsg_len - CMSG_LEN(sizeof(*ee));
@@ -51,7 +54,7 @@ int rt_errq_decode(const struct rt_icmp_match *m, const struct msghdr *msg, size
 		rt_addr_from_sockaddr(&off, NULL, NULL,
 				      (const struct sockaddr *)((const uint8_t *)pee + sizeof(ee)),
 				      (socklen_t)tail);
-	if (msg->msg_name)
+	if (msg->msg_name && msg->msg_namelen >= sizeof(sa_family_t))
 		rt_addr_from_sockaddr(&to, NULL, NULL, (const struct sockaddr *)msg->msg_name,
 				      msg->msg_namelen);
 	if (rt_icmp_parse_err(m, ee.ee_origin, (int)ee.ee_errno, ee.ee_type, ee.ee_code,

@@ -109,6 +109,9 @@ static void print_rr(FILE *f, const uint8_t *o, size_t olen, struct rt_ipopt_rr 
 		n -= 4;
 	if (!n)
 		return;
+	/* Options come from an IPv4 header (40 bytes at most); a longer buffer is not remembered. */
+	if (n > RT_IPOPT_MAX)
+		rr = NULL;
 	if (rr && rr->len == n && !memcmp(rr->bytes, o + 3, n)) {
 		fputs("\t(same route)", f);
 		return;

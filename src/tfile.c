@@ -1,7 +1,7 @@
 /*
- * Destination lists: the line parser (pure) and the source that walks the
- * operands, then the file. Lines are read into a buffer one name long; a
- * longer line is consumed to its end and reported once.
+ * Destination lists: the line splitter and parser (pure) and the source
+ * that walks the operands, then the file. Lines are read into a buffer of
+ * RT_TLINE_MAX bytes; a longer line is reported and ends its input.
  */
 #include <errno.h>
 #include <string.h>
@@ -76,43 +76,76 @@ static void use_input(struct rt_tsrc *s, FILE *f, const char *path)
 	s->in = f;
 	s->in_name = f == stdin ? "stdin" : path;
 	s->line = 0;
+	s->have = s->drop = 0;
+	s->eof = false;
+}
+
+long rt_tfile_split(const char *buf, size_t len, bool eof, size_t *used)
+{
+	const char *nl = memchr(buf, '\n', len < RT_TLINE_MAX + 1 ? len : RT_TLINE_MAX + 1);
+
+	*used = 0;
+	if (nl) {
+		*used = (size_t)(nl - buf) + 1;
+		return (long)(nl - buf);
+	}
+	if (len > RT_TLINE_MAX)
+		return -E2BIG;
+	if (!eof)
+		return -EAGAIN;
+	if (!len)
+		return -ENODATA;
+	*used = len;
+	return (long)len;
 }
 
 /*
- * One raw line into s->buf: its length, the newline dropped; a line longer
- * than the buffer is consumed to its end and its length reported as
- * sizeof(buf) + 1. -1 at the end of input.
+ * Appends to s->buf up to a newline, the end of input or a full buffer:
+ * getc() hands over what stdin has without waiting for more, so a name
+ * typed is read as soon as its line ends.
  */
-static long raw_line(struct rt_tsrc *s)
+static void fill(struct rt_tsrc *s)
 {
-	size_t n = 0;
-	bool any = false;
 	int c;
 
-	while ((c = getc_unlocked(s->in)) != EOF) {
-		any = true;
+	while (s->have < sizeof(s->buf)) {
+		if ((c = getc_unlocked(s->in)) == EOF) {
+			s->eof = true;
+			return;
+		}
+		s->buf[s->have++] = (char)c;
 		if (c == '\n')
-			break;
-		if (n < sizeof(s->buf))
-			s->buf[n] = (char)c;
-		n += n <= sizeof(s->buf);
+			return;
 	}
-	return any ? (long)n : -1;
 }
 
-/* One entry from s->in: 1 with the result in *name or *why, 0 at its end. */
+/*
+ * One entry from s->in: 1 with the result in *name or *why, 0 at its end,
+ * -E2BIG for a line past RT_TLINE_MAX (the rest of the input is not read).
+ */
 static int read_line(struct rt_tsrc *s, const char **name, const char **why)
 {
+	size_t used;
 	long len;
 	char *n;
 
-	while ((len = raw_line(s)) >= 0) {
+	for (;;) {
+		/* The last line handed out stays in place until the next call. */
+		memmove(s->buf, s->buf + s->drop, s->have - s->drop);
+		s->have -= s->drop;
+		s->drop = 0;
+		len = rt_tfile_split(s->buf, s->have, s->eof, &used);
+		if (len == -EAGAIN) {
+			fill(s);
+			continue;
+		}
+		if (len == -ENODATA)
+			return 0;
 		s->line++;
-		/* Past the buffer is fine inside a comment only. */
-		if ((size_t)len >= sizeof(s->buf) && !memchr(s->buf, '#', sizeof(s->buf)))
-			return *why = "name too long", 1;
-		if ((size_t)len > sizeof(s->buf))
-			len = sizeof(s->buf);
+		if (len < 0)
+			return *why = "too long", (int)len;
+		s->drop = used;
+		/* buf has a byte past the longest line: room for the name's NUL. */
 		switch (rt_tfile_line(s->buf, (size_t)len, &n, why)) {
 		case RT_TLINE_SKIP:
 			continue;
@@ -123,7 +156,6 @@ static int read_line(struct rt_tsrc *s, const char **name, const char **why)
 			return 1;
 		}
 	}
-	return 0;
 }
 
 static void close_input(struct rt_tsrc *s)
@@ -142,6 +174,11 @@ int rt_tsrc_next(struct rt_tsrc *s, const char **name, const char **why)
 	for (;;) {
 		if (s->in) {
 			rc = read_line(s, name, why);
+			if (rc == -E2BIG) {
+				/* A bad line, and the end of its input: what follows may never end. */
+				close_input(s);
+				return 1;
+			}
 			if (rc)
 				return rc;
 			rc = ferror(s->in) ? -EIO : 0;

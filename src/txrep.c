@@ -26,6 +26,10 @@ static void read_cmsgs(const struct rt_family *fam, const struct msghdr *msg,
 {
 	for (struct cmsghdr *c = CMSG_FIRSTHDR((struct msghdr *)msg); c;
 	     c = CMSG_NXTHDR((struct msghdr *)msg, c)) {
+		/* CMSG_FIRSTHDR() checks only that a header fits, not its length. */
+		if (c->cmsg_len > msg->msg_controllen -
+				  (size_t)((const uint8_t *)c - (const uint8_t *)msg->msg_control))
+			continue;
 		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPING &&
 		    c->cmsg_len >= CMSG_LEN(sizeof(struct timespec))) {
 			struct timespec ts;

@@ -92,11 +92,11 @@ static bool addr_is(const struct nlmsghdr *nlh, const struct rt_addr *a)
 		uint16_t t = mnl_attr_get_type(attr);
 		struct rt_addr x;
 
+		/* An unknown family fails here (no length of 0 makes an address). */
 		if ((t != IFA_LOCAL && t != IFA_ADDRESS) ||
-		    mnl_attr_get_payload_len(attr) != rt_addr_len(ifa->ifa_family))
+		    rt_addr_from_bytes(&x, ifa->ifa_family, mnl_attr_get_payload(attr),
+				       mnl_attr_get_payload_len(attr)) < 0)
 			continue;
-		rt_addr_from_bytes(&x, ifa->ifa_family, mnl_attr_get_payload(attr),
-				   mnl_attr_get_payload_len(attr));
 		if (rt_addr_equal(&x, a))
 			return true;
 	}
@@ -126,17 +126,51 @@ unsigned rt_watch_classify(const struct nlmsghdr *nlh, int af, const struct rt_a
 	return 0;
 }
 
+struct parse {
+	int af;
+	const struct rt_addr *bound;
+	struct rt_watch_batch *out;
+	int last_ev;
+};
+
 static int msg_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct rt_watch *w = data;
+	struct parse *p = data;
+	struct rt_watch_batch *b = p->out;
 	int ev;
 
-	w->causes |= rt_watch_classify(nlh, w->af, rt_addr_is_set(&w->bound) ? &w->bound : NULL,
-				       &ev);
-	w->st.messages++;
-	if (ev && w->ops.bound)
-		w->ops.bound(w->ops.arg, ev < 0);
+	b->causes |= rt_watch_classify(nlh, p->af, p->bound, &ev);
+	b->messages++;
+	if (ev && ev != p->last_ev) {
+		if (!b->bound_changes++)
+			b->bound_first_gone = ev < 0;
+		p->last_ev = ev;
+	}
 	return MNL_CB_OK;
+}
+
+int rt_watch_parse(const void *buf, size_t len, int af, const struct rt_addr *bound,
+		   struct rt_watch_batch *out)
+{
+	struct parse p = { af, bound, out, 0 };
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	/* rt_nl_feed() checks the lengths first: libmnl's own walk trusts them. */
+	rc = rt_nl_feed(buf, len, 0, 0, msg_cb, &p, NULL, 0);
+	return rc < 0 ? rc : 0;
+}
+
+/* Multicast: sequence 0 and the kernel's port 0; a malformed buffer is skipped. */
+static void watch_batch(struct rt_watch *w, size_t n)
+{
+	struct rt_watch_batch b;
+
+	rt_watch_parse(w->buf, n, w->af, rt_addr_is_set(&w->bound) ? &w->bound : NULL, &b);
+	w->causes |= b.causes;
+	w->st.messages += b.messages;
+	for (uint64_t i = 0; i < b.bound_changes && w->ops.bound; i++)
+		w->ops.bound(w->ops.arg, i & 1 ? !b.bound_first_gone : b.bound_first_gone);
 }
 
 void rt_watch_io(struct rt_watch *w, short revents)
@@ -155,8 +189,7 @@ void rt_watch_io(struct rt_watch *w, short revents)
 		}
 		if (n <= 0)
 			break;
-		/* Multicast: sequence 0 and the kernel's port 0; bad messages are skipped. */
-		mnl_cb_run(w->buf, (size_t)n, 0, 0, msg_cb, w);
+		watch_batch(w, (size_t)n);
 	}
 	if (w->causes && !before)
 		w->first_ns = now;

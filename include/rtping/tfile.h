@@ -2,7 +2,8 @@
  * Lists of destinations: operands, then a file or stdin, one name a line
  * with '#' comments. Read one line at a time into a fixed buffer, so a
  * long list (or an endless stdin) costs no memory, and each name is
- * handed out as soon as its line is complete.
+ * handed out as soon as its line is complete. A line longer than the
+ * buffer ends its input ("too long"): /dev/zero has no newline to wait for.
  */
 #ifndef RTPING_TFILE_H
 #define RTPING_TFILE_H
@@ -13,6 +14,12 @@
 
 /* Longest name accepted: struct rt_target's name buffer, NUL included. */
 #define RT_TNAME_MAX 256
+/*
+ * Longest line read, newline not included, comment included: 4 KB holds a
+ * name and any comment a person writes beside it, and bounds what an
+ * endless line (--file /dev/zero) costs before it is reported.
+ */
+#define RT_TLINE_MAX 4096
 
 enum rt_tline {
 	RT_TLINE_SKIP,     /* blank or comment */
@@ -23,9 +30,19 @@ enum rt_tline {
 /*
  * Pure: one line (its newline, if any, included; len bytes, which may
  * hold NULs). '#' starts a comment; blanks around the name are dropped.
- * Modifies line.
+ * Modifies line: the name is NUL-terminated in place, so line must have
+ * room for len + 1 bytes.
  */
 enum rt_tline rt_tfile_line(char *line, size_t len, char **name, const char **why);
+
+/*
+ * Pure: where the first line of buf (len bytes, any bytes) ends. Returns
+ * its length, newline not included, with *used the bytes it takes up
+ * (newline included); at the end of input (eof) a last line needs no
+ * newline. -EAGAIN: no newline yet and more may come; -E2BIG: the line
+ * runs past RT_TLINE_MAX bytes; -ENODATA: eof and nothing left.
+ */
+long rt_tfile_split(const char *buf, size_t len, bool eof, size_t *used);
 
 struct rt_tsrc {
 	char **args;            /* operands; "-" reads stdin there */
@@ -35,7 +52,9 @@ struct rt_tsrc {
 	FILE *in;               /* the file being read */
 	const char *in_name;    /* for messages: the path, or "stdin" */
 	unsigned long line;     /* its line number, 0 for an operand */
-	char buf[1024];         /* a line; past it only a comment may go on */
+	size_t have, drop;      /* bytes in buf; of them, the last line's */
+	bool eof;               /* s->in has no more */
+	char buf[RT_TLINE_MAX + 1];   /* a line and its newline */
 };
 
 /*
@@ -48,7 +67,8 @@ int rt_tsrc_init(struct rt_tsrc *s, char **args, int nargs, const char *file,
 /*
  * The next entry: 1 with *name (or with *why for a bad line or operand:
  * s->line says where, 0 for an operand), 0 at the end, -EIO when a file
- * cannot be read (*why then names it).
+ * cannot be read (*why then names it). A line past RT_TLINE_MAX is a bad
+ * line ("too long") and the last one read from its file.
  */
 int rt_tsrc_next(struct rt_tsrc *s, const char **name, const char **why);
 

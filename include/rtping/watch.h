@@ -66,6 +66,26 @@ void rt_watch_stats(const struct rt_watch *w, struct rt_watch_stats *st);
 unsigned rt_watch_classify(const struct nlmsghdr *nlh, int af, const struct rt_addr *bound,
 			   int *bound_ev);
 
+/*
+ * What one recv() of multicast said. The bound address's events, repeats
+ * dropped, alternate: the first is bound_first_gone, each next the other.
+ */
+struct rt_watch_batch {
+	unsigned causes;
+	uint64_t messages;       /* handed to rt_watch_classify() */
+	uint64_t bound_changes;
+	bool bound_first_gone;
+};
+
+/*
+ * Pure: a buffer of multicast messages (sequence and port 0) into *out.
+ * 0, or -errno when the buffer is malformed (no message of it counted)
+ * or holds an error, overrun or interrupted-dump message (those before
+ * it counted; lost messages come as ENOBUFS from recv(), not as these).
+ */
+int rt_watch_parse(const void *buf, size_t len, int af, const struct rt_addr *bound,
+		   struct rt_watch_batch *out);
+
 /* "link", "address", "rule" or "route": the one a change is said to come from. */
 const char *rt_watch_cause_name(unsigned causes);
 

@@ -89,6 +89,74 @@ START_TEST(tsrc_operands_then_file_with_line_numbers)
 }
 END_TEST
 
+START_TEST(tfile_split_finds_lines_within_the_bound)
+{
+	static char big[RT_TLINE_MAX + 2];
+	size_t used;
+
+	ck_assert_int_eq(rt_tfile_split("a\nb", 3, false, &used), 1);
+	ck_assert_uint_eq(used, 2);
+	ck_assert_int_eq(rt_tfile_split("b", 1, false, &used), -EAGAIN);
+	ck_assert_int_eq(rt_tfile_split("b", 1, true, &used), 1);
+	ck_assert_uint_eq(used, 1);
+	ck_assert_int_eq(rt_tfile_split("", 0, true, &used), -ENODATA);
+	memset(big, 'x', sizeof(big));
+	big[RT_TLINE_MAX] = '\n';
+	ck_assert_int_eq(rt_tfile_split(big, RT_TLINE_MAX + 1, false, &used), RT_TLINE_MAX);
+	ck_assert_uint_eq(used, RT_TLINE_MAX + 1);
+	ck_assert_int_eq(rt_tfile_split(big, RT_TLINE_MAX, false, &used), -EAGAIN);
+	ck_assert_int_eq(rt_tfile_split(big, RT_TLINE_MAX, true, &used), RT_TLINE_MAX);
+	big[RT_TLINE_MAX] = 'x';
+	ck_assert_int_eq(rt_tfile_split(big, RT_TLINE_MAX + 1, false, &used), -E2BIG);
+	ck_assert_int_eq(rt_tfile_split(big, RT_TLINE_MAX + 2, true, &used), -E2BIG);
+}
+END_TEST
+
+/* tsrc(text): the entries read from a file holding text, as "name@line ". */
+static void tsrc(const char *text, size_t len, char *got, size_t cap)
+{
+	char path[] = "/tmp/rtping-tsrc-XXXXXX";
+	int fd = mkstemp(path);
+	const char *name, *why;
+	struct rt_tsrc *s = malloc(sizeof(*s));
+	size_t n = 0;
+
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(write(fd, text, len), (ssize_t)len);
+	close(fd);
+	ck_assert_int_eq(rt_tsrc_init(s, NULL, 0, path, false, &why), 0);
+	got[0] = '\0';
+	while (rt_tsrc_next(s, &name, &why) > 0 && n < cap)
+		n += (size_t)snprintf(got + n, cap - n, "%s@%lu ", name ? name : why, s->line);
+	rt_tsrc_close(s);
+	free(s);
+	unlink(path);
+}
+
+/* --file /dev/zero spun at 100 % CPU: a line had no bound but its newline. */
+START_TEST(tsrc_endless_line_is_too_long_and_ends_its_input)
+{
+	static char text[3 * RT_TLINE_MAX];
+	char got[256];
+	size_t n;
+
+	n = (size_t)sprintf(text, "a\n");
+	memset(text + n, '#', RT_TLINE_MAX);   /* a comment of the longest line */
+	n += RT_TLINE_MAX;
+	n += (size_t)sprintf(text + n, "\nb\n");
+	memset(text + n, ' ', RT_TLINE_MAX + 1);
+	n += RT_TLINE_MAX + 1;
+	n += (size_t)sprintf(text + n, "\nc\n");
+	tsrc(text, n, got, sizeof(got));
+	ck_assert_str_eq(got, "a@1 b@3 too long@4 ");
+	/* The longest last line, no newline: its name ends in the spare byte. */
+	memset(text, ' ', RT_TLINE_MAX);
+	text[RT_TLINE_MAX - 1] = 'z';
+	tsrc(text, RT_TLINE_MAX, got, sizeof(got));
+	ck_assert_str_eq(got, "z@1 ");
+}
+END_TEST
+
 static struct rt_reason reason(uint32_t pref, const char *sel)
 {
 	struct rt_reason r = { .pref = pref, .table = 100, .action = FR_ACT_TO_TBL,
@@ -148,6 +216,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, tfile_names_comments_and_blanks);
 	tcase_add_test(tc, tfile_malformed_lines_say_why);
 	tcase_add_test(tc, tsrc_operands_then_file_with_line_numbers);
+	tcase_add_test(tc, tfile_split_finds_lines_within_the_bound);
+	tcase_add_test(tc, tsrc_endless_line_is_too_long_and_ends_its_input);
 	tcase_add_test(tc, audit_counts_and_exit_codes);
 	suite_add_tcase(s, tc);
 	return s;

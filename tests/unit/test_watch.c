@@ -5,6 +5,7 @@
  * egress change held for the watch's grace and then said as "observed".
  */
 #include <check.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,38 @@ START_TEST(watch_bound_source_deleted_and_added)
 	ck_assert_int_eq(ev, 0);
 	rt_watch_classify(addr_msg(RTM_DELADDR, "10.9.0.12"), AF_INET, NULL, &ev);
 	ck_assert_int_eq(ev, 0);
+}
+END_TEST
+
+/* A buffer of several messages: causes added up, the bound address's events, repeats dropped. */
+START_TEST(watch_parse_a_buffer_of_messages)
+{
+	static uint8_t all[2048] __attribute__((aligned(4)));
+	struct rt_watch_batch b;
+	struct rt_addr bound;
+	size_t n = 0;
+
+	rt_addr_parse(&bound, AF_INET, "10.9.0.12");
+#define ADD(nlh) do { struct nlmsghdr *m_ = (nlh); memcpy(all + n, m_, m_->nlmsg_len); \
+		      n += MNL_ALIGN(m_->nlmsg_len); } while (0)
+	ADD(msg(RTM_NEWROUTE, sizeof(struct rtmsg)));
+	ADD(addr_msg(RTM_DELADDR, "10.9.0.12"));
+	ADD(addr_msg(RTM_DELADDR, "10.9.0.12"));
+	ADD(addr_msg(RTM_NEWADDR, "10.9.0.11"));
+	ADD(addr_msg(RTM_NEWADDR, "10.9.0.12"));
+	ADD(addr_msg(RTM_DELADDR, "10.9.0.12"));
+#undef ADD
+	ck_assert_int_eq(rt_watch_parse(all, n, AF_INET, &bound, &b), 0);
+	ck_assert_uint_eq(b.causes, RT_WATCH_ROUTE | RT_WATCH_ADDRESS);
+	ck_assert_uint_eq(b.messages, 6);
+	ck_assert_uint_eq(b.bound_changes, 3);
+	ck_assert(b.bound_first_gone);
+	ck_assert_int_eq(rt_watch_parse(all, n, AF_INET, NULL, &b), 0);
+	ck_assert_uint_eq(b.bound_changes, 0);
+	/* A cut message: the buffer is bad, nothing in it counts. */
+	ck_assert_int_eq(rt_watch_parse(all, n - 4, AF_INET, &bound, &b), -EBADMSG);
+	ck_assert_uint_eq(b.messages, 0);
+	ck_assert_uint_eq(b.causes, 0);
 }
 END_TEST
 
@@ -251,6 +284,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, watch_classifies_by_message_type);
 	tcase_add_test(tc, watch_bound_source_deleted_and_added);
+	tcase_add_test(tc, watch_parse_a_buffer_of_messages);
 	tcase_add_test(tc, watch_cause_names_the_most_specific);
 	tcase_add_test(tc, observe_route_change_said_once_with_its_cause);
 	tcase_add_test(tc, observe_unexplained_egress_change_waits_then_is_said);
