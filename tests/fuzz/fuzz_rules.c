@@ -8,6 +8,8 @@
 #include <string.h>
 #include <netinet/in.h>
 
+#include "rtping/family.h"
+#include "rtping/flow.h"
 #include "rtping/rules.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
