@@ -150,7 +150,7 @@ struct audit_run {
 	struct rt_audit *a;
 	const struct rt_opts *o;
 	FILE *out;
-	struct rt_tsrc src;
+	struct rt_tfile src;
 	struct rt_plan_env pe;
 	struct rt_plan plan;
 	struct rt_rules_cache rules;   /* one dump per family a second, not one a difference */
@@ -224,11 +224,11 @@ static int run(struct audit_run *r, const char **what)
 	int rc;
 
 	*what = NULL;
-	rc = rt_tsrc_init(&r->src, r->o->dests, r->o->ndests, r->o->file, true, what);
+	rc = rt_tfile_open(&r->src, r->o->dests, r->o->ndests, r->o->file, true, what);
 	if (rc < 0)
 		return rc;
 	r->a->started = true;
-	while ((rc = rt_tsrc_next(&r->src, &name, &why)) > 0) {
+	while ((rc = rt_tfile_next(&r->src, &name, &why)) > 0) {
 		if ((name ? one(r, name) : bad_entry(r, NULL, why)) < 0) {
 			*what = "malloc";
 			rc = -ENOMEM;
@@ -243,7 +243,7 @@ static int run(struct audit_run *r, const char **what)
 	}
 	if (rc < 0 && !out_err && !*what)
 		*what = why;
-	rt_tsrc_close(&r->src);
+	rt_tfile_close(&r->src);
 	return rc;
 }
 

@@ -26,7 +26,7 @@
 static int no_plan(const struct rt_cmd_env *env, const struct rt_plan *p,
 		   struct rt_error *err)
 {
-	const struct rt_target *t = &p->target;
+	const struct rt_dest *t = &p->dest;
 	char why[sizeof(err->msg)];
 
 	if (err->subject) {
@@ -78,7 +78,7 @@ int rt_cmd_explain(const struct rt_cmd_env *env, struct rt_error *fatal)
 	 * is its report's.
 	 */
 	if (sock) {
-		sock_err = rt_sock_open(&s, o, &p.flow, &p.target, 1, &verr);
+		sock_err = rt_sock_open(&s, o, &p.flow, &p.dest, 1, &verr);
 		if (sock_err && o->connect)
 			return *fatal = verr, no_plan(env, &p, fatal);
 		if (drop_caps(o, fatal) < 0) {
@@ -90,16 +90,16 @@ int rt_cmd_explain(const struct rt_cmd_env *env, struct rt_error *fatal)
 	rt_plan_ask(&p, &pe, sock && !sock_err ? &s : NULL);
 	if (o->verify && !p.ex.route_err) {
 		vp = &v;
-		v.err = sock_err ? sock_err : rt_verify_egress(o, &p.target, &s, &v.eg, &verr);
+		v.err = sock_err ? sock_err : rt_verify_egress(o, &p.dest, &s, &v.eg, &verr);
 	}
 	rt_sock_close(&s);
 	/* A socket that cannot be had is an error, not an observation. */
 	if (vp && v.err && verr.code)
 		return *fatal = verr, RT_EXIT_ERROR;
 	if (env->o->json)
-		rt_explain_json(stdout, &p.ex, vp, p.target.name);
+		rt_explain_json(stdout, &p.ex, vp, p.dest.name);
 	else
-		rt_explain_text(stdout, &p.ex, vp, p.target.name);
+		rt_explain_text(stdout, &p.ex, vp, p.dest.name);
 	if (p.ex.route_err)
 		return RT_EXIT_ERROR;
 	if (rt_explain_observed_differs(&p.ex, vp))

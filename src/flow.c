@@ -13,9 +13,9 @@
 #include "rtping/flow.h"
 #include "rtping/opts.h"
 #include "rtping/probe.h"
-#include "rtping/target.h"
+#include "rtping/resolve.h"
 
-int rt_flow_build(struct rt_flow *f, const struct rt_opts *o, const struct rt_target *t,
+int rt_flow_build(struct rt_flow *f, const struct rt_opts *o, const struct rt_dest *t,
 		  uint32_t uid)
 {
 	memset(f, 0, sizeof(*f));

@@ -35,7 +35,7 @@ struct ping {
 	struct rt_plan_env pe;
 	struct rt_targets tl;
 	struct rt_flow flow[2];          /* each family's first flow: its socket's */
-	struct rt_target first[2];
+	struct rt_dest first[2];
 	bool have[2];
 	struct rt_rules_cache rules;     /* one dump per family a second */
 	struct rt_plan plan;             /* each target's in its turn */
@@ -93,7 +93,7 @@ static int add(struct ping *p, const char *name, bool copy)
 static int read_list(struct ping *p)
 {
 	const struct rt_opts *o = p->o;
-	struct rt_tsrc src;
+	struct rt_tfile src;
 	const char *name, *why;
 	int rc = 0;
 
@@ -101,15 +101,15 @@ static int read_list(struct ping *p)
 		rc = add(p, o->dests[i], false);
 	if (rc < 0 || !o->file)
 		return rc;
-	if ((rc = rt_tsrc_init(&src, NULL, 0, o->file, false, &why)) < 0)
+	if ((rc = rt_tfile_open(&src, NULL, 0, o->file, false, &why)) < 0)
 		return rt_error_errno(p->fatal, rc, why);
-	while (rc == 0 && (rc = rt_tsrc_next(&src, &name, &why)) > 0)
+	while (rc == 0 && (rc = rt_tfile_next(&src, &name, &why)) > 0)
 		rc = name ? add(p, name, true)
 			  : rt_error_set(p->fatal, -EINVAL, "%s line %lu: %s", src.in_name,
 					 src.line, why);
 	if (rc == -EIO)
 		rt_error_errno(p->fatal, rc, why);
-	rt_tsrc_close(&src);
+	rt_tfile_close(&src);
 	if (rc == 0 && !p->tl.n)
 		rc = rt_error_set(p->fatal, -EINVAL, "usage error: Destination address required");
 	return rc;
@@ -137,7 +137,7 @@ static bool needs_locale(const struct ping *p)
 static void prepare(struct ping *p, size_t i)
 {
 	struct rt_tgt *t = &p->tl.t[i];
-	const struct rt_target *tg = &p->plan.target;
+	const struct rt_dest *tg = &p->plan.dest;
 	struct rt_error err;
 	int k;
 
@@ -232,14 +232,14 @@ static void explain(struct ping *p, size_t i, bool *bcast_warned)
 {
 	struct rt_tgt *t = &p->tl.t[i];
 	const struct rt_explain *ex = &p->plan.ex;
-	struct rt_target tg = { .fam = t->fam, .addr = p->tl.peers[i].addr, .scope = t->scope };
+	struct rt_dest tg = { .fam = t->fam, .addr = p->tl.peers[i].addr, .scope = t->scope };
 	struct rt_route_snap snap;
 	struct rt_error err;
 	char who[300];
 
 	if (t->state != RT_TGT_READY)
 		return;
-	if (rt_plan_target(&p->plan, &p->pe, &tg, &err) < 0)
+	if (rt_plan_resolved(&p->plan, &p->pe, &tg, &err) < 0)
 		return target_failed(p, i, &err);
 	rt_plan_ask(&p->plan, &p->pe, p->sock[t->fam->af == AF_INET6]);
 	if (broadcast_refused(p->o, ex)) {

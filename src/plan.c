@@ -18,14 +18,14 @@ static int about_dest(struct rt_error *err, int code, const char *why)
 	return code;
 }
 
-int rt_plan_target(struct rt_plan *p, const struct rt_plan_env *env, const struct rt_target *t,
+int rt_plan_resolved(struct rt_plan *p, const struct rt_plan_env *env, const struct rt_dest *t,
 		   struct rt_error *err)
 {
 	const struct rt_opts *o = env->o;
 	int rc;
 
 	memset(&p->ex, 0, sizeof(p->ex));
-	p->target = *t;
+	p->dest = *t;
 	rc = rt_opts_check_family(o, t->fam, &t->addr, err);
 	if (rc < 0)
 		return rc;
@@ -40,20 +40,20 @@ int rt_plan_target(struct rt_plan *p, const struct rt_plan_env *env, const struc
 		p->flow.mark = 0;
 	}
 	/* The echo goes where the flow does (0.0.0.0 -> 127.0.0.1). */
-	p->target.addr = p->flow.dst;
+	p->dest.addr = p->flow.dst;
 	return 0;
 }
 
 int rt_plan_resolve(struct rt_plan *p, const struct rt_plan_env *env, const char *dest,
 		    struct rt_error *err)
 {
-	struct rt_target t;
-	int gai = rt_target_resolve(&t, dest, env->o->af);
+	struct rt_dest t;
+	int gai = rt_dest_resolve(&t, dest, env->o->af);
 
 	memset(p, 0, sizeof(*p));
 	if (gai)
 		return about_dest(err, -EINVAL, gai_strerror(gai));
-	return rt_plan_target(p, env, &t, err);
+	return rt_plan_resolved(p, env, &t, err);
 }
 
 int rt_plan_ask(struct rt_plan *p, const struct rt_plan_env *env, const struct rt_sock *sock)

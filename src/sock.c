@@ -322,7 +322,7 @@ static int configure(struct rt_sock *s, const struct rt_opts *o, const struct rt
 
 
 int rt_sock_open(struct rt_sock *s, const struct rt_opts *o, const struct rt_flow *f,
-		 const struct rt_target *t, size_t ntargets, struct rt_error *err)
+		 const struct rt_dest *t, size_t ntargets, struct rt_error *err)
 {
 	struct rt_probe probe;
 	int rc;

@@ -42,7 +42,7 @@ enum rt_tline rt_tfile_line(char *line, size_t len, char **name, const char **wh
 	return RT_TLINE_NAME;
 }
 
-static FILE *open_file(struct rt_tsrc *s, const char *path, const char **why)
+static FILE *open_file(struct rt_tfile *s, const char *path, const char **why)
 {
 	FILE *f;
 
@@ -54,7 +54,7 @@ static FILE *open_file(struct rt_tsrc *s, const char *path, const char **why)
 	return f;
 }
 
-int rt_tsrc_init(struct rt_tsrc *s, char **args, int nargs, const char *file,
+int rt_tfile_open(struct rt_tfile *s, char **args, int nargs, const char *file,
 		 bool stdin_if_empty, const char **why)
 {
 	memset(s, 0, sizeof(*s));
@@ -71,7 +71,7 @@ int rt_tsrc_init(struct rt_tsrc *s, char **args, int nargs, const char *file,
 }
 
 /* Reads f from now on: its lines replace the list until they end. */
-static void use_input(struct rt_tsrc *s, FILE *f, const char *path)
+static void use_input(struct rt_tfile *s, FILE *f, const char *path)
 {
 	s->in = f;
 	s->in_name = f == stdin ? "stdin" : path;
@@ -104,7 +104,7 @@ long rt_tfile_split(const char *buf, size_t len, bool eof, size_t *used)
  * getc() hands over what stdin has without waiting for more, so a name
  * typed is read as soon as its line ends.
  */
-static void fill(struct rt_tsrc *s)
+static void fill(struct rt_tfile *s)
 {
 	int c;
 
@@ -123,7 +123,7 @@ static void fill(struct rt_tsrc *s)
  * One entry from s->in: 1 with the result in *name or *why, 0 at its end,
  * -E2BIG for a line past RT_TLINE_MAX (the rest of the input is not read).
  */
-static int read_line(struct rt_tsrc *s, const char **name, const char **why)
+static int read_line(struct rt_tfile *s, const char **name, const char **why)
 {
 	size_t used;
 	long len;
@@ -158,14 +158,14 @@ static int read_line(struct rt_tsrc *s, const char **name, const char **why)
 	}
 }
 
-static void close_input(struct rt_tsrc *s)
+static void close_input(struct rt_tfile *s)
 {
 	if (s->in && s->in != stdin)
 		fclose(s->in);
 	s->in = NULL;
 }
 
-int rt_tsrc_next(struct rt_tsrc *s, const char **name, const char **why)
+int rt_tfile_next(struct rt_tfile *s, const char **name, const char **why)
 {
 	int rc;
 
@@ -214,7 +214,7 @@ int rt_tsrc_next(struct rt_tsrc *s, const char **name, const char **why)
 	}
 }
 
-void rt_tsrc_close(struct rt_tsrc *s)
+void rt_tfile_close(struct rt_tfile *s)
 {
 	close_input(s);
 	if (s->file_in && s->file_in != stdin)

@@ -51,7 +51,7 @@ static int wait_report(struct rt_rx *rx, const struct rt_sock *s, struct rt_egre
 	}
 }
 
-int rt_verify_egress(const struct rt_opts *o, const struct rt_target *t,
+int rt_verify_egress(const struct rt_opts *o, const struct rt_dest *t,
 		     const struct rt_sock *s, struct rt_egress *eg, struct rt_error *err)
 {
 	static const uint8_t rnd[6];

@@ -18,7 +18,7 @@ struct rt_opts;
 struct rt_out;
 struct rt_route_view;
 struct rt_sock;
-struct rt_target;
+struct rt_dest;
 struct rt_targets;
 struct rt_watch_stats;
 struct rt_engine;
@@ -27,7 +27,7 @@ struct rt_error;
 /* A family's socket is set up from its first target's flow (device, mark, tos). */
 struct rt_engine_fam {
 	const struct rt_flow *flow;      /* NULL: no target of this family */
-	const struct rt_target *t;
+	const struct rt_dest *t;
 };
 
 /*

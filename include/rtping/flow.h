@@ -15,7 +15,7 @@
 
 struct rt_error;
 struct rt_opts;
-struct rt_target;
+struct rt_dest;
 
 /*
  * A flow key as the kernel builds it when a socket sends: for an echo
@@ -57,7 +57,7 @@ struct rt_flow {
  * The echo flow of o and t for a socket owned by uid. 0, -ENODEV (no
  * such -I device), or -EDESTADDRREQ (a link-local target without one).
  */
-int rt_flow_build(struct rt_flow *f, const struct rt_opts *o, const struct rt_target *t,
+int rt_flow_build(struct rt_flow *f, const struct rt_opts *o, const struct rt_dest *t,
 		  uint32_t uid);
 
 /*

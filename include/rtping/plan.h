@@ -15,7 +15,7 @@
 
 #include "rtping/error.h"
 #include "rtping/explain.h"
-#include "rtping/target.h"
+#include "rtping/resolve.h"
 
 struct rt_opts;
 struct rt_nl;
@@ -32,20 +32,20 @@ struct rt_plan_env {
 };
 
 struct rt_plan {
-	struct rt_target target;         /* addr: where the echo goes (0.0.0.0 -> 127.0.0.1) */
+	struct rt_dest dest;           /* addr: where the echo goes (0.0.0.0 -> 127.0.0.1) */
 	struct rt_flow flow;             /* the echo flow as the socket will send it */
 	struct rt_explain ex;            /* both answers and their comparison, once asked */
 };
 
 /*
- * Resolves dest and plans it (rt_plan_target()). 0, or a negative code
+ * Resolves dest and plans it (rt_plan_resolved()). 0, or a negative code
  * with err filled (err->subject: the message is about dest itself, as
  * "unknown host" is). Nothing is asked of the kernel yet.
  */
 int rt_plan_resolve(struct rt_plan *p, const struct rt_plan_env *env, const char *dest,
 		    struct rt_error *err);
 /* The same for a target already resolved: the option checks and the flow. */
-int rt_plan_target(struct rt_plan *p, const struct rt_plan_env *env, const struct rt_target *t,
+int rt_plan_resolved(struct rt_plan *p, const struct rt_plan_env *env, const struct rt_dest *t,
 		   struct rt_error *err);
 /*
  * Asks the kernel and the UDP-connect probe about p's flow, as the socket

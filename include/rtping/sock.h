@@ -14,7 +14,7 @@
 #include "rtping/icmp.h"
 #include "rtping/opts.h"
 #include "rtping/route.h"
-#include "rtping/target.h"
+#include "rtping/resolve.h"
 
 struct rt_error;
 struct rt_sock {
@@ -40,7 +40,7 @@ struct rt_sock {
  * "SO_BINDTODEVICE", ...) for the message main prints.
  */
 int rt_sock_open(struct rt_sock *s, const struct rt_opts *o, const struct rt_flow *f,
-		 const struct rt_target *t, size_t ntargets, struct rt_error *err);
+		 const struct rt_dest *t, size_t ntargets, struct rt_error *err);
 
 /*
  * -B: pins the source the route module chose (unless -I addr bound one),

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* Longest name accepted: struct rt_target's name buffer, NUL included. */
+/* Longest name accepted: struct rt_dest's name buffer, NUL included. */
 #define RT_TNAME_MAX 256
 /*
  * Longest line read, newline not included, comment included: 4 KB holds a
@@ -44,7 +44,7 @@ enum rt_tline rt_tfile_line(char *line, size_t len, char **name, const char **wh
  */
 long rt_tfile_split(const char *buf, size_t len, bool eof, size_t *used);
 
-struct rt_tsrc {
+struct rt_tfile {
 	char **args;            /* operands; "-" reads stdin there */
 	int nargs, next;
 	const char *file;       /* then this file ("-" stdin); NULL none */
@@ -61,7 +61,7 @@ struct rt_tsrc {
  * stdin_if_empty: no operand and no file reads stdin. The file is opened
  * here: 0, or -errno with *why its path.
  */
-int rt_tsrc_init(struct rt_tsrc *s, char **args, int nargs, const char *file,
+int rt_tfile_open(struct rt_tfile *s, char **args, int nargs, const char *file,
 		 bool stdin_if_empty, const char **why);
 
 /*
@@ -70,8 +70,8 @@ int rt_tsrc_init(struct rt_tsrc *s, char **args, int nargs, const char *file,
  * cannot be read (*why then names it). A line past RT_TLINE_MAX is a bad
  * line ("too long") and the last one read from its file.
  */
-int rt_tsrc_next(struct rt_tsrc *s, const char **name, const char **why);
+int rt_tfile_next(struct rt_tfile *s, const char **name, const char **why);
 
-void rt_tsrc_close(struct rt_tsrc *s);
+void rt_tfile_close(struct rt_tfile *s);
 
 #endif

@@ -8,7 +8,7 @@
 
 #include "rtping/egress.h"
 #include "rtping/opts.h"
-#include "rtping/target.h"
+#include "rtping/resolve.h"
 
 struct rt_error;
 struct rt_sock;
@@ -23,7 +23,7 @@ struct rt_sock;
  * never resolved), -EOPNOTSUPP when the kernel gives no reports, other
  * -errno with err naming the failing step.
  */
-int rt_verify_egress(const struct rt_opts *o, const struct rt_target *t,
+int rt_verify_egress(const struct rt_opts *o, const struct rt_dest *t,
 		     const struct rt_sock *s, struct rt_egress *eg, struct rt_error *err);
 
 #endif

@@ -4,7 +4,7 @@
  * bound. The input is split with rt_tfile_split() over an exact-size heap
  * copy, each line parsed by rt_tfile_line() in a heap copy of its length
  * plus the one byte the parser may write; then the same bytes go through
- * the reader (rt_tsrc_next() on an in-memory file), which must hand out
+ * the reader (rt_tfile_next() on an in-memory file), which must hand out
  * the same entries with the same line numbers. Invariants: lines within
  * RT_TLINE_MAX, the line count consistent with the newlines, names inside
  * their line, shorter than RT_TNAME_MAX, free of blanks, controls and '#'.
@@ -96,14 +96,14 @@ static int by_split(const uint8_t *buf, size_t size, struct entry *e, size_t *ne
 /* The same through the reader, from an in-memory file. */
 static void by_reader(uint8_t *buf, size_t size, const struct entry *e, size_t ne)
 {
-	struct rt_tsrc *s = malloc(sizeof(*s));
+	struct rt_tfile *s = malloc(sizeof(*s));
 	const char *name, *why;
 	size_t i = 0;
 	int rc;
 
 	if (!s)
 		abort();
-	if (rt_tsrc_init(s, NULL, 0, NULL, false, &why))
+	if (rt_tfile_open(s, NULL, 0, NULL, false, &why))
 		abort();
 	s->file = "fuzz";
 	s->file_in = fmemopen(buf, size, "r");
@@ -111,7 +111,7 @@ static void by_reader(uint8_t *buf, size_t size, const struct entry *e, size_t n
 		free(s);
 		return;
 	}
-	while ((rc = rt_tsrc_next(s, &name, &why)) > 0 && i < ne) {
+	while ((rc = rt_tfile_next(s, &name, &why)) > 0 && i < ne) {
 		char text[sizeof(e->text)];
 
 		snprintf(text, sizeof(text), "%s%s", name ? "" : "!", name ? name : why);
@@ -121,7 +121,7 @@ static void by_reader(uint8_t *buf, size_t size, const struct entry *e, size_t n
 	}
 	if (rc < 0 || (ne < MAX_ENTRIES && (i != ne || rc != 0)))
 		abort();
-	rt_tsrc_close(s);
+	rt_tfile_close(s);
 	free(s);
 }
 

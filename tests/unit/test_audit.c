@@ -67,24 +67,24 @@ START_TEST(tsrc_operands_then_file_with_line_numbers)
 	int fd = mkstemp(path);
 	FILE *f = fdopen(fd, "w");
 	char *args[] = { "a", "", "b" };
-	struct rt_tsrc s;
+	struct rt_tfile s;
 	const char *name, *why;
 	char got[512] = "";
 
 	ck_assert_ptr_nonnull(f);
 	fputs("# list\nc\n\nd e\nf", f);   /* no newline at the end */
 	fclose(f);
-	ck_assert_int_eq(rt_tsrc_init(&s, args, 3, path, true, &why), 0);
-	while (rt_tsrc_next(&s, &name, &why) > 0) {
+	ck_assert_int_eq(rt_tfile_open(&s, args, 3, path, true, &why), 0);
+	while (rt_tfile_next(&s, &name, &why) > 0) {
 		char one[64];
 
 		snprintf(one, sizeof(one), "%s@%lu ", name ? name : why, s.line);
 		strcat(got, one);
 	}
-	rt_tsrc_close(&s);
+	rt_tfile_close(&s);
 	unlink(path);
 	ck_assert_str_eq(got, "a@0 empty name@0 b@0 c@2 more than one name on the line@4 f@5 ");
-	ck_assert_int_eq(rt_tsrc_init(&s, NULL, 0, path, true, &why), -ENOENT);
+	ck_assert_int_eq(rt_tfile_open(&s, NULL, 0, path, true, &why), -ENOENT);
 	ck_assert_str_eq(why, path);
 }
 END_TEST
@@ -118,17 +118,17 @@ static void tsrc(const char *text, size_t len, char *got, size_t cap)
 	char path[] = "/tmp/rtping-tsrc-XXXXXX";
 	int fd = mkstemp(path);
 	const char *name, *why;
-	struct rt_tsrc *s = malloc(sizeof(*s));
+	struct rt_tfile *s = malloc(sizeof(*s));
 	size_t n = 0;
 
 	ck_assert_ptr_nonnull(s);
 	ck_assert_int_eq(write(fd, text, len), (ssize_t)len);
 	close(fd);
-	ck_assert_int_eq(rt_tsrc_init(s, NULL, 0, path, false, &why), 0);
+	ck_assert_int_eq(rt_tfile_open(s, NULL, 0, path, false, &why), 0);
 	got[0] = '\0';
-	while (rt_tsrc_next(s, &name, &why) > 0 && n < cap)
+	while (rt_tfile_next(s, &name, &why) > 0 && n < cap)
 		n += (size_t)snprintf(got + n, cap - n, "%s@%lu ", name ? name : why, s->line);
-	rt_tsrc_close(s);
+	rt_tfile_close(s);
 	free(s);
 	unlink(path);
 }

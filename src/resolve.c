@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "rtping/names.h"
-#include "rtping/target.h"
+#include "rtping/resolve.h"
 
 /*
  * As iputils built with IDN: AI_IDN reads "bücher.example" in the locale's
@@ -30,7 +30,7 @@ static void canon_unicode(const char *host, struct addrinfo *hints, struct addri
 	}
 }
 
-int rt_target_resolve(struct rt_target *t, const char *host, int af)
+int rt_dest_resolve(struct rt_dest *t, const char *host, int af)
 {
 	struct addrinfo hints = { .ai_family = af, .ai_socktype = SOCK_RAW,
 				  .ai_flags = AI_CANONNAME | AI_IDN };

@@ -1,13 +1,13 @@
 /* The destination: resolved once, before any socket exists. */
-#ifndef RTPING_TARGET_H
-#define RTPING_TARGET_H
+#ifndef RTPING_RESOLVE_H
+#define RTPING_RESOLVE_H
 
 #include <stdint.h>
 
 #include "rtping/addr.h"
 #include "rtping/family.h"
 
-struct rt_target {
+struct rt_dest {
 	const struct rt_family *fam;
 	struct rt_addr addr;
 	uint32_t scope;              /* IPv6 scope id from "fe80::1%eth0" */
@@ -18,6 +18,6 @@ struct rt_target {
  * Resolves host for af (AF_UNSPEC: first answer, as iputils). Returns 0 or
  * an EAI_* code for gai_strerror().
  */
-int rt_target_resolve(struct rt_target *t, const char *host, int af);
+int rt_dest_resolve(struct rt_dest *t, const char *host, int af);
 
 #endif
