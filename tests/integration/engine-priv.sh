@@ -36,21 +36,23 @@ as_nobody() {
 	ip netns exec "$A" setpriv --reuid=nobody --regid="$NOGROUP" --clear-groups "$@"
 }
 
-# run_watch NAME BIN ARGS...: runs as nobody in A, reads the caps mid-run
-# (the runs last 1.2 s: long enough to be found on a loaded machine).
+# pinging: true once run_watch's pinger ($bin) is found and has printed its
+# first reply; sets c. It runs as nobody under timeout: found by uid and
+# name, in our namespace (other scripts may run theirs as nobody meanwhile).
+pinging() {
+	c=$(comm -12 <(pgrep -u nobody -x "$(basename "$bin")" | sort) \
+		<(ip netns pids "$A" | sort) | head -n 1)
+	[ -n "$c" ] && grep -q '^64 bytes from' "$T_TMP/o"
+}
+
+# run_watch NAME BIN ARGS...: runs as nobody in A, reads the caps mid-run:
+# after the first reply, while the run waits for its next probes (1.2 s).
 run_watch() {
-	local name=$1 bin=$2 pid caps="" uids="" rc i c=""; shift 2
+	local name=$1 bin=$2 pid caps="" uids="" rc c=""; shift 2
 	as_nobody timeout 10 "$bin" "$@" >"$T_TMP/o" 2>"$T_TMP/e" & pid=$!
 	T_PIDS+=("$pid")
-	# The pinger runs as nobody under timeout: find it by uid and name, in
-	# our namespace (other scripts may run theirs as nobody meanwhile).
-	for i in $(seq 50); do
-		sleep 0.05
-		c=$(comm -12 <(pgrep -u nobody -x "$(basename "$bin")" | sort) \
-			<(ip netns pids "$A" | sort) | head -n 1)
-		[ -n "$c" ] && grep -q '^PING' "$T_TMP/o" && break
-	done
-	[ -n "$c" ] && sleep 0.3 && caps=$(grep -E '^Cap(Eff|Prm)' "/proc/$c/status" 2>/dev/null | awk '{print $2}' | tr '\n' ' ') &&
+	t_wait_for 10 pinging
+	[ -n "$c" ] && caps=$(grep -E '^Cap(Eff|Prm)' "/proc/$c/status" 2>/dev/null | awk '{print $2}' | tr '\n' ' ') &&
 		uids=$(awk '/^Uid:/ {print $2, $3, $4, $5}' "/proc/$c/status" 2>/dev/null)
 	wait "$pid"; rc=$?
 	check_eq "$name: exit 0" 0 "$rc"

@@ -22,12 +22,9 @@ peer() {
 	ip netns exec "$N" "$TUNECHO" tw0 "$1" 120 "$T_TMP/ready" &
 	EPID=$!
 	T_PIDS+=("$EPID")
-	for _ in $(seq 50); do
-		[ -e "$T_TMP/ready" ] && ! ip -n "$N" link show tw0 | grep -q NO-CARRIER && return 0
-		sleep 0.1
-	done
-	return 1
+	t_wait_for 20 carrier
 }
+carrier() { [ -e "$T_TMP/ready" ] && ! ip -n "$N" link show tw0 | grep -q NO-CARRIER; }
 
 summary() { printf '%s\n' "$T_OUT" | grep -E '^[0-9]+ packets transmitted' | sed -E 's/, time [0-9]+ms//'; }
 
