@@ -44,9 +44,9 @@ out_err "explain, stdout /dev/full" 2 full "$RTPING" --explain-route 10.93.0.2
 out_err "explain --json, stdout closed" 2 closed "$RTPING" --explain-route --json 10.93.0.2
 
 # While it runs with 0-2 closed, those fds are /dev/null and the sockets are above.
-# No timeout(1) in between: ip execs rtping, so $! is rtping (-c 3 bounds it;
-# -i 1 keeps its sockets open two seconds, long enough to be looked at).
-ip netns exec "$A" "$RTPING" -c 3 -i 1 10.93.0.2 <&- >&- 2>&- & pid=$!
+# No timeout(1) in between: ip execs rtping, so $! is rtping; it runs until
+# it has been looked at (SIGTERM then; -c 100 bounds it), however long that takes.
+ip netns exec "$A" "$RTPING" -c 100 -i 0.2 10.93.0.2 <&- >&- 2>&- & pid=$!
 T_PIDS+=("$pid")
 exe=$(readlink -f "$RTPING") fds="" socks=""
 # fd_state: true once $pid is rtping (ip has exec'd it) and has a socket;
@@ -58,7 +58,8 @@ fd_state() {
 		readlink "$f" | grep -q '^socket:' && basename "$f"; done 2>/dev/null | sort -n | tr '\n' ' ')
 	[ -n "$socks" ]
 }
-t_wait_for 10 fd_state
+t_wait_for 20 fd_state
+kill -TERM "$pid" 2>/dev/null
 check_eq "fds 0-2 closed: opened on /dev/null before any socket" \
 	"/dev/null /dev/null /dev/null " "$fds"
 check_match "fds 0-2 closed: the sockets are fd 3 and up" '^([3-9]|[1-9][0-9]+) ' "$socks"

@@ -37,16 +37,15 @@ as_nobody() {
 }
 
 # pinging: true once run_watch's pinger ($bin) is found and has printed its
-# first reply; sets c. It runs as nobody under timeout: found by uid and
-# name, in our namespace (other scripts may run theirs as nobody meanwhile).
+# first reply; sets c. ip execs setpriv, which execs timeout: the pinger is
+# the child of $pid.
 pinging() {
-	c=$(comm -12 <(pgrep -u nobody -x "$(basename "$bin")" | sort) \
-		<(ip netns pids "$A" | sort) | head -n 1)
+	c=$(pgrep -P "$pid" -x "$(basename "$bin")" | head -n 1)
 	[ -n "$c" ] && grep -q '^64 bytes from' "$T_TMP/o"
 }
 
 # run_watch NAME BIN ARGS...: runs as nobody in A, reads the caps mid-run:
-# after the first reply, while the run waits for its next probes (1.2 s).
+# after the first reply, while the run waits for its next probes.
 run_watch() {
 	local name=$1 bin=$2 pid caps="" uids="" rc c=""; shift 2
 	as_nobody timeout 10 "$bin" "$@" >"$T_TMP/o" 2>"$T_TMP/e" & pid=$!
@@ -99,8 +98,8 @@ as_nobody timeout 10 "$T_TMP/rtping-plain" -c 1 10.90.0.2 >/dev/null 2>"$T_TMP/e
 check_eq "plain binary as nobody: exit 2" 2 "$rc"
 check_match "plain binary as nobody: says socket" 'socket: ' "$(cat "$T_TMP/e")"
 
-run_watch "cap_net_raw+p (raw socket)" "$T_TMP/rtping-cap" -c 3 -i 0.6 10.90.0.2
-run_watch "cap_net_raw+p IPv6" "$T_TMP/rtping-cap" -c 3 -i 0.6 fd90::2
+run_watch "cap_net_raw+p (raw socket)" "$T_TMP/rtping-cap" -c 3 -i 1 10.90.0.2
+run_watch "cap_net_raw+p IPv6" "$T_TMP/rtping-cap" -c 3 -i 1 fd90::2
 user_limits "cap_net_raw+p" "$T_TMP/rtping-cap"
 
 # Root (real uid 0) keeps every limit off, with the same copy.
@@ -117,7 +116,7 @@ cp "$RTPING" "$T_TMP/rtping-suid" && chown root:root "$T_TMP/rtping-suid" &&
 	chmod 4755 "$T_TMP/rtping-suid"
 if as_nobody "$T_TMP/rtping-suid" -V >/dev/null 2>&1 &&
    [ "$(stat -c %a "$T_TMP/rtping-suid")" = 4755 ]; then
-	run_watch "setuid root" "$T_TMP/rtping-suid" -c 3 -i 0.6 10.90.0.2
+	run_watch "setuid root" "$T_TMP/rtping-suid" -c 3 -i 1 10.90.0.2
 	user_limits "setuid root" "$T_TMP/rtping-suid"
 else
 	skip "setuid root: cannot run a setuid copy here"
@@ -125,8 +124,8 @@ fi
 
 # ping_group_range is per network namespace: open it in A only.
 ip netns exec "$A" sysctl -qw net.ipv4.ping_group_range="0 2147483647"
-run_watch "ping_group_range (datagram socket)" "$T_TMP/rtping-plain" -c 3 -i 0.6 10.90.0.2
-run_watch "ping_group_range IPv6" "$T_TMP/rtping-plain" -c 3 -i 0.6 fd90::2
+run_watch "ping_group_range (datagram socket)" "$T_TMP/rtping-plain" -c 3 -i 1 10.90.0.2
+run_watch "ping_group_range IPv6" "$T_TMP/rtping-plain" -c 3 -i 1 fd90::2
 check_eq "host ping_group_range untouched" "$host_range" "$(cat /proc/sys/net/ipv4/ping_group_range)"
 
 t_done

@@ -32,21 +32,24 @@ answers() {
 		ip netns exec "$A" ping -6 -c 1 -W 1 fd00:97::1 >/dev/null 2>&1
 }
 
-# during NAME REPLIES ACTION PING...: runs PING in A; ACTION (a shell
-# command) runs once REPLIES replies are printed (10 s at most), whatever
-# the machine's speed. Sets T_OUT T_ERR T_RC and SECS.
+# during NAME REPLIES ACTION PING...: runs PING in A (20 s at most, then
+# T_RC 124). Once REPLIES replies are printed (10 s at most) PING is stopped
+# (SIGSTOP), ACTION (a shell command, which sees PING's pid as $PID) runs
+# and PING goes on (SIGCONT): the fault lands mid-run however busy the
+# machine. Sets T_OUT T_ERR T_RC and SECS.
 during() {
-	local name=$1 n=$2 action=$3 t0 t1
+	local name=$1 n=$2 action=$3 t0 t1 apid
 	shift 3
 	path || fail "$name: path did not come up"
 	: >"$T_TMP/o"; : >"$T_TMP/e"
-	( t_wait_for 10 t_lines "$n" "$T_TMP/o" '^64 bytes from '; eval "$action" ) &
-	local apid=$!
 	t0=$(date +%s%N)
-	ip netns exec "$A" timeout 20 "$@" >"$T_TMP/o" 2>"$T_TMP/e"; T_RC=$?
+	t_bg "$A" "$@"
+	( t_wait_for 10 t_lines "$n" "$T_TMP/o" '^64 bytes from ' && kill -STOP "$PID"
+	  eval "$action"; kill -CONT "$PID" 2>/dev/null ) &
+	apid=$!
+	t_finish 20
 	t1=$(date +%s%N)
 	wait "$apid"
-	T_OUT=$(cat "$T_TMP/o") T_ERR=$(cat "$T_TMP/e")
 	SECS=$(( (t1 - t0) / 1000000 ))
 }
 
@@ -109,10 +112,10 @@ judge "v6 route-deleted" "Network is unreachable"
 during "v6 veth-deleted" 4 "ip -n $A link del fa0" $RTPING -c 10 -i 0.2 fd00:97::1
 judge "v6 veth-deleted" "Network is unreachable"
 
-# The route flaps: gone after two replies, back after two failed sends;
-# replies resume after it.
-during "v4 flap" 2 "ip -n $A route del 10.97.0.0/16;
-	t_wait_for 10 t_lines 2 $T_TMP/e 'Network is unreachable';
+# The route flaps: gone after two replies, back after two failed sends
+# (rtping stopped again meanwhile); replies resume after it.
+during "v4 flap" 2 "ip -n $A route del 10.97.0.0/16; kill -CONT \$PID;
+	t_wait_for 10 t_lines 2 $T_TMP/e 'Network is unreachable' && kill -STOP \$PID;
 	ip -n $A route add 10.97.0.0/16 via 10.87.0.2" \
 	$RTPING -c 10 -i 0.2 10.97.1.1
 check_rc "v4 flap: exit 0" 0 "$T_RC" "$T_ERR"

@@ -60,16 +60,16 @@ for dst in 10.85.0.2 fd00:85::2; do ip netns exec "$A" ping -c 1 -W 3 "$dst" >/d
 for dst in 10.85.0.2 fd00:85::2; do
 	v=v4; [ "$dst" = fd00:85::2 ] && v=v6
 	rm -f "$T_TMP/got" "$T_TMP/sent"
-	ip netns exec "$A" "$RTPING" -c 1 -W 10 "$dst" >"$T_TMP/o" 2>"$T_TMP/e" &
+	ip netns exec "$A" "$RTPING" -c 1 -W 30 "$dst" >"$T_TMP/o" 2>"$T_TMP/e" &
 	pid=$!
 	T_PIDS+=("$pid")
-	t_wait_for 10 test -e "$T_TMP/got"
+	t_wait_for 20 test -e "$T_TMP/got"
 	kill -STOP "$pid"
 	early=no; [ -e "$T_TMP/sent" ] && early=yes
-	t_wait_for 10 test -e "$T_TMP/sent"
+	t_wait_for 20 test -e "$T_TMP/sent"
 	sleep 1.5   # the stall goes on with the reply in the socket
 	kill -CONT "$pid"
-	t_wait_for 10 eval '! kill -0 "$pid" 2>/dev/null'
+	t_wait_for 30 eval '! kill -0 "$pid" 2>/dev/null'
 	kill -KILL "$pid" 2>/dev/null
 	wait "$pid"; rc=$?
 	t_reap "$pid"

@@ -153,7 +153,10 @@ else
 	fail "storm: $d echoes answered during its $ms ms (want at least 2 and a tenth of the schedule, at most one each 10 ms)"
 fi
 msgs=$(sed -n 's/^route watch: \([0-9]*\) messages, \([0-9]*\) overruns, \([0-9]*\) re-queries$/\1 \2 \3/p' <<<"$S")
-check_match "storm: thousands of messages read, few re-queries" '^[0-9]{4,} [0-9]+ ([0-9]|[1-9][0-9])$' "$msgs"
+# One re-query a burst, not one a message: the bursts a busy machine cuts
+# the storm into are many, but each holds many messages.
+check_eq "storm: thousands of messages read, few re-queries ($msgs)" yes \
+	"$(set -- $msgs; [ "${1:-0}" -ge 1000 ] && [ "${3:-0}" -lt $((${1:-0} / 10)) ] && echo yes || echo no)"
 check_eq "storm: nothing said (the echo's route never changed)" "" "$T_ERR"
 
 # ---- ENOBUFS: a tiny receive buffer overruns; the watch resyncs, goes on ----
