@@ -49,13 +49,18 @@ out_err "explain --json, stdout closed" 2 closed "$RTPING" --explain-route --jso
 ip netns exec "$A" "$RTPING" -c 100 -i 0.2 10.93.0.2 <&- >&- 2>&- & pid=$!
 T_PIDS+=("$pid")
 exe=$(readlink -f "$RTPING") fds="" socks=""
-# fd_state: true once $pid is rtping (ip has exec'd it) and has a socket;
-# sets fds (what 0-2 are) and socks (the socket fds, lowest first).
+# Sockets this script inherited (a test runner's) are rtping's too, from
+# exec on: only the ones it opens itself count.
+inherited=" $(ls -l /proc/$$/fd 2>/dev/null | sed -n 's/.*\(socket:\[[0-9]*\]\)$/\1/p' | tr '\n' ' ')"
+# fd_state: true once $pid is rtping (ip has exec'd it) and has a socket of
+# its own; sets fds (what 0-2 are) and socks (those socket fds, lowest first).
 fd_state() {
+	local f l
 	[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$exe" ] || return 1
 	fds=$(for f in 0 1 2; do readlink "/proc/$pid/fd/$f"; done 2>/dev/null | tr '\n' ' ')
 	socks=$(for f in /proc/$pid/fd/*; do
-		readlink "$f" | grep -q '^socket:' && basename "$f"; done 2>/dev/null | sort -n | tr '\n' ' ')
+		l=$(readlink "$f") && case $l in socket:*) [ "${inherited#* "$l" }" = "$inherited" ] &&
+			basename "$f" ;; esac; done 2>/dev/null | sort -n | tr '\n' ' ')
 	[ -n "$socks" ]
 }
 t_wait_for 20 fd_state

@@ -110,15 +110,14 @@ check_match() {
 }
 
 # t_wait_for SECONDS CMD...: runs CMD every 50 ms until it succeeds (0) or
-# about SECONDS have passed (1). Tests wait for a condition this way, never
-# for a fixed time: a busy machine makes it slower, not wrong.
+# SECONDS of wall time have passed (1). Tests wait for a condition this way,
+# never for a fixed time: a busy machine makes it slower, not wrong.
 t_wait_for() {
-	local i=0 limit=$(($1 * 20))
+	local end=$((SECONDS + $1))
 	shift
 	until "$@"; do
-		[ "$i" -ge "$limit" ] && return 1
+		[ "$SECONDS" -ge "$end" ] && return 1
 		sleep 0.05
-		i=$((i + 1))
 	done
 }
 
