@@ -36,11 +36,24 @@ as_nobody() {
 	ip netns exec "$A" setpriv --reuid=nobody --regid="$NOGROUP" --clear-groups "$@"
 }
 
+# below PID ANCESTOR: true when ANCESTOR is PID's parent, or its parent's...
+below() {
+	local x=$1 i
+	for i in 1 2 3 4 5; do
+		x=$(awk '{ print $4 }' "/proc/$x/stat" 2>/dev/null)
+		[ -n "$x" ] && [ "$x" -gt 1 ] || return 1
+		[ "$x" = "$2" ] && return 0
+	done
+	return 1
+}
+
 # pinging: true once run_watch's pinger ($bin) is found and has printed its
-# first reply; sets c. ip execs setpriv, which execs timeout: the pinger is
-# the child of $pid.
+# first reply; sets c. It is a descendant of $pid (ip, setpriv, timeout):
+# found so, not by uid (other scripts may run theirs as nobody meanwhile).
 pinging() {
-	c=$(pgrep -P "$pid" -x "$(basename "$bin")" | head -n 1)
+	local x
+	c=
+	for x in $(pgrep -x "$(basename "$bin")"); do below "$x" "$pid" && c=$x && break; done
 	[ -n "$c" ] && grep -q '^64 bytes from' "$T_TMP/o"
 }
 
