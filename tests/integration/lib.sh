@@ -159,11 +159,11 @@ check_rc() {
 		fail "$1: expected exit $2, got $3${4:+ (stderr: $(printf '%s' "$4" | head -c 300 | tr '\n' ' '))}"; fi
 }
 
-# t_run NS CMD...: CMD in namespace NS (20 s limit); sets T_OUT, T_ERR, T_RC.
-# Not in a subshell, so checks after it still count.
+# t_run NS CMD...: CMD in namespace NS (T_RUN_LIMIT seconds, default 20);
+# sets T_OUT, T_ERR, T_RC. Not in a subshell, so checks after it still count.
 t_run() {
 	local ns=$1; shift
-	ip netns exec "$ns" timeout 20 "$@" >"$T_TMP/run.out" 2>"$T_TMP/run.err"
+	ip netns exec "$ns" timeout "${T_RUN_LIMIT:-20}" "$@" >"$T_TMP/run.out" 2>"$T_TMP/run.err"
 	T_RC=$?
 	T_OUT=$(cat "$T_TMP/run.out")
 	T_ERR=$(cat "$T_TMP/run.err")
