@@ -36,36 +36,35 @@ as_nobody() {
 	ip netns exec "$A" setpriv --reuid=nobody --regid="$NOGROUP" --clear-groups "$@"
 }
 
-# below PID ANCESTOR: true when ANCESTOR is PID's parent, or its parent's...
-below() {
-	local x=$1 i
-	for i in 1 2 3 4 5; do
-		x=$(awk '{ print $4 }' "/proc/$x/stat" 2>/dev/null)
-		[ -n "$x" ] && [ "$x" -gt 1 ] || return 1
-		[ "$x" = "$2" ] && return 0
-	done
-	return 1
-}
-
 # pinging: true once run_watch's pinger ($bin) is found and has printed its
-# first reply; sets c. It is a descendant of $pid (ip, setpriv, timeout):
-# found so, not by uid (other scripts may run theirs as nobody meanwhile).
+# third reply; sets c. It is a descendant of $pid (ip, setpriv, timeout,
+# with or without forks between): found so, not by uid or name alone
+# (other scripts may run theirs as nobody meanwhile).
 pinging() {
-	local x
+	local p=$pid kids x i
 	c=
-	for x in $(pgrep -x "$(basename "$bin")"); do below "$x" "$pid" && c=$x && break; done
-	[ -n "$c" ] && grep -q '^64 bytes from' "$T_TMP/o"
+	for i in 1 2 3 4; do
+		kids=$(pgrep -P "$p") || return 1
+		for x in $kids; do
+			[ "$(cat "/proc/$x/comm" 2>/dev/null)" = "$(basename "$bin")" ] && c=$x
+		done
+		[ -n "$c" ] && break
+		p=${kids%%[!0-9]*}
+	done
+	[ -n "$c" ] && grep -q 'icmp_seq=3 ' "$T_TMP/o"
 }
 
-# run_watch NAME BIN ARGS...: runs as nobody in A, reads the caps mid-run:
-# after the first reply, while the run waits for its next probes.
+# run_watch NAME BIN ARGS...: runs as nobody in A, reads the caps mid-run,
+# after the third reply, then ends the run with SIGINT (exit 0 after
+# replies): the reads never race the run's end, however busy the machine.
 run_watch() {
 	local name=$1 bin=$2 pid caps="" uids="" rc c=""; shift 2
-	as_nobody timeout 10 "$bin" "$@" >"$T_TMP/o" 2>"$T_TMP/e" & pid=$!
+	as_nobody timeout 60 "$bin" "$@" >"$T_TMP/o" 2>"$T_TMP/e" & pid=$!
 	T_PIDS+=("$pid")
-	t_wait_for 10 pinging
+	t_wait_for 30 pinging
 	[ -n "$c" ] && caps=$(grep -E '^Cap(Eff|Prm)' "/proc/$c/status" 2>/dev/null | awk '{print $2}' | tr '\n' ' ') &&
 		uids=$(awk '/^Uid:/ {print $2, $3, $4, $5}' "/proc/$c/status" 2>/dev/null)
+	[ -n "$c" ] && kill -INT "$c"
 	wait "$pid"; rc=$?
 	check_eq "$name: exit 0" 0 "$rc"
 	check_match "$name: replies" '^64 bytes from .*icmp_seq=3 ' "$(cat "$T_TMP/o")"
@@ -111,8 +110,8 @@ as_nobody timeout 10 "$T_TMP/rtping-plain" -c 1 10.90.0.2 >/dev/null 2>"$T_TMP/e
 check_eq "plain binary as nobody: exit 2" 2 "$rc"
 check_match "plain binary as nobody: says socket" 'socket: ' "$(cat "$T_TMP/e")"
 
-run_watch "cap_net_raw+p (raw socket)" "$T_TMP/rtping-cap" -c 3 -i 1 10.90.0.2
-run_watch "cap_net_raw+p IPv6" "$T_TMP/rtping-cap" -c 3 -i 1 fd90::2
+run_watch "cap_net_raw+p (raw socket)" "$T_TMP/rtping-cap" -c 100 -i 0.3 10.90.0.2
+run_watch "cap_net_raw+p IPv6" "$T_TMP/rtping-cap" -c 100 -i 0.3 fd90::2
 user_limits "cap_net_raw+p" "$T_TMP/rtping-cap"
 
 # Root (real uid 0) keeps every limit off, with the same copy.
@@ -129,7 +128,7 @@ cp "$RTPING" "$T_TMP/rtping-suid" && chown root:root "$T_TMP/rtping-suid" &&
 	chmod 4755 "$T_TMP/rtping-suid"
 if as_nobody "$T_TMP/rtping-suid" -V >/dev/null 2>&1 &&
    [ "$(stat -c %a "$T_TMP/rtping-suid")" = 4755 ]; then
-	run_watch "setuid root" "$T_TMP/rtping-suid" -c 3 -i 1 10.90.0.2
+	run_watch "setuid root" "$T_TMP/rtping-suid" -c 100 -i 0.3 10.90.0.2
 	user_limits "setuid root" "$T_TMP/rtping-suid"
 else
 	skip "setuid root: cannot run a setuid copy here"
@@ -137,8 +136,8 @@ fi
 
 # ping_group_range is per network namespace: open it in A only.
 ip netns exec "$A" sysctl -qw net.ipv4.ping_group_range="0 2147483647"
-run_watch "ping_group_range (datagram socket)" "$T_TMP/rtping-plain" -c 3 -i 1 10.90.0.2
-run_watch "ping_group_range IPv6" "$T_TMP/rtping-plain" -c 3 -i 1 fd90::2
+run_watch "ping_group_range (datagram socket)" "$T_TMP/rtping-plain" -c 100 -i 0.3 10.90.0.2
+run_watch "ping_group_range IPv6" "$T_TMP/rtping-plain" -c 100 -i 0.3 fd90::2
 check_eq "host ping_group_range untouched" "$host_range" "$(cat /proc/sys/net/ipv4/ping_group_range)"
 
 t_done
