@@ -116,7 +116,7 @@ judge "v6 veth-deleted" "Network is unreachable"
 # (rtping stopped again meanwhile; -i 0.5 leaves a busy machine seconds to
 # see it before the last probe); replies resume after it.
 during "v4 flap" 2 "ip -n $A route del 10.97.0.0/16; kill -CONT \$PID;
-	t_wait_for 10 t_lines 1 $T_TMP/e 'Network is unreachable' && kill -STOP \$PID;
+	t_wait_for 10 t_lines 1 $T_TMP/e 'sendmsg: Network is unreachable' && kill -STOP \$PID;
 	ip -n $A route add 10.97.0.0/16 via 10.87.0.2" \
 	$RTPING -c 10 -i 0.5 10.97.1.1
 check_rc "v4 flap: exit 0" 0 "$T_RC" "$T_ERR"
