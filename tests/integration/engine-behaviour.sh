@@ -57,30 +57,35 @@ check_eq "json 100% loss: every line parses" "$(wc -l <"$T_TMP/j")" "$(json_line
 check_eq "json 100% loss: summary" "summary 100 null" \
 	"$(tail -n 1 "$T_TMP/j" | jq -r '"\(.type) \(.loss_percent) \(.rtt_avg_ms)"')"
 check_eq "json 100% loss: timeout event" "timeout 1" "$(jq -r 'select(.type=="timeout") | "\(.type) \(.seq)"' <"$T_TMP/j")"
-# Flushed per line into a pipe/file while the run goes on.
-rt --json -c 3 -i 0.6 10.88.0.2 >"$T_TMP/jp" & pid=$!
+# Flushed per line into a pipe/file while the run goes on: the first reply
+# is there while rtping still waits 3 s for its second probe, the summary is not.
+rt --json -c 2 -i 3 10.88.0.2 >"$T_TMP/jp" & pid=$!
 T_PIDS+=("$pid")
-sleep 0.4
-# 0.4 s into a 1.2 s run: the start and the first reply are there, the
-# summary is not (a slow machine may already show the second reply).
-check_match "json: lines flushed while running" '^start reply( reply)?$' \
-	"$(jq -r .type <"$T_TMP/jp" | tr '\n' ' ' | sed 's/ $//')"
+t_wait_for 10 t_lines 1 "$T_TMP/jp" '"type": "reply"'
+types=$(jq -r .type <"$T_TMP/jp" | tr '\n' ' ' | sed 's/ $//')
+running=no; kill -0 "$pid" 2>/dev/null && running=yes
+check_match "json: lines flushed while running" '^start reply( reply)? running=yes$' "$types running=$running"
 wait "$pid"
 
 # ---- timing: absolute deadlines, no drift: -i 0.2 -c 50 takes 9.8 s ----
+# Never early (49 whole intervals); late by less than five intervals in all,
+# which a busy machine's wake-ups cannot reach (a send late by under one
+# interval is caught up). The drift rule itself is test_tsched's fake-clock
+# late_wakeups_do_not_add_up: milliseconds belong to benchmarks.
 out=$(rt -q -i 0.2 -c 50 10.88.0.2)
 ms=$(sed -nE 's/.*, time ([0-9]+)ms$/\1/p' <<<"$out")
-if [ -n "$ms" ] && [ "$ms" -ge 9780 ] && [ "$ms" -le 9820 ]; then
-	pass "-i 0.2 -c 50: last probe at ${ms}ms (9800 +- 20)"
+if [ -n "$ms" ] && [ "$ms" -ge 9780 ] && [ "$ms" -lt 10800 ]; then
+	pass "-i 0.2 -c 50: last probe at ${ms}ms (9800, never early, < 5 intervals late)"
 else
-	fail "-i 0.2 -c 50: last probe at '${ms}'ms, want 9800 +- 20: $out"
+	fail "-i 0.2 -c 50: last probe at '${ms}'ms, want 9780 to 10800: $out"
 fi
 
 # ---- signals: SIGINT prints the summary, exit as normal; SIGQUIT a status line ----
 ip netns exec "$A" "$RTPING" -i 0.2 10.88.0.2 >"$T_TMP/s.out" 2>"$T_TMP/s.err" & pid=$!
 T_PIDS+=("$pid")
-sleep 1.1
-kill -QUIT "$pid"; sleep 0.3
+t_wait_for 10 t_lines 2 "$T_TMP/s.out" '^64 bytes from '
+kill -QUIT "$pid"
+t_wait_for 10 t_lines 1 "$T_TMP/s.err" 'packets, [0-9]+% loss'
 kill -INT "$pid"; wait "$pid"; rc=$?
 check_eq "SIGINT: exit 0 after replies" 0 "$rc"
 check_match "SIGINT: summary printed" '^[0-9]+ packets transmitted, [0-9]+ received, 0% packet loss' "$(cat "$T_TMP/s.out")"
@@ -144,7 +149,8 @@ else
 fi
 
 # ---- the sequence wraps at 65535 without false duplicates ----
-out=$(rt -q -f -c 65600 10.88.0.2)
+# 65600 echoes: seconds on an idle machine, minutes on a busy one (150 s).
+out=$(ip netns exec "$A" timeout 150 "$RTPING" -q -f -c 65600 10.88.0.2)
 check_match "sequence wrap: 65600 probes, all answered, no dups" \
 	'^65600 packets transmitted, 65600 received, 0% packet loss' "$out"
 

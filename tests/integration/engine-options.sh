@@ -35,10 +35,13 @@ received() { printf '%s\n' "$1" | sed -n 's/.* transmitted, \([0-9]*\) received.
 for prog in "$RTPING" ping; do
 	ip netns exec "$A" "$prog" -c 1 -W 0 10.95.0.1 >"$T_TMP/o" 2>&1 & pid=$!
 	T_PIDS+=("$pid")
+	# From the header on, SIGINT is handled; 1.5 s more is "still waiting"
+	# (a lower bound: a busy machine can only make it later).
+	t_wait_for 10 t_lines 1 "$T_TMP/o" '^PING '
 	sleep 1.5
 	alive=no; kill -0 "$pid" 2>/dev/null && alive=yes
 	kill -INT "$pid" 2>/dev/null
-	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	t_wait_for 10 eval '! kill -0 "$pid" 2>/dev/null'
 	wait "$pid"; rc=$?
 	t_reap "$pid"
 	check_eq "$(basename "$prog") -W 0, no reply: still waiting at 1.5 s, SIGINT ends it with exit 1" \
@@ -123,10 +126,10 @@ check_eq "-p '': exit 0 and 'PATTERN: 0x' first, as iputils" \
 	"0 $(printf '%s\n' "$I_OUT" | head -n 1)" "$R_RC $(printf '%s\n' "$R_OUT" | head -n 1)"
 # payload P ARGS...: the data bytes of the echo request rtping sends (hex).
 payload() {
-	ip netns exec "$B" timeout 10 tcpdump -l -n -p -x -i b0 -c 1 'icmp[0] == 8' \
+	ip netns exec "$B" timeout 30 tcpdump -l -n -p -x -i b0 -c 1 'icmp[0] == 8' \
 		>"$T_TMP/x" 2>"$T_TMP/x.err" & local p=$!
 	T_PIDS+=("$p")
-	for _ in $(seq 50); do grep -q "listening on" "$T_TMP/x.err" 2>/dev/null && break; sleep 0.1; done
+	t_wait_for 20 t_lines 1 "$T_TMP/x.err" "listening on"
 	ip netns exec "$A" timeout 10 "$RTPING" -c 1 -s 12 "$@" 10.94.0.2 >/dev/null 2>&1
 	t_reap "$p"
 	# 20 IP + 8 ICMP bytes, then the data.

@@ -44,17 +44,27 @@ out_err "explain, stdout /dev/full" 2 full "$RTPING" --explain-route 10.93.0.2
 out_err "explain --json, stdout closed" 2 closed "$RTPING" --explain-route --json 10.93.0.2
 
 # While it runs with 0-2 closed, those fds are /dev/null and the sockets are above.
-# No timeout(1) in between: ip execs rtping, so $! is rtping (-c 3 bounds it).
-ip netns exec "$A" "$RTPING" -c 3 -i 0.3 10.93.0.2 <&- >&- 2>&- & pid=$!
+# No timeout(1) in between: ip execs rtping, so $! is rtping; it runs until
+# it has been looked at (SIGTERM then; -c 100 bounds it), however long that takes.
+ip netns exec "$A" "$RTPING" -c 100 -i 0.2 10.93.0.2 <&- >&- 2>&- & pid=$!
 T_PIDS+=("$pid")
-fds=""
-for _ in $(seq 20); do
-	sleep 0.05
+exe=$(readlink -f "$RTPING") fds="" socks=""
+# Sockets this script inherited (a test runner's) are rtping's too, from
+# exec on: only the ones it opens itself count.
+inherited=" $(ls -l /proc/$$/fd 2>/dev/null | sed -n 's/.*\(socket:\[[0-9]*\]\)$/\1/p' | tr '\n' ' ')"
+# fd_state: true once $pid is rtping (ip has exec'd it) and has a socket of
+# its own; sets fds (what 0-2 are) and socks (those socket fds, lowest first).
+fd_state() {
+	local f l
+	[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$exe" ] || return 1
 	fds=$(for f in 0 1 2; do readlink "/proc/$pid/fd/$f"; done 2>/dev/null | tr '\n' ' ')
-	ls -l "/proc/$pid/fd" 2>/dev/null | grep -q 'socket:' && break
-done
-socks=$(for f in /proc/$pid/fd/*; do
-	readlink "$f" | grep -q '^socket:' && basename "$f"; done 2>/dev/null | sort -n | tr '\n' ' ')
+	socks=$(for f in /proc/$pid/fd/*; do
+		l=$(readlink "$f") && case $l in socket:*) [ "${inherited#* "$l" }" = "$inherited" ] &&
+			basename "$f" ;; esac; done 2>/dev/null | sort -n | tr '\n' ' ')
+	[ -n "$socks" ]
+}
+t_wait_for 20 fd_state
+kill -TERM "$pid" 2>/dev/null
 check_eq "fds 0-2 closed: opened on /dev/null before any socket" \
 	"/dev/null /dev/null /dev/null " "$fds"
 check_match "fds 0-2 closed: the sockets are fd 3 and up" '^([3-9]|[1-9][0-9]+) ' "$socks"

@@ -38,27 +38,35 @@ as_nobody() {
 	ip netns exec "$A" setpriv --reuid=nobody --regid="$NOGROUP" --clear-groups "$@"
 }
 
-# run_watch NAME BIN ARGS...: runs as nobody in A, reads the caps mid-run:
-# once the first reply is out (capabilities go before the first echo), with
-# the rest of the run (1.2 s) still ahead, whatever the machine's load.
-run_watch() {
-	local name=$1 bin=$2 pid caps="" uids="" rc i c="" st=""; shift 2
-	# The last run's output must not pass for this one's before it starts.
-	rm -f "$T_TMP/o"
-	as_nobody timeout 10 "$bin" "$@" >"$T_TMP/o" 2>"$T_TMP/e" & pid=$!
-	T_PIDS+=("$pid")
-	# The pinger runs as nobody under timeout: find it by uid and name, in
-	# our namespace (other scripts may run theirs as nobody meanwhile).
-	for i in $(seq 200); do
-		c=$(comm -12 <(pgrep -u nobody -x "$(basename "$bin")" | sort) \
-			<(ip netns pids "$A" | sort) | head -n 1)
-		[ -n "$c" ] && grep -q '^64 bytes from .*icmp_seq=1 ' "$T_TMP/o" 2>/dev/null && break
-		sleep 0.05
+# pinging: true once run_watch's pinger ($bin) is found and has printed its
+# third reply; sets c. It is a descendant of $pid (ip, setpriv, timeout,
+# with or without forks between): found so, not by uid or name alone
+# (other scripts may run theirs as nobody meanwhile).
+pinging() {
+	local p=$pid kids x i
+	c=
+	for i in 1 2 3 4; do
+		kids=$(pgrep -P "$p") || return 1
+		for x in $kids; do
+			[ "$(cat "/proc/$x/comm" 2>/dev/null)" = "$(basename "$bin")" ] && c=$x
+		done
+		[ -n "$c" ] && break
+		p=${kids%%[!0-9]*}
 	done
-	# One read of the status: both facts from the same moment.
-	[ -n "$c" ] && st=$(cat "/proc/$c/status" 2>/dev/null)
-	caps=$(grep -E '^Cap(Eff|Prm)' <<<"$st" | awk '{print $2}' | tr '\n' ' ')
-	uids=$(awk '/^Uid:/ {print $2, $3, $4, $5}' <<<"$st")
+	[ -n "$c" ] && grep -q 'icmp_seq=3 ' "$T_TMP/o"
+}
+
+# run_watch NAME BIN ARGS...: runs as nobody in A, reads the caps mid-run,
+# after the third reply, then ends the run with SIGINT (exit 0 after
+# replies): the reads never race the run's end, however busy the machine.
+run_watch() {
+	local name=$1 bin=$2 pid caps="" uids="" rc c=""; shift 2
+	as_nobody timeout 60 "$bin" "$@" >"$T_TMP/o" 2>"$T_TMP/e" & pid=$!
+	T_PIDS+=("$pid")
+	t_wait_for 30 pinging
+	[ -n "$c" ] && caps=$(grep -E '^Cap(Eff|Prm)' "/proc/$c/status" 2>/dev/null | awk '{print $2}' | tr '\n' ' ') &&
+		uids=$(awk '/^Uid:/ {print $2, $3, $4, $5}' "/proc/$c/status" 2>/dev/null)
+	[ -n "$c" ] && kill -INT "$c"
 	wait "$pid"; rc=$?
 	check_eq "$name: exit 0" 0 "$rc"
 	check_match "$name: replies" '^64 bytes from .*icmp_seq=3 ' "$(cat "$T_TMP/o")"
@@ -104,8 +112,8 @@ as_nobody timeout 10 "$T_TMP/rtping-plain" -c 1 10.90.0.2 >/dev/null 2>"$T_TMP/e
 check_eq "plain binary as nobody: exit 2" 2 "$rc"
 check_match "plain binary as nobody: says socket" 'socket: ' "$(cat "$T_TMP/e")"
 
-run_watch "cap_net_raw+p (raw socket)" "$T_TMP/rtping-cap" -c 3 -i 0.6 10.90.0.2
-run_watch "cap_net_raw+p IPv6" "$T_TMP/rtping-cap" -c 3 -i 0.6 fd90::2
+run_watch "cap_net_raw+p (raw socket)" "$T_TMP/rtping-cap" -c 100 -i 0.3 10.90.0.2
+run_watch "cap_net_raw+p IPv6" "$T_TMP/rtping-cap" -c 100 -i 0.3 fd90::2
 user_limits "cap_net_raw+p" "$T_TMP/rtping-cap"
 
 # Root (real uid 0) keeps every limit off, with the same copy.
@@ -124,7 +132,7 @@ SUID=
 if as_nobody "$T_TMP/rtping-suid" -V >/dev/null 2>&1 &&
    [ "$(stat -c %a "$T_TMP/rtping-suid")" = 4755 ]; then
 	SUID=$T_TMP/rtping-suid
-	run_watch "setuid root" "$SUID" -c 3 -i 0.6 10.90.0.2
+	run_watch "setuid root" "$SUID" -c 100 -i 0.3 10.90.0.2
 	user_limits "setuid root" "$SUID"
 else
 	skip "setuid root: cannot run a setuid copy here"
@@ -135,7 +143,7 @@ fi
 # is waiting for the next one: no capability may be left by then (nor, by
 # the order in the code, before the first line was read).
 audit_waiting() {
-	local name=$1 bin=$2 pid caps="" rc i
+	local name=$1 bin=$2 pid caps="" rc c
 	mkfifo "$T_TMP/in" || { fail "$name: mkfifo"; return; }
 	rm -f "$T_TMP/o"   # the wait below must see this run's line, not the last one's
 	# Not through as_nobody: a function would run in a subshell of its own,
@@ -145,12 +153,13 @@ audit_waiting() {
 	T_PIDS+=("$pid")
 	exec 3>"$T_TMP/in"
 	echo 10.90.0.2 >&3
-	# Bounded wait for the streamed line (10 s); the process then blocks on stdin.
-	for i in $(seq 200); do
-		grep -q '^10\.90\.0\.2  src ' "$T_TMP/o" 2>/dev/null && break
-		sleep 0.05
-	done
-	caps=$(grep -E '^Cap(Prm|Eff)' "/proc/$pid/status" 2>/dev/null | awk '{print $2}' | tr '\n' ' ')
+	# Bounded wait for the streamed line; the process then blocks on stdin.
+	t_wait_for 30 t_lines 1 "$T_TMP/o" '^10\.90\.0\.2  src '
+	# The audit itself: $pid, or its child where ip netns exec forks.
+	c=$pid
+	[ "$(cat "/proc/$c/comm" 2>/dev/null)" = "$(basename "$bin")" ] ||
+		c=$(pgrep -P "$pid" -x "$(basename "$bin")" | head -n 1)
+	caps=$(grep -E '^Cap(Prm|Eff)' "/proc/${c:-$pid}/status" 2>/dev/null | awk '{print $2}' | tr '\n' ' ')
 	exec 3>&-
 	wait "$pid"; rc=$?
 	t_reap "$pid"
@@ -201,8 +210,8 @@ ip -n "$A" rule del fwmark 7 prohibit pref 50
 
 # ping_group_range is per network namespace: open it in A only.
 ip netns exec "$A" sysctl -qw net.ipv4.ping_group_range="0 2147483647"
-run_watch "ping_group_range (datagram socket)" "$T_TMP/rtping-plain" -c 3 -i 0.6 10.90.0.2
-run_watch "ping_group_range IPv6" "$T_TMP/rtping-plain" -c 3 -i 0.6 fd90::2
+run_watch "ping_group_range (datagram socket)" "$T_TMP/rtping-plain" -c 100 -i 0.3 10.90.0.2
+run_watch "ping_group_range IPv6" "$T_TMP/rtping-plain" -c 100 -i 0.3 fd90::2
 check_eq "host ping_group_range untouched" "$host_range" "$(cat /proc/sys/net/ipv4/ping_group_range)"
 
 t_done

@@ -26,15 +26,17 @@ check_eq "default: header unchanged" "PING 10.99.1.1 (10.99.1.1) 56(84) bytes of
 check_eq "default: stdout has only ping lines" "" \
 	"$(grep -v -e '^PING ' -e 'bytes from' -e '^$' -e 'statistics' -e 'transmitted' -e '^rtt' "$T_TMP/o")"
 wire "-B" -B -c 1 10.99.1.1
-# -B binds the socket itself: the raw socket's local address shows it.
-ip netns exec "$A" timeout 10 "$RTPING" -B -q -c 2 -i 0.6 10.99.1.1 >/dev/null 2>&1 & pid=$!
+# -B binds the socket itself: the raw socket's local address shows it,
+# looked at after the first reply (bound by then, if ever) while the run
+# waits 2 s for its second probe.
+ip netns exec "$A" timeout 10 "$RTPING" -B -c 2 -i 2 10.99.1.1 >"$T_TMP/b" 2>&1 & pid=$!
 T_PIDS+=("$pid")
-sleep 0.3
+t_wait_for 10 t_lines 1 "$T_TMP/b" '^64 bytes from '
 check_match "-B: socket bound to the netlink source" '10\.9\.0\.12:1 ' "$(ip netns exec "$A" ss -w -a -n)"
 wait "$pid"
-ip netns exec "$A" timeout 10 "$RTPING" -q -c 2 -i 0.6 10.99.1.1 >/dev/null 2>&1 & pid=$!
+ip netns exec "$A" timeout 10 "$RTPING" -c 2 -i 2 10.99.1.1 >"$T_TMP/b" 2>&1 & pid=$!
 T_PIDS+=("$pid")
-sleep 0.3
+t_wait_for 10 t_lines 1 "$T_TMP/b" '^64 bytes from '
 check_match "without -B: socket unbound" '0\.0\.0\.0:1 ' "$(ip netns exec "$A" ss -w -a -n)"
 wait "$pid"
 wire "-v" -v -c 1 10.99.1.1

@@ -112,9 +112,8 @@ ip netns exec "$A" "$RTPING" --explain-route --audit <"$T_TMP/fifo" >"$T_TMP/s" 
 apid=$!
 T_PIDS+=("$apid")
 exec 7>"$T_TMP/fifo"
-wait_lines() {   # wait_lines N: up to 10 s for N lines of output
-	for _ in $(seq 100); do [ "$(wc -l <"$T_TMP/s")" -ge "$1" ] && return 0; sleep 0.1; done
-	return 1
+wait_lines() {   # wait_lines N: up to 60 s for N lines of output
+	t_wait_for 60 t_lines "$1" "$T_TMP/s" ''
 }
 for i in $(seq 1 100); do echo "10.99.$((i % 2 + 1)).$i"; done >&7
 if wait_lines 100; then pass "streaming: 100 lines out before input ends"; else

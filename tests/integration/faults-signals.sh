@@ -16,12 +16,13 @@ ip -n "$B" -6 addr add fd00:86::2/64 dev sb0 nodad
 
 bg() { t_bg "$A" "$@"; }
 
-# started: waits (bounded) until the run printed its header and 0.3 s more,
-# so a signal meets rtping's handlers (an async job in a script starts with
-# SIGINT ignored, which rtping's sigaction then replaces).
+# started [N]: waits (bounded) until the run printed its header and N
+# replies (default none). rtping's handlers are in place before the header,
+# so a signal meets them (an async job in a script starts with SIGINT
+# ignored, which rtping's sigaction then replaces).
 started() {
-	for _ in $(seq 50); do grep -q '^PING ' "$T_TMP/o" 2>/dev/null && break; sleep 0.1; done
-	sleep 0.3
+	t_wait_for 10 t_lines 1 "$T_TMP/o" '^PING '
+	t_wait_for 10 t_lines "${1:-0}" "$T_TMP/o" '^64 bytes from '
 }
 
 finish() { t_finish "$@"; }
@@ -40,11 +41,12 @@ storm() {
 
 rtt_ok() { printf '%s\n' "$T_OUT" | grep -oE 'time=[0-9.]+' | awk -F= '$2 >= 1000 { bad = 1 } END { print bad ? "no" : "yes" }'; }
 
+# -i 0.3: the run (2.7 s) outlasts a storm's start on a busy machine.
 for dst in 10.86.0.2 fd00:86::2; do
 	v=v4; [ "$dst" = fd00:86::2 ] && v=v6
-	bg "$RTPING" -c 10 -i 0.1 "$dst"
+	bg "$RTPING" -c 10 -i 0.3 "$dst"
 	started
-	storm 60
+	storm 100
 	finish 15
 	check_rc "$v storm: exit 0" 0 "$T_RC" "$T_ERR"
 	check_match "$v storm: all ten replies" '^10 packets transmitted, 10 received, 0% packet loss' "$T_OUT"
@@ -58,9 +60,10 @@ for dst in 10.86.0.2 fd00:86::2; do
 		"$(printf '%s\n' "$T_ERR" | grep -q 'packets, ' && echo yes || echo no)"
 done
 
-# A 1.5 s stop in the middle: afterwards the run completes, counts exact.
+# A 1.5 s stop in the middle (after two replies): afterwards the run
+# completes, counts exact.
 bg "$RTPING" -c 8 -i 0.2 10.86.0.2
-started; kill -STOP "$PID"; sleep 1.5; kill -CONT "$PID"
+started 2; kill -STOP "$PID"; sleep 1.5; kill -CONT "$PID"
 finish 15
 check_rc "stop/cont: exit 0" 0 "$T_RC" "$T_ERR"
 check_match "stop/cont: eight replies" '^8 packets transmitted, 8 received, 0% packet loss' "$T_OUT"
@@ -68,7 +71,7 @@ check_eq "stop/cont: nothing on stderr" "" "$T_ERR"
 
 # SIGINT mid-run: summary, normal exit code (replies came: 0).
 bg "$RTPING" -i 0.2 10.86.0.2
-started; sleep 0.5; kill -INT "$PID"
+started 2; kill -INT "$PID"
 finish 5
 check_rc "sigint: exit 0 after replies" 0 "$T_RC" "$T_ERR"
 check_match "sigint: summary printed" '^[0-9]+ packets transmitted, [0-9]+ received' "$T_OUT"

@@ -109,15 +109,34 @@ check_match() {
 		fail "$1: /$2/ not in: $(printf '%s' "$3" | head -c 400)"; fi
 }
 
+# t_wait_for SECONDS CMD...: runs CMD every 50 ms until it succeeds (0) or
+# SECONDS of wall time have passed (1). Tests wait for a condition this way,
+# never for a fixed time: a busy machine makes it slower, not wrong.
+t_wait_for() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ "$SECONDS" -ge "$end" ] && return 1
+		sleep 0.05
+	done
+}
+
+# t_lines N FILE REGEX: true when at least N lines of FILE match REGEX
+# (extended); a file not there yet has none. For t_wait_for.
+t_lines() {
+	local n
+	n=$(grep -cE -- "$3" "$2" 2>/dev/null)
+	[ "${n:-0}" -ge "$1" ]
+}
+
 # capture_start NS IFACE FILTER: tcpdump in the background until capture_wait.
 capture_start() {
 	T_CAP="$T_TMP/cap.$RANDOM"
-	ip netns exec "$1" timeout 10 tcpdump -l -n -p -i "$2" -c 1 "$3" >"$T_CAP" 2>"$T_CAP.err" &
+	ip netns exec "$1" timeout 30 tcpdump -l -n -p -i "$2" -c 1 "$3" >"$T_CAP" 2>"$T_CAP.err" &
 	T_CAP_PID=$!
 	T_PIDS+=("$T_CAP_PID")
 	# tcpdump says "listening on" once the filter is attached.
-	for _ in $(seq 50); do grep -q "listening on" "$T_CAP.err" 2>/dev/null && return 0; sleep 0.1; done
-	return 1
+	t_wait_for 20 t_lines 1 "$T_CAP.err" "listening on"
 }
 
 # capture_wait [SECONDS]: the source address of the captured packet (empty if
@@ -140,11 +159,11 @@ check_rc() {
 		fail "$1: expected exit $2, got $3${4:+ (stderr: $(printf '%s' "$4" | head -c 300 | tr '\n' ' '))}"; fi
 }
 
-# t_run NS CMD...: CMD in namespace NS (20 s limit); sets T_OUT, T_ERR, T_RC.
-# Not in a subshell, so checks after it still count.
+# t_run NS CMD...: CMD in namespace NS (T_RUN_LIMIT seconds, default 20);
+# sets T_OUT, T_ERR, T_RC. Not in a subshell, so checks after it still count.
 t_run() {
 	local ns=$1; shift
-	ip netns exec "$ns" timeout 20 "$@" >"$T_TMP/run.out" 2>"$T_TMP/run.err"
+	ip netns exec "$ns" timeout "${T_RUN_LIMIT:-20}" "$@" >"$T_TMP/run.out" 2>"$T_TMP/run.err"
 	T_RC=$?
 	T_OUT=$(cat "$T_TMP/run.out")
 	T_ERR=$(cat "$T_TMP/run.err")

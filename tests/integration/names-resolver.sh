@@ -47,15 +47,15 @@ while time.time() < end:
         pass
 ' &
 T_PIDS+=("$!")
-for _ in $(seq 50); do
-	ip netns exec "$A" ss -Hlun 'sport = :53' | grep -q 127.0.0.53 && break; sleep 0.1
-done
+listening() { ip netns exec "$A" ss -Hlun 'sport = :53' | grep -q 127.0.0.53; }
+t_wait_for 20 listening
 # Warm the neighbour caches so the first echo is not delayed.
 ip netns exec "$A" ping -c 1 -W 2 10.87.0.2 >/dev/null 2>&1
 ip netns exec "$A" ping -c 1 -W 2 fd00:87::2 >/dev/null 2>&1
 
-# The dead resolver really hangs getnameinfo() (else the checks prove nothing).
-ip netns exec "$A" timeout 3 getent hosts fe80::2 >/dev/null; rc=$?
+# The dead resolver really hangs getnameinfo() for 6 s and more (else the
+# checks prove nothing); the bounds below are well under that.
+ip netns exec "$A" timeout 6 getent hosts fe80::2 >/dev/null; rc=$?
 check_eq "dead resolver: a reverse lookup hangs (timeout's 124)" 124 "$rc"
 
 ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
@@ -63,21 +63,25 @@ ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 bg() { t_bg "$A" "$@"; }
 finish() { t_finish "$@"; }
 
-# ---- SIGINT at 1.5 s while every reply needs a lookup that never ends ----
+# ---- SIGINT 1.5 s in while every reply needs a lookup that never ends ----
+# A lookup holding the loop or the signal would show as 1 or 2 probes and
+# seconds after the signal; the bounds leave a busy machine room.
+t_start=$(date +%s%N)
 bg "$RTPING" -i 0.2 -I na0 allnodes
-for _ in $(seq 100); do grep -q '^PING ' "$T_TMP/o" 2>/dev/null && break; sleep 0.01; done
+t_wait_for 10 t_lines 1 "$T_TMP/o" '^PING '
 sleep 1.5
 kill -INT "$PID"; t_int=$(date +%s%N)
 finish 15
 late=$(ms_since "$t_int")
 check_rc "dead resolver, SIGINT: exit 0" 0 "$T_RC" "$T_ERR"
-if [ "$late" -le 300 ]; then pass "dead resolver, SIGINT: ends ${late} ms after the signal"
+if [ "$late" -lt 2000 ]; then pass "dead resolver, SIGINT: ends ${late} ms after the signal"
 else fail "dead resolver, SIGINT: ends ${late} ms after the signal (iputils: ~40 ms)"; fi
 sent=$(printf '%s\n' "$T_OUT" | sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p')
-if [ "${sent:-0}" -ge 7 ] && [ "${sent:-0}" -le 9 ]; then
-	pass "dead resolver, SIGINT: $sent probes in 1.5 s at -i 0.2 (the schedule: 8)"
+most=$(( (t_int - t_start) / 200000000 + 2 ))
+if [ "${sent:-0}" -ge 3 ] && [ "${sent:-0}" -le "$most" ]; then
+	pass "dead resolver, SIGINT: $sent probes at -i 0.2 (3 to $most; the schedule: 8)"
 else
-	fail "dead resolver, SIGINT: ${sent:-no} probes in 1.5 s at -i 0.2 (the schedule: 8): $T_OUT"
+	fail "dead resolver, SIGINT: ${sent:-no} probes at -i 0.2, want 3 to $most (the schedule: 8): $T_OUT"
 fi
 
 # ---- the issue's run: -c 2, RTTs from the kernel's stamps, no 6 s stall ----
@@ -87,9 +91,9 @@ took=$(ms_since "$t0")
 check_rc "dead resolver, -c 2: exit 0" 0 "$T_RC" "$T_ERR"
 check_match "dead resolver, -c 2: replies shown by number" '^64 bytes from fe80::[12]%na0: icmp_seq=1 ' "$T_OUT"
 max=$(printf '%s\n' "$T_OUT" | grep -oE 'time=[0-9.]+' | cut -d= -f2 | sort -g | tail -n 1)
-check_eq "dead resolver, -c 2: every RTT under 50 ms (max ${max:-none})" yes \
-	"$(awk -v m="${max:-999999}" 'BEGIN { print (m < 50) ? "yes" : "no" }')"
-if [ "$took" -lt 2500 ]; then pass "dead resolver, -c 2: done in $took ms"
+check_eq "dead resolver, -c 2: every RTT under 1 s (max ${max:-none})" yes \
+	"$(awk -v m="${max:-999999}" 'BEGIN { print (m < 1000) ? "yes" : "no" }')"
+if [ "$took" -lt 5000 ]; then pass "dead resolver, -c 2: done in $took ms"
 else fail "dead resolver, -c 2: took $took ms (iputils' RTTs: 0.08 ms)"; fi
 
 # ---- JSON: a multicast duplicate is "dup", with or without -v ----

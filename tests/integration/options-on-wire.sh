@@ -61,11 +61,11 @@ ip -n "$A" rule del fwmark 5 table 100 pref 90
 
 # -F: the label leaves with the echo (raw socket), and the header shows it.
 ip netns exec "$A" sysctl -qw net.ipv4.ping_group_range="1 0"
-ip netns exec "$B" timeout 10 tcpdump -l -n -p -v -i vb0 -c 1 'icmp6 and ip6[40] == 128' \
+ip netns exec "$B" timeout 30 tcpdump -l -n -p -v -i vb0 -c 1 'icmp6 and ip6[40] == 128' \
 	>"$T_TMP/f.out" 2>"$T_TMP/f.err" &
 fpid=$!
 T_PIDS+=("$fpid")
-for _ in $(seq 50); do grep -q "listening on" "$T_TMP/f.err" 2>/dev/null && break; sleep 0.1; done
+t_wait_for 20 t_lines 1 "$T_TMP/f.err" "listening on"
 t_run "$A" "$RTPING" -F 0x12345 -c 1 -W 2 fd00:99::1
 t_reap "$fpid"
 check_match "-F: the header shows the label" '^PING fd00:99::1 \(fd00:99::1\) , flow 0x12345, 56 data bytes$' "$T_OUT"

@@ -3,7 +3,7 @@
 # in text (one stderr line, stdout stays iputils') and JSON (route_change
 # events with cause), with the echoes' egress following on the wire; a
 # bound source that disappears is said once; an event storm during -i 0.01
-# does not delay sends, and an overrun (ENOBUFS, forced with a tiny
+# does not hold up sends, and an overrun (ENOBUFS, forced with a tiny
 # --watch-rcvbuf) resynchronises instead of ending the run.
 . "$(dirname "$0")/lib.sh"
 t_init
@@ -20,14 +20,25 @@ reset() {
 	ip -n "$A" route replace 10.99.0.0/16 via 10.9.0.1 src 10.9.0.11 table 100
 }
 
-# changes: route replaced, a rule added, the link down and up (with the
-# route put back): each 0.4 s apart, while rtping runs in the background.
+# changes OUT REPLY SAID WHAT: route replaced, a rule added, the link down
+# and up (with the route put back), while rtping runs in the background.
+# The first waits for a reply (a line of OUT matching REPLY); each next one
+# for rtping to have said the one before (lines of SAID matching WHAT), so
+# no two fall in one burst however busy the machine (10 s bounds).
 changes() {
-	sleep 0.5; ip -n "$A" route replace 10.99.0.0/16 via 10.9.0.1 src 10.9.0.11
-	sleep 0.4; ip -n "$A" rule add to 10.99.0.0/16 table 100 pref 50
-	sleep 0.4; ip -n "$A" link set dva down; sleep 0.1; ip -n "$A" link set dva up
+	local said=$3 what=$4
+	t_wait_for 10 t_lines 1 "$1" "$2"
+	ip -n "$A" route replace 10.99.0.0/16 via 10.9.0.1 src 10.9.0.11
+	t_wait_for 10 t_lines 1 "$said" "$what"
+	ip -n "$A" rule add to 10.99.0.0/16 table 100 pref 50
+	t_wait_for 10 t_lines 2 "$said" "$what"
+	ip -n "$A" link set dva down
+	t_wait_for 10 t_lines 3 "$said" "$what"
+	ip -n "$A" link set dva up
 	ip -n "$A" route replace 10.99.0.0/16 via 10.9.0.1 src 10.9.0.12
+	t_wait_for 10 t_lines 4 "$said" "$what"
 }
+REPLY_TEXT='^64 bytes from ' REPLY_JSON='"type": "reply"'
 
 # bg_run OUT ERR ARGS...: rtping in A in the background; sets BG.
 bg_run() {
@@ -39,8 +50,8 @@ bg_run() {
 # ---- text: three changes, three lines (the link one is two: gone, back) ----
 reset
 capture_start "$B" dvb "icmp[icmptype] = icmp-echo and src host 10.9.0.11"
-bg_run "$T_TMP/t.out" "$T_TMP/t.err" -c 14 -i 0.2 10.99.1.1
-changes
+bg_run "$T_TMP/t.out" "$T_TMP/t.err" -c 30 -i 0.2 10.99.1.1
+changes "$T_TMP/t.out" "$REPLY_TEXT" "$T_TMP/t.err" 'route changed'
 wait "$BG"; rc=$?; t_reap "$BG"
 check_eq "text: exit 0" 0 "$rc"
 check_eq "tcpdump: echoes left with the new source after the change" 10.9.0.11 "$(capture_wait 2)"
@@ -53,13 +64,18 @@ check_match "text: link up" "^rtping: route changed before icmp_seq=[0-9]+: no r
 check_eq "text: one line per change, no observed duplicates" 4 "$(grep -c 'route changed' "$T_TMP/t.err")"
 check_eq "text: stdout has only iputils' lines" "" \
 	"$(grep -vE '^(PING |64 bytes from |$|--- |[0-9]+ packets transmitted|rtt )' "$T_TMP/t.out")"
-check_match "text: counting exact (14 sent, the link-down ones lost)" \
-	'^14 packets transmitted, 1[0-4] received' "$(cat "$T_TMP/t.out")"
+# Each echo is answered, or failed to leave while the link was down (one
+# stderr line each), or was in flight when the link went (at most one).
+tx=$(sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\1 \2/p' "$T_TMP/t.out")
+nerr=$(grep -c '^rtping: sendmsg: Network is unreachable$' "$T_TMP/t.err")
+check_eq "text: counting exact (30 sent; received + failed sends: 29 or 30)" yes \
+	"$(set -- $tx; [ "${1:-}" = 30 ] && [ $((${2:-0} + nerr)) -ge 29 ] && [ $((${2:-0} + nerr)) -le 30 ] &&
+		echo yes || echo "no: $tx sent/received, $nerr failed sends")"
 
 # ---- JSON: the same as events, with causes, and the egress following ----
 reset
-bg_run "$T_TMP/j.out" "$T_TMP/j.err" -c 14 -i 0.2 --json 10.99.1.1
-changes
+bg_run "$T_TMP/j.out" "$T_TMP/j.err" -c 30 -i 0.2 --json 10.99.1.1
+changes "$T_TMP/j.out" "$REPLY_JSON" "$T_TMP/j.out" '"type": "route_change"'
 wait "$BG"; rc=$?; t_reap "$BG"
 J=$(cat "$T_TMP/j.out")
 check_eq "json: exit 0" 0 "$rc"
@@ -86,9 +102,12 @@ reset
 for mode in text json; do
 	reset
 	extra=; [ $mode = json ] && extra=--json
+	reply=$REPLY_TEXT; [ $mode = json ] && reply=$REPLY_JSON
 	bg_run "$T_TMP/a.out" "$T_TMP/a.err" -c 10 -i 0.2 -I 10.9.0.12 $extra 10.99.1.1
-	sleep 0.5; ip -n "$A" addr del 10.9.0.12/24 dev dva
-	sleep 0.5; ip -n "$A" addr add 10.9.0.12/24 dev dva
+	t_wait_for 10 t_lines 1 "$T_TMP/a.out" "$reply"
+	ip -n "$A" addr del 10.9.0.12/24 dev dva
+	t_wait_for 10 t_lines 1 "$T_TMP/a.err" 'source address 10\.9\.0\.12 is no longer'
+	ip -n "$A" addr add 10.9.0.12/24 dev dva
 	ip -n "$A" route replace 10.99.0.0/16 via 10.9.0.1 src 10.9.0.12
 	wait "$BG"; t_reap "$BG"
 	check_eq "$mode: bound source gone, said once" 1 \
@@ -108,37 +127,70 @@ storm() {
 	sed 's/^route add/route del/' "$T_TMP/add" >"$T_TMP/del"
 	for i in 1 2 3; do ip -n "$A" -batch "$T_TMP/add"; ip -n "$A" -batch "$T_TMP/del"; done
 }
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+replies() { grep -c '^64 bytes from' "$T_TMP/o"; }
 reset
 storm_only=$( { time -p storm; } 2>&1 | awk '/^real/ { print $2 }')
-bg_run "$T_TMP/s.out" "$T_TMP/s.err" -v -q -c 150 -i 0.01 10.99.1.1
-sleep 0.2; storm
-wait "$BG"; rc=$?; t_reap "$BG"
-S=$(cat "$T_TMP/s.out")
-check_eq "storm: exit 0" 0 "$rc"
-check_match "storm: all 150 sent and answered" '^150 packets transmitted, 150 received' "$S"
-ms=$(sed -n 's/.*packet loss, time \([0-9]*\)ms/\1/p' <<<"$S")
-# 149 intervals of 10 ms: the schedule is absolute, a slow turn is caught up.
-if [ -n "$ms" ] && [ "$ms" -ge 1480 ] && [ "$ms" -le 1560 ]; then
-	pass "storm: sends kept the schedule (${ms} ms for 149 intervals; storm alone ${storm_only} s)"
+# Long enough for any storm (30 s at most); ended by SIGINT once it is over.
+# The echoes answered while it lasts are counted, not timed: a loop the
+# storm held would answer none; the schedule allows one each 10 ms at most.
+t_bg "$A" "$RTPING" -v -c 3000 -i 0.01 10.99.1.1
+t_wait_for 10 t_lines 1 "$T_TMP/o" '^64 bytes from '
+t0=$(now_ms); n0=$(replies)
+storm
+n1=$(replies); t1=$(now_ms)
+kill -INT "$PID" 2>/dev/null
+t_finish 20
+S=$T_OUT
+check_eq "storm: exit 0" 0 "$T_RC"
+tx=$(sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\1 \2/p' <<<"$S")
+check_eq "storm: every echo sent was answered ($tx)" yes \
+	"$(set -- $tx; [ -n "${1:-}" ] && [ "$1" = "${2:-}" ] && echo yes || echo "no: $(grep transmitted <<<"$S")")"
+d=$((n1 - n0)) ms=$((t1 - t0))
+if [ "$d" -ge 2 ] && [ "$d" -ge $((ms / 100)) ] && [ "$d" -le $((ms / 10 + 3)) ]; then
+	pass "storm: sends went on during it ($d echoes answered in its $ms ms; storm alone ${storm_only} s)"
 else
-	fail "storm: sends kept the schedule: ${ms:-?} ms for 149 intervals of 10 ms"
+	fail "storm: $d echoes answered during its $ms ms (want at least 2 and a tenth of the schedule, at most one each 10 ms)"
 fi
 msgs=$(sed -n 's/^route watch: \([0-9]*\) messages, \([0-9]*\) overruns, \([0-9]*\) re-queries$/\1 \2 \3/p' <<<"$S")
-check_match "storm: thousands of messages read, few re-queries" '^[0-9]{4,} [0-9]+ ([0-9]|[1-9][0-9])$' "$msgs"
-check_eq "storm: nothing said (the echo's route never changed)" "" "$(cat "$T_TMP/s.err")"
+# One re-query a burst, not one a message: the bursts a busy machine cuts
+# the storm into are many, but each holds many messages.
+check_eq "storm: thousands of messages read, few re-queries ($msgs)" yes \
+	"$(set -- $msgs; [ "${1:-0}" -ge 1000 ] && [ "${3:-0}" -lt $((${1:-0} / 10)) ] && echo yes || echo no)"
+check_eq "storm: nothing said (the echo's route never changed)" "" "$T_ERR"
 
 # ---- ENOBUFS: a tiny receive buffer overruns; the watch resyncs, goes on ----
+# rtping is stopped while thousands of messages arrive, so its 1-byte
+# (kernel minimum) buffer overflows whatever the machine's speed; the
+# kernel's own count of drops (/proc/PID/net/netlink) shows it did.
+# nl_watch PID: "RMEM DROPS" of PID's rtnetlink socket that joined groups.
+nl_watch() {
+	local inodes
+	inodes=$(ls -l "/proc/$1/fd" 2>/dev/null | sed -n 's/.*socket:\[\([0-9]*\)\]$/\1/p' | tr '\n' ' ')
+	awk -v l=" $inodes" 'NR > 1 && $2 == 0 && $4 != "00000000" && index(l, " " $10 " ") { print $5, $9 }' \
+		"/proc/$1/net/netlink" 2>/dev/null
+}
+watching() { [ -n "$(nl_watch "$PID")" ]; }
+drained() { [ "$(nl_watch "$PID" | cut -d' ' -f1)" = 0 ]; }
 reset
-# Long enough (at most 6 s) for the change after the storm to land mid-run.
-bg_run "$T_TMP/n.out" "$T_TMP/n.err" -v -q -c 600 -i 0.01 --watch-rcvbuf 1 10.99.1.1
-sleep 0.2; storm
+t_bg "$A" "$RTPING" -v -q -c 600 -i 0.01 --watch-rcvbuf 1 10.99.1.1
+t_wait_for 10 watching
+kill -STOP "$PID"
+ip -n "$A" -batch "$T_TMP/add"; ip -n "$A" -batch "$T_TMP/del"
+drops=$(nl_watch "$PID" | cut -d' ' -f2)
+kill -CONT "$PID"
+check_eq "enobufs: the kernel dropped messages while rtping was stopped" yes \
+	"$([ "${drops:-0}" -gt 0 ] && echo yes || echo "no (drops: ${drops:-no socket})")"
+# Once the overrun and what queued are read, a change is still said.
+t_wait_for 20 drained
 ip -n "$A" route replace 10.99.0.0/16 via 10.9.0.1 src 10.9.0.11
-wait "$BG"; rc=$?; t_reap "$BG"
-N=$(cat "$T_TMP/n.out")
-check_eq "enobufs: exit 0" 0 "$rc"
+t_wait_for 20 t_lines 1 "$T_TMP/e" 'route changed'
+t_finish 30
+N=$T_OUT
+check_eq "enobufs: exit 0" 0 "$T_RC"
 check_match "enobufs: all 600 sent" '^600 packets transmitted' "$N"
 check_match "enobufs: overruns seen" '^route watch: [0-9]+ messages, [1-9][0-9]* overruns' "$N"
 check_eq "enobufs: the change after the storm is still said" \
 	"rtping: route changed before icmp_seq=N: $OLD → $NEW" \
-	"$(sed 's/icmp_seq=[0-9]*/icmp_seq=N/' "$T_TMP/n.err")"
+	"$(sed 's/icmp_seq=[0-9]*/icmp_seq=N/' <<<"$T_ERR")"
 t_done

@@ -23,15 +23,13 @@ hp_setup() {
 		--ready "$T_TMP/hp.ready" --log "$T_TMP/hp.log" --lifetime 270 &
 	HP_PID=$!
 	T_PIDS+=("$HP_PID")
-	for _ in $(seq 50); do [ -e "$T_TMP/hp.ready" ] && break; sleep 0.1; done
-	[ -e "$T_TMP/hp.ready" ] || return 1
+	t_wait_for 20 test -e "$T_TMP/hp.ready" || return 1
 	# The link comes up (carrier) once the peer holds the device.
-	for _ in $(seq 50); do
-		ip -n "$HP_NS" -6 route show dev hp0 | grep -q fd00:66:: && \
-			! ip -n "$HP_NS" link show hp0 | grep -q NO-CARRIER && return 0
-		sleep 0.1
-	done
-	return 1
+	t_wait_for 20 hp_carrier
+}
+hp_carrier() {
+	ip -n "$HP_NS" -6 route show dev hp0 | grep -q fd00:66:: &&
+		! ip -n "$HP_NS" link show hp0 | grep -q NO-CARRIER
 }
 
 hp_mode() { echo "$1" >"$HP_MODE"; }
