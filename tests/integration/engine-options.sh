@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Options iputils accepts or handles that rtping refused or mishandled
-# (issue 10): -W 0 waits for ever; -I ADDR%IFACE and -I IFACE -I ADDR keep
+# Options iputils accepts or handles that rtping refused or mishandled:
+# -W 0 waits for ever; -I ADDR%IFACE and -I IFACE -I ADDR keep
 # device and source; -b warns, and never fragments; -t 0 on IPv6; -f -A;
 # -p ''; "cannot" wording. Each compared with /usr/bin/ping where it can be.
 # Topology: A 10.94.0.1 fd94::1 fe80::a1 -- B 10.94.0.2 fd94::2 fe80::b1,

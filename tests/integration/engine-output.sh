@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Lost output (issue 10, high 2): fds 0-2 are open before the first socket,
+# Lost output: fds 0-2 are open before the first socket,
 # so a closed stdout can never be the netlink or ICMP socket; a stdout that
 # cannot be written ends the run with iputils' "write error" and exit 1
 # (explain mode: 2), in text and JSON; a pipe whose reader left (SIGPIPE

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ICMP engine and the route module: in the divergence topology
-# (../shared/reference/divergence.md) the UDP probe answers 10.9.0.11 but the
+# (the divergence of route-divergence.sh) the UDP probe answers 10.9.0.11 but the
 # echo leaves from 10.9.0.12. -B must bind the netlink answer (not the
 # probe's, iputils' defect), -v must show it in the header, and the
 # divergence warning must stay off stdout.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Wrong RTTs after a stall (issue 10): a reply that arrives while rtping is
+# Wrong RTTs after a stall: a reply that arrives while rtping is
 # stopped and is read seconds later keeps the RTT of its kernel receive stamp
 # (SO_TIMESTAMPNS), however old the stamp is by then. B answers every echo
 # 1 s late from a raw socket (its kernel's own echo answer is off), and

@@ -64,7 +64,7 @@ t_veth() {
 	ip -n "$3" link set "$4" up
 }
 
-# t_two_sources [IF_A IF_B]: the topology of ../shared/reference/divergence.md.
+# t_two_sources [IF_A IF_B]: the divergence topology (route-divergence.sh).
 # A has 10.9.0.11 and .12 (fd00:9::11, ::12) on IF_A; B has 10.9.0.1
 # (fd00:9::1) on IF_B and 10.99.1.1 (fd00:99::1) on lo. A routes the far
 # prefix via B with src .12 in main and src .11 in table 100; the rules that

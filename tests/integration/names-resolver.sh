@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Names and what iputils does with them (issue 10). A's /etc/hosts and
+# Names and what iputils does with them. A's /etc/hosts and
 # resolv.conf are its own (t_etc); its nameserver 127.0.0.53 is a UDP
 # listener that swallows every query. Checked:
 # - with that dead resolver, reverse lookups hold neither the send
@@ -84,7 +84,7 @@ else
 	fail "dead resolver, SIGINT: ${sent:-no} probes at -i 0.2, want 3 to $most (the schedule: 8): $T_OUT"
 fi
 
-# ---- the issue's run: -c 2, RTTs from the kernel's stamps, no 6 s stall ----
+# ---- a run of -c 2 to a name: RTTs from the kernel's stamps, no 6 s stall ----
 t0=$(date +%s%N)
 t_run "$A" "$RTPING" -c 2 -i 0.2 -I na0 allnodes
 took=$(ms_since "$t0")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 14's options on the wire, where the golden files cannot see them:
+# Newer iputils options on the wire, where the golden files cannot see them:
 # -C (connect() keys the route on (icmp, the socket's port, dport 0) and
 # keeps the source it picks), a refused SO_MARK (the route query and the
 # wire both go unmarked), -F (the label on the wire; explain says an IPv6
