@@ -9,6 +9,7 @@
 #include <linux/errqueue.h>
 
 #include "rtping/icmp.h"
+#include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -22,11 +23,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char text[128];
 	uint8_t sel;
 
-	if (size < 1)
+	if (!fuzz_selector(&data, &size, &sel))
 		return 0;
-	sel = data[0];
-	data++;
-	size--;
 	m.fam = sel & 1 ? &rt_inet6 : &rt_inet;
 	m.has_iphdr = m.fam == &rt_inet && (sel & 2);
 	m.check_id = sel & 4;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "rtping/ipopt.h"
+#include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -37,11 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FILE *out;
 	uint8_t sel;
 
-	if (size < 1)
+	if (!fuzz_selector(&data, &size, &sel))
 		return 0;
-	sel = data[0];
-	data++;
-	size--;
 	opt = malloc(size ? size : 1);
 	out = fopen("/dev/null", "w");
 	if (!opt || !out)

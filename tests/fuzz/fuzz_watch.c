@@ -14,6 +14,7 @@
 #include <linux/netlink.h>
 
 #include "rtping/watch.h"
+#include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -71,11 +72,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	void *copy;
 	uint8_t sel;
 
-	if (size < 1)
+	if (!fuzz_selector(&data, &size, &sel))
 		return 0;
-	sel = data[0];
-	data++;
-	size--;
 	af = sel & 1 ? AF_INET6 : AF_INET;
 	if (sel & 2) {
 		rt_addr_parse(&bound, af, af == AF_INET ? "10.9.0.12" : "fd00:9::12");

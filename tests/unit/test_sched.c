@@ -11,6 +11,7 @@
 #include "rtping/sched.h"
 #include "rtping/stats.h"
 #include "runner.h"
+#include "stats_fixture.h"
 
 #define MS 1000000LL
 #define T0 (1000 * MS)
@@ -178,29 +179,6 @@ END_TEST
 
 /* ---- one target's schedule, driven by its statistics -------------------- */
 
-static struct rt_stats *st;
-
-static void setup(void)
-{
-	st = malloc(sizeof(*st));
-	ck_assert_ptr_nonnull(st);
-	ck_assert_int_eq(rt_stats_init(st, 1000 * MS, RT_WINDOW_MAX), 0);
-}
-
-static void teardown(void)
-{
-	rt_stats_free(st);
-	free(st);
-}
-
-/* Sends the next probe at t (ns) and returns its sequence. */
-static uint16_t send_at(int64_t t)
-{
-	uint16_t seq = rt_stats_next_seq(st);
-
-	rt_stats_sent(st, seq, t);
-	return seq;
-}
 
 /* One target's schedule, without a global rate (free it with rt_sched_free()). */
 static void sched_init(struct rt_sched *sc, int64_t interval_ns, long preload, bool adaptive,

@@ -6,33 +6,11 @@
 
 #include "rtping/stats.h"
 #include "runner.h"
+#include "stats_fixture.h"
 
 #define MS 1000000LL
 
-static struct rt_stats *st;
 static char b[32];
-
-static void setup(void)
-{
-	st = malloc(sizeof(*st));
-	ck_assert_ptr_nonnull(st);
-	ck_assert_int_eq(rt_stats_init(st, 1000 * MS, RT_WINDOW_MAX), 0);
-}
-
-static void teardown(void)
-{
-	rt_stats_free(st);
-	free(st);
-}
-
-/* Sends the next probe at t (ns) and returns its sequence. */
-static uint16_t send_at(int64_t t)
-{
-	uint16_t seq = rt_stats_next_seq(st);
-
-	rt_stats_sent(st, seq, t);
-	return seq;
-}
 
 START_TEST(rtt_format_precision_boundaries)
 {
