@@ -26,10 +26,13 @@ reset() {
 # for rtping to have said the one before (lines of SAID matching WHAT), so
 # no two fall in one burst however busy the machine (10 s bounds).
 changes() {
-	local said=$3 what=$4
+	local said=$3 what=$4 n
 	t_wait_for 10 t_lines 1 "$1" "$2"
 	ip -n "$A" route replace 10.99.0.0/16 via 10.9.0.1 src 10.9.0.11
 	t_wait_for 10 t_lines 1 "$said" "$what"
+	# Two more replies: an echo sent after the change came back by it.
+	n=$(grep -c -- "$2" "$1")
+	t_wait_for 10 t_lines $((n + 2)) "$1" "$2"
 	ip -n "$A" rule add to 10.99.0.0/16 table 100 pref 50
 	t_wait_for 10 t_lines 2 "$said" "$what"
 	ip -n "$A" link set dva down
@@ -107,6 +110,12 @@ for mode in text json; do
 	t_wait_for 10 t_lines 1 "$T_TMP/a.out" "$reply"
 	ip -n "$A" addr del 10.9.0.12/24 dev dva
 	t_wait_for 10 t_lines 1 "$T_TMP/a.err" 'source address 10\.9\.0\.12 is no longer'
+	# The route went with the address: the change is said before it comes back.
+	if [ $mode = json ]; then
+		t_wait_for 10 t_lines 1 "$T_TMP/a.out" '"type": "route_change"'
+	else
+		t_wait_for 10 t_lines 1 "$T_TMP/a.err" '^rtping: route changed '
+	fi
 	ip -n "$A" addr add 10.9.0.12/24 dev dva
 	ip -n "$A" route replace 10.99.0.0/16 via 10.9.0.1 src 10.9.0.12
 	wait "$BG"; t_reap "$BG"
