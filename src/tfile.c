@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "rtping/tfile.h"
 
@@ -44,11 +45,18 @@ enum rt_tline rt_tfile_line(char *line, size_t len, char **name, const char **wh
 
 static FILE *open_file(struct rt_tfile *s, const char *path, const char **why)
 {
+	struct stat st;
 	FILE *f;
 
 	if (!strcmp(path, "-"))
 		return stdin;
 	f = fopen(path, "re");
+	/* A directory opens, and fails only when read (as EISDIR, which stdio loses). */
+	if (f && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		f = NULL;
+		errno = EISDIR;
+	}
 	if (!f)
 		*why = path;
 	return f;

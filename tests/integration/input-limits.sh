@@ -58,4 +58,15 @@ check_eq "audit, longest line: no error" "0" \
 	"$(printf '%s\n' "$T_OUT" | grep -c ERROR)"
 check_match "audit, longest line: one destination" '^--- audit: 1 destination, .* 0 errors ---$' \
 	"$(printf '%s\n' "$T_OUT" | tail -n 1)"
+
+# A directory is no list: said as such, and the audit prints nothing on stdout.
+mkdir "$T_TMP/dir"
+t_run "$N" "$RTPING" -c 1 --file "$T_TMP/dir" 127.0.0.1
+check_rc "--file DIR: exit 2" 2 "$T_RC" "$T_ERR"
+check_eq "--file DIR: 'Is a directory', nothing on stdout" "rtping: $T_TMP/dir: Is a directory|" \
+	"$T_ERR|$T_OUT"
+t_run "$N" "$RTPING" --explain-route --audit="$T_TMP/dir"
+check_rc "--audit=DIR: exit 2" 2 "$T_RC" "$T_ERR"
+check_eq "--audit=DIR: 'Is a directory', no summary" "rtping: $T_TMP/dir: Is a directory|" \
+	"$T_ERR|$T_OUT"
 t_done
