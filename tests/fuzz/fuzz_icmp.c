@@ -32,10 +32,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rt_addr_parse(&m.dst, m.fam->af, m.fam == &rt_inet ? "10.77.0.2" : "fd00::2");
 
 	/* An exact-size heap copy: any read past the end is an ASan report. */
-	copy = malloc(size ? size : 1);
+	copy = fuzz_copy(data, size);
 	if (!copy)
 		return 0;
-	memcpy(copy, data, size);
 	if (rt_icmp_parse(&m, copy, size, &p) == 0) {
 		rt_icmp_describe(m.fam, p.type, p.code, p.info, text, sizeof(text));
 		if (p.kind == RT_ICMP_QUOTE && p.seq == 0xffff)

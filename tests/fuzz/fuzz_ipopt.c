@@ -40,11 +40,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!fuzz_selector(&data, &size, &sel))
 		return 0;
-	opt = malloc(size ? size : 1);
+	opt = fuzz_copy(data, size);
 	out = fopen("/dev/null", "w");
 	if (!opt || !out)
 		goto done;
-	memcpy(opt, data, size);
 	for (int pass = 0; pass < (sel & 2 ? 2 : 1); pass++) {
 		size_t before = n.calls;
 

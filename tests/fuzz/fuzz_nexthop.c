@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "rtping/nexthop.h"
+#include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -21,10 +22,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	void *copy;
 	int rc;
 
-	copy = malloc(size ? size : 1);
+	copy = fuzz_copy(data, size);
 	if (!copy)
 		return 0;
-	memcpy(copy, data, size);
 	rc = rt_nexthop_parse(copy, size, 7, 4242, &nh);
 	if (rc > 0 || rc <= -4096)
 		abort();

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "rtping/nodeinfo.h"
+#include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -35,10 +36,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cap = data[0];
 	data++;
 	size--;
-	copy = malloc(size ? size : 1);
+	copy = fuzz_copy(data, size);
 	if (!copy)
 		return 0;
-	memcpy(copy, data, size);
 	rc = rt_ni_parse(copy, size, &r);
 	if ((rc == 0) != (size >= RT_NI_HDR_LEN && copy[0] == RT_NI_REPLY))
 		abort();

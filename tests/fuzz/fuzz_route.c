@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "rtping/route.h"
+#include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -19,10 +20,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	void *copy;
 
 	/* Netlink buffers come 4-byte aligned from recv(); malloc keeps that. */
-	copy = malloc(size ? size : 1);
+	copy = fuzz_copy(data, size);
 	if (!copy)
 		return 0;
-	memcpy(copy, data, size);
 	if (rt_route_parse(copy, size, 7, 4242, &r) == 0) {
 		rt_route_type_name(r.type);
 		rt_route_proto_name(r.protocol, name, sizeof(name));

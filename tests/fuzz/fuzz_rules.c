@@ -11,6 +11,7 @@
 #include "rtping/family.h"
 #include "rtping/flow.h"
 #include "rtping/rules.h"
+#include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -24,10 +25,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bool *taken;
 	void *copy;
 
-	copy = malloc(size ? size : 1);
+	copy = fuzz_copy(data, size);
 	if (!copy)
 		return 0;
-	memcpy(copy, data, size);
 	rt_addr_parse(&f4.dst, AF_INET, "10.99.1.1");
 	rt_addr_parse(&f4.src, AF_INET, "10.9.0.12");
 	rt_addr_parse(&f6.dst, AF_INET6, "fd00:99::1");

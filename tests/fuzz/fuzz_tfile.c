@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "rtping/tfile.h"
+#include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -131,10 +132,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t *copy;
 	size_t ne;
 
-	copy = malloc(size ? size : 1);
+	copy = fuzz_copy(data, size);
 	if (!copy)
 		return 0;
-	memcpy(copy, data, size);
 	by_split(copy, size, e, &ne);
 	if (size)
 		by_reader(copy, size, e, ne);

@@ -80,10 +80,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		pb = &bound;
 	}
 	/* Netlink buffers come 4-byte aligned from recv(); malloc keeps that. */
-	copy = malloc(size ? size : 1);
+	copy = fuzz_copy(data, size);
 	if (!copy)
 		return 0;
-	memcpy(copy, data, size);
 	rc = rt_watch_parse(copy, size, af, pb, &got);
 	if (rc > 0 || rc <= -4096)
 		abort();
