@@ -95,7 +95,7 @@ static int start_target(struct rt_engine *e, size_t i, int64_t now)
 
 	if (rt_stats_init(&e->tl->st[i], rt_sched_first(&e->sched, i), rt_policy_window(o)) < 0)
 		return -ENOMEM;
-	rt_policy_start(&t->run, o, now);
+	rt_policy_start(&t->run);
 	t->state = RT_TGT_RUNNING;
 	e->nlive++;
 	rt_engine_update(e, i, now);

@@ -109,6 +109,7 @@ int64_t rt_engine_send(struct rt_engine *e, size_t i, int64_t at)
 		}
 	}
 	rt_stats_sent(st, seq, now);
+	rt_policy_sent(&t->run, o, now);
 	if (ask && !err)
 		rt_egress_asked(&e->ob.eg, seq, now);
 	if (err) {

@@ -8,10 +8,17 @@
 #include "rtping/policy.h"
 #include "rtping/sched.h"
 
-void rt_policy_start(struct rt_run *r, const struct rt_opts *o, int64_t now)
+void rt_policy_start(struct rt_run *r)
 {
 	r->exit_ns = 0;
-	r->deadline_ns = o->deadline_s ? now + o->deadline_s * RT_NS_PER_SEC : 0;
+	r->deadline_ns = 0;
+}
+
+void rt_policy_sent(struct rt_run *r, const struct rt_opts *o, int64_t now)
+{
+	/* iputils arms -w's timer just before its first echo. */
+	if (o->deadline_s && !r->deadline_ns)
+		r->deadline_ns = now + o->deadline_s * RT_NS_PER_SEC;
 }
 
 bool rt_policy_may_send(const struct rt_opts *o, const struct rt_stats *st)

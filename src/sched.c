@@ -235,6 +235,9 @@ void rt_sched_sent(struct rt_sched *s, size_t i, const struct rt_stats *st, int6
 {
 	int64_t iv = s->cfg.interval_ns;
 
+	/* Its schedule runs from its first echo, which --rate may have held back. */
+	if (st->ntransmitted == 1)
+		s->next_ns[i] = now;
 	if ((long)st->ntransmitted >= s->cfg.preload) {
 		s->next_ns[i] += iv;
 		/* Stalled (stopped process, slow device): restart, don't burst to catch up. */

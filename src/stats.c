@@ -82,6 +82,9 @@ void rt_stats_sent(struct rt_stats *st, uint16_t seq, int64_t now)
 {
 	/* A reused sequence (after a wrap) starts over: not a duplicate. */
 	st->win[seq & st->win_mask] = (struct rt_sent){ .ns = now, .seq = seq, .used = true };
+	/* "time Nms" runs from the first echo (--rate may hold a target back). */
+	if (!st->ntransmitted)
+		st->start_ns = now;
 	st->ntransmitted++;
 	st->last_send_ns = now;
 	/* Invalidate "acked" when the 16-bit window has moved past it. */

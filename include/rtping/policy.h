@@ -16,14 +16,20 @@
 
 #define RT_LINGER_DEFAULT_NS (10 * RT_NS_PER_SEC)   /* iputils' MAXWAIT */
 
-/* The clock-driven part of a run: set when it starts and after each send. */
+/* The clock-driven part of a target's run: set after each send. */
 struct rt_run {
-	int64_t deadline_ns;     /* -w end; 0 none */
+	int64_t deadline_ns;     /* -w end; 0 none (or no echo sent yet) */
 	int64_t exit_ns;         /* linger end after the last probe; 0 none */
 };
 
-/* -w from now. */
-void rt_policy_start(struct rt_run *r, const struct rt_opts *o, int64_t now);
+/* Nothing sent yet: neither deadline nor linger. */
+void rt_policy_start(struct rt_run *r);
+/*
+ * An echo counted as sent at now: the first starts -w. Each target's
+ * deadline runs from its own first echo, so a target that --rate holds
+ * back is never over before it was probed.
+ */
+void rt_policy_sent(struct rt_run *r, const struct rt_opts *o, int64_t now);
 /* -c not reached yet (with -w, iputils keeps sending until enough replies came). */
 bool rt_policy_may_send(const struct rt_opts *o, const struct rt_stats *st);
 /*

@@ -2,7 +2,7 @@
  * When probes leave, for one target or many. Each target keeps its own
  * schedule by iputils' rules (-i, -l, -A, as one target's run): fixed
  * intervals run on an absolute schedule (probe k of a run with preload P
- * is due at the target's start + max(0, k - P + 1) x interval), so
+ * is due at the target's first send + max(0, k - P + 1) x interval), so
  * processing time never accumulates into drift; interval 0 (flood) and -A
  * follow iputils' pinger(): send when the preload window has room, and at
  * least every 10 ms. Across targets the one due earliest goes next, never

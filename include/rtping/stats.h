@@ -37,7 +37,7 @@ struct rt_stats {
 	uint64_t ewma8;           /* 8 x smoothed RTT (us), iputils' "rtt" */
 	int pipesize;             /* most probes seen in flight, -1 none */
 	uint16_t acked;           /* newest sequence answered (reply or error) */
-	int64_t start_ns;         /* when the run began */
+	int64_t start_ns;         /* the first send (until then, the run's start) */
 	int64_t last_send_ns;     /* "time Nms" runs to the last send */
 	/*
 	 * The last win_mask + 1 sends, a ring keyed by sequence: a reply for

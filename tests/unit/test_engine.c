@@ -221,7 +221,7 @@ START_TEST(policy_count_linger_and_exit_code)
 	o.count = 2;
 	ck_assert_int_eq(rt_stats_init(&st, 0, rt_policy_window(&o)), 0);
 	ck_assert_uint_eq(rt_policy_window(&o), 2);
-	rt_policy_start(&r, &o, 0);
+	rt_policy_start(&r);
 	ck_assert_int_eq(rt_policy_wake(&r), 0);
 	rt_stats_sent(&st, 1, 0);
 	rt_policy_schedule_exit(&r, &o, &st, 0);
@@ -245,7 +245,11 @@ START_TEST(policy_count_linger_and_exit_code)
 }
 END_TEST
 
-/* -w 3 -c 5: sending goes on past -c; an error or the deadline ends it; too few is not answered. */
+/*
+ * -w 3 -c 1: the deadline runs from the first echo, however late --rate
+ * let it leave; sending goes on past -c; an error or the deadline ends
+ * it; too few is not answered.
+ */
 START_TEST(policy_deadline)
 {
 	struct rt_opts o = opts();
@@ -256,9 +260,14 @@ START_TEST(policy_deadline)
 	o.count = 1;
 	o.deadline_s = 3;
 	ck_assert_int_eq(rt_stats_init(&st, 0, rt_policy_window(&o)), 0);
-	rt_policy_start(&r, &o, 5 * SEC);
-	ck_assert_int_eq(rt_policy_wake(&r), 8 * SEC);
+	rt_policy_start(&r);
+	ck_assert_int_eq(rt_policy_wake(&r), 0);
+	ck_assert(!rt_policy_finished(&r, &o, &st, 4 * SEC));
 	rt_stats_sent(&st, 1, 5 * SEC);
+	rt_policy_sent(&r, &o, 5 * SEC);
+	ck_assert_int_eq(rt_policy_wake(&r), 8 * SEC);
+	rt_policy_sent(&r, &o, 6 * SEC);   /* later echoes do not move it */
+	ck_assert_int_eq(rt_policy_wake(&r), 8 * SEC);
 	rt_policy_schedule_exit(&r, &o, &st, 5 * SEC);
 	ck_assert(rt_policy_may_send(&o, &st));
 	ck_assert(!rt_policy_finished(&r, &o, &st, 8 * SEC - 1));
@@ -290,7 +299,7 @@ START_TEST(policy_linger_zero_waits_for_ever)
 	o.timeout_set = true;
 	o.timeout_ns = 0;
 	ck_assert(!rt_policy_linger(&o, &st, &w));
-	rt_policy_start(&r, &o, 0);
+	rt_policy_start(&r);
 	rt_stats_sent(&st, 1, 0);
 	rt_policy_schedule_exit(&r, &o, &st, 0);
 	ck_assert_int_eq(r.exit_ns, 0);

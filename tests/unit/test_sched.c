@@ -289,13 +289,35 @@ START_TEST(full_queue_retries_after_10ms)
 	int64_t wake;
 
 	sched_init(&sc, 200 * MS, 1, false, 0, 1000 * MS);
-	ck_assert_int_eq(rt_sched_next_send(&sc, 1000 * MS, &wake), 0);
-	rt_sched_retry(&sc, 0, st, 1000 * MS);
-	ck_assert_int_eq(rt_sched_next_send(&sc, 1009 * MS, &wake), -1);
-	ck_assert_int_eq(wake, 1010 * MS);
-	send_at(1010 * MS);
-	rt_sched_sent(&sc, 0, st, 1010 * MS);
-	ck_assert_int_eq(rt_sched_due(&sc, 0, st), 1200 * MS);
+	run_schedule(&sc, 1, 0);
+	ck_assert_int_eq(rt_sched_next_send(&sc, 1200 * MS, &wake), 0);
+	rt_sched_retry(&sc, 0, st, 1200 * MS);
+	ck_assert_int_eq(rt_sched_next_send(&sc, 1209 * MS, &wake), -1);
+	ck_assert_int_eq(wake, 1210 * MS);
+	send_at(1210 * MS);
+	rt_sched_sent(&sc, 0, st, 1210 * MS);
+	ck_assert_int_eq(rt_sched_due(&sc, 0, st), 1400 * MS);
+	rt_sched_free(&sc);
+}
+END_TEST
+
+/*
+ * A first echo that --rate (or a full queue) held back 2.5 intervals: the
+ * target's -i schedule runs from it, so the second does not follow at once.
+ */
+START_TEST(schedule_runs_from_the_first_echo)
+{
+	struct rt_sched sc;
+
+	sched_init(&sc, 200 * MS, 1, false, 0, 1000 * MS);
+	send_at(1500 * MS);
+	rt_sched_sent(&sc, 0, st, 1500 * MS);
+	ck_assert_int_eq(rt_sched_due(&sc, 0, st), 1700 * MS);
+	ck_assert_int_eq(rt_stats_elapsed_ms(st), 0);   /* "time" too runs from it */
+	send_at(1700 * MS);
+	rt_sched_sent(&sc, 0, st, 1700 * MS);
+	ck_assert_int_eq(rt_sched_due(&sc, 0, st), 1900 * MS);
+	ck_assert_int_eq(rt_stats_elapsed_ms(st), 200);
 	rt_sched_free(&sc);
 }
 END_TEST
@@ -346,6 +368,7 @@ static Suite *suite(void)
 	tcase_add_test(one, flood_waits_for_room_or_10ms);
 	tcase_add_test(one, adaptive_follows_smoothed_rtt);
 	tcase_add_test(one, full_queue_retries_after_10ms);
+	tcase_add_test(one, schedule_runs_from_the_first_echo);
 	tcase_add_test(one, targets_start_spread_and_plans_move_both_queues);
 	suite_add_tcase(s, one);
 	return s;
