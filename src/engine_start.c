@@ -33,7 +33,8 @@ static void make_view(struct rt_engine *e, size_t i)
 		.name_ctx = e->names[t->numeric],
 		.flowlabel = fs->sock.flowlabel,
 		.v6 = t->fam->af == AF_INET6,
-		.prefix = e->multi && (e->o->verbose || t->shared),
+		/* -v; or the replies' sender does not say which target they answer. */
+		.prefix = e->multi && (e->o->verbose || t->shared || t->group),
 		/* Broadcast/multicast: many hosts answer, so iputils hides (DUP!) unless -v. */
 		.quiet_dup = t->group && !e->o->verbose,
 		/* iputils times echoes only: no "time=", no rtt line for queries. */

@@ -27,10 +27,15 @@ static void flood_write(const struct rt_out *o, const char *s)
 	fflush(o->f);
 }
 
-/* Many targets: which one a line is about (-v, or two share an address). */
-static void print_prefix(const struct rt_out *o, const struct rt_out_target *t)
+/*
+ * Many targets: which one a line is about. A reply names it by its
+ * sender, so its line is led by the target only where that is not
+ * enough (-v, a shared address, a group: src/engine_start.c) or the
+ * sender is another host; every other line about a target is led by it.
+ */
+static void print_prefix(const struct rt_out *o, const struct rt_out_target *t, bool always)
 {
-	if (t->prefix)
+	if (t->prefix || (always && o->multi))
 		fprintf(o->f, "%s: ", t->host);
 }
 
@@ -107,7 +112,7 @@ static void reply(const struct rt_out *o, const struct rt_event *ev)
 		return;
 	}
 	print_stamp(o, ev->wall_us);
-	print_prefix(o, ev->tgt);
+	print_prefix(o, ev->tgt, ev->wrong_src);
 	if (ev->ni_text)
 		fprintf(o->f, "%zu bytes from %s:%s", ev->bytes, ev->from, ev->ni_text);
 	else
@@ -155,7 +160,7 @@ static void error(const struct rt_out *o, const struct rt_event *ev)
 		return;
 	}
 	print_stamp(o, ev->wall_us);
-	print_prefix(o, ev->tgt);
+	print_prefix(o, ev->tgt, true);
 	fprintf(o->f, "From %s icmp_seq=%u %s\n", ev->from, ev->seq, ev->text);
 	fflush(o->f);
 }
@@ -169,7 +174,7 @@ static void notice(const struct rt_out *o, const struct rt_event *ev)
 	if (o->quiet || o->flood)
 		return;
 	print_stamp(o, ev->wall_us);
-	print_prefix(o, ev->tgt);
+	print_prefix(o, ev->tgt, true);
 	fprintf(o->f, "From %s: icmp_seq=%u %s%s\n", ev->from, ev->seq,
 		ev->bad_csum ? "(BAD CHECKSUM)" : "", ev->text);
 	fflush(o->f);
@@ -179,7 +184,7 @@ static void timeout(const struct rt_out *o, const struct rt_event *ev)
 {
 	/* iputils prints these even with -q. */
 	print_stamp(o, ev->wall_us);
-	print_prefix(o, ev->tgt);
+	print_prefix(o, ev->tgt, true);
 	fprintf(o->f, "no answer yet for icmp_seq=%u\n", ev->seq);
 	fflush(o->f);
 }
@@ -216,7 +221,8 @@ static void route_text(FILE *f, const struct rt_route_view *v)
 static void route_change(const struct rt_out *o, const struct rt_event *ev)
 {
 	fflush(o->f);
-	fprintf(o->err, "%s: route changed before icmp_seq=%u: ", o->prog, ev->seq);
+	err_prefix(o, ev->tgt);
+	fprintf(o->err, "route changed before icmp_seq=%u: ", ev->seq);
 	route_text(o->err, ev->route_from);
 	fputs(" \u2192 ", o->err);
 	route_text(o->err, ev->route_to);
@@ -227,7 +233,8 @@ static void route_change(const struct rt_out *o, const struct rt_event *ev)
 static void message(const struct rt_out *o, const struct rt_event *ev)
 {
 	fflush(o->f);
-	fprintf(o->err, "%s: %s\n", o->prog, ev->text);
+	err_prefix(o, ev->tgt);
+	fprintf(o->err, "%s\n", ev->text);
 	fflush(o->err);
 }
 

@@ -33,7 +33,7 @@ struct rt_out_target {
 	void *name_ctx;
 	uint32_t flowlabel;         /* -F: ", flow 0x%05x, " in the IPv6 header; 0 none */
 	bool v6;                    /* "56 data bytes" header */
-	bool prefix;                /* stdout lines start with "HOST: " */
+	bool prefix;                /* reply lines too start with "HOST: " */
 	bool quiet_dup;             /* text omits (DUP!); JSON still types "dup" */
 	bool timing;                /* times and the rtt line (-s >= 16, echoes only) */
 };
