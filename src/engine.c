@@ -254,7 +254,17 @@ static void summary_counts(const struct rt_engine *e, struct rt_out_counts *c)
 	c->unobserved = t->asked > seen ? t->asked - seen : 0;
 }
 
-void rt_engine_summary(struct rt_engine *e)
+/* A target that could not be pinged, as the printers name it: no view was made for it. */
+static void failed_summary(const struct rt_engine *e, size_t i)
+{
+	const struct rt_tgt *t = &e->tl->t[i];
+	const struct rt_addr *a = &e->tl->peers[i].addr;
+	struct rt_out_target v = { .host = t->name, .addr = a->af != AF_UNSPEC ? a : NULL };
+
+	rt_out_failed(&e->out, &v, t->why);
+}
+
+void rt_engine_summary(struct rt_engine *e, const char *error)
 {
 	struct rt_out_counts c;
 
@@ -264,9 +274,13 @@ void rt_engine_summary(struct rt_engine *e)
 			rt_engine_drain_errq(e, k);
 	rt_observe_step(&e->ob, INT64_MAX, rt_engine_wall(e));   /* a held change: now or never */
 	summary_counts(e, &c);
-	for (size_t i = 0; i < e->tl->n; i++)
+	c.error = error;
+	for (size_t i = 0; i < e->tl->n; i++) {
 		if (e->tl->t[i].state >= RT_TGT_RUNNING)
 			rt_out_summary(&e->out, &e->views[i], &e->tl->st[i], &c);
+		else if (e->tl->t[i].state == RT_TGT_FAILED)
+			failed_summary(e, i);
+	}
 	fflush(e->out.f);
 }
 

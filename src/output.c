@@ -95,14 +95,24 @@ void rt_out_summary(const struct rt_out *o, const struct rt_out_target *t,
 		rt_out_text_summary(o, t, st, c);
 }
 
+void rt_out_failed(const struct rt_out *o, const struct rt_out_target *t, const char *error)
+{
+	if (o->json)
+		rt_out_json_failed(o, t, error);
+}
+
 void rt_out_run_summary(const struct rt_out *o, const struct rt_out_totals *t)
 {
 	if (o->json) {
 		rt_out_json_run_summary(o, t);
 		return;
 	}
-	fprintf(o->f, "\n%zu targets: %zu answered, %zu unreachable, %zu with route divergence\n",
-		t->total, t->answered, t->unreachable, t->diverging);
+	/* Apart from the statistics blocks; alone when no target could be pinged. */
+	fprintf(o->f, "%s%zu targets: %zu answered, %zu unreachable", t->failed < t->total ? "\n" : "",
+		t->total, t->answered, t->unreachable);
+	if (t->failed)
+		fprintf(o->f, ", %zu failed", t->failed);
+	fprintf(o->f, ", %zu with route divergence\n", t->diverging);
 	fflush(o->f);
 }
 

@@ -20,6 +20,8 @@ void rt_out_json_header(const struct rt_out *o, const struct rt_out_target *t,
 void rt_out_json_event(const struct rt_out *o, const struct rt_event *ev);
 void rt_out_json_summary(const struct rt_out *o, const struct rt_out_target *t,
 			 const struct rt_stats *st, const struct rt_out_counts *c);
+void rt_out_json_failed(const struct rt_out *o, const struct rt_out_target *t,
+			const char *error);
 void rt_out_json_run_summary(const struct rt_out *o, const struct rt_out_totals *t);
 
 #endif

@@ -78,6 +78,7 @@ void rt_out_json_header(const struct rt_out *o, const struct rt_out_target *t,
 	json_begin(o, "start", -1);
 	rt_json_kstr(o->f, ", ", "host", t->host);
 	rt_json_kstr(o->f, ", ", "addr", addr);
+	json_target_addr(o->f, "target_addr", t);
 	fprintf(o->f, ", \"data_bytes\": %ld", size);
 	rt_json_kstr(o->f, ", ", "source", src);
 	rt_json_kstr(o->f, ", ", "device", dev && *dev ? dev : NULL);
@@ -223,8 +224,9 @@ static void watch_counts(const struct rt_out *o, const struct rt_watch_stats *w)
 		", \"requeries\": %" PRIu64 "}", w->messages, w->overruns, w->requeries);
 }
 
-void rt_out_json_summary(const struct rt_out *o, const struct rt_out_target *t,
-			 const struct rt_stats *st, const struct rt_out_counts *c)
+/* A target's summary; error: why its run ended early or never began (NULL none). */
+static void summary(const struct rt_out *o, const struct rt_out_target *t,
+		    const struct rt_stats *st, const struct rt_out_counts *c, const char *error)
 {
 	struct rt_rtt_summary r;
 	bool timed = st->nreceived && t->timing;
@@ -235,11 +237,16 @@ void rt_out_json_summary(const struct rt_out *o, const struct rt_out_target *t,
 	json_begin(o, "summary", -1);
 	rt_json_kstr(o->f, ", ", "host", t->host);
 	json_target_addr(o->f, "addr", t);
+	json_target_addr(o->f, "target_addr", t);
 	fprintf(o->f, ", \"transmitted\": %" PRIu64 ", \"received\": %" PRIu64
 		", \"duplicates\": %" PRIu64 ", \"corrupted\": %" PRIu64 ", \"errors\": %" PRIu64,
 		st->ntransmitted, st->nreceived, st->nrepeats, st->nchecksum, st->nerrors);
-	fprintf(o->f, ", \"loss_percent\": %s, \"time_ms\": %" PRId64,
-		rt_fmt_loss(b, sizeof(b), rt_stats_loss(st)), rt_stats_elapsed_ms(st));
+	/* As the text, which says neither loss nor time before a first echo. */
+	if (st->ntransmitted)
+		fprintf(o->f, ", \"loss_percent\": %s, \"time_ms\": %" PRId64,
+			rt_fmt_loss(b, sizeof(b), rt_stats_loss(st)), rt_stats_elapsed_ms(st));
+	else
+		fputs(", \"loss_percent\": null, \"time_ms\": null", o->f);
 	json_ms(o->f, "rtt_min_ms", timed, r.min_us);
 	json_ms(o->f, "rtt_avg_ms", timed, r.avg_us);
 	json_ms(o->f, "rtt_max_ms", timed, r.max_us);
@@ -253,7 +260,23 @@ void rt_out_json_summary(const struct rt_out *o, const struct rt_out_target *t,
 	json_route(o, t);
 	egress_counts(o, c);
 	watch_counts(o, c->watch);
+	rt_json_kstr(o->f, ", ", "error", error);
 	json_end(o);
+}
+
+void rt_out_json_summary(const struct rt_out *o, const struct rt_out_target *t,
+			 const struct rt_stats *st, const struct rt_out_counts *c)
+{
+	summary(o, t, st, c, c->error);
+}
+
+void rt_out_json_failed(const struct rt_out *o, const struct rt_out_target *t,
+			const char *error)
+{
+	static const struct rt_out_counts none;
+	struct rt_stats zero = { .pipesize = -1 };
+
+	summary(o, t, &zero, &none, error);
 }
 
 void rt_out_json_run_summary(const struct rt_out *o, const struct rt_out_totals *t)

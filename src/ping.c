@@ -60,6 +60,9 @@ static void target_failed(struct ping *p, size_t i, const struct rt_error *err)
 	struct rt_tgt *t = &p->tl.t[i];
 
 	t->state = RT_TGT_FAILED;
+	/* JSON: its summary says it too, after the run (NULL if out of memory: null). */
+	if (p->o->json)
+		t->why = strdup(err->msg);
 	fflush(stdout);
 	fprintf(stderr, "%s: ", p->prog);
 	if (p->tl.n > 1 || err->subject)
@@ -405,16 +408,45 @@ static size_t count_ready(const struct rt_targets *tl)
 	return n;
 }
 
-/* Each target's statistics in argument order; for several, the run's totals. */
-static void summaries(struct ping *p, struct rt_engine *e)
+/* For several targets, the run's totals. */
+static void totals(const struct ping *p, const struct rt_out *out)
 {
 	struct rt_out_totals tot;
 
-	rt_engine_summary(e);
 	if (p->tl.n < 2)
 		return;
 	rt_targets_totals(&p->tl, p->o, &tot);
-	rt_out_run_summary(rt_engine_out(e), &tot);
+	rt_out_run_summary(out, &tot);
+}
+
+/*
+ * Each target's statistics in argument order, then the totals; error:
+ * why the run ended early, for the JSON summaries (NULL: it did not).
+ */
+static void summaries(struct ping *p, struct rt_engine *e, const char *error)
+{
+	rt_engine_summary(e, error);
+	totals(p, rt_engine_out(e));
+}
+
+/*
+ * No target could be pinged, so no engine ran: each one's JSON summary
+ * with its error (text said each on stderr), then the totals.
+ */
+static void failed_summaries(const struct ping *p)
+{
+	struct rt_out out;
+
+	rt_out_init(&out, p->o, p->prog, p->tl.n > 1, NULL);
+	for (size_t i = 0; i < p->tl.n; i++) {
+		const struct rt_addr *a = &p->tl.peers[i].addr;
+		struct rt_out_target v = { .host = p->tl.t[i].name,
+					   .addr = a->af != AF_UNSPEC ? a : NULL };
+
+		rt_out_failed(&out, &v, p->tl.t[i].why);
+	}
+	totals(p, &out);
+	fflush(out.f);
 }
 
 /* Sockets, each target's plan asked, privileges dropped, the run; -errno with p->fatal. */
@@ -422,7 +454,7 @@ static int run(struct ping *p)
 {
 	struct rt_engine_fam fams[2] = { { 0 } };
 	struct rt_engine *e;
-	const struct rt_error *fatal;
+	const struct rt_error *fatal = NULL;
 	bool warned = false;
 	int rc;
 
@@ -463,13 +495,18 @@ static int run(struct ping *p)
 			rt_engine_close(e);
 			return rc;
 		}
-		/* Ended early (iputils' words): the lines so far, then the reason. */
 		fatal = rt_engine_fatal(e);
 		if (fatal)
 			rc = (*p->fatal = *fatal).code;
-		else
-			summaries(p, e);
 	}
+	/*
+	 * Ended early (iputils' words): the lines so far, then the reason; JSON
+	 * still ends with the summaries, which carry it.
+	 */
+	if (!fatal)
+		summaries(p, e, NULL);
+	else if (p->o->json)
+		summaries(p, e, fatal->msg);
 	rt_engine_close(e);
 	return rc;
 }
@@ -511,6 +548,8 @@ int rt_cmd_ping(const struct rt_cmd_env *env, struct rt_error *fatal)
 		prepare(p, i);
 	if (rc == 0 && count_ready(&p->tl))
 		rc = run(p);
+	else if (rc == 0)
+		failed_summaries(p);
 	if (rc == 0)
 		rc = exit_status(p);
 	rt_rules_cache_free(&p->rules);

@@ -181,6 +181,7 @@ void rt_targets_free(struct rt_targets *l)
 		if (t->owned_name)
 			free((char *)t->name);
 		free(t->route_json);
+		free(t->why);
 		if (l->st)
 			rt_stats_free(&l->st[i]);
 	}
@@ -214,5 +215,6 @@ void rt_targets_totals(const struct rt_targets *l, const struct rt_opts *o,
 		if (t->diverges)
 			out->diverging++;
 	}
-	out->unreachable = out->total - out->answered;
+	/* Failed targets were never probed: not counted unreachable. */
+	out->unreachable = out->total - out->answered - out->failed;
 }

@@ -76,8 +76,12 @@ void rt_engine_status(struct rt_engine *e);
 
 /* Ended early (iputils' words; exit 2), else NULL. */
 const struct rt_error *rt_engine_fatal(const struct rt_engine *e);
-/* The final statistics, one block per target in argument order. */
-void rt_engine_summary(struct rt_engine *e);
+/*
+ * The final statistics, one block per target in argument order (JSON: a
+ * failed target's summary too, with its error). error: why the run ended
+ * early, for the JSON summaries; NULL when it ended normally.
+ */
+void rt_engine_summary(struct rt_engine *e, const char *error);
 
 void rt_engine_close(struct rt_engine *e);
 

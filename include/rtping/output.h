@@ -143,6 +143,8 @@ struct rt_out_counts {
 	uint64_t unobserved;        /* of those, echoes no report came for */
 	/* The route watch's counts; NULL when no watch ran. */
 	const struct rt_watch_stats *watch;
+	/* Why the run ended early (JSON's "error"); NULL when it ended normally. */
+	const char *error;
 };
 /*
  * Target t's final statistics (text block or the JSON summary object). Like the text
@@ -150,17 +152,24 @@ struct rt_out_counts {
  */
 void rt_out_summary(const struct rt_out *o, const struct rt_out_target *t,
 		    const struct rt_stats *st, const struct rt_out_counts *c);
+/*
+ * Target t could not be pinged (no address, no route), for error's
+ * reason: JSON has its summary object, with the error and nothing sent;
+ * text says nothing (its stderr line was said when it failed).
+ */
+void rt_out_failed(const struct rt_out *o, const struct rt_out_target *t, const char *error);
 /* SIGQUIT: target t's status line on stderr. */
 void rt_out_status(const struct rt_out *o, const struct rt_out_target *t,
 		   const struct rt_stats *st);
 
 /* Many targets: how the run went, after every target's statistics. */
 struct rt_out_totals {
-	size_t total, answered, unreachable, diverging, failed;
+	size_t total, answered, unreachable, diverging, failed;   /* unreachable: probed */
 };
 /*
- * "N targets: A answered, B unreachable, C with route divergence", or the
- * JSON {"type": "run_summary", ...} object.
+ * "N targets: A answered, B unreachable, C with route divergence" (with
+ * ", F failed" before the divergence when targets could not be pinged),
+ * or the JSON {"type": "run_summary", ...} object.
  */
 void rt_out_run_summary(const struct rt_out *o, const struct rt_out_totals *t);
 

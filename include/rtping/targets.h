@@ -51,6 +51,7 @@ struct rt_tgt {
 	struct rt_addr src;          /* the echo's route: its source, device (header, -B) */
 	uint32_t ifindex;
 	char *route_json;            /* --json: the route object; NULL otherwise */
+	char *why;                   /* --json, failed: its summary's error; NULL otherwise */
 	struct rt_run run;
 };
 

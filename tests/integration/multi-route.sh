@@ -38,6 +38,6 @@ check_eq "no route for one: said for it" "rtping: 192.0.2.1: connect: Network is
 	"$(printf '%s\n' "$T_ERR" | grep connect)"
 check_match "no route for one: the other answered" '^1 packets transmitted, 1 received, 0% packet loss' \
 	"$(printf '%s\n' "$T_OUT" | grep -A1 -- '--- 10.99.2.1 ping' | tail -n 1)"
-check_eq "no route for one: closing line" "2 targets: 1 answered, 1 unreachable, 0 with route divergence" \
+check_eq "no route for one: closing line" "2 targets: 1 answered, 0 unreachable, 1 failed, 0 with route divergence" \
 	"$(printf '%s\n' "$T_OUT" | tail -n 1)"
 t_done

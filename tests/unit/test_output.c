@@ -166,6 +166,45 @@ START_TEST(timestamps_errors_and_outstanding)
 }
 END_TEST
 
+/*
+ * Several targets: every line about one names it. A reply names it by
+ * its sender, unless another host answered; errors, notices, -O's lines
+ * and the stderr lines name it always.
+ */
+START_TEST(several_targets_every_line_names_its_target)
+{
+	struct rt_event ev = reply(1, 45);
+	struct rt_event er = { .kind = RT_EV_ERROR, .tgt = &tg, .seq = 3, .from = "10.77.0.1",
+			       .text = "Destination Host Unreachable", .wall_us = 5000001 };
+	struct rt_event to = { .kind = RT_EV_TIMEOUT, .tgt = &tg, .seq = 4 };
+	struct rt_event no = { .kind = RT_EV_NOTICE, .tgt = &tg, .seq = 5, .from = "10.77.0.1",
+			       .text = "Redirect Host(New nexthop: 10.77.0.9)" };
+	struct rt_event se = { .kind = RT_EV_SEND_ERROR, .tgt = &tg, .seq = 6,
+			       .text = "No buffer space available" };
+	struct rt_event me = { .kind = RT_EV_MESSAGE, .tgt = &tg, .text = "egress diverges" };
+
+	o.multi = true;
+	rt_out_event(&o, &ev);
+	rt_out_event(&o, &er);
+	rt_out_event(&o, &to);
+	rt_out_event(&o, &no);
+	ev.wrong_src = true;
+	ev.from = "10.77.0.3";
+	rt_out_event(&o, &ev);
+	rt_out_event(&o, &se);
+	rt_out_event(&o, &me);
+	ck_assert_str_eq(out(),
+		"64 bytes from 10.77.0.2: icmp_seq=1 ttl=64 time=0.045 ms\n"
+		"10.77.0.2: From 10.77.0.1 icmp_seq=3 Destination Host Unreachable\n"
+		"10.77.0.2: no answer yet for icmp_seq=4\n"
+		"10.77.0.2: From 10.77.0.1: icmp_seq=5 Redirect Host(New nexthop: 10.77.0.9)\n"
+		"10.77.0.2: 64 bytes from 10.77.0.3: icmp_seq=1 ttl=64 time=0.045 ms "
+		"(DIFFERENT ADDRESS!)\n"
+		"rtping: 10.77.0.2: sendmsg: No buffer space available\n"
+		"rtping: 10.77.0.2: egress diverges\n");
+}
+END_TEST
+
 START_TEST(quiet_and_flood)
 {
 	struct rt_event ev = reply(1, 45);
@@ -285,12 +324,69 @@ START_TEST(json_summary_valid_at_total_loss)
 	rt_stats_sent(st, 1, 0);
 	rt_out_summary(&o, &tg, st, &none);
 	ck_assert_str_eq(out(),
-		"{\"type\": \"summary\", \"host\": \"10.77.0.2\", \"addr\": null, \"transmitted\": 1, "
+		"{\"type\": \"summary\", \"host\": \"10.77.0.2\", \"addr\": null, \"target_addr\": null, "
+		"\"transmitted\": 1, "
 		"\"received\": 0, \"duplicates\": 0, \"corrupted\": 0, \"errors\": 0, "
 		"\"loss_percent\": 100, \"time_ms\": 0, \"rtt_min_ms\": null, "
 		"\"rtt_avg_ms\": null, \"rtt_max_ms\": null, \"rtt_mdev_ms\": null, "
 		"\"pipe\": null, \"ipg_ms\": null, \"ewma_ms\": null, \"route\": null, \"egress\": null, "
-		"\"egress_sampled\": null, \"egress_unobserved\": null, \"route_watch\": null}\n");
+		"\"egress_sampled\": null, \"egress_unobserved\": null, \"route_watch\": null, "
+		"\"error\": null}\n");
+}
+END_TEST
+
+/*
+ * A target that could not be pinged: JSON has its summary, nothing sent
+ * (no loss, no time) and its error; text says nothing (stderr did).
+ * A run that ended early carries the reason in each summary.
+ */
+START_TEST(json_failed_target_and_early_end)
+{
+	struct rt_addr a;
+	struct rt_out_counts c = { .error = "Do you want to ping broadcast? Then -b." };
+
+	rt_addr_parse(&a, AF_INET, "10.200.0.1");
+	tg.addr = &a;
+	rt_out_failed(&o, &tg, "connect: Invalid argument");
+	ck_assert_str_eq(out(), "");
+	o.json = true;
+	rt_out_failed(&o, &tg, "connect: Invalid argument");
+	ck_assert_str_eq(out(),
+		"{\"type\": \"summary\", \"host\": \"10.77.0.2\", \"addr\": \"10.200.0.1\", "
+		"\"target_addr\": \"10.200.0.1\", \"transmitted\": 0, "
+		"\"received\": 0, \"duplicates\": 0, \"corrupted\": 0, \"errors\": 0, "
+		"\"loss_percent\": null, \"time_ms\": null, \"rtt_min_ms\": null, "
+		"\"rtt_avg_ms\": null, \"rtt_max_ms\": null, \"rtt_mdev_ms\": null, "
+		"\"pipe\": null, \"ipg_ms\": null, \"ewma_ms\": null, \"route\": null, \"egress\": null, "
+		"\"egress_sampled\": null, \"egress_unobserved\": null, \"route_watch\": null, "
+		"\"error\": \"connect: Invalid argument\"}\n");
+	rt_stats_sent(st, 1, 0);
+	rt_out_summary(&o, &tg, st, &c);
+	ck_assert_ptr_nonnull(strstr(out(), "\"route_watch\": null, "
+				      "\"error\": \"Do you want to ping broadcast? Then -b.\"}\n"));
+}
+END_TEST
+
+/* The totals: failed targets apart from unreachable ones; alone on stdout when none ran. */
+START_TEST(run_summary_counts_failed_targets)
+{
+	struct rt_out_totals t = { .total = 3, .answered = 1, .unreachable = 1, .failed = 1 };
+
+	rt_out_run_summary(&o, &t);
+	t = (struct rt_out_totals){ .total = 2, .failed = 2 };
+	rt_out_run_summary(&o, &t);
+	t = (struct rt_out_totals){ .total = 2, .answered = 1, .unreachable = 1, .diverging = 1 };
+	rt_out_run_summary(&o, &t);
+	ck_assert_str_eq(out(),
+		"\n3 targets: 1 answered, 1 unreachable, 1 failed, 0 with route divergence\n"
+		"2 targets: 0 answered, 0 unreachable, 2 failed, 0 with route divergence\n"
+		"\n2 targets: 1 answered, 1 unreachable, 1 with route divergence\n");
+	o.json = true;
+	t = (struct rt_out_totals){ .total = 2, .failed = 2 };
+	rt_out_run_summary(&o, &t);
+	ck_assert_ptr_nonnull(strstr(out(), "{\"type\": \"run_summary\", \"targets\": 2, "
+				      "\"answered\": 0, \"unreachable\": 0, \"diverging\": 0, "
+				      "\"failed\": 2}\n"));
 }
 END_TEST
 
@@ -322,10 +418,12 @@ START_TEST(json_start_event_carries_the_route_object)
 	rt_out_header(&o, &tg, "127.0.0.1", NULL, NULL, 56, 20);
 	ck_assert_str_eq(out(),
 		"{\"type\": \"start\", \"host\": \"10.77.0.2\", \"addr\": \"127.0.0.1\", "
+		"\"target_addr\": null, "
 		"\"data_bytes\": 56, \"source\": \"127.0.0.1\", \"device\": \"lo\", "
 		"\"route\": {\"destination\": \"0.0.0.0\", \"address\": \"127.0.0.1\", "
 		"\"agree\": true, \"reasons\": []}}\n"
 		"{\"type\": \"start\", \"host\": \"10.77.0.2\", \"addr\": \"127.0.0.1\", "
+		"\"target_addr\": null, "
 		"\"data_bytes\": 56, \"source\": null, \"device\": null, \"route\": null}\n");
 }
 END_TEST
@@ -495,9 +593,14 @@ START_TEST(route_change_text_and_json)
 	rt_out_event(&o, &ev);
 	ev.route_to = &gone;
 	rt_out_event(&o, &ev);
+	o.multi = true;   /* several targets: the line names its own */
+	rt_out_event(&o, &ev);
+	o.multi = false;
 	ck_assert_str_eq(out(), "rtping: route changed before icmp_seq=7: src 10.9.0.12 dev dva "
 			 "\u2192 src 10.9.0.11 dev dvb via 10.9.0.1 table 100\n"
 			 "rtping: route changed before icmp_seq=7: src 10.9.0.12 dev dva "
+			 "\u2192 no route (Network is unreachable)\n"
+			 "rtping: 10.77.0.2: route changed before icmp_seq=7: src 10.9.0.12 dev dva "
 			 "\u2192 no route (Network is unreachable)\n");
 	o.json = true;
 	ev.route_to = &to;
@@ -532,6 +635,7 @@ int main(void)
 	tcase_add_test(tc, pattern_line_empty_pattern);
 	tcase_add_test(tc, reply_lines_and_flags);
 	tcase_add_test(tc, timestamps_errors_and_outstanding);
+	tcase_add_test(tc, several_targets_every_line_names_its_target);
 	tcase_add_test(tc, quiet_and_flood);
 	tcase_add_test(tc, summary_with_duplicates_and_errors);
 	tcase_add_test(tc, summary_at_total_loss);
@@ -540,6 +644,8 @@ int main(void)
 	tcase_add_test(tc, json_quiet_prints_no_events);
 	tcase_add_test(tc, reply_egress_in_json_and_verbose_text);
 	tcase_add_test(tc, json_summary_valid_at_total_loss);
+	tcase_add_test(tc, json_failed_target_and_early_end);
+	tcase_add_test(tc, run_summary_counts_failed_targets);
 	tcase_add_test(tc, json_error_event);
 	tcase_add_test(tc, json_start_event_carries_the_route_object);
 	tcase_add_test(tc, precise_rtt_with_3);
