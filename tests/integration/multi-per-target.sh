@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# rtping HOST...: -c, -w and -W per target, every line naming its target,
+# and the totals when targets fail. A answers nothing itself: B (behind a
+# veth) answers every address of 10.100.10.0/24 and drops 10.100.11.0/24
+# (no forwarding); on A's second veth 10.61.0.98 and .99 are on-link and
+# owned by nobody (Destination Host Unreachable once ARP gives up);
+# 10.200.0.0/16 is blackholed. --rate holds later targets back, so their
+# first echo leaves after the first target's deadline would have passed.
+. "$(dirname "$0")/lib.sh"
+t_init
+
+t_ns a >/dev/null && t_ns b >/dev/null && t_ns c >/dev/null || { fail "create namespaces"; exit 1; }
+A=$T_ID-a B=$T_ID-b C=$T_ID-c
+t_veth "$A" pa "$B" pb && t_veth "$A" pc "$C" pd || { fail "create veths"; exit 1; }
+ip -n "$A" addr add 10.100.0.2/24 dev pa
+ip -n "$B" addr add 10.100.0.1/24 dev pb
+ip -n "$B" route add local 10.100.10.0/24 dev lo
+ip -n "$A" route add 10.100.10.0/23 via 10.100.0.1
+ip -n "$A" addr add 10.61.0.1/24 dev pc
+ip -n "$A" route add blackhole 10.200.0.0/16
+
+# stats_lines: each statistics block's counts line, one per target, in order.
+stats_lines() {
+	printf '%s\n' "$T_OUT" | grep -A1 -E -- '^--- .* ping statistics ---$' | grep -E 'packets transmitted'
+}
+
+# -w 1 at 10 a second: target 20's first echo leaves about 1.9 s in. Each
+# target still gets its own second: one echo (the second would be due as
+# the deadline ends), answered, "time 0ms" (from its first echo).
+T_RUN_LIMIT=30 t_run "$A" "$RTPING" -q -n -w 1 --rate 10 $(seq -f 10.100.10.%g 1 20)
+check_rc "-w per target: exit 0 (every target answered)" 0 "$T_RC" "$T_ERR"
+check_eq "-w per target: every target probed and answered once, its time from its first echo" 20 \
+	"$(stats_lines | grep -c -x '1 packets transmitted, 1 received, 0% packet loss, time 0ms')"
+check_eq "-w per target: closing line" "20 targets: 20 answered, 0 unreachable, 0 with route divergence" \
+	"$(printf '%s\n' "$T_OUT" | tail -n 1)"
+check_eq "-w per target: nothing on stderr" "" "$T_ERR"
+
+# -c 3 -i 0.2 for five targets at 5 a second: each sends its three, however
+# late --rate lets it start; a silent one among them waits -W after its own
+# last echo and is the only one unreachable.
+T_RUN_LIMIT=30 t_run "$A" "$RTPING" -q -n -c 3 -i 0.2 -W 1 --rate 5 \
+	10.100.11.1 10.100.10.1 10.100.10.2 10.100.10.3 10.100.10.4
+check_rc "-c per target: exit 1 (one silent)" 1 "$T_RC" "$T_ERR"
+check_eq "-c per target: the silent target sent its three" \
+	"3 packets transmitted, 0 received, 100% packet loss" "$(stats_lines | head -n 1 | sed -E 's/, time [0-9]+ms$//')"
+check_eq "-c per target: each answering target sent and got three" 4 \
+	"$(stats_lines | grep -c -E '^3 packets transmitted, 3 received, 0% packet loss, time [0-9]+ms$')"
+check_eq "-c per target: closing line" "5 targets: 4 answered, 1 unreachable, 0 with route divergence" \
+	"$(printf '%s\n' "$T_OUT" | tail -n 1)"
+
+# Two silent on-link neighbours and one that answers, with -O: each error
+# and each "no answer yet" line names its target; none is left unnamed.
+T_RUN_LIMIT=40 t_run "$A" "$RTPING" -n -c 2 -i 0.5 -O 10.61.0.98 10.61.0.99 10.100.10.1
+check_rc "naming: exit 1 (two unreachable)" 1 "$T_RC" "$T_ERR"
+for t in 10.61.0.98 10.61.0.99; do
+	check_eq "naming: $t's errors name it" 2 \
+		"$(printf '%s\n' "$T_OUT" | grep -c -E "^${t//./\\.}: From 10\.61\.0\.1 icmp_seq=[12] Destination Host Unreachable$")"
+	check_eq "naming: $t's -O line names it" 1 \
+		"$(printf '%s\n' "$T_OUT" | grep -c -x "$t: no answer yet for icmp_seq=1")"
+	check_match "naming: $t's statistics count its errors" '^2 packets transmitted, 0 received, \+2 errors, 100% packet loss' \
+		"$(printf '%s\n' "$T_OUT" | grep -A1 -F -x -- "--- $t ping statistics ---" | tail -n 1)"
+done
+check_eq "naming: no unnamed error or -O line" 0 \
+	"$(printf '%s\n' "$T_OUT" | grep -c -E '^(From |no answer yet)')"
+check_eq "naming: the answering target's replies as iputils prints them" 2 \
+	"$(printf '%s\n' "$T_OUT" | grep -c -E '^64 bytes from 10\.100\.10\.1: icmp_seq=[12] ttl=64 time=[0-9.]+ ms$')"
+
+# A failed send on stderr names its target (-M do through a 1300-byte link).
+ip -n "$A" link set pc mtu 1300
+T_RUN_LIMIT=30 t_run "$A" "$RTPING" -n -c 1 -M do -s 1400 10.61.0.98 10.100.10.1
+check_eq "naming: a failed send names its target" "rtping: 10.61.0.98: sendmsg: Message too long" "$T_ERR"
+ip -n "$A" link set pc mtu 1500
+
+# JSON: every object about a target carries it.
+T_RUN_LIMIT=40 t_run "$A" "$RTPING" --json -c 2 -i 0.5 10.61.0.98 10.100.10.1
+check_eq "json naming: every line parses" "$(printf '%s\n' "$T_OUT" | wc -l)" \
+	"$(printf '%s\n' "$T_OUT" | jq -c . 2>/dev/null | wc -l)"
+check_eq "json naming: errors and timeouts for the silent target" "2 1" \
+	"$(t_jq 'select(.type == "error" and .target_addr == "10.61.0.98")' | grep -c '^{') $(t_jq 'select(.type == "timeout" and .target_addr == "10.61.0.98")' | grep -c '^{')"
+check_eq "json naming: every object but run_summary has host and target_addr" 0 \
+	"$(t_jq 'select(.type != "run_summary" and (.host == null or .target_addr == null)) | .type' | wc -l)"
+
+# Every target fails before sending: the totals still print.
+T_RUN_LIMIT=30 t_run "$A" "$RTPING" -n -c 1 --json nosuch.invalid 10.200.0.1
+check_rc "all failed, json: exit 2" 2 "$T_RC" "$T_ERR"
+check_eq "all failed, json: one summary each with its error, then run_summary" \
+	"summary nosuch.invalid 0 true|summary 10.200.0.1 0 connect: Invalid argument|run_summary 2 0 0 2" \
+	"$(t_jq 'if .type == "summary" then "summary \(.host) \(.transmitted) \(if .host == "nosuch.invalid" then (.error | type == "string") else .error end)" else "\(.type) \(.targets) \(.answered) \(.unreachable) \(.failed)" end' | paste -sd '|')"
+check_eq "all failed, json: stderr names each" 2 \
+	"$(printf '%s\n' "$T_ERR" | grep -c -E '^rtping: (nosuch\.invalid|10\.200\.0\.1): ')"
+T_RUN_LIMIT=30 t_run "$A" "$RTPING" -n -c 1 nosuch.invalid 10.200.0.1
+check_rc "all failed, text: exit 2" 2 "$T_RC" "$T_ERR"
+check_eq "all failed, text: the totals line alone" \
+	"2 targets: 0 answered, 0 unreachable, 2 failed, 0 with route divergence" "$T_OUT"
+
+# Failed beside one that ran: counted failed, not unreachable.
+T_RUN_LIMIT=30 t_run "$A" "$RTPING" -n -c 1 10.100.10.1 10.200.0.1
+check_rc "one failed: exit 2" 2 "$T_RC" "$T_ERR"
+check_eq "one failed: closing line" "2 targets: 1 answered, 0 unreachable, 1 failed, 0 with route divergence" \
+	"$(printf '%s\n' "$T_OUT" | tail -n 1)"
+
+# One target: text and exit status as iputils; JSON's last object is a summary with the error.
+if command -v ping >/dev/null; then
+	t_golden "$A" "one target, blackholed" -n -c 1 10.200.0.1
+else
+	skip "one target, blackholed: no iputils ping to compare with"
+fi
+T_RUN_LIMIT=30 t_run "$A" "$RTPING" -n -c 1 --json 10.200.0.1
+check_rc "one target json, blackholed: exit 2" 2 "$T_RC" "$T_ERR"
+check_eq "one target json, blackholed: stderr as text" "rtping: connect: Invalid argument" "$T_ERR"
+check_eq "one target json, blackholed: one summary with the error" \
+	"summary|10.200.0.1|0|null|connect: Invalid argument" \
+	"$(t_jq '[.type, .target_addr, .transmitted, .loss_percent, .error] | map(tostring) | join("|")')"
+t_done
