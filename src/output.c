@@ -112,6 +112,8 @@ void rt_out_run_summary(const struct rt_out *o, const struct rt_out_totals *t)
 		t->total, t->answered, t->unreachable);
 	if (t->failed)
 		fprintf(o->f, ", %zu failed", t->failed);
+	if (t->unprobed)
+		fprintf(o->f, ", %zu not probed", t->unprobed);
 	fprintf(o->f, ", %zu with route divergence\n", t->diverging);
 	fflush(o->f);
 }

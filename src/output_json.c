@@ -283,7 +283,7 @@ void rt_out_json_run_summary(const struct rt_out *o, const struct rt_out_totals 
 {
 	json_begin(o, "run_summary", -1);
 	fprintf(o->f, ", \"targets\": %zu, \"answered\": %zu, \"unreachable\": %zu"
-		", \"diverging\": %zu, \"failed\": %zu",
-		t->total, t->answered, t->unreachable, t->diverging, t->failed);
+		", \"diverging\": %zu, \"failed\": %zu, \"not_probed\": %zu",
+		t->total, t->answered, t->unreachable, t->diverging, t->failed, t->unprobed);
 	json_end(o);
 }

@@ -210,11 +210,13 @@ void rt_targets_totals(const struct rt_targets *l, const struct rt_opts *o,
 
 		if (t->state == RT_TGT_FAILED)
 			out->failed++;
+		else if (!l->st[i].ntransmitted)
+			out->unprobed++;   /* the run was interrupted before its first echo */
 		else if (rt_policy_answered(o, &l->st[i]))
 			out->answered++;
 		if (t->diverges)
 			out->diverging++;
 	}
-	/* Failed targets were never probed: not counted unreachable. */
-	out->unreachable = out->total - out->answered - out->failed;
+	/* Only a target that was probed can be unreachable. */
+	out->unreachable = out->total - out->answered - out->failed - out->unprobed;
 }

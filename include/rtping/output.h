@@ -164,12 +164,16 @@ void rt_out_status(const struct rt_out *o, const struct rt_out_target *t,
 
 /* Many targets: how the run went, after every target's statistics. */
 struct rt_out_totals {
-	size_t total, answered, unreachable, diverging, failed;   /* unreachable: probed */
+	size_t total, answered;
+	size_t unreachable;         /* probed, not answered */
+	size_t diverging;
+	size_t failed;              /* could not be pinged */
+	size_t unprobed;            /* interrupted before its first echo */
 };
 /*
  * "N targets: A answered, B unreachable, C with route divergence" (with
- * ", F failed" before the divergence when targets could not be pinged),
- * or the JSON {"type": "run_summary", ...} object.
+ * ", F failed" and ", P not probed" before the divergence when there are
+ * any), or the JSON {"type": "run_summary", ...} object.
  */
 void rt_out_run_summary(const struct rt_out *o, const struct rt_out_totals *t);
 

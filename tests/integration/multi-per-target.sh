@@ -48,6 +48,22 @@ check_eq "-c per target: each answering target sent and got three" 4 \
 check_eq "-c per target: closing line" "5 targets: 4 answered, 1 unreachable, 0 with route divergence" \
 	"$(printf '%s\n' "$T_OUT" | tail -n 1)"
 
+# SIGINT while --rate still holds most targets back: those never sent to
+# are "not probed", not unreachable; every target is counted once.
+t_bg "$A" timeout 60 "$RTPING" -n -c 1 --rate 2 $(seq -f 10.100.10.%g 1 20)
+t_wait_for 20 t_lines 1 "$T_TMP/o" '^64 bytes from ' || fail "interrupted: no reply within 20 s"
+kill -INT "$PID"
+t_finish 20
+check_rc "interrupted: exit 1 (not every target answered)" 1 "$T_RC" "$T_ERR"
+totals=$(printf '%s\n' "$T_OUT" | tail -n 1)
+check_match "interrupted: closing line counts the unprobed apart" \
+	'^20 targets: [0-9]+ answered, [0-9]+ unreachable, [0-9]+ not probed, 0 with route divergence$' "$totals"
+read -r ans unr unp <<<"$(printf '%s\n' "$totals" | sed -E 's/^20 targets: ([0-9]+) answered, ([0-9]+) unreachable, ([0-9]+) not probed, .*/\1 \2 \3/')"
+check_eq "interrupted: every target counted once, most never sent to" "20 yes" \
+	"$((${ans:-0} + ${unr:-0} + ${unp:-0})) $([ "${unp:-0}" -ge 10 ] && echo yes || echo no)"
+check_eq "interrupted: the unprobed are the blocks with nothing sent" "${unp:-x}" \
+	"$(stats_lines | grep -c -x '0 packets transmitted, 0 received')"
+
 # Two silent on-link neighbours and one that answers, with -O: each error
 # and each "no answer yet" line names its target; none is left unnamed.
 T_RUN_LIMIT=40 t_run "$A" "$RTPING" -n -c 2 -i 0.5 -O 10.61.0.98 10.61.0.99 10.100.10.1

@@ -90,7 +90,7 @@ check_eq "json: one start and one summary per target" "4 4" \
 	"$(hp_json_count '.type == "start"') $(hp_json_count '.type == "summary" and .route.destination == .host')"
 check_eq "json: summaries in argument order" "10.66.0.2 10.66.0.5 10.66.0.6 fd00:66::5" \
 	"$(printf '%s\n' "$T_OUT" | jq -r 'select(.type == "summary") | .host' | tr '\n' ' ' | sed 's/ $//')"
-check_eq "json: run_summary last" '{"type":"run_summary","targets":4,"answered":3,"unreachable":1,"diverging":0,"failed":0}' \
+check_eq "json: run_summary last" '{"type":"run_summary","targets":4,"answered":3,"unreachable":1,"diverging":0,"failed":0,"not_probed":0}' \
 	"$(printf '%s\n' "$T_OUT" | tail -n 1 | jq -c .)"
 
 # Bad lists: nothing sent, nothing on stdout, one line naming the problem.

@@ -367,7 +367,10 @@ START_TEST(json_failed_target_and_early_end)
 }
 END_TEST
 
-/* The totals: failed targets apart from unreachable ones; alone on stdout when none ran. */
+/*
+ * The totals: failed and unprobed targets apart from unreachable ones;
+ * the line alone on stdout when none ran.
+ */
 START_TEST(run_summary_counts_failed_targets)
 {
 	struct rt_out_totals t = { .total = 3, .answered = 1, .unreachable = 1, .failed = 1 };
@@ -377,16 +380,19 @@ START_TEST(run_summary_counts_failed_targets)
 	rt_out_run_summary(&o, &t);
 	t = (struct rt_out_totals){ .total = 2, .answered = 1, .unreachable = 1, .diverging = 1 };
 	rt_out_run_summary(&o, &t);
+	t = (struct rt_out_totals){ .total = 3, .answered = 1, .unprobed = 2 };
+	rt_out_run_summary(&o, &t);
 	ck_assert_str_eq(out(),
 		"\n3 targets: 1 answered, 1 unreachable, 1 failed, 0 with route divergence\n"
 		"2 targets: 0 answered, 0 unreachable, 2 failed, 0 with route divergence\n"
-		"\n2 targets: 1 answered, 1 unreachable, 1 with route divergence\n");
+		"\n2 targets: 1 answered, 1 unreachable, 1 with route divergence\n"
+		"\n3 targets: 1 answered, 0 unreachable, 2 not probed, 0 with route divergence\n");
 	o.json = true;
 	t = (struct rt_out_totals){ .total = 2, .failed = 2 };
 	rt_out_run_summary(&o, &t);
 	ck_assert_ptr_nonnull(strstr(out(), "{\"type\": \"run_summary\", \"targets\": 2, "
 				      "\"answered\": 0, \"unreachable\": 0, \"diverging\": 0, "
-				      "\"failed\": 2}\n"));
+				      "\"failed\": 2, \"not_probed\": 0}\n"));
 }
 END_TEST
 

@@ -98,20 +98,24 @@ START_TEST(totals_for_the_closing_line)
 	rt_targets_add(&l, "a", false, &at);
 	rt_targets_add(&l, "b", false, &at);
 	rt_targets_add(&l, "c", false, &at);
+	rt_targets_add(&l, "d", false, &at);
 	ck_assert_int_eq(rt_targets_seal(&l), 0);
 	for (size_t i = 0; i < 2; i++)
 		ck_assert_int_eq(rt_stats_init(&l.st[i], 0, 4), 0);
+	ck_assert_int_eq(rt_stats_init(&l.st[3], 0, 4), 0);
+	l.t[3].state = RT_TGT_RUNNING;   /* interrupted before its first echo */
 	rt_stats_sent(&l.st[0], 1, 0);
 	rt_stats_reply(&l.st[0], 1, 1000, false, &a);
 	rt_stats_sent(&l.st[1], 1, 0);
 	l.t[1].diverges = true;
 	l.t[2].state = RT_TGT_FAILED;
 	rt_targets_totals(&l, &o, &t);
-	ck_assert_uint_eq(t.total, 3);
+	ck_assert_uint_eq(t.total, 4);
 	ck_assert_uint_eq(t.answered, 1);
-	ck_assert_uint_eq(t.unreachable, 1);   /* the failed one was never probed */
+	ck_assert_uint_eq(t.unreachable, 1);   /* neither the failed one nor the unprobed one */
 	ck_assert_uint_eq(t.diverging, 1);
 	ck_assert_uint_eq(t.failed, 1);
+	ck_assert_uint_eq(t.unprobed, 1);
 	/* -w: fewer than -c replies is no answer (iputils' exit 1). */
 	o.deadline_s = 5;
 	rt_targets_totals(&l, &o, &t);
