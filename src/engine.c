@@ -259,7 +259,8 @@ static void failed_summary(const struct rt_engine *e, size_t i)
 {
 	const struct rt_tgt *t = &e->tl->t[i];
 	const struct rt_addr *a = &e->tl->peers[i].addr;
-	struct rt_out_target v = { .host = t->name, .addr = a->af != AF_UNSPEC ? a : NULL };
+	struct rt_out_target v = { .host = t->name, .addr = a->af != AF_UNSPEC ? a : NULL,
+				   .route_json = t->route_json };
 
 	rt_out_failed(&e->out, &v, t->why);
 }

@@ -245,6 +245,9 @@ static void explain(struct ping *p, size_t i, bool *bcast_warned)
 	if (rt_plan_resolved(&p->plan, &p->pe, &tg, &err) < 0)
 		return target_failed(p, i, &err);
 	rt_plan_ask(&p->plan, &p->pe, p->sock[t->fam->af == AF_INET6]);
+	/* JSON: the route object, in its summary too when the target fails here. */
+	if (p->o->json)
+		t->route_json = route_json(ex, t->name);
 	if (broadcast_refused(p->o, ex)) {
 		rt_error_set(&err, -EACCES, "Do you want to ping broadcast? Then -b. If not, "
 			     "check your local firewall rules");
@@ -260,8 +263,6 @@ static void explain(struct ping *p, size_t i, bool *bcast_warned)
 			"than: %s\n", who, p->o->iface);
 	rt_explain_warn(stderr, who, ex);
 	t->diverges = !ex->fallback && rt_explain_verdict(ex) == RT_VERDICT_DIFFER;
-	if (p->o->json)
-		t->route_json = route_json(ex, t->name);
 	/* iputils' words, on stderr before the header, for a -b run that goes ahead. */
 	if (p->o->broadcast && !ex->fallback && ex->route.type == RTN_BROADCAST &&
 	    !*bcast_warned) {
@@ -441,7 +442,8 @@ static void failed_summaries(const struct ping *p)
 	for (size_t i = 0; i < p->tl.n; i++) {
 		const struct rt_addr *a = &p->tl.peers[i].addr;
 		struct rt_out_target v = { .host = p->tl.t[i].name,
-					   .addr = a->af != AF_UNSPEC ? a : NULL };
+					   .addr = a->af != AF_UNSPEC ? a : NULL,
+					   .route_json = p->tl.t[i].route_json };
 
 		rt_out_failed(&out, &v, p->tl.t[i].why);
 	}

@@ -124,7 +124,7 @@ fi
 T_RUN_LIMIT=30 t_run "$A" "$RTPING" -n -c 1 --json 10.200.0.1
 check_rc "one target json, blackholed: exit 2" 2 "$T_RC" "$T_ERR"
 check_eq "one target json, blackholed: stderr as text" "rtping: connect: Invalid argument" "$T_ERR"
-check_eq "one target json, blackholed: one summary with the error" \
-	"summary|10.200.0.1|0|null|connect: Invalid argument" \
-	"$(t_jq '[.type, .target_addr, .transmitted, .loss_percent, .error] | map(tostring) | join("|")')"
+check_eq "one target json, blackholed: one summary with the error and the route that refused it" \
+	"summary|10.200.0.1|0|null|connect: Invalid argument|blackhole" \
+	"$(t_jq '[.type, .target_addr, .transmitted, .loss_percent, .error, .route.netlink.type] | map(tostring) | join("|")')"
 t_done
