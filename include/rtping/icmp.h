@@ -63,6 +63,7 @@ struct rt_icmp_err {
 	uint32_t info;           /* ee_info: mtu for "message too long" */
 	struct rt_addr offender; /* who sent the ICMP error */
 	struct rt_addr dst;      /* the probe's destination; AF_UNSPEC unknown */
+	uint32_t dst_scope;      /* its interface (link-local, multicast); 0 unknown */
 	uint16_t id, seq;        /* the quoted probe's */
 };
 

@@ -9,7 +9,6 @@
 #include <arpa/inet.h>
 #include <linux/errqueue.h>
 
-#include "rtping/demux.h"
 #include "rtping/errq.h"
 #include "rtping/policy.h"
 #include "rtping/rx.h"
@@ -168,42 +167,6 @@ START_TEST(cmsgs_ip_options_on_datagram_sockets)
 }
 END_TEST
 
-START_TEST(demux_by_id_and_seq_or_by_source)
-{
-	struct rt_stats a, b;
-	struct rt_peer p[2];
-	struct rt_addr from;
-	struct rt_demux d, one;
-
-	ck_assert_int_eq(rt_stats_init(&a, 0, 16), 0);
-	ck_assert_int_eq(rt_stats_init(&b, 0, 16), 0);
-	rt_stats_sent(&a, 1, 0);
-	rt_stats_sent(&b, 1, 0);
-	rt_stats_sent(&b, 2, 0);
-	p[0] = (struct rt_peer){ .id = 7, .st = &a };
-	p[1] = (struct rt_peer){ .id = 7, .st = &b };
-	rt_addr_parse(&p[0].addr, AF_INET, "10.0.0.1");
-	rt_addr_parse(&p[1].addr, AF_INET, "10.0.0.2");
-	ck_assert_int_eq(rt_demux_init(&d, p, 2), 0);
-	ck_assert_int_eq(rt_demux_init(&one, p, 1), 0);
-	/* Raw: the identifier and the sequence in the window pick the target. */
-	ck_assert_int_eq(rt_demux_find(&d, true, 7, 1, &p[1].addr), 0);
-	ck_assert_int_eq(rt_demux_find(&d, true, 7, 2, &p[0].addr), 1);
-	ck_assert_int_eq(rt_demux_find(&d, true, 7, 9, &p[0].addr), 0);
-	ck_assert_int_eq(rt_demux_find(&d, true, 8, 1, &p[0].addr), -1);
-	/* Datagram: the source address does. */
-	ck_assert_int_eq(rt_demux_find(&d, false, 0, 1, &p[1].addr), 1);
-	rt_addr_parse(&from, AF_INET, "10.0.0.9");
-	ck_assert_int_eq(rt_demux_find(&d, false, 0, 1, &from), -1);
-	/* One target: a reply from elsewhere is still its own (shown as such). */
-	ck_assert_int_eq(rt_demux_find(&one, false, 0, 1, &from), 0);
-	rt_demux_free(&d);
-	rt_demux_free(&one);
-	rt_stats_free(&a);
-	rt_stats_free(&b);
-}
-END_TEST
-
 static struct rt_opts opts(void)
 {
 	return (struct rt_opts){ .interval_ns = SEC, .preload = 1, .size = 56, .ttl = -1 };
@@ -338,7 +301,6 @@ int main(void)
 	tcase_add_test(tc, errq_without_extended_error_or_cut_short);
 	tcase_add_test(tc, cmsgs_ttl_and_kernel_timestamp);
 	tcase_add_test(tc, cmsgs_ip_options_on_datagram_sockets);
-	tcase_add_test(tc, demux_by_id_and_seq_or_by_source);
 	tcase_add_test(tc, policy_count_linger_and_exit_code);
 	tcase_add_test(tc, policy_deadline);
 	tcase_add_test(tc, policy_linger_zero_waits_for_ever);
