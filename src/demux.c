@@ -1,14 +1,15 @@
 /*
- * Replies and errors to targets: by identifier and sequence (raw), by
- * address and link (datagram). With many targets the address goes through
- * a hash (open addressing), so 10 000 targets cost a probe or two a reply,
- * not a scan.
+ * Replies and errors to targets: by identifier and sequence (raw), by the
+ * echo's tag or by address and link (datagram). With many targets the
+ * address goes through a hash (open addressing), so 10 000 targets cost a
+ * probe or two a reply, not a scan.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "rtping/demux.h"
+#include "rtping/icmp.h"
 
 #define EMPTY UINT32_MAX
 
@@ -51,6 +52,24 @@ static long by_id(const struct rt_demux *d, const struct rt_demux_key *k)
 			any = (long)i;
 	}
 	return any;
+}
+
+/*
+ * Datagram: the target the echo's data names. An error's quoted
+ * destination must be that target's (strict); a reply may come from
+ * elsewhere (anycast, multicast) but not from another family.
+ */
+static long by_tag(const struct rt_demux *d, const struct rt_demux_key *k, bool strict)
+{
+	uint32_t i;
+
+	if (!d->tags || !rt_icmp_get_tag(k->data, k->data_len, &i) || i >= d->n ||
+	    d->peers[i].addr.af == AF_UNSPEC)
+		return -1;
+	if (k->addr.af != AF_UNSPEC && (strict ? !rt_addr_equal(&d->peers[i].addr, &k->addr)
+					       : d->peers[i].addr.af != k->addr.af))
+		return -1;
+	return (long)i;
 }
 
 static uint32_t hash_addr(const struct rt_addr *a)
@@ -120,11 +139,17 @@ static long find_addr(const struct rt_demux *d, const struct rt_demux_key *k)
 
 long rt_demux_find(const struct rt_demux *d, bool raw, const struct rt_demux_key *k)
 {
+	long i;
+
 	if (!d->n)
 		return -1;
 	if (raw)
 		return by_id(d, k);
-	return d->n == 1 ? 0 : find_addr(d, k);
+	if (d->n == 1)
+		return 0;
+	if ((i = by_tag(d, k, false)) >= 0)
+		return i;
+	return k->addr.af == AF_UNSPEC ? -1 : find_addr(d, k);
 }
 
 long rt_demux_error(const struct rt_demux *d, bool raw, const struct rt_demux_key *k)
@@ -147,5 +172,7 @@ long rt_demux_error(const struct rt_demux *d, bool raw, const struct rt_demux_ke
 	}
 	if (d->n == 1)
 		return 0;
+	if ((i = by_tag(d, k, true)) >= 0)
+		return i;
 	return k->addr.af == AF_UNSPEC ? -1 : find_addr(d, k);
 }

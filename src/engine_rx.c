@@ -180,6 +180,8 @@ static int recv_one(struct rt_engine *e, int k, long *who)
 	key.seq = p.seq;
 	if (p.kind == RT_ICMP_REPLY) {
 		rt_addr_from_sockaddr(&key.addr, NULL, &key.scope, d.from, d.fromlen);
+		key.data = p.data;
+		key.data_len = p.data_len;
 		i = running(e, k, rt_demux_find(&e->dmx, raw, &key));
 		if (i >= 0)
 			on_reply(e, (size_t)i, &p, &d, &key.addr);
@@ -264,7 +266,8 @@ int rt_engine_recv_err(struct rt_engine *e, int k)
 	}
 	/* A local error quotes nothing: its destination names the target. */
 	i = running(e, k, rt_demux_error(&e->dmx, raw && !en.err.local, &(struct rt_demux_key){
-		.id = en.err.id, .seq = en.err.seq, .addr = en.err.dst, .scope = en.err.dst_scope }));
+		.id = en.err.id, .seq = en.err.seq, .addr = en.err.dst, .scope = en.err.dst_scope,
+		.data = en.err.data, .data_len = en.err.data_len }));
 	if (i < 0)
 		return 0;
 	report_error(e, (size_t)i, &en.err);

@@ -160,6 +160,7 @@ int rt_engine_start(struct rt_engine *e, struct rt_error *err)
 	if (rt_demux_init(&e->dmx, tl->peers, tl->n) < 0 ||
 	    !(e->views = calloc(tl->n, sizeof(*e->views))))
 		return rt_error_errno(err, -ENOMEM, "malloc");
+	e->dmx.tags = e->fs[0].tagged || e->fs[1].tagged;
 	rt_out_pattern(&e->out, o->pattern_set ? o->pattern : NULL, o->pattern_len);
 	for (size_t i = 0; i < tl->n; i++) {
 		if (tl->t[i].state != RT_TGT_READY)

@@ -5,8 +5,9 @@
  * target's window), and an error must quote that target's address, as
  * another process may use the same identifier. Datagram sockets get only
  * their own (the kernel matched the identifier, one for all targets): the
- * reply's source or the error's destination, with its link, names the
- * target. No I/O: the tests build the peers by hand.
+ * echo's tag names the target (rt_icmp_put_tag()), else the reply's source
+ * or the error's destination, with its link. No I/O: the tests build the
+ * peers by hand.
  */
 #ifndef RTPING_DEMUX_H
 #define RTPING_DEMUX_H
@@ -30,6 +31,8 @@ struct rt_demux_key {
 	uint16_t id, seq;             /* the echo's; an error's: the echo it quotes */
 	struct rt_addr addr;          /* a reply's source, an error's destination; AF_UNSPEC unknown */
 	uint32_t scope;               /* addr's link (link-local, multicast); 0 unknown */
+	const uint8_t *data;          /* the echo's data bytes as they came back; NULL none */
+	size_t data_len;
 };
 
 /*
@@ -43,6 +46,7 @@ struct rt_demux {
 	uint32_t *slot;              /* peer indices; UINT32_MAX empty */
 	size_t mask;
 	uint16_t base[2];            /* [IPv4, IPv6]: ids are usually base + index */
+	bool tags;                   /* datagram echoes carry their target's index */
 };
 /* peers must outlive d and keep their addresses and ids. 0 or -ENOMEM. */
 int rt_demux_init(struct rt_demux *d, const struct rt_peer *peers, size_t n);
@@ -55,7 +59,8 @@ void rt_demux_free(struct rt_demux *d);
 long rt_demux_find(const struct rt_demux *d, bool raw, const struct rt_demux_key *k);
 /*
  * An error's peer: raw by the quoted id, destination and a sequence sent
- * (with several targets); datagram (and local errors) by destination.
+ * (with several targets); datagram (and local errors) by tag or
+ * destination.
  */
 long rt_demux_error(const struct rt_demux *d, bool raw, const struct rt_demux_key *k);
 

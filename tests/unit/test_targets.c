@@ -6,6 +6,7 @@
 #include "rtping/demux.h"
 #include "rtping/exitcodes.h"
 #include "rtping/family.h"
+#include "rtping/icmp.h"
 #include "rtping/output.h"
 #include "rtping/targets.h"
 #include "runner.h"
@@ -309,6 +310,65 @@ START_TEST(link_local_address_on_two_links)
 }
 END_TEST
 
+/*
+ * Datagram: an anycast or multicast target is answered from another
+ * address, maybe another target's. The echo's tag names its target.
+ */
+START_TEST(datagram_tag_names_the_target_whatever_the_source)
+{
+	struct rt_stats st[3];
+	struct rt_peer p[3];
+	struct rt_demux d;
+	struct rt_demux_key k = { .seq = 1 };
+	const char *addr[] = { "fd00:1::", "fd00:1::2", "ff02::1" };
+	uint8_t pkt[RT_ICMP_HDR_LEN + 56];
+	size_t n;
+
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(rt_stats_init(&st[i], 0, 16), 0);
+		rt_stats_sent(&st[i], 1, 0);
+		p[i] = (struct rt_peer){ .scope = i == 2 ? 4 : 0, .st = &st[i] };
+		rt_addr_parse(&p[i].addr, AF_INET6, addr[i]);
+	}
+	ck_assert_int_eq(rt_demux_init(&d, p, 3), 0);
+	d.tags = true;
+	n = rt_icmp_build_echo(&rt_inet6, pkt, sizeof(pkt), 0, 1, NULL, 0, 56);
+	k.data = pkt + RT_ICMP_HDR_LEN;
+	k.data_len = n - RT_ICMP_HDR_LEN;
+	/* No tag in the data: the source decides (fd00:1::2 is target 1). */
+	rt_addr_parse(&k.addr, AF_INET6, "fd00:1::2");
+	ck_assert_int_eq(rt_demux_find(&d, false, &k), 1);
+	/* Anycast fd00:1:: answered by fd00:1::2, which is a target itself. */
+	rt_icmp_put_tag(&rt_inet6, pkt, n, 0);
+	ck_assert_int_eq(rt_demux_find(&d, false, &k), 0);
+	/* The group: a link-local source on its link. */
+	rt_icmp_put_tag(&rt_inet6, pkt, n, 2);
+	rt_addr_parse(&k.addr, AF_INET6, "fe80::1");
+	k.scope = 4;
+	ck_assert_int_eq(rt_demux_find(&d, false, &k), 2);
+	/* A tag past the list, or a truncated one: not a tag. */
+	rt_icmp_put_tag(&rt_inet6, pkt, n, 3);
+	ck_assert_int_eq(rt_demux_find(&d, false, &k), -1);
+	rt_icmp_put_tag(&rt_inet6, pkt, n, 2);
+	k.data_len = RT_ICMP_TAG_LEN - 1;
+	ck_assert_int_eq(rt_demux_find(&d, false, &k), -1);
+	k.data_len = n - RT_ICMP_HDR_LEN;
+	/* An error: its quoted destination must be the tagged target's. */
+	k.addr = p[2].addr;
+	ck_assert_int_eq(rt_demux_error(&d, false, &k), 2);
+	k.addr = p[1].addr;
+	k.scope = 0;
+	ck_assert_int_eq(rt_demux_error(&d, false, &k), 1);
+	/* A run that sends no tags reads none. */
+	d.tags = false;
+	k.addr = p[0].addr;
+	ck_assert_int_eq(rt_demux_find(&d, false, &k), 0);
+	rt_demux_free(&d);
+	for (int i = 0; i < 3; i++)
+		rt_stats_free(&st[i]);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("targets");
@@ -323,6 +383,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, raw_error_counts_only_for_an_echo_sent_to_that_target);
 	tcase_add_test(tc, raw_ids_are_per_family);
 	tcase_add_test(tc, link_local_address_on_two_links);
+	tcase_add_test(tc, datagram_tag_names_the_target_whatever_the_source);
 	suite_add_tcase(s, tc);
 	return s;
 }
