@@ -1,6 +1,7 @@
 /*
  * The engine's pure parts: error-queue messages built as bytes, control
- * messages, reply-to-target matching, and iputils' run rules on a fake clock.
+ * messages, and iputils' run rules on a fake clock (reply-to-target
+ * matching: tests/unit/test_targets.c).
  */
 #include <check.h>
 #include <errno.h>
@@ -74,6 +75,42 @@ START_TEST(errq_icmp_error_for_our_probe)
 	/* A probe to another destination (msg_name): not ours either. */
 	inet_pton(AF_INET, "10.77.0.3", &dst.sin_addr);
 	ck_assert_int_eq(rt_errq_decode(&m4, &msg, n, &e), -ENOMSG);
+}
+END_TEST
+
+/*
+ * An IPv6 error about a link-local target: msg_name carries the link it
+ * came in on (two targets may differ only so), and the quoted echo's data
+ * comes along (it may name the target: rt_icmp_get_tag()).
+ */
+START_TEST(errq_v6_error_keeps_the_link_and_the_quoted_data)
+{
+	struct rt_icmp_match m6 = { .fam = &rt_inet6, .any_dst = true };
+	struct sock_extended_err ee = { .ee_errno = EHOSTUNREACH, .ee_origin = SO_EE_ORIGIN_ICMP6,
+					.ee_type = 1, .ee_code = 3 };
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6, .sin6_scope_id = 5 };
+	struct cmsghdr *c = (struct cmsghdr *)cbuf.b;
+	struct rt_errq_entry e;
+	size_t n = rt_icmp_build_echo(&rt_inet6, quote, sizeof(quote), 0, 3, NULL, 0, 56);
+	uint32_t idx;
+
+	rt_icmp_put_tag(&rt_inet6, quote, n, 1);
+	inet_pton(AF_INET6, "fe80::99", &to.sin6_addr);
+	msg.msg_name = &to;
+	msg.msg_namelen = sizeof(to);
+	c->cmsg_level = IPPROTO_IPV6;
+	c->cmsg_type = IPV6_RECVERR;
+	c->cmsg_len = CMSG_LEN(sizeof(ee));
+	memcpy(CMSG_DATA(c), &ee, sizeof(ee));
+	msg.msg_controllen = CMSG_SPACE(sizeof(ee));
+	ck_assert_int_eq(rt_errq_decode(&m6, &msg, n, &e), 0);
+	ck_assert_int_eq(e.kind, RT_ERRQ_ICMP);
+	ck_assert_uint_eq(e.err.seq, 3);
+	ck_assert_uint_eq(e.err.dst_scope, 5);
+	ck_assert_ptr_eq(e.err.data, quote + RT_ICMP_HDR_LEN);
+	ck_assert_uint_eq(e.err.data_len, n - RT_ICMP_HDR_LEN);
+	ck_assert(rt_icmp_get_tag(e.err.data, e.err.data_len, &idx));
+	ck_assert_uint_eq(idx, 1);
 }
 END_TEST
 
@@ -297,6 +334,7 @@ int main(void)
 
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, errq_icmp_error_for_our_probe);
+	tcase_add_test(tc, errq_v6_error_keeps_the_link_and_the_quoted_data);
 	tcase_add_test(tc, errq_local_error_and_tx_report);
 	tcase_add_test(tc, errq_without_extended_error_or_cut_short);
 	tcase_add_test(tc, cmsgs_ttl_and_kernel_timestamp);
