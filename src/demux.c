@@ -1,13 +1,15 @@
 /*
- * Replies to targets: by identifier and sequence, or by source address.
- * With many targets the address goes through a hash (open addressing), so
- * 10 000 targets cost a probe or two a reply, not a scan.
+ * Replies and errors to targets: by identifier and sequence (raw), by the
+ * echo's tag or by address and link (datagram). With many targets the
+ * address goes through a hash (open addressing), so 10 000 targets cost a
+ * probe or two a reply, not a scan.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "rtping/demux.h"
+#include "rtping/icmp.h"
 
 #define EMPTY UINT32_MAX
 
@@ -17,24 +19,57 @@ static bool waiting(const struct rt_peer *p, uint16_t seq)
 	return rt_stats_in_window(p->st, seq) && !rt_stats_received(p->st, seq);
 }
 
-/* Raw: ids are usually base + index (one a target): try that slot first. */
-static long by_id(const struct rt_peer *peers, size_t n, uint16_t id, uint16_t seq)
+/* fe80::1 on one link is not fe80::1 on another: both links known, they must agree. */
+static bool at(const struct rt_peer *p, const struct rt_demux_key *k)
 {
-	size_t k = (uint16_t)(id - peers[0].id);
+	return rt_addr_equal(&p->addr, &k->addr) &&
+	       (!rt_addr_needs_scope(&p->addr) || !p->scope || !k->scope || p->scope == k->scope);
+}
+
+/* Raw: each family's socket has its own ids; an unknown family is any. */
+static bool has_id(const struct rt_peer *p, const struct rt_demux_key *k)
+{
+	return p->id == k->id && p->addr.af != AF_UNSPEC &&
+	       (k->addr.af == AF_UNSPEC || p->addr.af == k->addr.af);
+}
+
+/* Raw: ids are usually base + index (one a target): try that slot first. */
+static long by_id(const struct rt_demux *d, const struct rt_demux_key *k)
+{
+	const struct rt_peer *p = d->peers;
+	size_t i = (uint16_t)(k->id - d->base[k->addr.af == AF_INET6]);
 	long any = -1;
 
-	if (k < n && peers[k].id == id && rt_stats_in_window(peers[k].st, seq))
-		return (long)k;
-	for (size_t i = 0; i < n; i++) {
-		if (peers[i].id != id)
+	if (i < d->n && has_id(&p[i], k) && rt_stats_in_window(p[i].st, k->seq))
+		return (long)i;
+	for (i = 0; i < d->n; i++) {
+		if (!has_id(&p[i], k))
 			continue;
-		if (rt_stats_in_window(peers[i].st, seq))
+		if (rt_stats_in_window(p[i].st, k->seq))
 			return (long)i;
 		/* Not in any window: still the run's (shown, not counted). */
 		if (any < 0)
 			any = (long)i;
 	}
 	return any;
+}
+
+/*
+ * Datagram: the target the echo's data names. An error's quoted
+ * destination must be that target's (strict); a reply may come from
+ * elsewhere (anycast, multicast) but not from another family.
+ */
+static long by_tag(const struct rt_demux *d, const struct rt_demux_key *k, bool strict)
+{
+	uint32_t i;
+
+	if (!d->tags || !rt_icmp_get_tag(k->data, k->data_len, &i) || i >= d->n ||
+	    d->peers[i].addr.af == AF_UNSPEC)
+		return -1;
+	if (k->addr.af != AF_UNSPEC && (strict ? !rt_addr_equal(&d->peers[i].addr, &k->addr)
+					       : d->peers[i].addr.af != k->addr.af))
+		return -1;
+	return (long)i;
 }
 
 static uint32_t hash_addr(const struct rt_addr *a)
@@ -61,6 +96,9 @@ int rt_demux_init(struct rt_demux *d, const struct rt_peer *peers, size_t n)
 	d->mask = size - 1;
 	d->peers = peers;
 	d->n = n;
+	for (size_t i = n; i-- > 0;)
+		if (peers[i].addr.af != AF_UNSPEC)
+			d->base[peers[i].addr.af == AF_INET6] = (uint16_t)(peers[i].id - i);
 	for (size_t i = 0; i < n; i++) {
 		size_t k;
 
@@ -81,43 +119,60 @@ void rt_demux_free(struct rt_demux *d)
 }
 
 /* Every peer at addr lies on its probe sequence, in index order. */
-static long find_addr(const struct rt_demux *d, uint16_t seq, const struct rt_addr *a,
-		      bool any_seq)
+static long find_addr(const struct rt_demux *d, const struct rt_demux_key *k)
 {
-	size_t k = hash_addr(a) & d->mask;
+	size_t h = hash_addr(&k->addr) & d->mask;
 	long first = -1;
 
-	for (; d->slot[k] != EMPTY; k = (k + 1) & d->mask) {
-		const struct rt_peer *p = &d->peers[d->slot[k]];
+	for (; d->slot[h] != EMPTY; h = (h + 1) & d->mask) {
+		const struct rt_peer *p = &d->peers[d->slot[h]];
 
-		if (!rt_addr_equal(&p->addr, a))
+		if (!at(p, k))
 			continue;
-		if (any_seq || waiting(p, seq))
-			return d->slot[k];
-		if (first < 0 || d->slot[k] < (uint32_t)first)
-			first = d->slot[k];
+		if (waiting(p, k->seq))
+			return d->slot[h];
+		if (first < 0 || d->slot[h] < (uint32_t)first)
+			first = d->slot[h];
 	}
 	return first;
 }
 
-long rt_demux_find(const struct rt_demux *d, bool raw, uint16_t id, uint16_t seq,
-		   const struct rt_addr *from)
+long rt_demux_find(const struct rt_demux *d, bool raw, const struct rt_demux_key *k)
 {
-	if (!d->n)
-		return -1;
-	if (raw)
-		return by_id(d->peers, d->n, id, seq);
-	return d->n == 1 ? 0 : find_addr(d, seq, from, false);
-}
+	long i;
 
-long rt_demux_error(const struct rt_demux *d, bool raw, uint16_t id, uint16_t seq,
-		    const struct rt_addr *dst)
-{
 	if (!d->n)
 		return -1;
 	if (raw)
-		return by_id(d->peers, d->n, id, seq);
+		return by_id(d, k);
 	if (d->n == 1)
 		return 0;
-	return dst->af == AF_UNSPEC ? -1 : find_addr(d, seq, dst, false);
+	if ((i = by_tag(d, k, false)) >= 0)
+		return i;
+	return k->addr.af == AF_UNSPEC ? -1 : find_addr(d, k);
+}
+
+long rt_demux_error(const struct rt_demux *d, bool raw, const struct rt_demux_key *k)
+{
+	long i;
+
+	if (!d->n)
+		return -1;
+	if (raw) {
+		/*
+		 * Another process may use the id too (ids are 16 bits): the
+		 * echo quoted must have gone to this target and, with several
+		 * targets, have been sent by this run.
+		 */
+		i = by_id(d, k);
+		if (i < 0 || (k->addr.af != AF_UNSPEC && !at(&d->peers[i], k)) ||
+		    (d->n > 1 && !rt_stats_in_window(d->peers[i].st, k->seq)))
+			return -1;
+		return i;
+	}
+	if (d->n == 1)
+		return 0;
+	if ((i = by_tag(d, k, true)) >= 0)
+		return i;
+	return k->addr.af == AF_UNSPEC ? -1 : find_addr(d, k);
 }

@@ -41,6 +41,7 @@ struct fsock {
 	unsigned reports_unread;    /* reports asked for since the error queue was last read */
 	unsigned msgsize_said;      /* EMSGSIZE sends said: their queued local errors are not */
 	bool ni;                    /* -N to an IPv6 target: node information queries */
+	bool tagged;                /* echoes name their target in their data (rt_icmp_put_tag()) */
 	struct rt_sock sock;
 	struct rt_rx *rx;
 	struct rt_tx *tx;

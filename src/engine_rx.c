@@ -163,7 +163,7 @@ static int recv_one(struct rt_engine *e, int k, long *who)
 	long want = rt_stats_in_flight(&e->tl->st[e->last_sent]) + (long)e->nlive - 1;
 	struct rt_rx_dgram d;
 	struct rt_icmp_pkt p;
-	struct rt_addr from;
+	struct rt_demux_key key = { 0 };
 	int rc = rt_rx_next(fs->rx, fs->sock.fd, want, &d);
 	long i;
 
@@ -176,17 +176,23 @@ static int recv_one(struct rt_engine *e, int k, long *who)
 	}
 	if (rt_icmp_parse(&fs->sock.match, d.buf, d.len, &p) < 0)
 		return 0;
-	rt_addr_from_sockaddr(&from, NULL, NULL, d.from, d.fromlen);
+	key.id = p.id;
+	key.seq = p.seq;
 	if (p.kind == RT_ICMP_REPLY) {
-		i = running(e, k, rt_demux_find(&e->dmx, raw, p.id, p.seq, &from));
+		rt_addr_from_sockaddr(&key.addr, NULL, &key.scope, d.from, d.fromlen);
+		key.data = p.data;
+		key.data_len = p.data_len;
+		i = running(e, k, rt_demux_find(&e->dmx, raw, &key));
 		if (i >= 0)
-			on_reply(e, (size_t)i, &p, &d, &from);
+			on_reply(e, (size_t)i, &p, &d, &key.addr);
 	} else if (p.kind == RT_ICMP_QUOTE) {
-		i = running(e, k, rt_demux_error(&e->dmx, raw, p.id, p.seq, &p.quoted_dst));
+		key.addr = p.quoted_dst;
+		i = running(e, k, rt_demux_error(&e->dmx, raw, &key));
 		if (i >= 0)
 			rt_stats_ack(&e->tl->st[i], p.seq);   /* reported through the error queue */
 	} else if (p.kind == RT_ICMP_NOTICE) {
-		i = running(e, k, rt_demux_error(&e->dmx, raw, p.id, p.seq, &p.quoted_dst));
+		key.addr = p.quoted_dst;
+		i = running(e, k, rt_demux_error(&e->dmx, raw, &key));
 		if (i >= 0)
 			on_notice(e, (size_t)i, &p, &d);
 		return 0;   /* neither counted nor acknowledged */
@@ -259,8 +265,9 @@ int rt_engine_recv_err(struct rt_engine *e, int k)
 		return 0;
 	}
 	/* A local error quotes nothing: its destination names the target. */
-	i = running(e, k, rt_demux_error(&e->dmx, raw && !en.err.local, en.err.id, en.err.seq,
-					 &en.err.dst));
+	i = running(e, k, rt_demux_error(&e->dmx, raw && !en.err.local, &(struct rt_demux_key){
+		.id = en.err.id, .seq = en.err.seq, .addr = en.err.dst, .scope = en.err.dst_scope,
+		.data = en.err.data, .data_len = en.err.data_len }));
 	if (i < 0)
 		return 0;
 	report_error(e, (size_t)i, &en.err);

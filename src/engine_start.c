@@ -148,12 +148,20 @@ int rt_engine_start(struct rt_engine *e, struct rt_error *err)
 
 	if ((rc = bind_sources(e, err)) < 0)
 		return rc;
-	/* One echo id a target (raw sockets match replies by it): the socket's + i. */
-	for (size_t i = 0; i < tl->n; i++)
-		tl->peers[i].id = (uint16_t)(e->fs[e->fs[0].open ? 0 : 1].sock.match.id + i);
+	/*
+	 * One echo id a target (raw sockets match replies by it): its family
+	 * socket's + i. Link-local targets are told apart by their link too.
+	 */
+	for (size_t i = 0; i < tl->n; i++) {
+		int k = tl->t[i].fam ? rt_engine_fam(tl->t[i].fam) : 0;
+
+		tl->peers[i].id = (uint16_t)(e->fs[e->fs[k].open ? k : !k].sock.match.id + i);
+		tl->peers[i].scope = tl->t[i].scope;
+	}
 	if (rt_demux_init(&e->dmx, tl->peers, tl->n) < 0 ||
 	    !(e->views = calloc(tl->n, sizeof(*e->views))))
 		return rt_error_errno(err, -ENOMEM, "malloc");
+	e->dmx.tags = e->fs[0].tagged || e->fs[1].tagged;
 	rt_out_pattern(&e->out, o->pattern_set ? o->pattern : NULL, o->pattern_len);
 	for (size_t i = 0; i < tl->n; i++) {
 		if (tl->t[i].state != RT_TGT_READY)

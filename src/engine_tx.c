@@ -87,7 +87,8 @@ int64_t rt_engine_send(struct rt_engine *e, size_t i, int64_t at)
 		/* -F: the label leased for this destination (one target: src/ping.c). */
 		if (fs->sock.flowlabel && e->dst.ss_family == AF_INET6)
 			((struct sockaddr_in6 *)&e->dst)->sin6_flowinfo = htonl(fs->sock.flowlabel);
-		rt_tx_target(fs->tx, (struct sockaddr *)&e->dst, e->dst_len, e->tl->peers[i].id);
+		rt_tx_target(fs->tx, (struct sockaddr *)&e->dst, e->dst_len, e->tl->peers[i].id,
+			     (uint32_t)i);
 		e->dst_of = i + 1;
 	}
 	report_outstanding(e, i);

@@ -36,6 +36,7 @@ int rt_errq_decode(const struct rt_icmp_match *m, const struct msghdr *msg, size
 	struct sock_extended_err ee;
 	const struct sock_extended_err *pee;
 	struct rt_addr off = { .af = AF_UNSPEC }, to = { .af = AF_UNSPEC };
+	uint32_t scope = 0;
 	size_t tail = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -55,12 +56,14 @@ int rt_errq_decode(const struct rt_icmp_match *m, const struct msghdr *msg, size
 				      (const struct sockaddr *)((const uint8_t *)pee + sizeof(ee)),
 				      (socklen_t)tail);
 	if (msg->msg_name && msg->msg_namelen >= sizeof(sa_family_t))
-		rt_addr_from_sockaddr(&to, NULL, NULL, (const struct sockaddr *)msg->msg_name,
+		rt_addr_from_sockaddr(&to, NULL, &scope, (const struct sockaddr *)msg->msg_name,
 				      msg->msg_namelen);
 	if (rt_icmp_parse_err(m, ee.ee_origin, (int)ee.ee_errno, ee.ee_type, ee.ee_code,
 			      ee.ee_info, &off, to.af == AF_UNSPEC ? NULL : &to,
 			      msg->msg_iov[0].iov_base, len, &out->err) < 0)
 		return -ENOMSG;
+	/* The kernel names the link the error came in on: two targets may differ only so. */
+	out->err.dst_scope = scope;
 	out->kind = out->err.local ? RT_ERRQ_LOCAL : RT_ERRQ_ICMP;
 	return 0;
 }

@@ -108,6 +108,35 @@ void rt_icmp_echo_retag(const struct rt_family *f, uint8_t *buf, uint16_t id, ui
 	buf[3] = (uint8_t)sum;
 }
 
+/* Ahead of the index: the data of an echo someone else built rarely starts so. */
+static const uint8_t tag_magic[4] = { 'r', 't', 'p', 'g' };
+
+void rt_icmp_put_tag(const struct rt_family *f, uint8_t *pkt, size_t len, uint32_t index)
+{
+	uint8_t *t = pkt + RT_ICMP_HDR_LEN;
+	uint16_t c;
+
+	memcpy(t, tag_magic, sizeof(tag_magic));
+	t[4] = (uint8_t)(index >> 24);
+	t[5] = (uint8_t)(index >> 16);
+	t[6] = (uint8_t)(index >> 8);
+	t[7] = (uint8_t)index;
+	if (f->af != AF_INET)
+		return;
+	pkt[2] = pkt[3] = 0;
+	c = rt_icmp_checksum(pkt, len);
+	pkt[2] = (uint8_t)(c >> 8);
+	pkt[3] = (uint8_t)c;
+}
+
+bool rt_icmp_get_tag(const uint8_t *data, size_t len, uint32_t *index)
+{
+	if (!data || len < RT_ICMP_TAG_LEN || memcmp(data, tag_magic, sizeof(tag_magic)) != 0)
+		return false;
+	*index = get32(data + 4);
+	return true;
+}
+
 /* iputils' fill: the pattern repeated, zeros for -p '', 0, 1, 2... without -p. */
 uint8_t rt_icmp_fill_byte(const uint8_t *pattern, size_t pattern_len, size_t i)
 {
@@ -265,6 +294,8 @@ int rt_icmp_parse_err(const struct rt_icmp_match *m, uint8_t origin, int ee_errn
 		out->offender = *offender;
 	out->id = get16(buf + 4);
 	out->seq = get16(buf + 6);
+	out->data = buf + RT_ICMP_HDR_LEN;
+	out->data_len = len - RT_ICMP_HDR_LEN;
 	return 0;
 }
 

@@ -34,16 +34,21 @@ size_t rt_probe_cap(const struct rt_probe *p)
 size_t rt_probe_build(const struct rt_probe *p, uint16_t seq, const uint8_t rnd[6],
 		      uint8_t *buf, size_t cap)
 {
+	size_t len;
+
 	if (p->ni)
 		return rt_ni_build(p->ni, p->dst.u.raw, seq, rnd, buf, cap);
-	return rt_icmp_build_echo(p->fam, buf, cap, p->id, seq, p->pattern, p->pattern_len,
-				  p->size);
+	len = rt_icmp_build_echo(p->fam, buf, cap, p->id, seq, p->pattern, p->pattern_len,
+				 p->size);
+	if (p->tagged && len >= RT_ICMP_HDR_LEN + RT_ICMP_TAG_LEN)
+		rt_icmp_put_tag(p->fam, buf, len, p->tag);
+	return len;
 }
 
 size_t rt_probe_next(const struct rt_probe *p, uint16_t seq, const uint8_t rnd[6],
 		     uint8_t *buf, size_t cap, size_t prev_len)
 {
-	if (!p->ni && prev_len) {
+	if (!p->ni && !p->tagged && prev_len) {
 		rt_icmp_echo_retag(p->fam, buf, p->id, seq);
 		return prev_len;
 	}

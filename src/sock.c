@@ -13,9 +13,11 @@
 #include <linux/net_tstamp.h>
 #include <netinet/ip_icmp.h>
 #include <netinet/icmp6.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 
 #include "rtping/caps.h"
+#include "rtping/clock.h"
 #include "rtping/error.h"
 #include "rtping/ipopt.h"
 #include "rtping/probe.h"
@@ -320,6 +322,25 @@ static int configure(struct rt_sock *s, const struct rt_opts *o, const struct rt
 	return 0;
 }
 
+/*
+ * A raw socket's first echo identifier: -e's, else the pid as iputils
+ * (one target). Several targets take id .. id + n - 1: counted from the
+ * pid those are the pids of the next processes started, other pings among
+ * them, whose replies and errors would then look like ours. They start at
+ * random instead.
+ */
+static uint16_t first_id(const struct rt_opts *o, size_t ntargets)
+{
+	uint16_t r;
+
+	if (o->has_ident)
+		return o->ident;
+	if (ntargets <= 1)
+		return (uint16_t)getpid();
+	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r))
+		r = (uint16_t)(rt_clock_ns(CLOCK_MONOTONIC) ^ getpid() * 40503u);
+	return r;
+}
 
 int rt_sock_open(struct rt_sock *s, const struct rt_opts *o, const struct rt_flow *f,
 		 const struct rt_dest *t, size_t ntargets, struct rt_error *err)
@@ -336,7 +357,7 @@ int rt_sock_open(struct rt_sock *s, const struct rt_opts *o, const struct rt_flo
 	s->match.has_iphdr = s->type == SOCK_RAW && t->fam->af == AF_INET;
 	s->match.check_id = s->type == SOCK_RAW;
 	/* A raw socket's echoes carry -e or the pid; a datagram socket's its port. */
-	s->match.id = o->has_ident ? o->ident : (uint16_t)getpid();
+	s->match.id = first_id(o, ntargets);
 	s->match.nids = (uint16_t)(s->type == SOCK_RAW ? ntargets : 1);
 	s->match.dst = t->addr;
 	s->match.any_dst = ntargets > 1;

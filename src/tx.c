@@ -48,11 +48,13 @@ void rt_tx_free(struct rt_tx *tx)
 	free(tx);
 }
 
-void rt_tx_target(struct rt_tx *tx, const struct sockaddr *dst, socklen_t dst_len, uint16_t id)
+void rt_tx_target(struct rt_tx *tx, const struct sockaddr *dst, socklen_t dst_len, uint16_t id,
+		  uint32_t tag)
 {
 	tx->cfg.dst = dst;
 	tx->cfg.dst_len = dst_len;
 	tx->cfg.probe.id = id;
+	tx->cfg.probe.tag = tag;
 }
 
 int rt_tx_echo(struct rt_tx *tx, uint16_t seq, const uint8_t rnd[6], bool *report,

@@ -63,7 +63,11 @@ struct rt_icmp_err {
 	uint32_t info;           /* ee_info: mtu for "message too long" */
 	struct rt_addr offender; /* who sent the ICMP error */
 	struct rt_addr dst;      /* the probe's destination; AF_UNSPEC unknown */
+	uint32_t dst_scope;      /* its interface (link-local, multicast); 0 unknown */
 	uint16_t id, seq;        /* the quoted probe's */
+	const uint8_t *data;     /* the quoted probe's data, as much as came back
+	                          * (into the caller's buffer); NULL none */
+	size_t data_len;
 };
 
 /* The Internet checksum (RFC 1071) over len bytes. */
@@ -79,6 +83,23 @@ uint16_t rt_icmp_checksum(const void *p, size_t len);
 size_t rt_icmp_build_echo(const struct rt_family *f, uint8_t *buf, size_t cap,
 			  uint16_t id, uint16_t seq, const uint8_t *pattern,
 			  size_t pattern_len, size_t size);
+
+/*
+ * Several targets on one datagram socket share its identifier (the
+ * kernel's), and a reply's source does not always name its target (an
+ * anycast address, a multicast group, one link-local address on two
+ * links): the first RT_ICMP_TAG_LEN data bytes of their echoes, iputils'
+ * time stamp slot that no one checks, carry the target's index.
+ */
+#define RT_ICMP_TAG_LEN 8
+/*
+ * Writes index into the echo request pkt (len bytes, at least
+ * RT_ICMP_HDR_LEN + RT_ICMP_TAG_LEN) rt_icmp_build_echo() wrote; IPv4's
+ * checksum is summed again.
+ */
+void rt_icmp_put_tag(const struct rt_family *f, uint8_t *pkt, size_t len, uint32_t index);
+/* The index in data (an echo's data bytes as they came back); false when none is there. */
+bool rt_icmp_get_tag(const uint8_t *data, size_t len, uint32_t *index);
 
 /*
  * Turns an echo request rt_icmp_build_echo() wrote into the one it writes

@@ -26,6 +26,8 @@ struct rt_probe {
 	const uint8_t *pattern;         /* -p, pattern_len bytes; NULL for iputils' default */
 	size_t pattern_len;
 	size_t size;                    /* echo data bytes (-s) */
+	bool tagged;                    /* echoes carry tag (rt_icmp_put_tag()): their target */
+	uint32_t tag;
 };
 
 /* -N asked a query and the target is IPv6: node information, not echoes. */
@@ -47,7 +49,8 @@ size_t rt_probe_build(const struct rt_probe *p, uint16_t seq, const uint8_t rnd[
  * The same, into a buf that holds the previous request of p (prev_len its
  * length, 0: none): an echo differs from the one before only in its
  * identifier and sequence, so only those and the checksum are rewritten.
- * A query carries a fresh nonce and is built whole.
+ * A query carries a fresh nonce and a tagged echo maybe another target's
+ * tag: those are built whole.
  */
 size_t rt_probe_next(const struct rt_probe *p, uint16_t seq, const uint8_t rnd[6],
 		     uint8_t *buf, size_t cap, size_t prev_len);

@@ -30,9 +30,10 @@ void rt_tx_free(struct rt_tx *tx);
 
 /*
  * Many targets on one socket: the next echoes go to dst (which must
- * outlive them) with identifier id.
+ * outlive them) with identifier id and, when the probe is tagged, tag.
  */
-void rt_tx_target(struct rt_tx *tx, const struct sockaddr *dst, socklen_t dst_len, uint16_t id);
+void rt_tx_target(struct rt_tx *tx, const struct sockaddr *dst, socklen_t dst_len, uint16_t id,
+		  uint32_t tag);
 
 /*
  * Sends request seq (rnd: a query's nonce bytes, see rt_probe_build());

@@ -51,6 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t *off, *name, *cm, *p;
 	uint8_t *ctl, *namec, *pkt;
 	uint8_t sel;
+	uint32_t tag;
 	int rc;
 
 	if (size < 4 + sizeof(ee))
@@ -125,6 +126,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    (size < 8 || pkt[0] != m.fam->echo_request ||
 		     e.err.id != (pkt[4] << 8 | pkt[5]) || e.err.seq != (pkt[6] << 8 | pkt[7]) ||
 		     (m.check_id && e.err.id != m.id)))
+			abort();
+		/* The quoted data: the rest of the packet, a tag read within it. */
+		if (e.kind == RT_ERRQ_ICMP &&
+		    (e.err.data != pkt + 8 || e.err.data_len != size - 8 ||
+		     (rt_icmp_get_tag(e.err.data, e.err.data_len, &tag) &&
+		      tag != ((uint32_t)pkt[12] << 24 | (uint32_t)pkt[13] << 16 |
+			      (uint32_t)pkt[14] << 8 | pkt[15]))))
 			abort();
 		/* Only the extended error that sel put first: its fields come through. */
 		if (!(sel & 4) && !n_cm &&

@@ -1,6 +1,7 @@
 /*
  * The engine's pure parts: error-queue messages built as bytes, control
- * messages, reply-to-target matching, and iputils' run rules on a fake clock.
+ * messages, and iputils' run rules on a fake clock (reply-to-target
+ * matching: tests/unit/test_targets.c).
  */
 #include <check.h>
 #include <errno.h>
@@ -9,7 +10,6 @@
 #include <arpa/inet.h>
 #include <linux/errqueue.h>
 
-#include "rtping/demux.h"
 #include "rtping/errq.h"
 #include "rtping/policy.h"
 #include "rtping/rx.h"
@@ -75,6 +75,42 @@ START_TEST(errq_icmp_error_for_our_probe)
 	/* A probe to another destination (msg_name): not ours either. */
 	inet_pton(AF_INET, "10.77.0.3", &dst.sin_addr);
 	ck_assert_int_eq(rt_errq_decode(&m4, &msg, n, &e), -ENOMSG);
+}
+END_TEST
+
+/*
+ * An IPv6 error about a link-local target: msg_name carries the link it
+ * came in on (two targets may differ only so), and the quoted echo's data
+ * comes along (it may name the target: rt_icmp_get_tag()).
+ */
+START_TEST(errq_v6_error_keeps_the_link_and_the_quoted_data)
+{
+	struct rt_icmp_match m6 = { .fam = &rt_inet6, .any_dst = true };
+	struct sock_extended_err ee = { .ee_errno = EHOSTUNREACH, .ee_origin = SO_EE_ORIGIN_ICMP6,
+					.ee_type = 1, .ee_code = 3 };
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6, .sin6_scope_id = 5 };
+	struct cmsghdr *c = (struct cmsghdr *)cbuf.b;
+	struct rt_errq_entry e;
+	size_t n = rt_icmp_build_echo(&rt_inet6, quote, sizeof(quote), 0, 3, NULL, 0, 56);
+	uint32_t idx;
+
+	rt_icmp_put_tag(&rt_inet6, quote, n, 1);
+	inet_pton(AF_INET6, "fe80::99", &to.sin6_addr);
+	msg.msg_name = &to;
+	msg.msg_namelen = sizeof(to);
+	c->cmsg_level = IPPROTO_IPV6;
+	c->cmsg_type = IPV6_RECVERR;
+	c->cmsg_len = CMSG_LEN(sizeof(ee));
+	memcpy(CMSG_DATA(c), &ee, sizeof(ee));
+	msg.msg_controllen = CMSG_SPACE(sizeof(ee));
+	ck_assert_int_eq(rt_errq_decode(&m6, &msg, n, &e), 0);
+	ck_assert_int_eq(e.kind, RT_ERRQ_ICMP);
+	ck_assert_uint_eq(e.err.seq, 3);
+	ck_assert_uint_eq(e.err.dst_scope, 5);
+	ck_assert_ptr_eq(e.err.data, quote + RT_ICMP_HDR_LEN);
+	ck_assert_uint_eq(e.err.data_len, n - RT_ICMP_HDR_LEN);
+	ck_assert(rt_icmp_get_tag(e.err.data, e.err.data_len, &idx));
+	ck_assert_uint_eq(idx, 1);
 }
 END_TEST
 
@@ -165,42 +201,6 @@ START_TEST(cmsgs_ip_options_on_datagram_sockets)
 	msg.msg_controllen = 0;
 	rt_rx_cmsgs(&msg, &rt_inet, true, 0, 0, &m);
 	ck_assert(m.ipopts == NULL && m.ipopts_len == 0);
-}
-END_TEST
-
-START_TEST(demux_by_id_and_seq_or_by_source)
-{
-	struct rt_stats a, b;
-	struct rt_peer p[2];
-	struct rt_addr from;
-	struct rt_demux d, one;
-
-	ck_assert_int_eq(rt_stats_init(&a, 0, 16), 0);
-	ck_assert_int_eq(rt_stats_init(&b, 0, 16), 0);
-	rt_stats_sent(&a, 1, 0);
-	rt_stats_sent(&b, 1, 0);
-	rt_stats_sent(&b, 2, 0);
-	p[0] = (struct rt_peer){ .id = 7, .st = &a };
-	p[1] = (struct rt_peer){ .id = 7, .st = &b };
-	rt_addr_parse(&p[0].addr, AF_INET, "10.0.0.1");
-	rt_addr_parse(&p[1].addr, AF_INET, "10.0.0.2");
-	ck_assert_int_eq(rt_demux_init(&d, p, 2), 0);
-	ck_assert_int_eq(rt_demux_init(&one, p, 1), 0);
-	/* Raw: the identifier and the sequence in the window pick the target. */
-	ck_assert_int_eq(rt_demux_find(&d, true, 7, 1, &p[1].addr), 0);
-	ck_assert_int_eq(rt_demux_find(&d, true, 7, 2, &p[0].addr), 1);
-	ck_assert_int_eq(rt_demux_find(&d, true, 7, 9, &p[0].addr), 0);
-	ck_assert_int_eq(rt_demux_find(&d, true, 8, 1, &p[0].addr), -1);
-	/* Datagram: the source address does. */
-	ck_assert_int_eq(rt_demux_find(&d, false, 0, 1, &p[1].addr), 1);
-	rt_addr_parse(&from, AF_INET, "10.0.0.9");
-	ck_assert_int_eq(rt_demux_find(&d, false, 0, 1, &from), -1);
-	/* One target: a reply from elsewhere is still its own (shown as such). */
-	ck_assert_int_eq(rt_demux_find(&one, false, 0, 1, &from), 0);
-	rt_demux_free(&d);
-	rt_demux_free(&one);
-	rt_stats_free(&a);
-	rt_stats_free(&b);
 }
 END_TEST
 
@@ -343,11 +343,11 @@ int main(void)
 
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, errq_icmp_error_for_our_probe);
+	tcase_add_test(tc, errq_v6_error_keeps_the_link_and_the_quoted_data);
 	tcase_add_test(tc, errq_local_error_and_tx_report);
 	tcase_add_test(tc, errq_without_extended_error_or_cut_short);
 	tcase_add_test(tc, cmsgs_ttl_and_kernel_timestamp);
 	tcase_add_test(tc, cmsgs_ip_options_on_datagram_sockets);
-	tcase_add_test(tc, demux_by_id_and_seq_or_by_source);
 	tcase_add_test(tc, policy_count_linger_and_exit_code);
 	tcase_add_test(tc, policy_deadline);
 	tcase_add_test(tc, policy_linger_zero_waits_for_ever);

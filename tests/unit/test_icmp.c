@@ -6,6 +6,7 @@
 #include <linux/errqueue.h>
 
 #include "rtping/icmp.h"
+#include "rtping/probe.h"
 #include "runner.h"
 
 #define ID 0x1234
@@ -419,6 +420,41 @@ START_TEST(retag_equals_a_fresh_build)
 }
 END_TEST
 
+/*
+ * Several targets on a datagram socket: the tag names the target in the
+ * time stamp slot; the bytes iputils checks and the IPv4 sum stay right,
+ * and a probe whose target changed is built with the new tag.
+ */
+START_TEST(tag_names_the_target_and_keeps_the_checksum)
+{
+	struct rt_probe pr = { .fam = &rt_inet, .id = ID, .size = 56, .tagged = true, .tag = 7 };
+	uint32_t idx = 0;
+	size_t n = rt_icmp_build_echo(&rt_inet, buf, sizeof(buf), ID, 1, NULL, 0, 56);
+
+	ck_assert(!rt_icmp_get_tag(buf + RT_ICMP_HDR_LEN, n - RT_ICMP_HDR_LEN, &idx));
+	rt_icmp_put_tag(&rt_inet, buf, n, 0x01020304);
+	ck_assert_uint_eq(rt_icmp_checksum(buf, n), 0);
+	ck_assert(rt_icmp_get_tag(buf + RT_ICMP_HDR_LEN, n - RT_ICMP_HDR_LEN, &idx));
+	ck_assert_uint_eq(idx, 0x01020304);
+	ck_assert_int_eq(rt_icmp_data_mismatch(buf + RT_ICMP_HDR_LEN, n - RT_ICMP_HDR_LEN, NULL, 0,
+					       56), -1);
+	ck_assert(!rt_icmp_get_tag(buf + RT_ICMP_HDR_LEN, RT_ICMP_TAG_LEN - 1, &idx));
+	ck_assert(!rt_icmp_get_tag(NULL, 0, &idx));
+	/* The sender's path: the next echo after a change of target. */
+	n = rt_probe_next(&pr, 1, NULL, buf, sizeof(buf), 0);
+	pr.tag = 9;
+	ck_assert_uint_eq(rt_probe_next(&pr, 2, NULL, buf, sizeof(buf), n), n);
+	ck_assert(rt_icmp_get_tag(buf + RT_ICMP_HDR_LEN, n - RT_ICMP_HDR_LEN, &idx));
+	ck_assert_uint_eq(idx, 9);
+	ck_assert_uint_eq(buf[6] << 8 | buf[7], 2);
+	ck_assert_uint_eq(rt_icmp_checksum(buf, n), 0);
+	/* Too short for a tag (-s 7): the echo is iputils'. */
+	pr.size = 7;
+	n = rt_probe_build(&pr, 1, NULL, buf, sizeof(buf));
+	ck_assert(!rt_icmp_get_tag(buf + RT_ICMP_HDR_LEN, n - RT_ICMP_HDR_LEN, &idx));
+}
+END_TEST
+
 START_TEST(data_mismatch_walks_the_pattern)
 {
 	static const uint8_t pat[] = { 1, 2, 3, 4, 5, 6, 7 };
@@ -469,6 +505,7 @@ int main(void)
 	tcase_add_test(tc, data_mismatch_from_byte_16);
 	tcase_add_test(tc, checksum_matches_rfc1071_any_length_and_alignment);
 	tcase_add_test(tc, retag_equals_a_fresh_build);
+	tcase_add_test(tc, tag_names_the_target_and_keeps_the_checksum);
 	tcase_add_test(tc, data_mismatch_walks_the_pattern);
 	suite_add_tcase(s, tc);
 	return rt_test_run(s);

@@ -6,6 +6,7 @@
 #include "rtping/demux.h"
 #include "rtping/exitcodes.h"
 #include "rtping/family.h"
+#include "rtping/icmp.h"
 #include "rtping/output.h"
 #include "rtping/targets.h"
 #include "runner.h"
@@ -124,6 +125,51 @@ START_TEST(totals_for_the_closing_line)
 }
 END_TEST
 
+/* What came back: an id, a sequence and an address (a reply's source, an error's destination). */
+static const struct rt_demux_key *key(uint16_t id, uint16_t seq, const struct rt_addr *a)
+{
+	static struct rt_demux_key k;
+
+	k = (struct rt_demux_key){ .id = id, .seq = seq, .addr = *a };
+	return &k;
+}
+
+START_TEST(demux_by_id_and_seq_or_by_source)
+{
+	struct rt_stats a, b;
+	struct rt_peer p[2];
+	struct rt_addr from;
+	struct rt_demux d, one;
+
+	ck_assert_int_eq(rt_stats_init(&a, 0, 16), 0);
+	ck_assert_int_eq(rt_stats_init(&b, 0, 16), 0);
+	rt_stats_sent(&a, 1, 0);
+	rt_stats_sent(&b, 1, 0);
+	rt_stats_sent(&b, 2, 0);
+	p[0] = (struct rt_peer){ .id = 7, .st = &a };
+	p[1] = (struct rt_peer){ .id = 7, .st = &b };
+	rt_addr_parse(&p[0].addr, AF_INET, "10.0.0.1");
+	rt_addr_parse(&p[1].addr, AF_INET, "10.0.0.2");
+	ck_assert_int_eq(rt_demux_init(&d, p, 2), 0);
+	ck_assert_int_eq(rt_demux_init(&one, p, 1), 0);
+	/* Raw: the identifier and the sequence in the window pick the target. */
+	ck_assert_int_eq(rt_demux_find(&d, true, key(7, 1, &p[1].addr)), 0);
+	ck_assert_int_eq(rt_demux_find(&d, true, key(7, 2, &p[0].addr)), 1);
+	ck_assert_int_eq(rt_demux_find(&d, true, key(7, 9, &p[0].addr)), 0);
+	ck_assert_int_eq(rt_demux_find(&d, true, key(8, 1, &p[0].addr)), -1);
+	/* Datagram: the source address does. */
+	ck_assert_int_eq(rt_demux_find(&d, false, key(0, 1, &p[1].addr)), 1);
+	rt_addr_parse(&from, AF_INET, "10.0.0.9");
+	ck_assert_int_eq(rt_demux_find(&d, false, key(0, 1, &from)), -1);
+	/* One target: a reply from elsewhere is still its own (shown as such). */
+	ck_assert_int_eq(rt_demux_find(&one, false, key(0, 1, &from)), 0);
+	rt_demux_free(&d);
+	rt_demux_free(&one);
+	rt_stats_free(&a);
+	rt_stats_free(&b);
+}
+END_TEST
+
 /* The hash finds each target by address; of two at one address, the one still waiting. */
 START_TEST(demux_index_by_address_and_waiting_sequence)
 {
@@ -146,21 +192,183 @@ START_TEST(demux_index_by_address_and_waiting_sequence)
 	p[N - 1].addr = p[3].addr;   /* 3 and N-1 share an address */
 	ck_assert_int_eq(rt_demux_init(&d, p, N), 0);
 	for (int i = 0; i < N - 1; i++)
-		ck_assert_int_eq(rt_demux_find(&d, false, 0, 1, &p[i].addr), i == 3 ? 3 : i);
+		ck_assert_int_eq(rt_demux_find(&d, false, key(0, 1, &p[i].addr)), i == 3 ? 3 : i);
 	rt_stats_reply(&st[3], 1, 10, false, &acct);
-	ck_assert_int_eq(rt_demux_find(&d, false, 0, 1, &p[3].addr), N - 1);
+	ck_assert_int_eq(rt_demux_find(&d, false, key(0, 1, &p[3].addr)), N - 1);
 	rt_stats_reply(&st[N - 1], 1, 10, false, &acct);
-	ck_assert_int_eq(rt_demux_find(&d, false, 0, 1, &p[3].addr), 3);   /* a duplicate */
+	ck_assert_int_eq(rt_demux_find(&d, false, key(0, 1, &p[3].addr)), 3);   /* a duplicate */
 	rt_addr_parse(&a, AF_INET, "192.0.2.1");
-	ck_assert_int_eq(rt_demux_find(&d, false, 0, 1, &a), -1);
-	/* Raw: the id names the target, the errors' too. */
-	ck_assert_int_eq(rt_demux_find(&d, true, 500 + 42, 1, &a), 42);
-	ck_assert_int_eq(rt_demux_error(&d, true, 500 + 7, 1, &a), 7);
-	ck_assert_int_eq(rt_demux_error(&d, false, 0, 1, &p[9].addr), 9);
+	ck_assert_int_eq(rt_demux_find(&d, false, key(0, 1, &a)), -1);
+	/* Raw: the id names the target; an error must also quote its address. */
+	ck_assert_int_eq(rt_demux_find(&d, true, key(500 + 42, 1, &a)), 42);
+	ck_assert_int_eq(rt_demux_error(&d, true, key(500 + 7, 1, &p[7].addr)), 7);
+	ck_assert_int_eq(rt_demux_error(&d, true, key(500 + 7, 1, &a)), -1);
+	ck_assert_int_eq(rt_demux_error(&d, false, key(0, 1, &p[9].addr)), 9);
 	a.af = AF_UNSPEC;
-	ck_assert_int_eq(rt_demux_error(&d, false, 0, 1, &a), -1);
+	ck_assert_int_eq(rt_demux_error(&d, false, key(0, 1, &a)), -1);
 	rt_demux_free(&d);
 	for (int i = 0; i < N; i++)
+		rt_stats_free(&st[i]);
+}
+END_TEST
+
+/*
+ * Raw: another ping may use one of our ids (they are 16 bits). Its error
+ * quotes its destination, or a sequence this run never sent: not ours.
+ */
+START_TEST(raw_error_counts_only_for_an_echo_sent_to_that_target)
+{
+	struct rt_stats st[3];
+	struct rt_peer p[3];
+	struct rt_demux d;
+	struct rt_addr other, unknown = { .af = AF_UNSPEC };
+	const char *addr[] = { "fd00:9::1", "fd00:9::2", "fd00:9::3" };
+
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(rt_stats_init(&st[i], 0, 16), 0);
+		rt_stats_sent(&st[i], 1, 0);
+		rt_stats_sent(&st[i], 2, 0);
+		p[i] = (struct rt_peer){ .id = (uint16_t)(0xfffe + i), .st = &st[i] };   /* wraps */
+		rt_addr_parse(&p[i].addr, AF_INET6, addr[i]);
+	}
+	rt_addr_parse(&other, AF_INET6, "fd00:7::1");
+	ck_assert_int_eq(rt_demux_init(&d, p, 3), 0);
+	ck_assert_int_eq(rt_demux_error(&d, true, key(0xffff, 2, &p[1].addr)), 1);
+	ck_assert_int_eq(rt_demux_error(&d, true, key(0x0000, 1, &p[2].addr)), 2);
+	/* The other ping's echo to fd00:7::1 with our target 1's id. */
+	ck_assert_int_eq(rt_demux_error(&d, true, key(0xffff, 2, &other)), -1);
+	/* Target 1's address, but a sequence not sent yet. */
+	ck_assert_int_eq(rt_demux_error(&d, true, key(0xffff, 3, &p[1].addr)), -1);
+	/* No destination known: the id and the sequence decide. */
+	ck_assert_int_eq(rt_demux_error(&d, true, key(0xffff, 2, &unknown)), 1);
+	/* Its replies still go by id (a reply from elsewhere is shown as such). */
+	ck_assert_int_eq(rt_demux_find(&d, true, key(0x0000, 2, &other)), 2);
+	rt_demux_free(&d);
+	/* One target: iputils' rules (the parser checked the destination). */
+	ck_assert_int_eq(rt_demux_init(&d, p, 1), 0);
+	ck_assert_int_eq(rt_demux_error(&d, true, key(0xfffe, 9, &p[0].addr)), 0);
+	rt_demux_free(&d);
+	for (int i = 0; i < 3; i++)
+		rt_stats_free(&st[i]);
+}
+END_TEST
+
+/* Raw: each family's socket numbers its own ids; a v6 reply never lands on a v4 target. */
+START_TEST(raw_ids_are_per_family)
+{
+	struct rt_stats st[4];
+	struct rt_peer p[4];
+	struct rt_demux d;
+	const char *addr[] = { "10.0.0.1", "fd00::1", "10.0.0.2", "fd00::2" };
+
+	for (int i = 0; i < 4; i++) {
+		ck_assert_int_eq(rt_stats_init(&st[i], 0, 16), 0);
+		rt_stats_sent(&st[i], 1, 0);
+		rt_addr_parse(&p[i].addr, strchr(addr[i], ':') ? AF_INET6 : AF_INET, addr[i]);
+		/* IPv4 ids 100 + i, IPv6 ids 98 + i: 100 is target 0's and target 2's base. */
+		p[i] = (struct rt_peer){ .addr = p[i].addr, .st = &st[i],
+					 .id = (uint16_t)((i % 2 ? 98 : 100) + i) };
+	}
+	ck_assert_int_eq(rt_demux_init(&d, p, 4), 0);
+	ck_assert_int_eq(rt_demux_find(&d, true, key(100, 1, &p[2].addr)), 0);
+	ck_assert_int_eq(rt_demux_find(&d, true, key(102, 1, &p[0].addr)), 2);
+	ck_assert_int_eq(rt_demux_find(&d, true, key(99, 1, &p[3].addr)), 1);
+	ck_assert_int_eq(rt_demux_find(&d, true, key(101, 1, &p[1].addr)), 3);
+	ck_assert_int_eq(rt_demux_find(&d, true, key(101, 1, &p[0].addr)), -1);
+	ck_assert_int_eq(rt_demux_find(&d, true, key(102, 1, &p[1].addr)), -1);
+	rt_demux_free(&d);
+	for (int i = 0; i < 4; i++)
+		rt_stats_free(&st[i]);
+}
+END_TEST
+
+/* Datagram: fe80::99 on link 3 and on link 5 are two targets; the link decides. */
+START_TEST(link_local_address_on_two_links)
+{
+	struct rt_stats st[2];
+	struct rt_peer p[2];
+	struct rt_demux d;
+	struct rt_demux_key k = { .seq = 1 };
+
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(rt_stats_init(&st[i], 0, 16), 0);
+		rt_stats_sent(&st[i], 1, 0);
+		p[i] = (struct rt_peer){ .scope = i ? 5 : 3, .st = &st[i] };
+		rt_addr_parse(&p[i].addr, AF_INET6, "fe80::99");
+	}
+	ck_assert_int_eq(rt_demux_init(&d, p, 2), 0);
+	k.addr = p[0].addr;
+	k.scope = 5;
+	ck_assert_int_eq(rt_demux_find(&d, false, &k), 1);
+	ck_assert_int_eq(rt_demux_error(&d, false, &k), 1);
+	k.scope = 3;
+	ck_assert_int_eq(rt_demux_find(&d, false, &k), 0);
+	k.scope = 7;   /* a third link: neither */
+	ck_assert_int_eq(rt_demux_find(&d, false, &k), -1);
+	ck_assert_int_eq(rt_demux_error(&d, false, &k), -1);
+	k.scope = 0;   /* no link said: the first still waiting */
+	ck_assert_int_eq(rt_demux_find(&d, false, &k), 0);
+	rt_demux_free(&d);
+	for (int i = 0; i < 2; i++)
+		rt_stats_free(&st[i]);
+}
+END_TEST
+
+/*
+ * Datagram: an anycast or multicast target is answered from another
+ * address, maybe another target's. The echo's tag names its target.
+ */
+START_TEST(datagram_tag_names_the_target_whatever_the_source)
+{
+	struct rt_stats st[3];
+	struct rt_peer p[3];
+	struct rt_demux d;
+	struct rt_demux_key k = { .seq = 1 };
+	const char *addr[] = { "fd00:1::", "fd00:1::2", "ff02::1" };
+	uint8_t pkt[RT_ICMP_HDR_LEN + 56];
+	size_t n;
+
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(rt_stats_init(&st[i], 0, 16), 0);
+		rt_stats_sent(&st[i], 1, 0);
+		p[i] = (struct rt_peer){ .scope = i == 2 ? 4 : 0, .st = &st[i] };
+		rt_addr_parse(&p[i].addr, AF_INET6, addr[i]);
+	}
+	ck_assert_int_eq(rt_demux_init(&d, p, 3), 0);
+	d.tags = true;
+	n = rt_icmp_build_echo(&rt_inet6, pkt, sizeof(pkt), 0, 1, NULL, 0, 56);
+	k.data = pkt + RT_ICMP_HDR_LEN;
+	k.data_len = n - RT_ICMP_HDR_LEN;
+	/* No tag in the data: the source decides (fd00:1::2 is target 1). */
+	rt_addr_parse(&k.addr, AF_INET6, "fd00:1::2");
+	ck_assert_int_eq(rt_demux_find(&d, false, &k), 1);
+	/* Anycast fd00:1:: answered by fd00:1::2, which is a target itself. */
+	rt_icmp_put_tag(&rt_inet6, pkt, n, 0);
+	ck_assert_int_eq(rt_demux_find(&d, false, &k), 0);
+	/* The group: a link-local source on its link. */
+	rt_icmp_put_tag(&rt_inet6, pkt, n, 2);
+	rt_addr_parse(&k.addr, AF_INET6, "fe80::1");
+	k.scope = 4;
+	ck_assert_int_eq(rt_demux_find(&d, false, &k), 2);
+	/* A tag past the list, or a truncated one: not a tag. */
+	rt_icmp_put_tag(&rt_inet6, pkt, n, 3);
+	ck_assert_int_eq(rt_demux_find(&d, false, &k), -1);
+	rt_icmp_put_tag(&rt_inet6, pkt, n, 2);
+	k.data_len = RT_ICMP_TAG_LEN - 1;
+	ck_assert_int_eq(rt_demux_find(&d, false, &k), -1);
+	k.data_len = n - RT_ICMP_HDR_LEN;
+	/* An error: its quoted destination must be the tagged target's. */
+	k.addr = p[2].addr;
+	ck_assert_int_eq(rt_demux_error(&d, false, &k), 2);
+	k.addr = p[1].addr;
+	k.scope = 0;
+	ck_assert_int_eq(rt_demux_error(&d, false, &k), 1);
+	/* A run that sends no tags reads none. */
+	d.tags = false;
+	k.addr = p[0].addr;
+	ck_assert_int_eq(rt_demux_find(&d, false, &k), 0);
+	rt_demux_free(&d);
+	for (int i = 0; i < 3; i++)
 		rt_stats_free(&st[i]);
 }
 END_TEST
@@ -174,7 +382,12 @@ static Suite *suite(void)
 	tcase_add_test(tc, limit_is_distinct_targets);
 	tcase_add_test(tc, shared_addresses_are_linked);
 	tcase_add_test(tc, totals_for_the_closing_line);
+	tcase_add_test(tc, demux_by_id_and_seq_or_by_source);
 	tcase_add_test(tc, demux_index_by_address_and_waiting_sequence);
+	tcase_add_test(tc, raw_error_counts_only_for_an_echo_sent_to_that_target);
+	tcase_add_test(tc, raw_ids_are_per_family);
+	tcase_add_test(tc, link_local_address_on_two_links);
+	tcase_add_test(tc, datagram_tag_names_the_target_whatever_the_source);
 	suite_add_tcase(s, tc);
 	return s;
 }
