@@ -99,11 +99,11 @@ END_TEST
 
 START_TEST(header_v4_v6_and_source)
 {
-	rt_out_header(&o, &tg, "10.77.0.2", NULL, NULL, 56, 20);
+	rt_out_header(&o, &tg, "10.77.0.2", NULL, NULL, 56, 20, 1);
 	tg.v6 = true;
-	rt_out_header(&o, &tg, "fd00::2", NULL, NULL, 56, 40);
+	rt_out_header(&o, &tg, "fd00::2", NULL, NULL, 56, 40, 1);
 	tg.v6 = false;
-	rt_out_header(&o, &tg, "10.77.0.2", "10.77.0.1", "veth0", 0, 20);
+	rt_out_header(&o, &tg, "10.77.0.2", "10.77.0.1", "veth0", 0, 20, 1);
 	ck_assert_str_eq(out(), "PING 10.77.0.2 (10.77.0.2) 56(84) bytes of data.\n"
 				"PING 10.77.0.2 (fd00::2) 56 data bytes\n"
 				"PING 10.77.0.2 (10.77.0.2) from 10.77.0.1 veth0: 0(28) bytes of data.\n");
@@ -231,7 +231,7 @@ START_TEST(json_one_object_per_line_escaped)
 		"\"host\": \"we\\\"ird\\n\", \"target_addr\": null, \"seq\": 1, "
 		"\"addr\": \"10.77.0.2\", \"from\": \"a\\\\b\", \"bytes\": 64, \"ttl\": 64, "
 		"\"time_ms\": 0.045, \"bad_checksum\": false, \"different_address\": false, "
-		"\"truncated\": false, \"egress\": null}\n");
+		"\"truncated\": false, \"node_info\": null, \"egress\": null}\n");
 }
 END_TEST
 
@@ -317,15 +317,17 @@ START_TEST(json_start_event_carries_the_route_object)
 	o.json = o.quiet = true;
 	tg.route_json = "{\"destination\": \"0.0.0.0\", \"address\": \"127.0.0.1\", "
 		       "\"agree\": true, \"reasons\": []}";
-	rt_out_header(&o, &tg, "127.0.0.1", "127.0.0.1", "lo", 56, 20);
+	rt_out_header(&o, &tg, "127.0.0.1", "127.0.0.1", "lo", 56, 20, 1);
 	tg.route_json = NULL;
-	rt_out_header(&o, &tg, "127.0.0.1", NULL, NULL, 56, 20);
+	rt_out_header(&o, &tg, "127.0.0.1", NULL, NULL, 56, 20, 1);
 	ck_assert_str_eq(out(),
-		"{\"type\": \"start\", \"host\": \"10.77.0.2\", \"addr\": \"127.0.0.1\", "
+		"{\"type\": \"start\", \"timestamp\": 0.000001, \"host\": \"10.77.0.2\", "
+		"\"addr\": \"127.0.0.1\", "
 		"\"data_bytes\": 56, \"source\": \"127.0.0.1\", \"device\": \"lo\", "
 		"\"route\": {\"destination\": \"0.0.0.0\", \"address\": \"127.0.0.1\", "
 		"\"agree\": true, \"reasons\": []}}\n"
-		"{\"type\": \"start\", \"host\": \"10.77.0.2\", \"addr\": \"127.0.0.1\", "
+		"{\"type\": \"start\", \"timestamp\": 0.000001, \"host\": \"10.77.0.2\", "
+		"\"addr\": \"127.0.0.1\", "
 		"\"data_bytes\": 56, \"source\": null, \"device\": null, \"route\": null}\n");
 }
 END_TEST
@@ -464,10 +466,10 @@ START_TEST(header_flowlabel_and_ip_options)
 {
 	tg.v6 = true;
 	tg.flowlabel = 5;
-	rt_out_header(&o, &tg, "::1", NULL, NULL, 56, 40);
-	rt_out_header(&o, &tg, "::1", "::1", "lo", 56, 40);
+	rt_out_header(&o, &tg, "::1", NULL, NULL, 56, 40, 1);
+	rt_out_header(&o, &tg, "::1", "::1", "lo", 56, 40, 1);
 	tg.v6 = false;
-	rt_out_header(&o, &tg, "127.0.0.1", NULL, NULL, 56, 60);
+	rt_out_header(&o, &tg, "127.0.0.1", NULL, NULL, 56, 60, 1);
 	ck_assert_str_eq(out(), "PING 10.77.0.2 (::1) , flow 0x00005, 56 data bytes\n"
 				"PING 10.77.0.2 (::1) , flow 0x00005, from ::1 lo: 56 data bytes\n"
 				"PING 10.77.0.2 (127.0.0.1) 56(124) bytes of data.\n");
@@ -516,8 +518,11 @@ START_TEST(route_change_text_and_json)
 		"\"table\": 100, \"type\": \"unicast\", \"prefix\": null, \"protocol\": null, "
 		"\"metric\": null, \"scope\": null, \"multipath\": null, \"error\": null}, "
 		"\"cause\": \"rule\"}\n"));
-	ck_assert_ptr_nonnull(strstr(out(), "\"seq\": 7, \"from\": {\"error\": "
-				     "\"Network is unreachable\", \"type\": \"unreachable\"}, "
+	ck_assert_ptr_nonnull(strstr(out(), "\"seq\": 7, \"from\": {\"source\": null, "
+				     "\"device\": null, \"ifindex\": null, \"gateway\": null, "
+				     "\"table\": null, \"type\": \"unreachable\", \"prefix\": null, "
+				     "\"protocol\": null, \"metric\": null, \"scope\": null, "
+				     "\"multipath\": null, \"error\": \"Network is unreachable\"}, "
 				     "\"to\": null, \"cause\": \"rule\"}\n"));
 }
 END_TEST
