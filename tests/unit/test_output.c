@@ -7,6 +7,7 @@
 #include <linux/rtnetlink.h>
 
 #include "rtping/egress.h"
+#include "rtping/nodeinfo.h"
 #include "rtping/output.h"
 #include "rtping/route.h"
 #include "rtping/stats.h"
@@ -527,6 +528,32 @@ START_TEST(route_change_text_and_json)
 }
 END_TEST
 
+/* -N's reply as values; a link-local target and egress with their device. */
+START_TEST(json_node_info_and_scoped_addresses)
+{
+	static const uint8_t ni[] = { 140, 0, 0, 0, 0, 4, 0, 1, 0, 1, 1, 2, 3, 4, 5, 6,
+				      0, 0, 0, 0, 10, 66, 0, 2 };
+	struct rt_ni_reply r;
+	struct rt_event ev = reply(1, 45);
+	struct rt_egress eg = { .ifindex = 2, .dev = "dva" };
+	struct rt_addr a;
+
+	ck_assert_int_eq(rt_ni_parse(ni, sizeof(ni), &r), 0);
+	rt_addr_parse(&a, AF_INET6, "fe80::1");
+	rt_addr_parse(&eg.src, AF_INET6, "fe80::11");
+	tg.addr = &a;
+	snprintf(tg.scope, sizeof(tg.scope), "dva");
+	ev.ni = &r;
+	ev.egress = &eg;
+	o.json = true;
+	rt_out_event(&o, &ev);
+	ck_assert_ptr_nonnull(strstr(out(), "\"target_addr\": \"fe80::1%dva\", "));
+	ck_assert_ptr_nonnull(strstr(out(), "\"node_info\": {\"qtype\": 4, \"code\": 0, "
+				     "\"answers\": [\"10.66.0.2\"], \"truncated\": true, \"error\": null}, "
+				     "\"egress\": {\"source\": \"fe80::11%dva\", "));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("output");
@@ -556,6 +583,7 @@ int main(void)
 	tcase_add_test(tc, route_change_text_and_json);
 	tcase_add_test(tc, egress_sampled_only_for_a_flood);
 	tcase_add_test(tc, send_error_text_and_json_seq);
+	tcase_add_test(tc, json_node_info_and_scoped_addresses);
 	suite_add_tcase(s, tc);
 	return rt_test_run(s);
 }
