@@ -1,6 +1,7 @@
 /*
- * explain's printers: the struct src/explain.c filled, as text, one line,
- * JSON, and ping mode's warnings. No lookups here.
+ * explain's printers: the struct src/explain.c filled, as text, one line
+ * (the audit's) and ping mode's warnings; the JSON object is
+ * src/explain_json.c's. No lookups here.
  */
 #include <errno.h>
 #include <stdio.h>

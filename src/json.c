@@ -1,4 +1,7 @@
-/* JSON string escaping (RFC 8259): every byte below 0x20, quote and backslash. */
+/*
+ * JSON writing: string escaping (RFC 8259: every byte below 0x20, quote
+ * and backslash), and addresses written the same way in every member.
+ */
 #include <string.h>
 
 #include "rtping/addr.h"
