@@ -4,7 +4,7 @@
 # targets, -v, -D, -q, -f, -O, replies, duplicates, ICMP errors, local
 # errors, redirects, timeouts, failed sends, a route change the watch sees,
 # failing runs; explain (text is not JSON; --json, -C, --verify, errors) and
-# the audit. Every object type the schema defines must be seen, and the
+# the audit (-N's replies: hostile-v6.sh, whose peer answers them). Every object type the schema defines must be seen, and the
 # schema's members must be the man page's. Then the consistency the schema
 # cannot see: one address reads the same in every member.
 # Topology: A (10.9.0.11, .12, fd00:9::11, fe80::11 on dva) -- B (10.9.0.1,
@@ -70,7 +70,7 @@ j one-of-two -c 2 -i 0.2 --json 10.99.1.1 10.77.0.1 nosuch.invalid
 j unknown -c 1 --json nosuch.invalid
 
 # A route change while the route watch runs: route_change events.
-ip netns exec "$A" timeout 20 "$RTPING" -c 12 -i 0.2 --json 10.99.1.1 >"$OUT/watch" 2>/dev/null &
+ip netns exec "$A" timeout 20 "$RTPING" -c 20 -i 0.2 --json 10.99.1.1 >"$OUT/watch" 2>/dev/null &
 BG=$!
 T_PIDS+=("$BG")
 t_wait_for 10 t_lines 1 "$OUT/watch" '"type": "reply"'
