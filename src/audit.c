@@ -170,16 +170,12 @@ static const char *where(struct audit_run *r)
 /* A destination that could not be explained: one line, counted as an error. */
 static int bad_entry(struct audit_run *r, const char *name, const char *why)
 {
-	if (r->o->json) {
-		rt_json_kstr(r->out, "{", "destination", name);
-		rt_json_kstr(r->out, ", ", "input", where(r));
-		rt_json_kstr(r->out, ", ", "error", why);
-		fputs("}\n", r->out);
-	} else if (name) {
+	if (r->o->json)
+		rt_explain_json_error(r->out, name, NULL, NULL, why, where(r));
+	else if (name)
 		fprintf(r->out, "%s  ERROR %s (%s)\n", name, why, where(r));
-	} else {
+	else
 		fprintf(r->out, "%s  ERROR %s\n", where(r), why);
-	}
 	return rt_audit_count(r->a, RT_VERDICT_ERROR, 0, NULL, 0);
 }
 
@@ -209,7 +205,7 @@ static int one(struct audit_run *r, const char *name)
 	}
 	rt_plan_ask(&r->plan, &r->pe, NULL);
 	if (r->o->json)
-		rt_explain_json(r->out, ex, NULL, name);
+		rt_explain_json(r->out, ex, NULL, name, where(r));
 	else
 		rt_explain_line(r->out, ex, name);
 	return rt_audit_count(r->a, rt_explain_verdict(ex), r->plan.flow.fam->af, ex->reasons,

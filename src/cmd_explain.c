@@ -37,7 +37,7 @@ static int no_plan(const struct rt_cmd_env *env, const struct rt_plan *p,
 		/* The name is set once resolution succeeded. */
 		rt_explain_json_error(stdout, t->name[0] ? t->name : env->o->dest,
 				      t->name[0] ? &t->addr : NULL, t->name[0] ? t->fam : NULL,
-				      err->msg);
+				      err->msg, NULL);
 	return RT_EXIT_ERROR;
 }
 
@@ -97,7 +97,7 @@ int rt_cmd_explain(const struct rt_cmd_env *env, struct rt_error *fatal)
 	if (vp && v.err && verr.code)
 		return *fatal = verr, RT_EXIT_ERROR;
 	if (env->o->json)
-		rt_explain_json(stdout, &p.ex, vp, p.dest.name);
+		rt_explain_json(stdout, &p.ex, vp, p.dest.name, NULL);
 	else
 		rt_explain_text(stdout, &p.ex, vp, p.dest.name);
 	if (p.ex.route_err)

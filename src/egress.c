@@ -33,9 +33,12 @@ void rt_egress_free(struct rt_egress_track *t)
 	t->slot = NULL;
 }
 
+/* Two reports without a source are the same egress when their device is. */
 bool rt_egress_equal(const struct rt_egress *a, const struct rt_egress *b)
 {
-	return a->ifindex == b->ifindex && rt_addr_equal(&a->src, &b->src);
+	bool unset = !rt_addr_is_set(&a->src) && !rt_addr_is_set(&b->src);
+
+	return a->ifindex == b->ifindex && (unset || rt_addr_equal(&a->src, &b->src));
 }
 
 static int find_or_add(struct rt_egress_track *t, const struct rt_txrep *r)

@@ -138,6 +138,7 @@ static void on_ni_reply(struct rt_engine *e, int k, const struct rt_rx_dgram *d)
 	ev.show_ident = e->o->verbose;
 	ev.ident = e->fs[k].sock.match.id;
 	ev.ni_text = rt_ni_format(&r, text, sizeof(text));
+	ev.ni = &r;
 	ev.egress = rt_observe_egress(&e->ob, (uint16_t)seq);
 	rt_out_event(&e->out, &ev);
 	rt_engine_update(e, 0, rt_clock_ns(CLOCK_MONOTONIC));

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <netdb.h>
 #include <stdlib.h>
+#include <string.h>
 #include <net/if.h>
 
 #include "engine_int.h"
@@ -24,7 +25,11 @@ static void make_view(struct rt_engine *e, size_t i)
 	struct rt_tgt *t = &e->tl->t[i];
 	const struct fsock *fs = &e->fs[rt_engine_fam(t->fam)];
 
-	t->group = e->o->broadcast || is_multicast(&e->tl->peers[i].addr);
+	const struct rt_addr *a = &e->tl->peers[i].addr;
+	/* The scope typed ("%dev"), else -I's device: JSON writes it with the address. */
+	uint32_t scope = t->scope ? t->scope : fs->flow ? fs->flow->oif : 0;
+
+	t->group = e->o->broadcast || is_multicast(a);
 	e->views[i] = (struct rt_out_target){
 		.host = t->name,
 		.addr = &e->tl->peers[i].addr,
@@ -40,6 +45,8 @@ static void make_view(struct rt_engine *e, size_t i)
 		/* iputils times echoes only: no "time=", no rtt line for queries. */
 		.timing = e->timing && !fs->ni,
 	};
+	if (scope && rt_addr_needs_scope(a) && !if_indextoname(scope, e->views[i].scope))
+		snprintf(e->views[i].scope, sizeof(e->views[i].scope), "%u", scope);
 }
 
 /*
@@ -79,13 +86,16 @@ static void print_header(struct rt_engine *e, size_t i)
 		if (!o->iface[0] && (o->verbose || o->json) && t->ifindex &&
 		    if_indextoname(t->ifindex, dev))
 			d = dev;
+		/* JSON writes a link-local address with its device, as everywhere else. */
+		if (o->json && *d && rt_addr_needs_scope(&t->src))
+			snprintf(sbuf + strlen(sbuf), sizeof(sbuf) - strlen(sbuf), "%%%s", d);
 	}
 	/* From the sockaddr: a scoped IPv6 target shows its "%iface", as iputils. */
 	if (getnameinfo((struct sockaddr *)&dst, dst_len, dbuf, sizeof(dbuf), NULL, 0,
 			NI_NUMERICHOST))
 		rt_addr_str(&e->tl->peers[i].addr, dbuf, sizeof(dbuf));
 	rt_out_header(&e->out, &e->views[i], dbuf, s, d, o->size,
-		      t->fam->ip_hdr_len + rt_opts_ipopt_len(o, t->fam));
+		      t->fam->ip_hdr_len + rt_opts_ipopt_len(o, t->fam), rt_engine_wall(e));
 }
 
 /* Target i ready to run: its state, from its own start (spread over one interval). */

@@ -62,6 +62,9 @@ static void report_outstanding(struct rt_engine *e, size_t i)
 	if (!st->ntransmitted || !(e->o->outstanding || e->o->json) ||
 	    rt_stats_received(st, last))
 		return;
+	/* A probe whose send failed never left: iputils' -O line says it, JSON does not. */
+	if (e->o->json && e->tl->t[i].last_unsent)
+		return;
 	if (e->eager)
 		rt_engine_drain_errq(e, rt_engine_fam(e->tl->t[i].fam));
 	ev.wall_us = rt_engine_wall(e);
@@ -111,6 +114,7 @@ int64_t rt_engine_send(struct rt_engine *e, size_t i, int64_t at)
 	}
 	rt_stats_sent(st, seq, now);
 	rt_policy_sent(&t->run, o, now);
+	t->last_unsent = err != 0;
 	if (ask && !err)
 		rt_egress_asked(&e->ob.eg, seq, now);
 	if (err) {

@@ -1,6 +1,7 @@
 /*
- * explain's printers: the struct src/explain.c filled, as text, one line,
- * JSON, and ping mode's warnings. No lookups here.
+ * explain's printers: the struct src/explain.c filled, as text, one line
+ * (the audit's) and ping mode's warnings; the JSON object is
+ * src/explain_json.c's. No lookups here.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -9,7 +10,6 @@
 #include <linux/rtnetlink.h>
 
 #include "rtping/explain.h"
-#include "rtping/json.h"
 
 /*
  * Table 0: the kernel routed without a table lookup. Why depends on what
@@ -54,15 +54,6 @@ static void reason_text(FILE *out, const struct rt_reason *r)
 		fprintf(out, " \u2192 goto %u", r->goto_pref);
 	else if (type != RTN_UNSPEC)
 		fprintf(out, " \u2192 %s", rt_route_type_name(type));
-}
-
-static const char *action_name(uint8_t action)
-{
-	uint8_t type = rt_rule_action_type(action);
-
-	if (type != RTN_UNSPEC)
-		return rt_route_type_name(type);
-	return action == FR_ACT_GOTO ? "goto" : action == FR_ACT_TO_TBL ? "lookup" : "nop";
 }
 
 /*
@@ -352,14 +343,7 @@ void rt_explain_line(FILE *out, const struct rt_explain *ex, const char *dest)
 		line_differs(out, ex);
 }
 
-/* ---- JSON ---- */
-
-static void json_addr(FILE *out, const char *sep, const char *key, const struct rt_addr *a)
-{
-	char s[RT_ADDRSTRLEN];
-
-	rt_json_kstr(out, sep, key, rt_addr_is_set(a) ? rt_addr_str(a, s, sizeof(s)) : NULL);
-}
+/* ---- the route as JSON shows it (src/explain_json.c) ---- */
 
 void rt_explain_route_view(const struct rt_explain *ex, struct rt_route_view *v)
 {
@@ -379,153 +363,6 @@ void rt_explain_route_view(const struct rt_explain *ex, struct rt_route_view *v)
 	v->scope = m->scope;
 	v->metric = m->metric;
 	v->multipath = m->multipath;
-}
-
-/* The JSON "netlink" object (null on fallback). */
-static void json_netlink(FILE *out, const struct rt_explain *ex)
-{
-	struct rt_route_view v;
-
-	rt_explain_route_view(ex, &v);
-	rt_route_json(out, &v);
-}
-
-static void json_probe(FILE *out, const struct rt_explain *ex)
-{
-	if (ex->udpc_err) {
-		fprintf(out, "{\"source\": null");
-		rt_json_kstr(out, ", ", "error", errstr(ex->udpc_err));
-		fprintf(out, "}");
-		return;
-	}
-	json_addr(out, "{", "source", &ex->udpc.src);
-	fprintf(out, ", \"error\": null, \"sport\": %u", ex->udpc.sport);
-	if (!ex->fallback && !ex->udp_err) {
-		fprintf(out, ", \"table\": %u", ex->udp_route.table);
-		rt_json_kstr(out, ", ", "device", ex->udp_route.ifname);
-	}
-	fprintf(out, "}");
-}
-
-static void json_candidates(FILE *out, const struct rt_explain *ex)
-{
-	fprintf(out, "[");
-	for (size_t i = 0; i < ex->ncands; i++) {
-		const struct rt_cand *c = &ex->cands[i];
-
-		json_addr(out, i ? ", {" : "{", "source", &c->src);
-		rt_json_kstr(out, ", ", "device", c->dev);
-		fprintf(out, ", \"ifindex\": %u", c->ifindex);
-		json_addr(out, ", ", "gateway", &c->gateway);
-		rt_json_kstr(out, ", ", "error", c->err ? errstr(c->err) : NULL);
-		fprintf(out, "}");
-	}
-	fprintf(out, "]");
-}
-
-static void json_observed(FILE *out, const struct rt_explain *ex, const struct rt_verified *v)
-{
-	fprintf(out, ", \"observed\": ");
-	if (v->err || ex->route_err) {
-		fprintf(out, "null");
-		rt_json_kstr(out, ", ", "observed_error", ex->route_err ? "no route"
-			     : v->err == -ETIMEDOUT ? "no transmit report within 1 s"
-			     : errstr(v->err));
-		return;
-	}
-	json_addr(out, "{", "source", &v->eg.src);
-	rt_json_kstr(out, ", ", "device", v->eg.dev);
-	fprintf(out, ", \"ifindex\": %u}, \"observed_error\": null", v->eg.ifindex);
-}
-
-static void json_reasons(FILE *out, const struct rt_explain *ex)
-{
-	fprintf(out, "[");
-	for (size_t i = 0; i < ex->nreasons; i++) {
-		const struct rt_reason *r = &ex->reasons[i];
-
-		rt_json_kstr(out, i ? ", {" : "{", "rule", r->selector);
-		fprintf(out, ", \"pref\": %u", r->pref);
-		rt_json_kstr(out, ", ", "action", action_name(r->action));
-		if (r->action == FR_ACT_TO_TBL)
-			fprintf(out, ", \"table\": %u, \"goto\": null", r->table);
-		else if (r->action == FR_ACT_GOTO)
-			fprintf(out, ", \"table\": null, \"goto\": %u", r->goto_pref);
-		else
-			fprintf(out, ", \"table\": null, \"goto\": null");
-		rt_json_kstr(out, ", ", "selects", r->icmp_matches && r->udp_matches ? "both"
-			     : r->icmp_matches ? "icmp" : "udp");
-		fprintf(out, "}");
-	}
-	fprintf(out, "]");
-}
-
-/* -C: connect()'s key and the source it fixed; null without -C. */
-static void json_connect(FILE *out, const struct rt_explain *ex)
-{
-	if (!ex->flow.connected) {
-		fprintf(out, "null");
-		return;
-	}
-	fprintf(out, "{\"sport\": %u, \"dport\": 0", ex->flow.connect_sport);
-	if (ex->fallback || ex->connect_err) {
-		fprintf(out, ", \"source\": null, \"table\": null");
-		rt_json_kstr(out, ", ", "error", ex->fallback ? "netlink unavailable"
-			     : errstr(ex->connect_err));
-	} else {
-		json_addr(out, ", ", "source", rt_explain_source(ex));
-		fprintf(out, ", \"table\": %u, \"error\": null", ex->connect_route.table);
-	}
-	fprintf(out, "}");
-}
-
-void rt_explain_json(FILE *out, const struct rt_explain *ex, const struct rt_verified *v,
-		     const char *dest)
-{
-	const struct rt_flow *f = &ex->flow;
-
-	rt_json_kstr(out, "{", "destination", dest);
-	json_addr(out, ", ", "address", &f->dst);
-	rt_json_kstr(out, ", ", "family", f->fam->name);
-	fprintf(out, ", \"flow\": {\"protocol\": \"%s\", \"dport\": %u, \"uid\": %u, "
-		"\"mark\": %u, \"tos\": %u", f->fam->icmp_name, f->dport, f->uid, f->mark, f->tos);
-	rt_json_kstr(out, ", ", "device", ex->oif_name[0] ? ex->oif_name : NULL);
-	fprintf(out, ", \"connect\": ");
-	json_connect(out, ex);
-	fprintf(out, "}, \"netlink\": ");
-	json_netlink(out, ex);
-	fprintf(out, ", \"udp_probe\": ");
-	json_probe(out, ex);
-	if (ex->fallback || ex->route_err)
-		fprintf(out, ", \"agree\": null");
-	else
-		fprintf(out, ", \"agree\": %s", ex->agree ? "true" : "false");
-	fprintf(out, ", \"reasons\": ");
-	json_reasons(out, ex);
-	fprintf(out, ", \"fallback\": %s, \"verified\": %s, \"hash_dependent\": %s",
-		ex->fallback ? "true" : "false", ex->unverified || ex->fallback ? "false" : "true",
-		ex->hash_dependent || ex->flowlabel_hashed ? "true" : "false");
-	fprintf(out, ", \"candidates\": ");
-	json_candidates(out, ex);
-	if (v)
-		json_observed(out, ex, v);
-	fprintf(out, ", \"error\": null}\n");
-}
-
-void rt_explain_json_error(FILE *out, const char *dest, const struct rt_addr *addr,
-			   const struct rt_family *fam, const char *error)
-{
-	rt_json_kstr(out, "{", "destination", dest);
-	if (addr)
-		json_addr(out, ", ", "address", addr);
-	else
-		fprintf(out, ", \"address\": null");
-	rt_json_kstr(out, ", ", "family", fam ? fam->name : NULL);
-	fprintf(out, ", \"flow\": null, \"netlink\": null, \"udp_probe\": null, "
-		"\"agree\": null, \"reasons\": [], \"fallback\": false, \"verified\": false, "
-		"\"hash_dependent\": false, \"candidates\": []");
-	rt_json_kstr(out, ", ", "error", error);
-	fprintf(out, "}\n");
 }
 
 /* ---- ping mode ---- */

@@ -1,4 +1,10 @@
-/* JSON string escaping (RFC 8259): every byte below 0x20, quote and backslash. */
+/*
+ * JSON writing: string escaping (RFC 8259: every byte below 0x20, quote
+ * and backslash), and addresses written the same way in every member.
+ */
+#include <string.h>
+
+#include "rtping/addr.h"
 #include "rtping/json.h"
 
 void rt_json_str(FILE *f, const char *s)
@@ -31,4 +37,21 @@ void rt_json_kstr(FILE *f, const char *sep, const char *key, const char *val)
 	rt_json_str(f, key);
 	fputs(": ", f);
 	rt_json_str(f, val);
+}
+
+void rt_json_addr(FILE *f, const char *sep, const char *key, const struct rt_addr *a,
+		  const char *dev)
+{
+	char s[RT_ADDRSTRLEN + 1 + 16];
+	size_t n;
+
+	if (!rt_addr_is_set(a)) {
+		rt_json_kstr(f, sep, key, NULL);
+		return;
+	}
+	rt_addr_str(a, s, sizeof(s));
+	n = strlen(s);
+	if (dev && *dev && rt_addr_needs_scope(a))
+		snprintf(s + n, sizeof(s) - n, "%%%s", dev);
+	rt_json_kstr(f, sep, key, s);
 }

@@ -233,87 +233,116 @@ static void put(struct sbuf *s, const char *fmt, ...)
 		s->len = s->len + (size_t)w < s->cap ? s->len + (size_t)w : s->cap - 1;
 }
 
+/* One answer's text into buf: an appending writer of its own. */
+struct item {
+	struct sbuf s;
+	char buf[4 * 1024];      /* a 1024-byte name, every byte escaped */
+};
+
 /*
  * Names: each after the 4-byte TTL through dn_expand() (offsets count
  * from the TTL field, as iputils passes it); a zero byte right after a
  * name marks it not fully qualified (no trailing dot).
  */
-static void format_names(const struct rt_ni_reply *r, struct sbuf *s)
+static const char *walk_names(const struct rt_ni_reply *r, rt_ni_answer_fn fn, void *ctx)
 {
 	const uint8_t *h = r->data, *end = r->data + r->data_len, *p = h + 4;
 	char name[1024];
+	struct item it;
 
-	if (r->data_len < 4) {
-		put(s, " parse error (too short)");
-		return;
-	}
-	for (bool first = true; p < end; first = false) {
+	if (r->data_len < 4)
+		return "parse error (too short)";
+	while (p < end) {
 		int used = dn_expand(h, end, p, name, sizeof(name));
 		bool fqdn = true;
 
-		if (!first)
-			put(s, ",");
-		if (used < 0) {
-			put(s, " parse error (truncated)");
-			return;
-		}
+		if (used < 0)
+			return "parse error (truncated)";
 		if (p + used < end && p[used] == 0)
 			fqdn = false;
-		put(s, " ");
+		it.s = (struct sbuf){ .p = it.buf, .cap = sizeof(it.buf) };
+		it.buf[0] = '\0';
 		for (const char *c = name; *c; c++)
-			put(s, isprint((unsigned char)*c) ? "%c" : "\\%03o", (unsigned char)*c);
+			put(&it.s, isprint((unsigned char)*c) ? "%c" : "\\%03o", (unsigned char)*c);
 		if (fqdn)
-			put(s, ".");
+			put(&it.s, ".");
+		fn(ctx, it.buf);
 		p += used + !fqdn;
 	}
+	return NULL;
 }
 
-static void format_addrs(const struct rt_ni_reply *r, struct sbuf *s)
+static const char *walk_addrs(const struct rt_ni_reply *r, rt_ni_answer_fn fn, void *ctx)
 {
 	int af = r->qtype == RT_NI_QTYPE_IPV4 ? AF_INET : AF_INET6;
 	size_t alen = af == AF_INET ? 4 : 16;
 	const uint8_t *p = r->data, *end = r->data + r->data_len;
 	char text[INET6_ADDRSTRLEN];
 
-	for (bool first = true; p < end; first = false, p += 4 + alen) {
-		if (!first)
-			put(s, ",");
-		if ((size_t)(end - p) < 4 + alen) {
-			put(s, " parse error (truncated)");
-			break;
-		}
+	for (; p < end; p += 4 + alen) {
+		if ((size_t)(end - p) < 4 + alen)
+			return "parse error (truncated)";
 		inet_ntop(af, p + 4, text, sizeof(text));
-		put(s, " %s", text);
+		fn(ctx, text);
 	}
-	if (r->flags & RT_NI_FLAG_TRUNCATE)
-		put(s, " (truncated)");
+	return NULL;
+}
+
+const char *rt_ni_answers(const struct rt_ni_reply *r, rt_ni_answer_fn fn, void *ctx)
+{
+	if (r->code != RT_NI_SUCCESS)
+		return NULL;
+	if (r->qtype == RT_NI_QTYPE_NAME)
+		return walk_names(r, fn, ctx);
+	if (r->qtype == RT_NI_QTYPE_IPV4 || r->qtype == RT_NI_QTYPE_IPV6)
+		return walk_addrs(r, fn, ctx);
+	return "unknown qtype";
+}
+
+/* iputils' words: ", " between answers, one space before each. */
+struct text {
+	struct sbuf s;
+	bool first;
+};
+
+static void text_answer(void *ctx, const char *answer)
+{
+	struct text *t = ctx;
+
+	put(&t->s, "%s %s", t->first ? "" : ",", answer);
+	t->first = false;
 }
 
 char *rt_ni_format(const struct rt_ni_reply *r, char *out, size_t cap)
 {
-	struct sbuf s = { .p = out, .cap = cap };
+	struct text t = { .s = { .p = out, .cap = cap }, .first = true };
+	const char *err;
 
 	if (cap)
 		out[0] = '\0';
 	switch (r->code) {
 	case RT_NI_SUCCESS:
-		if (r->qtype == RT_NI_QTYPE_NAME)
-			format_names(r, &s);
-		else if (r->qtype == RT_NI_QTYPE_IPV4 || r->qtype == RT_NI_QTYPE_IPV6)
-			format_addrs(r, &s);
-		else
-			put(&s, " unknown qtype(0x%02x)", r->qtype);
+		if (r->qtype != RT_NI_QTYPE_NAME && r->qtype != RT_NI_QTYPE_IPV4 &&
+		    r->qtype != RT_NI_QTYPE_IPV6) {
+			put(&t.s, " unknown qtype(0x%02x)", r->qtype);
+			break;
+		}
+		err = rt_ni_answers(r, text_answer, &t);
+		if (err)
+			put(&t.s, "%s %s", t.first ? "" : ",", err);
+		if (r->qtype != RT_NI_QTYPE_NAME && (r->flags & RT_NI_FLAG_TRUNCATE))
+			put(&t.s, " (truncated)");
 		break;
 	case RT_NI_REFUSED:
-		put(&s, " refused");
+		put(&t.s, " refused");
 		break;
 	case RT_NI_UNKNOWN:
-		put(&s, " unknown");
+		put(&t.s, " unknown");
 		break;
 	default:
 		/* iputils byte-swaps the one-byte code: 5 prints as "500". */
-		put(&s, " unknown code(%02x)", (unsigned)r->code << 8);
+		put(&t.s, " unknown code(%02x)", (unsigned)r->code << 8);
 	}
-	put(&s, "; seq=%u;", (unsigned)(r->nonce[0] << 8 | r->nonce[1]));
+	put(&t.s, "; seq=%u;", (unsigned)(r->nonce[0] << 8 | r->nonce[1]));
 	return out;
 }

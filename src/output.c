@@ -54,10 +54,11 @@ void rt_out_pattern(const struct rt_out *o, const uint8_t *pat, size_t len)
 }
 
 void rt_out_header(const struct rt_out *o, const struct rt_out_target *t, const char *addr,
-		   const char *src, const char *dev, long size, size_t ip_hdr_len)
+		   const char *src, const char *dev, long size, size_t ip_hdr_len,
+		   int64_t wall_us)
 {
 	if (o->json)
-		rt_out_json_header(o, t, addr, src, dev, size);
+		rt_out_json_header(o, t, addr, src, dev, size, wall_us);
 	else
 		rt_out_text_header(o, t, addr, src, dev, size, ip_hdr_len);
 }

@@ -16,7 +16,8 @@ void rt_out_text_summary(const struct rt_out *o, const struct rt_out_target *t,
 			 const struct rt_stats *st, const struct rt_out_counts *c);
 
 void rt_out_json_header(const struct rt_out *o, const struct rt_out_target *t,
-			const char *addr, const char *src, const char *dev, long size);
+			const char *addr, const char *src, const char *dev, long size,
+			int64_t wall_us);
 void rt_out_json_event(const struct rt_out *o, const struct rt_event *ev);
 void rt_out_json_summary(const struct rt_out *o, const struct rt_out_target *t,
 			 const struct rt_stats *st, const struct rt_out_counts *c);

@@ -8,6 +8,7 @@
 
 #include "rtping/egress.h"
 #include "rtping/json.h"
+#include "rtping/nodeinfo.h"
 #include "rtping/route.h"
 #include "rtping/stats.h"
 #include "rtping/watch.h"
@@ -28,11 +29,13 @@ static void json_end(const struct rt_out *o)
 	fflush(o->f);
 }
 
+/* The target's address, with its scope ("fe80::1%eth0") wherever it is written. */
 static void json_target_addr(FILE *f, const char *key, const struct rt_out_target *t)
 {
-	char a[RT_ADDRSTRLEN];
-
-	rt_json_kstr(f, ", ", key, t->addr ? rt_addr_str(t->addr, a, sizeof(a)) : NULL);
+	if (t->addr)
+		rt_json_addr(f, ", ", key, t->addr, t->scope);
+	else
+		rt_json_kstr(f, ", ", key, NULL);
 }
 
 /* The target an event is about. */
@@ -52,19 +55,24 @@ static void json_ms(FILE *f, const char *key, bool have, int64_t us)
 		fprintf(f, ", \"%s\": null", key);
 }
 
+/* A transmit report's egress: source (null when the report has none), device, ifindex. */
+static void json_egress_members(const struct rt_out *o, const char *sep,
+				const struct rt_egress *eg)
+{
+	rt_json_addr(o->f, sep, "source", &eg->src, eg->dev);
+	rt_json_kstr(o->f, ", ", "device", eg->dev[0] ? eg->dev : NULL);
+	fprintf(o->f, ", \"ifindex\": %u", eg->ifindex);
+}
+
 static void json_egress(const struct rt_out *o, const struct rt_egress *eg)
 {
-	char a[RT_ADDRSTRLEN];
-
 	fputs(", \"egress\": ", o->f);
 	if (!eg) {
 		fputs("null", o->f);
 		return;
 	}
-	rt_json_kstr(o->f, "{", "source", rt_addr_is_set(&eg->src)
-		     ? rt_addr_str(&eg->src, a, sizeof(a)) : NULL);
-	rt_json_kstr(o->f, ", ", "device", eg->dev[0] ? eg->dev : NULL);
-	fprintf(o->f, ", \"ifindex\": %u}", eg->ifindex);
+	json_egress_members(o, "{", eg);
+	fputs("}", o->f);
 }
 
 static void json_route(const struct rt_out *o, const struct rt_out_target *t)
@@ -73,17 +81,53 @@ static void json_route(const struct rt_out *o, const struct rt_out_target *t)
 }
 
 void rt_out_json_header(const struct rt_out *o, const struct rt_out_target *t,
-			const char *addr, const char *src, const char *dev, long size)
+			const char *addr, const char *src, const char *dev, long size,
+			int64_t wall_us)
 {
-	json_begin(o, "start", -1);
+	json_begin(o, "start", wall_us);
 	rt_json_kstr(o->f, ", ", "host", t->host);
-	rt_json_kstr(o->f, ", ", "addr", addr);
+	if (t->addr)
+		json_target_addr(o->f, "addr", t);
+	else
+		rt_json_kstr(o->f, ", ", "addr", addr);
 	json_target_addr(o->f, "target_addr", t);
 	fprintf(o->f, ", \"data_bytes\": %ld", size);
 	rt_json_kstr(o->f, ", ", "source", src);
 	rt_json_kstr(o->f, ", ", "device", dev && *dev ? dev : NULL);
 	json_route(o, t);
 	json_end(o);
+}
+
+struct answers {
+	FILE *f;
+	bool first;
+};
+
+static void json_answer(void *ctx, const char *answer)
+{
+	struct answers *a = ctx;
+
+	fputs(a->first ? "" : ", ", a->f);
+	rt_json_str(a->f, answer);
+	a->first = false;
+}
+
+/* -N: the node information reply as values; null for an echo reply. */
+static void json_node_info(const struct rt_out *o, const struct rt_ni_reply *r)
+{
+	struct answers a = { .f = o->f, .first = true };
+	const char *err;
+
+	fputs(", \"node_info\": ", o->f);
+	if (!r) {
+		fputs("null", o->f);
+		return;
+	}
+	fprintf(o->f, "{\"qtype\": %u, \"code\": %u, \"answers\": [", r->qtype, r->code);
+	err = rt_ni_answers(r, json_answer, &a);
+	fprintf(o->f, "], \"truncated\": %s", r->flags & RT_NI_FLAG_TRUNCATE ? "true" : "false");
+	rt_json_kstr(o->f, ", ", "error", err);
+	fputs("}", o->f);
 }
 
 static void reply(const struct rt_out *o, const struct rt_event *ev)
@@ -102,8 +146,7 @@ static void reply(const struct rt_out *o, const struct rt_event *ev)
 	fprintf(o->f, ", \"bad_checksum\": %s, \"different_address\": %s, \"truncated\": %s",
 		ev->bad_csum ? "true" : "false", ev->wrong_src ? "true" : "false",
 		ev->truncated ? "true" : "false");
-	if (ev->ni_text)
-		rt_json_kstr(o->f, ", ", "node_info", ev->ni_text);
+	json_node_info(o, ev->ni);
 	json_egress(o, ev->egress);
 	json_end(o);
 }
@@ -194,8 +237,6 @@ void rt_out_json_event(const struct rt_out *o, const struct rt_event *ev)
 
 static void egress_counts(const struct rt_out *o, const struct rt_out_counts *c)
 {
-	char a[RT_ADDRSTRLEN];
-
 	if (!c->egress) {
 		fputs(", \"egress\": null, \"egress_sampled\": null, \"egress_unobserved\": null",
 		      o->f);
@@ -203,12 +244,8 @@ static void egress_counts(const struct rt_out *o, const struct rt_out_counts *c)
 	}
 	fputs(", \"egress\": [", o->f);
 	for (size_t i = 0; i < c->negress; i++) {
-		const struct rt_egress *eg = &c->egress[i].eg;
-
-		rt_json_kstr(o->f, i ? ", {" : "{", "source", rt_addr_str(&eg->src, a, sizeof(a)));
-		rt_json_kstr(o->f, ", ", "device", eg->dev[0] ? eg->dev : NULL);
-		fprintf(o->f, ", \"ifindex\": %u, \"echoes\": %" PRIu64 "}", eg->ifindex,
-			c->egress[i].echoes);
+		json_egress_members(o, i ? ", {" : "{", &c->egress[i].eg);
+		fprintf(o->f, ", \"echoes\": %" PRIu64 "}", c->egress[i].echoes);
 	}
 	fprintf(o->f, "], \"egress_sampled\": %" PRIu64 ", \"egress_unobserved\": %" PRIu64,
 		c->asked, c->unobserved);

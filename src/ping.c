@@ -182,7 +182,7 @@ static char *route_json(const struct rt_explain *ex, const char *name)
 
 	if (!f)
 		return NULL;
-	rt_explain_json(f, ex, NULL, name);
+	rt_explain_json(f, ex, NULL, name, NULL);
 	if (fclose(f) == EOF) {
 		free(buf);
 		return NULL;

@@ -9,13 +9,6 @@
 #include "rtping/json.h"
 #include "rtping/route.h"
 
-static void json_addr(FILE *out, const char *sep, const char *key, const struct rt_addr *a)
-{
-	char s[RT_ADDRSTRLEN];
-
-	rt_json_kstr(out, sep, key, rt_addr_is_set(a) ? rt_addr_str(a, s, sizeof(s)) : NULL);
-}
-
 /* The entry that decided (FIB_MATCH), or nulls when it is not known. */
 static void json_match(FILE *out, const struct rt_route_view *v)
 {
@@ -34,30 +27,36 @@ static void json_match(FILE *out, const struct rt_route_view *v)
 	fprintf(out, ", \"multipath\": %s", v->multipath ? "true" : "false");
 }
 
+/* A failed query: every member null but the error and the route type behind it. */
+static void json_error(FILE *out, const struct rt_route_view *v)
+{
+	fprintf(out, "{\"source\": null, \"device\": null, \"ifindex\": null, "
+		"\"gateway\": null, \"table\": null");
+	rt_json_kstr(out, ", ", "type", v->err_type != RTN_UNSPEC ?
+		     rt_route_type_name(v->err_type) : NULL);
+	fprintf(out, ", \"prefix\": null, \"protocol\": null, \"metric\": null, "
+		"\"scope\": null, \"multipath\": null");
+	rt_json_kstr(out, ", ", "error", strerror(-v->err));
+	fprintf(out, "}");
+}
+
 void rt_route_json(FILE *out, const struct rt_route_view *v)
 {
 	const struct rt_route_snap *r = &v->snap;
-	char a[RT_ADDRSTRLEN];
 
 	if (!v->known) {
 		fprintf(out, "null");
 		return;
 	}
 	if (v->err) {
-		rt_json_kstr(out, "{", "error", strerror(-v->err));
-		rt_json_kstr(out, ", ", "type", v->err_type != RTN_UNSPEC ?
-			     rt_route_type_name(v->err_type) : NULL);
-		fprintf(out, "}");
+		json_error(out, v);
 		return;
 	}
-	/* A transmit report names its source even when unset ("?"), never a table or type. */
-	if (v->observed)
-		rt_json_kstr(out, "{", "source", rt_addr_str(&r->src, a, sizeof(a)));
-	else
-		json_addr(out, "{", "source", &r->src);
-	rt_json_kstr(out, ", ", "device", v->observed && !r->dev[0] ? NULL : r->dev);
+	/* A transmit report names a source and a device, never a table or type. */
+	rt_json_addr(out, "{", "source", &r->src, r->dev);
+	rt_json_kstr(out, ", ", "device", r->dev[0] ? r->dev : NULL);
 	fprintf(out, ", \"ifindex\": %u", r->ifindex);
-	json_addr(out, ", ", "gateway", &r->gateway);
+	rt_json_addr(out, ", ", "gateway", &r->gateway, r->dev);
 	if (v->observed) {
 		fprintf(out, ", \"table\": null, \"type\": null");
 	} else {

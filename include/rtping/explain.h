@@ -138,16 +138,21 @@ void rt_explain_text(FILE *out, const struct rt_explain *ex, const struct rt_ver
 		     const char *dest);
 /* Pure: the route decision as the printers show it (the JSON "netlink" object). */
 void rt_explain_route_view(const struct rt_explain *ex, struct rt_route_view *v);
+/*
+ * The JSON object, one line (src/explain_json.c): type "explain", or with
+ * input (where an audit line came from: "hosts line 3") type "audit".
+ */
 void rt_explain_json(FILE *out, const struct rt_explain *ex, const struct rt_verified *v,
-		     const char *dest);
+		     const char *dest, const char *input);
 /* --verify: the observed egress differs from the prediction (false: v NULL, or no report). */
 bool rt_explain_observed_differs(const struct rt_explain *ex, const struct rt_verified *v);
 /*
  * The JSON object when there is no flow to ask about (unknown host, bad
- * -I): the report's members, empty, and "error" (addr, fam may be NULL).
+ * -I, a bad audit line): the report's members, empty or null, and "error"
+ * (dest, addr, fam may be NULL; input as for rt_explain_json()).
  */
 void rt_explain_json_error(FILE *out, const char *dest, const struct rt_addr *addr,
-			   const struct rt_family *fam, const char *error);
+			   const struct rt_family *fam, const char *error, const char *input);
 /* What an explanation comes to, for the audit's counts and exit code. */
 enum rt_verdict {
 	RT_VERDICT_AGREE,

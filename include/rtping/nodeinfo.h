@@ -90,6 +90,15 @@ struct rt_ni_reply {
 int rt_ni_parse(const uint8_t *buf, size_t len, struct rt_ni_reply *r);
 
 /*
+ * Each answer of a successful name or address reply, in order, to fn: a
+ * name as iputils words it ("peer.example." fully qualified, "alias" not),
+ * or an address. Returns what stopped the walk ("parse error (truncated)",
+ * "unknown qtype"), or NULL. Other codes have no answers.
+ */
+typedef void (*rt_ni_answer_fn)(void *ctx, const char *answer);
+const char *rt_ni_answers(const struct rt_ni_reply *r, rt_ni_answer_fn fn, void *ctx);
+
+/*
  * What iputils prints between "N bytes from ADDR:" and " ttl=": names
  * (" peer.example., alias"), addresses, " refused", parse errors, then
  * "; seq=N;". Truncated to fit cap; returns out.

@@ -10,12 +10,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <net/if.h>
 
 #include "rtping/ipopt.h"
 
 struct rt_addr;
 struct rt_egress;
 struct rt_egress_seen;
+struct rt_ni_reply;
 struct rt_route_view;
 struct rt_stats;
 struct rt_watch_stats;
@@ -28,6 +30,7 @@ struct rt_watch_stats;
 struct rt_out_target {
 	const char *host;           /* as typed or canonical, for the headers */
 	const struct rt_addr *addr; /* its address (JSON "target_addr"); NULL none */
+	char scope[IF_NAMESIZE];    /* a link-local address's device (JSON "%dev"); "" none */
 	const char *route_json;     /* JSON start event's "route" object; NULL: null */
 	rt_ipopt_name_fn name;      /* addresses inside IP options; NULL numeric */
 	void *name_ctx;
@@ -71,6 +74,7 @@ struct rt_event {
 	uint8_t wrong_want;
 	const char *ni_text;        /* -N: the node information reply, as iputils words it
 	                             * (" name., alias; seq=1;"), instead of " icmp_seq=N" */
+	const struct rt_ni_reply *ni;  /* -N: the same reply, for JSON; NULL otherwise */
 	const uint8_t *ipopts;      /* IPv4 options of the reply: RR:/TS:/NOP lines */
 	size_t ipopts_len;
 	/* Errors. */
@@ -120,10 +124,12 @@ void rt_event_check_data(struct rt_event *ev, const uint8_t *data, size_t len,
 void rt_out_pattern(const struct rt_out *o, const uint8_t *pat, size_t len);
 /*
  * Target t's header line(s), not flushed (text); src NULL for iputils' default header.
- * ip_hdr_len counts any IPv4 options the requests carry (iputils: 60 with -R or -T).
+ * ip_hdr_len counts any IPv4 options the requests carry (iputils: 60 with -R or -T);
+ * wall_us: CLOCK_REALTIME now, the JSON start event's timestamp.
  */
 void rt_out_header(const struct rt_out *o, const struct rt_out_target *t, const char *addr,
-		   const char *src, const char *dev, long size, size_t ip_hdr_len);
+		   const char *src, const char *dev, long size, size_t ip_hdr_len,
+		   int64_t wall_us);
 /*
  * Whether a reply's event is shown with its sender and data check: not
  * under -q, nor as a text flood's dots. The engine skips the lookup and

@@ -48,6 +48,7 @@ struct rt_tgt {
 	bool diverges;               /* the UDP probe's answer differs from the kernel's */
 	bool hashed;                 /* multipath by a hash no query can express: no one source */
 	bool group;                  /* broadcast or multicast: many may answer */
+	bool last_unsent;            /* the last probe's send failed: it never left */
 	struct rt_addr src;          /* the echo's route: its source, device (header, -B) */
 	uint32_t ifindex;
 	char *route_json;            /* --json: the route object; NULL otherwise */

@@ -6,7 +6,8 @@
  * exact-size too. Invariants: a reply is parsed iff it has a header and
  * type 140, its data is the rest of the buffer; the text is terminated
  * inside its buffer, a prefix of the untruncated text, which ends with
- * the nonce's "; seq=N;"; a pointer loop ends (a hang is a libFuzzer
+ * the nonce's "; seq=N;"; each answer rt_ni_answers() gives (JSON's)
+ * is in the untruncated text; a pointer loop ends (a hang is a libFuzzer
  * timeout).
  */
 #include <stdint.h>
@@ -21,6 +22,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* The text to compare with; a pile of compression pointers may still fill it. */
 #define FULL (1 << 20)
+
+/* An answer the text does not hold, when the text was not cut short. */
+static void in_text(void *ctx, const char *answer)
+{
+	const char *full = ctx;
+
+	if (strlen(full) < FULL - 1 && !strstr(full, answer))
+		abort();
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -57,6 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (flen < sizeof(full) - 1 &&
 	    (flen < strlen(seq) || strcmp(full + flen - strlen(seq), seq)))
 		abort();
+	rt_ni_answers(&r, in_text, full);
 	out = malloc(cap ? cap : 1);
 	if (out) {
 		out[0] = 'x';

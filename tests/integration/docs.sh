@@ -90,12 +90,13 @@ for x in "ping 8" "ip-route 8" "ip-rule 8"; do
 		fail "man page: SEE ALSO lacks ${x% *}(${x#* })"
 done
 # Every JSON member the explain printer (and the route object's writer) writes is in the man page.
-printers=("$SRC/src/explain_out.c" "$SRC/src/route_json.c")
+printers=("$SRC/src/explain_json.c" "$SRC/src/route_json.c")
 members=$(grep -oh '\\"[a-z_]*\\": ' "${printers[@]}" |
 	sed 's/\\"\([a-z_]*\)\\": /\1/' | sort -u)
-members+=" $(grep -ohE '(rt_json_kstr|json_addr)\(out, .*"[a-z_]+",' "${printers[@]}" |
+members+=" $(grep -ohE '(rt_json_kstr|rt_json_addr)\(out, .*"[a-z_]+",' "${printers[@]}" |
 	sed -E 's/.*"([a-z_]+)",$/\1/' | sort -u)"
-check_match "JSON members found in src/explain_out.c" '(^| )hash_dependent .*(^| )selects( |$)' "$(echo $members)"
+check_match "JSON members found in src/explain_json.c" \
+	'(^| )hash_dependent .*(^| )input .*(^| )selects( |$)' "$(echo $members)"
 undoc=""
 for m in $members; do grep -Eq "^\.(Li|It Li) ($m|.*[ ,]$m)( |,|$)" "$MAN" || undoc+=" $m"; done
 check_eq "man page names every --explain-route JSON member" "" "$undoc"
@@ -137,7 +138,7 @@ check_match "JSON event types found in src/output*.c" \
 # shellcheck disable=SC2086 # one word each
 check_eq "man page names every ping-mode JSON member and event type" "" "$(man_undocumented $members)"
 members=$(json_members "$SRC/src/audit.c")
-check_match "JSON members found in src/audit.c" '(^| )audit_summary .*(^| )input( |$)' "$(echo $members)"
+check_match "JSON members found in src/audit.c" '(^| )audit_summary .*(^| )rules( |$)' "$(echo $members)"
 # shellcheck disable=SC2086 # one word each
 check_eq "man page names every --audit JSON member" "" "$(man_undocumented $members)"
 

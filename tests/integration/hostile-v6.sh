@@ -56,8 +56,15 @@ ni_case ni_dup "duplicates" \
 	'seq=[12]; ttl=64 \(DUP!\)$' 2
 hp_mode ok
 hp_ping "$RTPING" --json -c 1 -W 1 -N ipv4 fd00:66::2
-check_eq "-N --json: one reply, its node_info as the text line, no time" 1 \
-	"$(hp_json_count '.type == "reply" and .node_info == " 10.66.0.2; seq=1;" and .time_ms == null and .bytes == 24')"
+check_eq "-N --json: one reply, its node_info as values, no time" 1 \
+	"$(hp_json_count '.type == "reply" and .node_info == {"qtype": 4, "code": 0, "answers": ["10.66.0.2"], "truncated": false, "error": null} and .time_ms == null and .bytes == 24')"
+printf '%s\n' "$T_OUT" >"$T_TMP/ni.json"
+J=$(dirname "$0")/../json
+if res=$(/usr/bin/python3 "$J/validate.py" "$J/schema.json" "$T_TMP/ni.json" 2>&1); then
+	pass "-N --json: every line as tests/json/schema.json says ($res)"
+else
+	fail "-N --json: against tests/json/schema.json: $(printf '%s' "$res" | head -n 2 | tr '\n' '|')"
+fi
 check_eq "-N: the peer saw name queries about the target, nonce sequences 1..3" 3 \
 	"$(grep -c '^ni code=0 qtype=2 flags=0000 nonce_seq=[123] subject=fd000066000000000000000000000002 mode=ok$' \
 		"$T_TMP/hp.log")"

@@ -112,8 +112,16 @@ else
 	# One id on purpose (-e): the errors quoting fd00:7::1 are still not fd00:9::2's.
 	pair "-e 1000" -- "$RTPING" -e 1001 -c 5 -i 0.1 -q fd00:7::1
 	far_ok "raw, -e 1001 beside -e 1000"
-	check_match "raw, -e 1001 beside -e 1000: the prohibited target has its errors" \
-		'^5 packets transmitted, [0-9]+ received, \+5 errors' "$(stats_line fd00:7::1 "$B_OUT")"
+	# The lone ping takes replies to id 1001 whatever their source, as iputils
+	# does, so one may end its -c 5 early: every echo it sent is still
+	# accounted for, and its errors are its own.
+	line=$(stats_line fd00:7::1 "$B_OUT")
+	acct=no
+	if [[ $line =~ ^([0-9]+)\ packets\ transmitted,\ ([0-9]+)\ received,\ \+([0-9]+)\ errors ]] &&
+		((BASH_REMATCH[3] >= 1 && BASH_REMATCH[2] + BASH_REMATCH[3] >= BASH_REMATCH[1])); then
+		acct=yes
+	fi
+	check_eq "raw, -e 1001 beside -e 1000: the prohibited target has its errors ($line)" yes "$acct"
 fi
 
 # The anycast address and a target at the address that answers for it.

@@ -512,6 +512,27 @@ START_TEST(egress_more_egresses_than_the_table_holds)
 }
 END_TEST
 
+/* Reports that name no source are one egress per device, counted together. */
+START_TEST(egress_reports_without_a_source_are_one_egress)
+{
+	struct rt_egress_track t;
+	struct rt_txrep r;
+	uint16_t seq;
+	int idx, prev;
+
+	ck_assert_int_eq(rt_egress_init(&t, 16, NULL), 0);
+	for (int i = 0; i < 6; i++) {
+		r = rep((uint32_t)i, i + 1, i < 4 ? 2 : 3, "10.61.0.1");
+		memset(&r.src, 0, sizeof(r.src));
+		rt_egress_report(&t, &r, &seq, &idx, &prev);
+	}
+	ck_assert_uint_eq(t.nseen, 2);
+	ck_assert_uint_eq(t.seen[0].echoes, 4);
+	ck_assert_uint_eq(t.seen[1].echoes, 2);
+	rt_egress_free(&t);
+}
+END_TEST
+
 /*
  * A kernel that refuses the SO_TIMESTAMPING control message (EINVAL, as
  * before 4.10; a unix socket refuses it the same way) still gets every
@@ -567,6 +588,7 @@ int main(void)
 	tcase_add_test(tc, egress_key_only_reports_follow_the_counter);
 	tcase_add_test(tc, egress_flood_samples_the_first_then_one_each_gap);
 	tcase_add_test(tc, egress_more_egresses_than_the_table_holds);
+	tcase_add_test(tc, egress_reports_without_a_source_are_one_egress);
 	suite_add_tcase(s, tc);
 	return rt_test_run(s);
 }

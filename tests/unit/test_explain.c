@@ -109,8 +109,9 @@ START_TEST(json_report_fields)
 	struct rt_explain ex;
 
 	divergence(&ex);
-	CAPTURE(rt_explain_json(f, &ex, NULL, "dest\"x"));
-	ck_assert_ptr_nonnull(strstr(out, "{\"destination\": \"dest\\\"x\", \"address\": \"10.99.1.1\", "
+	CAPTURE(rt_explain_json(f, &ex, NULL, "dest\"x", NULL));
+	ck_assert_ptr_nonnull(strstr(out, "{\"type\": \"explain\", \"destination\": \"dest\\\"x\", "
+				     "\"address\": \"10.99.1.1\", "
 				     "\"family\": \"inet\""));
 	ck_assert_ptr_nonnull(strstr(out, "\"netlink\": {\"source\": \"10.9.0.12\", \"device\": \"dva\", "
 				     "\"ifindex\": 2, \"gateway\": \"10.9.0.1\", \"table\": 254, "
@@ -133,10 +134,14 @@ START_TEST(json_route_error)
 	ex.route_err = -EACCES;
 	ex.udpc_err = -EACCES;
 	ex.nreasons = 0;
-	CAPTURE(rt_explain_json(f, &ex, NULL, "d"));
-	ck_assert_ptr_nonnull(strstr(out, "\"netlink\": {\"error\": \"Permission denied\", "
-				     "\"type\": \"prohibit\"}"));
-	ck_assert_ptr_nonnull(strstr(out, "\"udp_probe\": {\"source\": null, \"error\": \"Permission denied\"}"));
+	CAPTURE(rt_explain_json(f, &ex, NULL, "d", NULL));
+	ck_assert_ptr_nonnull(strstr(out, "\"netlink\": {\"source\": null, \"device\": null, "
+				     "\"ifindex\": null, \"gateway\": null, \"table\": null, "
+				     "\"type\": \"prohibit\", \"prefix\": null, \"protocol\": null, "
+				     "\"metric\": null, \"scope\": null, \"multipath\": null, "
+				     "\"error\": \"Permission denied\"}"));
+	ck_assert_ptr_nonnull(strstr(out, "\"udp_probe\": {\"source\": null, \"error\": \"Permission denied\", "
+				     "\"sport\": null, \"table\": null, \"device\": null}"));
 	ck_assert_ptr_nonnull(strstr(out, "\"agree\": null"));
 }
 END_TEST
@@ -224,11 +229,11 @@ START_TEST(default_route_prefix)
 	ex.match.dst_len = 0;
 	CAPTURE(rt_explain_text(f, &ex, NULL, "d"));
 	ck_assert_ptr_nonnull(strstr(out, "\nprefix       default proto boot scope "));
-	CAPTURE(rt_explain_json(f, &ex, NULL, "d"));
+	CAPTURE(rt_explain_json(f, &ex, NULL, "d", NULL));
 	ck_assert_ptr_nonnull(strstr(out, "\"prefix\": \"0.0.0.0/0\""));
 	ex.flow.fam = &rt_inet6;
 	rt_addr_parse(&ex.flow.dst, AF_INET6, "fd00:99::1");
-	CAPTURE(rt_explain_json(f, &ex, NULL, "d"));
+	CAPTURE(rt_explain_json(f, &ex, NULL, "d", NULL));
 	ck_assert_ptr_nonnull(strstr(out, "\"prefix\": \"::/0\""));
 	CAPTURE(rt_explain_text(f, &ex, NULL, "d"));
 	ck_assert_ptr_nonnull(strstr(out, "\nprefix       default proto boot scope "));
@@ -284,7 +289,7 @@ START_TEST(goto_reason_shows_its_target)
 				     "(matches the ICMP flow only)\n"
 				     "reason       rule pref 30 ipproto udp \u2192 table 100 "
 				     "(matches the UDP probe only)\n"));
-	CAPTURE(rt_explain_json(f, &ex, NULL, "d"));
+	CAPTURE(rt_explain_json(f, &ex, NULL, "d", NULL));
 	ck_assert_ptr_nonnull(strstr(out, "\"reasons\": [{\"rule\": \"ipproto icmp\", \"pref\": 10, "
 				     "\"action\": \"goto\", \"table\": null, \"goto\": 300, "
 				     "\"selects\": \"icmp\"}, {\"rule\": \"ipproto udp\", \"pref\": 30, "
@@ -320,9 +325,12 @@ START_TEST(prohibit_rule_is_named_not_a_route)
 	ck_assert_ptr_nonnull(strstr(out, "reason       rule pref 100 ipproto icmp \u2192 prohibit "
 				     "(matches the ICMP flow only)\n"));
 	ck_assert_ptr_null(strstr(out, "route)"));
-	CAPTURE(rt_explain_json(f, &ex, NULL, "d"));
-	ck_assert_ptr_nonnull(strstr(out, "\"netlink\": {\"error\": \"Permission denied\", "
-				     "\"type\": \"prohibit\"}"));
+	CAPTURE(rt_explain_json(f, &ex, NULL, "d", NULL));
+	ck_assert_ptr_nonnull(strstr(out, "\"netlink\": {\"source\": null, \"device\": null, "
+				     "\"ifindex\": null, \"gateway\": null, \"table\": null, "
+				     "\"type\": \"prohibit\", \"prefix\": null, \"protocol\": null, "
+				     "\"metric\": null, \"scope\": null, \"multipath\": null, "
+				     "\"error\": \"Permission denied\"}"));
 	ck_assert_ptr_nonnull(strstr(out, "\"reasons\": [{\"rule\": \"ipproto icmp\", \"pref\": 100, "
 				     "\"action\": \"prohibit\", \"table\": null, \"goto\": null, "
 				     "\"selects\": \"icmp\"}]"));
@@ -335,17 +343,16 @@ START_TEST(unreachable_and_blackhole_rules_have_their_type)
 	struct rt_explain ex;
 
 	rule_error(&ex, FR_ACT_UNREACHABLE, -ENETUNREACH, true);
-	CAPTURE(rt_explain_json(f, &ex, NULL, "d"));
-	ck_assert_ptr_nonnull(strstr(out, "\"netlink\": {\"error\": \"Network is unreachable\", "
-				     "\"type\": \"unreachable\"}"));
+	CAPTURE(rt_explain_json(f, &ex, NULL, "d", NULL));
+	ck_assert_ptr_nonnull(strstr(out, "\"type\": \"unreachable\", \"prefix\": null"));
 	ck_assert_ptr_nonnull(strstr(out, "\"action\": \"unreachable\""));
 	ck_assert_ptr_nonnull(strstr(out, "\"selects\": \"both\""));
 	CAPTURE(rt_explain_text(f, &ex, NULL, "d"));
 	ck_assert_ptr_nonnull(strstr(out, "error        Network is unreachable (unreachable rule)\n"));
 	ck_assert_ptr_nonnull(strstr(out, "\u2192 unreachable (matches both flows)\n"));
 	rule_error(&ex, FR_ACT_BLACKHOLE, -EINVAL, false);
-	CAPTURE(rt_explain_json(f, &ex, NULL, "d"));
-	ck_assert_ptr_nonnull(strstr(out, "\"type\": \"blackhole\"}"));
+	CAPTURE(rt_explain_json(f, &ex, NULL, "d", NULL));
+	ck_assert_ptr_nonnull(strstr(out, "\"type\": \"blackhole\", \"prefix\": null"));
 	ck_assert_ptr_nonnull(strstr(out, "\"action\": \"blackhole\""));
 	/* No rule found: the errno's type, and a route's. */
 	ex.rule_error = false;
@@ -360,14 +367,20 @@ START_TEST(json_error_object_without_a_flow)
 {
 	struct rt_addr a;
 
-	CAPTURE(rt_explain_json_error(f, "no\"host", NULL, NULL, "no\"host: Name or service not known"));
-	ck_assert_str_eq(out, "{\"destination\": \"no\\\"host\", \"address\": null, \"family\": null, "
+	CAPTURE(rt_explain_json_error(f, "no\"host", NULL, NULL, "no\"host: Name or service not known", NULL));
+	ck_assert_str_eq(out, "{\"type\": \"explain\", \"destination\": \"no\\\"host\", "
+			 "\"address\": null, \"family\": null, "
 			 "\"flow\": null, \"netlink\": null, \"udp_probe\": null, \"agree\": null, "
-			 "\"reasons\": [], \"fallback\": false, \"verified\": false, "
-			 "\"hash_dependent\": false, \"candidates\": [], "
+			 "\"reasons\": [], \"fallback\": null, \"verified\": null, "
+			 "\"hash_dependent\": null, \"candidates\": [], \"observed\": null, "
+			 "\"observed_error\": null, "
 			 "\"error\": \"no\\\"host: Name or service not known\"}\n");
+	/* An audit line: the same object, typed "audit", with where it came from. */
+	CAPTURE(rt_explain_json_error(f, NULL, NULL, NULL, "bad", "hosts line 4"));
+	ck_assert_ptr_nonnull(strstr(out, "{\"type\": \"audit\", \"input\": \"hosts line 4\", "
+				     "\"destination\": null, \"address\": null, "));
 	rt_addr_parse(&a, AF_INET6, "fe80::1");
-	CAPTURE(rt_explain_json_error(f, "fe80::1", &a, &rt_inet6, "x"));
+	CAPTURE(rt_explain_json_error(f, "fe80::1", &a, &rt_inet6, "x", NULL));
 	ck_assert_ptr_nonnull(strstr(out, "\"address\": \"fe80::1\", \"family\": \"inet6\""));
 }
 END_TEST
@@ -389,7 +402,7 @@ START_TEST(connect_line_and_json)
 				     "connect      icmp sport 4660 dport 0: source 10.9.0.11, "
 				     "table 100, device dva (picked here, kept for every echo)\n"
 				     "source       10.9.0.11\n"));
-	CAPTURE(rt_explain_json(f, &ex, NULL, "d"));
+	CAPTURE(rt_explain_json(f, &ex, NULL, "d", NULL));
 	ck_assert_ptr_nonnull(strstr(out, "\"device\": null, \"connect\": {\"sport\": 4660, "
 				     "\"dport\": 0, \"source\": \"10.9.0.11\", \"table\": 100, "
 				     "\"error\": null}}, \"netlink\": {\"source\": \"10.9.0.11\""));
@@ -398,12 +411,12 @@ START_TEST(connect_line_and_json)
 	CAPTURE(rt_explain_text(f, &ex, NULL, "d"));
 	ck_assert_ptr_nonnull(strstr(out, "(bound before connect(), kept)\n"));
 	ex.connect_err = -ENETUNREACH;
-	CAPTURE(rt_explain_json(f, &ex, NULL, "d"));
+	CAPTURE(rt_explain_json(f, &ex, NULL, "d", NULL));
 	ck_assert_ptr_nonnull(strstr(out, "\"connect\": {\"sport\": 4660, \"dport\": 0, "
 				     "\"source\": null, \"table\": null, \"error\": \"Network is unreachable\"}"));
 	/* Without -C: null. */
 	divergence(&ex);
-	CAPTURE(rt_explain_json(f, &ex, NULL, "d"));
+	CAPTURE(rt_explain_json(f, &ex, NULL, "d", NULL));
 	ck_assert_ptr_nonnull(strstr(out, "\"connect\": null}"));
 }
 END_TEST
@@ -418,8 +431,9 @@ START_TEST(flowlabel_on_multipath_is_hash_dependent)
 	CAPTURE(rt_explain_text(f, &ex, NULL, "d"));
 	ck_assert_ptr_nonnull(strstr(out, "note         multipath: the echo's next hop depends on "
 				     "its flow label (-F)"));
-	CAPTURE(rt_explain_json(f, &ex, NULL, "d"));
-	ck_assert_ptr_nonnull(strstr(out, "\"hash_dependent\": true, \"candidates\": [], \"error\": null}"));
+	CAPTURE(rt_explain_json(f, &ex, NULL, "d", NULL));
+	ck_assert_ptr_nonnull(strstr(out, "\"hash_dependent\": true, \"candidates\": [], \"observed\": null, "
+				     "\"observed_error\": null, \"error\": null}"));
 }
 END_TEST
 

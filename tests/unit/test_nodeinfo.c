@@ -212,6 +212,46 @@ START_TEST(reply_addresses_codes_and_qtypes)
 }
 END_TEST
 
+/* The answers one at a time, for JSON: the same words, no separators, no sequence. */
+static void collect(void *ctx, const char *answer)
+{
+	char *all = ctx;
+
+	strcat(all, "[");
+	strcat(all, answer);
+	strcat(all, "]");
+}
+
+START_TEST(reply_answers_one_by_one)
+{
+	static const uint8_t names[] = { HDR(0, 2, 0), 0, 0, 0, 0,
+		4, 'p', 'e', 'e', 'r', 2, 'h', 'p', 4, 't', 'e', 's', 't', 0,
+		5, 'a', 'l', 'i', 'a', 's', 0, 0 };
+	static const uint8_t v4[] = { HDR(0, 4, 1), 0, 0, 0, 0, 10, 66, 0, 2, 0, 0, 0, 0, 10, 66 };
+	uint8_t m[] = { HDR(1, 2, 0) };
+	struct rt_ni_reply r;
+	char all[256] = "";
+
+	ck_assert_int_eq(rt_ni_parse(names, sizeof(names), &r), 0);
+	ck_assert_ptr_null(rt_ni_answers(&r, collect, all));
+	ck_assert_str_eq(all, "[peer.hp.test.][alias]");
+	all[0] = '\0';
+	ck_assert_int_eq(rt_ni_parse(v4, sizeof(v4), &r), 0);
+	ck_assert_str_eq(rt_ni_answers(&r, collect, all), "parse error (truncated)");
+	ck_assert_str_eq(all, "[10.66.0.2]");
+	all[0] = '\0';
+	ck_assert_int_eq(rt_ni_parse(names, 18, &r), 0);
+	ck_assert_str_eq(rt_ni_answers(&r, collect, all), "parse error (too short)");
+	ck_assert_int_eq(rt_ni_parse(m, sizeof(m), &r), 0);
+	ck_assert_ptr_null(rt_ni_answers(&r, collect, all));
+	m[1] = 0;
+	m[5] = 0x77;
+	ck_assert_int_eq(rt_ni_parse(m, sizeof(m), &r), 0);
+	ck_assert_str_eq(rt_ni_answers(&r, collect, all), "unknown qtype");
+	ck_assert_str_eq(all, "");
+}
+END_TEST
+
 START_TEST(short_or_foreign_messages_are_refused)
 {
 	static const uint8_t echo[16] = { 129 };
@@ -243,6 +283,7 @@ int main(void)
 	tcase_add_test(tc, reply_names_as_iputils_prints_them);
 	tcase_add_test(tc, reply_addresses_codes_and_qtypes);
 	tcase_add_test(tc, short_or_foreign_messages_are_refused);
+	tcase_add_test(tc, reply_answers_one_by_one);
 	suite_add_tcase(s, tc);
 	return rt_test_run(s);
 }

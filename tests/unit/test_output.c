@@ -7,6 +7,7 @@
 #include <linux/rtnetlink.h>
 
 #include "rtping/egress.h"
+#include "rtping/nodeinfo.h"
 #include "rtping/output.h"
 #include "rtping/route.h"
 #include "rtping/stats.h"
@@ -99,11 +100,11 @@ END_TEST
 
 START_TEST(header_v4_v6_and_source)
 {
-	rt_out_header(&o, &tg, "10.77.0.2", NULL, NULL, 56, 20);
+	rt_out_header(&o, &tg, "10.77.0.2", NULL, NULL, 56, 20, 1);
 	tg.v6 = true;
-	rt_out_header(&o, &tg, "fd00::2", NULL, NULL, 56, 40);
+	rt_out_header(&o, &tg, "fd00::2", NULL, NULL, 56, 40, 1);
 	tg.v6 = false;
-	rt_out_header(&o, &tg, "10.77.0.2", "10.77.0.1", "veth0", 0, 20);
+	rt_out_header(&o, &tg, "10.77.0.2", "10.77.0.1", "veth0", 0, 20, 1);
 	ck_assert_str_eq(out(), "PING 10.77.0.2 (10.77.0.2) 56(84) bytes of data.\n"
 				"PING 10.77.0.2 (fd00::2) 56 data bytes\n"
 				"PING 10.77.0.2 (10.77.0.2) from 10.77.0.1 veth0: 0(28) bytes of data.\n");
@@ -270,7 +271,7 @@ START_TEST(json_one_object_per_line_escaped)
 		"\"host\": \"we\\\"ird\\n\", \"target_addr\": null, \"seq\": 1, "
 		"\"addr\": \"10.77.0.2\", \"from\": \"a\\\\b\", \"bytes\": 64, \"ttl\": 64, "
 		"\"time_ms\": 0.045, \"bad_checksum\": false, \"different_address\": false, "
-		"\"truncated\": false, \"egress\": null}\n");
+		"\"truncated\": false, \"node_info\": null, \"egress\": null}\n");
 }
 END_TEST
 
@@ -419,17 +420,17 @@ START_TEST(json_start_event_carries_the_route_object)
 	o.json = o.quiet = true;
 	tg.route_json = "{\"destination\": \"0.0.0.0\", \"address\": \"127.0.0.1\", "
 		       "\"agree\": true, \"reasons\": []}";
-	rt_out_header(&o, &tg, "127.0.0.1", "127.0.0.1", "lo", 56, 20);
+	rt_out_header(&o, &tg, "127.0.0.1", "127.0.0.1", "lo", 56, 20, 1);
 	tg.route_json = NULL;
-	rt_out_header(&o, &tg, "127.0.0.1", NULL, NULL, 56, 20);
+	rt_out_header(&o, &tg, "127.0.0.1", NULL, NULL, 56, 20, 1);
 	ck_assert_str_eq(out(),
-		"{\"type\": \"start\", \"host\": \"10.77.0.2\", \"addr\": \"127.0.0.1\", "
-		"\"target_addr\": null, "
+		"{\"type\": \"start\", \"timestamp\": 0.000001, \"host\": \"10.77.0.2\", "
+		"\"addr\": \"127.0.0.1\", \"target_addr\": null, "
 		"\"data_bytes\": 56, \"source\": \"127.0.0.1\", \"device\": \"lo\", "
 		"\"route\": {\"destination\": \"0.0.0.0\", \"address\": \"127.0.0.1\", "
 		"\"agree\": true, \"reasons\": []}}\n"
-		"{\"type\": \"start\", \"host\": \"10.77.0.2\", \"addr\": \"127.0.0.1\", "
-		"\"target_addr\": null, "
+		"{\"type\": \"start\", \"timestamp\": 0.000001, \"host\": \"10.77.0.2\", "
+		"\"addr\": \"127.0.0.1\", \"target_addr\": null, "
 		"\"data_bytes\": 56, \"source\": null, \"device\": null, \"route\": null}\n");
 }
 END_TEST
@@ -568,10 +569,10 @@ START_TEST(header_flowlabel_and_ip_options)
 {
 	tg.v6 = true;
 	tg.flowlabel = 5;
-	rt_out_header(&o, &tg, "::1", NULL, NULL, 56, 40);
-	rt_out_header(&o, &tg, "::1", "::1", "lo", 56, 40);
+	rt_out_header(&o, &tg, "::1", NULL, NULL, 56, 40, 1);
+	rt_out_header(&o, &tg, "::1", "::1", "lo", 56, 40, 1);
 	tg.v6 = false;
-	rt_out_header(&o, &tg, "127.0.0.1", NULL, NULL, 56, 60);
+	rt_out_header(&o, &tg, "127.0.0.1", NULL, NULL, 56, 60, 1);
 	ck_assert_str_eq(out(), "PING 10.77.0.2 (::1) , flow 0x00005, 56 data bytes\n"
 				"PING 10.77.0.2 (::1) , flow 0x00005, from ::1 lo: 56 data bytes\n"
 				"PING 10.77.0.2 (127.0.0.1) 56(124) bytes of data.\n");
@@ -625,9 +626,38 @@ START_TEST(route_change_text_and_json)
 		"\"table\": 100, \"type\": \"unicast\", \"prefix\": null, \"protocol\": null, "
 		"\"metric\": null, \"scope\": null, \"multipath\": null, \"error\": null}, "
 		"\"cause\": \"rule\"}\n"));
-	ck_assert_ptr_nonnull(strstr(out(), "\"seq\": 7, \"from\": {\"error\": "
-				     "\"Network is unreachable\", \"type\": \"unreachable\"}, "
+	ck_assert_ptr_nonnull(strstr(out(), "\"seq\": 7, \"from\": {\"source\": null, "
+				     "\"device\": null, \"ifindex\": null, \"gateway\": null, "
+				     "\"table\": null, \"type\": \"unreachable\", \"prefix\": null, "
+				     "\"protocol\": null, \"metric\": null, \"scope\": null, "
+				     "\"multipath\": null, \"error\": \"Network is unreachable\"}, "
 				     "\"to\": null, \"cause\": \"rule\"}\n"));
+}
+END_TEST
+
+/* -N's reply as values; a link-local target and egress with their device. */
+START_TEST(json_node_info_and_scoped_addresses)
+{
+	static const uint8_t ni[] = { 140, 0, 0, 0, 0, 4, 0, 1, 0, 1, 1, 2, 3, 4, 5, 6,
+				      0, 0, 0, 0, 10, 66, 0, 2 };
+	struct rt_ni_reply r;
+	struct rt_event ev = reply(1, 45);
+	struct rt_egress eg = { .ifindex = 2, .dev = "dva" };
+	struct rt_addr a;
+
+	ck_assert_int_eq(rt_ni_parse(ni, sizeof(ni), &r), 0);
+	rt_addr_parse(&a, AF_INET6, "fe80::1");
+	rt_addr_parse(&eg.src, AF_INET6, "fe80::11");
+	tg.addr = &a;
+	snprintf(tg.scope, sizeof(tg.scope), "dva");
+	ev.ni = &r;
+	ev.egress = &eg;
+	o.json = true;
+	rt_out_event(&o, &ev);
+	ck_assert_ptr_nonnull(strstr(out(), "\"target_addr\": \"fe80::1%dva\", "));
+	ck_assert_ptr_nonnull(strstr(out(), "\"node_info\": {\"qtype\": 4, \"code\": 0, "
+				     "\"answers\": [\"10.66.0.2\"], \"truncated\": true, \"error\": null}, "
+				     "\"egress\": {\"source\": \"fe80::11%dva\", "));
 }
 END_TEST
 
@@ -663,6 +693,7 @@ int main(void)
 	tcase_add_test(tc, route_change_text_and_json);
 	tcase_add_test(tc, egress_sampled_only_for_a_flood);
 	tcase_add_test(tc, send_error_text_and_json_seq);
+	tcase_add_test(tc, json_node_info_and_scoped_addresses);
 	suite_add_tcase(s, tc);
 	return rt_test_run(s);
 }
