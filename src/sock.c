@@ -337,7 +337,8 @@ int rt_sock_open(struct rt_sock *s, const struct rt_opts *o, const struct rt_flo
 	s->match.check_id = s->type == SOCK_RAW;
 	/* A raw socket's echoes carry -e or the pid; a datagram socket's its port. */
 	s->match.id = o->has_ident ? o->ident : (uint16_t)getpid();
-	s->match.nids = (uint16_t)(s->type == SOCK_RAW ? ntargets : 1);
+	/* 32 bits: 65536 targets take every id (16 bits wrapped that to one). */
+	s->match.nids = (uint32_t)(s->type == SOCK_RAW ? ntargets : 1);
 	s->match.dst = t->addr;
 	s->match.any_dst = ntargets > 1;
 	rt_probe_init(&probe, o, t->fam, &t->addr, s->match.id);
