@@ -95,6 +95,12 @@ static inline int64_t rt_engine_wall(const struct rt_engine *e)
 
 /* engine_run.c: something happened to target i: iputils' rules asked again. */
 void rt_engine_update(struct rt_engine *e, size_t i, int64_t now);
+/*
+ * engine_run.c: target i's echoes cannot leave (many targets): said once
+ * on stderr, naming it; err the send's error, 0 a neighbour that does
+ * not resolve (named: the route's gateway, else the target).
+ */
+void rt_engine_stuck(struct rt_engine *e, size_t i, int err);
 /* engine_tx.c: target i's next probe, due at the loop's time at; the CLOCK_MONOTONIC time it left. */
 int64_t rt_engine_send(struct rt_engine *e, size_t i, int64_t at);
 

@@ -2,10 +2,42 @@
  * One target's run, asked again whenever something happened to it (a
  * send, a reply, an error, its wake time): iputils' rules (src/policy.c)
  * say whether it is over, and its schedule (src/sched.c) when it sends
- * and wakes next. Below the rest of the engine: it calls no engine file.
+ * and wakes next; and, once, that its echoes cannot leave. Below the
+ * rest of the engine: it calls no engine file.
  */
+#include <stdio.h>
+#include <string.h>
+#include <net/if.h>
+
 #include "engine_int.h"
 #include "rtping/targets.h"
+
+void rt_engine_stuck(struct rt_engine *e, size_t i, int err)
+{
+	struct rt_tgt *t = &e->tl->t[i];
+	const struct rt_addr *nh = rt_addr_is_set(&t->gateway) ? &t->gateway
+							      : &e->tl->peers[i].addr;
+	struct rt_event ev = { .kind = RT_EV_MESSAGE, .tgt = &e->views[i] };
+	char text[1536], a[RT_ADDRSTRLEN];   /* a canonical name: up to NI_MAXHOST */
+	char dev[IF_NAMESIZE] = "";
+
+	if (!e->multi || t->stuck_said)
+		return;
+	t->stuck_said = true;
+	if (err) {
+		snprintf(text, sizeof(text), "%s: echoes cannot leave: %s; counted as errors, "
+			 "the other targets go on", t->name, strerror(err));
+	} else {
+		if (t->ifindex)
+			if_indextoname(t->ifindex, dev);
+		snprintf(text, sizeof(text), "%s: echoes cannot leave: neighbour %s%s%s does not "
+			 "resolve; counted as errors, the other targets go on", t->name,
+			 rt_addr_str(nh, a, sizeof(a)), *dev ? " dev " : "", dev);
+	}
+	ev.wall_us = rt_engine_wall(e);
+	ev.text = text;
+	rt_out_event(&e->out, &ev);
+}
 
 void rt_engine_update(struct rt_engine *e, size_t i, int64_t now)
 {

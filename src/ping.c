@@ -268,6 +268,7 @@ static void explain(struct ping *p, size_t i, bool *bcast_warned)
 	rt_explain_snapshot(ex, &snap);
 	t->src = snap.src;
 	t->ifindex = snap.ifindex;
+	t->gateway = snap.gateway;
 	t->hashed = !ex->fallback && (ex->hash_dependent || ex->flowlabel_hashed);
 }
 

@@ -48,8 +48,10 @@ struct rt_tgt {
 	bool diverges;               /* the UDP probe's answer differs from the kernel's */
 	bool hashed;                 /* multipath by a hash no query can express: no one source */
 	bool group;                  /* broadcast or multicast: many may answer */
+	bool stuck_said;             /* "echoes cannot leave" said (many targets) */
 	struct rt_addr src;          /* the echo's route: its source, device (header, -B) */
 	uint32_t ifindex;
+	struct rt_addr gateway;      /* the route's next hop; unset: on-link */
 	char *route_json;            /* --json: the route object; NULL otherwise */
 	struct rt_run run;
 };
