@@ -67,7 +67,7 @@ struct rt_targets {
 	struct rt_peer *peers;       /* [i]: target i's address, echo id and stats */
 	struct rt_stats *st;         /* [i]: target i's counters (peers point here) */
 	size_t n;
-	/* While the list is read: the names, hashed to drop duplicates. */
+	/* While the list is read: the names, hashed by address or text to drop duplicates. */
 	struct rt_tname *names;
 	size_t cap;
 	uint32_t *seen;
@@ -86,7 +86,8 @@ enum rt_tadd {
 
 /*
  * Appends name (copy: it is copied, else it must outlive the list).
- * Duplicates (the same text) are not added. *at: its index (the first's
+ * Duplicates (one address however it is spelled, with its scope for
+ * IPv6; a name by its text) are not added. *at: its index (the first's
  * for a duplicate, whose names[*at].said_dup the caller may set).
  */
 enum rt_tadd rt_targets_add(struct rt_targets *l, const char *name, bool copy, size_t *at);
