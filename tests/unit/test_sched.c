@@ -327,6 +327,56 @@ START_TEST(targets_start_spread_and_plans_move_both_queues)
 }
 END_TEST
 
+/*
+ * A user's broadcast and multicast targets share one echo a second, all
+ * together; a unicast target beside them keeps its own schedule.
+ */
+START_TEST(group_targets_share_one_send_a_second)
+{
+	struct rt_sched_cfg c = { .interval_ns = SEC, .preload = 1, .rate = 500,
+				  .group_gap_ns = SEC };
+	struct rt_stats sts[4];
+	struct rt_sched sc;
+	int64_t now = T0, wake, last_group = 0;
+	int sent[4] = { 0 };
+	long i;
+
+	ck_assert_int_eq(rt_sched_init(&sc, &c, 4, T0), 0);
+	for (int k = 0; k < 4; k++)
+		ck_assert_int_eq(rt_stats_init(&sts[k], rt_sched_first(&sc, (size_t)k), 64), 0);
+	for (int k = 0; k < 3; k++)
+		ck_assert_int_eq(rt_sched_set_group(&sc, (size_t)k), 0);
+	while (now < T0 + 10 * SEC) {
+		if ((i = rt_sched_next_send(&sc, now, &wake)) < 0) {
+			ck_assert_int_gt(wake, now);
+			now = wake;
+			continue;
+		}
+		rt_stats_sent(&sts[i], rt_stats_next_seq(&sts[i]), now);
+		rt_sched_sent(&sc, (size_t)i, &sts[i], now);
+		sent[i]++;
+		if (i < 3) {
+			ck_assert(!last_group || now - last_group >= SEC);
+			last_group = now;
+		}
+	}
+	/* Ten seconds: ten group echoes in all, ten for the unicast target. */
+	ck_assert_int_eq(sent[0] + sent[1] + sent[2], 10);
+	ck_assert_int_ge(sent[0], 3);
+	ck_assert_int_ge(sent[2], 3);
+	ck_assert_int_eq(sent[3], 10);
+	/* Without a gap (root) nothing is grouped. */
+	rt_sched_free(&sc);
+	c.group_gap_ns = 0;
+	ck_assert_int_eq(rt_sched_init(&sc, &c, 4, T0), 0);
+	ck_assert_int_eq(rt_sched_set_group(&sc, 0), 0);
+	ck_assert_ptr_null(sc.in_group);
+	rt_sched_free(&sc);
+	for (int k = 0; k < 4; k++)
+		rt_stats_free(&sts[k]);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("sched");
@@ -338,6 +388,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, late_wakeups_do_not_add_up);
 	tcase_add_test(tc, per_target_due_times_and_done);
 	tcase_add_test(tc, heap_order_matches_a_linear_scan);
+	tcase_add_test(tc, group_targets_share_one_send_a_second);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(one, setup, teardown);
 	tcase_add_test(one, fixed_interval_does_not_drift);
