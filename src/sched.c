@@ -295,10 +295,17 @@ void rt_sched_sent(struct rt_sched *s, size_t i, const struct rt_stats *st, int6
 		if (s->next_ns[i] < now - iv)
 			s->next_ns[i] = now;
 	}
-	/* A group send takes the group's token and the run's. */
-	if (queue_of(s, i) == &s->group)
+	/*
+	 * A group send takes the run's token, and the group's next is a whole
+	 * gap after it: at most one a gap, even after a late one.
+	 */
+	if (queue_of(s, i) == &s->group) {
 		take_token(&s->send, now);
-	rt_sched_queue_sent(queue_of(s, i), i, now, rt_sched_due(s, i, st));
+		s->group.next_ns = now + s->group.gap_ns;
+		rt_sched_queue_defer(&s->group, i, rt_sched_due(s, i, st));
+		return;
+	}
+	rt_sched_queue_sent(&s->send, i, now, rt_sched_due(s, i, st));
 }
 
 void rt_sched_retry(struct rt_sched *s, size_t i, const struct rt_stats *st, int64_t now)

@@ -90,8 +90,8 @@ for bin in $BINS; do
 	check_rc "$l: groups: exit 0" 0 "$T_RC" "$T_ERR"
 	check_eq "$l: groups: two targets, two echoes each" "2 2" \
 		"$(stats_line 10.77.0.255 | cut -d' ' -f1) $(stats_line ff02::1%a0 | cut -d' ' -f1)"
-	ms_at_least "$l: groups: broadcast echoes 2 s apart" 1800 "$(stats_line 10.77.0.255)"
-	ms_at_least "$l: groups: multicast echoes 2 s apart" 1800 "$(stats_line ff02::1%a0)"
+	ms_at_least "$l: groups: broadcast echoes 2 s apart" 1990 "$(stats_line 10.77.0.255)"
+	ms_at_least "$l: groups: multicast echoes 2 s apart" 1990 "$(stats_line ff02::1%a0)"
 done
 
 # Root: --rate as asked, groups at their own interval.
@@ -100,5 +100,10 @@ check_rc "root: --rate 2000 runs" 0 "$T_RC" "$T_ERR"
 t_run "$A" "$RTPING" -q -n -b -i 1 -c 2 -W 1 10.77.0.255 ff02::1%a0
 check_eq "root: groups keep their own interval" "2 2" \
 	"$(stats_line 10.77.0.255 | cut -d' ' -f1) $(stats_line ff02::1%a0 | cut -d' ' -f1)"
-check_match "root: broadcast echoes 1 s apart" "time 1[0-9]{3}ms$" "$(stats_line 10.77.0.255)"
+ms=$(stats_line 10.77.0.255 | sed -nE 's/.*time ([0-9]+)ms$/\1/p')
+if [ -n "$ms" ] && [ "$ms" -lt 1900 ]; then
+	pass "root: broadcast echoes 1 s apart, not paced (${ms}ms)"
+else
+	fail "root: broadcast echoes paced: '$(stats_line 10.77.0.255)'"
+fi
 t_done
