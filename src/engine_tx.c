@@ -50,7 +50,7 @@ static bool cannot_leave(int err)
 /*
  * Many targets: the shared socket's buffer refused target i's echo. It
  * counts as sent and as an error (iputils' hard local error), is said
- * once for the target, and the target waits for its next interval.
+ * once for the target, and the target backs off (rt_sched_backoff()).
  */
 static void send_blocked(struct rt_engine *e, size_t i, uint16_t seq, int err)
 {
@@ -154,7 +154,10 @@ int64_t rt_engine_send(struct rt_engine *e, size_t i, int64_t at)
 	} else {
 		rt_out_sent(&e->out);   /* -f's dot */
 	}
-	rt_sched_sent(&e->sched, i, st, now);
+	if (err && cannot_leave(err))
+		rt_sched_backoff(&e->sched, i, st, now);
+	else
+		rt_sched_sent(&e->sched, i, st, now);
 	fs->rx_maybe = true;
 	fs->unread++;
 	fs->reports_unread += ask && !err;

@@ -314,6 +314,15 @@ void rt_sched_retry(struct rt_sched *s, size_t i, const struct rt_stats *st, int
 	rt_sched_queue_defer(queue_of(s, i), i, rt_sched_due(s, i, st));
 }
 
+void rt_sched_backoff(struct rt_sched *s, size_t i, const struct rt_stats *st, int64_t now)
+{
+	int64_t wait = s->cfg.interval_ns > RT_SCHED_BACKOFF_NS ? s->cfg.interval_ns
+								 : RT_SCHED_BACKOFF_NS;
+
+	s->retry_ns[i] = now + wait;
+	rt_sched_sent(s, i, st, now);
+}
+
 void rt_sched_plan(struct rt_sched *s, size_t i, const struct rt_stats *st, bool may_send,
 		   int64_t wake)
 {

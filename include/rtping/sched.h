@@ -107,6 +107,14 @@ void rt_sched_sent(struct rt_sched *s, size_t i, const struct rt_stats *st, int6
 /* Target i's send found the queue full at now: try again in 10 ms. */
 void rt_sched_retry(struct rt_sched *s, size_t i, const struct rt_stats *st, int64_t now);
 /*
+ * Many targets: target i's echo was refused at now and counted as sent
+ * (st counts it): its next waits one interval, and at least
+ * RT_SCHED_BACKOFF_NS, so a flood to a target whose echoes cannot leave
+ * does not fail a send each turn.
+ */
+#define RT_SCHED_BACKOFF_NS (100 * 1000 * 1000LL)
+void rt_sched_backoff(struct rt_sched *s, size_t i, const struct rt_stats *st, int64_t now);
+/*
  * Something happened to target i: it sends when due (no more when
  * !may_send) and wakes at wake (0 none).
  */

@@ -380,6 +380,39 @@ START_TEST(group_targets_share_one_send_a_second)
 }
 END_TEST
 
+/* A refused echo counts as sent; the next waits an interval, at least 100 ms (a flood too). */
+START_TEST(refused_send_backs_off_that_target)
+{
+	struct rt_sched_cfg c = { .interval_ns = 0, .preload = 1, .rate = 1000 };
+	struct rt_stats sts[2];
+	struct rt_sched sc;
+	int64_t wake;
+
+	ck_assert_int_eq(rt_sched_init(&sc, &c, 2, T0), 0);
+	for (int k = 0; k < 2; k++)
+		ck_assert_int_eq(rt_stats_init(&sts[k], T0, 64), 0);
+	ck_assert_int_eq(rt_sched_next_send(&sc, T0, &wake), 0);
+	rt_stats_sent(&sts[0], rt_stats_next_seq(&sts[0]), T0);
+	sts[0].nerrors++;                       /* refused: out of flight at once */
+	rt_sched_backoff(&sc, 0, &sts[0], T0);
+	/* The other target goes on; target 0 waits 100 ms, not a flood's turn. */
+	ck_assert_int_eq(rt_sched_next_send(&sc, T0 + 1 * MS, &wake), 1);
+	rt_stats_sent(&sts[1], rt_stats_next_seq(&sts[1]), T0 + 1 * MS);
+	rt_sched_sent(&sc, 1, &sts[1], T0 + 1 * MS);
+	ck_assert_int_eq(rt_sched_due(&sc, 0, &sts[0]), T0 + 100 * MS);
+	rt_sched_free(&sc);
+	/* A slower target waits its own interval. */
+	c.interval_ns = SEC;
+	ck_assert_int_eq(rt_sched_init(&sc, &c, 2, T0), 0);
+	rt_stats_sent(&sts[0], rt_stats_next_seq(&sts[0]), T0);
+	rt_sched_backoff(&sc, 0, &sts[0], T0);
+	ck_assert_int_eq(rt_sched_due(&sc, 0, &sts[0]), T0 + SEC);
+	rt_sched_free(&sc);
+	for (int k = 0; k < 2; k++)
+		rt_stats_free(&sts[k]);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("sched");
@@ -392,6 +425,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, per_target_due_times_and_done);
 	tcase_add_test(tc, heap_order_matches_a_linear_scan);
 	tcase_add_test(tc, group_targets_share_one_send_a_second);
+	tcase_add_test(tc, refused_send_backs_off_that_target);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(one, setup, teardown);
 	tcase_add_test(one, fixed_interval_does_not_drift);
