@@ -153,6 +153,11 @@ void rt_engine_watch_counts(struct rt_engine *e, const struct rt_watch_stats *w)
 	e->watch = w;
 }
 
+void rt_engine_netlink(struct rt_engine *e, struct rt_nl *nl)
+{
+	e->nl = nl;
+}
+
 const struct rt_out *rt_engine_out(const struct rt_engine *e)
 {
 	return &e->out;

@@ -10,7 +10,18 @@
 #include <net/if.h>
 
 #include "engine_int.h"
+#include "rtping/neigh.h"
 #include "rtping/targets.h"
+
+/* Target i's next hop, when the kernel says it is unresolved (asked once a target). */
+static bool neighbour_unresolved(const struct rt_engine *e, size_t i, const struct rt_addr *nh)
+{
+	const struct rt_tgt *t = &e->tl->t[i];
+	struct rt_neigh n;
+
+	return e->nl && t->ifindex && rt_neigh_get(e->nl, t->ifindex, nh, &n) == 0 &&
+	       rt_neigh_unresolved(&n);
+}
 
 void rt_engine_stuck(struct rt_engine *e, size_t i, int err)
 {
@@ -24,15 +35,16 @@ void rt_engine_stuck(struct rt_engine *e, size_t i, int err)
 	if (!e->multi || t->stuck_said)
 		return;
 	t->stuck_said = true;
-	if (err) {
+	if (err && !neighbour_unresolved(e, i, nh)) {
 		snprintf(text, sizeof(text), "%s: echoes cannot leave: %s; counted as errors, "
 			 "the other targets go on", t->name, strerror(err));
 	} else {
 		if (t->ifindex)
 			if_indextoname(t->ifindex, dev);
 		snprintf(text, sizeof(text), "%s: echoes cannot leave: neighbour %s%s%s does not "
-			 "resolve; counted as errors, the other targets go on", t->name,
-			 rt_addr_str(nh, a, sizeof(a)), *dev ? " dev " : "", dev);
+			 "resolve%s%s%s; counted as errors, the other targets go on", t->name,
+			 rt_addr_str(nh, a, sizeof(a)), *dev ? " dev " : "", dev,
+			 err ? " (" : "", err ? strerror(err) : "", err ? ")" : "");
 	}
 	ev.wall_us = rt_engine_wall(e);
 	ev.text = text;

@@ -450,6 +450,7 @@ static int run(struct ping *p)
 	}
 	rt_targets_link_shared(&p->tl);
 	p->e = e;
+	rt_engine_netlink(e, p->pe.nl);
 	/* One target: the prediction its echoes' egress is held against. */
 	if (p->tl.n == 1 && p->tl.t[0].state == RT_TGT_READY) {
 		struct rt_route_view v;
