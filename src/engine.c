@@ -43,7 +43,7 @@ static void open_fam(struct rt_engine *e, int k, const struct rt_engine_fam *f, 
 	fs->rx = rt_rx_new(f->t->fam, !e->o->latency_user, e->o->size);
 	/* The destination and id are each send's (rt_tx_target()). */
 	struct rt_tx_cfg tc = { .fd = fs->sock.fd, .dst = (struct sockaddr *)&fs->sock.dst,
-				.dst_len = fs->sock.dst_len };
+				.dst_len = fs->sock.dst_len, .nonblock = e->multi };
 
 	rt_probe_init(&tc.probe, e->o, f->t->fam, &f->t->addr, fs->sock.match.id);
 	fs->ni = rt_probe_is_ni(e->o, f->t->fam);
@@ -155,6 +155,11 @@ void rt_engine_message(struct rt_engine *e, const char *text)
 void rt_engine_watch_counts(struct rt_engine *e, const struct rt_watch_stats *w)
 {
 	e->watch = w;
+}
+
+void rt_engine_netlink(struct rt_engine *e, struct rt_nl *nl)
+{
+	e->nl = nl;
 }
 
 const struct rt_out *rt_engine_out(const struct rt_engine *e)

@@ -64,6 +64,7 @@ struct rt_engine {
 	struct rt_out out;          /* run-wide: set once, by rt_out_init() */
 	struct rt_out_target *views;   /* [i]: target i as the printers name it */
 	const struct rt_watch_stats *watch;   /* the route watch's counts; NULL none */
+	struct rt_nl *nl;           /* asks about a stuck target's neighbour; NULL none */
 	/* Addresses as text, lookups off the loop: [0] resolving, [1] numeric targets'. */
 	struct rt_names *names[2];
 	struct rt_ipopt_rr rr;      /* -R: the last route shown, for "(same route)" */
@@ -96,6 +97,13 @@ static inline int64_t rt_engine_wall(const struct rt_engine *e)
 
 /* engine_run.c: something happened to target i: iputils' rules asked again. */
 void rt_engine_update(struct rt_engine *e, size_t i, int64_t now);
+/*
+ * engine_run.c: target i's echoes cannot leave (many targets): said once
+ * on stderr, naming it; err the send's error, 0 a neighbour that does
+ * not resolve (named: the route's gateway, else the target; for a send's
+ * error too when RTM_GETNEIGH finds it incomplete or failed).
+ */
+void rt_engine_stuck(struct rt_engine *e, size_t i, int err);
 /* engine_tx.c: target i's next probe, due at the loop's time at; the CLOCK_MONOTONIC time it left. */
 int64_t rt_engine_send(struct rt_engine *e, size_t i, int64_t at);
 

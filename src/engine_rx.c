@@ -243,6 +243,18 @@ static void report_error(struct rt_engine *e, size_t i, const struct rt_icmp_err
 }
 
 /*
+ * Our own stack says target i's next hop did not resolve: the
+ * unreachable error neighbour resolution sends, from the echo's source.
+ */
+static bool neighbour_failed(const struct rt_engine *e, size_t i, const struct rt_icmp_err *er)
+{
+	const struct rt_tgt *t = &e->tl->t[i];
+
+	return !er->local && er->type == t->fam->unreach_type &&
+	       er->code == t->fam->unreach_neigh_code && rt_addr_equal(&er->offender, &t->src);
+}
+
+/*
  * One error-queue entry of socket k: 2 a transmit report, 1 an error
  * reported, 0 not ours, -errno when empty.
  */
@@ -272,6 +284,8 @@ int rt_engine_recv_err(struct rt_engine *e, int k)
 	if (i < 0)
 		return 0;
 	report_error(e, (size_t)i, &en.err);
+	if (neighbour_failed(e, (size_t)i, &en.err))
+		rt_engine_stuck(e, (size_t)i, 0);
 	rt_engine_update(e, (size_t)i, rt_clock_ns(CLOCK_MONOTONIC));
 	return 1;
 }

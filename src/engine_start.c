@@ -19,6 +19,16 @@ static bool is_multicast(const struct rt_addr *a)
 	return a->af == AF_INET ? (a->u.raw[0] & 0xf0) == 0xe0 : a->u.raw[0] == 0xff;
 }
 
+/*
+ * iputils' "broadcast pings" for a user's limits (src/opts_check.c): -b
+ * on IPv4 (ping6 ignores it), or a multicast destination.
+ */
+static bool sends_to_group(const struct rt_engine *e, size_t i)
+{
+	return is_multicast(&e->tl->peers[i].addr) ||
+	       (e->o->broadcast && e->tl->t[i].fam->af == AF_INET);
+}
+
 /* Target i as the printers name it: once, before its header. */
 static void make_view(struct rt_engine *e, size_t i)
 {
@@ -151,6 +161,8 @@ int rt_engine_start(struct rt_engine *e, struct rt_error *err)
 		.interval_ns = o->interval_ns, .preload = o->preload, .adaptive = o->adaptive,
 		.min_interval_ns = e->privileged ? 0 : RT_MIN_USER_INTERVAL_NS,
 		.rate = o->rate ? o->rate : tl->n > 1 ? RT_RATE_DEFAULT : 0,
+		/* A user's many targets: iputils' limits hold for the process (src/opts.c). */
+		.group_gap_ns = e->privileged || tl->n < 2 ? 0 : RT_USER_GROUP_GAP_NS,
 	};
 	bool reports = e->fs[0].sock.reports || e->fs[1].sock.reports;
 	int64_t now;
@@ -158,6 +170,8 @@ int rt_engine_start(struct rt_engine *e, struct rt_error *err)
 
 	if ((rc = bind_sources(e, err)) < 0)
 		return rc;
+	if (!e->privileged && tl->n > 1 && sc.rate > RT_USER_RATE_MAX)
+		sc.rate = RT_USER_RATE_MAX;
 	/*
 	 * One echo id a target (raw sockets match replies by it): its family
 	 * socket's + i. Link-local targets are told apart by their link too.
@@ -193,7 +207,8 @@ int rt_engine_start(struct rt_engine *e, struct rt_error *err)
 	for (size_t i = 0; i < tl->n; i++) {
 		if (tl->t[i].state != RT_TGT_READY)
 			rt_sched_done(&e->sched, i);
-		else if (start_target(e, i, now) < 0)
+		else if ((sends_to_group(e, i) && rt_sched_set_group(&e->sched, i) < 0) ||
+			 start_target(e, i, now) < 0)
 			return rt_error_errno(err, -ENOMEM, "malloc");
 	}
 	return 0;

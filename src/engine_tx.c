@@ -41,6 +41,29 @@ static void send_failed(struct rt_engine *e, size_t i, uint16_t seq, int err)
 	rt_out_event(&e->out, &ev);
 }
 
+/* A full send buffer (EAGAIN, ENOBUFS) or no memory: the echo did not leave. */
+static bool cannot_leave(int err)
+{
+	return err == EAGAIN || err == ENOBUFS || err == ENOMEM;
+}
+
+/*
+ * Many targets: the shared socket's buffer refused target i's echo. It
+ * counts as sent and as an error (iputils' hard local error), is said
+ * once for the target, and the target backs off (rt_sched_backoff()).
+ */
+static void send_blocked(struct rt_engine *e, size_t i, uint16_t seq, int err)
+{
+	struct rt_event ev = { .kind = RT_EV_SEND_ERROR, .tgt = &e->views[i], .seq = seq,
+			       .err = err };
+
+	e->tl->st[i].nerrors++;
+	rt_engine_stuck(e, i, err);
+	ev.wall_us = rt_engine_wall(e);
+	ev.text = strerror(err);
+	rt_out_event(&e->out, &ev);
+}
+
 /* A query's nonce: its sequence, then 6 bytes nobody off the path can guess. */
 static void new_nonce(struct rt_engine *e, uint16_t seq, uint8_t rnd[6])
 {
@@ -99,8 +122,20 @@ int64_t rt_engine_send(struct rt_engine *e, size_t i, int64_t at)
 	if (fs->ni)
 		new_nonce(e, seq, rnd);
 	err = -rt_tx_echo(fs->tx, seq, rnd, &ask, &now);
+	if (err && e->multi && !cannot_leave(err) && err != EMSGSIZE) {
+		/*
+		 * An ICMP error pending on the shared socket (another target's,
+		 * with IP_RECVERR) fails whichever send comes next, and that
+		 * echo never left: the error goes to its target (which may
+		 * be this one, now over), the echo goes again, once.
+		 */
+		rt_engine_drain_errq(e, rt_engine_fam(t->fam));
+		if (t->state != RT_TGT_RUNNING)
+			return now;
+		err = -rt_tx_echo(fs->tx, seq, rnd, &ask, &now);
+	}
 	if (err) {
-		switch (rt_policy_send_error(o, st, err)) {
+		switch (rt_policy_send_error(o, st, err, e->multi)) {
 		case RT_SEND_RETRY:
 			rt_sched_retry(&e->sched, i, st, now);
 			return now;
@@ -108,6 +143,7 @@ int64_t rt_engine_send(struct rt_engine *e, size_t i, int64_t at)
 			rt_error_set(&e->fatal, -err, "Do you want to ping broadcast? Then -b. "
 				     "If not, check your local firewall rules");
 			return now;
+		case RT_SEND_BLOCKED:
 		case RT_SEND_FAILED:
 			break;
 		}
@@ -117,12 +153,17 @@ int64_t rt_engine_send(struct rt_engine *e, size_t i, int64_t at)
 	t->last_unsent = err != 0;
 	if (ask && !err)
 		rt_egress_asked(&e->ob.eg, seq, now);
-	if (err) {
+	if (err && cannot_leave(err)) {
+		send_blocked(e, i, seq, err);   /* many targets: RT_SEND_BLOCKED */
+	} else if (err) {
 		send_failed(e, i, seq, err);
 	} else {
 		rt_out_sent(&e->out);   /* -f's dot */
 	}
-	rt_sched_sent(&e->sched, i, st, now);
+	if (err && cannot_leave(err))
+		rt_sched_backoff(&e->sched, i, st, now);
+	else
+		rt_sched_sent(&e->sched, i, st, now);
 	fs->rx_maybe = true;
 	fs->unread++;
 	fs->reports_unread += ask && !err;

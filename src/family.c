@@ -46,6 +46,8 @@ const struct rt_family rt_inet = {
 	.loopback = { 127, 0, 0, 1 },
 	.self_to_src = true,
 	.error_pipe = true,
+	.unreach_type = ICMP_DEST_UNREACH,
+	.unreach_neigh_code = ICMP_HOST_UNREACH,
 };
 
 const struct rt_family rt_inet6 = {
@@ -79,6 +81,8 @@ const struct rt_family rt_inet6 = {
 	.loopback = { [15] = 1 },
 	.self_to_src = false,
 	.error_pipe = false,
+	.unreach_type = ICMP6_DST_UNREACH,
+	.unreach_neigh_code = ICMP6_DST_UNREACH_ADDR,
 };
 
 const struct rt_family *rt_family_get(int af)

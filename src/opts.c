@@ -208,6 +208,10 @@ static int check_combined(struct parse *p)
 	if (!o->privileged && o->preload > MAX_USER_PRELOAD)
 		return rt_opts_fail(p, -EINVAL, "cannot set preload to value greater than 3: %ld",
 				    o->preload);
+	/* iputils' 2 ms a user, for the whole process: the sum over all targets. */
+	if (!o->privileged && o->rate > RT_USER_RATE_MAX)
+		return rt_opts_fail(p, -EINVAL, "cannot flood; maximal rate allowed for user is "
+				    "%lld/s", (long long)RT_USER_RATE_MAX);
 	if (o->verify && o->mode != RT_MODE_EXPLAIN)
 		return rt_opts_fail(p, -EINVAL, "--verify needs --explain-route");
 	if (o->verify && o->audit)

@@ -272,6 +272,7 @@ static void explain(struct ping *p, size_t i, bool *bcast_warned)
 	rt_explain_snapshot(ex, &snap);
 	t->src = snap.src;
 	t->ifindex = snap.ifindex;
+	t->gateway = snap.gateway;
 	t->hashed = !ex->fallback && (ex->hash_dependent || ex->flowlabel_hashed);
 }
 
@@ -483,6 +484,7 @@ static int run(struct ping *p)
 	}
 	rt_targets_link_shared(&p->tl);
 	p->e = e;
+	rt_engine_netlink(e, p->pe.nl);
 	/* One target: the prediction its echoes' egress is held against. */
 	if (p->tl.n == 1 && p->tl.t[0].state == RT_TGT_READY) {
 		struct rt_route_view v;

@@ -69,10 +69,16 @@ int64_t rt_policy_wake(const struct rt_run *r)
 }
 
 enum rt_send_verdict rt_policy_send_error(const struct rt_opts *o, const struct rt_stats *st,
-					  int err)
+					  int err, bool shared)
 {
+	/*
+	 * iputils retries a send the buffer refused. With many targets the
+	 * retries of one whose echoes cannot leave would hold the buffer
+	 * against the others: a hard local error instead, as iputils makes
+	 * of ENOBUFS that outlasts the linger.
+	 */
 	if (err == EAGAIN || err == ENOBUFS || err == ENOMEM)
-		return RT_SEND_RETRY;
+		return shared ? RT_SEND_BLOCKED : RT_SEND_RETRY;
 	/* Broadcast without -b: the kernel says EACCES; iputils stops with this. */
 	if (err == EACCES && !o->broadcast && !st->ntransmitted)
 		return RT_SEND_FATAL;

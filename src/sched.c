@@ -95,6 +95,16 @@ void rt_sched_queue_free(struct rt_sched_queue *q)
 	memset(q, 0, sizeof(*q));
 }
 
+/* When q's first target (q not empty) may go: its due time, not before the pacer's nor floor. */
+static int64_t head_at(const struct rt_sched_queue *q, int64_t floor)
+{
+	int64_t at = q->due[q->heap[0]];
+
+	if (at < q->next_ns)
+		at = q->next_ns;
+	return at < floor ? floor : at;
+}
+
 long rt_sched_queue_pick(const struct rt_sched_queue *q, int64_t now, int64_t *wake)
 {
 	int64_t at;
@@ -103,9 +113,7 @@ long rt_sched_queue_pick(const struct rt_sched_queue *q, int64_t now, int64_t *w
 		*wake = 0;
 		return -1;
 	}
-	at = q->due[q->heap[0]];
-	if (at < q->next_ns)
-		at = q->next_ns;
+	at = head_at(q, INT64_MIN);
 	if (at > now) {
 		*wake = at;
 		return -1;
@@ -126,16 +134,30 @@ void rt_sched_queue_defer(struct rt_sched_queue *q, size_t i, int64_t due)
 		down(q, q->pos[i]);
 }
 
+/*
+ * A send at now takes q's token. An absolute schedule, so the wake-up
+ * latency of each send does not add up over thousands (1000 targets at
+ * 1000/s lost 0.1 s to it); but a send later than a whole gap restarts it
+ * from now: one token, never a burst for the time lost.
+ */
+static void take_token(struct rt_sched_queue *q, int64_t now)
+{
+	q->next_ns = (now - q->next_ns >= q->gap_ns ? now : q->next_ns) + q->gap_ns;
+}
+
 void rt_sched_queue_sent(struct rt_sched_queue *q, size_t i, int64_t now, int64_t due)
 {
-	/*
-	 * An absolute schedule, so the wake-up latency of each send does not
-	 * add up over thousands (1000 targets at 1000/s lost 0.1 s to it);
-	 * but a send later than a whole gap restarts it from now: one token,
-	 * never a burst for the time lost.
-	 */
-	q->next_ns = (now - q->next_ns >= q->gap_ns ? now : q->next_ns) + q->gap_ns;
+	take_token(q, now);
 	rt_sched_queue_defer(q, i, due);
+}
+
+/* Target i (not in q) joins it, due at due. */
+static void queue_insert(struct rt_sched_queue *q, size_t i, int64_t due)
+{
+	q->heap[q->n] = (uint32_t)i;
+	q->pos[i] = (uint32_t)q->n;
+	q->due[i] = due;
+	up(q, q->n++);
 }
 
 void rt_sched_queue_done(struct rt_sched_queue *q, size_t i)
@@ -184,10 +206,42 @@ int rt_sched_init(struct rt_sched *s, const struct rt_sched_cfg *c, size_t n, in
 	return 0;
 }
 
+int rt_sched_set_group(struct rt_sched *s, size_t i)
+{
+	int rc;
+
+	if (!s->cfg.group_gap_ns || i >= s->n || (s->in_group && s->in_group[i]))
+		return 0;
+	if (!s->in_group) {
+		/* Its arrays as long as the send queue's, then emptied: indices are targets. */
+		if ((rc = rt_sched_queue_init(&s->group, s->n, 0, 0, s->start_ns)) < 0)
+			return rc;
+		if (!(s->in_group = calloc(s->n + 1, 1))) {
+			rt_sched_queue_free(&s->group);
+			return -ENOMEM;
+		}
+		s->group.gap_ns = s->cfg.group_gap_ns;
+		s->group.n = 0;
+		memset(s->group.pos, 0xff, s->n * sizeof(*s->group.pos));
+	}
+	s->in_group[i] = 1;
+	queue_insert(&s->group, i, s->send.due[i]);
+	rt_sched_queue_done(&s->send, i);
+	return 0;
+}
+
+/* The queue target i sends from. */
+static struct rt_sched_queue *queue_of(struct rt_sched *s, size_t i)
+{
+	return s->in_group && s->in_group[i] ? &s->group : &s->send;
+}
+
 void rt_sched_free(struct rt_sched *s)
 {
 	rt_sched_queue_free(&s->send);
 	rt_sched_queue_free(&s->wake);
+	rt_sched_queue_free(&s->group);
+	free(s->in_group);
 	free(s->next_ns);
 	free(s->retry_ns);
 	memset(s, 0, sizeof(*s));
@@ -244,34 +298,66 @@ void rt_sched_sent(struct rt_sched *s, size_t i, const struct rt_stats *st, int6
 		if (s->next_ns[i] < now - iv)
 			s->next_ns[i] = now;
 	}
+	/*
+	 * A group send takes the run's token, and the group's next is a whole
+	 * gap after it: at most one a gap, even after a late one.
+	 */
+	if (queue_of(s, i) == &s->group) {
+		take_token(&s->send, now);
+		s->group.next_ns = now + s->group.gap_ns;
+		rt_sched_queue_defer(&s->group, i, rt_sched_due(s, i, st));
+		return;
+	}
 	rt_sched_queue_sent(&s->send, i, now, rt_sched_due(s, i, st));
 }
 
 void rt_sched_retry(struct rt_sched *s, size_t i, const struct rt_stats *st, int64_t now)
 {
 	s->retry_ns[i] = now + RT_FLOOD_GAP_NS;
-	rt_sched_queue_defer(&s->send, i, rt_sched_due(s, i, st));
+	rt_sched_queue_defer(queue_of(s, i), i, rt_sched_due(s, i, st));
+}
+
+void rt_sched_backoff(struct rt_sched *s, size_t i, const struct rt_stats *st, int64_t now)
+{
+	int64_t wait = s->cfg.interval_ns > RT_SCHED_BACKOFF_NS ? s->cfg.interval_ns
+								 : RT_SCHED_BACKOFF_NS;
+
+	s->retry_ns[i] = now + wait;
+	rt_sched_sent(s, i, st, now);
 }
 
 void rt_sched_plan(struct rt_sched *s, size_t i, const struct rt_stats *st, bool may_send,
 		   int64_t wake)
 {
 	if (may_send)
-		rt_sched_queue_defer(&s->send, i, rt_sched_due(s, i, st));
+		rt_sched_queue_defer(queue_of(s, i), i, rt_sched_due(s, i, st));
 	else
-		rt_sched_queue_done(&s->send, i);
+		rt_sched_queue_done(queue_of(s, i), i);
 	rt_sched_queue_defer(&s->wake, i, wake ? wake : RT_SCHED_NONE);
 }
 
 void rt_sched_done(struct rt_sched *s, size_t i)
 {
-	rt_sched_queue_done(&s->send, i);
+	rt_sched_queue_done(queue_of(s, i), i);
 	rt_sched_queue_done(&s->wake, i);
 }
 
 long rt_sched_next_send(const struct rt_sched *s, int64_t now, int64_t *wake)
 {
-	return rt_sched_queue_pick(&s->send, now, wake);
+	int64_t a, b;
+
+	if (!s->in_group || !s->group.n)
+		return rt_sched_queue_pick(&s->send, now, wake);
+	if (!s->send.n)
+		a = INT64_MAX;
+	else
+		a = head_at(&s->send, INT64_MIN);
+	/* Whichever may go first: a group target also waits for the run's token. */
+	b = head_at(&s->group, s->send.next_ns);
+	*wake = a < b ? a : b;
+	if (*wake > now)
+		return -1;
+	return a <= b ? s->send.heap[0] : s->group.heap[0];
 }
 
 long rt_sched_next_wake(const struct rt_sched *s, int64_t now, int64_t *wake)

@@ -132,8 +132,46 @@ static int pmtu_value(enum rt_pmtu p)
 }
 
 /*
+ * Many targets share the send buffer: echoes wait in it while a neighbour
+ * is resolved (the kernel's three probes a second apart) or a device
+ * queue drains, so a buffer sized for one target let one silent on-link
+ * address fail every other target's sends. Room for what the run sends
+ * in that time (its rate: --rate, or every target once an interval,
+ * whichever is lower), counted at an echo's cost in the kernel (its
+ * bytes and the packet's bookkeeping, about 512 bytes).
+ */
+#define RT_RESOLVE_S 3
+#define RT_SNDBUF_MAX (4L << 20)
+
+static long shared_sndbuf(const struct rt_sock *s, const struct rt_opts *o, long alloc)
+{
+	double rate = o->rate ? (double)o->rate : RT_RATE_DEFAULT;
+	double per_iv = o->interval_ns ? (double)s->ntargets * RT_NS_PER_SEC / (double)o->interval_ns
+				      : rate;
+	double want = (per_iv < rate ? per_iv : rate) * RT_RESOLVE_S;
+	double bytes = (want < 64 ? 64 : want) * (double)(alloc + 512);
+
+	return bytes > RT_SNDBUF_MAX ? RT_SNDBUF_MAX : (long)bytes;
+}
+
+/* Root may go past net.core.wmem_max (SO_SNDBUFFORCE, CAP_NET_ADMIN). */
+static void set_sndbuf(struct rt_sock *s, const struct rt_opts *o, long bytes)
+{
+	int rc = -EPERM;
+
+	if (o->privileged) {
+		rt_caps_raise();
+		rc = setopt_int(s->fd, SOL_SOCKET, SO_SNDBUFFORCE, (int)bytes);
+		rt_caps_lower();
+	}
+	if (rc < 0)
+		setopt_int(s->fd, SOL_SOCKET, SO_SNDBUF, (int)bytes);
+}
+
+/*
  * iputils' sock_setbufs(): room for preload packets in the receive buffer;
  * with many targets, for one reply each (up to the kernel's rmem_max).
+ * -S sets the send buffer; one target keeps iputils' size.
  */
 static void set_buffers(struct rt_sock *s, const struct rt_opts *o)
 {
@@ -142,7 +180,10 @@ static void set_buffers(struct rt_sock *s, const struct rt_opts *o)
 	long rcv;
 
 	alloc += ((alloc + 511) / 512) * (long)(s->match.fam->ip_hdr_len + 16 + 64 + 160);
-	setopt_int(s->fd, SOL_SOCKET, SO_SNDBUF, (int)(o->sndbuf ? o->sndbuf : alloc));
+	if (o->sndbuf || s->ntargets < 2)
+		setopt_int(s->fd, SOL_SOCKET, SO_SNDBUF, (int)(o->sndbuf ? o->sndbuf : alloc));
+	else
+		set_sndbuf(s, o, shared_sndbuf(s, o, alloc));
 	rcv = alloc * (burst < 65536 ? burst : 65536);
 	setopt_int(s->fd, SOL_SOCKET, SO_RCVBUF, (int)(rcv < 65536 ? 65536 : rcv));
 }
@@ -358,7 +399,8 @@ int rt_sock_open(struct rt_sock *s, const struct rt_opts *o, const struct rt_flo
 	s->match.check_id = s->type == SOCK_RAW;
 	/* A raw socket's echoes carry -e or the pid; a datagram socket's its port. */
 	s->match.id = first_id(o, ntargets);
-	s->match.nids = (uint16_t)(s->type == SOCK_RAW ? ntargets : 1);
+	/* 32 bits: 65536 targets take every id (16 bits wrapped that to one). */
+	s->match.nids = (uint32_t)(s->type == SOCK_RAW ? ntargets : 1);
 	s->match.dst = t->addr;
 	s->match.any_dst = ntargets > 1;
 	rt_probe_init(&probe, o, t->fam, &t->addr, s->match.id);

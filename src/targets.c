@@ -1,10 +1,13 @@
 /*
- * The target list: names in, duplicates out (a hash of the typed text
- * while the list is read), then one allocation per array of state.
+ * The target list: names in, duplicates out (a hash of the address a
+ * name spells, or of its text, while the list is read), then one
+ * allocation per array of state.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <net/if.h>
 
 #include "rtping/demux.h"
 #include "rtping/output.h"
@@ -12,14 +15,87 @@
 
 #define NONE UINT32_MAX
 
+/*
+ * What makes two names one target: the address they spell, however it is
+ * written (inet_aton()'s forms for IPv4, as getaddrinfo() reads them:
+ * 10.77.00.002 is 10.77.0.2), with its scope for IPv6 (fe80::1%a and
+ * fe80::1%b are two); anything else by its text.
+ */
+struct tkey {
+	int af;                      /* AF_UNSPEC: the text */
+	uint8_t a[16];
+	uint32_t scope;
+	const char *s;
+};
+
+/* "%a" or "%2" after an IPv6 address: its interface index; 0 unknown. */
+static uint32_t scope_of(const char *s)
+{
+	char *end;
+	unsigned long v;
+
+	if (!*s)
+		return 0;
+	v = strtoul(s, &end, 10);
+	if (!*end && *s >= '0' && *s <= '9')
+		return v <= UINT32_MAX ? (uint32_t)v : 0;
+	return if_nametoindex(s);
+}
+
+static void key_of(const char *name, struct tkey *k)
+{
+	char buf[INET6_ADDRSTRLEN];
+	const char *pct;
+	size_t len;
+	struct in_addr in;
+
+	memset(k, 0, sizeof(*k));
+	k->s = name;
+	/* inet_aton() stops at a space; getaddrinfo() would refuse the rest. */
+	if (strpbrk(name, " \t\n"))
+		return;
+	if (inet_aton(name, &in) == 1) {
+		k->af = AF_INET;
+		memcpy(k->a, &in, 4);
+		return;
+	}
+	pct = strchr(name, '%');
+	len = pct ? (size_t)(pct - name) : strlen(name);
+	if (!strchr(name, ':') || len >= sizeof(buf))
+		return;
+	memcpy(buf, name, len);
+	buf[len] = '\0';
+	if (inet_pton(AF_INET6, buf, k->a) != 1 || (pct && !(k->scope = scope_of(pct + 1))))
+		return;
+	k->af = AF_INET6;
+}
+
+static bool key_equal(const struct tkey *x, const struct tkey *y)
+{
+	if (x->af != y->af)
+		return false;
+	if (x->af == AF_UNSPEC)
+		return !strcmp(x->s, y->s);
+	return !memcmp(x->a, y->a, sizeof(x->a)) && x->scope == y->scope;
+}
+
 /* FNV-1a: names are short, and this only has to spread them. */
-static uint32_t hash_str(const char *s)
+static uint32_t fnv(uint32_t h, const uint8_t *p, size_t n)
+{
+	while (n--)
+		h = (h ^ *p++) * 16777619u;
+	return h;
+}
+
+static uint32_t hash_key(const struct tkey *k)
 {
 	uint32_t h = 2166136261u;
 
-	while (*s)
-		h = (h ^ (uint8_t)*s++) * 16777619u;
-	return h;
+	if (k->af == AF_UNSPEC)
+		return fnv(h, (const uint8_t *)k->s, strlen(k->s));
+	h = fnv(h, (const uint8_t *)&k->af, sizeof(k->af));
+	h = fnv(h, k->a, sizeof(k->a));
+	return fnv(h, (const uint8_t *)&k->scope, sizeof(k->scope));
 }
 
 /* Keeps the table at most half full; indices into l->t, NONE empty. */
@@ -32,7 +108,11 @@ static int seen_grow(struct rt_targets *l)
 		return -ENOMEM;
 	memset(tab, 0xff, size * sizeof(*tab));
 	for (size_t i = 0; i < l->n; i++) {
-		size_t k = hash_str(l->names[i].s) & (size - 1);
+		struct tkey key;
+		size_t k;
+
+		key_of(l->names[i].s, &key);
+		k = hash_key(&key) & (size - 1);
 
 		while (tab[k] != NONE)
 			k = (k + 1) & (size - 1);
@@ -44,13 +124,18 @@ static int seen_grow(struct rt_targets *l)
 	return 0;
 }
 
-/* The slot name hashes to: holding its index when listed, else NONE. */
+/* The slot name's key hashes to: holding its index when listed, else NONE. */
 static uint32_t *seen_slot(const struct rt_targets *l, const char *name)
 {
-	size_t k = hash_str(name) & l->seen_mask;
+	struct tkey key, other;
+	size_t k;
 
-	while (l->seen[k] != NONE && strcmp(l->names[l->seen[k]].s, name))
-		k = (k + 1) & l->seen_mask;
+	key_of(name, &key);
+	for (k = hash_key(&key) & l->seen_mask; l->seen[k] != NONE; k = (k + 1) & l->seen_mask) {
+		key_of(l->names[l->seen[k]].s, &other);
+		if (key_equal(&key, &other))
+			break;
+	}
 	return &l->seen[k];
 }
 

@@ -66,12 +66,13 @@ int rt_tx_echo(struct rt_tx *tx, uint16_t seq, const uint8_t rnd[6], bool *repor
 	struct msghdr msg = { .msg_name = (void *)c->dst, .msg_namelen = c->dst_len,
 			      .msg_iov = &iov, .msg_iovlen = 1,
 			      .msg_control = tx->ask.b, .msg_controllen = sizeof(tx->ask.b) };
+	int flags = c->nonblock ? MSG_DONTWAIT : 0;
 	ssize_t n;
 
 	*report = *report && !tx->no_ask;
 	*now = rt_clock_ns(CLOCK_MONOTONIC);
 	if (*report) {
-		n = sendmsg(c->fd, &msg, 0);
+		n = sendmsg(c->fd, &msg, flags);
 		if (n >= 0 || errno != EINVAL)
 			return n < 0 ? -errno : 0;
 		/* The control message, not the echo: send it plain from now on. */
@@ -79,6 +80,6 @@ int rt_tx_echo(struct rt_tx *tx, uint16_t seq, const uint8_t rnd[6], bool *repor
 		*report = false;
 		*now = rt_clock_ns(CLOCK_MONOTONIC);
 	}
-	n = sendto(c->fd, tx->pkt, len, 0, c->dst, c->dst_len);
+	n = sendto(c->fd, tx->pkt, len, flags, c->dst, c->dst_len);
 	return n < 0 ? -errno : 0;
 }

@@ -21,6 +21,7 @@ struct rt_sock;
 struct rt_dest;
 struct rt_targets;
 struct rt_watch_stats;
+struct rt_nl;
 struct rt_engine;
 struct rt_error;
 
@@ -63,6 +64,11 @@ void rt_engine_route(struct rt_engine *e, const struct rt_route_view *v, const c
 void rt_engine_message(struct rt_engine *e, const char *text);
 /* The route watch's counts for the summaries: w is read when they print; NULL none. */
 void rt_engine_watch_counts(struct rt_engine *e, const struct rt_watch_stats *w);
+/*
+ * The netlink socket a target whose echoes cannot leave asks about its
+ * neighbour with (once a target); NULL: not asked.
+ */
+void rt_engine_netlink(struct rt_engine *e, struct rt_nl *nl);
 /* The run's printer, for what the ping mode adds (the run's totals). */
 const struct rt_out *rt_engine_out(const struct rt_engine *e);
 /*

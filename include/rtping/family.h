@@ -55,6 +55,11 @@ struct rt_family {
 	bool self_to_src;
 	/* ICMP errors count in "pipe N": iputils' IPv4 acknowledges them, ping6 doesn't. */
 	bool error_pipe;
+	/*
+	 * The error our own stack sends when a neighbour does not resolve:
+	 * host unreachable (arp_error_report()), address unreachable (ndisc).
+	 */
+	uint8_t unreach_type, unreach_neigh_code;
 };
 
 extern const struct rt_family rt_inet, rt_inet6;

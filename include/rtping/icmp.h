@@ -45,7 +45,7 @@ struct rt_icmp_match {
 	bool has_iphdr;          /* raw IPv4: the IP header comes first */
 	bool check_id;           /* raw sockets; datagram sockets are demuxed by the kernel */
 	uint16_t id;             /* host order */
-	uint16_t nids;           /* raw: ids id .. id + nids - 1 are ours (0: just id) */
+	uint32_t nids;           /* raw: ids id .. id + nids - 1 are ours (0: just id; 65536 all) */
 	struct rt_addr dst;      /* the target: quoted errors must be for it */
 	bool any_dst;            /* many targets: errors for any, demuxed by the caller */
 	size_t echo_len;         /* our requests' ICMP length: finds them in transmit reports */

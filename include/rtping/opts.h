@@ -31,6 +31,10 @@ enum rt_pmtu { RT_PMTU_DEFAULT, RT_PMTU_DO, RT_PMTU_WANT, RT_PMTU_DONT, RT_PMTU_
 #define RT_MIN_USER_INTERVAL_NS (2 * 1000 * 1000LL)
 /* --rate's upper bound: one send a microsecond. */
 #define RT_RATE_MAX 1000000
+/* A user's run, all targets together: iputils' one echo each 2 ms. */
+#define RT_USER_RATE_MAX (RT_NS_PER_SEC / RT_MIN_USER_INTERVAL_NS)
+/* A user's broadcast and multicast echoes, all targets together: one a second. */
+#define RT_USER_GROUP_GAP_NS RT_NS_PER_SEC
 
 struct rt_opts {
 	enum rt_mode mode;

@@ -53,12 +53,18 @@ int64_t rt_policy_wake(const struct rt_run *r);
 
 enum rt_send_verdict {
 	RT_SEND_RETRY,           /* queue full: not sent, try again shortly */
+	/*
+	 * Many targets share the socket and its buffer is full: the echo
+	 * counts as sent and as an error, the target waits for its next
+	 * interval, the others go on.
+	 */
+	RT_SEND_BLOCKED,
 	RT_SEND_FATAL,           /* broadcast without -b: the run ends, exit 2 */
 	RT_SEND_FAILED,          /* counts as sent; the error is reported */
 };
-/* What sendto() failing with err means (iputils' rules). */
+/* What sendto() failing with err means (iputils' rules); shared: many targets on the socket. */
 enum rt_send_verdict rt_policy_send_error(const struct rt_opts *o, const struct rt_stats *st,
-					  int err);
+					  int err, bool shared);
 /* Window slots for one target (rt_window_size() from the options). */
 size_t rt_policy_window(const struct rt_opts *o);
 /*

@@ -67,6 +67,8 @@ struct rt_sched_cfg {
 	bool adaptive;             /* -A */
 	int64_t min_interval_ns;   /* -A floor: 2 ms for users, 0 for root */
 	long rate;                 /* --rate: sends per second, all targets; 0 no limit */
+	/* Group targets (rt_sched_set_group()): at most one send per this, all together. */
+	int64_t group_gap_ns;
 };
 
 struct rt_sched {
@@ -77,10 +79,22 @@ struct rt_sched {
 	int64_t *retry_ns;             /* [i]: a full send queue said not before this */
 	struct rt_sched_queue send;    /* who sends next */
 	struct rt_sched_queue wake;    /* whose deadline or linger ends next */
+	/*
+	 * Group targets (a user's broadcast and multicast) send from their
+	 * own queue, whose pacer is the group gap, and take the send queue's
+	 * token too. Allocated by the first rt_sched_set_group().
+	 */
+	struct rt_sched_queue group;
+	uint8_t *in_group;             /* [i]: target i is in it */
 };
 
 /* n targets from now, each sending from rt_sched_first(). 0 or -ENOMEM/-EINVAL. */
 int rt_sched_init(struct rt_sched *s, const struct rt_sched_cfg *c, size_t n, int64_t now);
+/*
+ * Target i sends to many hosts: it shares the group pacer (cfg.group_gap_ns;
+ * nothing changes when 0). Before its first send. 0 or -ENOMEM.
+ */
+int rt_sched_set_group(struct rt_sched *s, size_t i);
 void rt_sched_free(struct rt_sched *s);
 /* Target i's first send: the start + i x interval / n (spread over one interval). */
 int64_t rt_sched_first(const struct rt_sched *s, size_t i);
@@ -92,6 +106,14 @@ int64_t rt_sched_adaptive_interval(const struct rt_sched *s, const struct rt_sta
 void rt_sched_sent(struct rt_sched *s, size_t i, const struct rt_stats *st, int64_t now);
 /* Target i's send found the queue full at now: try again in 10 ms. */
 void rt_sched_retry(struct rt_sched *s, size_t i, const struct rt_stats *st, int64_t now);
+/*
+ * Many targets: target i's echo was refused at now and counted as sent
+ * (st counts it): its next waits one interval, and at least
+ * RT_SCHED_BACKOFF_NS, so a flood to a target whose echoes cannot leave
+ * does not fail a send each turn.
+ */
+#define RT_SCHED_BACKOFF_NS (100 * 1000 * 1000LL)
+void rt_sched_backoff(struct rt_sched *s, size_t i, const struct rt_stats *st, int64_t now);
 /*
  * Something happened to target i: it sends when due (no more when
  * !may_send) and wakes at wake (0 none).

@@ -49,8 +49,10 @@ struct rt_tgt {
 	bool hashed;                 /* multipath by a hash no query can express: no one source */
 	bool group;                  /* broadcast or multicast: many may answer */
 	bool last_unsent;            /* the last probe's send failed: it never left */
+	bool stuck_said;             /* "echoes cannot leave" said (many targets) */
 	struct rt_addr src;          /* the echo's route: its source, device (header, -B) */
 	uint32_t ifindex;
+	struct rt_addr gateway;      /* the route's next hop; unset: on-link */
 	char *route_json;            /* --json: the route object; NULL otherwise */
 	char *why;                   /* --json, failed: its summary's error; NULL otherwise */
 	struct rt_run run;
@@ -67,7 +69,7 @@ struct rt_targets {
 	struct rt_peer *peers;       /* [i]: target i's address, echo id and stats */
 	struct rt_stats *st;         /* [i]: target i's counters (peers point here) */
 	size_t n;
-	/* While the list is read: the names, hashed to drop duplicates. */
+	/* While the list is read: the names, hashed by address or text to drop duplicates. */
 	struct rt_tname *names;
 	size_t cap;
 	uint32_t *seen;
@@ -86,7 +88,8 @@ enum rt_tadd {
 
 /*
  * Appends name (copy: it is copied, else it must outlive the list).
- * Duplicates (the same text) are not added. *at: its index (the first's
+ * Duplicates (one address however it is spelled, with its scope for
+ * IPv6; a name by its text) are not added. *at: its index (the first's
  * for a duplicate, whose names[*at].said_dup the caller may set).
  */
 enum rt_tadd rt_targets_add(struct rt_targets *l, const char *name, bool copy, size_t *at);

@@ -22,6 +22,11 @@ struct rt_tx_cfg {
 	int fd;
 	const struct sockaddr *dst;     /* the target; must outlive the rt_tx */
 	socklen_t dst_len;
+	/*
+	 * Many targets: a full send buffer fails the send at once (EAGAIN)
+	 * instead of blocking every target for the send timeout.
+	 */
+	bool nonblock;
 };
 
 /* NULL when out of memory. */

@@ -64,16 +64,26 @@ check_rc "-v: exit 0 (all answered)" 0 "$T_RC" "$T_ERR"
 check_eq "-v: reply lines carry their target" 2 \
 	"$(hp_count '^(10\.66\.0\.2|fd00:66::5): 64 bytes from (10\.66\.0\.2|fd00:66::5): icmp_seq=1 ident=[0-9]+ ttl=64 ')"
 
+# One address spelled three ways is one target, said once, pinged as one
+# (iputils' output: no closing line).
+hp_ping $RTPING -n -c 1 -W 1 10.66.0.2 10.66.0.02 0x0a.66.0.2
+check_rc "one address, three spellings: exit 0" 0 "$T_RC" "$T_ERR"
+check_eq "one address, three spellings: said once, by the first duplicate" \
+	"rtping: 10.66.0.02: listed more than once, pinged once" "$T_ERR"
+check_eq "one address, three spellings: one target" "1 0" \
+	"$(hp_count '^--- .* ping statistics ---$') $(hp_count 'targets:')"
+
 # Two names for one address: both pinged, each line says whose it is.
+t_etc "$HP_NS" hosts "10.66.0.2 peer2"
 for sock in raw dgram; do
 	[ $sock = dgram ] && ip netns exec "$HP_NS" sysctl -qw net.ipv4.ping_group_range="0 2147483647"
-	hp_ping $RTPING -n -c 2 -i 0.2 -W 1 10.66.0.2 10.66.0.02
+	hp_ping $RTPING -n -c 2 -i 0.2 -W 1 10.66.0.2 peer2
 	check_rc "$sock shared address: exit 0" 0 "$T_RC" "$T_ERR"
 	check_eq "$sock shared address: each counted once" \
 		"2 packets transmitted, 2 received, 0% packet loss|2 packets transmitted, 2 received, 0% packet loss" \
-		"$(stats_line 10.66.0.2)|$(stats_line 10.66.0.02)"
+		"$(stats_line 10.66.0.2)|$(stats_line peer2)"
 	check_eq "$sock shared address: lines prefixed" "2 2" \
-		"$(hp_count '^10\.66\.0\.2: 64 bytes from 10\.66\.0\.2: icmp_seq=[12] ') $(hp_count '^10\.66\.0\.02: 64 bytes from 10\.66\.0\.2: icmp_seq=[12] ')"
+		"$(hp_count '^10\.66\.0\.2: 64 bytes from 10\.66\.0\.2: icmp_seq=[12] ') $(hp_count '^peer2: 64 bytes from 10\.66\.0\.2: icmp_seq=[12] ')"
 done
 ip netns exec "$HP_NS" sysctl -qw net.ipv4.ping_group_range="1 0"
 

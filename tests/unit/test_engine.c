@@ -323,15 +323,31 @@ START_TEST(policy_send_errors)
 	struct rt_stats st;
 
 	ck_assert_int_eq(rt_stats_init(&st, 0, 1), 0);
-	ck_assert_int_eq(rt_policy_send_error(&o, &st, ENOBUFS), RT_SEND_RETRY);
-	ck_assert_int_eq(rt_policy_send_error(&o, &st, EAGAIN), RT_SEND_RETRY);
-	ck_assert_int_eq(rt_policy_send_error(&o, &st, EACCES), RT_SEND_FATAL);
-	ck_assert_int_eq(rt_policy_send_error(&o, &st, ENETUNREACH), RT_SEND_FAILED);
+	ck_assert_int_eq(rt_policy_send_error(&o, &st, ENOBUFS, false), RT_SEND_RETRY);
+	ck_assert_int_eq(rt_policy_send_error(&o, &st, EAGAIN, false), RT_SEND_RETRY);
+	ck_assert_int_eq(rt_policy_send_error(&o, &st, EACCES, false), RT_SEND_FATAL);
+	ck_assert_int_eq(rt_policy_send_error(&o, &st, ENETUNREACH, false), RT_SEND_FAILED);
 	o.broadcast = true;
-	ck_assert_int_eq(rt_policy_send_error(&o, &st, EACCES), RT_SEND_FAILED);
+	ck_assert_int_eq(rt_policy_send_error(&o, &st, EACCES, false), RT_SEND_FAILED);
 	o.broadcast = false;
 	st.ntransmitted = 1;   /* EACCES later on is a firewall, not a broadcast */
-	ck_assert_int_eq(rt_policy_send_error(&o, &st, EACCES), RT_SEND_FAILED);
+	ck_assert_int_eq(rt_policy_send_error(&o, &st, EACCES, false), RT_SEND_FAILED);
+	rt_stats_free(&st);
+}
+END_TEST
+
+/* Many targets on one socket: a full buffer fails that echo, never a retry that holds it. */
+START_TEST(policy_send_blocked_when_shared)
+{
+	struct rt_opts o = opts();
+	struct rt_stats st;
+
+	ck_assert_int_eq(rt_stats_init(&st, 0, 1), 0);
+	ck_assert_int_eq(rt_policy_send_error(&o, &st, ENOBUFS, true), RT_SEND_BLOCKED);
+	ck_assert_int_eq(rt_policy_send_error(&o, &st, EAGAIN, true), RT_SEND_BLOCKED);
+	ck_assert_int_eq(rt_policy_send_error(&o, &st, ENOMEM, true), RT_SEND_BLOCKED);
+	ck_assert_int_eq(rt_policy_send_error(&o, &st, ENETUNREACH, true), RT_SEND_FAILED);
+	ck_assert_int_eq(rt_policy_send_error(&o, &st, EACCES, true), RT_SEND_FATAL);
 	rt_stats_free(&st);
 }
 END_TEST
@@ -352,6 +368,7 @@ int main(void)
 	tcase_add_test(tc, policy_deadline);
 	tcase_add_test(tc, policy_linger_zero_waits_for_ever);
 	tcase_add_test(tc, policy_send_errors);
+	tcase_add_test(tc, policy_send_blocked_when_shared);
 	suite_add_tcase(s, tc);
 	return rt_test_run(s);
 }

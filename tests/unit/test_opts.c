@@ -308,6 +308,11 @@ START_TEST(user_limits_follow_real_uid)
 	ck_assert_str_eq(err, "cannot set preload to value greater than 3: 4");
 	ck_assert_int_eq(parse(false, "-l", "3", "h", NULL), 0);
 	ck_assert_int_eq(parse(true, "-l", "4", "h", NULL), 0);
+	/* --rate: the whole run's, one echo each 2 ms at most (exit 2: -EINVAL). */
+	ck_assert_int_eq(parse(false, "--rate", "501", "h", "h2", NULL), -EINVAL);
+	ck_assert_str_eq(err, "cannot flood; maximal rate allowed for user is 500/s");
+	ck_assert_int_eq(parse(false, "--rate", "500", "h", "h2", NULL), 0);
+	ck_assert_int_eq(parse(true, "--rate", "501", "h", "h2", NULL), 0);
 }
 END_TEST
 

@@ -3,9 +3,11 @@
 #include <check.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <linux/neighbour.h>
 #include <linux/nexthop.h>
 #include <linux/rtnetlink.h>
 
+#include "rtping/neigh.h"
 #include "rtping/nexthop.h"
 #include "rtping/route.h"
 #include "nltest.h"
@@ -342,6 +344,58 @@ START_TEST(nexthop_request_and_reply)
 }
 END_TEST
 
+/* RTM_GETNEIGH: the request the kernel's get accepts; a reply's state read back. */
+START_TEST(neigh_request_and_reply)
+{
+	char buf[RT_NL_BUFSZ] __attribute__((aligned(4)));
+	struct rt_addr a = { .af = AF_INET };
+	struct nlmsghdr *req, *nlh;
+	const struct ndmsg *rq;
+	struct ndmsg *ndm;
+	struct rt_neigh n;
+	struct tbuf t = { .len = 0 };
+	const struct nlattr *dst;
+
+	inet_pton(AF_INET, "10.61.0.99", &a.u.v4);
+	req = rt_neigh_request(buf, 7, &a, 3);
+	rq = mnl_nlmsg_get_payload(req);
+	ck_assert_int_eq(req->nlmsg_type, RTM_GETNEIGH);
+	ck_assert(req->nlmsg_flags & NLM_F_ACK);
+	ck_assert(!(req->nlmsg_flags & NLM_F_DUMP));
+	ck_assert_int_eq(rq->ndm_family, AF_INET);
+	ck_assert_int_eq(rq->ndm_ifindex, 7);
+	ck_assert_int_eq(rq->ndm_state | rq->ndm_flags | rq->ndm_type, 0);
+	dst = mnl_nlmsg_get_payload_offset(req, sizeof(struct ndmsg));
+	ck_assert_int_eq(mnl_attr_get_type(dst), NDA_DST);
+	ck_assert_int_eq(mnl_attr_get_payload_len(dst), 4);
+	ck_assert_mem_eq(mnl_attr_get_payload(dst), a.u.raw, 4);
+	for (int k = 0; k < 3; k++) {
+		static const uint16_t states[] = { NUD_INCOMPLETE, NUD_FAILED, NUD_REACHABLE };
+
+		t.len = 0;
+		nlh = tbuf_msg(&t, RTM_NEWNEIGH, 0);
+		ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
+		ndm->ndm_family = AF_INET;
+		ndm->ndm_state = states[k];
+		mnl_attr_put(nlh, NDA_DST, 4, a.u.raw);
+		tbuf_end(&t, nlh);
+		tbuf_error(&t, 0, NULL);
+		ck_assert_int_eq(rt_neigh_parse(t.b, t.len, T_SEQ, T_PORT, &n), 0);
+		ck_assert_uint_eq(n.state, states[k]);
+		ck_assert(rt_neigh_unresolved(&n) == (k < 2));
+	}
+	/* No entry; a message too short for its header. */
+	t.len = 0;
+	tbuf_error(&t, -ENOENT, NULL);
+	ck_assert_int_eq(rt_neigh_parse(t.b, t.len, T_SEQ, T_PORT, &n), -ENOENT);
+	ck_assert(!rt_neigh_unresolved(&n));
+	t.len = 0;
+	tbuf_end(&t, tbuf_msg(&t, RTM_NEWNEIGH, 0));
+	tbuf_error(&t, 0, NULL);
+	ck_assert_int_eq(rt_neigh_parse(t.b, t.len, T_SEQ, T_PORT, &n), -EBADMSG);
+}
+END_TEST
+
 START_TEST(nexthop_bad_replies)
 {
 	struct tbuf t = { .len = 0 };
@@ -529,6 +583,7 @@ int main(void)
 	tcase_add_test(tc, multipath_with_a_bad_entry_length);
 	tcase_add_test(tc, nexthop_request_and_reply);
 	tcase_add_test(tc, nexthop_bad_replies);
+	tcase_add_test(tc, neigh_request_and_reply);
 	tcase_add_test(tc, parse_truncated_is_bad_message);
 	tcase_add_test(tc, parse_wrong_type_is_bad_message);
 	tcase_add_test(tc, parse_bad_attribute_length);

@@ -349,6 +349,92 @@ START_TEST(targets_start_spread_and_plans_move_both_queues)
 }
 END_TEST
 
+/*
+ * A user's broadcast and multicast targets share one echo a second, all
+ * together; a unicast target beside them keeps its own schedule.
+ */
+START_TEST(group_targets_share_one_send_a_second)
+{
+	struct rt_sched_cfg c = { .interval_ns = SEC, .preload = 1, .rate = 500,
+				  .group_gap_ns = SEC };
+	struct rt_stats sts[4];
+	struct rt_sched sc;
+	int64_t now = T0, wake, last_group = 0;
+	int sent[4] = { 0 };
+	long i;
+
+	ck_assert_int_eq(rt_sched_init(&sc, &c, 4, T0), 0);
+	for (int k = 0; k < 4; k++)
+		ck_assert_int_eq(rt_stats_init(&sts[k], rt_sched_first(&sc, (size_t)k), 64), 0);
+	for (int k = 0; k < 3; k++)
+		ck_assert_int_eq(rt_sched_set_group(&sc, (size_t)k), 0);
+	while (now < T0 + 10 * SEC) {
+		if ((i = rt_sched_next_send(&sc, now, &wake)) < 0) {
+			ck_assert_int_gt(wake, now);
+			now = wake;
+			continue;
+		}
+		/* Every third turn a little late: the group's gap still holds. */
+		if (i < 3 && sent[0] + sent[1] + sent[2] == 3)
+			now += 300 * MS;
+		rt_stats_sent(&sts[i], rt_stats_next_seq(&sts[i]), now);
+		rt_sched_sent(&sc, (size_t)i, &sts[i], now);
+		sent[i]++;
+		if (i < 3) {
+			ck_assert(!last_group || now - last_group >= SEC);
+			last_group = now;
+		}
+	}
+	/* Ten seconds (the late one at 3.3 s): ten group echoes in all, ten unicast. */
+	ck_assert_int_eq(sent[0] + sent[1] + sent[2], 10);
+	ck_assert_int_ge(sent[0], 3);
+	ck_assert_int_ge(sent[2], 3);
+	ck_assert_int_eq(sent[3], 10);
+	/* Without a gap (root) nothing is grouped. */
+	rt_sched_free(&sc);
+	c.group_gap_ns = 0;
+	ck_assert_int_eq(rt_sched_init(&sc, &c, 4, T0), 0);
+	ck_assert_int_eq(rt_sched_set_group(&sc, 0), 0);
+	ck_assert_ptr_null(sc.in_group);
+	rt_sched_free(&sc);
+	for (int k = 0; k < 4; k++)
+		rt_stats_free(&sts[k]);
+}
+END_TEST
+
+/* A refused echo counts as sent; the next waits an interval, at least 100 ms (a flood too). */
+START_TEST(refused_send_backs_off_that_target)
+{
+	struct rt_sched_cfg c = { .interval_ns = 0, .preload = 1, .rate = 1000 };
+	struct rt_stats sts[2];
+	struct rt_sched sc;
+	int64_t wake;
+
+	ck_assert_int_eq(rt_sched_init(&sc, &c, 2, T0), 0);
+	for (int k = 0; k < 2; k++)
+		ck_assert_int_eq(rt_stats_init(&sts[k], T0, 64), 0);
+	ck_assert_int_eq(rt_sched_next_send(&sc, T0, &wake), 0);
+	rt_stats_sent(&sts[0], rt_stats_next_seq(&sts[0]), T0);
+	sts[0].nerrors++;                       /* refused: out of flight at once */
+	rt_sched_backoff(&sc, 0, &sts[0], T0);
+	/* The other target goes on; target 0 waits 100 ms, not a flood's turn. */
+	ck_assert_int_eq(rt_sched_next_send(&sc, T0 + 1 * MS, &wake), 1);
+	rt_stats_sent(&sts[1], rt_stats_next_seq(&sts[1]), T0 + 1 * MS);
+	rt_sched_sent(&sc, 1, &sts[1], T0 + 1 * MS);
+	ck_assert_int_eq(rt_sched_due(&sc, 0, &sts[0]), T0 + 100 * MS);
+	rt_sched_free(&sc);
+	/* A slower target waits its own interval. */
+	c.interval_ns = SEC;
+	ck_assert_int_eq(rt_sched_init(&sc, &c, 2, T0), 0);
+	rt_stats_sent(&sts[0], rt_stats_next_seq(&sts[0]), T0);
+	rt_sched_backoff(&sc, 0, &sts[0], T0);
+	ck_assert_int_eq(rt_sched_due(&sc, 0, &sts[0]), T0 + SEC);
+	rt_sched_free(&sc);
+	for (int k = 0; k < 2; k++)
+		rt_stats_free(&sts[k]);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("sched");
@@ -360,6 +446,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, late_wakeups_do_not_add_up);
 	tcase_add_test(tc, per_target_due_times_and_done);
 	tcase_add_test(tc, heap_order_matches_a_linear_scan);
+	tcase_add_test(tc, group_targets_share_one_send_a_second);
+	tcase_add_test(tc, refused_send_backs_off_that_target);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(one, setup, teardown);
 	tcase_add_test(one, fixed_interval_does_not_drift);

@@ -38,6 +38,41 @@ START_TEST(duplicates_listed_once_in_argument_order)
 }
 END_TEST
 
+/* One address however it is spelled is one target; a scope makes another. */
+START_TEST(duplicates_by_address_whatever_the_spelling)
+{
+	struct rt_targets l = { 0 };
+	size_t at;
+
+	ck_assert_int_eq(rt_targets_add(&l, "10.77.0.2", false, &at), RT_TADD_OK);
+	ck_assert_int_eq(rt_targets_add(&l, "10.77.00.002", false, &at), RT_TADD_DUP);
+	ck_assert_uint_eq(at, 0);
+	ck_assert_int_eq(rt_targets_add(&l, "0x0a.77.0.2", false, &at), RT_TADD_DUP);
+	ck_assert_int_eq(rt_targets_add(&l, "10.77.2", false, &at), RT_TADD_DUP);
+	/* inet_aton()'s octal: 010 is 8, another host. */
+	ck_assert_int_eq(rt_targets_add(&l, "010.77.0.2", false, &at), RT_TADD_OK);
+	ck_assert_int_eq(rt_targets_add(&l, "fd00::1", false, &at), RT_TADD_OK);
+	ck_assert_int_eq(rt_targets_add(&l, "fd00:0:0::0001", false, &at), RT_TADD_DUP);
+	ck_assert_uint_eq(at, 2);
+	ck_assert_int_eq(rt_targets_add(&l, "FD00::1", false, &at), RT_TADD_DUP);
+	/* Scopes: by number, by name (lo is 1 in every namespace), or none. */
+	ck_assert_int_eq(rt_targets_add(&l, "fe80::1%1", false, &at), RT_TADD_OK);
+	ck_assert_int_eq(rt_targets_add(&l, "fe80::1%lo", false, &at), RT_TADD_DUP);
+	ck_assert_uint_eq(at, 3);
+	ck_assert_int_eq(rt_targets_add(&l, "fe80::1%2", false, &at), RT_TADD_OK);
+	ck_assert_int_eq(rt_targets_add(&l, "fe80::1", false, &at), RT_TADD_OK);
+	/* An unknown interface is text: the same text is still a duplicate. */
+	ck_assert_int_eq(rt_targets_add(&l, "fe80::1%nosuch0", false, &at), RT_TADD_OK);
+	ck_assert_int_eq(rt_targets_add(&l, "fe80::1%nosuch0", false, &at), RT_TADD_DUP);
+	/* Not an address (getaddrinfo() refuses what follows a space): text. */
+	ck_assert_int_eq(rt_targets_add(&l, "10.77.0.2 x", false, &at), RT_TADD_OK);
+	ck_assert_int_eq(rt_targets_add(&l, "a.example", false, &at), RT_TADD_OK);
+	ck_assert_int_eq(rt_targets_add(&l, "A.example", false, &at), RT_TADD_OK);
+	ck_assert_uint_eq(l.n, 10);
+	rt_targets_free(&l);
+}
+END_TEST
+
 /* The limit is a count of distinct targets: duplicates past it are still duplicates. */
 START_TEST(limit_is_distinct_targets)
 {
@@ -379,6 +414,7 @@ static Suite *suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, duplicates_listed_once_in_argument_order);
+	tcase_add_test(tc, duplicates_by_address_whatever_the_spelling);
 	tcase_add_test(tc, limit_is_distinct_targets);
 	tcase_add_test(tc, shared_addresses_are_linked);
 	tcase_add_test(tc, totals_for_the_closing_line);
