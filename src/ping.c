@@ -501,10 +501,15 @@ int rt_cmd_ping(const struct rt_cmd_env *env, struct rt_error *fatal)
 	rc = read_list(p);
 	if (rc == 0 && needs_locale(p))
 		setlocale(LC_CTYPE, "");
-	/* connect(), a leased flow label and -N's nonces hold one destination. */
-	if (rc == 0 && p->tl.n > 1 && (o->connect || o->has_flowlabel || o->ni.used))
+	/*
+	 * connect(), a leased flow label and -N's nonces hold one destination;
+	 * so does -B: a socket binds one source, right for its first target only.
+	 */
+	if (rc == 0 && p->tl.n > 1 &&
+	    (o->connect || o->has_flowlabel || o->ni.used || o->bind_source))
 		rc = rt_error_set(fatal, -EINVAL, "usage error: %s takes one destination",
-				  o->connect ? "-C" : o->has_flowlabel ? "-F" : "-N");
+				  o->connect ? "-C" : o->has_flowlabel ? "-F" :
+				  o->ni.used ? "-N" : "-B");
 	if (rc == 0 && rt_targets_seal(&p->tl) < 0)
 		rc = rt_error_errno(fatal, -ENOMEM, "malloc");
 	for (size_t i = 0; rc == 0 && i < p->tl.n; i++)
