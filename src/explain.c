@@ -339,6 +339,23 @@ int rt_explain_run(struct rt_nl *nl, int nl_err, const struct rt_flow *f,
 	return ex->route_err;
 }
 
+enum rt_verdict rt_explain_verdict(const struct rt_explain *ex)
+{
+	if (ex->fallback || ex->route_err)
+		return RT_VERDICT_ERROR;
+	return ex->agree ? RT_VERDICT_AGREE : RT_VERDICT_DIFFER;
+}
+
+bool rt_explain_observed_differs(const struct rt_explain *ex, const struct rt_verified *v)
+{
+	struct rt_route_snap r;
+
+	if (!v || v->err || ex->route_err)
+		return false;
+	rt_explain_snapshot(ex, &r);
+	return !rt_addr_equal(&r.src, &v->eg.src) || r.ifindex != v->eg.ifindex;
+}
+
 void rt_explain_snapshot(const struct rt_explain *ex, struct rt_route_snap *out)
 {
 	const struct rt_route *r = &ex->route;

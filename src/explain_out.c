@@ -207,16 +207,6 @@ static void text_verdict(FILE *out, const struct rt_explain *ex)
 		fprintf(out, "note         kernel lacks strict netlink checking: answer unverified\n");
 }
 
-bool rt_explain_observed_differs(const struct rt_explain *ex, const struct rt_verified *v)
-{
-	struct rt_route_snap r;
-
-	if (!v || v->err || ex->route_err)
-		return false;
-	rt_explain_snapshot(ex, &r);
-	return !rt_addr_equal(&r.src, &v->eg.src) || r.ifindex != v->eg.ifindex;
-}
-
 static void text_observed(FILE *out, const struct rt_explain *ex, const struct rt_verified *v)
 {
 	char a[RT_ADDRSTRLEN];
@@ -288,13 +278,6 @@ void rt_explain_text(FILE *out, const struct rt_explain *ex, const struct rt_ver
 }
 
 /* ---- one line (--audit) ---- */
-
-enum rt_verdict rt_explain_verdict(const struct rt_explain *ex)
-{
-	if (ex->fallback || ex->route_err)
-		return RT_VERDICT_ERROR;
-	return ex->agree ? RT_VERDICT_AGREE : RT_VERDICT_DIFFER;
-}
 
 static void line_differs(FILE *out, const struct rt_explain *ex)
 {
