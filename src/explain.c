@@ -16,6 +16,8 @@
 static void fill_reason(struct rt_reason *re, const struct rt_rule *r, bool mi, bool mu)
 {
 	memset(re, 0, sizeof(*re));
+	re->unsure = r->unknown != 0;
+	rt_rule_unknown_names(r, re->unknown, sizeof(re->unknown));
 	re->pref = r->pref;
 	re->action = r->action;
 	re->table = r->action == FR_ACT_TO_TBL ? r->table : 0;
@@ -30,7 +32,7 @@ int rt_explain_reasons(const struct rt_rules *rules, const char *oif_name,
 		       struct rt_reason *out, size_t max)
 {
 	bool *ti, *tu;
-	size_t n = 0;
+	size_t n = 0, ei, eu;
 
 	if (!rules->n)
 		return 0;
@@ -38,8 +40,8 @@ int rt_explain_reasons(const struct rt_rules *rules, const char *oif_name,
 	if (!ti)
 		return -ENOMEM;
 	tu = ti + rules->n;
-	rt_rules_walk(rules, icmp.flow, oif_name, icmp.table, ti);
-	rt_rules_walk(rules, udp.flow, oif_name, udp.table, tu);
+	ei = rt_rules_walk(rules, icmp.flow, oif_name, icmp.table, ti);
+	eu = rt_rules_walk(rules, udp.flow, oif_name, udp.table, tu);
 	/*
 	 * A rule the other flow would match too but never reaches (a goto
 	 * jumped over it, or its walk had ended) separates nothing by itself.
@@ -48,9 +50,11 @@ int rt_explain_reasons(const struct rt_rules *rules, const char *oif_name,
 		const struct rt_rule *r = &rules->v[i];
 		bool mi = rt_rule_matches(r, icmp.flow, oif_name);
 		bool mu = rt_rule_matches(r, udp.flow, oif_name);
+		bool ui = i < ei && rt_rule_unsure(r, icmp.flow, oif_name);
+		bool uu = i < eu && rt_rule_unsure(r, udp.flow, oif_name);
 
-		if ((ti[i] && !mu) || (tu[i] && !mi))
-			fill_reason(&out[n++], r, mi, mu);
+		if ((ti[i] && !mu) || (tu[i] && !mi) || ui || uu)
+			fill_reason(&out[n++], r, mi || ui, mu || uu);
 	}
 	free(ti);
 	return (int)n;
@@ -180,6 +184,18 @@ static void find_error_rule(struct rt_nl *nl, struct rt_explain *ex)
 		return;
 	taken = calloc(rules.n + 1, sizeof(*taken));
 	d = taken ? rt_rules_walk(&rules, &ex->flow, ex->oif_name, 0, taken) : rules.n;
+	/* A rule before the walk's end that rtping cannot evaluate: cannot tell who refused. */
+	for (size_t u = 0; taken && u < d; u++) {
+		if (!rt_rule_unsure(&rules.v[u], &ex->flow, ex->oif_name))
+			continue;
+		rt_udpc_flow(&ex->flow, &ex->udpc, &udp);
+		fill_reason(&ex->reasons[0], &rules.v[u], true,
+			    rt_rule_unsure(&rules.v[u], &udp, ex->oif_name));
+		ex->nreasons = 1;
+		ex->rule_unsure = true;
+		d = rules.n;
+		break;
+	}
 	if (d < rules.n && rule_gave_error(nl, ex, &rules, taken, d)) {
 		/* The UDP-connect check's flow; its port is unknown if it failed. */
 		rt_udpc_flow(&ex->flow, &ex->udpc, &udp);

@@ -54,6 +54,8 @@ static void reason_text(FILE *out, const struct rt_reason *r)
 		fprintf(out, " \u2192 goto %u", r->goto_pref);
 	else if (type != RTN_UNSPEC)
 		fprintf(out, " \u2192 %s", rt_route_type_name(type));
+	if (r->unsure)
+		fprintf(out, " (cannot tell: %s not evaluated)", r->unknown);
 }
 
 static const char *action_name(uint8_t action)
@@ -97,9 +99,11 @@ static void cand_text(FILE *out, const struct rt_cand *c)
 		fprintf(out, " via %s", rt_addr_str(&c->gateway, a, sizeof(a)));
 }
 
-/* The route type behind a route error: the rule's action, else the errno's. */
+/* The route type behind a route error: the rule's action, else the errno's (or unknown). */
 static uint8_t error_type(const struct rt_explain *ex)
 {
+	if (ex->rule_unsure)
+		return RTN_UNSPEC;
 	if (ex->rule_error)
 		return rt_rule_action_type(ex->reasons[0].action);
 	return rt_route_type_from_errno(ex->route_err);
@@ -157,7 +161,9 @@ static void reason_lines(FILE *out, const struct rt_explain *ex)
 
 		fprintf(out, "reason       ");
 		reason_text(out, r);
-		if (r->icmp_matches && r->udp_matches)
+		if (r->unsure)
+			fputc('\n', out);
+		else if (r->icmp_matches && r->udp_matches)
 			fprintf(out, " (matches both flows)\n");
 		else
 			fprintf(out, " (matches the %s only)\n",
@@ -271,7 +277,7 @@ void rt_explain_text(FILE *out, const struct rt_explain *ex, const struct rt_ver
 	text_probe(out, ex);
 	if (!ex->route_err)
 		text_verdict(out, ex);
-	else if (ex->rule_error)
+	else if (ex->rule_error || ex->rule_unsure)
 		reason_lines(out, ex);
 	if (v && !ex->route_err)
 		text_observed(out, ex, v);
@@ -319,7 +325,7 @@ void rt_explain_line(FILE *out, const struct rt_explain *ex, const char *dest)
 		if (t != RTN_UNSPEC)
 			fprintf(out, " (%s %s)", rt_route_type_name(t),
 				ex->rule_error ? "rule" : "route");
-		if (ex->rule_error) {
+		if (ex->rule_error || ex->rule_unsure) {
 			fputs(": ", out);
 			reason_text(out, &ex->reasons[0]);
 		}
@@ -436,7 +442,8 @@ static void json_reasons(FILE *out, const struct rt_explain *ex)
 			fprintf(out, ", \"table\": null, \"goto\": %u", r->goto_pref);
 		else
 			fprintf(out, ", \"table\": null, \"goto\": null");
-		rt_json_kstr(out, ", ", "selects", r->icmp_matches && r->udp_matches ? "both"
+		rt_json_kstr(out, ", ", "selects", r->unsure ? "unknown"
+			     : r->icmp_matches && r->udp_matches ? "both"
 			     : r->icmp_matches ? "icmp" : "udp");
 		fprintf(out, "}");
 	}
