@@ -125,7 +125,10 @@ static void text_route(FILE *out, const struct rt_explain *ex)
 		const struct rt_route *m = &ex->match;
 		char c[16], d[16], p[RT_ADDRSTRLEN + 4];
 
-		fprintf(out, "prefix       %s proto %s scope %s", prefix_str(ex, true, p, sizeof(p)),
+		fprintf(out, "prefix       %s", prefix_str(ex, true, p, sizeof(p)));
+		if (m->src_len)   /* a source-specific entry: ip route's "from" */
+			fprintf(out, " from %s/%u", rt_addr_str(&m->src, a, sizeof(a)), m->src_len);
+		fprintf(out, " proto %s scope %s",
 			rt_route_proto_name(m->protocol, c, sizeof(c)),
 			rt_route_scope_name(m->scope, d, sizeof(d)));
 		fprintf(out, " metric %u%s\n", m->metric, m->multipath ? " (multipath)" : "");
@@ -184,6 +187,8 @@ static void text_reasons(FILE *out, const struct rt_explain *ex)
 
 static void text_verdict(FILE *out, const struct rt_explain *ex)
 {
+	char a[RT_ADDRSTRLEN];
+
 	if (ex->fallback) {
 		fprintf(out, "agree        unknown: netlink unavailable (%s); "
 			"the source is the UDP probe's\n", errstr(ex->nl_err));
@@ -206,6 +211,10 @@ static void text_verdict(FILE *out, const struct rt_explain *ex)
 	if (ex->flowlabel_hashed)
 		fprintf(out, "note         multipath: the echo's next hop depends on its flow "
 			"label (-F), which IPv6 hashes and a route query cannot express\n");
+	if (ex->src_selected)
+		fprintf(out, "note         source-specific: no route without a source; the kernel "
+			"selected %s and looked up again from it\n",
+			rt_addr_str(&ex->echo.src, a, sizeof(a)));
 	if (ex->dropped_proto)
 		fprintf(out, "note         kernel refused RTA_IP_PROTO: answer is for a "
 			"protocol-less flow\n");
@@ -353,6 +362,7 @@ static void json_addr(FILE *out, const char *sep, const char *key, const struct 
 void rt_explain_route_view(const struct rt_explain *ex, struct rt_route_view *v)
 {
 	const struct rt_route *m = &ex->match;
+	char a[RT_ADDRSTRLEN];
 
 	memset(v, 0, sizeof(*v));
 	v->known = !ex->fallback;
@@ -364,6 +374,9 @@ void rt_explain_route_view(const struct rt_explain *ex, struct rt_route_view *v)
 	if (!v->matched)
 		return;
 	prefix_str(ex, false, v->prefix, sizeof(v->prefix));
+	if (m->src_len)
+		snprintf(v->from, sizeof(v->from), "%s/%u", rt_addr_str(&m->src, a, sizeof(a)),
+			 m->src_len);
 	v->protocol = m->protocol;
 	v->scope = m->scope;
 	v->metric = m->metric;

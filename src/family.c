@@ -46,6 +46,7 @@ const struct rt_family rt_inet = {
 	.loopback = { 127, 0, 0, 1 },
 	.self_to_src = true,
 	.error_pipe = true,
+	.source_retry = false,
 };
 
 const struct rt_family rt_inet6 = {
@@ -79,6 +80,7 @@ const struct rt_family rt_inet6 = {
 	.loopback = { [15] = 1 },
 	.self_to_src = false,
 	.error_pipe = false,
+	.source_retry = true,
 };
 
 const struct rt_family *rt_family_get(int af)

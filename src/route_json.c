@@ -22,11 +22,12 @@ static void json_match(FILE *out, const struct rt_route_view *v)
 	char b[16];
 
 	if (!v->matched) {
-		fprintf(out, ", \"prefix\": null, \"protocol\": null, \"metric\": null, "
-			"\"scope\": null, \"multipath\": null");
+		fprintf(out, ", \"prefix\": null, \"from\": null, \"protocol\": null, "
+			"\"metric\": null, \"scope\": null, \"multipath\": null");
 		return;
 	}
 	rt_json_kstr(out, ", ", "prefix", v->prefix);
+	rt_json_kstr(out, ", ", "from", v->from[0] ? v->from : NULL);
 	rt_json_kstr(out, ", ", "protocol", rt_route_proto_name(v->protocol, b, sizeof(b)));
 	/* IPv4 leaves RTA_PRIORITY out when the metric is 0. */
 	fprintf(out, ", \"metric\": %u", v->metric);

@@ -53,6 +53,11 @@ struct rt_explain {
 	int connect_err;
 	struct rt_route connect_route;
 	bool connect_picked;         /* the source is connect()'s pick (nothing bound first) */
+	/*
+	 * No route without a source: the kernel selected one (echo.src, the UDP
+	 * probe's) and its lookup from that source is the answer (IPv6).
+	 */
+	bool src_selected;
 	char oif_name[IF_NAMESIZE];  /* the flow's device: -I, or the IPv6 scope */
 	int nl_err;                  /* netlink unusable: answer from the probe */
 	bool fallback;

@@ -55,6 +55,12 @@ struct rt_family {
 	bool self_to_src;
 	/* ICMP errors count in "pipe N": iputils' IPv4 acknowledges them, ping6 doesn't. */
 	bool error_pipe;
+	/*
+	 * A lookup without a source that fails is done again from the source
+	 * the kernel then selects, so a source-specific route can answer
+	 * (IPv6: ip6_dst_lookup_tail()); IPv4 fails at once.
+	 */
+	bool source_retry;
 };
 
 extern const struct rt_family rt_inet, rt_inet6;
