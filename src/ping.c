@@ -247,11 +247,21 @@ static void explain(struct ping *p, size_t i, bool *bcast_warned)
 			     "check your local firewall rules");
 		return target_failed(p, i, &err);
 	}
-	if (ex->route_err) {
+	/*
+	 * iputils learns "no route" from its probe's connect() alone: where the
+	 * probe has a route and the echo flow none (a rule for ICMP only), it
+	 * goes ahead, and every send fails.
+	 */
+	if (ex->route_err && ex->udpc_err) {
 		rt_error_errno(&err, ex->route_err, "connect");
 		return target_failed(p, i, &err);
 	}
 	snprintf(who, sizeof(who), p->tl.n > 1 ? "%s: %s" : "%s", p->prog, t->typed);
+	t->refused = ex->route_err != 0;
+	if (t->refused)
+		fprintf(stderr, "%s: warning: the kernel refuses the %s flow (%s), not the UDP "
+			"probe's: every echo will fail to send (--explain-route says why)\n", who,
+			t->fam->icmp_name, strerror(-ex->route_err));
 	if (p->o->iface[0] && !source_on_device(p->o->iface, rt_explain_source(ex)))
 		fprintf(stderr, "%s: Warning: source address might be selected on device other "
 			"than: %s\n", who, p->o->iface);
@@ -266,7 +276,8 @@ static void explain(struct ping *p, size_t i, bool *bcast_warned)
 		*bcast_warned = true;
 	}
 	rt_explain_snapshot(ex, &snap);
-	t->src = snap.src;
+	/* A refused flow has no source of its own: iputils' is the probe's. */
+	t->src = t->refused ? ex->udpc.src : snap.src;
 	t->ifindex = snap.ifindex;
 	t->hashed = !ex->fallback && (ex->hash_dependent || ex->flowlabel_hashed);
 }
