@@ -86,6 +86,11 @@ static uint32_t u32_or(const struct nlattr *a, uint32_t dflt)
 	return a ? mnl_attr_get_u32(a) : dflt;
 }
 
+static uint16_t u16_or(const struct nlattr *a, uint16_t dflt)
+{
+	return a ? mnl_attr_get_u16(a) : dflt;
+}
+
 static void fill_ranges(struct rt_rule *r, const struct nlattr **tb)
 {
 	if (tb[FRA_UID_RANGE]) {
@@ -109,11 +114,9 @@ static void fill_ranges(struct rt_rule *r, const struct nlattr **tb)
 		r->dport_lo = p->start;
 		r->dport_hi = p->end;
 	}
-}
-
-static uint16_t u16_or(const struct nlattr *a, uint16_t dflt)
-{
-	return a ? mnl_attr_get_u16(a) : dflt;
+	/* Linux 6.15 dumps a single port with mask 0xffff. */
+	r->sport_mask = u16_or(tb[RT_FRA_SPORT_MASK], 0);
+	r->dport_mask = u16_or(tb[RT_FRA_DPORT_MASK], 0);
 }
 
 /* What rtping cannot evaluate: kept to be named, never matched. */
@@ -128,11 +131,6 @@ static void fill_unknown(struct rt_rule *r, const struct nlattr **tb, uint16_t o
 		r->unknown |= RT_RULE_SEL_FLOWLABEL;
 		r->flowlabel = u32_or(tb[RT_FRA_FLOWLABEL], 0);
 		r->flowlabel_mask = u32_or(tb[RT_FRA_FLOWLABEL_MASK], 0);
-	}
-	if (tb[RT_FRA_SPORT_MASK] || tb[RT_FRA_DPORT_MASK]) {
-		r->unknown |= RT_RULE_SEL_PORT_MASK;
-		r->sport_mask = u16_or(tb[RT_FRA_SPORT_MASK], 0);
-		r->dport_mask = u16_or(tb[RT_FRA_DPORT_MASK], 0);
 	}
 	if (tb[FRA_TUN_ID])
 		r->unknown |= RT_RULE_SEL_TUN_ID;
@@ -256,6 +254,14 @@ static bool in_range(uint32_t v, uint32_t lo, uint32_t hi)
 	return v >= lo && v <= hi;
 }
 
+/* fib_rule_port_match(): value/mask with a mask, else the range. */
+static bool port_match(bool has, uint16_t lo, uint16_t hi, uint16_t mask, uint16_t port)
+{
+	if (mask)
+		return !((lo ^ port) & mask);
+	return !has || in_range(port, lo, hi);
+}
+
 /* fib4_rule_match()/fib6_rule_match(): addresses, dscp, protocol, ports. */
 static bool family_match(const struct rt_rule *r, const struct rt_flow *f)
 {
@@ -274,10 +280,8 @@ static bool family_match(const struct rt_rule *r, const struct rt_flow *f)
 		return false;
 	if (r->ipproto && r->ipproto != f->proto)
 		return false;
-	/* With a mask the range is a value/mask pair: not evaluated (r->unknown). */
-	if (r->has_sport && !r->sport_mask && !in_range(f->sport, r->sport_lo, r->sport_hi))
-		return false;
-	if (r->has_dport && !r->dport_mask && !in_range(f->dport, r->dport_lo, r->dport_hi))
+	if (!port_match(r->has_sport, r->sport_lo, r->sport_hi, r->sport_mask, f->sport) ||
+	    !port_match(r->has_dport, r->dport_lo, r->dport_hi, r->dport_mask, f->dport))
 		return false;
 	return true;
 }
@@ -422,6 +426,17 @@ static void add_range(char *buf, size_t len, size_t *off, const char *word,
 		add(buf, len, off, " %s %u-%u", word, lo, hi);
 }
 
+/* "dport 2048", "dport 1024-2047", "sport 256/0xff00" (a full mask is one port). */
+static void add_port(char *buf, size_t len, size_t *off, const char *word, bool has,
+		     uint16_t lo, uint16_t hi, uint16_t mask)
+{
+	if (!has && !mask)
+		return;
+	add_range(buf, len, off, word, lo, hi);
+	if (mask && mask != 0xffff)
+		add(buf, len, off, "/0x%x", mask);
+}
+
 /* The selectors rtping cannot evaluate, in ip-rule(8) words where it has them. */
 static void add_unknown(char *buf, size_t len, size_t *off, const struct rt_rule *r)
 {
@@ -441,7 +456,7 @@ const char *rt_rule_unknown_names(const struct rt_rule *r, char *buf, size_t len
 {
 	static const struct { unsigned bit; const char *name; } names[] = {
 		{ RT_RULE_SEL_DSCP, "dscp" }, { RT_RULE_SEL_FLOWLABEL, "flowlabel" },
-		{ RT_RULE_SEL_PORT_MASK, "port mask" }, { RT_RULE_SEL_TUN_ID, "tun_id" },
+		{ RT_RULE_SEL_TUN_ID, "tun_id" },
 		{ RT_RULE_SEL_OTHER, "attribute" },
 	};
 	size_t off = 0;
@@ -482,14 +497,8 @@ const char *rt_rule_selector(const struct rt_rule *r, char *buf, size_t len)
 		add_range(buf, len, &off, "uidrange", r->uid_lo, r->uid_hi);
 	if (r->ipproto)
 		add(buf, len, &off, " ipproto %s", proto_name(r->ipproto, num, sizeof(num)));
-	if (r->has_sport)
-		add_range(buf, len, &off, "sport", r->sport_lo, r->sport_hi);
-	if (r->sport_mask)
-		add(buf, len, &off, "/0x%x", r->sport_mask);
-	if (r->has_dport)
-		add_range(buf, len, &off, "dport", r->dport_lo, r->dport_hi);
-	if (r->dport_mask)
-		add(buf, len, &off, "/0x%x", r->dport_mask);
+	add_port(buf, len, &off, "sport", r->has_sport, r->sport_lo, r->sport_hi, r->sport_mask);
+	add_port(buf, len, &off, "dport", r->has_dport, r->dport_lo, r->dport_hi, r->dport_mask);
 	add_unknown(buf, len, &off, r);
 	if (!off || (r->invert && off == 4))
 		add(buf, len, &off, " all");

@@ -27,6 +27,7 @@ struct rt_rule {
 	uint8_t ipproto;                /* 0 = any */
 	bool has_sport, has_dport, has_uid;
 	uint16_t sport_lo, sport_hi, dport_lo, dport_hi;
+	uint16_t sport_mask, dport_mask;  /* Linux 6.15: lo/mask replaces the range; 0 none */
 	uint32_t uid_lo, uid_hi;
 	char iif[IF_NAMESIZE], oif[IF_NAMESIZE];
 	bool l3mdev;
@@ -38,16 +39,14 @@ struct rt_rule {
 	unsigned unknown;
 	uint8_t dscp, dscp_mask;
 	uint32_t flowlabel, flowlabel_mask;   /* network order, as the kernel keeps them */
-	uint16_t sport_mask, dport_mask;
 	uint16_t other_attr;            /* RT_RULE_SEL_OTHER: the first attribute type not known */
 };
 
 enum {
 	RT_RULE_SEL_DSCP = 1 << 0,       /* FRA_DSCP (Linux 6.13), FRA_DSCP_MASK */
 	RT_RULE_SEL_FLOWLABEL = 1 << 1,  /* FRA_FLOWLABEL, FRA_FLOWLABEL_MASK (6.14) */
-	RT_RULE_SEL_PORT_MASK = 1 << 2,  /* FRA_SPORT_MASK, FRA_DPORT_MASK (6.15) */
-	RT_RULE_SEL_TUN_ID = 1 << 3,     /* FRA_TUN_ID: metadata a route query lacks */
-	RT_RULE_SEL_OTHER = 1 << 4,      /* an attribute newer than rtping: it may select */
+	RT_RULE_SEL_TUN_ID = 1 << 2,     /* FRA_TUN_ID: metadata a route query lacks */
+	RT_RULE_SEL_OTHER = 1 << 3,      /* an attribute newer than rtping: it may select */
 };
 
 struct rt_rules {

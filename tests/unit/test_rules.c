@@ -193,8 +193,9 @@ END_TEST
 
 /*
  * Selectors newer than rtping's matcher (FRA_DSCP 25, FRA_FLOWLABEL 26 and
- * its mask 27, FRA_SPORT_MASK 28, in Linux 6.13 to 6.15), and an attribute
- * newer still: parsed, named, and never taken as matching.
+ * its mask 27, in Linux 6.13 and 6.14), and an attribute newer still:
+ * parsed, named, and never taken as matching. A port mask (FRA_SPORT_MASK
+ * 28, Linux 6.15) is evaluated.
  */
 START_TEST(unknown_selectors_cannot_tell)
 {
@@ -231,17 +232,28 @@ START_TEST(unknown_selectors_cannot_tell)
 			 "flowlabel 0x12345/0xfffff");
 	ck_assert_str_eq(rt_rule_selector(&rules.v[2], buf, sizeof(buf)),
 			 "ipproto udp sport 256/0xff00");
-	ck_assert_str_eq(rt_rule_unknown_names(&rules.v[2], buf, sizeof(buf)), "port mask");
+	ck_assert_uint_eq(rules.v[2].unknown, 0);   /* a port mask is evaluated */
 	ck_assert_str_eq(rt_rule_unknown_names(&rules.v[3], buf, sizeof(buf)), "attribute 40");
 	for (size_t i = 0; i < rules.n; i++)
-		ck_assert(!rt_rule_matches(&rules.v[i], &icmp, "") &&
-			  !rt_rule_matches(&rules.v[i], &udp, ""));
-	/* What rtping can read still rules out: ipproto udp never selects the ICMP flow. */
+		ck_assert(i == 2 || (!rt_rule_matches(&rules.v[i], &icmp, "") &&
+				     !rt_rule_matches(&rules.v[i], &udp, "")));
 	ck_assert(rt_rule_unsure(&rules.v[0], &icmp, "") && rt_rule_unsure(&rules.v[1], &icmp, ""));
-	ck_assert(!rt_rule_unsure(&rules.v[2], &icmp, "") && rt_rule_unsure(&rules.v[2], &udp, ""));
+	/* What rtping can read still rules out: ipproto udp never selects the ICMP flow. */
+	rules.v[3].ipproto = IPPROTO_UDP;
+	ck_assert(!rt_rule_unsure(&rules.v[3], &icmp, "") && rt_rule_unsure(&rules.v[3], &udp, ""));
 	/* An inverted rule: unsure whatever the rest says. */
-	rules.v[2].invert = true;
-	ck_assert(rt_rule_unsure(&rules.v[2], &icmp, ""));
+	rules.v[3].invert = true;
+	ck_assert(rt_rule_unsure(&rules.v[3], &icmp, ""));
+	/* fib_rule_port_match(): sport 0x100/0xff00 is 0x100-0x1ff. */
+	ck_assert(!rt_rule_matches(&rules.v[2], &udp, ""));
+	udp.sport = 0x1ab;
+	ck_assert(rt_rule_matches(&rules.v[2], &udp, ""));
+	ck_assert(!rt_rule_unsure(&rules.v[2], &udp, ""));
+	/* Linux 6.15 dumps one port with a full mask: as the plain range. */
+	rules.v[2].sport_mask = 0xffff;
+	rules.v[2].sport_lo = rules.v[2].sport_hi = 0x1ab;
+	ck_assert(rt_rule_matches(&rules.v[2], &udp, ""));
+	ck_assert_str_eq(rt_rule_selector(&rules.v[2], buf, sizeof(buf)), "ipproto udp sport 427");
 	rt_rules_free(&rules);
 }
 END_TEST
