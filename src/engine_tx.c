@@ -135,7 +135,9 @@ int64_t rt_engine_send(struct rt_engine *e, size_t i, int64_t at)
 		err = -rt_tx_echo(fs->tx, seq, rnd, &ask, &now);
 	}
 	if (err) {
-		switch (rt_policy_send_error(o, st, err, e->multi)) {
+		/* A refused flow's EACCES is the route's, not a broadcast without -b. */
+		switch (t->refused && err == EACCES ? RT_SEND_FAILED
+			: rt_policy_send_error(o, st, err, e->multi)) {
 		case RT_SEND_RETRY:
 			rt_sched_retry(&e->sched, i, st, now);
 			return now;

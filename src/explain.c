@@ -16,6 +16,8 @@
 static void fill_reason(struct rt_reason *re, const struct rt_rule *r, bool mi, bool mu)
 {
 	memset(re, 0, sizeof(*re));
+	re->unsure = r->unknown != 0;
+	rt_rule_unknown_names(r, re->unknown, sizeof(re->unknown));
 	re->pref = r->pref;
 	re->action = r->action;
 	re->table = r->action == FR_ACT_TO_TBL ? r->table : 0;
@@ -30,7 +32,7 @@ int rt_explain_reasons(const struct rt_rules *rules, const char *oif_name,
 		       struct rt_reason *out, size_t max)
 {
 	bool *ti, *tu;
-	size_t n = 0;
+	size_t n = 0, ei, eu;
 
 	if (!rules->n)
 		return 0;
@@ -38,8 +40,8 @@ int rt_explain_reasons(const struct rt_rules *rules, const char *oif_name,
 	if (!ti)
 		return -ENOMEM;
 	tu = ti + rules->n;
-	rt_rules_walk(rules, icmp.flow, oif_name, icmp.table, ti);
-	rt_rules_walk(rules, udp.flow, oif_name, udp.table, tu);
+	ei = rt_rules_walk(rules, icmp.flow, oif_name, icmp.table, ti);
+	eu = rt_rules_walk(rules, udp.flow, oif_name, udp.table, tu);
 	/*
 	 * A rule the other flow would match too but never reaches (a goto
 	 * jumped over it, or its walk had ended) separates nothing by itself.
@@ -48,9 +50,11 @@ int rt_explain_reasons(const struct rt_rules *rules, const char *oif_name,
 		const struct rt_rule *r = &rules->v[i];
 		bool mi = rt_rule_matches(r, icmp.flow, oif_name);
 		bool mu = rt_rule_matches(r, udp.flow, oif_name);
+		bool ui = i < ei && rt_rule_unsure(r, icmp.flow, oif_name);
+		bool uu = i < eu && rt_rule_unsure(r, udp.flow, oif_name);
 
-		if ((ti[i] && !mu) || (tu[i] && !mi))
-			fill_reason(&out[n++], r, mi, mu);
+		if ((ti[i] && !mu) || (tu[i] && !mi) || ui || uu)
+			fill_reason(&out[n++], r, mi || ui, mu || uu);
 	}
 	free(ti);
 	return (int)n;
@@ -180,6 +184,18 @@ static void find_error_rule(struct rt_nl *nl, struct rt_explain *ex)
 		return;
 	taken = calloc(rules.n + 1, sizeof(*taken));
 	d = taken ? rt_rules_walk(&rules, &ex->flow, ex->oif_name, 0, taken) : rules.n;
+	/* A rule before the walk's end that rtping cannot evaluate: cannot tell who refused. */
+	for (size_t u = 0; taken && u < d; u++) {
+		if (!rt_rule_unsure(&rules.v[u], &ex->flow, ex->oif_name))
+			continue;
+		rt_udpc_flow(&ex->flow, &ex->udpc, &udp);
+		fill_reason(&ex->reasons[0], &rules.v[u], true,
+			    rt_rule_unsure(&rules.v[u], &udp, ex->oif_name));
+		ex->nreasons = 1;
+		ex->rule_unsure = true;
+		d = rules.n;
+		break;
+	}
 	if (d < rules.n && rule_gave_error(nl, ex, &rules, taken, d)) {
 		/* The UDP-connect check's flow; its port is unknown if it failed. */
 		rt_udpc_flow(&ex->flow, &ex->udpc, &udp);
@@ -192,10 +208,24 @@ static void find_error_rule(struct rt_nl *nl, struct rt_explain *ex)
 	rt_rules_free(&rules);
 }
 
+/* Is c's answer one listed before it? */
+static bool cand_repeats(const struct rt_explain *ex, const struct rt_cand *c)
+{
+	for (size_t i = 0; i < ex->ncands; i++)
+		if (!ex->cands[i].err && ex->cands[i].ifindex == c->ifindex &&
+		    rt_addr_equal(&ex->cands[i].gateway, &c->gateway) &&
+		    rt_addr_equal(&ex->cands[i].src, &c->src))
+			return true;
+	return false;
+}
+
 /*
  * Each next hop of a multipath route, asked with the flow bound to its
  * device: with an output device the kernel skips the hash and takes that
  * next hop (fib_select_path()), so the answer is its source and gateway.
+ * IPv6 holds a flow with a source to its device only loosely (no
+ * RT6_LOOKUP_F_IFACE) and may answer another next hop: the candidate is
+ * the answer, device and gateway together, listed once.
  */
 static void find_candidates(struct rt_nl *nl, struct rt_explain *ex)
 {
@@ -203,7 +233,7 @@ static void find_candidates(struct rt_nl *nl, struct rt_explain *ex)
 	if (ex->echo.oif)
 		return;   /* the bound device already chose */
 	for (size_t i = 0; i < ex->match.nnh; i++) {
-		struct rt_cand *c = &ex->cands[ex->ncands++];
+		struct rt_cand *c = &ex->cands[ex->ncands];
 		struct rt_flow f = ex->echo;
 		struct rt_route r;
 
@@ -213,12 +243,40 @@ static void find_candidates(struct rt_nl *nl, struct rt_explain *ex)
 		rt_nl_ifname(nl, c->ifindex, c->dev);
 		f.oif = c->ifindex;
 		c->err = rt_route_get(nl, &f, 0, &r, NULL);
-		if (c->err)
-			continue;
-		c->src = rt_addr_is_set(&f.src) ? f.src : r.prefsrc;
-		if (rt_addr_is_set(&r.gateway))
-			c->gateway = r.gateway;
+		if (!c->err) {
+			c->src = rt_addr_is_set(&f.src) ? f.src : r.prefsrc;
+			if (r.oif && r.oif != c->ifindex) {
+				c->ifindex = r.oif;
+				snprintf(c->dev, sizeof(c->dev), "%s", r.ifname);
+				c->gateway = r.gateway;
+			} else if (rt_addr_is_set(&r.gateway)) {
+				c->gateway = r.gateway;
+			}
+		}
+		if (c->err || !cand_repeats(ex, c))
+			ex->ncands++;
 	}
+}
+
+/*
+ * One lookup as a socket's: a flow without a source whose lookup fails is,
+ * where the family does so (source_retry), looked up again from the
+ * source the kernel selects then, and that second answer is the socket's.
+ * The UDP probe's connect() took the same two steps: its source is that
+ * selection (unless the UDP flow found a route without a source, where it
+ * is that route's; the same address in all but odd set-ups). The
+ * selected source is left in f->src.
+ */
+static int ask_route(struct rt_nl *nl, const struct rt_explain *ex, struct rt_flow *f,
+		     struct rt_route *out, bool *dropped_proto)
+{
+	int rc = rt_route_get(nl, f, 0, out, dropped_proto);
+
+	if (!rc || !f->fam->source_retry || rt_addr_is_set(&f->src) || ex->udpc_err ||
+	    !rt_addr_is_set(&ex->udpc.src))
+		return rc;
+	f->src = ex->udpc.src;
+	return rt_route_get(nl, f, 0, out, dropped_proto);
 }
 
 /*
@@ -235,9 +293,10 @@ static int ask_connect(struct rt_nl *nl, struct rt_explain *ex, const struct rt_
 	cf.dport = 0;
 	if (src)
 		cf.src = *src;
-	ex->connect_err = rt_route_get(nl, &cf, 0, &ex->connect_route, NULL);
+	ex->connect_err = ask_route(nl, ex, &cf, &ex->connect_route, NULL);
 	if (!ex->connect_err && !src) {
-		ex->echo.src = ex->connect_route.prefsrc;
+		ex->src_selected = rt_addr_is_set(&cf.src);
+		ex->echo.src = ex->src_selected ? cf.src : ex->connect_route.prefsrc;
 		ex->connect_picked = true;
 	}
 	return ex->connect_err;
@@ -247,12 +306,24 @@ static void ask_netlink(struct rt_nl *nl, struct rt_explain *ex)
 {
 	const struct rt_flow *f = &ex->flow;
 	bool picks = f->connected && !f->binds_source && !rt_addr_is_set(&f->src);
+	bool had_src;
 
 	ex->unverified = !nl->strict;
 	/* connect() picks the source: its error is the run's, as for a connect(). */
 	if (picks && (ex->route_err = ask_connect(nl, ex, NULL)) != 0)
 		return;
-	ex->route_err = rt_route_get(nl, &ex->echo, 0, &ex->route, &ex->dropped_proto);
+	had_src = rt_addr_is_set(&ex->echo.src);
+	ex->route_err = ask_route(nl, ex, &ex->echo, &ex->route, &ex->dropped_proto);
+	ex->src_selected |= !had_src && rt_addr_is_set(&ex->echo.src);
+	/*
+	 * -B (and -e) bind the answer's source, and the kernel routes the bound
+	 * socket's echoes from it: ask again, as a multipath hash mixes it in.
+	 */
+	if (f->binds_source && !ex->route_err && !rt_addr_is_set(&ex->echo.src) &&
+	    rt_addr_is_set(&ex->route.prefsrc)) {
+		ex->echo.src = ex->route.prefsrc;
+		ex->route_err = rt_route_get(nl, &ex->echo, 0, &ex->route, &ex->dropped_proto);
+	}
 	if (f->connected && !picks && !ex->route_err)
 		ask_connect(nl, ex, rt_addr_is_set(&f->src) ? &f->src : &ex->route.prefsrc);
 	/* FIB_MATCH only explains; it can fail where the real query works. */
@@ -283,6 +354,11 @@ int rt_explain_requery(struct rt_nl *nl, struct rt_explain *ex)
 	memset(&ex->route, 0, sizeof(ex->route));
 	memset(&ex->match, 0, sizeof(ex->match));
 	ex->hash_dependent = ex->flowlabel_hashed = false;
+	/* The kernel selects a source afresh for each unbound echo. */
+	if (ex->src_selected && !ex->connect_picked) {
+		ex->echo.src = ex->flow.src;
+		ex->src_selected = false;
+	}
 	ask_netlink(nl, ex);
 	return ex->route_err;
 }
@@ -308,6 +384,8 @@ int rt_explain_run(struct rt_nl *nl, int nl_err, const struct rt_flow *f,
 	if (f->oif)
 		rt_nl_ifname(nl, f->oif, ex->oif_name);
 	ex->nl_err = nl ? 0 : nl_err;
+	/* First: a lookup that fails without a source is retried from the probe's. */
+	ex->udpc_err = rt_udpc_run(f, &ex->udpc);
 	if (nl)
 		ask_netlink(nl, ex);
 	/* EPERM is netlink refused (seccomp, LSM), not a route's verdict. */
@@ -316,7 +394,6 @@ int rt_explain_run(struct rt_nl *nl, int nl_err, const struct rt_flow *f,
 		nl = NULL;
 	}
 	ex->fallback = !nl;
-	ex->udpc_err = rt_udpc_run(f, &ex->udpc);
 	/* A source this host lacks: the socket's bind() fails before any route. */
 	if (rt_addr_is_set(&f->src) && ex->udpc_err == -EADDRNOTAVAIL)
 		ex->route_err = ex->udpc_err;
@@ -328,7 +405,7 @@ int rt_explain_run(struct rt_nl *nl, int nl_err, const struct rt_flow *f,
 		struct rt_flow udp;
 
 		rt_udpc_flow(f, &ex->udpc, &udp);
-		ex->udp_err = rt_route_get(nl, &udp, 0, &ex->udp_route, NULL);
+		ex->udp_err = ask_route(nl, ex, &udp, &ex->udp_route, NULL);
 	}
 	ex->agree = !ex->route_err && !ex->udpc_err &&
 		    rt_addr_equal(rt_explain_source(ex), &ex->udpc.src);
@@ -337,6 +414,23 @@ int rt_explain_run(struct rt_nl *nl, int nl_err, const struct rt_flow *f,
 	else if (ex->route_err)
 		find_error_rule(nl, ex);
 	return ex->route_err;
+}
+
+enum rt_verdict rt_explain_verdict(const struct rt_explain *ex)
+{
+	if (ex->fallback || ex->route_err)
+		return RT_VERDICT_ERROR;
+	return ex->agree ? RT_VERDICT_AGREE : RT_VERDICT_DIFFER;
+}
+
+bool rt_explain_observed_differs(const struct rt_explain *ex, const struct rt_verified *v)
+{
+	struct rt_route_snap r;
+
+	if (!v || v->err || ex->route_err)
+		return false;
+	rt_explain_snapshot(ex, &r);
+	return !rt_addr_equal(&r.src, &v->eg.src) || r.ifindex != v->eg.ifindex;
 }
 
 void rt_explain_snapshot(const struct rt_explain *ex, struct rt_route_snap *out)

@@ -115,7 +115,8 @@ static void json_reasons(FILE *out, const struct rt_explain *ex)
 			fprintf(out, ", \"table\": null, \"goto\": %u", r->goto_pref);
 		else
 			fprintf(out, ", \"table\": null, \"goto\": null");
-		rt_json_kstr(out, ", ", "selects", r->icmp_matches && r->udp_matches ? "both"
+		rt_json_kstr(out, ", ", "selects", r->unsure ? "unknown"
+			     : r->icmp_matches && r->udp_matches ? "both"
 			     : r->icmp_matches ? "icmp" : "udp");
 		fprintf(out, "}");
 	}

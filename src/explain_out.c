@@ -54,6 +54,8 @@ static void reason_text(FILE *out, const struct rt_reason *r)
 		fprintf(out, " \u2192 goto %u", r->goto_pref);
 	else if (type != RTN_UNSPEC)
 		fprintf(out, " \u2192 %s", rt_route_type_name(type));
+	if (r->unsure)
+		fprintf(out, " (cannot tell: %s not evaluated)", r->unknown);
 }
 
 /*
@@ -88,9 +90,11 @@ static void cand_text(FILE *out, const struct rt_cand *c)
 		fprintf(out, " via %s", rt_addr_str(&c->gateway, a, sizeof(a)));
 }
 
-/* The route type behind a route error: the rule's action, else the errno's. */
+/* The route type behind a route error: the rule's action, else the errno's (or unknown). */
 static uint8_t error_type(const struct rt_explain *ex)
 {
+	if (ex->rule_unsure)
+		return RTN_UNSPEC;
 	if (ex->rule_error)
 		return rt_rule_action_type(ex->reasons[0].action);
 	return rt_route_type_from_errno(ex->route_err);
@@ -112,7 +116,10 @@ static void text_route(FILE *out, const struct rt_explain *ex)
 		const struct rt_route *m = &ex->match;
 		char c[16], d[16], p[RT_ADDRSTRLEN + 4];
 
-		fprintf(out, "prefix       %s proto %s scope %s", prefix_str(ex, true, p, sizeof(p)),
+		fprintf(out, "prefix       %s", prefix_str(ex, true, p, sizeof(p)));
+		if (m->src_len)   /* a source-specific entry: ip route's "from" */
+			fprintf(out, " from %s/%u", rt_addr_str(&m->src, a, sizeof(a)), m->src_len);
+		fprintf(out, " proto %s scope %s",
 			rt_route_proto_name(m->protocol, c, sizeof(c)),
 			rt_route_scope_name(m->scope, d, sizeof(d)));
 		fprintf(out, " metric %u%s\n", m->metric, m->multipath ? " (multipath)" : "");
@@ -148,7 +155,9 @@ static void reason_lines(FILE *out, const struct rt_explain *ex)
 
 		fprintf(out, "reason       ");
 		reason_text(out, r);
-		if (r->icmp_matches && r->udp_matches)
+		if (r->unsure)
+			fputc('\n', out);
+		else if (r->icmp_matches && r->udp_matches)
 			fprintf(out, " (matches both flows)\n");
 		else
 			fprintf(out, " (matches the %s only)\n",
@@ -169,6 +178,8 @@ static void text_reasons(FILE *out, const struct rt_explain *ex)
 
 static void text_verdict(FILE *out, const struct rt_explain *ex)
 {
+	char a[RT_ADDRSTRLEN];
+
 	if (ex->fallback) {
 		fprintf(out, "agree        unknown: netlink unavailable (%s); "
 			"the source is the UDP probe's\n", errstr(ex->nl_err));
@@ -191,21 +202,15 @@ static void text_verdict(FILE *out, const struct rt_explain *ex)
 	if (ex->flowlabel_hashed)
 		fprintf(out, "note         multipath: the echo's next hop depends on its flow "
 			"label (-F), which IPv6 hashes and a route query cannot express\n");
+	if (ex->src_selected)
+		fprintf(out, "note         source-specific: no route without a source; the kernel "
+			"selected %s and looked up again from it\n",
+			rt_addr_str(&ex->echo.src, a, sizeof(a)));
 	if (ex->dropped_proto)
 		fprintf(out, "note         kernel refused RTA_IP_PROTO: answer is for a "
 			"protocol-less flow\n");
 	if (ex->unverified)
 		fprintf(out, "note         kernel lacks strict netlink checking: answer unverified\n");
-}
-
-bool rt_explain_observed_differs(const struct rt_explain *ex, const struct rt_verified *v)
-{
-	struct rt_route_snap r;
-
-	if (!v || v->err || ex->route_err)
-		return false;
-	rt_explain_snapshot(ex, &r);
-	return !rt_addr_equal(&r.src, &v->eg.src) || r.ifindex != v->eg.ifindex;
 }
 
 static void text_observed(FILE *out, const struct rt_explain *ex, const struct rt_verified *v)
@@ -272,20 +277,13 @@ void rt_explain_text(FILE *out, const struct rt_explain *ex, const struct rt_ver
 	text_probe(out, ex);
 	if (!ex->route_err)
 		text_verdict(out, ex);
-	else if (ex->rule_error)
+	else if (ex->rule_error || ex->rule_unsure)
 		reason_lines(out, ex);
 	if (v && !ex->route_err)
 		text_observed(out, ex, v);
 }
 
 /* ---- one line (--audit) ---- */
-
-enum rt_verdict rt_explain_verdict(const struct rt_explain *ex)
-{
-	if (ex->fallback || ex->route_err)
-		return RT_VERDICT_ERROR;
-	return ex->agree ? RT_VERDICT_AGREE : RT_VERDICT_DIFFER;
-}
 
 static void line_differs(FILE *out, const struct rt_explain *ex)
 {
@@ -327,7 +325,7 @@ void rt_explain_line(FILE *out, const struct rt_explain *ex, const char *dest)
 		if (t != RTN_UNSPEC)
 			fprintf(out, " (%s %s)", rt_route_type_name(t),
 				ex->rule_error ? "rule" : "route");
-		if (ex->rule_error) {
+		if (ex->rule_error || ex->rule_unsure) {
 			fputs(": ", out);
 			reason_text(out, &ex->reasons[0]);
 		}
@@ -348,6 +346,7 @@ void rt_explain_line(FILE *out, const struct rt_explain *ex, const char *dest)
 void rt_explain_route_view(const struct rt_explain *ex, struct rt_route_view *v)
 {
 	const struct rt_route *m = &ex->match;
+	char a[RT_ADDRSTRLEN];
 
 	memset(v, 0, sizeof(*v));
 	v->known = !ex->fallback;
@@ -359,6 +358,9 @@ void rt_explain_route_view(const struct rt_explain *ex, struct rt_route_view *v)
 	if (!v->matched)
 		return;
 	prefix_str(ex, false, v->prefix, sizeof(v->prefix));
+	if (m->src_len)
+		snprintf(v->from, sizeof(v->from), "%s/%u", rt_addr_str(&m->src, a, sizeof(a)),
+			 m->src_len);
 	v->protocol = m->protocol;
 	v->scope = m->scope;
 	v->metric = m->metric;

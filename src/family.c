@@ -48,6 +48,7 @@ const struct rt_family rt_inet = {
 	.error_pipe = true,
 	.unreach_type = ICMP_DEST_UNREACH,
 	.unreach_neigh_code = ICMP_HOST_UNREACH,
+	.source_retry = false,
 };
 
 const struct rt_family rt_inet6 = {
@@ -83,6 +84,7 @@ const struct rt_family rt_inet6 = {
 	.error_pipe = false,
 	.unreach_type = ICMP6_DST_UNREACH,
 	.unreach_neigh_code = ICMP6_DST_UNREACH_ADDR,
+	.source_retry = true,
 };
 
 const struct rt_family *rt_family_get(int af)

@@ -253,11 +253,21 @@ static void explain(struct ping *p, size_t i, bool *bcast_warned)
 			     "check your local firewall rules");
 		return target_failed(p, i, &err);
 	}
-	if (ex->route_err) {
+	/*
+	 * iputils learns "no route" from its probe's connect() alone: where the
+	 * probe has a route and the echo flow none (a rule for ICMP only), it
+	 * goes ahead, and every send fails.
+	 */
+	if (ex->route_err && ex->udpc_err) {
 		rt_error_errno(&err, ex->route_err, "connect");
 		return target_failed(p, i, &err);
 	}
 	snprintf(who, sizeof(who), p->tl.n > 1 ? "%s: %s" : "%s", p->prog, t->typed);
+	t->refused = ex->route_err != 0;
+	if (t->refused)
+		fprintf(stderr, "%s: warning: the kernel refuses the %s flow (%s), not the UDP "
+			"probe's: every echo will fail to send (--explain-route says why)\n", who,
+			t->fam->icmp_name, strerror(-ex->route_err));
 	if (p->o->iface[0] && !source_on_device(p->o->iface, rt_explain_source(ex)))
 		fprintf(stderr, "%s: Warning: source address might be selected on device other "
 			"than: %s\n", who, p->o->iface);
@@ -270,7 +280,8 @@ static void explain(struct ping *p, size_t i, bool *bcast_warned)
 		*bcast_warned = true;
 	}
 	rt_explain_snapshot(ex, &snap);
-	t->src = snap.src;
+	/* A refused flow has no source of its own: iputils' is the probe's. */
+	t->src = t->refused ? ex->udpc.src : snap.src;
 	t->ifindex = snap.ifindex;
 	t->gateway = snap.gateway;
 	t->hashed = !ex->fallback && (ex->hash_dependent || ex->flowlabel_hashed);
@@ -542,10 +553,15 @@ int rt_cmd_ping(const struct rt_cmd_env *env, struct rt_error *fatal)
 	rc = read_list(p);
 	if (rc == 0 && needs_locale(p))
 		setlocale(LC_CTYPE, "");
-	/* connect(), a leased flow label and -N's nonces hold one destination. */
-	if (rc == 0 && p->tl.n > 1 && (o->connect || o->has_flowlabel || o->ni.used))
+	/*
+	 * connect(), a leased flow label and -N's nonces hold one destination;
+	 * so does -B: a socket binds one source, right for its first target only.
+	 */
+	if (rc == 0 && p->tl.n > 1 &&
+	    (o->connect || o->has_flowlabel || o->ni.used || o->bind_source))
 		rc = rt_error_set(fatal, -EINVAL, "usage error: %s takes one destination",
-				  o->connect ? "-C" : o->has_flowlabel ? "-F" : "-N");
+				  o->connect ? "-C" : o->has_flowlabel ? "-F" :
+				  o->ni.used ? "-N" : "-B");
 	if (rc == 0 && rt_targets_seal(&p->tl) < 0)
 		rc = rt_error_errno(fatal, -ENOMEM, "malloc");
 	for (size_t i = 0; rc == 0 && i < p->tl.n; i++)

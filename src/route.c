@@ -62,7 +62,7 @@ static int attr_cb(const struct nlattr *attr, void *data)
 	if (mnl_attr_type_valid(attr, RTA_MAX) < 0)
 		return MNL_CB_OK;       /* newer kernel, unknown attribute: skip */
 	switch (type) {
-	case RTA_DST: case RTA_PREFSRC: case RTA_GATEWAY:
+	case RTA_DST: case RTA_SRC: case RTA_PREFSRC: case RTA_GATEWAY:
 		ok = mnl_attr_validate2(attr, MNL_TYPE_BINARY, a->addr_len);
 		break;
 	case RTA_OIF: case RTA_TABLE: case RTA_PRIORITY: case RTA_UID:
@@ -192,6 +192,7 @@ int rt_route_cb(const struct nlmsghdr *nlh, void *data)
 	r->protocol = rtm->rtm_protocol;
 	r->scope = rtm->rtm_scope;
 	r->dst_len = rtm->rtm_dst_len;
+	r->src_len = rtm->rtm_src_len;
 	r->table = rtm->rtm_table;
 	get_u32(a.tb[RTA_TABLE], &r->table);
 	get_u32(a.tb[RTA_OIF], &r->oif);
@@ -199,6 +200,7 @@ int rt_route_cb(const struct nlmsghdr *nlh, void *data)
 	r->has_uid = get_u32(a.tb[RTA_UID], &r->uid);
 	r->has_mark = get_u32(a.tb[RTA_MARK], &r->mark);
 	get_addr(&r->dst, a.tb[RTA_DST], rtm->rtm_family);
+	get_addr(&r->src, a.tb[RTA_SRC], rtm->rtm_family);
 	get_addr(&r->prefsrc, a.tb[RTA_PREFSRC], rtm->rtm_family);
 	get_addr(&r->gateway, a.tb[RTA_GATEWAY], rtm->rtm_family);
 	if (a.tb[RTA_VIA])

@@ -15,11 +15,12 @@ static void json_match(FILE *out, const struct rt_route_view *v)
 	char b[16];
 
 	if (!v->matched) {
-		fprintf(out, ", \"prefix\": null, \"protocol\": null, \"metric\": null, "
-			"\"scope\": null, \"multipath\": null");
+		fprintf(out, ", \"prefix\": null, \"from\": null, \"protocol\": null, "
+			"\"metric\": null, \"scope\": null, \"multipath\": null");
 		return;
 	}
 	rt_json_kstr(out, ", ", "prefix", v->prefix);
+	rt_json_kstr(out, ", ", "from", v->from[0] ? v->from : NULL);
 	rt_json_kstr(out, ", ", "protocol", rt_route_proto_name(v->protocol, b, sizeof(b)));
 	/* IPv4 leaves RTA_PRIORITY out when the metric is 0. */
 	fprintf(out, ", \"metric\": %u", v->metric);
@@ -34,8 +35,8 @@ static void json_error(FILE *out, const struct rt_route_view *v)
 		"\"gateway\": null, \"table\": null");
 	rt_json_kstr(out, ", ", "type", v->err_type != RTN_UNSPEC ?
 		     rt_route_type_name(v->err_type) : NULL);
-	fprintf(out, ", \"prefix\": null, \"protocol\": null, \"metric\": null, "
-		"\"scope\": null, \"multipath\": null");
+	fprintf(out, ", \"prefix\": null, \"from\": null, \"protocol\": null, "
+		"\"metric\": null, \"scope\": null, \"multipath\": null");
 	rt_json_kstr(out, ", ", "error", strerror(-v->err));
 	fprintf(out, "}");
 }

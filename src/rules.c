@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
 
@@ -19,14 +20,33 @@ void rt_rules_free(struct rt_rules *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/*
+ * Selectors newer than some installed headers (Linux 6.13 to 6.15), which
+ * follow FRA_DPORT_RANGE in this order.
+ */
+enum {
+	RT_FRA_DSCP = FRA_DPORT_RANGE + 1, RT_FRA_FLOWLABEL, RT_FRA_FLOWLABEL_MASK,
+	RT_FRA_SPORT_MASK, RT_FRA_DPORT_MASK, RT_FRA_DSCP_MASK,
+	RT_FRA_LAST = RT_FRA_DSCP_MASK,
+};
+_Static_assert(FRA_DPORT_RANGE == 24, "fib_rules.h attribute numbers");
+
+struct attrs {
+	const struct nlattr *tb[RT_FRA_LAST + 1];
+	uint16_t other;                  /* the first attribute type past RT_FRA_LAST */
+};
+
 static int attr_cb(const struct nlattr *attr, void *data)
 {
-	const struct nlattr **tb = data;
+	struct attrs *a = data;
 	uint16_t type = mnl_attr_get_type(attr);
 
-	if (mnl_attr_type_valid(attr, FRA_MAX) < 0)
+	if (type > RT_FRA_LAST) {
+		if (!a->other)
+			a->other = type;
 		return MNL_CB_OK;
-	tb[type] = attr;
+	}
+	a->tb[type] = attr;
 	return MNL_CB_OK;
 }
 
@@ -38,7 +58,9 @@ static const struct { uint16_t type; size_t len; } rule_attrs[] = {
 	{ FRA_UID_RANGE, sizeof(struct fib_rule_uid_range) },
 	{ FRA_SPORT_RANGE, sizeof(struct fib_rule_port_range) },
 	{ FRA_DPORT_RANGE, sizeof(struct fib_rule_port_range) },
-	{ FRA_IIFNAME, 0 }, { FRA_OIFNAME, 0 },
+	{ FRA_IIFNAME, 0 }, { FRA_OIFNAME, 0 }, { FRA_TUN_ID, 8 },
+	{ RT_FRA_DSCP, 1 }, { RT_FRA_DSCP_MASK, 1 }, { RT_FRA_FLOWLABEL, 4 },
+	{ RT_FRA_FLOWLABEL_MASK, 4 }, { RT_FRA_SPORT_MASK, 2 }, { RT_FRA_DPORT_MASK, 2 },
 };
 
 static int validate(const struct nlattr **tb, size_t addr_len)
@@ -64,6 +86,11 @@ static uint32_t u32_or(const struct nlattr *a, uint32_t dflt)
 	return a ? mnl_attr_get_u32(a) : dflt;
 }
 
+static uint16_t u16_or(const struct nlattr *a, uint16_t dflt)
+{
+	return a ? mnl_attr_get_u16(a) : dflt;
+}
+
 static void fill_ranges(struct rt_rule *r, const struct nlattr **tb)
 {
 	if (tb[FRA_UID_RANGE]) {
@@ -87,10 +114,34 @@ static void fill_ranges(struct rt_rule *r, const struct nlattr **tb)
 		r->dport_lo = p->start;
 		r->dport_hi = p->end;
 	}
+	/* Linux 6.15 dumps a single port with mask 0xffff. */
+	r->sport_mask = u16_or(tb[RT_FRA_SPORT_MASK], 0);
+	r->dport_mask = u16_or(tb[RT_FRA_DPORT_MASK], 0);
+}
+
+/* What rtping cannot evaluate: kept to be named, never matched. */
+static void fill_unknown(struct rt_rule *r, const struct nlattr **tb, uint16_t other)
+{
+	if (tb[RT_FRA_DSCP] || tb[RT_FRA_DSCP_MASK]) {
+		r->unknown |= RT_RULE_SEL_DSCP;
+		r->dscp = tb[RT_FRA_DSCP] ? mnl_attr_get_u8(tb[RT_FRA_DSCP]) : 0;
+		r->dscp_mask = tb[RT_FRA_DSCP_MASK] ? mnl_attr_get_u8(tb[RT_FRA_DSCP_MASK]) : 0x3f;
+	}
+	if (tb[RT_FRA_FLOWLABEL] || tb[RT_FRA_FLOWLABEL_MASK]) {
+		r->unknown |= RT_RULE_SEL_FLOWLABEL;
+		r->flowlabel = u32_or(tb[RT_FRA_FLOWLABEL], 0);
+		r->flowlabel_mask = u32_or(tb[RT_FRA_FLOWLABEL_MASK], 0);
+	}
+	if (tb[FRA_TUN_ID])
+		r->unknown |= RT_RULE_SEL_TUN_ID;
+	if (other) {
+		r->unknown |= RT_RULE_SEL_OTHER;
+		r->other_attr = other;
+	}
 }
 
 static void fill_rule(struct rt_rule *r, const struct fib_rule_hdr *frh,
-		      const struct nlattr **tb)
+		      const struct nlattr **tb, uint16_t other)
 {
 	memset(r, 0, sizeof(*r));
 	r->pref = u32_or(tb[FRA_PRIORITY], 0);
@@ -120,13 +171,14 @@ static void fill_rule(struct rt_rule *r, const struct fib_rule_hdr *frh,
 	if (tb[FRA_OIFNAME])
 		snprintf(r->oif, sizeof(r->oif), "%s", mnl_attr_get_str(tb[FRA_OIFNAME]));
 	fill_ranges(r, tb);
+	fill_unknown(r, tb, other);
 }
 
 int rt_rule_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct rt_rules *rules = data;
 	const struct fib_rule_hdr *frh = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *tb[FRA_MAX + 1] = { 0 };
+	struct attrs a = { .other = 0 };
 	size_t addr_len;
 
 	if (nlh->nlmsg_type != RTM_NEWRULE || mnl_nlmsg_get_payload_len(nlh) < sizeof(*frh) ||
@@ -134,7 +186,7 @@ int rt_rule_cb(const struct nlmsghdr *nlh, void *data)
 		errno = EBADMSG;
 		return MNL_CB_ERROR;
 	}
-	if (mnl_attr_parse(nlh, sizeof(*frh), attr_cb, tb) < 0 || validate(tb, addr_len) < 0) {
+	if (mnl_attr_parse(nlh, sizeof(*frh), attr_cb, &a) < 0 || validate(a.tb, addr_len) < 0) {
 		errno = EBADMSG;
 		return MNL_CB_ERROR;
 	}
@@ -149,7 +201,7 @@ int rt_rule_cb(const struct nlmsghdr *nlh, void *data)
 		rules->v = v;
 		rules->cap = cap;
 	}
-	fill_rule(&rules->v[rules->n++], frh, tb);
+	fill_rule(&rules->v[rules->n++], frh, a.tb, a.other);
 	return MNL_CB_OK;
 }
 
@@ -202,6 +254,14 @@ static bool in_range(uint32_t v, uint32_t lo, uint32_t hi)
 	return v >= lo && v <= hi;
 }
 
+/* fib_rule_port_match(): value/mask with a mask, else the range. */
+static bool port_match(bool has, uint16_t lo, uint16_t hi, uint16_t mask, uint16_t port)
+{
+	if (mask)
+		return !((lo ^ port) & mask);
+	return !has || in_range(port, lo, hi);
+}
+
 /* fib4_rule_match()/fib6_rule_match(): addresses, dscp, protocol, ports. */
 static bool family_match(const struct rt_rule *r, const struct rt_flow *f)
 {
@@ -220,29 +280,37 @@ static bool family_match(const struct rt_rule *r, const struct rt_flow *f)
 		return false;
 	if (r->ipproto && r->ipproto != f->proto)
 		return false;
-	if (r->has_sport && !in_range(f->sport, r->sport_lo, r->sport_hi))
-		return false;
-	if (r->has_dport && !in_range(f->dport, r->dport_lo, r->dport_hi))
+	if (!port_match(r->has_sport, r->sport_lo, r->sport_hi, r->sport_mask, f->sport) ||
+	    !port_match(r->has_dport, r->dport_lo, r->dport_hi, r->dport_mask, f->dport))
 		return false;
 	return true;
 }
 
-bool rt_rule_matches(const struct rt_rule *r, const struct rt_flow *f, const char *oif_name)
+/* fib_rule_match() on the selectors rtping knows, before "not". */
+static bool known_match(const struct rt_rule *r, const struct rt_flow *f, const char *oif_name)
 {
-	bool m = true;
-
 	/* Locally generated traffic is looked up with iif = lo. */
 	if (r->iif[0] && strcmp(r->iif, "lo"))
-		m = false;
-	else if (r->oif[0] && strcmp(r->oif, oif_name ? oif_name : ""))
-		m = false;
-	else if ((r->mark ^ f->mark) & r->mark_mask)
-		m = false;
-	else if (r->has_uid && !in_range(f->uid, r->uid_lo, r->uid_hi))
-		m = false;
-	else
-		m = family_match(r, f);
-	return r->invert ? !m : m;
+		return false;
+	if (r->oif[0] && strcmp(r->oif, oif_name ? oif_name : ""))
+		return false;
+	if ((r->mark ^ f->mark) & r->mark_mask)
+		return false;
+	if (r->has_uid && !in_range(f->uid, r->uid_lo, r->uid_hi))
+		return false;
+	return family_match(r, f);
+}
+
+bool rt_rule_matches(const struct rt_rule *r, const struct rt_flow *f, const char *oif_name)
+{
+	if (r->unknown)
+		return false;   /* cannot tell: rt_rule_unsure() */
+	return known_match(r, f, oif_name) != r->invert;
+}
+
+bool rt_rule_unsure(const struct rt_rule *r, const struct rt_flow *f, const char *oif_name)
+{
+	return r->unknown && (r->invert || known_match(r, f, oif_name));
 }
 
 uint8_t rt_rule_action_type(uint8_t action)
@@ -358,6 +426,52 @@ static void add_range(char *buf, size_t len, size_t *off, const char *word,
 		add(buf, len, off, " %s %u-%u", word, lo, hi);
 }
 
+/* "dport 2048", "dport 1024-2047", "sport 256/0xff00" (a full mask is one port). */
+static void add_port(char *buf, size_t len, size_t *off, const char *word, bool has,
+		     uint16_t lo, uint16_t hi, uint16_t mask)
+{
+	if (!has && !mask)
+		return;
+	add_range(buf, len, off, word, lo, hi);
+	if (mask && mask != 0xffff)
+		add(buf, len, off, "/0x%x", mask);
+}
+
+/* The selectors rtping cannot evaluate, in ip-rule(8) words where it has them. */
+static void add_unknown(char *buf, size_t len, size_t *off, const struct rt_rule *r)
+{
+	if (r->unknown & RT_RULE_SEL_DSCP)
+		add(buf, len, off, r->dscp_mask == 0x3f ? " dscp %u" : " dscp %u/0x%x", r->dscp,
+		    r->dscp_mask);
+	if (r->unknown & RT_RULE_SEL_FLOWLABEL)
+		add(buf, len, off, " flowlabel 0x%x/0x%x", ntohl(r->flowlabel),
+		    ntohl(r->flowlabel_mask));
+	if (r->unknown & RT_RULE_SEL_TUN_ID)
+		add(buf, len, off, " tun_id");
+	if (r->unknown & RT_RULE_SEL_OTHER)
+		add(buf, len, off, " attribute %u", r->other_attr);
+}
+
+const char *rt_rule_unknown_names(const struct rt_rule *r, char *buf, size_t len)
+{
+	static const struct { unsigned bit; const char *name; } names[] = {
+		{ RT_RULE_SEL_DSCP, "dscp" }, { RT_RULE_SEL_FLOWLABEL, "flowlabel" },
+		{ RT_RULE_SEL_TUN_ID, "tun_id" },
+		{ RT_RULE_SEL_OTHER, "attribute" },
+	};
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!(r->unknown & names[i].bit))
+			continue;
+		add(buf, len, &off, "%s%s", off ? ", " : "", names[i].name);
+		if (names[i].bit == RT_RULE_SEL_OTHER)
+			add(buf, len, &off, " %u", r->other_attr);
+	}
+	return buf;
+}
+
 const char *rt_rule_selector(const struct rt_rule *r, char *buf, size_t len)
 {
 	char num[16];
@@ -383,10 +497,9 @@ const char *rt_rule_selector(const struct rt_rule *r, char *buf, size_t len)
 		add_range(buf, len, &off, "uidrange", r->uid_lo, r->uid_hi);
 	if (r->ipproto)
 		add(buf, len, &off, " ipproto %s", proto_name(r->ipproto, num, sizeof(num)));
-	if (r->has_sport)
-		add_range(buf, len, &off, "sport", r->sport_lo, r->sport_hi);
-	if (r->has_dport)
-		add_range(buf, len, &off, "dport", r->dport_lo, r->dport_hi);
+	add_port(buf, len, &off, "sport", r->has_sport, r->sport_lo, r->sport_hi, r->sport_mask);
+	add_port(buf, len, &off, "dport", r->has_dport, r->dport_lo, r->dport_hi, r->dport_mask);
+	add_unknown(buf, len, &off, r);
 	if (!off || (r->invert && off == 4))
 		add(buf, len, &off, " all");
 	/* Skip the leading blank every piece starts with. */

@@ -447,10 +447,9 @@ void rt_sock_flow_facts(const struct rt_sock *s, struct rt_flow *f)
 		f->has_mark = false;
 		f->mark = 0;
 	}
-	if (f->connected) {
+	f->binds_source = s->bind_route;
+	if (f->connected)
 		f->connect_sport = rt_sock_connect_sport(s);
-		f->binds_source = s->bind_route;
-	}
 }
 
 void rt_sock_close(struct rt_sock *s)

@@ -25,6 +25,12 @@ struct rt_reason {
 	bool icmp_matches;       /* which side the rule selects */
 	bool udp_matches;
 	char selector[160];
+	/*
+	 * The rule has selectors rtping cannot evaluate (named here): it may or
+	 * may not select either side; never blamed for an error.
+	 */
+	bool unsure;
+	char unknown[48];
 };
 
 /* One next hop of a multipath route, and the source the kernel gives it. */
@@ -47,6 +53,11 @@ struct rt_explain {
 	int connect_err;
 	struct rt_route connect_route;
 	bool connect_picked;         /* the source is connect()'s pick (nothing bound first) */
+	/*
+	 * No route without a source: the kernel selected one (echo.src, the UDP
+	 * probe's) and its lookup from that source is the answer (IPv6).
+	 */
+	bool src_selected;
 	char oif_name[IF_NAMESIZE];  /* the flow's device: -I, or the IPv6 scope */
 	int nl_err;                  /* netlink unusable: answer from the probe */
 	bool fallback;
@@ -54,6 +65,7 @@ struct rt_explain {
 	bool dropped_proto;          /* kernel refused RTA_IP_PROTO */
 	int route_err;
 	bool rule_error;             /* a rule's action gave route_err: reasons[0] */
+	bool rule_unsure;            /* a rule rtping cannot evaluate may have: reasons[0] */
 	struct rt_route route;       /* the kernel's decision for the flow */
 	int match_err;
 	struct rt_route match;       /* RTM_F_FIB_MATCH: the entry that decided */
@@ -113,7 +125,8 @@ struct rt_side {
  * Pure: the rules, in pref order, that one flow's walk takes (following
  * goto, as the kernel does) and whose selector the other flow fails. The
  * walks end at the lookup of the table each side was answered from (when
- * known). Returns how many are in out, or -ENOMEM.
+ * known). A rule before a walk's end that rtping cannot evaluate for that
+ * flow is listed too, as unsure. Returns how many are in out, or -ENOMEM.
  */
 int rt_explain_reasons(const struct rt_rules *rules, const char *oif_name,
 		       struct rt_side icmp, struct rt_side udp,

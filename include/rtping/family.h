@@ -60,6 +60,12 @@ struct rt_family {
 	 * host unreachable (arp_error_report()), address unreachable (ndisc).
 	 */
 	uint8_t unreach_type, unreach_neigh_code;
+	/*
+	 * A lookup without a source that fails is done again from the source
+	 * the kernel then selects, so a source-specific route can answer
+	 * (IPv6: ip6_dst_lookup_tail()); IPv4 fails at once.
+	 */
+	bool source_retry;
 };
 
 extern const struct rt_family rt_inet, rt_inet6;

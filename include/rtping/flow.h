@@ -48,7 +48,8 @@ struct rt_flow {
 	bool connected;
 	uint16_t connect_sport;
 	bool binds_source;       /* the socket binds the route's source first (-B, -e on a
-	                          * datagram socket): connect() then keeps it */
+	                          * datagram socket): echoes are routed from it, and
+	                          * connect() keeps it */
 	bool has_flowlabel;      /* -F (IPv6): a label is sent (0: the kernel picks one); */
 	uint32_t flowlabel;      /* multipath hashes it, a route query cannot carry it */
 };

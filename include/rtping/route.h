@@ -24,10 +24,12 @@ struct rt_route {
 	uint8_t protocol;        /* RTPROT_* (FIB_MATCH answer) */
 	uint8_t scope;           /* RT_SCOPE_* (FIB_MATCH answer) */
 	uint8_t dst_len;         /* matched prefix length (FIB_MATCH answer) */
+	uint8_t src_len;         /* IPv6 source-specific entry: its "from" length (FIB_MATCH) */
 	uint32_t table;
 	uint32_t oif;
 	char ifname[IF_NAMESIZE];
 	struct rt_addr dst;      /* matched prefix (FIB_MATCH) or the destination */
+	struct rt_addr src;      /* RTA_SRC: the "from" prefix (FIB_MATCH, src_len set) */
 	struct rt_addr prefsrc;
 	struct rt_addr gateway;  /* RTA_GATEWAY, or RTA_VIA (may be the other family) */
 	bool has_metric;
@@ -70,6 +72,7 @@ struct rt_route_view {
 	uint8_t protocol, scope; /* RTPROT_*, RT_SCOPE_* */
 	uint32_t metric;
 	char prefix[RT_ADDRSTRLEN + 4];   /* "10.99.0.0/16", "::/0" */
+	char from[RT_ADDRSTRLEN + 4];     /* a source-specific entry's "from": "fd00:1::5/128"; "" */
 };
 
 /* The route as the JSON "netlink" object (null when not known): src/route_json.c. */

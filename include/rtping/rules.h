@@ -27,10 +27,26 @@ struct rt_rule {
 	uint8_t ipproto;                /* 0 = any */
 	bool has_sport, has_dport, has_uid;
 	uint16_t sport_lo, sport_hi, dport_lo, dport_hi;
+	uint16_t sport_mask, dport_mask;  /* Linux 6.15: lo/mask replaces the range; 0 none */
 	uint32_t uid_lo, uid_hi;
 	char iif[IF_NAMESIZE], oif[IF_NAMESIZE];
 	bool l3mdev;
 	int suppress_prefixlen;         /* -1 when unset */
+	/*
+	 * Selectors rtping cannot evaluate (RT_RULE_SEL_* bits), with what the
+	 * dump said of them: such a rule may or may not match ("cannot tell").
+	 */
+	unsigned unknown;
+	uint8_t dscp, dscp_mask;
+	uint32_t flowlabel, flowlabel_mask;   /* network order, as the kernel keeps them */
+	uint16_t other_attr;            /* RT_RULE_SEL_OTHER: the first attribute type not known */
+};
+
+enum {
+	RT_RULE_SEL_DSCP = 1 << 0,       /* FRA_DSCP (Linux 6.13), FRA_DSCP_MASK */
+	RT_RULE_SEL_FLOWLABEL = 1 << 1,  /* FRA_FLOWLABEL, FRA_FLOWLABEL_MASK (6.14) */
+	RT_RULE_SEL_TUN_ID = 1 << 2,     /* FRA_TUN_ID: metadata a route query lacks */
+	RT_RULE_SEL_OTHER = 1 << 3,      /* an attribute newer than rtping: it may select */
 };
 
 struct rt_rules {
@@ -59,6 +75,14 @@ int rt_rules_dump(struct rt_nl *nl, int af, struct rt_rules *out);
  * Ignores the action.
  */
 bool rt_rule_matches(const struct rt_rule *r, const struct rt_flow *f, const char *oif_name);
+/*
+ * Pure: r has a selector rtping cannot evaluate and the rest does not rule
+ * f out (an inverted one: always), so whether it matches f is unknown.
+ * rt_rule_matches() and the walk never take such a rule as matching.
+ */
+bool rt_rule_unsure(const struct rt_rule *r, const struct rt_flow *f, const char *oif_name);
+/* The selectors r has that rtping cannot evaluate, "dscp, flowlabel"; "" if none. */
+const char *rt_rule_unknown_names(const struct rt_rule *r, char *buf, size_t len);
 
 /*
  * Pure: walks the rules for flow f as fib_rules_lookup() does: a goto

@@ -64,7 +64,9 @@ uint16_t rt_sock_connect_sport(const struct rt_sock *s);
 /*
  * What only the open socket knows, for the flow before anything asks the
  * route: a refused SO_MARK (iputils warns and pings unmarked, so neither
- * the route query nor the UDP check may carry the mark), and -C's port.
+ * the route query nor the UDP check may carry the mark), -C's port, and
+ * whether it binds the route's source (-B, -e), which its echoes are then
+ * routed from.
  */
 void rt_sock_flow_facts(const struct rt_sock *s, struct rt_flow *f);
 

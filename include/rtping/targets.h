@@ -47,6 +47,8 @@ struct rt_tgt {
 	bool shared;                 /* another target has the same address */
 	bool diverges;               /* the UDP probe's answer differs from the kernel's */
 	bool hashed;                 /* multipath by a hash no query can express: no one source */
+	bool refused;                /* the kernel refuses the echo flow, not the UDP probe's:
+	                              * every send fails, as iputils' do */
 	bool group;                  /* broadcast or multicast: many may answer */
 	bool last_unsent;            /* the last probe's send failed: it never left */
 	bool stuck_said;             /* "echoes cannot leave" said (many targets) */

@@ -38,6 +38,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rt_rule_matches(&rules.v[i], &f4, "");
 		rt_rule_matches(&rules.v[i], &f4, "eth0");
 		rt_rule_matches(&rules.v[i], &f6, "");
+		rt_rule_unknown_names(&rules.v[i], text, 8);
+		/* A rule rtping cannot evaluate is never taken as matching. */
+		if (rt_rule_unsure(&rules.v[i], &f4, "") && rt_rule_matches(&rules.v[i], &f4, ""))
+			abort();
 	}
 	/* The walk ends on any dump, sorted or not: forged gotos may point backward. */
 	taken = calloc(rules.n + 1, sizeof(*taken));

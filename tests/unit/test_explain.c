@@ -137,7 +137,8 @@ START_TEST(json_route_error)
 	CAPTURE(rt_explain_json(f, &ex, NULL, "d", NULL));
 	ck_assert_ptr_nonnull(strstr(out, "\"netlink\": {\"source\": null, \"device\": null, "
 				     "\"ifindex\": null, \"gateway\": null, \"table\": null, "
-				     "\"type\": \"prohibit\", \"prefix\": null, \"protocol\": null, "
+				     "\"type\": \"prohibit\", \"prefix\": null, \"from\": null, "
+				     "\"protocol\": null, "
 				     "\"metric\": null, \"scope\": null, \"multipath\": null, "
 				     "\"error\": \"Permission denied\"}"));
 	ck_assert_ptr_nonnull(strstr(out, "\"udp_probe\": {\"source\": null, \"error\": \"Permission denied\", "
@@ -328,12 +329,38 @@ START_TEST(prohibit_rule_is_named_not_a_route)
 	CAPTURE(rt_explain_json(f, &ex, NULL, "d", NULL));
 	ck_assert_ptr_nonnull(strstr(out, "\"netlink\": {\"source\": null, \"device\": null, "
 				     "\"ifindex\": null, \"gateway\": null, \"table\": null, "
-				     "\"type\": \"prohibit\", \"prefix\": null, \"protocol\": null, "
+				     "\"type\": \"prohibit\", \"prefix\": null, \"from\": null, "
+				     "\"protocol\": null, "
 				     "\"metric\": null, \"scope\": null, \"multipath\": null, "
 				     "\"error\": \"Permission denied\"}"));
 	ck_assert_ptr_nonnull(strstr(out, "\"reasons\": [{\"rule\": \"ipproto icmp\", \"pref\": 100, "
 				     "\"action\": \"prohibit\", \"table\": null, \"goto\": null, "
 				     "\"selects\": \"icmp\"}]"));
+}
+END_TEST
+
+/* A rule with a selector rtping cannot evaluate is named as such, never blamed. */
+START_TEST(unsure_rule_is_never_blamed)
+{
+	struct rt_explain ex;
+
+	rule_error(&ex, FR_ACT_PROHIBIT, -EACCES, false);
+	ex.rule_error = false;
+	ex.rule_unsure = true;
+	ex.reasons[0].unsure = true;
+	snprintf(ex.reasons[0].selector, sizeof(ex.reasons[0].selector), "dscp 4");
+	snprintf(ex.reasons[0].unknown, sizeof(ex.reasons[0].unknown), "dscp");
+	CAPTURE(rt_explain_text(f, &ex, NULL, "d"));
+	ck_assert_ptr_nonnull(strstr(out, "error        Permission denied\n"));
+	ck_assert_ptr_nonnull(strstr(out, "reason       rule pref 100 dscp 4 \u2192 prohibit "
+				     "(cannot tell: dscp not evaluated)\n"));
+	CAPTURE(rt_explain_json(f, &ex, NULL, "d", NULL));
+	ck_assert_ptr_nonnull(strstr(out, "\"gateway\": null, \"table\": null, \"type\": null, "));
+	ck_assert_ptr_nonnull(strstr(out, "\"multipath\": null, \"error\": \"Permission denied\"}"));
+	ck_assert_ptr_nonnull(strstr(out, "\"selects\": \"unknown\""));
+	CAPTURE(rt_explain_line(f, &ex, "d"));
+	ck_assert_str_eq(out, "d (10.99.1.1)  ERROR Permission denied: rule pref 100 dscp 4 \u2192 prohibit "
+			 "(cannot tell: dscp not evaluated)\n");
 }
 END_TEST
 
@@ -454,6 +481,7 @@ int main(void)
 	tcase_add_test(tc, no_table_says_why);
 	tcase_add_test(tc, goto_reason_shows_its_target);
 	tcase_add_test(tc, prohibit_rule_is_named_not_a_route);
+	tcase_add_test(tc, unsure_rule_is_never_blamed);
 	tcase_add_test(tc, unreachable_and_blackhole_rules_have_their_type);
 	tcase_add_test(tc, json_error_object_without_a_flow);
 	tcase_add_test(tc, connect_line_and_json);

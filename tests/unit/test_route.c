@@ -167,6 +167,27 @@ START_TEST(parse_v6_first_prefsrc_wins)
 }
 END_TEST
 
+/* FIB_MATCH on an IPv6 source-specific route: its "from" prefix is kept. */
+START_TEST(parse_v6_source_specific_entry)
+{
+	struct tbuf t = { .len = 0 };
+	struct rt_route r;
+	struct nlmsghdr *nlh = put_route(&t, AF_INET6, RTN_UNICAST, RT_TABLE_MAIN);
+	struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+
+	rtm->rtm_dst_len = 64;
+	rtm->rtm_src_len = 128;
+	put_addr(nlh, RTA_DST, AF_INET6, "fd00:9::");
+	put_addr(nlh, RTA_SRC, AF_INET6, "fd00:1::5");
+	tbuf_end(&t, nlh);
+	tbuf_error(&t, 0, NULL);
+	ck_assert_int_eq(rt_route_parse(t.b, t.len, T_SEQ, T_PORT, &r), 0);
+	ck_assert_uint_eq(r.dst_len, 64);
+	ck_assert_uint_eq(r.src_len, 128);
+	ck_addr(&r.src, "fd00:1::5");
+}
+END_TEST
+
 START_TEST(parse_v4_route_via_v6_gateway)
 {
 	struct tbuf t = { .len = 0 };
@@ -576,6 +597,7 @@ int main(void)
 	tcase_add_test(tc, request_without_proto_for_old_kernels);
 	tcase_add_test(tc, parse_v4_reply_then_ack);
 	tcase_add_test(tc, parse_v6_first_prefsrc_wins);
+	tcase_add_test(tc, parse_v6_source_specific_entry);
 	tcase_add_test(tc, parse_v4_route_via_v6_gateway);
 	tcase_add_test(tc, multipath_needs_two_next_hops);
 	tcase_add_test(tc, multipath_next_hops_kept_for_candidates);

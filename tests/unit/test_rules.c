@@ -1,6 +1,7 @@
 /* Rule dump parsing, rule matching as the kernel does it, and reasons. */
 #include <check.h>
 #include <errno.h>
+#include <arpa/inet.h>
 #include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
 
@@ -190,6 +191,104 @@ START_TEST(reasons_for_ipproto_udp_rule)
 }
 END_TEST
 
+/*
+ * Selectors newer than rtping's matcher (FRA_DSCP 25, FRA_FLOWLABEL 26 and
+ * its mask 27, in Linux 6.13 and 6.14), and an attribute newer still:
+ * parsed, named, and never taken as matching. A port mask (FRA_SPORT_MASK
+ * 28, Linux 6.15) is evaluated.
+ */
+START_TEST(unknown_selectors_cannot_tell)
+{
+	struct tbuf t = { .len = 0 };
+	struct rt_rules rules = { 0 };
+	struct rt_flow icmp = v4flow(IPPROTO_ICMP, 0, 2048), udp = v4flow(IPPROTO_UDP, 40000, 1025);
+	struct fib_rule_port_range sp = { 0x100, 0x100 };
+	struct nlmsghdr *nlh;
+	char buf[160];
+
+	nlh = put_rule(&t, 50, 0);
+	((struct fib_rule_hdr *)mnl_nlmsg_get_payload(nlh))->action = FR_ACT_PROHIBIT;
+	mnl_attr_put_u8(nlh, 25, 4);
+	tbuf_end(&t, nlh);
+	nlh = put_rule(&t, 60, 100);
+	mnl_attr_put_u32(nlh, 26, htonl(0x12345));
+	mnl_attr_put_u32(nlh, 27, htonl(0xfffff));
+	tbuf_end(&t, nlh);
+	nlh = put_rule(&t, 70, 100);
+	mnl_attr_put_u8(nlh, FRA_IP_PROTO, IPPROTO_UDP);
+	mnl_attr_put(nlh, FRA_SPORT_RANGE, sizeof(sp), &sp);
+	mnl_attr_put_u16(nlh, 28, 0xff00);
+	tbuf_end(&t, nlh);
+	nlh = put_rule(&t, 80, 100);
+	mnl_attr_put_u32(nlh, 40, 1);
+	tbuf_end(&t, nlh);
+	tbuf_done(&t, 0);
+	ck_assert_int_eq(rt_rules_parse(t.b, t.len, T_SEQ, T_PORT, &rules), 0);
+	ck_assert_uint_eq(rules.n, 4);
+	ck_assert_uint_eq(rules.v[0].unknown, RT_RULE_SEL_DSCP);
+	ck_assert_str_eq(rt_rule_selector(&rules.v[0], buf, sizeof(buf)), "dscp 4");
+	ck_assert_str_eq(rt_rule_unknown_names(&rules.v[0], buf, sizeof(buf)), "dscp");
+	ck_assert_str_eq(rt_rule_selector(&rules.v[1], buf, sizeof(buf)),
+			 "flowlabel 0x12345/0xfffff");
+	ck_assert_str_eq(rt_rule_selector(&rules.v[2], buf, sizeof(buf)),
+			 "ipproto udp sport 256/0xff00");
+	ck_assert_uint_eq(rules.v[2].unknown, 0);   /* a port mask is evaluated */
+	ck_assert_str_eq(rt_rule_unknown_names(&rules.v[3], buf, sizeof(buf)), "attribute 40");
+	for (size_t i = 0; i < rules.n; i++)
+		ck_assert(i == 2 || (!rt_rule_matches(&rules.v[i], &icmp, "") &&
+				     !rt_rule_matches(&rules.v[i], &udp, "")));
+	ck_assert(rt_rule_unsure(&rules.v[0], &icmp, "") && rt_rule_unsure(&rules.v[1], &icmp, ""));
+	/* What rtping can read still rules out: ipproto udp never selects the ICMP flow. */
+	rules.v[3].ipproto = IPPROTO_UDP;
+	ck_assert(!rt_rule_unsure(&rules.v[3], &icmp, "") && rt_rule_unsure(&rules.v[3], &udp, ""));
+	/* An inverted rule: unsure whatever the rest says. */
+	rules.v[3].invert = true;
+	ck_assert(rt_rule_unsure(&rules.v[3], &icmp, ""));
+	/* fib_rule_port_match(): sport 0x100/0xff00 is 0x100-0x1ff. */
+	ck_assert(!rt_rule_matches(&rules.v[2], &udp, ""));
+	udp.sport = 0x1ab;
+	ck_assert(rt_rule_matches(&rules.v[2], &udp, ""));
+	ck_assert(!rt_rule_unsure(&rules.v[2], &udp, ""));
+	/* Linux 6.15 dumps one port with a full mask: as the plain range. */
+	rules.v[2].sport_mask = 0xffff;
+	rules.v[2].sport_lo = rules.v[2].sport_hi = 0x1ab;
+	ck_assert(rt_rule_matches(&rules.v[2], &udp, ""));
+	ck_assert_str_eq(rt_rule_selector(&rules.v[2], buf, sizeof(buf)), "ipproto udp sport 427");
+	rt_rules_free(&rules);
+}
+END_TEST
+
+/* A rule that cannot be evaluated before a walk's end is a reason, unsure. */
+START_TEST(reasons_name_a_rule_that_cannot_be_told)
+{
+	struct tbuf t = { .len = 0 };
+	struct rt_rules rules = { 0 };
+	struct rt_flow icmp = v4flow(IPPROTO_ICMP, 0, 2048), udp = v4flow(IPPROTO_UDP, 40000, 1025);
+	struct rt_reason re[4];
+	struct nlmsghdr *nlh;
+	bool taken[8];
+
+	tbuf_end(&t, put_rule(&t, 0, RT_TABLE_LOCAL));
+	nlh = put_rule(&t, 50, 0);
+	((struct fib_rule_hdr *)mnl_nlmsg_get_payload(nlh))->action = FR_ACT_PROHIBIT;
+	mnl_attr_put_u8(nlh, 25, 4);
+	tbuf_end(&t, nlh);
+	tbuf_end(&t, put_rule(&t, 32766, RT_TABLE_MAIN));
+	tbuf_done(&t, 0);
+	ck_assert_int_eq(rt_rules_parse(t.b, t.len, T_SEQ, T_PORT, &rules), 0);
+	/* The walk passes it: it never ends there, so it is never blamed. */
+	ck_assert_uint_eq(rt_rules_walk(&rules, &icmp, "", 0, taken), rules.n);
+	ck_assert(!taken[1]);
+	ck_assert_int_eq(rt_explain_reasons(&rules, "", (struct rt_side){ &icmp, RT_TABLE_MAIN },
+					    (struct rt_side){ &udp, RT_TABLE_MAIN }, re, 4), 1);
+	ck_assert(re[0].unsure);
+	ck_assert_uint_eq(re[0].pref, 50);
+	ck_assert_str_eq(re[0].unknown, "dscp");
+	ck_assert_str_eq(re[0].selector, "dscp 4");
+	rt_rules_free(&rules);
+}
+END_TEST
+
 START_TEST(no_reasons_without_splitting_rules)
 {
 	struct tbuf t = { .len = 0 };
@@ -352,6 +451,8 @@ int main(void)
 	tcase_add_test(tc, match_interfaces_and_source);
 	tcase_add_test(tc, selector_text);
 	tcase_add_test(tc, reasons_for_ipproto_udp_rule);
+	tcase_add_test(tc, unknown_selectors_cannot_tell);
+	tcase_add_test(tc, reasons_name_a_rule_that_cannot_be_told);
 	tcase_add_test(tc, no_reasons_without_splitting_rules);
 	tcase_add_test(tc, walk_follows_goto_like_fib_rules_lookup);
 	tcase_add_test(tc, reasons_for_goto_name_the_jump_not_the_skipped_rule);
