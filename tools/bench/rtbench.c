@@ -7,6 +7,8 @@
  *       OUT, prints "wall_us maxrss_kb status". The clock and wait4() sit
  *       here rather than in `ip netns exec`/time(1), whose own start-up and
  *       memory would otherwise be counted.
+ *   rtbench cpu NETNS OUT CMD [ARG...]
+ *       the same, and a fourth figure: the process's user + sys microseconds.
  *   rtbench route DEST COUNT
  *       in-process microseconds per query, calls interleaved so machine
  *       noise hits every method alike: RTM_GETROUTE on a reused netlink
@@ -16,6 +18,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,7 +57,7 @@ static int enter_netns(const char *name)
 	return rc;
 }
 
-static int cmd_exec(char **argv)
+static int cmd_exec(char **argv, bool cpu)
 {
 	struct rusage ru;
 	int64_t t0, t1;
@@ -78,8 +81,12 @@ static int cmd_exec(char **argv)
 	if (pid < 0 || wait4(pid, &status, 0, &ru) < 0)
 		return 2;
 	t1 = now_ns();
-	printf("%lld %ld %d\n", (long long)((t1 - t0) / 1000), ru.ru_maxrss,
+	printf("%lld %ld %d", (long long)((t1 - t0) / 1000), ru.ru_maxrss,
 	       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	if (cpu)
+		printf(" %lld", (long long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 +
+		       ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+	putchar('\n');
 	return 0;
 }
 
@@ -109,14 +116,17 @@ static int one_query(int m, struct rt_nl *nl, const struct rt_flow *f, FILE *dev
 		return rc;
 	case M_PROBE:
 		return rt_udpc_run(f, &p);
-	default:
+	default: {
+		struct rt_explain_ctx c = { .nl = &fresh };
+
 		if ((rc = rt_nl_open(&fresh)) < 0)
 			return rc;
-		rt_explain_run(&fresh, 0, f, NULL, &ex);
+		rt_explain_run(&c, f, &ex);
 		rt_explain_text(devnull, &ex, NULL, "bench");
 		fflush(devnull);
 		rt_nl_close(&fresh);
 		return 0;
+	}
 	}
 }
 
@@ -178,10 +188,10 @@ static int cmd_route(char **argv)
 
 int main(int argc, char **argv)
 {
-	if (argc >= 5 && !strcmp(argv[1], "exec"))
-		return cmd_exec(argv + 2);
+	if (argc >= 5 && (!strcmp(argv[1], "exec") || !strcmp(argv[1], "cpu")))
+		return cmd_exec(argv + 2, !strcmp(argv[1], "cpu"));
 	if (argc == 4 && !strcmp(argv[1], "route"))
 		return cmd_route(argv + 2);
-	fprintf(stderr, "usage: rtbench exec NETNS OUT CMD [ARG...] | rtbench route DEST COUNT\n");
+	fprintf(stderr, "usage: rtbench exec|cpu NETNS OUT CMD [ARG...] | rtbench route DEST COUNT\n");
 	return 2;
 }
