@@ -16,15 +16,18 @@
 #include "rtping/sock.h"
 
 /*
- * What one answer takes of the receive buffer: the kernel allocates a
- * route reply at NLMSG_GOODSIZE (inet_rtm_getroute()), its ACK apart.
+ * Requests a sendmsg(), and the receive buffer asked for their answers:
+ * the kernel allocates a route reply at NLMSG_GOODSIZE (a page and more,
+ * inet_rtm_getroute()), so 64 of them fit the buffer most hosts grant
+ * (twice net.core.rmem_max). Where less is granted, the overruns halve
+ * the chunks (src/nlbatch.c).
  */
-#define ANSWER_BYTES 5120
-#define RCVBUF_WANTED (4 << 20)
+#define PER_SEND 64
+#define RCVBUF_WANTED (1 << 20)
 
 int rt_ahead_open(struct rt_ahead *a, struct rt_plan_env *env, int rcvbuf)
 {
-	int got = 0, rc;
+	int rc;
 
 	memset(a, 0, sizeof(*a));
 	a->env = env;
@@ -32,13 +35,13 @@ int rt_ahead_open(struct rt_ahead *a, struct rt_plan_env *env, int rcvbuf)
 	if (env->nl) {
 		if ((rc = rt_nl_open(&a->nl)) < 0)
 			return rc;
-		got = rt_nl_rcvbuf(&a->nl, rcvbuf ? rcvbuf : RCVBUF_WANTED);
-		if (got < 0) {
+		rc = rt_nl_rcvbuf(&a->nl, rcvbuf ? rcvbuf : RCVBUF_WANTED);
+		if (rc < 0) {
 			rt_nl_close(&a->nl);
-			return got;
+			return rc;
 		}
 	}
-	rt_nlb_init(&a->b, a->nl.portid, got / ANSWER_BYTES);
+	rt_nlb_init(&a->b, a->nl.portid, PER_SEND);
 	/* A window's worth: three questions a plan, a few hundred bytes an answer. */
 	if ((a->nl.sk && rt_nlb_reserve(&a->b, 3 * RT_AHEAD_WINDOW,
 					3 * RT_AHEAD_WINDOW * 320) < 0) ||
