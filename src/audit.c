@@ -1,8 +1,9 @@
 /*
  * --explain-route --audit: each destination's plan (src/plan.c, as a
- * single --explain-route run makes it), printed on one line at once and
- * counted; the summary groups the differences by the rule that made them.
- * Exit 0 when all agree, 1 when some differ, 2 on any error.
+ * single --explain-route run makes it), printed on one line and counted;
+ * the summary groups the differences by the rule that made them. A window
+ * of destinations is planned, its questions asked together, then printed
+ * in input order. Exit 0 when all agree, 1 when some differ, 2 on any error.
  */
 #include <errno.h>
 #include <stdlib.h>
