@@ -230,8 +230,9 @@ static void take(struct audit_run *r, const char *name, const char *why)
 	}
 	e->planned = true;
 	e->dest = r->plan.dest;
-	if (r->asks_ahead && rt_ahead_plan(&r->ahead, &r->plan, NULL) < 0)
-		r->asks_ahead = false;   /* out of memory: the plans ask for themselves */
+	/* Out of memory: what was not queued, the plan asks for itself. */
+	if (r->asks_ahead)
+		(void)rt_ahead_plan(&r->ahead, &r->plan, NULL);
 }
 
 /* One planned destination: its plan asked and printed on one line. */

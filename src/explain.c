@@ -345,8 +345,8 @@ int rt_explain_run(const struct rt_explain_ctx *c, const struct rt_flow *f,
 	}
 	ex->agree = !ex->route_err && !ex->udpc_err &&
 		    rt_addr_equal(rt_explain_source(ex), &ex->udpc.src);
-	/* Brief: an agreeing line shows nothing of the UDP flow's route. */
-	if (c->brief && ex->agree) {
+	/* Brief: only a line that differs shows (in its rules) the UDP flow's route. */
+	if (c->brief && (ex->agree || ex->route_err)) {
 		ex->udp_err = -ENOMSG;
 	} else if (!ex->udpc_err) {
 		struct rt_flow udp;

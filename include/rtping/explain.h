@@ -92,8 +92,9 @@ struct rt_explain_ctx {
 	/*
 	 * Only what the audit's line shows: the matched entry (match, the
 	 * candidates, the hashing flags) is asked only for a difference that no
-	 * rule explains, the UDP flow's route only for a difference; otherwise
-	 * match_err, udp_err are -ENOMSG, not asked.
+	 * rule explains, the UDP flow's route only for a difference (not for an
+	 * agreement or a route error); otherwise match_err, udp_err are -ENOMSG,
+	 * not asked.
 	 */
 	bool brief;
 };
