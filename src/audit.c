@@ -1,8 +1,9 @@
 /*
  * --explain-route --audit: each destination's plan (src/plan.c, as a
- * single --explain-route run makes it), printed on one line at once and
- * counted; the summary groups the differences by the rule that made them.
- * Exit 0 when all agree, 1 when some differ, 2 on any error.
+ * single --explain-route run makes it), printed on one line and counted;
+ * the summary groups the differences by the rule that made them. A window
+ * of destinations is planned, its questions asked together, then printed
+ * in input order. Exit 0 when all agree, 1 when some differ, 2 on any error.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <linux/fib_rules.h>
 #include <sys/stat.h>
 
+#include "rtping/ahead.h"
 #include "rtping/audit.h"
 #include "rtping/caps.h"
 #include "rtping/cmd.h"
@@ -146,6 +148,18 @@ void rt_audit_free(struct rt_audit *a)
 
 /* ---- the command ------------------------------------------------------- */
 
+/*
+ * One entry of the window, in input order: a destination planned (its
+ * target, asked when the window is), or a line that could not be.
+ */
+struct entry {
+	bool planned;
+	char name[RT_TNAME_MAX];       /* as read; "" for a bad line or operand */
+	struct rt_dest dest;           /* planned: the target */
+	char why[sizeof(((struct rt_error *)0)->msg)];   /* not planned: what is wrong */
+	char where[300];               /* "stdin line 3", "argument 2" */
+};
+
 struct audit_run {
 	struct rt_audit *a;
 	const struct rt_opts *o;
@@ -154,28 +168,30 @@ struct audit_run {
 	struct rt_plan_env pe;
 	struct rt_plan plan;
 	struct rt_rules_cache rules;   /* one dump per family a second, not one a difference */
-	char where[300];
+	struct rt_ahead ahead;         /* a window's questions asked together */
+	bool asks_ahead;
+	struct entry win[RT_AHEAD_WINDOW];
+	size_t nwin, max;              /* max: entries a window takes (1: one at a time) */
 };
 
-/* Where an entry came from, for errors: "stdin line 3", "argument 2". */
-static const char *where(struct audit_run *r)
+/* Where the entry just read came from, for errors: "stdin line 3", "argument 2". */
+static void where(const struct audit_run *r, struct entry *e)
 {
 	if (r->src.line)
-		snprintf(r->where, sizeof(r->where), "%s line %lu", r->src.in_name, r->src.line);
+		snprintf(e->where, sizeof(e->where), "%s line %lu", r->src.in_name, r->src.line);
 	else
-		snprintf(r->where, sizeof(r->where), "argument %d", r->src.next);
-	return r->where;
+		snprintf(e->where, sizeof(e->where), "argument %d", r->src.next);
 }
 
 /* A destination that could not be explained: one line, counted as an error. */
-static int bad_entry(struct audit_run *r, const char *name, const char *why)
+static int bad_entry(struct audit_run *r, const char *name, const char *why, const char *where)
 {
 	if (r->o->json)
-		rt_explain_json_error(r->out, name, NULL, NULL, why, where(r));
+		rt_explain_json_error(r->out, name, NULL, NULL, why, where);
 	else if (name)
-		fprintf(r->out, "%s  ERROR %s (%s)\n", name, why, where(r));
+		fprintf(r->out, "%s  ERROR %s (%s)\n", name, why, where);
 	else
-		fprintf(r->out, "%s  ERROR %s\n", where(r), why);
+		fprintf(r->out, "%s  ERROR %s\n", where, why);
 	return rt_audit_count(r->a, RT_VERDICT_ERROR, 0, NULL, 0);
 }
 
@@ -186,76 +202,136 @@ static bool is_file(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* One destination: its plan, asked and printed on one line. */
-static int one(struct audit_run *r, const char *name)
+/* An entry read (a name, or why not): resolved and planned now, asked with its window. */
+static void take(struct audit_run *r, const char *name, const char *why)
+{
+	struct entry *e = &r->win[r->nwin++];
+	struct rt_error err;
+
+	e->planned = false;
+	snprintf(e->name, sizeof(e->name), "%s", name ? name : "");
+	where(r, e);
+	if (!name) {
+		snprintf(e->why, sizeof(e->why), "%s", why);
+		return;
+	}
+	if (rt_plan_resolve(&r->plan, &r->pe, name, &err) < 0) {
+		/* "--audit hosts.txt": the file was meant, and is given as --audit=FILE. */
+		if (err.subject && !r->src.line && is_file(name))
+			snprintf(e->why, sizeof(e->why), "%.200s; a file is given as --audit=%.100s",
+				 err.msg, name);
+		else
+			snprintf(e->why, sizeof(e->why), "%s", err.msg);
+		return;
+	}
+	e->planned = true;
+	e->dest = r->plan.dest;
+	/* Out of memory: what was not queued, the plan asks for itself. */
+	if (r->asks_ahead)
+		(void)rt_ahead_plan(&r->ahead, &r->plan, NULL);
+}
+
+/* One planned destination: its plan asked and printed on one line. */
+static int one(struct audit_run *r, const struct entry *e)
 {
 	const struct rt_explain *ex = &r->plan.ex;
 	struct rt_error err;
 
-	if (rt_plan_resolve(&r->plan, &r->pe, name, &err) < 0) {
-		/* "--audit hosts.txt": the file was meant, and is given as --audit=FILE. */
-		if (err.subject && !r->src.line && is_file(name)) {
-			char why[sizeof(err.msg)];
-
-			memcpy(why, err.msg, sizeof(why));
-			rt_error_set(&err, err.code, "%.200s; a file is given as --audit=%.100s",
-				     why, name);
-		}
-		return bad_entry(r, name, err.msg);
-	}
+	/* Planned once already: the same option checks and flow again (-I's device may be gone). */
+	if (rt_plan_resolved(&r->plan, &r->pe, &e->dest, &err) < 0)
+		return bad_entry(r, e->name, err.msg, e->where);
 	rt_plan_ask(&r->plan, &r->pe, NULL);
 	if (r->o->json)
-		rt_explain_json(r->out, ex, NULL, name, where(r));
+		rt_explain_json(r->out, ex, NULL, e->name, e->where);
 	else
-		rt_explain_line(r->out, ex, name);
+		rt_explain_line(r->out, ex, e->name);
 	return rt_audit_count(r->a, rt_explain_verdict(ex), r->plan.flow.fam->af, ex->reasons,
 			      ex->nreasons);
 }
 
-/* Every destination in its turn; -errno with *what, or -EIO (what NULL) when output failed. */
+/* The window's questions asked together, then its lines in input order; -ENOMEM, -EIO. */
+static int answer(struct audit_run *r)
+{
+	int rc = 0;
+
+	if (r->asks_ahead)
+		rt_ahead_ask(&r->ahead);
+	for (size_t i = 0; i < r->nwin && rc == 0; i++)
+		rc = r->win[i].planned ? one(r, &r->win[i])
+			: bad_entry(r, r->win[i].name[0] ? r->win[i].name : NULL, r->win[i].why,
+				    r->win[i].where);
+	if (r->asks_ahead)
+		rt_ahead_next(&r->ahead);
+	r->nwin = 0;
+	/* Streaming: the window's lines out before more input is waited for. */
+	if (rc == 0 && fflush(r->out) == EOF)
+		rc = -EIO;
+	return rc;
+}
+
+/*
+ * Every destination, a window at a time: it ends when full, or when the
+ * input has nothing ready (a pipe, a terminal), so lines still come out
+ * as names are typed. -errno with *what, or -EIO (what NULL) when output failed.
+ */
 static int run(struct audit_run *r, const char **what)
 {
 	const char *name, *why = NULL;
-	bool out_err = false;
-	int rc;
+	int rc, out_rc = 0;
 
 	*what = NULL;
 	rc = rt_tfile_open(&r->src, r->o->dests, r->o->ndests, r->o->file, true, what);
 	if (rc < 0)
 		return rc;
 	r->a->started = true;
-	while ((rc = rt_tfile_next(&r->src, &name, &why)) > 0) {
-		if ((name ? one(r, name) : bad_entry(r, NULL, why)) < 0) {
-			*what = "malloc";
-			rc = -ENOMEM;
-			break;
+	for (;;) {
+		/* rc 1 with the window full or the input idle: answer, then read on. */
+		rc = 1;
+		if (r->nwin < r->max && (!r->nwin || !rt_tfile_would_wait(&r->src))) {
+			rc = rt_tfile_next(&r->src, &name, &why);
+			if (rc > 0) {
+				take(r, name, why);
+				continue;
+			}
 		}
-		/* Streaming: each line out before the next is read. */
-		if (fflush(r->out) == EOF) {
-			rc = -EIO;   /* what stays NULL: main reports output errors */
-			out_err = true;
+		if (r->nwin && (out_rc = answer(r)) < 0)
 			break;
-		}
+		if (rc <= 0)
+			break;   /* the end (0), or the input failed */
 	}
-	if (rc < 0 && !out_err && !*what)
+	if (out_rc == -ENOMEM)
+		*what = "malloc";
+	else if (rc < 0)
 		*what = why;
 	rt_tfile_close(&r->src);
-	return rc;
+	return out_rc ? out_rc : rc;
+}
+/* The test hook's figures (RTPING_TEST_AHEAD=BYTES), on stderr. */
+static void ahead_figures(const char *prog, const struct rt_nlb_stats *st)
+{
+	fprintf(stderr, "%s: asked ahead: %lu questions, %lu sends, %lu overruns, "
+		"%lu asked again, %lu given up, %lu answers used\n", prog, st->asked, st->sends,
+		st->overruns, st->reasked, st->unanswered, st->replayed);
 }
 
 /* Input trouble ends the audit early, but after its summary. */
 int rt_cmd_audit(const struct rt_cmd_env *env, struct rt_error *fatal)
 {
 	struct rt_audit a = { 0 };
-	struct audit_run *r = calloc(1, sizeof(*r));
+	struct audit_run *r = malloc(sizeof(*r));
 	const char *what = NULL;
-	int rc;
+	int rc, rcvbuf;
 
 	if (!r)
 		return rt_error_errno(fatal, -ENOMEM, "malloc"), RT_EXIT_ERROR;
-	*r = (struct audit_run){ .a = &a, .o = env->o, .out = stdout };
+	/* Touched now, the window too: memory does not grow as the audit goes on. */
+	memset(r, 0, sizeof(*r));
+	r->a = &a;
+	r->o = env->o;
+	r->out = stdout;
+	r->max = 1;
 	r->pe = (struct rt_plan_env){ .o = env->o, .nl = env->nl, .nl_err = env->nl_err,
-				      .uid = geteuid(), .rules = &r->rules };
+				      .uid = geteuid(), .rules = &r->rules, .brief = !env->o->json };
 	/* No socket here needs a capability: none held while input is read. */
 	rc = rt_flow_needs_caps(env->o) ? 0 : rt_caps_drop_all();
 	if (rc < 0) {
@@ -264,7 +340,17 @@ int rt_cmd_audit(const struct rt_cmd_env *env, struct rt_error *fatal)
 	}
 	r->pe.mark_err = rt_flow_mark_refused(env->o);
 	rt_out_mark_warning(stderr, env->prog, r->pe.mark_err, env->o->mark);
+	/* Without its own socket the audit still works, one question at a time. */
+	if (rt_ahead_hook(&rcvbuf) && rt_ahead_open(&r->ahead, &r->pe, rcvbuf) == 0) {
+		r->asks_ahead = true;
+		r->max = RT_AHEAD_WINDOW;
+	}
 	rc = run(r, &what);
+	if (r->asks_ahead) {
+		if (rcvbuf)
+			ahead_figures(env->prog, &r->ahead.b.st);
+		rt_ahead_close(&r->ahead);
+	}
 	rt_rules_cache_free(&r->rules);
 	free(r);
 	if (a.started)

@@ -172,40 +172,47 @@ static bool rule_gave_error(struct rt_nl *nl, const struct rt_explain *ex,
  * echo flow's walk ends there. IPv4 with a bound device never fails in the
  * rules: ip_route_output_key_hash_rcu() then answers on-link.
  */
-static void find_error_rule(struct rt_nl *nl, struct rt_explain *ex)
+static void find_error_rule(struct rt_nl *nl, struct rt_explain *ex, struct rt_rules_cache *c)
 {
-	struct rt_rules rules;
+	struct rt_rules own = { 0 };
+	const struct rt_rules *rules = &own;
 	struct rt_flow udp;
 	bool *taken;
 	size_t d;
+	int err;
 
-	if ((ex->flow.fam->af == AF_INET && ex->flow.oif) ||
-	    rt_rules_dump(nl, ex->flow.fam->af, &rules) < 0)
+	if (ex->flow.fam->af == AF_INET && ex->flow.oif)
 		return;
-	taken = calloc(rules.n + 1, sizeof(*taken));
-	d = taken ? rt_rules_walk(&rules, &ex->flow, ex->oif_name, 0, taken) : rules.n;
+	if (c)
+		rules = cached_rules(nl, ex->flow.fam->af, c, &err);
+	else if (rt_rules_dump(nl, ex->flow.fam->af, &own) < 0)
+		rules = NULL;
+	if (!rules)
+		return;
+	taken = calloc(rules->n + 1, sizeof(*taken));
+	d = taken ? rt_rules_walk(rules, &ex->flow, ex->oif_name, 0, taken) : rules->n;
 	/* A rule before the walk's end that rtping cannot evaluate: cannot tell who refused. */
 	for (size_t u = 0; taken && u < d; u++) {
-		if (!rt_rule_unsure(&rules.v[u], &ex->flow, ex->oif_name))
+		if (!rt_rule_unsure(&rules->v[u], &ex->flow, ex->oif_name))
 			continue;
 		rt_udpc_flow(&ex->flow, &ex->udpc, &udp);
-		fill_reason(&ex->reasons[0], &rules.v[u], true,
-			    rt_rule_unsure(&rules.v[u], &udp, ex->oif_name));
+		fill_reason(&ex->reasons[0], &rules->v[u], true,
+			    rt_rule_unsure(&rules->v[u], &udp, ex->oif_name));
 		ex->nreasons = 1;
 		ex->rule_unsure = true;
-		d = rules.n;
+		d = rules->n;
 		break;
 	}
-	if (d < rules.n && rule_gave_error(nl, ex, &rules, taken, d)) {
+	if (d < rules->n && rule_gave_error(nl, ex, rules, taken, d)) {
 		/* The UDP-connect check's flow; its port is unknown if it failed. */
 		rt_udpc_flow(&ex->flow, &ex->udpc, &udp);
-		fill_reason(&ex->reasons[0], &rules.v[d], true,
-			    rt_rule_matches(&rules.v[d], &udp, ex->oif_name));
+		fill_reason(&ex->reasons[0], &rules->v[d], true,
+			    rt_rule_matches(&rules->v[d], &udp, ex->oif_name));
 		ex->nreasons = 1;
 		ex->rule_error = true;
 	}
 	free(taken);
-	rt_rules_free(&rules);
+	rt_rules_free(&own);
 }
 
 /* Is c's answer one listed before it? */
@@ -302,30 +309,9 @@ static int ask_connect(struct rt_nl *nl, struct rt_explain *ex, const struct rt_
 	return ex->connect_err;
 }
 
-static void ask_netlink(struct rt_nl *nl, struct rt_explain *ex)
+/* The entry that decided (RTM_F_FIB_MATCH), and a multipath route's next hops. */
+static void ask_match(struct rt_nl *nl, struct rt_explain *ex)
 {
-	const struct rt_flow *f = &ex->flow;
-	bool picks = f->connected && !f->binds_source && !rt_addr_is_set(&f->src);
-	bool had_src;
-
-	ex->unverified = !nl->strict;
-	/* connect() picks the source: its error is the run's, as for a connect(). */
-	if (picks && (ex->route_err = ask_connect(nl, ex, NULL)) != 0)
-		return;
-	had_src = rt_addr_is_set(&ex->echo.src);
-	ex->route_err = ask_route(nl, ex, &ex->echo, &ex->route, &ex->dropped_proto);
-	ex->src_selected |= !had_src && rt_addr_is_set(&ex->echo.src);
-	/*
-	 * -B (and -e) bind the answer's source, and the kernel routes the bound
-	 * socket's echoes from it: ask again, as a multipath hash mixes it in.
-	 */
-	if (f->binds_source && !ex->route_err && !rt_addr_is_set(&ex->echo.src) &&
-	    rt_addr_is_set(&ex->route.prefsrc)) {
-		ex->echo.src = ex->route.prefsrc;
-		ex->route_err = rt_route_get(nl, &ex->echo, 0, &ex->route, &ex->dropped_proto);
-	}
-	if (f->connected && !picks && !ex->route_err)
-		ask_connect(nl, ex, rt_addr_is_set(&f->src) ? &f->src : &ex->route.prefsrc);
 	/* FIB_MATCH only explains; it can fail where the real query works. */
 	ex->match_err = ex->route_err ? ex->route_err
 		: rt_route_get(nl, &ex->echo, RT_Q_FIB_MATCH, &ex->match, NULL);
@@ -347,6 +333,38 @@ static void ask_netlink(struct rt_nl *nl, struct rt_explain *ex)
 	}
 }
 
+/* The route for the echo flow (with -C, connect()'s first); the matched entry unless brief. */
+static void ask_netlink(struct rt_nl *nl, struct rt_explain *ex, bool brief)
+{
+	const struct rt_flow *f = &ex->flow;
+	bool picks = f->connected && !f->binds_source && !rt_addr_is_set(&f->src);
+
+	bool had_src;
+
+	ex->unverified = !nl->strict;
+	/* connect() picks the source: its error is the run's, as for a connect(). */
+	if (picks && (ex->route_err = ask_connect(nl, ex, NULL)) != 0)
+		return;
+	had_src = rt_addr_is_set(&ex->echo.src);
+	ex->route_err = ask_route(nl, ex, &ex->echo, &ex->route, &ex->dropped_proto);
+	ex->src_selected |= !had_src && rt_addr_is_set(&ex->echo.src);
+	/*
+	 * -B (and -e) bind the answer's source, and the kernel routes the bound
+	 * socket's echoes from it: ask again, as a multipath hash mixes it in.
+	 */
+	if (f->binds_source && !ex->route_err && !rt_addr_is_set(&ex->echo.src) &&
+	    rt_addr_is_set(&ex->route.prefsrc)) {
+		ex->echo.src = ex->route.prefsrc;
+		ex->route_err = rt_route_get(nl, &ex->echo, 0, &ex->route, &ex->dropped_proto);
+	}
+	if (f->connected && !picks && !ex->route_err)
+		ask_connect(nl, ex, rt_addr_is_set(&f->src) ? &f->src : &ex->route.prefsrc);
+	if (brief && !ex->route_err)
+		ex->match_err = -ENOMSG;    /* not asked (yet) */
+	else
+		ask_match(nl, ex);
+}
+
 int rt_explain_requery(struct rt_nl *nl, struct rt_explain *ex)
 {
 	if (ex->fallback)
@@ -359,7 +377,7 @@ int rt_explain_requery(struct rt_nl *nl, struct rt_explain *ex)
 		ex->echo.src = ex->flow.src;
 		ex->src_selected = false;
 	}
-	ask_netlink(nl, ex);
+	ask_netlink(nl, ex, false);
 	return ex->route_err;
 }
 
@@ -375,19 +393,21 @@ const struct rt_addr *rt_explain_source(const struct rt_explain *ex)
 	return &ex->route.prefsrc;
 }
 
-int rt_explain_run(struct rt_nl *nl, int nl_err, const struct rt_flow *f,
-		   struct rt_rules_cache *cache, struct rt_explain *ex)
+int rt_explain_run(const struct rt_explain_ctx *c, const struct rt_flow *f,
+		   struct rt_explain *ex)
 {
+	struct rt_nl *nl = c->nl;
+
 	memset(ex, 0, sizeof(*ex));
 	ex->flow = *f;
 	ex->echo = *f;
 	if (f->oif)
 		rt_nl_ifname(nl, f->oif, ex->oif_name);
-	ex->nl_err = nl ? 0 : nl_err;
+	ex->nl_err = nl ? 0 : c->nl_err;
 	/* First: a lookup that fails without a source is retried from the probe's. */
-	ex->udpc_err = rt_udpc_run(f, &ex->udpc);
+	ex->udpc_err = rt_udpc_check(c->probe, f, &ex->udpc);
 	if (nl)
-		ask_netlink(nl, ex);
+		ask_netlink(nl, ex, c->brief);
 	/* EPERM is netlink refused (seccomp, LSM), not a route's verdict. */
 	if (nl && ex->route_err == -EPERM) {
 		ex->nl_err = ex->route_err;
@@ -401,18 +421,25 @@ int rt_explain_run(struct rt_nl *nl, int nl_err, const struct rt_flow *f,
 		ex->route_err = ex->udpc_err;
 		return ex->route_err;
 	}
-	if (!ex->udpc_err) {
+	ex->agree = !ex->route_err && !ex->udpc_err &&
+		    rt_addr_equal(rt_explain_source(ex), &ex->udpc.src);
+	/* Brief: only a line that differs shows (in its rules) the UDP flow's route. */
+	if (c->brief && (ex->agree || ex->route_err)) {
+		ex->udp_err = -ENOMSG;
+	} else if (!ex->udpc_err) {
 		struct rt_flow udp;
 
 		rt_udpc_flow(f, &ex->udpc, &udp);
 		ex->udp_err = ask_route(nl, ex, &udp, &ex->udp_route, NULL);
 	}
-	ex->agree = !ex->route_err && !ex->udpc_err &&
-		    rt_addr_equal(rt_explain_source(ex), &ex->udpc.src);
 	if (!ex->agree && !ex->route_err)
-		find_reasons(nl, ex, cache);
+		find_reasons(nl, ex, c->rules);
 	else if (ex->route_err)
-		find_error_rule(nl, ex);
+		find_error_rule(nl, ex, c->rules);
+	/* Brief: the line names multipath only for a difference that no rule explains. */
+	if (c->brief && ex->match_err == -ENOMSG && !ex->agree && !ex->route_err &&
+	    !ex->udpc_err && !ex->nreasons && !ex->rules_err)
+		ask_match(nl, ex);
 	return ex->route_err;
 }
 

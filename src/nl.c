@@ -232,15 +232,91 @@ int rt_nl_talk(struct rt_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 	return rc;
 }
 
+/* The name kept for ifindex (rt_nl_ifname_keep), or NULL. */
+static const char *kept_name(const struct rt_nl *nl, uint32_t ifindex)
+{
+	for (unsigned i = 0; nl->keep_names && i < nl->nnames; i++)
+		if (nl->names[i].ifindex == ifindex)
+			return nl->names[i].name;
+	return NULL;
+}
+
+static void keep_name(struct rt_nl *nl, uint32_t ifindex, const char *name)
+{
+	unsigned i = nl->nnames < RT_NL_IFNAMES ? nl->nnames++ : ifindex % RT_NL_IFNAMES;
+
+	nl->names[i].ifindex = ifindex;
+	memcpy(nl->names[i].name, name, IF_NAMESIZE);
+}
+
 void rt_nl_ifname(struct rt_nl *nl, uint32_t ifindex, char *name)
 {
 	struct ifreq ifr = { .ifr_ifindex = (int)ifindex };
+	const char *kept = nl ? kept_name(nl, ifindex) : NULL;
 
+	if (kept) {
+		memcpy(name, kept, IF_NAMESIZE);
+		return;
+	}
 	/* Any socket serves SIOCGIFNAME: ours saves if_indextoname()'s socket()/close(). */
 	if (nl && ioctl(mnl_socket_get_fd(nl->sk), SIOCGIFNAME, &ifr) == 0) {
 		memcpy(name, ifr.ifr_name, IF_NAMESIZE);
 		name[IF_NAMESIZE - 1] = '\0';
+		if (nl->keep_names)
+			keep_name(nl, ifindex, name);
 	} else if (!if_indextoname(ifindex, name)) {
 		snprintf(name, IF_NAMESIZE, "if%u", ifindex);
 	}
+}
+
+void rt_nl_ifname_keep(struct rt_nl *nl, bool on)
+{
+	nl->keep_names = on;
+	nl->nnames = 0;
+}
+
+int rt_nl_send(struct rt_nl *nl, const void *buf, size_t len)
+{
+	ssize_t n = mnl_socket_sendto(nl->sk, buf, len);
+
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EMSGSIZE;
+}
+
+int rt_nl_recv_queued(struct rt_nl *nl, void *bufs, size_t bufsz, size_t *lens, unsigned n)
+{
+	struct mmsghdr msg[64];
+	struct iovec iov[64];
+	struct sockaddr_nl sa[64];
+	int got;
+
+	if (n > 64)
+		n = 64;
+	for (unsigned i = 0; i < n; i++) {
+		iov[i] = (struct iovec){ (char *)bufs + i * bufsz, bufsz };
+		msg[i].msg_hdr = (struct msghdr){ .msg_name = &sa[i], .msg_namelen = sizeof(sa[i]),
+						  .msg_iov = &iov[i], .msg_iovlen = 1 };
+	}
+	do {
+		got = recvmmsg(mnl_socket_get_fd(nl->sk), msg, n, MSG_DONTWAIT, NULL);
+	} while (got < 0 && errno == EINTR);
+	if (got < 0)
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	/* Only the kernel (port 0) answers; a cut datagram answers nothing (length 0). */
+	for (int i = 0; i < got; i++)
+		lens[i] = msg[i].msg_hdr.msg_namelen == sizeof(sa[i]) && sa[i].nl_pid == 0 &&
+			  !(msg[i].msg_hdr.msg_flags & MSG_TRUNC) ? msg[i].msg_len : 0;
+	return got;
+}
+
+int rt_nl_rcvbuf(struct rt_nl *nl, int bytes)
+{
+	int fd = mnl_socket_get_fd(nl->sk), got = 0;
+	socklen_t len = sizeof(got);
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes)) < 0 ||
+	    getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &got, &len) < 0)
+		return -errno;
+	return got;
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <linux/rtnetlink.h>
 
+#include "rtping/ahead.h"
 #include "rtping/caps.h"
 #include "rtping/cmd.h"
 #include "rtping/demux.h"
@@ -227,22 +228,53 @@ static bool source_on_device(const char *dev, const struct rt_addr *src)
 }
 
 /*
+ * explain's warnings about one target in one write(): stderr is unbuffered,
+ * and a warning of several parts is a write() each, thousands of them
+ * before the first echo of a long list.
+ */
+static void warn(const char *who, const struct rt_explain *ex)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (f) {
+		rt_explain_warn(f, who, ex);
+		if (fclose(f) == 0) {
+			fwrite(buf, 1, len, stderr);
+			free(buf);
+			return;
+		}
+		free(buf);
+	}
+	rt_explain_warn(stderr, who, ex);
+}
+
+/*
  * Target i's plan asked, as its family's socket sends (iputils learns
  * "no route" and a refused broadcast from its probe's connect(), before
  * the header); warnings name the target when there are many.
  */
+/* Target i planned again, from what prepare() kept of its first plan. */
+static int replan(struct ping *p, size_t i, struct rt_error *err)
+{
+	const struct rt_tgt *t = &p->tl.t[i];
+	struct rt_dest tg = { .fam = t->fam, .addr = p->tl.peers[i].addr, .scope = t->scope };
+
+	return rt_plan_resolved(&p->plan, &p->pe, &tg, err);
+}
+
 static void explain(struct ping *p, size_t i, bool *bcast_warned)
 {
 	struct rt_tgt *t = &p->tl.t[i];
 	const struct rt_explain *ex = &p->plan.ex;
-	struct rt_dest tg = { .fam = t->fam, .addr = p->tl.peers[i].addr, .scope = t->scope };
 	struct rt_route_snap snap;
 	struct rt_error err;
 	char who[300];
 
 	if (t->state != RT_TGT_READY)
 		return;
-	if (rt_plan_resolved(&p->plan, &p->pe, &tg, &err) < 0)
+	if (replan(p, i, &err) < 0)
 		return target_failed(p, i, &err);
 	rt_plan_ask(&p->plan, &p->pe, p->sock[t->fam->af == AF_INET6]);
 	/* JSON: the route object, in its summary too when the target fails here. */
@@ -271,7 +303,7 @@ static void explain(struct ping *p, size_t i, bool *bcast_warned)
 	if (p->o->iface[0] && !source_on_device(p->o->iface, rt_explain_source(ex)))
 		fprintf(stderr, "%s: Warning: source address might be selected on device other "
 			"than: %s\n", who, p->o->iface);
-	rt_explain_warn(stderr, who, ex);
+	warn(who, ex);
 	t->diverges = !ex->fallback && rt_explain_verdict(ex) == RT_VERDICT_DIFFER;
 	/* iputils' words, on stderr before the header, for a -b run that goes ahead. */
 	if (p->o->broadcast && !ex->fallback && ex->route.type == RTN_BROADCAST &&
@@ -285,6 +317,40 @@ static void explain(struct ping *p, size_t i, bool *bcast_warned)
 	t->ifindex = snap.ifindex;
 	t->gateway = snap.gateway;
 	t->hashed = !ex->fallback && (ex->hash_dependent || ex->flowlabel_hashed);
+}
+
+/* Targets from..to-1: what their plans will ask, asked together (src/ahead.c). */
+static void ask_ahead(struct ping *p, struct rt_ahead *a, size_t from, size_t to)
+{
+	struct rt_error err;
+
+	for (size_t i = from; i < to; i++)
+		if (p->tl.t[i].state == RT_TGT_READY && replan(p, i, &err) == 0 &&
+		    rt_ahead_plan(a, &p->plan, p->sock[p->tl.t[i].fam->af == AF_INET6]) < 0)
+			break;   /* out of memory: the rest ask for themselves */
+	rt_ahead_ask(a);
+}
+
+/* Every target's plan asked, in order; for many, a window's questions asked together. */
+static void explain_all(struct ping *p, bool *bcast_warned)
+{
+	struct rt_ahead a;
+	int rcvbuf;
+	bool ahead = p->tl.n > 1 && rt_ahead_hook(&rcvbuf) &&
+		     rt_ahead_open(&a, &p->pe, rcvbuf) == 0;
+
+	for (size_t i = 0; i < p->tl.n; i += RT_AHEAD_WINDOW) {
+		size_t to = p->tl.n - i < RT_AHEAD_WINDOW ? p->tl.n : i + RT_AHEAD_WINDOW;
+
+		if (ahead)
+			ask_ahead(p, &a, i, to);
+		for (size_t j = i; j < to; j++)
+			explain(p, j, bcast_warned);
+		if (ahead)
+			rt_ahead_next(&a);
+	}
+	if (ahead)
+		rt_ahead_close(&a);
 }
 
 static void engine_io4(void *e, short revents)
@@ -485,8 +551,8 @@ static int run(struct ping *p)
 	}
 	/* The sockets are open: the route questions need nothing but root's -m, -I. */
 	rc = rt_flow_needs_caps(p->o) ? 0 : rt_caps_drop_all();
-	for (size_t i = 0; rc == 0 && i < p->tl.n; i++)
-		explain(p, i, &warned);
+	if (rc == 0)
+		explain_all(p, &warned);
 	if (rc == 0)
 		rc = rt_caps_drop_all();
 	if (rc < 0) {

@@ -58,7 +58,9 @@ int rt_plan_resolve(struct rt_plan *p, const struct rt_plan_env *env, const char
 
 int rt_plan_ask(struct rt_plan *p, const struct rt_plan_env *env, const struct rt_sock *sock)
 {
+	struct rt_explain_ctx c = { env->nl, env->nl_err, env->rules, env->probe, env->brief };
+
 	if (sock)
 		rt_sock_flow_facts(sock, &p->flow);
-	return rt_explain_run(env->nl, env->nl_err, &p->flow, env->rules, &p->ex);
+	return rt_explain_run(&c, &p->flow, &p->ex);
 }

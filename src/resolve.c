@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <arpa/inet.h>
 
 #include "rtping/names.h"
 #include "rtping/resolve.h"
@@ -30,13 +31,39 @@ static void canon_unicode(const char *host, struct addrinfo *hints, struct addri
 	}
 }
 
+/*
+ * An address as inet_pton() reads it (dotted decimal, IPv6 without a
+ * scope) of a family af allows: what getaddrinfo() answers for it (the
+ * address, and the text as its canonical name), without the IDN
+ * conversion and allocations it costs an audit of many addresses.
+ */
+static bool literal(struct rt_dest *t, const char *host, int af)
+{
+	static const int fams[] = { AF_INET, AF_INET6 };
+	unsigned char raw[16];
+
+	for (size_t i = 0; i < 2; i++) {
+		if ((af != AF_UNSPEC && af != fams[i]) || inet_pton(fams[i], host, raw) != 1)
+			continue;
+		memset(t, 0, sizeof(*t));
+		t->fam = rt_family_get(fams[i]);
+		rt_addr_from_bytes(&t->addr, (sa_family_t)fams[i], raw, rt_addr_len(fams[i]));
+		snprintf(t->name, sizeof(t->name), "%s", host);
+		return t->fam != NULL;
+	}
+	return false;
+}
+
 int rt_dest_resolve(struct rt_dest *t, const char *host, int af)
 {
 	struct addrinfo hints = { .ai_family = af, .ai_socktype = SOCK_RAW,
 				  .ai_flags = AI_CANONNAME | AI_IDN };
 	struct addrinfo *res, *ai;
-	int rc = getaddrinfo(host, NULL, &hints, &res);
+	int rc;
 
+	if (literal(t, host, af))
+		return 0;
+	rc = getaddrinfo(host, NULL, &hints, &res);
 	if (rc)
 		return rc;
 	canon_unicode(host, &hints, &res);

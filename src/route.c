@@ -10,14 +10,26 @@
 #include <linux/rtnetlink.h>
 
 #include "rtping/nexthop.h"
+#include "rtping/nlbatch.h"
 #include "rtping/route.h"
+
+/* The longest request: header, rtmsg, two addresses and six 32-bit or smaller attributes. */
+#define REQUEST_MAX (MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct rtmsg)) + \
+		     2 * MNL_ATTR_HDRLEN + 2 * 16 + 6 * (MNL_ATTR_HDRLEN + 4))
 
 struct nlmsghdr *rt_route_request(void *buf, const struct rt_flow *f, uint32_t seq,
 				  unsigned flags)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh;
 	struct rtmsg *rtm;
 	uint8_t bits = (uint8_t)(f->fam->addr_len * 8);
+
+	/*
+	 * libmnl leaves an attribute's padding as it finds it; one flow must
+	 * give the same bytes every time (src/nlbatch.c finds answers by them).
+	 */
+	memset(buf, 0, REQUEST_MAX);
+	nlh = mnl_nlmsg_put_header(buf);
 
 	nlh->nlmsg_type = RTM_GETROUTE;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
@@ -236,7 +248,9 @@ static int query(struct rt_nl *nl, const struct rt_flow *f, unsigned flags,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = rt_nl_talk(nl, nlh, rt_route_cb, out);
+	/* Asked ahead with many others (src/nlbatch.c): the answer is kept. */
+	if (!rt_nlb_replay(nl->ahead, nlh, rt_route_cb, out, nl->extack, sizeof(nl->extack), &rc))
+		rc = rt_nl_talk(nl, nlh, rt_route_cb, out);
 	if (rc == 0 && out->type == RTN_UNSPEC)
 		rc = -ENODATA;
 	return rc;

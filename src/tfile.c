@@ -4,6 +4,7 @@
  * RT_TLINE_MAX bytes; a longer line is reported and ends its input.
  */
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -81,11 +82,14 @@ int rt_tfile_open(struct rt_tfile *s, char **args, int nargs, const char *file,
 /* Reads f from now on: its lines replace the list until they end. */
 static void use_input(struct rt_tfile *s, FILE *f, const char *path)
 {
+	struct stat st;
+
 	s->in = f;
 	s->in_name = f == stdin ? "stdin" : path;
 	s->line = 0;
 	s->have = s->drop = 0;
 	s->eof = false;
+	s->regular = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode);
 }
 
 long rt_tfile_split(const char *buf, size_t len, bool eof, size_t *used)
@@ -220,6 +224,25 @@ int rt_tfile_next(struct rt_tfile *s, const char **name, const char **why)
 		}
 		return 0;
 	}
+}
+
+bool rt_tfile_would_wait(const struct rt_tfile *s)
+{
+	struct pollfd p;
+
+	if (s->in && s->have > s->drop &&
+	    (s->eof || memchr(s->buf + s->drop, '\n', s->have - s->drop)))
+		return false;   /* a line is read already */
+	if (s->in && !s->eof) {
+		if (s->regular)
+			return false;
+		p = (struct pollfd){ .fd = fileno(s->in), .events = POLLIN };
+		return poll(&p, 1, 0) != 1;
+	}
+	/* This input is done: next, an operand or the file (or stdin, which may wait). */
+	if (s->next < s->nargs)
+		return !strcmp(s->args[s->next], "-");
+	return s->file_in != NULL;
 }
 
 void rt_tfile_close(struct rt_tfile *s)

@@ -1,8 +1,9 @@
 /*
  * The divergence audit (--explain-route --audit): every destination of a
- * list explained through one netlink socket, as single --explain-route
- * does, one line (or JSON object) each as soon as it is read, then the
- * totals and the rules that split the flows. Memory: the per-rule counters.
+ * list explained as single --explain-route does, one line (or JSON object)
+ * each in input order, a window of them at a time whose questions are
+ * asked together (src/ahead.c), then the totals and the rules that split
+ * the flows. Memory: the window and the per-rule counters.
  */
 #ifndef RTPING_AUDIT_H
 #define RTPING_AUDIT_H

@@ -95,15 +95,31 @@ struct rt_rules_cache {
 	int64_t at[2];               /* CLOCK_MONOTONIC of the dump; 0 none */
 };
 
+/* What an explanation asks with (src/plan.c fills it from the plan's env). */
+struct rt_explain_ctx {
+	struct rt_nl *nl;                /* NULL: netlink unusable, nl_err says why */
+	int nl_err;
+	struct rt_rules_cache *rules;    /* NULL: the rules dumped for this explanation */
+	struct rt_udpc_sock *probe;      /* the UDP-connect check's socket; NULL: a new one */
+	/*
+	 * Only what the audit's line shows: the matched entry (match, the
+	 * candidates, the hashing flags) is asked only for a difference that no
+	 * rule explains, the UDP flow's route only for a difference (not for an
+	 * agreement or a route error); otherwise match_err, udp_err are -ENOMSG,
+	 * not asked.
+	 */
+	bool brief;
+};
+
 /*
- * Runs both lookups for the flow f (src/plan.c is the caller). nl may be
- * NULL (netlink unavailable: nl_err says why); the rules come from cache
- * (refreshed when old), or are dumped for this call when cache is NULL.
- * Returns 0 when a source was found (from netlink, or the UDP-connect
- * check on fallback), else the route error (-ENETUNREACH, -EACCES, ...).
+ * Runs both lookups for the flow f (src/plan.c is the caller). Without
+ * c->nl, the answer is the UDP-connect check's; the rules come from
+ * c->rules (refreshed when old). Returns 0 when a source was found (from
+ * netlink, or the UDP-connect check on fallback), else the route error
+ * (-ENETUNREACH, -EACCES, ...).
  */
-int rt_explain_run(struct rt_nl *nl, int nl_err, const struct rt_flow *f,
-		   struct rt_rules_cache *cache, struct rt_explain *ex);
+int rt_explain_run(const struct rt_explain_ctx *c, const struct rt_flow *f,
+		   struct rt_explain *ex);
 void rt_rules_cache_free(struct rt_rules_cache *cache);
 
 /*

@@ -29,6 +29,8 @@ struct rt_plan_env {
 	uint32_t uid;                    /* the socket's owner: fsuid at socket() time */
 	struct rt_rules_cache *rules;    /* many plans: rules dumped once a second; NULL per plan */
 	int mark_err;                    /* -m refused to this run (errno): flows unmarked */
+	struct rt_udpc_sock *probe;      /* many plans: one UDP-connect socket; NULL per plan */
+	bool brief;                      /* the audit's lines: rt_explain_ctx's brief */
 };
 
 struct rt_plan {

@@ -54,6 +54,7 @@ struct rt_tfile {
 	unsigned long line;     /* its line number, 0 for an operand */
 	size_t have, drop;      /* bytes in buf; of them, the last line's */
 	bool eof;               /* s->in has no more */
+	bool regular;           /* s->in is a regular file: reading it never waits */
 	char buf[RT_TLINE_MAX + 1];   /* a line and its newline */
 };
 
@@ -71,6 +72,13 @@ int rt_tfile_open(struct rt_tfile *s, char **args, int nargs, const char *file,
  * line ("too long") and the last one read from its file.
  */
 int rt_tfile_next(struct rt_tfile *s, const char **name, const char **why);
+
+/*
+ * Might the next rt_tfile_next() wait for its input (a pipe or terminal
+ * with nothing to read yet)? false for operands, files and a line already
+ * buffered; true also when unsure (what stdio holds is not known here).
+ */
+bool rt_tfile_would_wait(const struct rt_tfile *s);
 
 void rt_tfile_close(struct rt_tfile *s);
 

@@ -138,6 +138,27 @@ def route_corpus():
     write("route", "truncated", v4[:30])
 
 
+def nlbatch_corpus():
+    """Answers to three route requests sent as sequences 7, 8 and 9 (no NLM_F_ACK)."""
+    def r4(seq, last, pid=PORT):
+        m = route(2, 1, 254, [nla(1, a4("10.0.0.%d" % last)), nla(7, a4("10.9.0.%d" % last))])
+        return m[:8] + struct.pack("=II", seq, pid) + m[16:]
+
+    def err(seq, e):
+        inner = struct.pack("=IHHII", 16, 26, 1, seq, PORT)
+        m = nlmsg(2, 0x100, struct.pack("=i", e) + inner)
+        return m[:8] + struct.pack("=II", seq, PORT) + m[16:]
+
+    write("nlbatch", "three-replies", r4(7, 1) + r4(8, 2) + r4(9, 3))
+    write("nlbatch", "out-of-order-and-error", r4(9, 3) + err(7, -113) + r4(8, 2))
+    write("nlbatch", "one-dropped", r4(7, 1) + r4(9, 3))
+    write("nlbatch", "reply-then-ack", r4(8, 2) + err(8, 0))
+    write("nlbatch", "other-port-and-seq", r4(8, 2, pid=99) + r4(12, 2) + r4(0, 1, pid=0))
+    write("nlbatch", "kernel-port-zero", r4(7, 1, pid=0))
+    write("nlbatch", "cut", (r4(7, 1) + r4(8, 2))[:-6])
+    write("nlbatch", "done-and-noop", nlmsg(3, 2, struct.pack("=i", 0), seq=7) + nlmsg(1, 0, b"", seq=8))
+
+
 def rules_corpus():
     dump = (rule(0, 255) + rule(100, 100, [nla(22, b"\x11")]) + rule(32766, 254) + rule(32767, 253)
             + done())
@@ -476,5 +497,6 @@ errq_corpus()
 watch_corpus()
 nexthop_corpus()
 tfile_corpus()
+nlbatch_corpus()
 if "--kernel" in sys.argv[1:]:
     kernel_corpus()

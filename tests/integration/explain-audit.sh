@@ -6,7 +6,9 @@
 # sources equal to ip route get's for the echo flow, the summary's counts
 # and rule counters, exit codes 0/1/2, bad input reported per line while
 # the audit goes on, output streamed before input ends, and memory flat
-# while thousands of destinations go through.
+# while thousands of destinations go through; answers asked ahead equal
+# answers asked one at a time (also when the kernel drops some), and the
+# UDP check's reused socket equals a new one under rule selectors.
 . "$(dirname "$0")/lib.sh"
 t_init
 
@@ -135,6 +137,81 @@ t_reap "$apid"
 check_rc "streaming: exit 1 after stdin closes" 1 "$rc"
 check_eq "streaming: summary" "--- audit: 4100 destinations, 2050 agree, 2050 differ, 0 errors ---" \
 	"$(grep '^---' "$T_TMP/s")"
+
+# Asked ahead (a window's route queries together, one UDP socket for the
+# checks), one at a time (RTPING_TEST_AHEAD=off: a send per question, a new
+# socket per check), and with a receive buffer too small for the answers
+# (RTPING_TEST_AHEAD=1: the kernel drops some, ENOBUFS, they are asked
+# again): the same lines in the same order for a mixed v4/v6 list with
+# rules, unreachable and prohibited destinations, bad lines and names.
+ip -n "$A" rule add to 10.97.0.0/16 prohibit pref 50
+for i in $(seq 1 150); do
+	echo "10.99.$((i % 3 + 1)).$i"
+	printf 'fd00:99::%x\nfd00:99::1:%x\n' "$i" "$i"
+	[ $((i % 30)) -eq 0 ] && printf '%s\n' "10.98.0.$i" "10.97.0.$i" 'two names' nosuch.invalid
+done >"$T_TMP/mixed"
+audit() {   # audit NAME [VAR=VALUE...] -- [OPTION...]: the mixed list into NAME.out, .err, .rc
+	local name=$1 vars=()
+	shift
+	while [ "$1" != -- ]; do vars+=("$1"); shift; done
+	shift
+	env "${vars[@]}" ip netns exec "$A" timeout 60 "$RTPING" --explain-route \
+		--audit="${LIST:-$T_TMP/mixed}" "$@" >"$T_TMP/$name.out" 2>"$T_TMP/$name.err"
+	echo $? >"$T_TMP/$name.rc"
+	# The UDP check's port is the kernel's pick, new each time.
+	sed -i 's/"sport": [0-9]*/"sport": N/' "$T_TMP/$name.out"
+}
+same() {    # same WHAT A B: the two runs' output and exit status are equal
+	check_eq "$1: same lines" "" "$(diff "$T_TMP/$2.out" "$T_TMP/$3.out" | head -n 5)"
+	check_eq "$1: same exit status" "$(cat "$T_TMP/$2.rc")" "$(cat "$T_TMP/$3.rc")"
+}
+audit one RTPING_TEST_AHEAD=off --
+audit ahead --
+audit tiny RTPING_TEST_AHEAD=1 --
+# One line each, then a blank line, the summary and a counter per family.
+check_eq "mixed list: one line each, and the summary" "$(($(wc -l <"$T_TMP/mixed") + 4))" \
+	"$(wc -l <"$T_TMP/one.out")"
+check_match "mixed list: v4 and v6 differ, errors named" \
+	'^--- audit: 470 destinations, 250 agree, 200 differ, 20 errors ---$' "$(cat "$T_TMP/one.out")"
+check_match "mixed list: a prohibit rule on its line" \
+	'^10\.97\.0\.30  ERROR Permission denied \(prohibit rule\): rule pref 50 ' "$(cat "$T_TMP/one.out")"
+same "asked ahead against one at a time" one ahead
+same "answers dropped (ENOBUFS) and asked again against one at a time" one tiny
+check_match "tiny receive buffer: the kernel dropped answers, all asked again" \
+	'asked ahead: [0-9]+ questions, [0-9]+ sends, [1-9][0-9]* overruns, [1-9][0-9]* asked again, 0 given up' \
+	"$(cat "$T_TMP/tiny.err")"
+check_eq "asked ahead: stderr empty" "" "$(cat "$T_TMP/ahead.err")"
+audit jone RTPING_TEST_AHEAD=off -- --json
+audit jahead -- --json
+audit jtiny RTPING_TEST_AHEAD=1 -- --json
+same "json (the matched entry asked ahead too) against one at a time" jone jahead
+same "json, answers dropped, against one at a time" jone jtiny
+ip -n "$A" rule del pref 50
+
+# The UDP check's one socket, disconnected between destinations, answers as a
+# new socket does under rules that select the UDP flow by its port, owner,
+# mark, tos and device (the device is what a disconnect unbinds).
+ip netns exec "$A" sysctl -qw net.ipv4.ip_local_port_range="40000 40099"
+for i in $(seq 1 20); do printf '10.99.2.%d\nfd00:99::1:%x\n' "$i" "$i"; done >"$T_TMP/sel"
+selector() {   # selector WHAT "OPTIONS" SELECTOR...
+	local what=$1 opts=$2
+	shift 2
+	ip -n "$A" rule add "$@" ipproto udp table 100 pref 70
+	ip -n "$A" -6 rule add "$@" ipproto udp table 100 pref 70 2>/dev/null
+	LIST=$T_TMP/sel audit "s1" RTPING_TEST_AHEAD=off -- $opts
+	LIST=$T_TMP/sel audit "s2" -- $opts
+	same "$what selector: one UDP socket against a new one each" s1 s2
+	check_match "$what selector: the rule takes the UDP flow" \
+		"^10\.99\.2\.20  src 10\.9\.0\.12 .*DIFFERS \(udp probe 10\.9\.0\.11; rule pref 70 " \
+		"$(cat "$T_TMP/s2.out")"
+	ip -n "$A" rule del pref 70
+	ip -n "$A" -6 rule del pref 70 2>/dev/null
+}
+selector sport "" sport 40000-40099
+selector uid "" uidrange 0-0
+selector mark "-m 7" fwmark 7
+selector tos "-Q 0x10" tos 0x10
+selector oif "-I dva" oif dva
 
 # Options the audit needs.
 t_run "$A" "$RTPING" --audit 10.99.1.1

@@ -40,4 +40,26 @@ check_match "no route for one: the other answered" '^1 packets transmitted, 1 re
 	"$(printf '%s\n' "$T_OUT" | grep -A1 -- '--- 10.99.2.1 ping' | tail -n 1)"
 check_eq "no route for one: closing line" "2 targets: 1 answered, 0 unreachable, 1 failed, 0 with route divergence" \
 	"$(printf '%s\n' "$T_OUT" | tail -n 1)"
+# Many targets: each window's route questions asked ahead together equal
+# the same questions asked one at a time (RTPING_TEST_AHEAD=off): the same
+# warnings and errors in the same order, the same route objects.
+ip -n "$A" -6 rule add to fd00:99::/120 ipproto udp table 100 pref 100
+for i in $(seq 1 70); do
+	printf '10.99.%d.%d\nfd00:99::%x\nfd00:99::1:%x\n' $((i % 2 + 1)) "$i" "$i" "$i"
+done >"$T_TMP/many"
+echo 192.0.2.1 >>"$T_TMP/many"
+for v in off on; do
+	RTPING_TEST_AHEAD=$v T_RUN_LIMIT=60 t_run "$A" "$RTPING" --json -c 1 -W 1 -i 0.01 \
+		--file "$T_TMP/many"
+	printf '%s\n' "$T_ERR" >"$T_TMP/many-$v.err"
+	t_jq 'select(.type == "summary") | {host, route}' | sed 's/"sport": [0-9]*/"sport": N/' \
+		>"$T_TMP/many-$v.json"
+done
+check_eq "many targets: 105 warnings, one route error" "105 1" \
+	"$(grep -c warning "$T_TMP/many-off.err") $(grep -c 'connect: Network is unreachable' "$T_TMP/many-off.err")"
+check_eq "many targets asked ahead: the same stderr as one at a time" "" \
+	"$(diff "$T_TMP/many-off.err" "$T_TMP/many-on.err" | head -n 5)"
+check_eq "many targets asked ahead: 211 route objects (the failed target's too)" 211 "$(grep -c '"route"' "$T_TMP/many-on.json")"
+check_eq "many targets asked ahead: the same route objects as one at a time" "" \
+	"$(diff "$T_TMP/many-off.json" "$T_TMP/many-on.json" | head -n 5)"
 t_done

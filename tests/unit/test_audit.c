@@ -89,6 +89,49 @@ START_TEST(tsrc_operands_then_file_with_line_numbers)
 }
 END_TEST
 
+/* The audit's window ends when the next entry may wait: an idle pipe, not a file or operand. */
+START_TEST(tsrc_waits_only_for_an_idle_pipe)
+{
+	char *args[] = { "a", "b" };
+	char path[64], rpath[] = "/tmp/rtping-twait-XXXXXX";
+	int p[2], fd = mkstemp(rpath);
+	struct rt_tfile s;
+	const char *name, *why;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "r1\nr2\n", 6), 6);
+	close(fd);
+	ck_assert_int_eq(rt_tfile_open(&s, args, 2, rpath, true, &why), 0);
+	ck_assert(!rt_tfile_would_wait(&s));           /* operands first */
+	ck_assert_int_eq(rt_tfile_next(&s, &name, &why), 1);
+	ck_assert(!rt_tfile_would_wait(&s));
+	ck_assert_int_eq(rt_tfile_next(&s, &name, &why), 1);
+	ck_assert(rt_tfile_would_wait(&s));            /* the file next: not known here */
+	ck_assert_int_eq(rt_tfile_next(&s, &name, &why), 1);
+	ck_assert_str_eq(name, "r1");
+	ck_assert(!rt_tfile_would_wait(&s));           /* a regular file never waits */
+	rt_tfile_close(&s);
+	unlink(rpath);
+
+	ck_assert_int_eq(pipe(p), 0);
+	snprintf(path, sizeof(path), "/dev/fd/%d", p[0]);
+	ck_assert_int_eq(rt_tfile_open(&s, NULL, 0, path, true, &why), 0);
+	ck_assert_int_eq(write(p[1], "x\n", 2), 2);
+	ck_assert_int_eq(rt_tfile_next(&s, &name, &why), 1);
+	ck_assert_str_eq(name, "x");
+	ck_assert(rt_tfile_would_wait(&s));            /* nothing in the pipe */
+	ck_assert_int_eq(write(p[1], "y\n", 2), 2);
+	ck_assert(!rt_tfile_would_wait(&s));
+	ck_assert_int_eq(rt_tfile_next(&s, &name, &why), 1);
+	ck_assert_str_eq(name, "y");
+	close(p[1]);
+	ck_assert(!rt_tfile_would_wait(&s));           /* the end is no wait */
+	ck_assert_int_eq(rt_tfile_next(&s, &name, &why), 0);
+	rt_tfile_close(&s);
+	close(p[0]);
+}
+END_TEST
+
 START_TEST(tfile_split_finds_lines_within_the_bound)
 {
 	static char big[RT_TLINE_MAX + 2];
@@ -216,6 +259,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, tfile_names_comments_and_blanks);
 	tcase_add_test(tc, tfile_malformed_lines_say_why);
 	tcase_add_test(tc, tsrc_operands_then_file_with_line_numbers);
+	tcase_add_test(tc, tsrc_waits_only_for_an_idle_pipe);
 	tcase_add_test(tc, tfile_split_finds_lines_within_the_bound);
 	tcase_add_test(tc, tsrc_endless_line_is_too_long_and_ends_its_input);
 	tcase_add_test(tc, audit_counts_and_exit_codes);

@@ -7,6 +7,13 @@
  *       OUT, prints "wall_us maxrss_kb status". The clock and wait4() sit
  *       here rather than in `ip netns exec`/time(1), whose own start-up and
  *       memory would otherwise be counted.
+ *   rtbench cpu NETNS OUT CMD [ARG...]
+ *       the same, and a fourth figure: the process's user + sys microseconds.
+ *   rtbench first NETNS IFACE OUT CMD [ARG...]
+ *       the same start, and prints the microseconds until the command's
+ *       first ICMP or ICMPv6 echo request leaves IFACE (seen on a packet
+ *       socket), then ends the command with SIGINT and adds its user + sys
+ *       microseconds (the preparation, and the little after the echo).
  *   rtbench route DEST COUNT
  *       in-process microseconds per query, calls interleaved so machine
  *       noise hits every method alike: RTM_GETROUTE on a reused netlink
@@ -16,13 +23,22 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 #include "rtping/explain.h"
@@ -54,7 +70,7 @@ static int enter_netns(const char *name)
 	return rc;
 }
 
-static int cmd_exec(char **argv)
+static int cmd_exec(char **argv, bool cpu)
 {
 	struct rusage ru;
 	int64_t t0, t1;
@@ -78,8 +94,71 @@ static int cmd_exec(char **argv)
 	if (pid < 0 || wait4(pid, &status, 0, &ru) < 0)
 		return 2;
 	t1 = now_ns();
-	printf("%lld %ld %d\n", (long long)((t1 - t0) / 1000), ru.ru_maxrss,
+	printf("%lld %ld %d", (long long)((t1 - t0) / 1000), ru.ru_maxrss,
 	       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	if (cpu)
+		printf(" %lld", (long long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 +
+		       ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+	putchar('\n');
+	return 0;
+}
+
+/* ---- first: the time to the first echo request on a device ---- */
+
+/* An echo request (ICMP type 8, ICMPv6 128) in a packet that a datagram packet socket read. */
+static bool is_echo(const uint8_t *p, ssize_t n, uint16_t proto)
+{
+	if (proto == ETH_P_IP && n >= 21 && p[9] == IPPROTO_ICMP)
+		return p[(p[0] & 0x0f) * 4] == 8;
+	return proto == ETH_P_IPV6 && n >= 41 && p[6] == IPPROTO_ICMPV6 && p[40] == 128;
+}
+
+/* Watches iface for the command's first echo request, then ends the command with SIGINT. */
+static int cmd_first(char **argv)
+{
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL) };
+	struct rusage ru;
+	int64_t t0, t1 = 0;
+	int ps, status = 0, rc = enter_netns(argv[0]);
+	pid_t pid;
+
+	if (rc < 0 || !(sll.sll_ifindex = (int)if_nametoindex(argv[1])) ||
+	    (ps = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_ALL))) < 0 ||
+	    bind(ps, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
+		fprintf(stderr, "rtbench: %s in %s: %s\n", argv[1], argv[0], strerror(errno));
+		return 2;
+	}
+	t0 = now_ns();
+	pid = fork();
+	if (pid == 0) {
+		int fd = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+		if (fd < 0 || dup2(fd, 1) < 0)
+			_exit(127);
+		execvp(argv[3], argv + 3);
+		_exit(127);
+	}
+	while (pid > 0 && !t1) {
+		struct pollfd p = { ps, POLLIN, 0 };
+		struct sockaddr_ll from;
+		socklen_t len = sizeof(from);
+		uint8_t buf[2048];
+		ssize_t n;
+
+		if (poll(&p, 1, 30000) != 1)
+			break;
+		n = recvfrom(ps, buf, sizeof(buf), 0, (struct sockaddr *)&from, &len);
+		if (n > 0 && from.sll_pkttype == PACKET_OUTGOING &&
+		    is_echo(buf, n, ntohs(from.sll_protocol)))
+			t1 = now_ns();
+	}
+	if (pid > 0)
+		kill(pid, SIGINT);
+	if (pid < 0 || wait4(pid, &status, 0, &ru) < 0 || !t1)
+		return 2;
+	printf("%lld %lld\n", (long long)((t1 - t0) / 1000),
+	       (long long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 +
+	       ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
 	return 0;
 }
 
@@ -109,14 +188,17 @@ static int one_query(int m, struct rt_nl *nl, const struct rt_flow *f, FILE *dev
 		return rc;
 	case M_PROBE:
 		return rt_udpc_run(f, &p);
-	default:
+	default: {
+		struct rt_explain_ctx c = { .nl = &fresh };
+
 		if ((rc = rt_nl_open(&fresh)) < 0)
 			return rc;
-		rt_explain_run(&fresh, 0, f, NULL, &ex);
+		rt_explain_run(&c, f, &ex);
 		rt_explain_text(devnull, &ex, NULL, "bench");
 		fflush(devnull);
 		rt_nl_close(&fresh);
 		return 0;
+	}
 	}
 }
 
@@ -178,10 +260,13 @@ static int cmd_route(char **argv)
 
 int main(int argc, char **argv)
 {
-	if (argc >= 5 && !strcmp(argv[1], "exec"))
-		return cmd_exec(argv + 2);
+	if (argc >= 5 && (!strcmp(argv[1], "exec") || !strcmp(argv[1], "cpu")))
+		return cmd_exec(argv + 2, !strcmp(argv[1], "cpu"));
+	if (argc >= 6 && !strcmp(argv[1], "first"))
+		return cmd_first(argv + 2);
 	if (argc == 4 && !strcmp(argv[1], "route"))
 		return cmd_route(argv + 2);
-	fprintf(stderr, "usage: rtbench exec NETNS OUT CMD [ARG...] | rtbench route DEST COUNT\n");
+	fprintf(stderr, "usage: rtbench exec|cpu NETNS OUT CMD [ARG...] | "
+		"rtbench first NETNS IFACE OUT CMD [ARG...] | rtbench route DEST COUNT\n");
 	return 2;
 }
