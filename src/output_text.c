@@ -37,7 +37,10 @@ static void print_prefix(const struct rt_out *o, const struct rt_out_target *t)
 /* stderr lines name the target when there are several. */
 static void err_prefix(const struct rt_out *o, const struct rt_out_target *t)
 {
-	fprintf(o->err, o->multi ? "%s: %s: " : "%s: ", o->prog, t->host);
+	if (o->multi && t)
+		fprintf(o->err, "%s: %s: ", o->prog, t->host);
+	else
+		fprintf(o->err, "%s: ", o->prog);
 }
 
 void rt_out_text_header(const struct rt_out *o, const struct rt_out_target *t,
@@ -216,7 +219,8 @@ static void route_text(FILE *f, const struct rt_route_view *v)
 static void route_change(const struct rt_out *o, const struct rt_event *ev)
 {
 	fflush(o->f);
-	fprintf(o->err, "%s: route changed before icmp_seq=%u: ", o->prog, ev->seq);
+	err_prefix(o, ev->tgt);
+	fprintf(o->err, "route changed before icmp_seq=%u: ", ev->seq);
 	route_text(o->err, ev->route_from);
 	fputs(" \u2192 ", o->err);
 	route_text(o->err, ev->route_to);
@@ -227,7 +231,8 @@ static void route_change(const struct rt_out *o, const struct rt_event *ev)
 static void message(const struct rt_out *o, const struct rt_event *ev)
 {
 	fflush(o->f);
-	fprintf(o->err, "%s: %s\n", o->prog, ev->text);
+	err_prefix(o, ev->tgt);
+	fprintf(o->err, "%s\n", ev->text);
 	fflush(o->err);
 }
 
@@ -300,9 +305,10 @@ static void egress_counts(const struct rt_out *o, const struct rt_stats *st,
 	if (c->egress && c->unobserved)
 		fprintf(o->f, "egress not observed: %" PRIu64 " echoes\n", c->unobserved);
 	/* Only a flood samples: elsewhere an echo not asked about never left (a send error). */
-	if (c->egress && o->flood && c->asked < st->ntransmitted)
-		fprintf(o->f, "egress sampled: %" PRIu64 " of %" PRIu64 " echoes (flood: the first "
-			"%d, then one each %lld ms)\n", c->asked, st->ntransmitted, RT_EGRESS_FIRST,
+	if (c->egress && (o->flood || c->sampled) && c->asked < st->ntransmitted)
+		fprintf(o->f, "egress sampled: %" PRIu64 " of %" PRIu64 " echoes (%s: the first "
+			"%d, then one each %lld ms)\n", c->asked, st->ntransmitted,
+			o->flood ? "flood" : "each target pinged faster than that", RT_EGRESS_FIRST,
 			RT_EGRESS_GAP_NS / 1000000);
 	if (c->watch)
 		fprintf(o->f, "route watch: %" PRIu64 " messages, %" PRIu64 " overruns, %" PRIu64

@@ -31,13 +31,15 @@ struct rt_watch {
 	uint8_t buf[RT_NL_BUFSZ];   /* one message per recv(), at most a few pages */
 };
 
+/* AF_UNSPEC: both families' groups, for a run with targets of each. */
 static unsigned groups_of(int af)
 {
-	if (af == AF_INET)
-		return RTMGRP_IPV4_ROUTE | RTMGRP_IPV4_RULE | RTMGRP_IPV4_IFADDR | RTMGRP_LINK;
+	unsigned v4 = RTMGRP_IPV4_ROUTE | RTMGRP_IPV4_RULE | RTMGRP_IPV4_IFADDR | RTMGRP_LINK;
 	/* RTNLGRP_IPV6_RULE has no RTMGRP_ constant: its bit is 1 << (group - 1). */
-	return RTMGRP_IPV6_ROUTE | (1u << (RTNLGRP_IPV6_RULE - 1)) | RTMGRP_IPV6_IFADDR |
-	       RTMGRP_LINK;
+	unsigned v6 = RTMGRP_IPV6_ROUTE | (1u << (RTNLGRP_IPV6_RULE - 1)) | RTMGRP_IPV6_IFADDR |
+		      RTMGRP_LINK;
+
+	return af == AF_INET ? v4 : af == AF_INET6 ? v6 : v4 | v6;
 }
 
 int rt_watch_open(struct rt_watch **wp, int af, int rcvbuf, const struct rt_addr *bound,
@@ -117,7 +119,7 @@ unsigned rt_watch_classify(const struct nlmsghdr *nlh, int af, const struct rt_a
 	case RTM_NEWADDR: case RTM_DELADDR:
 		if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct ifaddrmsg))
 			return 0;
-		if (bound && bound->af == af && addr_is(nlh, bound))
+		if (bound && (bound->af == af || af == AF_UNSPEC) && addr_is(nlh, bound))
 			*bound_ev = nlh->nlmsg_type == RTM_DELADDR ? -1 : 1;
 		return RT_WATCH_ADDRESS;
 	case NLMSG_OVERRUN:
