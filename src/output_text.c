@@ -308,7 +308,7 @@ static void egress_counts(const struct rt_out *o, const struct rt_stats *st,
 	if (c->egress && (o->flood || c->sampled) && c->asked < st->ntransmitted)
 		fprintf(o->f, "egress sampled: %" PRIu64 " of %" PRIu64 " echoes (%s: the first "
 			"%d, then one each %lld ms)\n", c->asked, st->ntransmitted,
-			o->flood ? "flood" : "each target pinged faster than that", RT_EGRESS_FIRST,
+			o->flood ? "flood" : "faster than one echo each 10 ms", RT_EGRESS_FIRST,
 			RT_EGRESS_GAP_NS / 1000000);
 	if (c->watch)
 		fprintf(o->f, "route watch: %" PRIu64 " messages, %" PRIu64 " overruns, %" PRIu64
