@@ -43,7 +43,8 @@ int rt_egress_init(struct rt_egress_track *t, size_t window, bool keys)
 
 void rt_egress_free(struct rt_egress_track *t)
 {
-	free(t->slot);
+	if (t->slot != &t->slot1)
+		free(t->slot);
 	free(t->more);
 	free(t->key_seq);
 	t->slot = NULL;
@@ -114,7 +115,9 @@ enum rt_egress_verdict rt_egress_report(struct rt_egress_track *t, struct rt_egr
 		*seq = 0;
 		return RT_EGRESS_SAME;   /* no packet and a key we no longer know */
 	}
-	if (!t->slot && !(t->slot = calloc((size_t)t->mask + 1, sizeof(*t->slot))))
+	if (!t->mask)
+		t->slot = &t->slot1;
+	else if (!t->slot && !(t->slot = calloc((size_t)t->mask + 1, sizeof(*t->slot))))
 		return RT_EGRESS_SAME;
 	slot = &t->slot[*seq & t->mask];
 	/* The echo's second report (SND after SCHED) or a stale one. */

@@ -69,10 +69,11 @@ enum rt_egress_verdict {
 /*
  * One target's echoes, in a few dozen bytes (a run has up to 65536
  * targets): egresses are table indices, the slots and keys are allocated
- * when first needed, an egress past the first when it appears.
+ * when first needed, an egress past the first when it appears. It may
+ * point into itself: kept in place, never copied.
  */
 struct rt_egress_track {
-	uint32_t *slot;          /* per sequence: seq << 16 | egress; 0 none */
+	uint32_t *slot;          /* per sequence: seq << 16 | egress; 0 none (or &slot1) */
 	uint64_t seen1;          /* echoes << 8 | egress: the first egress seen */
 	uint64_t *more;          /* the others, nseen - 1 of them */
 	uint64_t unlisted;       /* echoes that left by an egress past RT_EGRESS_MAX */
@@ -81,6 +82,7 @@ struct rt_egress_track {
 	uint16_t *key_seq;       /* RT_EGRESS_KEYS: the echo each recent key went to; NULL none */
 	uint32_t next_key;       /* the OPT_ID key the next echo asked to report gets */
 	uint32_t mask;           /* slots - 1 */
+	uint32_t slot1;          /* the one slot of a one-slot window (-c 1): no allocation */
 	uint8_t nseen;           /* egresses counted, at most RT_EGRESS_MAX */
 	uint8_t last;            /* the latest echo's egress; 0 none */
 	uint8_t expect;          /* the route query's prediction; 0 none */

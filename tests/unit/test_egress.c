@@ -502,7 +502,7 @@ START_TEST(egress_a_target_sharing_its_socket_matches_by_packet_only)
 	/* Many targets: the OPT_ID counter is the socket's, no target's. */
 	memset(&tb, 0, sizeof(tb));
 	ck_assert_int_eq(rt_egress_init(&t, 4, false), 0);
-	ck_assert_int_eq(rt_egress_init(&u, 4, false), 0);
+	ck_assert_int_eq(rt_egress_init(&u, 1, false), 0);
 	ck_assert_ptr_null(t.key_seq);
 	ck_assert_ptr_null(t.slot);
 	rt_egress_asked(&t, 1, 0);
@@ -515,12 +515,16 @@ START_TEST(egress_a_target_sharing_its_socket_matches_by_packet_only)
 	rt_egress_report(&t, &tb, &r, &seq, &e, &prev);
 	ck_assert_int_eq(e, 1);
 	ck_assert_uint_eq(rt_egress_of(&t, 1), 1);
+	/* A one-slot window (-c 1) allocates nothing. */
+	ck_assert_ptr_eq(u.slot, NULL);
 	/* Another target by the same egress: the table's one entry, its own count. */
 	rt_egress_report(&u, &tb, &r, &seq, &e, &prev);
 	ck_assert_int_eq(e, 1);
 	ck_assert_uint_eq(tb.n, 1);
 	ck_assert_uint_eq(rt_egress_observed(&t), 1);
 	ck_assert_uint_eq(rt_egress_observed(&u), 1);
+	ck_assert_ptr_eq(u.slot, &u.slot1);
+	ck_assert_uint_eq(rt_egress_of(&u, 1), 1);
 	rt_egress_free(&t);
 	rt_egress_free(&u);
 }
