@@ -19,13 +19,23 @@ bool rt_egress_equal(const struct rt_egress *a, const struct rt_egress *b)
 
 uint8_t rt_egress_table_add(struct rt_egress_table *tb, const struct rt_egress *eg)
 {
+	struct rt_egress *more;
+
 	for (size_t i = 0; i < tb->n; i++)
 		if (rt_egress_equal(&tb->eg[i], eg))
 			return (uint8_t)(i + 1);
-	if (tb->n == RT_EGRESS_TABLE)
+	if (tb->n == RT_EGRESS_TABLE || !(more = realloc(tb->eg, (tb->n + 1) * sizeof(*more))))
 		return 0;
+	tb->eg = more;
 	tb->eg[tb->n] = *eg;
 	return (uint8_t)++tb->n;
+}
+
+void rt_egress_table_free(struct rt_egress_table *tb)
+{
+	free(tb->eg);
+	tb->eg = NULL;
+	tb->n = 0;
 }
 
 int rt_egress_init(struct rt_egress_track *t, size_t window, bool keys)

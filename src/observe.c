@@ -53,6 +53,7 @@ void rt_observe_free(struct rt_observe *ob)
 	for (size_t i = 0; ob->t && i < ob->n; i++)
 		rt_egress_free(&ob->t[i].eg);
 	free(ob->t);
+	rt_egress_table_free(&ob->egs);
 	free(ob->routes);
 	free(ob->holds);
 	memset(ob, 0, sizeof(*ob));

@@ -28,7 +28,11 @@ struct rt_watch {
 	unsigned causes;           /* of the burst in progress */
 	int64_t first_ns, last_ns; /* its first and latest message */
 	struct rt_watch_stats st;
-	uint8_t buf[RT_NL_BUFSZ];   /* one message per recv(), at most a few pages */
+	/*
+	 * One message per recv(), at most a few pages: malloc'ed, not cleared,
+	 * so a run whose routing never changes never touches it.
+	 */
+	uint8_t *buf;
 };
 
 /* AF_UNSPEC: both families' groups, for a run with targets of each. */
@@ -53,6 +57,10 @@ int rt_watch_open(struct rt_watch **wp, int af, int rcvbuf, const struct rt_addr
 		return -ENOMEM;
 	w->af = af;
 	w->ops = *ops;
+	if (!(w->buf = malloc(RT_NL_BUFSZ))) {
+		free(w);
+		return -ENOMEM;
+	}
 	if (bound)
 		w->bound = *bound;
 	w->sk = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);
@@ -77,6 +85,7 @@ void rt_watch_close(struct rt_watch *w)
 		return;
 	if (w->sk)
 		mnl_socket_close(w->sk);
+	free(w->buf);
 	free(w);
 }
 
@@ -181,7 +190,7 @@ void rt_watch_io(struct rt_watch *w, short revents)
 	int64_t now = rt_clock_ns(CLOCK_MONOTONIC);
 
 	for (int i = 0; i < WATCH_READS; i++) {
-		ssize_t n = mnl_socket_recvfrom(w->sk, w->buf, sizeof(w->buf));
+		ssize_t n = mnl_socket_recvfrom(w->sk, w->buf, RT_NL_BUFSZ);
 
 		if (n < 0 && errno == ENOBUFS) {
 			/* The kernel dropped messages: whatever they said, ask afresh. */

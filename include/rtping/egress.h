@@ -53,12 +53,16 @@ struct rt_egress_seen {
  */
 #define RT_EGRESS_TABLE 255
 struct rt_egress_table {
-	struct rt_egress eg[RT_EGRESS_TABLE];
+	struct rt_egress *eg;    /* n of them, grown as they appear; zeroed: empty */
 	size_t n;
 };
 
-/* eg's index + 1 in tb (by device and source), added when new; 0 when the table is full. */
+/*
+ * eg's index + 1 in tb (by device and source), added when new; 0 when the
+ * table is full (RT_EGRESS_TABLE) or out of memory.
+ */
 uint8_t rt_egress_table_add(struct rt_egress_table *tb, const struct rt_egress *eg);
+void rt_egress_table_free(struct rt_egress_table *tb);
 
 enum rt_egress_verdict {
 	RT_EGRESS_SAME,          /* nothing new to say */

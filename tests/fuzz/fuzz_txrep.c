@@ -69,13 +69,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint16_t seq, seq2;
 		uint8_t eg, eg2, prev;
 
-		memset(&tb, 0, sizeof(tb));
+		rt_egress_table_free(&tb);
 		rt_egress_report(&t, &tb, &e.tx, &seq, &eg, &prev);
 		rt_egress_report(&t, &tb, &e.tx, &seq2, &eg2, &prev);
 		/* A counted report is found again; its repeat is not counted twice. */
 		if (eg && (rt_egress_of(&t, seq) != eg || eg2 || seq2 != seq || eg > tb.n))
 			abort();
 		rt_egress_free(&t);
+		rt_egress_table_free(&tb);
 	}
 	free(copy);
 	return 0;

@@ -370,7 +370,7 @@ static struct rt_egress_table tb;
 /* A track for one target with prediction p (NULL none). */
 static void track(struct rt_egress_track *t, size_t window, const struct rt_egress *p)
 {
-	memset(&tb, 0, sizeof(tb));
+	rt_egress_table_free(&tb);
 	ck_assert_int_eq(rt_egress_init(t, window, true), 0);
 	if (p)
 		rt_egress_expect(t, rt_egress_table_add(&tb, p), true);
@@ -500,7 +500,7 @@ START_TEST(egress_a_target_sharing_its_socket_matches_by_packet_only)
 	uint8_t e, prev;
 
 	/* Many targets: the OPT_ID counter is the socket's, no target's. */
-	memset(&tb, 0, sizeof(tb));
+	rt_egress_table_free(&tb);
 	ck_assert_int_eq(rt_egress_init(&t, 4, false), 0);
 	ck_assert_int_eq(rt_egress_init(&u, 1, false), 0);
 	ck_assert_ptr_null(t.key_seq);
@@ -585,7 +585,7 @@ START_TEST(egress_more_egresses_than_the_table_holds)
 	ck_assert_uint_eq(rt_egress_of(&t, RT_EGRESS_MAX + 4), 0);
 	rt_egress_free(&t);
 	/* A run's table is full at RT_EGRESS_TABLE: the next egress is unlisted. */
-	memset(&tb, 0, sizeof(tb));
+	rt_egress_table_free(&tb);
 	for (int i = 0; i < RT_EGRESS_TABLE; i++) {
 		struct rt_egress x = eg((uint32_t)i + 1, "10.0.0.1");
 
@@ -601,6 +601,7 @@ START_TEST(egress_more_egresses_than_the_table_holds)
 	ck_assert_int_eq(rt_egress_init(&t, 12, true), -EINVAL);
 	ck_assert_ptr_null(t.slot);
 	ck_assert_ptr_null(t.key_seq);
+	rt_egress_table_free(&tb);
 }
 END_TEST
 
