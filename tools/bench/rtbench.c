@@ -4,7 +4,7 @@
  *
  *   rtbench exec NETNS OUT CMD [ARG...]
  *       enters /run/netns/NETNS ("-": stay), runs CMD once with stdout to
- *       OUT, prints "wall_us maxrss_kb status". The clock and wait4() sit
+ *       OUT, prints "wall_us maxrss_kb status cpu_us" (user + system). The clock and wait4() sit
  *       here rather than in `ip netns exec`/time(1), whose own start-up and
  *       memory would otherwise be counted.
  *   rtbench route DEST COUNT
@@ -78,8 +78,10 @@ static int cmd_exec(char **argv)
 	if (pid < 0 || wait4(pid, &status, 0, &ru) < 0)
 		return 2;
 	t1 = now_ns();
-	printf("%lld %ld %d\n", (long long)((t1 - t0) / 1000), ru.ru_maxrss,
-	       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	printf("%lld %ld %d %lld\n", (long long)((t1 - t0) / 1000), ru.ru_maxrss,
+	       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+	       (long long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 +
+	       ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
 	return 0;
 }
 
