@@ -251,11 +251,12 @@ int rt_engine_recv_err(struct rt_engine *e, int k)
 		return rc;
 	if (en.kind == RT_ERRQ_TXREPORT) {
 		/*
-		 * Whose echo: the packet's identifier (raw) or destination
-		 * (datagram), as for an error; one target's may carry only a key.
+		 * Whose echo: one target's (a -N query has no identifier, a
+		 * report may carry only a key), else the packet's identifier
+		 * (raw) or destination (datagram), as for an error.
 		 */
-		i = en.tx.has_seq ? rt_demux_error(&e->dmx, raw, en.tx.id, en.tx.seq, &en.tx.dst)
-				  : e->tl->n == 1 ? 0 : -1;
+		i = e->tl->n == 1 ? 0 : !en.tx.has_seq ? -1
+			: rt_demux_error(&e->dmx, raw, en.tx.id, en.tx.seq, &en.tx.dst);
 		if (i >= 0 && rt_engine_fam(e->tl->t[i].fam) == k)
 			rt_observe_report(&e->ob, (size_t)i, &en.tx, rt_clock_ns(CLOCK_MONOTONIC));
 		return 2;
