@@ -244,6 +244,13 @@ int64_t rt_engine_step(struct rt_engine *e, int64_t now)
 	return w1 < w2 ? w1 : w2;
 }
 
+bool rt_engine_send_due(const struct rt_engine *e, int64_t now)
+{
+	int64_t wake;
+
+	return !e->fatal.code && rt_sched_next_send(&e->sched, now, &wake) >= 0;
+}
+
 void rt_engine_status(struct rt_engine *e)
 {
 	for (size_t i = 0; i < e->tl->n; i++) {

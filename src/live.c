@@ -76,9 +76,11 @@ int64_t rt_live_step(struct rt_live *l, int64_t now)
 {
 	int64_t stop = now + RT_LIVE_BATCH_NS;
 	const char *cause = rt_watch_cause_name(l->causes);
+	/* Sends first: while one is due, a single target a turn, so the pass still ends. */
+	int batch = l->busy && rt_engine_send_due(l->e, now) ? 1 : RT_LIVE_BATCH;
 	struct rt_route_view v;
 
-	for (int k = 0; l->busy && k < RT_LIVE_BATCH; k++) {
+	for (int k = 0; l->busy && k < batch; k++) {
 		if (l->next >= l->tl->n) {
 			l->busy = l->again;
 			l->again = false;

@@ -74,6 +74,8 @@ const struct rt_out *rt_engine_out(const struct rt_engine *e);
  * RT_LOOP_STOP when the run is over.
  */
 int64_t rt_engine_step(struct rt_engine *e, int64_t now);
+/* A probe is due at now: work that can wait (re-queries) should. */
+bool rt_engine_send_due(const struct rt_engine *e, int64_t now);
 /* SIGQUIT: the status line(s). */
 void rt_engine_status(struct rt_engine *e);
 

@@ -21,7 +21,10 @@ struct rt_plan_env;
 struct rt_sock;
 struct rt_targets;
 
-/* Targets re-asked per loop turn at most, and the time a batch may take. */
+/*
+ * Targets re-asked per loop turn at most (one while a send is due), and
+ * the time a batch may take.
+ */
 #define RT_LIVE_BATCH 16
 #define RT_LIVE_BATCH_NS (300 * 1000LL)
 
