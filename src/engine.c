@@ -57,6 +57,15 @@ static void open_fam(struct rt_engine *e, int k, const struct rt_engine_fam *f, 
 		rt_rx_want_pktinfo(fs->rx, fs->sock.reports);
 }
 
+/* The observer's events: about target i, named as the printers name it. */
+static void observed(void *arg, size_t i, struct rt_event *ev)
+{
+	struct rt_engine *e = arg;
+
+	ev->tgt = &e->views[i];
+	rt_out_event(&e->out, ev);
+}
+
 /* Some ready target's replies are shown numeric (numeric 1) or resolved (0). */
 static bool need_names(const struct rt_targets *tl, int numeric)
 {
@@ -92,6 +101,16 @@ int rt_engine_open(struct rt_engine **ep, const struct rt_opts *o, struct rt_tar
 	e->timing = o->size >= 16;   /* sizeof(struct timeval): iputils' rule */
 	for (int k = 0; k < 2; k++)
 		open_fam(e, k, &fams[k], &rc, err);
+	/*
+	 * Each target's reports and live route. Floods sample, and so do the
+	 * targets of a many-target run pinged faster than one each
+	 * RT_EGRESS_GAP_NS. One target has the socket's OPT_ID keys to itself.
+	 */
+	e->sample = o->flood || (e->multi && o->interval_ns < RT_EGRESS_GAP_NS);
+	if (rc == 0 && rt_observe_init(&e->ob, observed, e, e->fs[0].sock.reports ||
+				       e->fs[1].sock.reports, tl->n, rt_policy_window(o),
+				       tl->n == 1) < 0)
+		rc = rt_error_errno(err, -ENOMEM, "malloc");
 	/* Only a target whose replies are resolved needs the worker thread. */
 	for (int k = 0; k < 2 && rc == 0; k++)
 		if (need_names(tl, k) && (rc = rt_names_open(&e->names[k], k, first_scope(fams),
@@ -133,16 +152,18 @@ const struct rt_sock *rt_engine_sock(const struct rt_engine *e, int fam)
 	return e->fs[fam].open ? &e->fs[fam].sock : NULL;
 }
 
-void rt_engine_set_prediction(struct rt_engine *e, const struct rt_route_view *v,
-			      bool multipath)
+int rt_engine_set_prediction(struct rt_engine *e, size_t i, const struct rt_route_view *v,
+			     bool multipath)
 {
-	e->route = *v;
-	e->multipath = multipath;
+	return rt_observe_predict(&e->ob, i, v, multipath);
 }
 
-void rt_engine_route(struct rt_engine *e, const struct rt_route_view *v, const char *cause)
+void rt_engine_route(struct rt_engine *e, size_t i, const struct rt_route_view *v,
+		     const char *cause)
 {
-	rt_observe_route(&e->ob, v, cause, rt_stats_next_seq(&e->tl->st[0]), rt_engine_wall(e));
+	if (e->tl->t[i].state != RT_TGT_RUNNING)
+		return;
+	rt_observe_route(&e->ob, i, v, cause, rt_stats_next_seq(&e->tl->st[i]), rt_engine_wall(e));
 }
 
 void rt_engine_message(struct rt_engine *e, const char *text)
@@ -232,6 +253,13 @@ int64_t rt_engine_step(struct rt_engine *e, int64_t now)
 	return w1 < w2 ? w1 : w2;
 }
 
+bool rt_engine_send_due(const struct rt_engine *e, int64_t now)
+{
+	int64_t wake;
+
+	return !e->fatal.code && rt_sched_next_send(&e->sched, now, &wake) >= 0;
+}
+
 void rt_engine_status(struct rt_engine *e)
 {
 	for (size_t i = 0; i < e->tl->n; i++) {
@@ -246,19 +274,20 @@ const struct rt_error *rt_engine_fatal(const struct rt_engine *e)
 	return e->fatal.code ? &e->fatal : NULL;
 }
 
-/* What the summaries add: the echoes per egress (one target's: src/sock.c), the watch's counts. */
-static void summary_counts(const struct rt_engine *e, struct rt_out_counts *c)
+/* What target i's summary adds: its echoes per egress (into seen), the watch's counts. */
+static void summary_counts(const struct rt_engine *e, size_t i, struct rt_out_counts *c,
+			   struct rt_egress_seen seen_by[RT_EGRESS_MAX])
 {
-	const struct rt_egress_track *t = &e->ob.eg;
+	const struct rt_egress_track *t = &e->ob.t[i].eg;
 	uint64_t seen;
 
-	*c = (struct rt_out_counts){ .watch = e->watch };
+	*c = (struct rt_out_counts){ .watch = e->watch, .sampled = e->sample && !e->o->flood };
 	if (!e->ob.on)
 		return;
 	/* Echoes that asked for a report and got none (a neighbour never resolved...). */
 	seen = rt_egress_observed(t);
-	c->egress = t->seen;
-	c->negress = t->nseen;
+	c->negress = rt_observe_counts(&e->ob, i, seen_by);
+	c->egress = seen_by;
 	c->asked = t->asked;
 	c->unobserved = t->asked > seen ? t->asked - seen : 0;
 }
@@ -276,6 +305,7 @@ static void failed_summary(const struct rt_engine *e, size_t i)
 
 void rt_engine_summary(struct rt_engine *e, const char *error)
 {
+	struct rt_egress_seen seen_by[RT_EGRESS_MAX];
 	struct rt_out_counts c;
 
 	/* The reports of the last echoes: the per-egress counts are complete. */
@@ -283,13 +313,16 @@ void rt_engine_summary(struct rt_engine *e, const char *error)
 		if (e->fs[k].sock.reports)
 			rt_engine_drain_errq(e, k);
 	rt_observe_step(&e->ob, INT64_MAX, rt_engine_wall(e));   /* a held change: now or never */
-	summary_counts(e, &c);
-	c.error = error;
 	for (size_t i = 0; i < e->tl->n; i++) {
-		if (e->tl->t[i].state >= RT_TGT_RUNNING)
-			rt_out_summary(&e->out, &e->views[i], &e->tl->st[i], &c);
-		else if (e->tl->t[i].state == RT_TGT_FAILED)
+		if (e->tl->t[i].state == RT_TGT_FAILED) {
 			failed_summary(e, i);
+			continue;
+		}
+		if (e->tl->t[i].state < RT_TGT_RUNNING)
+			continue;
+		summary_counts(e, i, &c, seen_by);
+		c.error = error;
+		rt_out_summary(&e->out, &e->views[i], &e->tl->st[i], &c);
 	}
 	fflush(e->out.f);
 }

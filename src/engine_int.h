@@ -71,13 +71,11 @@ struct rt_engine {
 	struct rt_sched sched;      /* who sends next, whose deadline or linger ends next */
 	struct rt_demux dmx;
 	/*
-	 * Transmit reports: where each echo left, against the prediction. A
-	 * socket gives them for one target only (src/sock.c), so this is that
-	 * target's.
+	 * Transmit reports: where each target's echoes left, against its
+	 * prediction; its live route, which the watch's re-queries update.
 	 */
 	struct rt_observe ob;
-	struct rt_route_view route; /* the prediction, until rt_engine_start() */
-	bool multipath;
+	bool sample;                /* reports sampled per target (rt_egress_sample()) */
 	bool eager;                 /* every event shows its egress: read reports at once */
 	bool timing;                /* -s >= 16: echoes are timed (queries never, as iputils) */
 	/* -N (one target: src/ping.c): the queries' nonces, by sequence. */

@@ -71,7 +71,7 @@ static void on_reply(struct rt_engine *e, size_t i, const struct rt_icmp_pkt *p,
 			rt_event_check_data(&ev, p->data, p->data_len, e->o->pattern_set ?
 					    e->o->pattern : NULL, e->o->pattern_len,
 					    (size_t)e->o->size);
-		ev.egress = rt_observe_egress(&e->ob, p->seq);
+		ev.egress = rt_observe_egress(&e->ob, i, p->seq);
 	}
 	ev.ipopts = p->ipopts_len ? p->ipopts : d->meta.ipopts;
 	ev.ipopts_len = p->ipopts_len ? p->ipopts_len : d->meta.ipopts_len;
@@ -139,7 +139,7 @@ static void on_ni_reply(struct rt_engine *e, int k, const struct rt_rx_dgram *d)
 	ev.ident = e->fs[k].sock.match.id;
 	ev.ni_text = rt_ni_format(&r, text, sizeof(text));
 	ev.ni = &r;
-	ev.egress = rt_observe_egress(&e->ob, (uint16_t)seq);
+	ev.egress = rt_observe_egress(&e->ob, 0, (uint16_t)seq);
 	rt_out_event(&e->out, &ev);
 	rt_engine_update(e, 0, rt_clock_ns(CLOCK_MONOTONIC));
 }
@@ -237,7 +237,7 @@ static void report_error(struct rt_engine *e, size_t i, const struct rt_icmp_err
 			rt_stats_settle(st, er->seq);
 		ev.from = name_of(e, i, &er->offender, &ev.addr);
 		ev.text = rt_icmp_describe(fam, er->type, er->code, er->info, text, sizeof(text));
-		ev.egress = rt_observe_egress(&e->ob, er->seq);
+		ev.egress = rt_observe_egress(&e->ob, i, er->seq);
 	}
 	rt_out_event(&e->out, &ev);
 }
@@ -269,7 +269,16 @@ int rt_engine_recv_err(struct rt_engine *e, int k)
 	if (rc <= 0)
 		return rc;
 	if (en.kind == RT_ERRQ_TXREPORT) {
-		rt_observe_report(&e->ob, &en.tx, rt_clock_ns(CLOCK_MONOTONIC));
+		/*
+		 * Whose echo: one target's (a -N query has no identifier, a
+		 * report may carry only a key), else the packet's identifier
+		 * (raw) or destination (datagram), as for an error.
+		 */
+		i = e->tl->n == 1 ? 0 : !en.tx.has_seq ? -1
+			: rt_demux_error(&e->dmx, raw, &(struct rt_demux_key){
+				.id = en.tx.id, .seq = en.tx.seq, .addr = en.tx.dst });
+		if (i >= 0 && rt_engine_fam(e->tl->t[i].fam) == k)
+			rt_observe_report(&e->ob, (size_t)i, &en.tx, rt_clock_ns(CLOCK_MONOTONIC));
 		return 2;
 	}
 	/* The local error of a send already said as EMSGSIZE (src/engine_tx.c). */

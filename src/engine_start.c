@@ -144,15 +144,6 @@ static int bind_sources(struct rt_engine *e, struct rt_error *err)
 	return 0;
 }
 
-/* The observer's events: about the one target it serves (src/sock.c, src/ping.c). */
-static void observed(void *arg, struct rt_event *ev)
-{
-	struct rt_engine *e = arg;
-
-	ev->tgt = &e->views[0];
-	rt_out_event(&e->out, ev);
-}
-
 int rt_engine_start(struct rt_engine *e, struct rt_error *err)
 {
 	const struct rt_opts *o = e->o;
@@ -164,7 +155,6 @@ int rt_engine_start(struct rt_engine *e, struct rt_error *err)
 		/* A user's many targets: iputils' limits hold for the process (src/opts.c). */
 		.group_gap_ns = e->privileged || tl->n < 2 ? 0 : RT_USER_GROUP_GAP_NS,
 	};
-	bool reports = e->fs[0].sock.reports || e->fs[1].sock.reports;
 	int64_t now;
 	int rc;
 
@@ -200,9 +190,7 @@ int rt_engine_start(struct rt_engine *e, struct rt_error *err)
 			return rc;
 	now = rt_clock_ns(CLOCK_MONOTONIC);
 	/* Target i's first send: now + i x interval / n (rt_sched_first()). */
-	if (rt_sched_init(&e->sched, &sc, tl->n, now) < 0 ||
-	    rt_observe_init(&e->ob, observed, e, reports, rt_policy_window(o), &e->route,
-			    e->multipath) < 0)
+	if (rt_sched_init(&e->sched, &sc, tl->n, now) < 0)
 		return rt_error_errno(err, -ENOMEM, "malloc");
 	for (size_t i = 0; i < tl->n; i++) {
 		if (tl->t[i].state != RT_TGT_READY)

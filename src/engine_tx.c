@@ -91,7 +91,7 @@ static void report_outstanding(struct rt_engine *e, size_t i)
 	if (e->eager)
 		rt_engine_drain_errq(e, rt_engine_fam(e->tl->t[i].fam));
 	ev.wall_us = rt_engine_wall(e);
-	ev.egress = rt_observe_egress(&e->ob, last);
+	ev.egress = rt_observe_egress(&e->ob, i, last);
 	rt_out_event(&e->out, &ev);
 }
 
@@ -118,7 +118,7 @@ int64_t rt_engine_send(struct rt_engine *e, size_t i, int64_t at)
 		e->dst_of = i + 1;
 	}
 	report_outstanding(e, i);
-	ask = fs->sock.reports && rt_egress_sample(&e->ob.eg, o->flood, at);
+	ask = fs->sock.reports && rt_egress_sample(&e->ob.t[i].eg, e->sample, at);
 	if (fs->ni)
 		new_nonce(e, seq, rnd);
 	err = -rt_tx_echo(fs->tx, seq, rnd, &ask, &now);
@@ -154,7 +154,7 @@ int64_t rt_engine_send(struct rt_engine *e, size_t i, int64_t at)
 	rt_policy_sent(&t->run, o, now);
 	t->last_unsent = err != 0;
 	if (ask && !err)
-		rt_egress_asked(&e->ob.eg, seq, now);
+		rt_egress_asked(&e->ob.t[i].eg, seq, now);
 	if (err && cannot_leave(err)) {
 		send_blocked(e, i, seq, err);   /* many targets: RT_SEND_BLOCKED */
 	} else if (err) {

@@ -42,7 +42,10 @@ static void print_prefix(const struct rt_out *o, const struct rt_out_target *t, 
 /* stderr lines name the target when there are several. */
 static void err_prefix(const struct rt_out *o, const struct rt_out_target *t)
 {
-	fprintf(o->err, o->multi ? "%s: %s: " : "%s: ", o->prog, t->host);
+	if (o->multi && t)
+		fprintf(o->err, "%s: %s: ", o->prog, t->host);
+	else
+		fprintf(o->err, "%s: ", o->prog);
 }
 
 void rt_out_text_header(const struct rt_out *o, const struct rt_out_target *t,
@@ -307,9 +310,10 @@ static void egress_counts(const struct rt_out *o, const struct rt_stats *st,
 	if (c->egress && c->unobserved)
 		fprintf(o->f, "egress not observed: %" PRIu64 " echoes\n", c->unobserved);
 	/* Only a flood samples: elsewhere an echo not asked about never left (a send error). */
-	if (c->egress && o->flood && c->asked < st->ntransmitted)
-		fprintf(o->f, "egress sampled: %" PRIu64 " of %" PRIu64 " echoes (flood: the first "
-			"%d, then one each %lld ms)\n", c->asked, st->ntransmitted, RT_EGRESS_FIRST,
+	if (c->egress && (o->flood || c->sampled) && c->asked < st->ntransmitted)
+		fprintf(o->f, "egress sampled: %" PRIu64 " of %" PRIu64 " echoes (%s: the first "
+			"%d, then one each %lld ms)\n", c->asked, st->ntransmitted,
+			o->flood ? "flood" : "faster than one echo each 10 ms", RT_EGRESS_FIRST,
 			RT_EGRESS_GAP_NS / 1000000);
 	if (c->watch)
 		fprintf(o->f, "route watch: %" PRIu64 " messages, %" PRIu64 " overruns, %" PRIu64

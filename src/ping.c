@@ -21,6 +21,7 @@
 #include "rtping/engine.h"
 #include "rtping/exitcodes.h"
 #include "rtping/flow.h"
+#include "rtping/live.h"
 #include "rtping/loop.h"
 #include "rtping/names.h"
 #include "rtping/output.h"
@@ -44,9 +45,12 @@ struct ping {
 	/*
 	 * One target: its route as the watch re-asks it, a copy of the plan's
 	 * answer that the re-queries update; the plan itself stays as asked.
+	 * Many: each target's flow is rebuilt and asked (src/live.c).
 	 */
 	struct rt_explain live;
+	struct rt_live lv;
 	struct rt_engine *e;
+	struct rt_watch *w;
 	struct rt_watch_stats wst;
 	bool src_gone;                   /* the bound source was deleted (said once) */
 	struct rt_error *fatal;
@@ -174,6 +178,15 @@ static void prepare(struct ping *p, size_t i)
 	}
 }
 
+static size_t count_ready(const struct rt_targets *tl)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < tl->n; i++)
+		n += tl->t[i].state == RT_TGT_READY;
+	return n;
+}
+
 /* --json: the target's --explain-route object, one line. NULL if out of memory. */
 static char *route_json(const struct rt_explain *ex, const char *name)
 {
@@ -251,6 +264,19 @@ static void warn(const char *who, const struct rt_explain *ex)
 }
 
 /*
+ * Target i's prediction, the live route its echoes' egress and the
+ * watch's re-queries are held against. Without it (out of memory) its
+ * echoes are counted, and no change of its route is news.
+ */
+static void predict(struct ping *p, size_t i, const struct rt_explain *ex)
+{
+	struct rt_route_view v;
+
+	rt_explain_route_view(ex, &v);
+	rt_engine_set_prediction(p->e, i, &v, !ex->match_err && ex->match.multipath);
+}
+
+/*
  * Target i's plan asked, as its family's socket sends (iputils learns
  * "no route" and a refused broadcast from its probe's connect(), before
  * the header); warnings name the target when there are many.
@@ -317,6 +343,7 @@ static void explain(struct ping *p, size_t i, bool *bcast_warned)
 	t->ifindex = snap.ifindex;
 	t->gateway = snap.gateway;
 	t->hashed = !ex->fallback && (ex->hash_dependent || ex->flowlabel_hashed);
+	predict(p, i, ex);
 }
 
 /* Targets from..to-1: what their plans will ask, asked together (src/ahead.c). */
@@ -380,15 +407,12 @@ static void engine_status(void *e)
 	rt_engine_status(e);
 }
 
-/* The watch saw a burst end: ask again; the engine says whether it changed. */
+/* The watch saw a burst end: every target asked again, in batches (src/live.c). */
 static void watch_changed(void *arg, unsigned causes)
 {
 	struct ping *p = arg;
-	struct rt_route_view v;
 
-	rt_explain_requery(p->pe.nl, &p->live);
-	rt_explain_route_view(&p->live, &v);
-	rt_engine_route(p->e, &v, rt_watch_cause_name(causes));
+	rt_live_changed(&p->lv, causes);
 }
 
 static void watch_bound(void *arg, bool gone)
@@ -404,39 +428,51 @@ static void watch_bound(void *arg, bool gone)
 	p->src_gone = gone;
 }
 
-static void watch_io(void *w, short revents)
+static void watch_io(void *arg, short revents)
 {
-	rt_watch_io(w, revents);
+	struct ping *p = arg;
+
+	rt_watch_io(p->w, revents);
 }
 
-static int64_t watch_step(void *w, int64_t now)
+/* The watch's burst, then a batch of the re-queries it asked for. */
+static int64_t watch_step(void *arg, int64_t now)
 {
-	return rt_watch_step(w, now);
+	struct ping *p = arg;
+	int64_t w = rt_watch_step(p->w, now), l = rt_live_step(&p->lv, now);
+
+	return w < l ? w : l;
 }
 
 /*
- * One target: its route watched, when netlink answers at all; a watch
- * that cannot be had is said once and the ping goes on without it. NULL
- * then, and for several targets (per-target watching is not done).
+ * One watch socket for the run, for each family in use, when netlink
+ * answers at all; a watch that cannot be had is said once and the ping
+ * goes on without it. NULL then.
  */
 static struct rt_watch *open_watch(struct ping *p)
 {
 	static const struct rt_watch_ops ops = { watch_changed, watch_bound, NULL };
 	struct rt_watch_ops o = ops;
 	const struct rt_tgt *t = &p->tl.t[0];
+	bool one = p->tl.n == 1;
 	struct rt_watch *w;
 	int rc;
 
-	if (p->tl.n != 1 || t->state != RT_TGT_READY || !p->pe.nl || p->live.fallback)
+	if (!count_ready(&p->tl) || !p->pe.nl || (one && p->live.fallback))
 		return NULL;
 	/* -B, -e, -C pin the route's source: later queries ask for the bound flow. */
-	if ((p->o->bind_source || p->live.flow.binds_source || p->live.flow.connected) &&
+	if (one && (p->o->bind_source || p->live.flow.binds_source || p->live.flow.connected) &&
 	    !rt_addr_is_set(&p->live.flow.src) && rt_addr_is_set(&t->src))
 		p->live.flow.src = p->live.echo.src = t->src;
 	o.arg = p;
-	rc = rt_watch_open(&w, t->fam->af, p->o->watch_rcvbuf,
-			   rt_addr_is_set(&p->live.flow.src) ? &p->live.flow.src : NULL, &o);
+	rc = rt_live_init(&p->lv, &p->pe, &p->tl, p->sock, p->e, one ? &p->live : NULL);
+	if (rc == 0)
+		rc = rt_watch_open(&w, p->have[0] && p->have[1] ? AF_UNSPEC
+				   : p->have[0] ? AF_INET : AF_INET6,
+				   p->o->watch_rcvbuf, one && rt_addr_is_set(&p->live.flow.src)
+				   ? &p->live.flow.src : NULL, &o);
 	if (rc < 0) {
+		rt_live_free(&p->lv);
 		fprintf(stderr, "%s: warning: route watch unavailable: %s\n", p->prog, strerror(-rc));
 		return NULL;
 	}
@@ -448,7 +484,7 @@ static int ping_loop(struct ping *p, struct rt_engine *e)
 {
 	struct rt_loop loop;
 	rt_loop_step_fn step = engine_step;
-	struct rt_watch *w = open_watch(p);
+	struct rt_watch *w = p->w = open_watch(p);
 	int rc = 0;
 
 	/* Before the headers: a SIGINT from then on ends the run with its summaries. */
@@ -464,7 +500,7 @@ static int ping_loop(struct ping *p, struct rt_engine *e)
 		step = no_step;   /* one engine, stepped once a turn */
 	}
 	if (!rc && w)
-		rc = rt_loop_add(&loop, rt_watch_fd(w), POLLIN, watch_io, watch_step, w);
+		rc = rt_loop_add(&loop, rt_watch_fd(w), POLLIN, watch_io, watch_step, p);
 	if (rc < 0)
 		rt_error_errno(p->fatal, rc, "ppoll");
 	if (w)
@@ -475,16 +511,9 @@ static int ping_loop(struct ping *p, struct rt_engine *e)
 	if (w)
 		rt_watch_stats(w, &p->wst);
 	rt_watch_close(w);
+	rt_live_free(&p->lv);
+	p->w = NULL;
 	return rc;
-}
-
-static size_t count_ready(const struct rt_targets *tl)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < tl->n; i++)
-		n += tl->t[i].state == RT_TGT_READY;
-	return n;
 }
 
 /* For several targets, the run's totals. */
@@ -551,6 +580,7 @@ static int run(struct ping *p)
 	}
 	/* The sockets are open: the route questions need nothing but root's -m, -I. */
 	rc = rt_flow_needs_caps(p->o) ? 0 : rt_caps_drop_all();
+	p->e = e;
 	if (rc == 0)
 		explain_all(p, &warned);
 	if (rc == 0)
@@ -560,16 +590,10 @@ static int run(struct ping *p)
 		return rt_error_errno(p->fatal, rc, "cap_set_proc");
 	}
 	rt_targets_link_shared(&p->tl);
-	p->e = e;
 	rt_engine_netlink(e, p->pe.nl);
-	/* One target: the prediction its echoes' egress is held against. */
-	if (p->tl.n == 1 && p->tl.t[0].state == RT_TGT_READY) {
-		struct rt_route_view v;
-
+	/* One target: its live plan, which the watch re-asks. */
+	if (p->tl.n == 1 && p->tl.t[0].state == RT_TGT_READY)
 		p->live = p->plan.ex;
-		rt_explain_route_view(&p->live, &v);
-		rt_engine_set_prediction(e, &v, !p->live.match_err && p->live.match.multipath);
-	}
 	if (count_ready(&p->tl)) {
 		rc = ping_loop(p, e);
 		if (rc < 0) {

@@ -259,8 +259,8 @@ static int common_opts(struct rt_sock *s, const struct rt_opts *o, struct rt_err
 		setopt_int(s->fd, SOL_SOCKET, SO_TIMESTAMPNS, 1);
 	set_send_timeout(s, o);
 	set_buffers(s, o);
-	/* One target: reports name its echoes (per-target egress is not kept yet). */
-	s->reports = s->ntargets == 1 && enable_reports(s);
+	/* Each report carries its echo, which names the target (src/engine_rx.c). */
+	s->reports = enable_reports(s);
 	return 0;
 }
 

@@ -138,11 +138,14 @@ static void read_packet(const struct rt_icmp_match *m, const uint8_t *data, size
 	} else {
 		id = (uint16_t)(icmp[4] << 8 | icmp[5]);
 		/* Datagram sockets: the kernel wrote its own identifier. */
-		if (m->check_id && id != m->id)
+		if (m->check_id && !rt_icmp_our_id(m, id))
 			return;
+		out->id = id;
 		out->seq = (uint16_t)(icmp[6] << 8 | icmp[7]);
 	}
 	out->has_seq = true;
+	rt_addr_from_bytes(&out->dst, (sa_family_t)fam->af, h + (fam->af == AF_INET ? 16 : 24),
+			   fam->addr_len);
 	if (!rt_addr_is_set(&out->src))
 		rt_addr_from_bytes(&out->src, (sa_family_t)fam->af, h + (fam->af == AF_INET ? 12 : 8),
 				   fam->addr_len);

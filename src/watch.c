@@ -28,16 +28,22 @@ struct rt_watch {
 	unsigned causes;           /* of the burst in progress */
 	int64_t first_ns, last_ns; /* its first and latest message */
 	struct rt_watch_stats st;
-	uint8_t buf[RT_NL_BUFSZ];   /* one message per recv(), at most a few pages */
+	/*
+	 * One message per recv(), at most a few pages: malloc'ed, not cleared,
+	 * so a run whose routing never changes never touches it.
+	 */
+	uint8_t *buf;
 };
 
+/* AF_UNSPEC: both families' groups, for a run with targets of each. */
 static unsigned groups_of(int af)
 {
-	if (af == AF_INET)
-		return RTMGRP_IPV4_ROUTE | RTMGRP_IPV4_RULE | RTMGRP_IPV4_IFADDR | RTMGRP_LINK;
+	unsigned v4 = RTMGRP_IPV4_ROUTE | RTMGRP_IPV4_RULE | RTMGRP_IPV4_IFADDR | RTMGRP_LINK;
 	/* RTNLGRP_IPV6_RULE has no RTMGRP_ constant: its bit is 1 << (group - 1). */
-	return RTMGRP_IPV6_ROUTE | (1u << (RTNLGRP_IPV6_RULE - 1)) | RTMGRP_IPV6_IFADDR |
-	       RTMGRP_LINK;
+	unsigned v6 = RTMGRP_IPV6_ROUTE | (1u << (RTNLGRP_IPV6_RULE - 1)) | RTMGRP_IPV6_IFADDR |
+		      RTMGRP_LINK;
+
+	return af == AF_INET ? v4 : af == AF_INET6 ? v6 : v4 | v6;
 }
 
 int rt_watch_open(struct rt_watch **wp, int af, int rcvbuf, const struct rt_addr *bound,
@@ -51,6 +57,10 @@ int rt_watch_open(struct rt_watch **wp, int af, int rcvbuf, const struct rt_addr
 		return -ENOMEM;
 	w->af = af;
 	w->ops = *ops;
+	if (!(w->buf = malloc(RT_NL_BUFSZ))) {
+		free(w);
+		return -ENOMEM;
+	}
 	if (bound)
 		w->bound = *bound;
 	w->sk = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);
@@ -75,6 +85,7 @@ void rt_watch_close(struct rt_watch *w)
 		return;
 	if (w->sk)
 		mnl_socket_close(w->sk);
+	free(w->buf);
 	free(w);
 }
 
@@ -117,7 +128,7 @@ unsigned rt_watch_classify(const struct nlmsghdr *nlh, int af, const struct rt_a
 	case RTM_NEWADDR: case RTM_DELADDR:
 		if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct ifaddrmsg))
 			return 0;
-		if (bound && bound->af == af && addr_is(nlh, bound))
+		if (bound && (bound->af == af || af == AF_UNSPEC) && addr_is(nlh, bound))
 			*bound_ev = nlh->nlmsg_type == RTM_DELADDR ? -1 : 1;
 		return RT_WATCH_ADDRESS;
 	case NLMSG_OVERRUN:
@@ -179,7 +190,7 @@ void rt_watch_io(struct rt_watch *w, short revents)
 	int64_t now = rt_clock_ns(CLOCK_MONOTONIC);
 
 	for (int i = 0; i < WATCH_READS; i++) {
-		ssize_t n = mnl_socket_recvfrom(w->sk, w->buf, sizeof(w->buf));
+		ssize_t n = mnl_socket_recvfrom(w->sk, w->buf, RT_NL_BUFSZ);
 
 		if (n < 0 && errno == ENOBUFS) {
 			/* The kernel dropped messages: whatever they said, ask afresh. */

@@ -11,6 +11,8 @@
 #ifndef RTPING_ENGINE_H
 #define RTPING_ENGINE_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct rt_flow;
@@ -52,14 +54,15 @@ const struct rt_sock *rt_engine_sock(const struct rt_engine *e, int fam);
 /* Socket fam (0 IPv4, 1 IPv6) is readable or has an error queued. */
 void rt_engine_io(struct rt_engine *e, int fam, short revents);
 /*
- * The route query's prediction and whether the route has several next
- * hops; a re-query after a route watch event (cause "route", "rule", ...).
- * Transmit reports and the route watch serve runs of one target
- * (src/sock.c, src/ping.c).
+ * Target i's route query's prediction and whether the route has several
+ * next hops (before rt_engine_start(); 0 or -ENOMEM); a re-query of target
+ * i after a route watch event (cause "route", "rule", ...), said when its
+ * route changed.
  */
-void rt_engine_set_prediction(struct rt_engine *e, const struct rt_route_view *v,
-			      bool multipath);
-void rt_engine_route(struct rt_engine *e, const struct rt_route_view *v, const char *cause);
+int rt_engine_set_prediction(struct rt_engine *e, size_t i, const struct rt_route_view *v,
+			     bool multipath);
+void rt_engine_route(struct rt_engine *e, size_t i, const struct rt_route_view *v,
+		     const char *cause);
 /* One line for the user on stderr about the run's (one) target. */
 void rt_engine_message(struct rt_engine *e, const char *text);
 /* The route watch's counts for the summaries: w is read when they print; NULL none. */
@@ -77,6 +80,8 @@ const struct rt_out *rt_engine_out(const struct rt_engine *e);
  * RT_LOOP_STOP when the run is over.
  */
 int64_t rt_engine_step(struct rt_engine *e, int64_t now);
+/* A probe is due at now: work that can wait (re-queries) should. */
+bool rt_engine_send_due(const struct rt_engine *e, int64_t now);
 /* SIGQUIT: the status line(s). */
 void rt_engine_status(struct rt_engine *e);
 

@@ -147,6 +147,7 @@ struct rt_out_counts {
 	size_t negress;
 	uint64_t asked;             /* echoes that asked for a report */
 	uint64_t unobserved;        /* of those, echoes no report came for */
+	bool sampled;               /* a many-target run sampled each fast target, as a flood does */
 	/* The route watch's counts; NULL when no watch ran. */
 	const struct rt_watch_stats *watch;
 	/* Why the run ended early (JSON's "error"); NULL when it ended normally. */

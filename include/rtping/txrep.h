@@ -20,8 +20,10 @@ struct rt_txrep {
 	uint32_t point;          /* ee_info: SCM_TSTAMP_SCHED (queued) or _SND (sent) */
 	uint32_t ifindex;        /* the device it was handed to; 0 unknown */
 	struct rt_addr src;      /* the source it carried; unset unknown */
-	bool has_seq;            /* the echo was found in the returned packet */
+	bool has_seq;            /* the echo was found in the returned packet: */
 	uint16_t seq;
+	uint16_t id;             /* its identifier (a raw socket's: which target) */
+	struct rt_addr dst;      /* its destination (a datagram socket's: which target) */
 	int64_t real_ns;         /* software timestamp, CLOCK_REALTIME; 0 none */
 };
 

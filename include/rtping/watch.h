@@ -40,7 +40,7 @@ struct rt_watch_ops {
 struct rt_watch;
 
 /*
- * Joins af's groups. rcvbuf: SO_RCVBUF in bytes (0: the kernel's default).
+ * Joins af's groups (AF_UNSPEC: both families', one socket for the run). rcvbuf: SO_RCVBUF in bytes (0: the kernel's default).
  * bound: the address the ICMP socket is bound to (NULL: none). 0 or -errno.
  */
 int rt_watch_open(struct rt_watch **w, int af, int rcvbuf, const struct rt_addr *bound,

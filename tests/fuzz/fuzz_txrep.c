@@ -25,6 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	union { char b[1024]; struct cmsghdr align; } cbuf;
 	struct rt_errq_entry e;
 	struct rt_egress_track t;
+	static struct rt_egress_table tb;
 	struct msghdr msg;
 	struct iovec iov;
 	struct cmsghdr *c;
@@ -64,16 +65,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	msg = (struct msghdr){ .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf.b,
 			       .msg_controllen = n + clen };
 	if (rt_errq_decode(&m, &msg, size - clen, &e) == 0 && e.kind == RT_ERRQ_TXREPORT &&
-	    rt_egress_init(&t, 8, NULL) == 0) {
+	    rt_egress_init(&t, 8, true) == 0) {
 		uint16_t seq, seq2;
-		int idx, idx2, prev;
+		uint8_t eg, eg2, prev;
 
-		rt_egress_report(&t, &e.tx, &seq, &idx, &prev);
-		rt_egress_report(&t, &e.tx, &seq2, &idx2, &prev);
+		rt_egress_table_free(&tb);
+		rt_egress_report(&t, &tb, &e.tx, &seq, &eg, &prev);
+		rt_egress_report(&t, &tb, &e.tx, &seq2, &eg2, &prev);
 		/* A counted report is found again; its repeat is not counted twice. */
-		if (idx >= 0 && (!rt_egress_of(&t, seq) || idx2 >= 0 || seq2 != seq))
+		if (eg && (rt_egress_of(&t, seq) != eg || eg2 || seq2 != seq || eg > tb.n))
 			abort();
 		rt_egress_free(&t);
+		rt_egress_table_free(&tb);
 	}
 	free(copy);
 	return 0;

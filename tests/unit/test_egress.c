@@ -131,6 +131,27 @@ START_TEST(txrep_v4_device_and_source_from_pktinfo)
 	ck_assert(e.tx.has_seq);
 	ck_assert_uint_eq(e.tx.seq, 7);
 	ck_assert_str_eq(rt_addr_str(&e.tx.src, a, sizeof(a)), "10.62.0.1");
+	/* Which target it was for: the packet's destination and identifier. */
+	ck_assert_str_eq(rt_addr_str(&e.tx.dst, a, sizeof(a)), "10.70.0.4");
+	ck_assert_uint_eq(e.tx.id, ID);
+}
+END_TEST
+
+START_TEST(txrep_raw_socket_of_many_targets_takes_each_of_their_ids)
+{
+	struct rt_errq_entry e;
+
+	/* Raw, three targets: ids ID .. ID + 2 are ours, ID + 3 is not. */
+	m4.nids = 3;
+	put_ee(&rt_inet, SO_EE_ORIGIN_TIMESTAMPING, SCM_TSTAMP_SCHED, 0);
+	put_pktinfo4(32, "10.62.0.1");
+	put_packet(&rt_inet, LL, "10.62.0.1", ID + 2, 9);
+	ck_assert_int_eq(rt_errq_decode(&m4, &msg, pkt_len, &e), 0);
+	ck_assert(e.tx.has_seq);
+	ck_assert_uint_eq(e.tx.id, ID + 2);
+	put_packet(&rt_inet, LL, "10.62.0.1", ID + 3, 9);
+	ck_assert_int_eq(rt_errq_decode(&m4, &msg, pkt_len, &e), 0);
+	ck_assert(!e.tx.has_seq);
 }
 END_TEST
 
@@ -343,30 +364,45 @@ static struct rt_egress eg(uint32_t ifindex, const char *src)
 	return e;
 }
 
+/* The run's egresses: each test starts with an empty table. */
+static struct rt_egress_table tb;
+
+/* A track for one target with prediction p (NULL none). */
+static void track(struct rt_egress_track *t, size_t window, const struct rt_egress *p)
+{
+	rt_egress_table_free(&tb);
+	ck_assert_int_eq(rt_egress_init(t, window, true), 0);
+	if (p)
+		rt_egress_expect(t, rt_egress_table_add(&tb, p), true);
+}
+
 START_TEST(egress_confirming_the_prediction_says_nothing)
 {
 	struct rt_egress_track t;
 	struct rt_egress p = eg(2, "10.61.0.1");
+	struct rt_egress_seen seen[RT_EGRESS_MAX];
 	struct rt_txrep r;
 	uint16_t seq;
-	int idx, prev;
+	uint8_t e, prev;
 
-	ck_assert_int_eq(rt_egress_init(&t, 16, &p), 0);
+	track(&t, 16, &p);
 	for (int i = 0; i < 40; i++) {
 		r = rep((uint32_t)i, i + 1, 2, "10.61.0.1");
-		ck_assert_int_eq(rt_egress_report(&t, &r, &seq, &idx, &prev), RT_EGRESS_SAME);
+		ck_assert_int_eq(rt_egress_report(&t, &tb, &r, &seq, &e, &prev), RT_EGRESS_SAME);
 		ck_assert_uint_eq(seq, i + 1);
 		/* SND after SCHED: the same echo, counted once. */
-		ck_assert_int_eq(rt_egress_report(&t, &r, &seq, &idx, &prev), RT_EGRESS_SAME);
-		ck_assert_int_eq(idx, -1);
+		ck_assert_int_eq(rt_egress_report(&t, &tb, &r, &seq, &e, &prev), RT_EGRESS_SAME);
+		ck_assert_int_eq(e, 0);
 	}
-	ck_assert_uint_eq(t.nseen, 1);
-	ck_assert_uint_eq(t.seen[0].echoes, 40);
+	ck_assert_uint_eq(rt_egress_counts(&t, &tb, seen), 1);
+	ck_assert_uint_eq(seen[0].echoes, 40);
+	ck_assert_uint_eq(seen[0].eg.ifindex, 2);
 	ck_assert_uint_eq(rt_egress_observed(&t), 40);
+	ck_assert_uint_eq(tb.n, 1);
 	/* The window keeps the last 16 echoes' egress. */
-	ck_assert_ptr_nonnull(rt_egress_of(&t, 40));
-	ck_assert_ptr_null(rt_egress_of(&t, 24));
-	ck_assert_ptr_null(rt_egress_of(&t, 41));
+	ck_assert_uint_eq(rt_egress_of(&t, 40), 1);
+	ck_assert_uint_eq(rt_egress_of(&t, 24), 0);
+	ck_assert_uint_eq(rt_egress_of(&t, 41), 0);
 	rt_egress_free(&t);
 }
 END_TEST
@@ -375,24 +411,28 @@ START_TEST(egress_multipath_diverges_once_then_changes_are_news)
 {
 	struct rt_egress_track t;
 	struct rt_egress p = eg(2, "10.61.0.1"), q = eg(3, "10.62.0.1");
+	struct rt_egress_seen seen[RT_EGRESS_MAX];
 	struct rt_txrep r;
 	uint16_t seq;
-	int idx, prev;
+	uint8_t e, prev;
 
-	ck_assert_int_eq(rt_egress_init(&t, 16, &p), 0);
+	track(&t, 16, &p);
 	r = rep(0, 1, 3, "10.62.0.1");
-	ck_assert_int_eq(rt_egress_report(&t, &r, &seq, &idx, &prev), RT_EGRESS_DIVERGES);
-	ck_assert_int_eq(prev, -1);
+	ck_assert_int_eq(rt_egress_report(&t, &tb, &r, &seq, &e, &prev), RT_EGRESS_DIVERGES);
+	ck_assert_int_eq(prev, 0);
 	/* Said: from now on the observed egress is what is expected. */
-	rt_egress_expect(&t, &q, false);
+	rt_egress_expect(&t, rt_egress_table_add(&tb, &q), false);
 	r = rep(1, 2, 3, "10.62.0.1");
-	ck_assert_int_eq(rt_egress_report(&t, &r, &seq, &idx, &prev), RT_EGRESS_SAME);
+	ck_assert_int_eq(rt_egress_report(&t, &tb, &r, &seq, &e, &prev), RT_EGRESS_SAME);
 	/* Back to the predicted one, with no route change: a change. */
 	r = rep(2, 3, 2, "10.61.0.1");
-	ck_assert_int_eq(rt_egress_report(&t, &r, &seq, &idx, &prev), RT_EGRESS_CHANGED);
-	ck_assert_int_eq(prev, 0);     /* seen[0]: the first egress observed */
-	ck_assert_int_eq(idx, 1);
-	ck_assert_uint_eq(t.seen[0].echoes, 2);
+	ck_assert_int_eq(rt_egress_report(&t, &tb, &r, &seq, &e, &prev), RT_EGRESS_CHANGED);
+	ck_assert_int_eq(prev, 2);     /* the table: [0] the prediction, [1] the first observed */
+	ck_assert_int_eq(e, 1);
+	ck_assert_uint_eq(rt_egress_counts(&t, &tb, seen), 2);
+	ck_assert_uint_eq(seen[0].echoes, 2);
+	ck_assert_uint_eq(seen[0].eg.ifindex, 3);
+	ck_assert_uint_eq(seen[1].echoes, 1);
 	rt_egress_free(&t);
 }
 END_TEST
@@ -403,19 +443,19 @@ START_TEST(egress_a_reported_route_change_is_not_said_again)
 	struct rt_egress p = eg(2, "10.9.0.12"), n = eg(2, "10.9.0.11");
 	struct rt_txrep r;
 	uint16_t seq;
-	int idx, prev;
+	uint8_t e, prev;
 
-	ck_assert_int_eq(rt_egress_init(&t, 16, &p), 0);
+	track(&t, 16, &p);
 	r = rep(0, 1, 2, "10.9.0.12");
-	ck_assert_int_eq(rt_egress_report(&t, &r, &seq, &idx, &prev), RT_EGRESS_SAME);
+	ck_assert_int_eq(rt_egress_report(&t, &tb, &r, &seq, &e, &prev), RT_EGRESS_SAME);
 	/* The watch said the route changed: the echo that confirms it is no news. */
-	rt_egress_expect(&t, &n, true);
+	rt_egress_expect(&t, rt_egress_table_add(&tb, &n), true);
 	r = rep(1, 2, 2, "10.9.0.11");
-	ck_assert_int_eq(rt_egress_report(&t, &r, &seq, &idx, &prev), RT_EGRESS_SAME);
+	ck_assert_int_eq(rt_egress_report(&t, &tb, &r, &seq, &e, &prev), RT_EGRESS_SAME);
 	/* A new prediction the next echo contradicts: a divergence again. */
-	rt_egress_expect(&t, &p, true);
+	rt_egress_expect(&t, rt_egress_table_add(&tb, &p), true);
 	r = rep(2, 3, 2, "10.9.0.11");
-	ck_assert_int_eq(rt_egress_report(&t, &r, &seq, &idx, &prev), RT_EGRESS_DIVERGES);
+	ck_assert_int_eq(rt_egress_report(&t, &tb, &r, &seq, &e, &prev), RT_EGRESS_DIVERGES);
 	rt_egress_free(&t);
 }
 END_TEST
@@ -425,30 +465,68 @@ START_TEST(egress_key_only_reports_follow_the_counter)
 	struct rt_egress_track t;
 	struct rt_txrep r;
 	uint16_t seq;
-	int idx, prev;
+	uint8_t e, prev;
 
-	ck_assert_int_eq(rt_egress_init(&t, 8, NULL), 0);
+	track(&t, 8, NULL);
 	/* Only the echoes that asked for a report take keys (flood sampling). */
 	rt_egress_asked(&t, 1, 0);
 	rt_egress_asked(&t, 17, 0);
 	rt_egress_asked(&t, 33, 0);
 	/* No packet data (e.g. net.core.tstamp_allow_data=0): the key says which. */
 	r = rep(1, -1, 2, "10.61.0.1");
-	rt_egress_report(&t, &r, &seq, &idx, &prev);
+	rt_egress_report(&t, &tb, &r, &seq, &e, &prev);
 	ck_assert_uint_eq(seq, 17);
-	ck_assert_int_eq(idx, 0);
+	ck_assert_int_eq(e, 1);
 	/* A key never given out, or long forgotten: not counted. */
 	r = rep(3, -1, 2, "10.61.0.1");
-	rt_egress_report(&t, &r, &seq, &idx, &prev);
-	ck_assert_int_eq(idx, -1);
+	rt_egress_report(&t, &tb, &r, &seq, &e, &prev);
+	ck_assert_int_eq(e, 0);
 	for (int i = 0; i < RT_EGRESS_KEYS; i++)
 		rt_egress_asked(&t, (uint16_t)(100 + i), 0);
 	r = rep(2, -1, 2, "10.61.0.1");
-	rt_egress_report(&t, &r, &seq, &idx, &prev);
-	ck_assert_int_eq(idx, -1);
+	rt_egress_report(&t, &tb, &r, &seq, &e, &prev);
+	ck_assert_int_eq(e, 0);
 	ck_assert_uint_eq(t.asked, 3 + RT_EGRESS_KEYS);
 	ck_assert_uint_eq(rt_egress_observed(&t), 1);
 	rt_egress_free(&t);
+}
+END_TEST
+
+START_TEST(egress_a_target_sharing_its_socket_matches_by_packet_only)
+{
+	struct rt_egress_track t, u;
+	struct rt_txrep r;
+	uint16_t seq;
+	uint8_t e, prev;
+
+	/* Many targets: the OPT_ID counter is the socket's, no target's. */
+	rt_egress_table_free(&tb);
+	ck_assert_int_eq(rt_egress_init(&t, 4, false), 0);
+	ck_assert_int_eq(rt_egress_init(&u, 1, false), 0);
+	ck_assert_ptr_null(t.key_seq);
+	ck_assert_ptr_null(t.slot);
+	rt_egress_asked(&t, 1, 0);
+	r = rep(0, -1, 2, "10.61.0.1");
+	rt_egress_report(&t, &tb, &r, &seq, &e, &prev);
+	ck_assert_int_eq(e, 0);
+	ck_assert_uint_eq(rt_egress_of(&t, 1), 0);
+	/* The packet names the echo: counted, and its slots allocated then. */
+	r = rep(0, 1, 2, "10.61.0.1");
+	rt_egress_report(&t, &tb, &r, &seq, &e, &prev);
+	ck_assert_int_eq(e, 1);
+	ck_assert_uint_eq(rt_egress_of(&t, 1), 1);
+	/* A one-slot window (-c 1) allocates nothing. */
+	ck_assert_ptr_eq(u.slot, NULL);
+	/* Another target by the same egress: the table's one entry, its own count. */
+	rt_egress_report(&u, &tb, &r, &seq, &e, &prev);
+	ck_assert_int_eq(e, 1);
+	ck_assert_uint_eq(tb.n, 1);
+	ck_assert_uint_eq(rt_egress_observed(&t), 1);
+	ck_assert_uint_eq(rt_egress_observed(&u), 1);
+	ck_assert_ptr_eq(u.slot, &u.slot1);
+	ck_assert_uint_eq(rt_egress_of(&u, 1), 1);
+	rt_egress_free(&t);
+	rt_egress_free(&u);
 }
 END_TEST
 
@@ -458,7 +536,7 @@ START_TEST(egress_flood_samples_the_first_then_one_each_gap)
 	struct rt_egress_track t;
 	int n = 0;
 
-	ck_assert_int_eq(rt_egress_init(&t, 64, NULL), 0);
+	track(&t, 64, NULL);
 	/* 1000 echoes 100 µs apart: the first 16, then one each 10 ms. */
 	for (int i = 0; i < 1000; i++) {
 		int64_t now = t0 + i * ms / 10;
@@ -478,7 +556,7 @@ START_TEST(egress_flood_samples_the_first_then_one_each_gap)
 	ck_assert(rt_egress_sample(&t, false, t.last_ask_ns));
 	rt_egress_free(&t);
 	/* A slow flood (an echo each 20 ms) asks on every echo. */
-	ck_assert_int_eq(rt_egress_init(&t, 64, NULL), 0);
+	track(&t, 64, NULL);
 	for (int i = 0; i < 40; i++) {
 		ck_assert(rt_egress_sample(&t, true, t0 + i * 20 * ms));
 		rt_egress_asked(&t, (uint16_t)i, t0 + i * 20 * ms);
@@ -493,22 +571,37 @@ START_TEST(egress_more_egresses_than_the_table_holds)
 	struct rt_txrep r;
 	char src[32];
 	uint16_t seq;
-	int idx, prev;
+	uint8_t e, prev;
 
-	ck_assert_int_eq(rt_egress_init(&t, 64, NULL), 0);
+	track(&t, 64, NULL);
 	for (int i = 0; i < RT_EGRESS_MAX + 4; i++) {
 		snprintf(src, sizeof(src), "10.0.0.%d", i + 1);
 		r = rep((uint32_t)i, i + 1, 2, src);
-		rt_egress_report(&t, &r, &seq, &idx, &prev);
+		rt_egress_report(&t, &tb, &r, &seq, &e, &prev);
 	}
 	ck_assert_uint_eq(t.nseen, RT_EGRESS_MAX);
 	ck_assert_uint_eq(t.unlisted, 4);
 	ck_assert_uint_eq(rt_egress_observed(&t), RT_EGRESS_MAX + 4);
-	ck_assert_ptr_null(rt_egress_of(&t, RT_EGRESS_MAX + 4));
+	ck_assert_uint_eq(rt_egress_of(&t, RT_EGRESS_MAX + 4), 0);
+	rt_egress_free(&t);
+	/* A run's table is full at RT_EGRESS_TABLE: the next egress is unlisted. */
+	rt_egress_table_free(&tb);
+	for (int i = 0; i < RT_EGRESS_TABLE; i++) {
+		struct rt_egress x = eg((uint32_t)i + 1, "10.0.0.1");
+
+		ck_assert_uint_eq(rt_egress_table_add(&tb, &x), i + 1);
+	}
+	ck_assert_int_eq(rt_egress_init(&t, 4, false), 0);
+	r = rep(0, 1, 999, "10.0.0.1");
+	rt_egress_report(&t, &tb, &r, &seq, &e, &prev);
+	ck_assert_int_eq(e, 0);
+	ck_assert_uint_eq(t.unlisted, 1);
 	rt_egress_free(&t);
 	/* A window that is not a power of two is refused, nothing allocated. */
-	ck_assert_int_eq(rt_egress_init(&t, 12, NULL), -EINVAL);
+	ck_assert_int_eq(rt_egress_init(&t, 12, true), -EINVAL);
 	ck_assert_ptr_null(t.slot);
+	ck_assert_ptr_null(t.key_seq);
+	rt_egress_table_free(&tb);
 }
 END_TEST
 
@@ -516,20 +609,23 @@ END_TEST
 START_TEST(egress_reports_without_a_source_are_one_egress)
 {
 	struct rt_egress_track t;
+	struct rt_egress_seen seen[RT_EGRESS_MAX];
 	struct rt_txrep r;
 	uint16_t seq;
-	int idx, prev;
+	uint8_t e, prev;
 
-	ck_assert_int_eq(rt_egress_init(&t, 16, NULL), 0);
+	track(&t, 16, NULL);
 	for (int i = 0; i < 6; i++) {
 		r = rep((uint32_t)i, i + 1, i < 4 ? 2 : 3, "10.61.0.1");
 		memset(&r.src, 0, sizeof(r.src));
-		rt_egress_report(&t, &r, &seq, &idx, &prev);
+		rt_egress_report(&t, &tb, &r, &seq, &e, &prev);
 	}
-	ck_assert_uint_eq(t.nseen, 2);
-	ck_assert_uint_eq(t.seen[0].echoes, 4);
-	ck_assert_uint_eq(t.seen[1].echoes, 2);
+	ck_assert_uint_eq(tb.n, 2);
+	ck_assert_uint_eq(rt_egress_counts(&t, &tb, seen), 2);
+	ck_assert_uint_eq(seen[0].echoes, 4);
+	ck_assert_uint_eq(seen[1].echoes, 2);
 	rt_egress_free(&t);
+	rt_egress_table_free(&tb);
 }
 END_TEST
 
@@ -575,6 +671,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, txrep_v4_device_and_source_from_pktinfo);
 	tcase_add_test(tc, tx_refused_report_request_still_sends);
+	tcase_add_test(tc, txrep_raw_socket_of_many_targets_takes_each_of_their_ids);
 	tcase_add_test(tc, txrep_v6_source_from_the_packet_not_pktinfo);
 	tcase_add_test(tc, txrep_without_link_layer_header_tun);
 	tcase_add_test(tc, txrep_v6_fragmented_echo_source_from_the_first_fragment);
@@ -586,6 +683,7 @@ int main(void)
 	tcase_add_test(tc, egress_multipath_diverges_once_then_changes_are_news);
 	tcase_add_test(tc, egress_a_reported_route_change_is_not_said_again);
 	tcase_add_test(tc, egress_key_only_reports_follow_the_counter);
+	tcase_add_test(tc, egress_a_target_sharing_its_socket_matches_by_packet_only);
 	tcase_add_test(tc, egress_flood_samples_the_first_then_one_each_gap);
 	tcase_add_test(tc, egress_more_egresses_than_the_table_holds);
 	tcase_add_test(tc, egress_reports_without_a_source_are_one_egress);

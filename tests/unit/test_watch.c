@@ -128,14 +128,21 @@ static char *text;
 static size_t textlen;
 static FILE *mem;
 static struct rt_out o;
-static const struct rt_out_target tg = { .host = "10.9.0.2" };
+static const struct rt_out_target tg[2] = { { .host = "10.9.0.2" }, { .host = "10.9.0.3" } };
 
 /* The engine's part: the observer's events name their target and are printed. */
-static void emit(void *arg, struct rt_event *ev)
+static void emit(void *arg, size_t i, struct rt_event *ev)
 {
 	(void)arg;
-	ev->tgt = &tg;
+	ev->tgt = &tg[i];
 	rt_out_event(&o, ev);
+}
+
+/* One target's observer, predicted route v. */
+static void init1(struct rt_observe *ob, const struct rt_route_view *v, bool multipath)
+{
+	ck_assert_int_eq(rt_observe_init(ob, emit, NULL, true, 1, 16, true), 0);
+	ck_assert_int_eq(rt_observe_predict(ob, 0, v, multipath), 0);
 }
 
 static void setup(void)
@@ -181,32 +188,31 @@ START_TEST(observe_route_change_said_once_with_its_cause)
 	struct rt_route_view v = view("10.9.0.12", 254);
 	struct rt_txrep r;
 
-	ck_assert_int_eq(rt_observe_init(&ob, emit, NULL, true, 16, &v, false), 0);
+	init1(&ob, &v, false);
 	r = rep(1, "10.9.0.12");
-	rt_observe_report(&ob, &r, 0);
+	rt_observe_report(&ob, 0, &r, 0);
 	/* A re-query that finds the same route: nothing. */
 	v = view("10.9.0.12", 254);
-	rt_observe_route(&ob, &v, "link", 2, 0);
+	rt_observe_route(&ob, 0, &v, "link", 2, 0);
 	ck_assert_str_eq(out(), "");
 	/* Nor for an on-link route (no gateway on either side). */
-	ob.route.snap.gateway.af = AF_UNSPEC;
+	ob.routes[ob.t[0].route].snap.gateway.af = AF_UNSPEC;
 	v = view("10.9.0.12", 254);
 	v.snap.gateway.af = AF_UNSPEC;
-	rt_observe_route(&ob, &v, "address", 2, 0);
+	rt_observe_route(&ob, 0, &v, "address", 2, 0);
 	ck_assert_str_eq(out(), "");
-	ob.route.snap.gateway = v.snap.gateway;
-	rt_addr_parse(&ob.route.snap.gateway, AF_INET, "10.9.0.1");
+	rt_addr_parse(&ob.routes[ob.t[0].route].snap.gateway, AF_INET, "10.9.0.1");
 	v = view("10.9.0.11", 100);
-	rt_observe_route(&ob, &v, "rule", 2, 0);
+	rt_observe_route(&ob, 0, &v, "rule", 2, 0);
 	ck_assert_str_eq(out(), "rtping: route changed before icmp_seq=2: src 10.9.0.12 dev dva "
 			 "via 10.9.0.1 table main \u2192 src 10.9.0.11 dev dva via 10.9.0.1 table 100\n");
 	/* The echo that confirms it: not news, even after the grace. */
 	r = rep(2, "10.9.0.11");
-	rt_observe_report(&ob, &r, 10 * MS);
+	rt_observe_report(&ob, 0, &r, 10 * MS);
 	ck_assert_int_eq(rt_observe_step(&ob, 500 * MS, 0), INT64_MAX);
 	ck_assert_uint_eq(textlen, strlen(out()));
 	ck_assert_ptr_null(strstr(out(), "observed"));
-	ck_assert_ptr_nonnull(rt_observe_egress(&ob, 2));
+	ck_assert_ptr_nonnull(rt_observe_egress(&ob, 0, 2));
 	rt_observe_free(&ob);
 }
 END_TEST
@@ -218,11 +224,11 @@ START_TEST(observe_unexplained_egress_change_waits_then_is_said)
 	struct rt_txrep r;
 
 	o.json = true;
-	ck_assert_int_eq(rt_observe_init(&ob, emit, NULL, true, 16, &v, false), 0);
+	init1(&ob, &v, false);
 	r = rep(1, "10.9.0.12");
-	rt_observe_report(&ob, &r, 0);
+	rt_observe_report(&ob, 0, &r, 0);
 	r = rep(2, "10.9.0.11");
-	rt_observe_report(&ob, &r, 5 * MS);
+	rt_observe_report(&ob, 0, &r, 5 * MS);
 	/* Within the grace the watch may still explain it. */
 	ck_assert_int_eq(rt_observe_step(&ob, 50 * MS, 0), 5 * MS + RT_OBSERVE_GRACE_NS);
 	ck_assert_str_eq(out(), "");
@@ -240,14 +246,14 @@ START_TEST(observe_watch_explains_a_held_change_with_the_echo_seq)
 	struct rt_route_view v = view("10.9.0.12", 254);
 	struct rt_txrep r;
 
-	ck_assert_int_eq(rt_observe_init(&ob, emit, NULL, true, 16, &v, false), 0);
+	init1(&ob, &v, false);
 	r = rep(1, "10.9.0.12");
-	rt_observe_report(&ob, &r, 0);
+	rt_observe_report(&ob, 0, &r, 0);
 	r = rep(4, "10.9.0.11");
-	rt_observe_report(&ob, &r, 5 * MS);
+	rt_observe_report(&ob, 0, &r, 5 * MS);
 	/* The watch's re-query comes in the grace: one line, from echo 4 on. */
 	v = view("10.9.0.11", 254);
-	rt_observe_route(&ob, &v, "route", 5, 0);
+	rt_observe_route(&ob, 0, &v, "route", 5, 0);
 	rt_observe_step(&ob, 900 * MS, 0);
 	ck_assert_str_eq(out(), "rtping: route changed before icmp_seq=4: src 10.9.0.12 dev dva "
 			 "via 10.9.0.1 table main \u2192 src 10.9.0.11 dev dva via 10.9.0.1 table main\n");
@@ -262,16 +268,84 @@ START_TEST(observe_multipath_divergence_once)
 	struct rt_txrep r;
 
 	snprintf(v.snap.dev, sizeof(v.snap.dev), "mpv1");
-	ck_assert_int_eq(rt_observe_init(&ob, emit, NULL, true, 16, &v, true), 0);
+	init1(&ob, &v, true);
 	for (int i = 1; i <= 5; i++) {
 		r = rep(i, "10.62.0.1");
 		r.ifindex = 3;
-		rt_observe_report(&ob, &r, i * MS);
-		snprintf(ob.eg.seen[0].eg.dev, IF_NAMESIZE, "mpv2");   /* no such device here */
+		rt_observe_report(&ob, 0, &r, i * MS);
+		snprintf(ob.egs.eg[ob.egs.n - 1].dev, IF_NAMESIZE, "mpv2");   /* no such device here */
 		rt_observe_step(&ob, i * MS + RT_OBSERVE_GRACE_NS, 0);
 	}
 	ck_assert_str_eq(out(), "rtping: echo left from 10.62.0.1 dev mpv2, not 10.61.0.1 dev mpv1 "
 			 "as the route query said (multipath hash)\n");
+	rt_observe_free(&ob);
+}
+END_TEST
+
+START_TEST(observe_two_targets_only_the_one_whose_route_changed_is_named)
+{
+	struct rt_observe ob;
+	struct rt_route_view a = view("10.9.0.12", 254), b = view("10.9.0.12", 254), c;
+	struct rt_txrep r;
+
+	o.multi = true;
+	ck_assert_int_eq(rt_observe_init(&ob, emit, NULL, true, 2, 16, false), 0);
+	ck_assert_int_eq(rt_observe_predict(&ob, 0, &a, false), 0);
+	ck_assert_int_eq(rt_observe_predict(&ob, 1, &b, false), 0);
+	/* Both behind one route: one entry in the run's table. */
+	ck_assert_uint_eq(ob.t[0].route, ob.t[1].route);
+	r = rep(1, "10.9.0.12");
+	rt_observe_report(&ob, 0, &r, 0);
+	rt_observe_report(&ob, 1, &r, 0);
+	/* A pass of re-queries: target 1's route moved, target 0's did not. */
+	c = view("10.9.0.11", 254);
+	rt_observe_route(&ob, 0, &a, "route", 2, 0);
+	rt_observe_route(&ob, 1, &c, "route", 2, 0);
+	ck_assert_str_eq(out(), "rtping: 10.9.0.3: route changed before icmp_seq=2: src 10.9.0.12 "
+			 "dev dva via 10.9.0.1 table main \u2192 src 10.9.0.11 dev dva via 10.9.0.1 "
+			 "table main\n");
+	ck_assert_uint_ne(ob.t[0].route, ob.t[1].route);
+	/* Each target's echo has its own egress. */
+	r = rep(2, "10.9.0.11");
+	rt_observe_report(&ob, 1, &r, MS);
+	ck_assert_ptr_null(rt_observe_egress(&ob, 0, 2));
+	ck_assert_ptr_nonnull(rt_observe_egress(&ob, 1, 2));
+	ck_assert_ptr_null(rt_observe_egress(&ob, 2, 2));
+	/* A second pass finds nothing new: nothing said. */
+	textlen = strlen(out());
+	rt_observe_route(&ob, 0, &a, "route", 3, 0);
+	rt_observe_route(&ob, 1, &c, "route", 3, 0);
+	ck_assert_int_eq(rt_observe_step(&ob, 900 * MS, 0), INT64_MAX);
+	ck_assert_uint_eq(textlen, strlen(out()));
+	rt_observe_free(&ob);
+}
+END_TEST
+
+START_TEST(observe_held_changes_of_many_targets_are_said_in_order)
+{
+	struct rt_observe ob;
+	struct rt_route_view v = view("10.9.0.12", 254);
+	struct rt_txrep r;
+
+	o.multi = true;
+	ck_assert_int_eq(rt_observe_init(&ob, emit, NULL, true, 2, 16, false), 0);
+	for (size_t i = 0; i < 2; i++) {
+		ck_assert_int_eq(rt_observe_predict(&ob, i, &v, false), 0);
+		r = rep(1, "10.9.0.12");
+		rt_observe_report(&ob, i, &r, 0);
+	}
+	/* Target 1 changes first, target 0 a little later; neither is explained. */
+	r = rep(2, "10.9.0.11");
+	rt_observe_report(&ob, 1, &r, 5 * MS);
+	rt_observe_report(&ob, 0, &r, 7 * MS);
+	ck_assert_int_eq(rt_observe_step(&ob, 50 * MS, 0), 5 * MS + RT_OBSERVE_GRACE_NS);
+	ck_assert_int_eq(rt_observe_step(&ob, 5 * MS + RT_OBSERVE_GRACE_NS, 0),
+			 7 * MS + RT_OBSERVE_GRACE_NS);
+	ck_assert_ptr_nonnull(strstr(out(), "rtping: 10.9.0.3: route changed"));
+	ck_assert_ptr_null(strstr(out(), "rtping: 10.9.0.2: route changed"));
+	ck_assert_int_eq(rt_observe_step(&ob, 7 * MS + RT_OBSERVE_GRACE_NS, 0), INT64_MAX);
+	ck_assert_ptr_nonnull(strstr(out(), "rtping: 10.9.0.2: route changed"));
+	ck_assert_uint_eq(ob.nholds, 0);
 	rt_observe_free(&ob);
 }
 END_TEST
@@ -290,6 +364,8 @@ int main(void)
 	tcase_add_test(tc, observe_unexplained_egress_change_waits_then_is_said);
 	tcase_add_test(tc, observe_watch_explains_a_held_change_with_the_echo_seq);
 	tcase_add_test(tc, observe_multipath_divergence_once);
+	tcase_add_test(tc, observe_two_targets_only_the_one_whose_route_changed_is_named);
+	tcase_add_test(tc, observe_held_changes_of_many_targets_are_said_in_order);
 	suite_add_tcase(s, tc);
 	return rt_test_run(s);
 }
