@@ -50,7 +50,7 @@ static void open_fam(struct rt_engine *e, int k, const struct rt_engine_fam *f, 
 	if (!fs->rx || !fs->tx)
 		*rc = rt_error_errno(err, -ENOMEM, "malloc");
 	else
-		rt_rx_want_pktinfo(fs->rx, fs->sock.reports);
+		rt_rx_want_pktinfo(fs->rx, fs->sock.reports && !fs->sock.ingress);
 }
 
 /* Some ready target's replies are shown numeric (numeric 1) or resolved (0). */
@@ -116,6 +116,7 @@ void rt_engine_close(struct rt_engine *e)
 	rt_names_close(e->names[1]);
 	rt_sched_free(&e->sched);
 	rt_demux_free(&e->dmx);
+	rt_ingress_free(&e->ing);
 	free(e);
 }
 

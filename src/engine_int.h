@@ -16,6 +16,7 @@
 #include "rtping/demux.h"
 #include "rtping/engine.h"
 #include "rtping/error.h"
+#include "rtping/ingress.h"
 #include "rtping/ipopt.h"
 #include "rtping/names.h"
 #include "rtping/nodeinfo.h"
@@ -68,6 +69,7 @@ struct rt_engine {
 	struct rt_ipopt_rr rr;      /* -R: the last route shown, for "(same route)" */
 	struct rt_sched sched;      /* who sends next, whose deadline or linger ends next */
 	struct rt_demux dmx;
+	struct rt_ingress ing;      /* replies' ingress devices, asymmetry said per target */
 	/*
 	 * Transmit reports: where each echo left, against the prediction. A
 	 * socket gives them for one target only (src/sock.c), so this is that

@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <net/if.h>
 #include <netinet/ip_icmp.h>
 
 #include "engine_int.h"
@@ -35,6 +36,31 @@ static const char *name_of(struct rt_engine *e, size_t i, const struct rt_addr *
 				 name_deadline(e), addr);
 }
 
+/*
+ * The reply's ingress device against the one its echo left by (the
+ * transmit report's, else the route's): the first difference is said once
+ * per target, on stderr.
+ */
+static void ingress(struct rt_engine *e, size_t i, const struct rt_rx_dgram *d,
+		    struct rt_event *ev)
+{
+	const struct rt_egress *eg = rt_observe_egress(&e->ob, ev->seq);
+	uint32_t out = eg ? eg->ifindex : e->tl->t[i].ifindex;
+	struct rt_event msg = { .kind = RT_EV_MESSAGE, .tgt = ev->tgt, .wall_us = ev->wall_us };
+	char a[RT_ADDRSTRLEN], text[RT_ADDRSTRLEN + 2 * IF_NAMESIZE + 96];
+
+	ev->ingress = d->meta.ifindex;
+	ev->ingress_dev = rt_ingress_name(&e->ing, ev->ingress);
+	ev->ingress_other = ev->ingress && out && ev->ingress != out;
+	if (!rt_ingress_news(&e->ing, i, ev->ingress, out))
+		return;
+	snprintf(text, sizeof(text), "replies from %s arrive on %s, echoes leave by %s: "
+		 "the return path is asymmetric", rt_addr_str(&e->tl->peers[i].addr, a, sizeof(a)),
+		 ev->ingress_dev, eg ? eg->dev : rt_ingress_name(&e->ing, out));
+	msg.text = text;
+	rt_out_event(&e->out, &msg);
+}
+
 static void on_reply(struct rt_engine *e, size_t i, const struct rt_icmp_pkt *p,
 		     const struct rt_rx_dgram *d, const struct rt_addr *from)
 {
@@ -45,12 +71,13 @@ static void on_reply(struct rt_engine *e, size_t i, const struct rt_icmp_pkt *p,
 	int64_t rx = rt_stats_arrival(&e->tl->st[i], p->seq, d->meta.rx_ns, d->meta.read_ns);
 
 	rt_stats_reply(&e->tl->st[i], p->seq, rx, p->bad_checksum, &a);
-	/* -q shows no reply, text or JSON: counted, nothing more. */
-	if (e->out.quiet)
-		return;
 	ev = (struct rt_event){ .kind = RT_EV_REPLY, .tgt = &e->views[i] };
 	ev.wall_us = rt_engine_wall(e);
 	ev.seq = p->seq;
+	ingress(e, i, d, &ev);
+	/* -q shows no reply, text or JSON: counted, nothing more. */
+	if (e->out.quiet)
+		return;
 	ev.bytes = p->icmp_len;
 	ev.ttl = p->ttl >= 0 ? p->ttl : d->meta.ttl;
 	ev.timed = ev.tgt->timing && a.known;

@@ -150,7 +150,7 @@ int rt_engine_start(struct rt_engine *e, struct rt_error *err)
 	/* One echo id a target (raw sockets match replies by it): the socket's + i. */
 	for (size_t i = 0; i < tl->n; i++)
 		tl->peers[i].id = (uint16_t)(e->fs[e->fs[0].open ? 0 : 1].sock.match.id + i);
-	if (rt_demux_init(&e->dmx, tl->peers, tl->n) < 0 ||
+	if (rt_demux_init(&e->dmx, tl->peers, tl->n) < 0 || rt_ingress_init(&e->ing, tl->n) < 0 ||
 	    !(e->views = calloc(tl->n, sizeof(*e->views))))
 		return rt_error_errno(err, -ENOMEM, "malloc");
 	rt_out_pattern(&e->out, o->pattern_set ? o->pattern : NULL, o->pattern_len);

@@ -67,6 +67,16 @@ static void json_egress(const struct rt_out *o, const struct rt_egress *eg)
 	fprintf(o->f, ", \"ifindex\": %u}", eg->ifindex);
 }
 
+static void json_ingress(const struct rt_out *o, const struct rt_event *ev)
+{
+	if (!ev->ingress) {
+		fputs(", \"ingress\": null", o->f);
+		return;
+	}
+	rt_json_kstr(o->f, ", \"ingress\": {", "device", ev->ingress_dev);
+	fprintf(o->f, ", \"ifindex\": %u}", ev->ingress);
+}
+
 static void json_route(const struct rt_out *o, const struct rt_out_target *t)
 {
 	fprintf(o->f, ", \"route\": %s", t->route_json ? t->route_json : "null");
@@ -104,6 +114,7 @@ static void reply(const struct rt_out *o, const struct rt_event *ev)
 	if (ev->ni_text)
 		rt_json_kstr(o->f, ", ", "node_info", ev->ni_text);
 	json_egress(o, ev->egress);
+	json_ingress(o, ev);
 	json_end(o);
 }
 

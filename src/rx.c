@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 
 #include "rtping/clock.h"
 #include "rtping/icmp.h"
@@ -23,7 +24,7 @@
  * flood's transmit reports are read from the error queue in batches.
  */
 #define BATCH 16
-#define RX_CBUF 256                              /* timestamp, TTL, IP options cmsgs */
+#define RX_CBUF 256                    /* timestamp, TTL, pktinfo, IP options cmsgs */
 /* An error-queue message: the extended error, the offender, pktinfo, timestamps. */
 #define EQ_CBUF 512
 #define EQ_EXTRA 192                             /* link-layer and IP headers */
@@ -96,6 +97,23 @@ void rt_rx_free(struct rt_rx *rx)
 	free(rx);
 }
 
+/* The device of an IP_PKTINFO / IPV6_PKTINFO cmsg; 0 when it is short. */
+static uint32_t pktinfo_ifindex(const struct cmsghdr *c, const struct rt_family *fam)
+{
+	struct in_pktinfo p4;
+	struct in6_pktinfo p6;
+
+	if (fam->af == AF_INET && c->cmsg_len >= CMSG_LEN(sizeof(p4))) {
+		memcpy(&p4, CMSG_DATA(c), sizeof(p4));
+		return p4.ipi_ifindex > 0 ? (uint32_t)p4.ipi_ifindex : 0;
+	}
+	if (fam->af == AF_INET6 && c->cmsg_len >= CMSG_LEN(sizeof(p6))) {
+		memcpy(&p6, CMSG_DATA(c), sizeof(p6));
+		return p6.ipi6_ifindex;
+	}
+	return 0;
+}
+
 void rt_rx_cmsgs(const struct msghdr *msg, const struct rt_family *fam, bool kernel_ts,
 		 int64_t mono, int64_t real, struct rt_rx_meta *m)
 {
@@ -105,6 +123,7 @@ void rt_rx_cmsgs(const struct msghdr *msg, const struct rt_family *fam, bool ker
 	m->rx_ns = m->read_ns = mono;
 	m->ipopts = NULL;
 	m->ipopts_len = 0;
+	m->ifindex = 0;
 	for (struct cmsghdr *c = CMSG_FIRSTHDR((struct msghdr *)msg); c;
 	     c = CMSG_NXTHDR((struct msghdr *)msg, c)) {
 		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS &&
@@ -123,6 +142,8 @@ void rt_rx_cmsgs(const struct msghdr *msg, const struct rt_family *fam, bool ker
 			/* Exactly the option bytes (iputils reads cmsg_len of them, header included). */
 			m->ipopts = CMSG_DATA(c);
 			m->ipopts_len = c->cmsg_len - CMSG_LEN(0);
+		} else if (c->cmsg_level == fam->sol_ip && c->cmsg_type == fam->cmsg_pktinfo) {
+			m->ifindex = pktinfo_ifindex(c, fam);
 		}
 	}
 }
@@ -222,8 +243,8 @@ void rt_rx_want_pktinfo(struct rt_rx *rx, bool on)
 
 /*
  * The kernel adds pktinfo to an error-queue message when the option is on
- * at read time (ip_recv_error(), ipv6_recv_error()); on every reply it would
- * cost a flood a few per cent, so it is on only here.
+ * at read time (ip_recv_error(), ipv6_recv_error()). A socket that keeps it
+ * on for the replies' ingress needs no switching.
  */
 static void pktinfo(const struct rt_rx *rx, int fd, int on)
 {

@@ -73,6 +73,9 @@ struct rt_event {
 	                             * (" name., alias; seq=1;"), instead of " icmp_seq=N" */
 	const uint8_t *ipopts;      /* IPv4 options of the reply: RR:/TS:/NOP lines */
 	size_t ipopts_len;
+	uint32_t ingress;           /* the device the reply came in on; 0 unknown */
+	const char *ingress_dev;    /* its name; NULL unknown */
+	bool ingress_other;         /* not the device the echo left by (-v says it) */
 	/* Errors. */
 	uint8_t type, code;
 	const char *text;           /* "Destination Host Unreachable" */

@@ -21,6 +21,7 @@ struct rt_rx_meta {
 	int64_t read_ns;      /* CLOCK_MONOTONIC when we read it off the queue */
 	const uint8_t *ipopts; /* IPv4 datagram sockets: the reply's options (IP_RETOPTS) */
 	size_t ipopts_len;
+	uint32_t ifindex;     /* the device it arrived on (pktinfo); 0 unknown */
 };
 
 /* One received datagram; valid until the next rt_rx_next(). */
@@ -69,8 +70,9 @@ void rt_rx_cmsgs(const struct msghdr *msg, const struct rt_family *fam, bool ker
 int rt_rx_errqueue(struct rt_rx *rx, int fd, const struct rt_icmp_match *m,
 		   struct rt_errq_entry *e);
 /*
- * Transmit reports are on: switch pktinfo (fam->opt_pktinfo) on around each
- * error-queue read, and off for replies, which do not need it.
+ * Transmit reports are on and pktinfo is not on for good (the socket did
+ * not take it for replies' ingress): switch pktinfo (fam->opt_pktinfo) on
+ * around each error-queue read, and off again.
  */
 void rt_rx_want_pktinfo(struct rt_rx *rx, bool on);
 
