@@ -154,6 +154,12 @@ void rt_engine_watch_counts(struct rt_engine *e, const struct rt_watch_stats *w)
 	e->watch = w;
 }
 
+void rt_engine_return_path(struct rt_engine *e, rt_engine_rpath_fn fn, void *arg)
+{
+	e->rpath = fn;
+	e->rpath_arg = arg;
+}
+
 const struct rt_out *rt_engine_out(const struct rt_engine *e)
 {
 	return &e->out;
@@ -266,8 +272,10 @@ void rt_engine_summary(struct rt_engine *e)
 	rt_observe_step(&e->ob, INT64_MAX, rt_engine_wall(e));   /* a held change: now or never */
 	summary_counts(e, &c);
 	for (size_t i = 0; i < e->tl->n; i++)
-		if (e->tl->t[i].state >= RT_TGT_RUNNING)
+		if (e->tl->t[i].state >= RT_TGT_RUNNING) {
+			c.rpath = e->rpath ? e->rpath(e->rpath_arg, i) : NULL;
 			rt_out_summary(&e->out, &e->views[i], &e->tl->st[i], &c);
+		}
 	fflush(e->out.f);
 }
 

@@ -70,6 +70,8 @@ struct rt_engine {
 	struct rt_sched sched;      /* who sends next, whose deadline or linger ends next */
 	struct rt_demux dmx;
 	struct rt_ingress ing;      /* replies' ingress devices, asymmetry said per target */
+	rt_engine_rpath_fn rpath;   /* the summaries' return path, per target; NULL none */
+	void *rpath_arg;
 	/*
 	 * Transmit reports: where each echo left, against the prediction. A
 	 * socket gives them for one target only (src/sock.c), so this is that

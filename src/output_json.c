@@ -7,6 +7,7 @@
 #include <inttypes.h>
 
 #include "rtping/egress.h"
+#include "rtping/rpath_out.h"
 #include "rtping/json.h"
 #include "rtping/route.h"
 #include "rtping/stats.h"
@@ -264,6 +265,8 @@ void rt_out_json_summary(const struct rt_out *o, const struct rt_out_target *t,
 	json_route(o, t);
 	egress_counts(o, c);
 	watch_counts(o, c->watch);
+	fputs(", \"return_path\": ", o->f);
+	rt_rpath_json(o->f, c->rpath);
 	json_end(o);
 }
 

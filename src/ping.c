@@ -23,6 +23,7 @@
 #include "rtping/loop.h"
 #include "rtping/names.h"
 #include "rtping/output.h"
+#include "rtping/ping_rpath.h"
 #include "rtping/plan.h"
 #include "rtping/sock.h"
 #include "rtping/targets.h"
@@ -48,6 +49,7 @@ struct ping {
 	struct rt_engine *e;
 	struct rt_watch_stats wst;
 	bool src_gone;                   /* the bound source was deleted (said once) */
+	struct rt_ping_rpath rp;         /* loss: the return path, asked at the summaries */
 	struct rt_error *fatal;
 };
 
@@ -458,6 +460,8 @@ static int run(struct ping *p)
 		rt_engine_set_prediction(e, &v, !p->live.match_err && p->live.match.multipath);
 	}
 	if (count_ready(&p->tl)) {
+		rt_ping_rpath_begin(&p->rp, p->pe.nl, &p->tl);
+		rt_engine_return_path(e, rt_ping_rpath_of, &p->rp);
 		rc = ping_loop(p, e);
 		if (rc < 0) {
 			rt_engine_close(e);

@@ -11,12 +11,14 @@
 #ifndef RTPING_ENGINE_H
 #define RTPING_ENGINE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct rt_flow;
 struct rt_opts;
 struct rt_out;
 struct rt_route_view;
+struct rt_rpath;
 struct rt_sock;
 struct rt_dest;
 struct rt_targets;
@@ -63,6 +65,13 @@ void rt_engine_route(struct rt_engine *e, const struct rt_route_view *v, const c
 void rt_engine_message(struct rt_engine *e, const char *text);
 /* The route watch's counts for the summaries: w is read when they print; NULL none. */
 void rt_engine_watch_counts(struct rt_engine *e, const struct rt_watch_stats *w);
+/*
+ * The summaries ask fn(arg, i) for target i's return path (a run that
+ * ended with loss); NULL from it: none. The answer is read before the
+ * next call.
+ */
+typedef const struct rt_rpath *(*rt_engine_rpath_fn)(void *arg, size_t i);
+void rt_engine_return_path(struct rt_engine *e, rt_engine_rpath_fn fn, void *arg);
 /* The run's printer, for what the ping mode adds (the run's totals). */
 const struct rt_out *rt_engine_out(const struct rt_engine *e);
 /*

@@ -17,6 +17,7 @@ struct rt_addr;
 struct rt_egress;
 struct rt_egress_seen;
 struct rt_route_view;
+struct rt_rpath;
 struct rt_stats;
 struct rt_watch_stats;
 
@@ -146,6 +147,8 @@ struct rt_out_counts {
 	uint64_t unobserved;        /* of those, echoes no report came for */
 	/* The route watch's counts; NULL when no watch ran. */
 	const struct rt_watch_stats *watch;
+	/* The run ended with loss: the return path the kernel describes; NULL none. */
+	const struct rt_rpath *rpath;
 };
 /*
  * Target t's final statistics (text block or the JSON summary object). Like the text

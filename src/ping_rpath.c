@@ -1,0 +1,39 @@
+/*
+ * Ping mode's return-path diagnosis, asked once a run is over: only for a
+ * target that lost echoes, only for IPv4 (IPv6 has no rp_filter), one
+ * target at a time so that a long list holds one answer.
+ */
+#include <string.h>
+
+#include "rtping/demux.h"
+#include "rtping/ping_rpath.h"
+#include "rtping/stats.h"
+#include "rtping/targets.h"
+
+void rt_ping_rpath_begin(struct rt_ping_rpath *pr, struct rt_nl *nl, const struct rt_targets *tl)
+{
+	memset(pr, 0, sizeof(*pr));
+	pr->nl = nl;
+	pr->tl = tl;
+	pr->have0 = nl && rt_rpath_counter(&pr->c0) == 0;
+}
+
+const struct rt_rpath *rt_ping_rpath_of(void *arg, size_t i)
+{
+	struct rt_ping_rpath *pr = arg;
+	const struct rt_tgt *t = &pr->tl->t[i];
+	const struct rt_stats *st = &pr->tl->st[i];
+	struct rt_rpath_ifs ifs;
+	uint64_t c1;
+
+	if (!pr->nl || t->fam->af != AF_INET || st->nreceived >= st->ntransmitted ||
+	    !rt_addr_is_set(&t->src) || t->group)
+		return NULL;
+	if (rt_rpath_devices(pr->nl, t->fam, t->ifindex, &ifs) < 0 ||
+	    rt_rpath_diagnose(pr->nl, t->fam, &ifs, &pr->tl->peers[i].addr, &t->src, t->ifindex,
+			      &pr->r) < 0)
+		return NULL;
+	pr->r.have_drops = pr->have0 && rt_rpath_counter(&c1) == 0 && c1 >= pr->c0;
+	pr->r.drops = pr->r.have_drops ? c1 - pr->c0 : 0;
+	return &pr->r;
+}
