@@ -15,11 +15,13 @@
 #include "rtping/caps.h"
 #include "rtping/cmd.h"
 #include "rtping/exitcodes.h"
+#include "rtping/facts.h"
 #include "rtping/flow.h"
 #include "rtping/json.h"
 #include "rtping/opts.h"
 #include "rtping/output.h"
 #include "rtping/plan.h"
+#include "rtping/rpath_out.h"
 #include "rtping/sock.h"
 #include "rtping/tfile.h"
 
@@ -92,8 +94,8 @@ static const char *fam_name(int af)
 static void summary_json(FILE *out, const struct rt_audit *a)
 {
 	fprintf(out, "{\"type\": \"audit_summary\", \"total\": %lu, \"agree\": %lu, "
-		"\"differ\": %lu, \"errors\": %lu, \"rules\": [", a->total, a->agree, a->differ,
-		a->errors);
+		"\"differ\": %lu, \"errors\": %lu, \"return_dropped\": %lu, \"rules\": [",
+		a->total, a->agree, a->differ, a->errors, a->rpath_dropped);
 	for (size_t i = 0; i < a->nrules; i++) {
 		const struct rt_audit_rule *r = &a->rules[i];
 
@@ -128,6 +130,8 @@ void rt_audit_summary(FILE *out, const struct rt_audit *a, bool json)
 			fprintf(out, " \u2192 table %u", r->table);
 		fprintf(out, " (%s)\n", fam_name(r->af));
 	}
+	if (a->rpath_dropped)
+		fprintf(out, "%lu with a reply dropped by reverse-path filtering\n", a->rpath_dropped);
 }
 
 int rt_audit_exit(const struct rt_audit *a)
@@ -154,6 +158,7 @@ struct audit_run {
 	struct rt_plan_env pe;
 	struct rt_plan plan;
 	struct rt_rules_cache rules;   /* one dump per family a second, not one a difference */
+	struct rt_facts facts;         /* the return path on the egress device */
 	char where[300];
 };
 
@@ -190,6 +195,47 @@ static bool is_file(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/*
+ * IPv4: would the symmetric reply, arriving on the device the echo leaves
+ * by, be dropped (rp_filter)? One input-route lookup; the JSON object
+ * carries it as return_path, the text flags it on a line of its own.
+ */
+static void return_path(struct audit_run *r)
+{
+	struct rt_explain *ex = &r->plan.ex;
+	struct rt_rpath_ifs ifs = { .af = AF_INET, .n = 1 };
+	struct rt_route_snap s;
+
+	if (!r->pe.nl || ex->fallback || ex->route_err || ex->flow.fam->af != AF_INET)
+		return;
+	rt_explain_snapshot(ex, &s);
+	if (!s.ifindex || !rt_addr_is_set(&s.src))
+		return;
+	ifs.idx[0] = s.ifindex;
+	memset(&r->facts, 0, sizeof(r->facts));
+	r->facts.rpath_asked = true;
+	r->facts.rpath_err = rt_rpath_diagnose(r->pe.nl, ex->flow.fam, &ifs, &ex->flow.dst, &s.src,
+					       s.ifindex, &r->facts.rpath);
+	ex->facts = &r->facts;
+}
+
+/* The text flag: a symmetric reply would be dropped. */
+static void flag_line(struct audit_run *r, const char *name)
+{
+	const struct rt_explain *ex = &r->plan.ex;
+	const struct rt_rpath *rp = ex->facts ? &ex->facts->rpath : NULL;
+	char b[256];
+
+	if (!rp || ex->facts->rpath_err || !rp->n || !rp->d[0].err)
+		return;
+	r->a->rpath_dropped++;
+	if (r->o->json)
+		return;
+	rt_rpath_refusal(rp, &rp->d[0], b, sizeof(b));
+	fprintf(r->out, "%s  REVERSE-PATH a reply arriving on %s, the echo's egress, would be "
+		"dropped (%s)\n", name, rp->d[0].dev, b);
+}
+
 /* One destination: its plan, asked and printed on one line. */
 static int one(struct audit_run *r, const char *name)
 {
@@ -208,10 +254,12 @@ static int one(struct audit_run *r, const char *name)
 		return bad_entry(r, name, err.msg);
 	}
 	rt_plan_ask(&r->plan, &r->pe, NULL);
+	return_path(r);
 	if (r->o->json)
 		rt_explain_json(r->out, ex, NULL, name);
 	else
 		rt_explain_line(r->out, ex, name);
+	flag_line(r, name);
 	return rt_audit_count(r->a, rt_explain_verdict(ex), r->plan.flow.fam->af, ex->reasons,
 			      ex->nreasons);
 }

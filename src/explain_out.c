@@ -9,6 +9,7 @@
 #include <linux/rtnetlink.h>
 
 #include "rtping/explain.h"
+#include "rtping/facts.h"
 #include "rtping/json.h"
 
 /*
@@ -285,6 +286,7 @@ void rt_explain_text(FILE *out, const struct rt_explain *ex, const struct rt_ver
 		reason_lines(out, ex);
 	if (v && !ex->route_err)
 		text_observed(out, ex, v);
+	rt_facts_text(out, ex, ex->facts);
 }
 
 /* ---- one line (--audit) ---- */
@@ -371,6 +373,7 @@ void rt_explain_route_view(const struct rt_explain *ex, struct rt_route_view *v)
 	if (ex->route_err)
 		v->err_type = error_type(ex);
 	rt_explain_snapshot(ex, &v->snap);
+	v->mtu = ex->route.mtu;
 	v->matched = !ex->match_err;
 	if (!v->matched)
 		return;
@@ -509,6 +512,7 @@ void rt_explain_json(FILE *out, const struct rt_explain *ex, const struct rt_ver
 	json_candidates(out, ex);
 	if (v)
 		json_observed(out, ex, v);
+	rt_facts_json(out, ex->facts);
 	fprintf(out, ", \"error\": null}\n");
 }
 

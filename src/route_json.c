@@ -34,6 +34,23 @@ static void json_match(FILE *out, const struct rt_route_view *v)
 	fprintf(out, ", \"multipath\": %s", v->multipath ? "true" : "false");
 }
 
+/* "mtu": null, or the route's (or exception's) MTU, locked, and when it expires. */
+static void json_mtu(FILE *out, const struct rt_route_view *v)
+{
+	const struct rt_route_mtu *m = &v->mtu;
+
+	if (!m->mtu) {
+		fputs(", \"mtu\": null", out);
+		return;
+	}
+	fprintf(out, ", \"mtu\": {\"value\": %u, \"locked\": %s, \"expires\": ", m->mtu,
+		m->locked ? "true" : "false");
+	if (m->expires_s >= 0)
+		fprintf(out, "%lld}", (long long)m->expires_s);
+	else
+		fputs("null}", out);
+}
+
 void rt_route_json(FILE *out, const struct rt_route_view *v)
 {
 	const struct rt_route_snap *r = &v->snap;
@@ -65,5 +82,6 @@ void rt_route_json(FILE *out, const struct rt_route_view *v)
 		rt_json_kstr(out, ", ", "type", rt_route_type_name(r->type));
 	}
 	json_match(out, v);
+	json_mtu(out, v);
 	fprintf(out, ", \"error\": null}");
 }

@@ -32,9 +32,11 @@ struct nlmsghdr *rt_rpath_request(void *buf, const struct rt_family *f, uint32_t
 	rtm->rtm_dst_len = bits;
 	rtm->rtm_src_len = bits;
 	rtm->rtm_flags = f->rtm_flags;
-	mnl_attr_put(nlh, RTA_DST, f->addr_len, src->u.raw);
-	mnl_attr_put(nlh, RTA_SRC, f->addr_len, target->u.raw);
-	mnl_attr_put_u32(nlh, RTA_IIF, iif);
+	mnl_attr_put(nlh, RTA_DST, f->addr_len, iif ? src->u.raw : target->u.raw);
+	mnl_attr_put(nlh, RTA_SRC, f->addr_len, iif ? target->u.raw : src->u.raw);
+	if (iif)
+		mnl_attr_put_u32(nlh, RTA_IIF, iif);
+	/* Rules on the protocol make the kernel dissect it for rp_filter's lookup too. */
 	mnl_attr_put_u8(nlh, RTA_IP_PROTO, (uint8_t)f->proto);
 	return nlh;
 }
@@ -178,13 +180,24 @@ int rt_rpath_rp_filter(const char *dev)
 	return all > one ? all : one;
 }
 
-int rt_rpath_ask(struct rt_nl *nl, const struct rt_family *f, uint32_t iif,
-		 const struct rt_addr *target, const struct rt_addr *src)
+/* The lookup itself; *oif: the device it names. 0 or -errno. */
+static int lookup(struct rt_nl *nl, const struct rt_family *f, uint32_t iif,
+		  const struct rt_addr *target, const struct rt_addr *src, uint32_t *oif)
 {
 	char buf[RT_NL_BUFSZ] __attribute__((aligned(4)));
 	struct rt_route r = { 0 };
+	int rc = rt_nl_talk(nl, rt_rpath_request(buf, f, iif, target, src), rt_route_cb, &r);
 
-	return rt_nl_talk(nl, rt_rpath_request(buf, f, iif, target, src), rt_route_cb, &r);
+	*oif = r.oif;
+	return rc;
+}
+
+int rt_rpath_ask(struct rt_nl *nl, const struct rt_family *f, uint32_t iif,
+		 const struct rt_addr *target, const struct rt_addr *src)
+{
+	uint32_t oif;
+
+	return lookup(nl, f, iif, target, src, &oif);
 }
 
 /* Up and not loopback, by SIOCGIFFLAGS on the netlink socket (no message sent). */
@@ -233,12 +246,14 @@ int rt_rpath_diagnose(struct rt_nl *nl, const struct rt_family *f, const struct 
 		      const struct rt_addr *target, const struct rt_addr *src, uint32_t egress,
 		      struct rt_rpath *out)
 {
+	uint32_t back;
+
 	memset(out, 0, sizeof(*out));
 	if (f->af != AF_INET)
 		return -EAFNOSUPPORT;
 	out->egress = egress;
-	if (egress)
-		rt_nl_ifname(nl, egress, out->back);
+	if (lookup(nl, f, 0, target, src, &back) == 0 && back)
+		rt_nl_ifname(nl, back, out->back);
 	out->cut = ifs->cut;
 	for (size_t i = 0; i < ifs->n; i++) {
 		struct rt_rpath_dev *d = &out->d[out->n++];

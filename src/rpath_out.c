@@ -41,6 +41,16 @@ static void why(char *buf, size_t len, size_t *at, const struct rt_rpath *r,
 		put(buf, len, at, "%s", strerror(-d->err));
 }
 
+void rt_rpath_refusal(const struct rt_rpath *r, const struct rt_rpath_dev *d, char *buf,
+		      size_t len)
+{
+	size_t at = 0;
+
+	if (len)
+		buf[0] = '\0';
+	why(buf, len, &at, r, d);
+}
+
 size_t rt_rpath_say(const struct rt_rpath *r, const char *target, char *buf, size_t len)
 {
 	size_t at = 0, nacc = 0, nrej = 0;

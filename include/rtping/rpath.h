@@ -40,15 +40,17 @@ struct rt_rpath {
 	struct rt_rpath_dev d[RT_RPATH_MAX];
 	size_t n;
 	bool cut;                /* there were more devices than RT_RPATH_MAX */
-	uint32_t egress;         /* the egress device: the route back to the target */
-	char back[IF_NAMESIZE];  /* its name */
+	uint32_t egress;         /* the device the echoes leave by */
+	char back[IF_NAMESIZE];  /* the device the route back to the target uses; "" unknown */
 	bool have_drops;         /* the counter was read at both ends of the run */
 	uint64_t drops;          /* its rise */
 };
 
 /*
  * Pure: the request for "a packet from target to src arriving on iif"
- * in buf (RT_NL_BUFSZ).
+ * in buf (RT_NL_BUFSZ). iif 0: the route back instead, the lookup
+ * rp_filter makes (__fib_validate_source(): to target from src, no
+ * device, mark 0).
  */
 struct nlmsghdr *rt_rpath_request(void *buf, const struct rt_family *f, uint32_t iif,
 				  const struct rt_addr *target, const struct rt_addr *src);

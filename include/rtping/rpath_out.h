@@ -14,6 +14,10 @@
  */
 size_t rt_rpath_say(const struct rt_rpath *r, const char *target, char *buf, size_t len);
 
+/* Pure: why d refuses a reply: "rp_filter=1, the route back uses v1", or the kernel's error. */
+void rt_rpath_refusal(const struct rt_rpath *r, const struct rt_rpath_dev *d, char *buf,
+		      size_t len);
+
 /* explain: one "return" line per device asked. */
 void rt_rpath_text(FILE *out, const struct rt_rpath *r);
 

@@ -102,7 +102,7 @@ check_eq "json: per-destination objects are explain's" \
 check_eq "json: bad line object" '{"destination":null,"input":"stdin line 4","error":"more than one name on the line"}' \
 	"$(printf '%s\n' "$T_OUT" | sed -n 4p | jq -c .)"
 check_eq "json: audit_summary" \
-	'{"type":"audit_summary","total":4,"agree":1,"differ":2,"errors":1,"rules":[{"pref":100,"rule":"to 10.99.1.0/24 ipproto udp","table":100,"family":"inet","count":1},{"pref":100,"rule":"to fd00:99::/120 ipproto udp","table":100,"family":"inet6","count":1}]}' \
+	'{"type":"audit_summary","total":4,"agree":1,"differ":2,"errors":1,"return_dropped":0,"rules":[{"pref":100,"rule":"to 10.99.1.0/24 ipproto udp","table":100,"family":"inet","count":1},{"pref":100,"rule":"to fd00:99::/120 ipproto udp","table":100,"family":"inet6","count":1}]}' \
 	"$(printf '%s\n' "$T_OUT" | tail -n 1 | jq -c .)"
 
 # Streaming and memory: lines come out while stdin is still open, and the

@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/if_addr.h>
+#include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 
 #include "nltest.h"
+#include "rtping/neigh.h"
 #include "rtping/nl.h"
 #include "rtping/rpath.h"
 #include "rtping/rpath_out.h"
@@ -191,6 +193,66 @@ START_TEST(json_object_and_null)
 }
 END_TEST
 
+static void neigh_msg(struct tbuf *b, const char *addr, uint16_t state)
+{
+	struct nlmsghdr *nlh = tbuf_msg(b, RTM_NEWNEIGH, 0);
+	struct ndmsg *ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
+	struct rt_addr a;
+
+	rt_addr_parse(&a, AF_INET, addr);
+	ndm->ndm_family = AF_INET;
+	ndm->ndm_ifindex = 2;
+	ndm->ndm_state = state;
+	mnl_attr_put(nlh, NDA_DST, 4, a.u.raw);
+	mnl_attr_put(nlh, NDA_LLADDR, 6, "\x02\0\0\0\0\1");
+	tbuf_end(b, nlh);
+}
+
+/* RTM_GETNEIGH: NDA_DST and the device asked; the answer's state, for that address only. */
+START_TEST(neighbour_request_and_state)
+{
+	char buf[RT_NL_BUFSZ] __attribute__((aligned(4)));
+	static struct tbuf b;
+	struct rt_neigh n = { 0 };
+	struct nlmsghdr *nlh;
+	const struct ndmsg *ndm;
+	char s[64];
+
+	rt_addr_parse(&n.addr, AF_INET, "10.1.0.1");
+	nlh = rt_neigh_request(buf, &n.addr, 2);
+	ndm = mnl_nlmsg_get_payload(nlh);
+	ck_assert_uint_eq(nlh->nlmsg_type, RTM_GETNEIGH);
+	ck_assert_int_eq(ndm->ndm_ifindex, 2);
+	ck_assert_uint_eq(ndm->ndm_state, 0);
+	b.len = 0;
+	neigh_msg(&b, "10.1.0.9", NUD_REACHABLE);   /* another neighbour: not ours */
+	tbuf_error(&b, 0, NULL);
+	ck_assert_int_eq(rt_nl_feed(b.b, b.len, T_SEQ, T_PORT, rt_neigh_cb, &n, NULL, 0), 0);
+	ck_assert(!n.found);
+	b.len = 0;
+	neigh_msg(&b, "10.1.0.1", NUD_INCOMPLETE);
+	tbuf_error(&b, 0, NULL);
+	ck_assert_int_eq(rt_nl_feed(b.b, b.len, T_SEQ, T_PORT, rt_neigh_cb, &n, NULL, 0), 0);
+	ck_assert(n.found);
+	ck_assert_uint_eq(n.ifindex, 2);
+	ck_assert_str_eq(rt_neigh_state_name(n.state, s, sizeof(s)), "INCOMPLETE");
+	ck_assert_str_eq(rt_neigh_state_name(NUD_FAILED, s, sizeof(s)), "FAILED");
+	ck_assert_str_eq(rt_neigh_state_name(NUD_STALE | NUD_NOARP, s, sizeof(s)), "STALE|NOARP");
+	ck_assert_str_eq(rt_neigh_state_name(0, s, sizeof(s)), "NONE");
+	ck_assert_str_eq(rt_neigh_state_name(NUD_STALE | NUD_NOARP, s, 7), "STALE|");
+	/* The kernel's "no entry". */
+	b.len = 0;
+	tbuf_error(&b, -ENOENT, NULL);
+	ck_assert_int_eq(rt_nl_feed(b.b, b.len, T_SEQ, T_PORT, rt_neigh_cb, &n, NULL, 0), -ENOENT);
+	/* Another message type is a bad message. */
+	b.len = 0;
+	tbuf_msg(&b, RTM_NEWROUTE, 0);
+	b.len += MNL_ALIGN(sizeof(struct nlmsghdr));
+	((struct nlmsghdr *)b.b)->nlmsg_len = sizeof(struct nlmsghdr);
+	ck_assert_int_lt(rt_nl_feed(b.b, b.len, T_SEQ, T_PORT, rt_neigh_cb, &n, NULL, 0), 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("rpath");
@@ -202,6 +264,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, address_dump_lists_devices_once);
 	tcase_add_test(tc, diagnosis_names_the_rejecting_device);
 	tcase_add_test(tc, json_object_and_null);
+	tcase_add_test(tc, neighbour_request_and_state);
 	suite_add_tcase(s, tc);
 	return s;
 }
