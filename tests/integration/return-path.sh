@@ -79,6 +79,21 @@ check_eq "loose json: summary return_path null (no loss)" null \
 	"$(printf '%s\n' "$T_OUT" | jq -r 'select(.type == "summary") | .return_path')"
 check_eq "loose json: the asymmetric line on stderr" 1 "$(printf '%s\n' "$T_ERR" | grep -c asymmetric)"
 
+# --- many targets: all of it per target ------------------------------------
+t_run "$H" "$RTPING" -c 2 -i 0.2 --json 10.9.9.9 10.1.0.1
+check_rc "many: answered" 0 "$T_RC" "$T_ERR"
+check_eq "many json: each target's replies with their ingress" "10.9.9.9:v2 10.9.9.9:v2 10.1.0.1:v2 10.1.0.1:v2" \
+	"$(printf '%s\n' "$T_OUT" | jq -rs '[.[] | select(.type == "reply") | "\(.host):\(.ingress.device)"] | sort_by(.) | reverse | join(" ")')"
+check_eq "many: one asymmetric line per target" "10.1.0.1 10.9.9.9" \
+	"$(printf '%s\n' "$T_ERR" | sed -n 's/^rtping: replies from \([^ ]*\) arrive on v2, echoes leave by v1: .*/\1/p' | sort | paste -sd' ')"
+ip netns exec "$H" sysctl -qw net.ipv4.conf.v2.rp_filter=1
+T_RUN_LIMIT=30 t_run "$H" "$RTPING" -c 1 -W 1 --json 10.9.9.9 10.1.0.1
+check_rc "many strict: no reply, exit 1" 1 "$T_RC" "$T_ERR"
+check_eq "many strict: each summary's return_path rejects on v2" "10.9.9.9:false 10.1.0.1:false" \
+	"$(printf '%s\n' "$T_OUT" | jq -rs '[.[] | select(.type == "summary") | "\(.host):\(.return_path.devices[] | select(.device == "v2") | .accepted)"] | join(" ")')"
+check_eq "many strict: a diagnosis line per target" 2 "$(printf '%s\n' "$T_ERR" | grep -c 'reverse-path filtering during this run')"
+ip netns exec "$H" sysctl -qw net.ipv4.conf.v2.rp_filter=2
+
 # --- the datagram socket, as an unprivileged user ----------------------------
 if id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
 	chmod 755 "$T_TMP" && cp "$RTPING" "$T_TMP/rtping" && chmod 755 "$T_TMP/rtping"
