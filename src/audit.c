@@ -212,7 +212,7 @@ static void return_path(struct audit_run *r)
 	if (!s.ifindex || !rt_addr_is_set(&s.src))
 		return;
 	ifs.idx[0] = s.ifindex;
-	memset(&r->facts, 0, sizeof(r->facts));
+	/* The last destination's answer stays: a device asked again keeps its name and mode. */
 	r->facts.rpath_asked = true;
 	r->facts.rpath_err = rt_rpath_diagnose(r->pe.nl, ex->flow.fam, &ifs, &ex->flow.dst, &s.src,
 					       s.ifindex, &r->facts.rpath);

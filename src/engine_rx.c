@@ -39,7 +39,8 @@ static const char *name_of(struct rt_engine *e, size_t i, const struct rt_addr *
 /*
  * The reply's ingress device against the one its echo left by (the
  * transmit report's, else the route's): the first difference is said once
- * per target, on stderr.
+ * per target, on stderr. Not for broadcast and multicast, where this host
+ * answers itself through loopback.
  */
 static void ingress(struct rt_engine *e, size_t i, const struct rt_rx_dgram *d,
 		    struct rt_event *ev)
@@ -52,7 +53,7 @@ static void ingress(struct rt_engine *e, size_t i, const struct rt_rx_dgram *d,
 	ev->ingress = d->meta.ifindex;
 	ev->ingress_dev = rt_ingress_name(&e->ing, ev->ingress);
 	ev->ingress_other = ev->ingress && out && ev->ingress != out;
-	if (!rt_ingress_news(&e->ing, i, ev->ingress, out))
+	if (e->tl->t[i].group || !rt_ingress_news(&e->ing, i, ev->ingress, out))
 		return;
 	snprintf(text, sizeof(text), "replies from %s arrive on %s, echoes leave by %s: "
 		 "the return path is asymmetric", rt_addr_str(&e->tl->peers[i].addr, a, sizeof(a)),

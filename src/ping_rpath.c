@@ -3,6 +3,7 @@
  * target that lost echoes, only for IPv4 (IPv6 has no rp_filter), one
  * target at a time so that a long list holds one answer.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "rtping/demux.h"
@@ -16,6 +17,7 @@ void rt_ping_rpath_begin(struct rt_ping_rpath *pr, struct rt_nl *nl, const struc
 	pr->nl = nl;
 	pr->tl = tl;
 	pr->have0 = nl && rt_rpath_counter(&pr->c0) == 0;
+	pr->up_err = pr->c1_err = 1;
 }
 
 const struct rt_rpath *rt_ping_rpath_of(void *arg, size_t i)
@@ -24,16 +26,22 @@ const struct rt_rpath *rt_ping_rpath_of(void *arg, size_t i)
 	const struct rt_tgt *t = &pr->tl->t[i];
 	const struct rt_stats *st = &pr->tl->st[i];
 	struct rt_rpath_ifs ifs;
-	uint64_t c1;
 
 	if (!pr->nl || t->fam->af != AF_INET || st->nreceived >= st->ntransmitted ||
 	    !rt_addr_is_set(&t->src) || t->group)
 		return NULL;
-	if (rt_rpath_devices(pr->nl, t->fam, t->ifindex, &ifs) < 0 ||
-	    rt_rpath_diagnose(pr->nl, t->fam, &ifs, &pr->tl->peers[i].addr, &t->src, t->ifindex,
+	if (pr->up_err == 1)
+		pr->up_err = rt_rpath_dump(pr->nl, t->fam, &pr->up);
+	if (pr->up_err < 0)
+		return NULL;
+	rt_rpath_order(&pr->up, t->ifindex, &ifs);
+	if (rt_rpath_diagnose(pr->nl, t->fam, &ifs, &pr->tl->peers[i].addr, &t->src, t->ifindex,
 			      &pr->r) < 0)
 		return NULL;
-	pr->r.have_drops = pr->have0 && rt_rpath_counter(&c1) == 0 && c1 >= pr->c0;
-	pr->r.drops = pr->r.have_drops ? c1 - pr->c0 : 0;
+	/* The run is over: one reading at its end serves every target. */
+	if (pr->c1_err == 1)
+		pr->c1_err = pr->have0 ? rt_rpath_counter(&pr->c1) : -ENOENT;
+	pr->r.have_drops = !pr->c1_err && pr->c1 >= pr->c0;
+	pr->r.drops = pr->r.have_drops ? pr->c1 - pr->c0 : 0;
 	return &pr->r;
 }

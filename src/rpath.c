@@ -212,8 +212,7 @@ static bool usable(struct rt_nl *nl, uint32_t ifindex)
 	return (ifr.ifr_flags & IFF_UP) && !(ifr.ifr_flags & IFF_LOOPBACK);
 }
 
-int rt_rpath_devices(struct rt_nl *nl, const struct rt_family *f, uint32_t egress,
-		     struct rt_rpath_ifs *ifs)
+int rt_rpath_dump(struct rt_nl *nl, const struct rt_family *f, struct rt_rpath_ifs *up)
 {
 	char buf[RT_NL_BUFSZ] __attribute__((aligned(4)));
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -221,24 +220,44 @@ int rt_rpath_devices(struct rt_nl *nl, const struct rt_family *f, uint32_t egres
 	struct rt_rpath_ifs all = { .af = f->af };
 	int rc;
 
-	*ifs = (struct rt_rpath_ifs){ .af = f->af };
+	*up = (struct rt_rpath_ifs){ .af = f->af, .cut = false };
 	nlh->nlmsg_type = RTM_GETADDR;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	ifa->ifa_family = (uint8_t)f->af;
 	if ((rc = rt_nl_talk(nl, nlh, rt_rpath_addr_cb, &all)) < 0)
 		return rc;
+	for (size_t i = 0; i < all.n; i++)
+		if (usable(nl, all.idx[i]))
+			up->idx[up->n++] = all.idx[i];
+	up->cut = all.cut;
+	return 0;
+}
+
+void rt_rpath_order(const struct rt_rpath_ifs *up, uint32_t egress, struct rt_rpath_ifs *ifs)
+{
+	*ifs = (struct rt_rpath_ifs){ .af = up->af, .cut = up->cut };
 	if (egress)
 		ifs->idx[ifs->n++] = egress;
-	for (size_t i = 0; i < all.n; i++) {
-		if (all.idx[i] == egress || !usable(nl, all.idx[i]))
+	for (size_t i = 0; i < up->n; i++) {
+		if (up->idx[i] == egress)
 			continue;
 		if (ifs->n < RT_RPATH_MAX)
-			ifs->idx[ifs->n++] = all.idx[i];
+			ifs->idx[ifs->n++] = up->idx[i];
 		else
 			ifs->cut = true;
 	}
-	ifs->cut |= all.cut;
+}
+
+int rt_rpath_devices(struct rt_nl *nl, const struct rt_family *f, uint32_t egress,
+		     struct rt_rpath_ifs *ifs)
+{
+	struct rt_rpath_ifs up;
+	int rc = rt_rpath_dump(nl, f, &up);
+
+	if (rc < 0)
+		return rc;
+	rt_rpath_order(&up, egress, ifs);
 	return 0;
 }
 
@@ -246,21 +265,32 @@ int rt_rpath_diagnose(struct rt_nl *nl, const struct rt_family *f, const struct 
 		      const struct rt_addr *target, const struct rt_addr *src, uint32_t egress,
 		      struct rt_rpath *out)
 {
+	bool same = out->n == ifs->n;
 	uint32_t back;
 
-	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; same && i < ifs->n; i++)
+		same = out->d[i].ifindex == ifs->idx[i];
 	if (f->af != AF_INET)
 		return -EAFNOSUPPORT;
+	/* The devices of the last call: their names and modes are kept, not asked again. */
+	if (!same)
+		memset(out, 0, sizeof(*out));
 	out->egress = egress;
+	out->back[0] = '\0';
+	out->have_drops = false;
+	out->drops = 0;
 	if (lookup(nl, f, 0, target, src, &back) == 0 && back)
 		rt_nl_ifname(nl, back, out->back);
 	out->cut = ifs->cut;
+	out->n = ifs->n;
 	for (size_t i = 0; i < ifs->n; i++) {
-		struct rt_rpath_dev *d = &out->d[out->n++];
+		struct rt_rpath_dev *d = &out->d[i];
 
+		d->err = rt_rpath_ask(nl, f, ifs->idx[i], target, src);
+		if (same)
+			continue;
 		d->ifindex = ifs->idx[i];
 		rt_nl_ifname(nl, d->ifindex, d->dev);
-		d->err = rt_rpath_ask(nl, f, d->ifindex, target, src);
 		d->rp_filter = rt_rpath_rp_filter(d->dev);
 		if (d->rp_filter < 0)
 			d->rp_filter = -1;

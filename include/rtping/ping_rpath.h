@@ -19,6 +19,10 @@ struct rt_ping_rpath {
 	const struct rt_targets *tl;
 	bool have0;                      /* the counter was read at the start */
 	uint64_t c0;
+	struct rt_rpath_ifs up;          /* the IPv4 devices, dumped once for every target */
+	int up_err;                      /* 1: not dumped yet; else 0 or -errno */
+	int c1_err;                      /* 1: the counter not read at the end yet; else 0 or -errno */
+	uint64_t c1;
 	struct rt_rpath r;               /* the last target's answer */
 };
 

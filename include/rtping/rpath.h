@@ -87,17 +87,25 @@ int rt_rpath_rp_filter(const char *dev);
 int rt_rpath_ask(struct rt_nl *nl, const struct rt_family *f, uint32_t iif,
 		 const struct rt_addr *target, const struct rt_addr *src);
 
+/* The up devices of f with an address, loopback left out (a dump). 0 or -errno. */
+int rt_rpath_dump(struct rt_nl *nl, const struct rt_family *f, struct rt_rpath_ifs *up);
+
+/* Pure: the devices to ask: egress first, then up's others, at most RT_RPATH_MAX. */
+void rt_rpath_order(const struct rt_rpath_ifs *up, uint32_t egress, struct rt_rpath_ifs *ifs);
+
 /*
- * The up devices of f with an address, egress first, at most RT_RPATH_MAX
- * (loopback left out unless it is the egress). 0 or -errno.
+ * rt_rpath_dump() and rt_rpath_order(): egress first (loopback left out
+ * unless it is the egress). 0 or -errno.
  */
 int rt_rpath_devices(struct rt_nl *nl, const struct rt_family *f, uint32_t egress,
 		     struct rt_rpath_ifs *ifs);
 
 /*
  * The diagnosis for a reply from target to src: each device of ifs asked,
- * its rp_filter read; egress is the device the route back uses. IPv4
- * only: -EAFNOSUPPORT for IPv6. 0 or -errno.
+ * its rp_filter read (kept from out when out already lists the same
+ * devices: many targets ask once), the route back named; egress: the
+ * device the echoes leave by. IPv4 only: -EAFNOSUPPORT for IPv6. 0 or
+ * -errno. out must be zeroed or a previous answer.
  */
 int rt_rpath_diagnose(struct rt_nl *nl, const struct rt_family *f, const struct rt_rpath_ifs *ifs,
 		      const struct rt_addr *target, const struct rt_addr *src, uint32_t egress,
