@@ -128,6 +128,33 @@ START_TEST(address_dump_lists_devices_once)
 }
 END_TEST
 
+/* The egress first, then the others once, at most RT_RPATH_MAX, the cut said. */
+START_TEST(devices_ordered_egress_first)
+{
+	struct rt_rpath_ifs up = { .af = AF_INET, .n = 3, .idx = { 4, 2, 7 } }, ifs;
+
+	rt_rpath_order(&up, 2, &ifs);
+	ck_assert_uint_eq(ifs.n, 3);
+	ck_assert_uint_eq(ifs.idx[0], 2);
+	ck_assert_uint_eq(ifs.idx[1], 4);
+	ck_assert_uint_eq(ifs.idx[2], 7);
+	ck_assert(!ifs.cut);
+	/* An egress the dump left out (loopback) still comes first. */
+	rt_rpath_order(&up, 1, &ifs);
+	ck_assert_uint_eq(ifs.n, 4);
+	ck_assert_uint_eq(ifs.idx[0], 1);
+	up.n = RT_RPATH_MAX;
+	for (uint32_t i = 0; i < RT_RPATH_MAX; i++)
+		up.idx[i] = 10 + i;
+	rt_rpath_order(&up, 1, &ifs);
+	ck_assert_uint_eq(ifs.n, RT_RPATH_MAX);
+	ck_assert(ifs.cut);
+	rt_rpath_order(&up, 10, &ifs);
+	ck_assert_uint_eq(ifs.n, RT_RPATH_MAX);
+	ck_assert(!ifs.cut);
+}
+END_TEST
+
 static void two_devices(struct rt_rpath *r, int v2_err)
 {
 	memset(r, 0, sizeof(*r));
@@ -262,6 +289,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, netstat_malformed_is_einval);
 	tcase_add_test(tc, request_is_an_input_lookup);
 	tcase_add_test(tc, address_dump_lists_devices_once);
+	tcase_add_test(tc, devices_ordered_egress_first);
 	tcase_add_test(tc, diagnosis_names_the_rejecting_device);
 	tcase_add_test(tc, json_object_and_null);
 	tcase_add_test(tc, neighbour_request_and_state);
