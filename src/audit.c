@@ -209,7 +209,7 @@ static void return_path(struct audit_run *r)
 	if (!r->pe.nl || ex->fallback || ex->route_err || ex->flow.fam->af != AF_INET)
 		return;
 	rt_explain_snapshot(ex, &s);
-	if (!s.ifindex || !rt_addr_is_set(&s.src))
+	if (!s.ifindex || s.ifindex == RT_LOOPBACK_IFINDEX || !rt_addr_is_set(&s.src))
 		return;
 	ifs.idx[0] = s.ifindex;
 	/* The last destination's answer stays: a device asked again keeps its name and mode. */
@@ -226,7 +226,7 @@ static void flag_line(struct audit_run *r, const char *name)
 	const struct rt_rpath *rp = ex->facts ? &ex->facts->rpath : NULL;
 	char b[256];
 
-	if (!rp || ex->facts->rpath_err || !rp->n || !rp->d[0].err)
+	if (!rp || ex->facts->rpath_err || !rp->n || !rt_rpath_filtered(&rp->d[0]))
 		return;
 	r->a->rpath_dropped++;
 	if (r->o->json)

@@ -52,7 +52,7 @@ static void ingress(struct rt_engine *e, size_t i, const struct rt_rx_dgram *d,
 
 	ev->ingress = d->meta.ifindex;
 	ev->ingress_dev = rt_ingress_name(&e->ing, ev->ingress);
-	ev->ingress_other = ev->ingress && out && ev->ingress != out;
+	ev->ingress_other = rt_ingress_differs(ev->ingress, out);
 	if (e->tl->t[i].group || !rt_ingress_news(&e->ing, i, ev->ingress, out))
 		return;
 	snprintf(text, sizeof(text), "replies from %s arrive on %s, echoes leave by %s: "

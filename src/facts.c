@@ -29,7 +29,9 @@ void rt_facts_ask(struct rt_nl *nl, const struct rt_explain *ex, struct rt_facts
 	if (!nl || ex->fallback || ex->route_err)
 		return;
 	rt_explain_snapshot(ex, &s);
-	if (ex->flow.fam->af == AF_INET && rt_addr_is_set(&s.src) && s.ifindex) {
+	/* A reply from this host itself comes through loopback: no input route to ask. */
+	if (ex->flow.fam->af == AF_INET && rt_addr_is_set(&s.src) && s.ifindex &&
+	    s.ifindex != RT_LOOPBACK_IFINDEX) {
 		out->rpath_asked = true;
 		out->rpath_err = rt_rpath_devices(nl, ex->flow.fam, s.ifindex, &ifs);
 		if (!out->rpath_err)

@@ -41,9 +41,14 @@ const char *rt_ingress_name(struct rt_ingress *g, uint32_t ifindex)
 	return g->dev[k];
 }
 
+bool rt_ingress_differs(uint32_t in, uint32_t out)
+{
+	return in && out && in != out && in != RT_LOOPBACK_IFINDEX && out != RT_LOOPBACK_IFINDEX;
+}
+
 bool rt_ingress_news(struct rt_ingress *g, size_t i, uint32_t in, uint32_t out)
 {
-	if (!in || !out || in == out || i >= g->n || g->said[i])
+	if (!rt_ingress_differs(in, out) || i >= g->n || g->said[i])
 		return false;
 	g->said[i] = 1;
 	return true;

@@ -28,7 +28,7 @@ const struct rt_rpath *rt_ping_rpath_of(void *arg, size_t i)
 	struct rt_rpath_ifs ifs;
 
 	if (!pr->nl || t->fam->af != AF_INET || st->nreceived >= st->ntransmitted ||
-	    !rt_addr_is_set(&t->src) || t->group)
+	    !rt_addr_is_set(&t->src) || t->group || t->ifindex == RT_LOOPBACK_IFINDEX)
 		return NULL;
 	if (pr->up_err == 1)
 		pr->up_err = rt_rpath_dump(pr->nl, t->fam, &pr->up);

@@ -130,11 +130,16 @@ const struct rt_rpath_dev *rt_rpath_find(const struct rt_rpath *r, uint32_t ifin
 	return NULL;
 }
 
+bool rt_rpath_filtered(const struct rt_rpath_dev *d)
+{
+	return d->err == -EINVAL;
+}
+
 bool rt_rpath_news(const struct rt_rpath *r)
 {
 	const struct rt_rpath_dev *eg = rt_rpath_find(r, r->egress);
 
-	return (r->have_drops && r->drops) || (r->egress && eg && eg->err);
+	return (r->have_drops && r->drops) || (r->egress && eg && rt_rpath_filtered(eg));
 }
 
 int rt_rpath_counter(uint64_t *out)

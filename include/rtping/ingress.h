@@ -30,9 +30,16 @@ void rt_ingress_free(struct rt_ingress *g);
 const char *rt_ingress_name(struct rt_ingress *g, uint32_t ifindex);
 
 /*
+ * Pure: a reply that came in on in for an echo that left by out took
+ * another path back: both known, neither loopback (a reply from this host
+ * itself names the device of the address it was sent to, not lo).
+ */
+bool rt_ingress_differs(uint32_t in, uint32_t out);
+
+/*
  * Pure: a reply of target i came in on in, its echo left by out (either 0
- * when unknown). True the first time they differ for that target: the
- * asymmetry is news once.
+ * when unknown). True the first time they differ (rt_ingress_differs())
+ * for that target: the asymmetry is news once.
  */
 bool rt_ingress_news(struct rt_ingress *g, size_t i, uint32_t in, uint32_t out);
 

@@ -42,6 +42,9 @@ int rt_nl_talk(struct rt_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
  */
 void rt_nl_ifname(struct rt_nl *nl, uint32_t ifindex, char *name);
 
+/* The loopback device's index in every namespace (the kernel's LOOPBACK_IFINDEX). */
+#define RT_LOOPBACK_IFINDEX 1
+
 /* Buffer size for one request or one recv(). */
 #define RT_NL_BUFSZ 32768
 

@@ -71,9 +71,16 @@ int rt_rpath_netstat(const char *text, size_t len, const char *key, uint64_t *ou
 const struct rt_rpath_dev *rt_rpath_find(const struct rt_rpath *r, uint32_t ifindex);
 
 /*
- * Pure: worth a line: the counter rose, or the egress device itself
- * refuses the reply (a symmetric reply is dropped). Other devices that
- * refuse are a multi-homed host's everyday state, not news on their own.
+ * Pure: the kernel refused d's reply as reverse-path filtering does
+ * (EINVAL from fib_validate_source()), not for want of a device or route.
+ */
+bool rt_rpath_filtered(const struct rt_rpath_dev *d);
+
+/*
+ * Pure: worth a line: the counter rose, or reverse-path filtering refuses
+ * the reply on the egress device itself (a symmetric reply is dropped).
+ * Other devices that refuse are a multi-homed host's everyday state, not
+ * news on their own.
  */
 bool rt_rpath_news(const struct rt_rpath *r);
 

@@ -12,6 +12,7 @@
 #include "rtping/demux.h"
 #include "rtping/errq.h"
 #include "rtping/ingress.h"
+#include "rtping/nl.h"
 #include "rtping/policy.h"
 #include "rtping/rx.h"
 #include "runner.h"
@@ -218,6 +219,10 @@ START_TEST(ingress_news_once_per_target)
 	ck_assert(rt_ingress_news(&g, 1, 3, 2));
 	ck_assert(!rt_ingress_news(&g, 2, 3, 2));
 	ck_assert_ptr_null(rt_ingress_name(&g, 0));
+	/* A reply from this host itself: the route says lo, pktinfo the address's device. */
+	ck_assert(!rt_ingress_differs(3, RT_LOOPBACK_IFINDEX));
+	ck_assert(!rt_ingress_differs(RT_LOOPBACK_IFINDEX, 3));
+	ck_assert(rt_ingress_differs(3, 2));
 	rt_ingress_free(&g);
 }
 END_TEST

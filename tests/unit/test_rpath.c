@@ -193,6 +193,10 @@ START_TEST(diagnosis_names_the_rejecting_device)
 	ck_assert_str_eq(b, "reverse-path filtering: a reply from 10.9.9.9 is accepted on no device "
 			 "(v1: rp_filter=2, the route back uses v1; v2: Network is unreachable); "
 			 "only the first 64 devices were asked");
+	/* An egress that is gone (the device deleted) is no reverse-path filtering. */
+	r.d[0].err = -ENODEV;
+	ck_assert_uint_eq(rt_rpath_say(&r, "10.9.9.9", b, sizeof(b)), 0);
+	r.d[0].err = -EINVAL;
 	/* A short buffer is cut, still a string. */
 	ck_assert_uint_eq(rt_rpath_say(&r, "10.9.9.9", b, 8), 7);
 	ck_assert_str_eq(b, "reverse");
