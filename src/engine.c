@@ -47,10 +47,13 @@ static void open_fam(struct rt_engine *e, int k, const struct rt_engine_fam *f, 
 	rt_probe_init(&tc.probe, e->o, f->t->fam, &f->t->addr, fs->sock.match.id);
 	fs->ni = rt_probe_is_ni(e->o, f->t->fam);
 	fs->tx = rt_tx_new(&tc);
-	if (!fs->rx || !fs->tx)
+	if (!fs->rx || !fs->tx) {
 		*rc = rt_error_errno(err, -ENOMEM, "malloc");
-	else
-		rt_rx_want_pktinfo(fs->rx, fs->sock.reports && !fs->sock.ingress);
+		return;
+	}
+	rt_rx_want_pktinfo(fs->rx, fs->sock.reports);
+	rt_rx_ingress(fs->rx, !fs->sock.ingress ? RT_RX_INGRESS_OFF :
+		      e->o->flood ? RT_RX_INGRESS_SAMPLED : RT_RX_INGRESS_ALL);
 }
 
 /* Some ready target's replies are shown numeric (numeric 1) or resolved (0). */

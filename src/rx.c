@@ -49,6 +49,10 @@ struct rt_rx {
 	struct batch eb;      /* the error queue */
 	bool edrained;        /* the last batch was short: the queue was empty then */
 	bool pktinfo;         /* switch pktinfo on for error-queue reads */
+	enum rt_rx_ingress ingress;
+	bool pk_on;           /* pktinfo is on on the socket now */
+	unsigned pk_first;    /* SAMPLED: replies still to read with it before the gaps */
+	int64_t pk_off_ns;    /* SAMPLED: when it went off */
 };
 
 static bool batch_init(struct batch *b, size_t slot_len, size_t cbuf_len)
@@ -218,6 +222,28 @@ static int fill(struct rt_rx *rx, int fd, long want)
 	return 0;
 }
 
+/* SAMPLED: pktinfo off once a reply carried it, on again a gap later (rt_rx_ingress()). */
+static void sample(struct rt_rx *rx, int fd, const struct rt_rx_meta *m)
+{
+	int v;
+
+	if (rx->ingress != RT_RX_INGRESS_SAMPLED)
+		return;
+	if (rx->pk_on && m->ifindex && rx->pk_first)
+		rx->pk_first--;
+	if (rx->pk_on && m->ifindex && !rx->pk_first) {
+		v = 0;
+		rx->pk_on = false;
+		rx->pk_off_ns = m->read_ns;
+	} else if (!rx->pk_on && m->read_ns - rx->pk_off_ns >= RT_RX_INGRESS_GAP_NS) {
+		v = 1;
+		rx->pk_on = true;
+	} else {
+		return;
+	}
+	setsockopt(fd, rx->fam->sol_ip, rx->fam->opt_pktinfo, &v, sizeof(v));
+}
+
 int rt_rx_next(struct rt_rx *rx, int fd, long want, struct rt_rx_dgram *d)
 {
 	struct msghdr *msg;
@@ -229,6 +255,7 @@ int rt_rx_next(struct rt_rx *rx, int fd, long want, struct rt_rx_dgram *d)
 		return 0;   /* EINTR */
 	msg = &rx->rb.msg[rx->rb.next].msg_hdr;
 	rt_rx_cmsgs(msg, rx->fam, rx->kernel_ts, rx->mono, rx->real, &d->meta);
+	sample(rx, fd, &d->meta);
 	d->buf = msg->msg_iov->iov_base;
 	d->len = rx->rb.msg[rx->rb.next++].msg_len;
 	d->from = (const struct sockaddr *)msg->msg_name;
@@ -241,14 +268,21 @@ void rt_rx_want_pktinfo(struct rt_rx *rx, bool on)
 	rx->pktinfo = on;
 }
 
+void rt_rx_ingress(struct rt_rx *rx, enum rt_rx_ingress mode)
+{
+	rx->ingress = mode;
+	rx->pk_on = mode != RT_RX_INGRESS_OFF;
+	rx->pk_first = RT_RX_INGRESS_FIRST;
+}
+
 /*
  * The kernel adds pktinfo to an error-queue message when the option is on
- * at read time (ip_recv_error(), ipv6_recv_error()). A socket that keeps it
- * on for the replies' ingress needs no switching.
+ * at read time (ip_recv_error(), ipv6_recv_error()). While it is on for
+ * the replies' ingress, nothing to switch.
  */
 static void pktinfo(const struct rt_rx *rx, int fd, int on)
 {
-	if (rx->pktinfo)
+	if (rx->pktinfo && !rx->pk_on)
 		setsockopt(fd, rx->fam->sol_ip, rx->fam->opt_pktinfo, &on, sizeof(on));
 }
 

@@ -78,6 +78,16 @@ check_eq "loose json: ingress of each reply" "v2:$IF2 v2:$IF2 v2:$IF2" \
 check_eq "loose json: summary return_path null (no loss)" null \
 	"$(printf '%s\n' "$T_OUT" | jq -r 'select(.type == "summary") | .return_path')"
 check_eq "loose json: the asymmetric line on stderr" 1 "$(printf '%s\n' "$T_ERR" | grep -c asymmetric)"
+# A flood samples the ingress: every reply of the first 16, then one each 10 ms.
+t_run "$H" "$RTPING" -f -c 300 --json 10.9.9.9
+check_rc "flood: answered" 0 "$T_RC" "$T_ERR"
+check_eq "flood: the first 16 replies have their ingress" "v2" \
+	"$(printf '%s\n' "$T_OUT" | jq -rs '[.[] | select(.type == "reply")][:16] | map(.ingress.device) | unique | join(" ")')"
+check_eq "flood: later replies have v2 or null" "v2" \
+	"$(printf '%s\n' "$T_OUT" | jq -rs '[.[] | select(.type == "reply") | .ingress.device | select(. != null)] | unique | join(" ")')"
+check_eq "flood: one asymmetric line" 1 "$(printf '%s\n' "$T_ERR" | grep -c asymmetric)"
+check_eq "flood: the egress still reported" v1 \
+	"$(printf '%s\n' "$T_OUT" | jq -r 'select(.type == "summary") | .egress[0].device')"
 
 # --- many targets: all of it per target ------------------------------------
 t_run "$H" "$RTPING" -c 2 -i 0.2 --json 10.9.9.9 10.1.0.1
