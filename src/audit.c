@@ -159,6 +159,8 @@ struct audit_run {
 	struct rt_plan plan;
 	struct rt_rules_cache rules;   /* one dump per family a second, not one a difference */
 	struct rt_facts facts;         /* the return path on the egress device */
+	uint32_t mode_ifindex;         /* the device whose rp_filter mode is below; 0 none */
+	int mode;
 	char where[300];
 };
 
@@ -195,10 +197,24 @@ static bool is_file(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* ifindex's effective rp_filter mode, read once for a run of destinations through it. */
+static int mode_of(struct audit_run *r, uint32_t ifindex)
+{
+	char dev[IF_NAMESIZE];
+
+	if (r->mode_ifindex != ifindex) {
+		rt_nl_ifname(r->pe.nl, ifindex, dev);
+		r->mode = rt_rpath_rp_filter(dev);
+		r->mode_ifindex = ifindex;
+	}
+	return r->mode;
+}
+
 /*
  * IPv4: would the symmetric reply, arriving on the device the echo leaves
- * by, be dropped (rp_filter)? One input-route lookup; the JSON object
- * carries it as return_path, the text flags it on a line of its own.
+ * by, be dropped (rp_filter)? One input-route lookup, none where the mode
+ * is 0 (nothing can drop it); the JSON object carries it as return_path
+ * (null when not asked), the text flags it on a line of its own.
  */
 static void return_path(struct audit_run *r)
 {
@@ -206,17 +222,19 @@ static void return_path(struct audit_run *r)
 	struct rt_rpath_ifs ifs = { .af = AF_INET, .n = 1 };
 	struct rt_route_snap s;
 
+	r->facts.rpath_asked = r->facts.neigh_asked = false;
+	ex->facts = &r->facts;
 	if (!r->pe.nl || ex->fallback || ex->route_err || ex->flow.fam->af != AF_INET)
 		return;
 	rt_explain_snapshot(ex, &s);
-	if (!s.ifindex || s.ifindex == RT_LOOPBACK_IFINDEX || !rt_addr_is_set(&s.src))
+	if (!s.ifindex || s.ifindex == RT_LOOPBACK_IFINDEX || !rt_addr_is_set(&s.src) ||
+	    mode_of(r, s.ifindex) == 0)
 		return;
 	ifs.idx[0] = s.ifindex;
 	/* The last destination's answer stays: a device asked again keeps its name and mode. */
 	r->facts.rpath_asked = true;
 	r->facts.rpath_err = rt_rpath_diagnose(r->pe.nl, ex->flow.fam, &ifs, &ex->flow.dst, &s.src,
 					       s.ifindex, &r->facts.rpath);
-	ex->facts = &r->facts;
 }
 
 /* The text flag: a symmetric reply would be dropped. */
@@ -226,7 +244,8 @@ static void flag_line(struct audit_run *r, const char *name)
 	const struct rt_rpath *rp = ex->facts ? &ex->facts->rpath : NULL;
 	char b[256];
 
-	if (!rp || ex->facts->rpath_err || !rp->n || !rt_rpath_filtered(&rp->d[0]))
+	if (!rp || !ex->facts->rpath_asked || ex->facts->rpath_err || !rp->n ||
+	    !rt_rpath_filtered(&rp->d[0]))
 		return;
 	r->a->rpath_dropped++;
 	if (r->o->json)

@@ -187,4 +187,8 @@ t_run "$H" "$RTPING" --explain-route --audit --json -m 5 10.9.9.9 10.1.0.1
 check_eq "audit json: return_dropped" 1 "$(printf '%s\n' "$T_OUT" | jq -r 'select(.type == "audit_summary") | .return_dropped')"
 check_eq "audit json: per destination" "false true" \
 	"$(printf '%s\n' "$T_OUT" | jq -rs '[.[] | select(.destination) | .return_path.devices[0].accepted] | join(" ")')"
+ip netns exec "$H" sysctl -qw net.ipv4.conf.v1.rp_filter=0
+t_run "$H" "$RTPING" --explain-route --audit --json -m 5 10.9.9.9
+check_eq "audit json: rp_filter 0 on the egress, nothing asked" "null null 0" \
+	"$(printf '%s\n' "$T_OUT" | jq -rs '"\(.[0].return_path) \(.[0].neighbour) \(.[1].return_dropped)"')"
 t_done
