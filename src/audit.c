@@ -17,11 +17,13 @@
 #include "rtping/caps.h"
 #include "rtping/cmd.h"
 #include "rtping/exitcodes.h"
+#include "rtping/facts.h"
 #include "rtping/flow.h"
 #include "rtping/json.h"
 #include "rtping/opts.h"
 #include "rtping/output.h"
 #include "rtping/plan.h"
+#include "rtping/rpath_out.h"
 #include "rtping/sock.h"
 #include "rtping/tfile.h"
 
@@ -94,8 +96,8 @@ static const char *fam_name(int af)
 static void summary_json(FILE *out, const struct rt_audit *a)
 {
 	fprintf(out, "{\"type\": \"audit_summary\", \"total\": %lu, \"agree\": %lu, "
-		"\"differ\": %lu, \"errors\": %lu, \"rules\": [", a->total, a->agree, a->differ,
-		a->errors);
+		"\"differ\": %lu, \"errors\": %lu, \"return_dropped\": %lu, \"rules\": [",
+		a->total, a->agree, a->differ, a->errors, a->rpath_dropped);
 	for (size_t i = 0; i < a->nrules; i++) {
 		const struct rt_audit_rule *r = &a->rules[i];
 
@@ -130,6 +132,8 @@ void rt_audit_summary(FILE *out, const struct rt_audit *a, bool json)
 			fprintf(out, " \u2192 table %u", r->table);
 		fprintf(out, " (%s)\n", fam_name(r->af));
 	}
+	if (a->rpath_dropped)
+		fprintf(out, "%lu with a reply dropped by reverse-path filtering\n", a->rpath_dropped);
 }
 
 int rt_audit_exit(const struct rt_audit *a)
@@ -172,6 +176,9 @@ struct audit_run {
 	bool asks_ahead;
 	struct entry win[RT_AHEAD_WINDOW];
 	size_t nwin, max;              /* max: entries a window takes (1: one at a time) */
+	struct rt_facts facts;         /* the return path on the egress device */
+	uint32_t mode_ifindex;         /* the device whose rp_filter mode is below; 0 none */
+	int mode;
 };
 
 /* Where the entry just read came from, for errors: "stdin line 3", "argument 2". */
@@ -200,6 +207,64 @@ static bool is_file(const char *path)
 	struct stat st;
 
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* ifindex's effective rp_filter mode, read once for a run of destinations through it. */
+static int mode_of(struct audit_run *r, uint32_t ifindex)
+{
+	char dev[IF_NAMESIZE];
+
+	if (r->mode_ifindex != ifindex) {
+		rt_nl_ifname(r->pe.nl, ifindex, dev);
+		r->mode = rt_rpath_rp_filter(dev);
+		r->mode_ifindex = ifindex;
+	}
+	return r->mode;
+}
+
+/*
+ * IPv4: would the symmetric reply, arriving on the device the echo leaves
+ * by, be dropped (rp_filter)? One input-route lookup, none where the mode
+ * is 0 (nothing can drop it); the JSON object carries it as return_path
+ * (null when not asked), the text flags it on a line of its own.
+ */
+static void return_path(struct audit_run *r)
+{
+	struct rt_explain *ex = &r->plan.ex;
+	struct rt_rpath_ifs ifs = { .af = AF_INET, .n = 1 };
+	struct rt_route_snap s;
+
+	r->facts.rpath_asked = r->facts.neigh_asked = false;
+	ex->facts = &r->facts;
+	if (!r->pe.nl || ex->fallback || ex->route_err || ex->flow.fam->af != AF_INET)
+		return;
+	rt_explain_snapshot(ex, &s);
+	if (!s.ifindex || s.ifindex == RT_LOOPBACK_IFINDEX || !rt_addr_is_set(&s.src) ||
+	    mode_of(r, s.ifindex) == 0)
+		return;
+	ifs.idx[0] = s.ifindex;
+	/* The last destination's answer stays: a device asked again keeps its name and mode. */
+	r->facts.rpath_asked = true;
+	r->facts.rpath_err = rt_rpath_diagnose(r->pe.nl, ex->flow.fam, &ifs, &ex->flow.dst, &s.src,
+					       s.ifindex, &r->facts.rpath);
+}
+
+/* The text flag: a symmetric reply would be dropped. */
+static void flag_line(struct audit_run *r, const char *name)
+{
+	const struct rt_explain *ex = &r->plan.ex;
+	const struct rt_rpath *rp = ex->facts ? &ex->facts->rpath : NULL;
+	char b[256];
+
+	if (!rp || !ex->facts->rpath_asked || ex->facts->rpath_err || !rp->n ||
+	    !rt_rpath_filtered(&rp->d[0]))
+		return;
+	r->a->rpath_dropped++;
+	if (r->o->json)
+		return;
+	rt_rpath_refusal(rp, &rp->d[0], b, sizeof(b));
+	fprintf(r->out, "%s  REVERSE-PATH a reply arriving on %s, the echo's egress, would be "
+		"dropped (%s)\n", name, rp->d[0].dev, b);
 }
 
 /* An entry read (a name, or why not): resolved and planned now, asked with its window. */
@@ -241,10 +306,12 @@ static int one(struct audit_run *r, const struct entry *e)
 	if (rt_plan_resolved(&r->plan, &r->pe, &e->dest, &err) < 0)
 		return bad_entry(r, e->name, err.msg, e->where);
 	rt_plan_ask(&r->plan, &r->pe, NULL);
+	return_path(r);
 	if (r->o->json)
 		rt_explain_json(r->out, ex, NULL, e->name, e->where);
 	else
 		rt_explain_line(r->out, ex, e->name);
+	flag_line(r, e->name);
 	return rt_audit_count(r->a, rt_explain_verdict(ex), r->plan.flow.fam->af, ex->reasons,
 			      ex->nreasons);
 }

@@ -12,6 +12,7 @@
 #include "rtping/caps.h"
 #include "rtping/cmd.h"
 #include "rtping/exitcodes.h"
+#include "rtping/facts.h"
 #include "rtping/flow.h"
 #include "rtping/opts.h"
 #include "rtping/output.h"
@@ -55,6 +56,7 @@ static int drop_caps(const struct rt_opts *o, struct rt_error *err)
 int rt_cmd_explain(const struct rt_cmd_env *env, struct rt_error *fatal)
 {
 	static struct rt_plan p;   /* static: large */
+	static struct rt_facts facts;
 	const struct rt_opts *o = env->o;
 	struct rt_plan_env pe = { .o = o, .nl = env->nl, .nl_err = env->nl_err,
 				  .uid = geteuid() };
@@ -93,6 +95,8 @@ int rt_cmd_explain(const struct rt_cmd_env *env, struct rt_error *fatal)
 		v.err = sock_err ? sock_err : rt_verify_egress(o, &p.dest, &s, &v.eg, &verr);
 	}
 	rt_sock_close(&s);
+	rt_facts_ask(env->nl, &p.ex, &facts);
+	p.ex.facts = &facts;
 	/* A socket that cannot be had is an error, not an observation. */
 	if (vp && v.err && verr.code)
 		return *fatal = verr, RT_EXIT_ERROR;

@@ -51,10 +51,13 @@ static void open_fam(struct rt_engine *e, int k, const struct rt_engine_fam *f, 
 	fs->tagged = tc.probe.tagged = e->multi && fs->sock.type == SOCK_DGRAM && !fs->ni &&
 				       e->o->size >= RT_ICMP_TAG_LEN;
 	fs->tx = rt_tx_new(&tc);
-	if (!fs->rx || !fs->tx)
+	if (!fs->rx || !fs->tx) {
 		*rc = rt_error_errno(err, -ENOMEM, "malloc");
-	else
-		rt_rx_want_pktinfo(fs->rx, fs->sock.reports);
+		return;
+	}
+	rt_rx_want_pktinfo(fs->rx, fs->sock.reports);
+	rt_rx_ingress(fs->rx, !fs->sock.ingress ? RT_RX_INGRESS_OFF :
+		      e->o->flood ? RT_RX_INGRESS_SAMPLED : RT_RX_INGRESS_ALL);
 }
 
 /* The observer's events: about target i, named as the printers name it. */
@@ -139,6 +142,7 @@ void rt_engine_close(struct rt_engine *e)
 	rt_names_close(e->names[1]);
 	rt_sched_free(&e->sched);
 	rt_demux_free(&e->dmx);
+	rt_ingress_free(&e->ing);
 	free(e);
 }
 
@@ -181,6 +185,12 @@ void rt_engine_watch_counts(struct rt_engine *e, const struct rt_watch_stats *w)
 void rt_engine_netlink(struct rt_engine *e, struct rt_nl *nl)
 {
 	e->nl = nl;
+}
+
+void rt_engine_return_path(struct rt_engine *e, rt_engine_rpath_fn fn, void *arg)
+{
+	e->rpath = fn;
+	e->rpath_arg = arg;
 }
 
 const struct rt_out *rt_engine_out(const struct rt_engine *e)
@@ -322,6 +332,7 @@ void rt_engine_summary(struct rt_engine *e, const char *error)
 			continue;
 		summary_counts(e, i, &c, seen_by);
 		c.error = error;
+		c.rpath = e->rpath ? e->rpath(e->rpath_arg, i) : NULL;
 		rt_out_summary(&e->out, &e->views[i], &e->tl->st[i], &c);
 	}
 	fflush(e->out.f);

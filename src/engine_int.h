@@ -16,6 +16,7 @@
 #include "rtping/demux.h"
 #include "rtping/engine.h"
 #include "rtping/error.h"
+#include "rtping/ingress.h"
 #include "rtping/ipopt.h"
 #include "rtping/names.h"
 #include "rtping/nodeinfo.h"
@@ -70,6 +71,9 @@ struct rt_engine {
 	struct rt_ipopt_rr rr;      /* -R: the last route shown, for "(same route)" */
 	struct rt_sched sched;      /* who sends next, whose deadline or linger ends next */
 	struct rt_demux dmx;
+	struct rt_ingress ing;      /* replies' ingress devices, asymmetry said per target */
+	rt_engine_rpath_fn rpath;   /* the summaries' return path, per target; NULL none */
+	void *rpath_arg;
 	/*
 	 * Transmit reports: where each target's echoes left, against its
 	 * prediction; its live route, which the watch's re-queries update.

@@ -19,7 +19,7 @@ static bool neighbour_unresolved(const struct rt_engine *e, size_t i, const stru
 	const struct rt_tgt *t = &e->tl->t[i];
 	struct rt_neigh n;
 
-	return e->nl && t->ifindex && rt_neigh_get(e->nl, t->ifindex, nh, &n) == 0 &&
+	return e->nl && t->ifindex && rt_neigh_get(e->nl, nh, t->ifindex, &n) == 0 &&
 	       rt_neigh_unresolved(&n);
 }
 

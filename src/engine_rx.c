@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <net/if.h>
 #include <netinet/ip_icmp.h>
 
 #include "engine_int.h"
@@ -35,6 +36,37 @@ static const char *name_of(struct rt_engine *e, size_t i, const struct rt_addr *
 				 name_deadline(e), addr);
 }
 
+/*
+ * A reply of target i that came in on in (0 unknown) against the device
+ * its echo seq left by (the transmit report's, else the route's), which it
+ * returns: the first difference is said once per target, on stderr. Not
+ * for broadcast and multicast, where this host answers itself through
+ * loopback.
+ */
+static uint32_t ingress(struct rt_engine *e, size_t i, uint16_t seq, uint32_t in)
+{
+	const struct rt_egress *eg;
+	uint32_t out;
+	struct rt_event msg = { .kind = RT_EV_MESSAGE, .tgt = &e->views[i] };
+	char a[RT_ADDRSTRLEN], text[RT_ADDRSTRLEN + 2 * IF_NAMESIZE + 96];
+
+	if (!in)
+		return 0;   /* a flood's reply read while pktinfo was off (src/rx.c) */
+	eg = rt_observe_egress(&e->ob, i, seq);
+	out = eg ? eg->ifindex : e->tl->t[i].ifindex;
+	if (e->tl->t[i].group || !rt_ingress_news(&e->ing, i, in, out))
+		return out;
+	/* With several targets the printer leads the line with the target. */
+	snprintf(text, sizeof(text), "replies%s%s arrive on %s, echoes leave by %s: "
+		 "the return path is asymmetric", e->multi ? "" : " from ",
+		 e->multi ? "" : rt_addr_str(&e->tl->peers[i].addr, a, sizeof(a)),
+		 rt_ingress_name(&e->ing, in), eg ? eg->dev : rt_ingress_name(&e->ing, out));
+	msg.wall_us = rt_engine_wall(e);
+	msg.text = text;
+	rt_out_event(&e->out, &msg);
+	return out;
+}
+
 static void on_reply(struct rt_engine *e, size_t i, const struct rt_icmp_pkt *p,
 		     const struct rt_rx_dgram *d, const struct rt_addr *from)
 {
@@ -42,15 +74,20 @@ static void on_reply(struct rt_engine *e, size_t i, const struct rt_icmp_pkt *p,
 	struct fsock *fs = &e->fs[rt_engine_fam(t->fam)];
 	struct rt_reply_acct a;
 	struct rt_event ev;
+	uint32_t out;
 	int64_t rx = rt_stats_arrival(&e->tl->st[i], p->seq, d->meta.rx_ns, d->meta.read_ns);
 
 	rt_stats_reply(&e->tl->st[i], p->seq, rx, p->bad_checksum, &a);
+	out = ingress(e, i, p->seq, d->meta.ifindex);
 	/* -q shows no reply, text or JSON: counted, nothing more. */
 	if (e->out.quiet)
 		return;
 	ev = (struct rt_event){ .kind = RT_EV_REPLY, .tgt = &e->views[i] };
 	ev.wall_us = rt_engine_wall(e);
 	ev.seq = p->seq;
+	ev.ingress = d->meta.ifindex;
+	ev.ingress_dev = rt_ingress_name(&e->ing, ev.ingress);
+	ev.ingress_other = rt_ingress_differs(ev.ingress, out);
 	ev.bytes = p->icmp_len;
 	ev.ttl = p->ttl >= 0 ? p->ttl : d->meta.ttl;
 	ev.timed = ev.tgt->timing && a.known;

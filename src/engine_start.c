@@ -172,7 +172,7 @@ int rt_engine_start(struct rt_engine *e, struct rt_error *err)
 		tl->peers[i].id = (uint16_t)(e->fs[e->fs[k].open ? k : !k].sock.match.id + i);
 		tl->peers[i].scope = tl->t[i].scope;
 	}
-	if (rt_demux_init(&e->dmx, tl->peers, tl->n) < 0 ||
+	if (rt_demux_init(&e->dmx, tl->peers, tl->n) < 0 || rt_ingress_init(&e->ing, tl->n) < 0 ||
 	    !(e->views = calloc(tl->n, sizeof(*e->views))))
 		return rt_error_errno(err, -ENOMEM, "malloc");
 	e->dmx.tags = e->fs[0].tagged || e->fs[1].tagged;

@@ -11,6 +11,7 @@
 #include <linux/rtnetlink.h>
 
 #include "rtping/explain.h"
+#include "rtping/facts.h"
 #include "rtping/json.h"
 
 static const char *errstr(int err)
@@ -182,6 +183,7 @@ void rt_explain_json(FILE *out, const struct rt_explain *ex, const struct rt_ver
 	fprintf(out, ", \"candidates\": ");
 	json_candidates(out, ex);
 	json_observed(out, ex, v);
+	rt_facts_json(out, ex->facts);
 	fprintf(out, ", \"error\": null}\n");
 }
 
@@ -198,7 +200,7 @@ void rt_explain_json_error(FILE *out, const char *dest, const struct rt_addr *ad
 	fprintf(out, ", \"flow\": null, \"netlink\": null, \"udp_probe\": null, "
 		"\"agree\": null, \"reasons\": [], \"fallback\": null, \"verified\": null, "
 		"\"hash_dependent\": null, \"candidates\": [], \"observed\": null, "
-		"\"observed_error\": null");
+		"\"observed_error\": null, \"return_path\": null, \"neighbour\": null");
 	rt_json_kstr(out, ", ", "error", error);
 	fprintf(out, "}\n");
 }

@@ -10,6 +10,7 @@
 #include <linux/rtnetlink.h>
 
 #include "rtping/explain.h"
+#include "rtping/facts.h"
 
 /*
  * Table 0: the kernel routed without a table lookup. Why depends on what
@@ -281,6 +282,7 @@ void rt_explain_text(FILE *out, const struct rt_explain *ex, const struct rt_ver
 		reason_lines(out, ex);
 	if (v && !ex->route_err)
 		text_observed(out, ex, v);
+	rt_facts_text(out, ex, ex->facts);
 }
 
 /* ---- one line (--audit) ---- */
@@ -354,6 +356,7 @@ void rt_explain_route_view(const struct rt_explain *ex, struct rt_route_view *v)
 	if (ex->route_err)
 		v->err_type = error_type(ex);
 	rt_explain_snapshot(ex, &v->snap);
+	v->mtu = ex->route.mtu;
 	v->matched = !ex->match_err;
 	if (!v->matched)
 		return;

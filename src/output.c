@@ -8,6 +8,7 @@
 
 #include "rtping/icmp.h"
 #include "rtping/opts.h"
+#include "rtping/rpath_out.h"
 #include "output_int.h"
 
 void rt_out_init(struct rt_out *o, const struct rt_opts *opts, const char *prog, bool multi,
@@ -87,9 +88,24 @@ void rt_out_event(const struct rt_out *o, const struct rt_event *ev)
 		rt_out_json_event(o, ev);
 }
 
+/* The return path's diagnosis, when it has news: stderr, text and JSON alike. */
+static void rpath_line(const struct rt_out *o, const struct rt_out_target *t,
+		       const struct rt_out_counts *c)
+{
+	char a[RT_ADDRSTRLEN], b[1024];
+
+	if (!c->rpath || !t->addr || !rt_rpath_say(c->rpath, rt_addr_str(t->addr, a, sizeof(a)),
+						   b, sizeof(b)))
+		return;
+	fflush(o->f);
+	fprintf(o->err, "%s: %s\n", o->prog, b);
+	fflush(o->err);
+}
+
 void rt_out_summary(const struct rt_out *o, const struct rt_out_target *t,
 		    const struct rt_stats *st, const struct rt_out_counts *c)
 {
+	rpath_line(o, t, c);
 	if (o->json)
 		rt_out_json_summary(o, t, st, c);
 	else

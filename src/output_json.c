@@ -7,6 +7,7 @@
 #include <inttypes.h>
 
 #include "rtping/egress.h"
+#include "rtping/rpath_out.h"
 #include "rtping/json.h"
 #include "rtping/nodeinfo.h"
 #include "rtping/route.h"
@@ -73,6 +74,16 @@ static void json_egress(const struct rt_out *o, const struct rt_egress *eg)
 	}
 	json_egress_members(o, "{", eg);
 	fputs("}", o->f);
+}
+
+static void json_ingress(const struct rt_out *o, const struct rt_event *ev)
+{
+	if (!ev->ingress) {
+		fputs(", \"ingress\": null", o->f);
+		return;
+	}
+	rt_json_kstr(o->f, ", \"ingress\": {", "device", ev->ingress_dev);
+	fprintf(o->f, ", \"ifindex\": %u}", ev->ingress);
 }
 
 static void json_route(const struct rt_out *o, const struct rt_out_target *t)
@@ -148,6 +159,7 @@ static void reply(const struct rt_out *o, const struct rt_event *ev)
 		ev->truncated ? "true" : "false");
 	json_node_info(o, ev->ni);
 	json_egress(o, ev->egress);
+	json_ingress(o, ev);
 	json_end(o);
 }
 
@@ -298,6 +310,8 @@ static void summary(const struct rt_out *o, const struct rt_out_target *t,
 	egress_counts(o, c);
 	watch_counts(o, c->watch);
 	rt_json_kstr(o->f, ", ", "error", error);
+	fputs(", \"return_path\": ", o->f);
+	rt_rpath_json(o->f, c->rpath);
 	json_end(o);
 }
 

@@ -95,6 +95,8 @@ static void reply_tail(const struct rt_out *o, const struct rt_event *ev)
 		fprintf(o->f, " egress %s %s", rt_addr_str(&ev->egress->src, a, sizeof(a)),
 			ev->egress->dev);
 	}
+	if (o->verbose && ev->ingress_other && ev->ingress_dev)
+		fprintf(o->f, " ingress %s", ev->ingress_dev);
 	if (ev->wrong_data && ev->wrong_at < ev->data_len)
 		wrong_data(o, ev);
 	if (o->audible)

@@ -25,6 +25,7 @@
 #include "rtping/loop.h"
 #include "rtping/names.h"
 #include "rtping/output.h"
+#include "rtping/ping_rpath.h"
 #include "rtping/plan.h"
 #include "rtping/sock.h"
 #include "rtping/targets.h"
@@ -53,6 +54,7 @@ struct ping {
 	struct rt_watch *w;
 	struct rt_watch_stats wst;
 	bool src_gone;                   /* the bound source was deleted (said once) */
+	struct rt_ping_rpath rp;         /* loss: the return path, asked at the summaries */
 	struct rt_error *fatal;
 };
 
@@ -595,6 +597,8 @@ static int run(struct ping *p)
 	if (p->tl.n == 1 && p->tl.t[0].state == RT_TGT_READY)
 		p->live = p->plan.ex;
 	if (count_ready(&p->tl)) {
+		rt_ping_rpath_begin(&p->rp, p->pe.nl, &p->tl);
+		rt_engine_return_path(e, rt_ping_rpath_of, &p->rp);
 		rc = ping_loop(p, e);
 		if (rc < 0) {
 			rt_engine_close(e);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <linux/rtnetlink.h>
@@ -84,7 +85,10 @@ static int attr_cb(const struct nlattr *attr, void *data)
 	case RTA_VIA:
 		ok = mnl_attr_get_payload_len(attr) >= sizeof(struct rtvia) + 4 ? 0 : -1;
 		break;
-	case RTA_MULTIPATH:
+	case RTA_MULTIPATH: case RTA_METRICS:
+		break;
+	case RTA_CACHEINFO:
+		ok = mnl_attr_get_payload_len(attr) >= sizeof(struct rta_cacheinfo) ? 0 : -1;
 		break;
 	default:
 		return MNL_CB_OK;
@@ -135,6 +139,34 @@ static size_t mpath_count(const struct nlattr *attr)
 		left -= step;
 	}
 	return n;
+}
+
+/* RTA_METRICS (nested RTAX_*): the MTU and whether RTAX_LOCK holds it. */
+static void get_mtu(struct rt_route_mtu *m, const struct nlattr *metrics,
+		    const struct nlattr *cacheinfo)
+{
+	const struct nlattr *x;
+	uint32_t lock = 0;
+	struct rta_cacheinfo ci;
+
+	m->expires_s = -1;
+	if (!metrics)
+		return;
+	mnl_attr_for_each_nested(x, metrics) {
+		if (mnl_attr_validate(x, MNL_TYPE_U32) < 0)
+			continue;
+		if (mnl_attr_get_type(x) == RTAX_MTU)
+			m->mtu = mnl_attr_get_u32(x);
+		else if (mnl_attr_get_type(x) == RTAX_LOCK)
+			lock = mnl_attr_get_u32(x);
+	}
+	m->locked = m->mtu && (lock & (1u << RTAX_MTU));
+	/* rta_expires is in clock ticks (jiffies_to_clock_t()), as ip(8) reads it. */
+	if (m->mtu && cacheinfo) {
+		memcpy(&ci, mnl_attr_get_payload(cacheinfo), sizeof(ci));
+		if (ci.rta_expires > 0)
+			m->expires_s = ci.rta_expires / sysconf(_SC_CLK_TCK);
+	}
 }
 
 static bool get_u32(const struct nlattr *attr, uint32_t *v)
@@ -222,6 +254,7 @@ int rt_route_cb(const struct nlmsghdr *nlh, void *data)
 	r->multipath = a.tb[RTA_MULTIPATH] && mpath_count(a.tb[RTA_MULTIPATH]) >= 2;
 	if (a.tb[RTA_MULTIPATH])
 		get_nexthops(r, a.tb[RTA_MULTIPATH], rtm->rtm_family);
+	get_mtu(&r->mtu, a.tb[RTA_METRICS], a.tb[RTA_CACHEINFO]);
 	return MNL_CB_OK;
 }
 

@@ -36,9 +36,26 @@ static void json_error(FILE *out, const struct rt_route_view *v)
 	rt_json_kstr(out, ", ", "type", v->err_type != RTN_UNSPEC ?
 		     rt_route_type_name(v->err_type) : NULL);
 	fprintf(out, ", \"prefix\": null, \"from\": null, \"protocol\": null, "
-		"\"metric\": null, \"scope\": null, \"multipath\": null");
+		"\"metric\": null, \"scope\": null, \"multipath\": null, \"mtu\": null");
 	rt_json_kstr(out, ", ", "error", strerror(-v->err));
 	fprintf(out, "}");
+}
+
+/* "mtu": null, or the route's (or exception's) MTU, locked, and when it expires. */
+static void json_mtu(FILE *out, const struct rt_route_view *v)
+{
+	const struct rt_route_mtu *m = &v->mtu;
+
+	if (!m->mtu) {
+		fputs(", \"mtu\": null", out);
+		return;
+	}
+	fprintf(out, ", \"mtu\": {\"value\": %u, \"locked\": %s, \"expires\": ", m->mtu,
+		m->locked ? "true" : "false");
+	if (m->expires_s >= 0)
+		fprintf(out, "%lld}", (long long)m->expires_s);
+	else
+		fputs("null}", out);
 }
 
 void rt_route_json(FILE *out, const struct rt_route_view *v)
@@ -65,5 +82,6 @@ void rt_route_json(FILE *out, const struct rt_route_view *v)
 		rt_json_kstr(out, ", ", "type", rt_route_type_name(r->type));
 	}
 	json_match(out, v);
+	json_mtu(out, v);
 	fprintf(out, ", \"error\": null}");
 }

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 
 #include "rtping/clock.h"
 #include "rtping/icmp.h"
@@ -23,7 +24,7 @@
  * flood's transmit reports are read from the error queue in batches.
  */
 #define BATCH 16
-#define RX_CBUF 256                              /* timestamp, TTL, IP options cmsgs */
+#define RX_CBUF 256                    /* timestamp, TTL, pktinfo, IP options cmsgs */
 /* An error-queue message: the extended error, the offender, pktinfo, timestamps. */
 #define EQ_CBUF 512
 #define EQ_EXTRA 192                             /* link-layer and IP headers */
@@ -48,6 +49,10 @@ struct rt_rx {
 	struct batch eb;      /* the error queue */
 	bool edrained;        /* the last batch was short: the queue was empty then */
 	bool pktinfo;         /* switch pktinfo on for error-queue reads */
+	enum rt_rx_ingress ingress;
+	bool pk_on;           /* pktinfo is on on the socket now */
+	unsigned pk_first;    /* SAMPLED: replies still to read with it before the gaps */
+	int64_t pk_off_ns;    /* SAMPLED: when it went off */
 };
 
 static bool batch_init(struct batch *b, size_t slot_len, size_t cbuf_len)
@@ -96,6 +101,23 @@ void rt_rx_free(struct rt_rx *rx)
 	free(rx);
 }
 
+/* The device of an IP_PKTINFO / IPV6_PKTINFO cmsg; 0 when it is short. */
+static uint32_t pktinfo_ifindex(const struct cmsghdr *c, const struct rt_family *fam)
+{
+	struct in_pktinfo p4;
+	struct in6_pktinfo p6;
+
+	if (fam->af == AF_INET && c->cmsg_len >= CMSG_LEN(sizeof(p4))) {
+		memcpy(&p4, CMSG_DATA(c), sizeof(p4));
+		return p4.ipi_ifindex > 0 ? (uint32_t)p4.ipi_ifindex : 0;
+	}
+	if (fam->af == AF_INET6 && c->cmsg_len >= CMSG_LEN(sizeof(p6))) {
+		memcpy(&p6, CMSG_DATA(c), sizeof(p6));
+		return p6.ipi6_ifindex;
+	}
+	return 0;
+}
+
 void rt_rx_cmsgs(const struct msghdr *msg, const struct rt_family *fam, bool kernel_ts,
 		 int64_t mono, int64_t real, struct rt_rx_meta *m)
 {
@@ -105,6 +127,7 @@ void rt_rx_cmsgs(const struct msghdr *msg, const struct rt_family *fam, bool ker
 	m->rx_ns = m->read_ns = mono;
 	m->ipopts = NULL;
 	m->ipopts_len = 0;
+	m->ifindex = 0;
 	for (struct cmsghdr *c = CMSG_FIRSTHDR((struct msghdr *)msg); c;
 	     c = CMSG_NXTHDR((struct msghdr *)msg, c)) {
 		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS &&
@@ -123,6 +146,8 @@ void rt_rx_cmsgs(const struct msghdr *msg, const struct rt_family *fam, bool ker
 			/* Exactly the option bytes (iputils reads cmsg_len of them, header included). */
 			m->ipopts = CMSG_DATA(c);
 			m->ipopts_len = c->cmsg_len - CMSG_LEN(0);
+		} else if (c->cmsg_level == fam->sol_ip && c->cmsg_type == fam->cmsg_pktinfo) {
+			m->ifindex = pktinfo_ifindex(c, fam);
 		}
 	}
 }
@@ -197,6 +222,28 @@ static int fill(struct rt_rx *rx, int fd, long want)
 	return 0;
 }
 
+/* SAMPLED: pktinfo off once a reply carried it, on again a gap later (rt_rx_ingress()). */
+static void sample(struct rt_rx *rx, int fd, const struct rt_rx_meta *m)
+{
+	int v;
+
+	if (rx->ingress != RT_RX_INGRESS_SAMPLED)
+		return;
+	if (rx->pk_on && m->ifindex && rx->pk_first)
+		rx->pk_first--;
+	if (rx->pk_on && m->ifindex && !rx->pk_first) {
+		v = 0;
+		rx->pk_on = false;
+		rx->pk_off_ns = m->read_ns;
+	} else if (!rx->pk_on && m->read_ns - rx->pk_off_ns >= RT_RX_INGRESS_GAP_NS) {
+		v = 1;
+		rx->pk_on = true;
+	} else {
+		return;
+	}
+	setsockopt(fd, rx->fam->sol_ip, rx->fam->opt_pktinfo, &v, sizeof(v));
+}
+
 int rt_rx_next(struct rt_rx *rx, int fd, long want, struct rt_rx_dgram *d)
 {
 	struct msghdr *msg;
@@ -208,6 +255,7 @@ int rt_rx_next(struct rt_rx *rx, int fd, long want, struct rt_rx_dgram *d)
 		return 0;   /* EINTR */
 	msg = &rx->rb.msg[rx->rb.next].msg_hdr;
 	rt_rx_cmsgs(msg, rx->fam, rx->kernel_ts, rx->mono, rx->real, &d->meta);
+	sample(rx, fd, &d->meta);
 	d->buf = msg->msg_iov->iov_base;
 	d->len = rx->rb.msg[rx->rb.next++].msg_len;
 	d->from = (const struct sockaddr *)msg->msg_name;
@@ -220,14 +268,21 @@ void rt_rx_want_pktinfo(struct rt_rx *rx, bool on)
 	rx->pktinfo = on;
 }
 
+void rt_rx_ingress(struct rt_rx *rx, enum rt_rx_ingress mode)
+{
+	rx->ingress = mode;
+	rx->pk_on = mode != RT_RX_INGRESS_OFF;
+	rx->pk_first = RT_RX_INGRESS_FIRST;
+}
+
 /*
  * The kernel adds pktinfo to an error-queue message when the option is on
- * at read time (ip_recv_error(), ipv6_recv_error()); on every reply it would
- * cost a flood a few per cent, so it is on only here.
+ * at read time (ip_recv_error(), ipv6_recv_error()). While it is on for
+ * the replies' ingress, nothing to switch.
  */
 static void pktinfo(const struct rt_rx *rx, int fd, int on)
 {
-	if (rx->pktinfo)
+	if (rx->pktinfo && !rx->pk_on)
 		setsockopt(fd, rx->fam->sol_ip, rx->fam->opt_pktinfo, &on, sizeof(on));
 }
 

@@ -210,8 +210,9 @@ static void set_send_timeout(struct rt_sock *s, const struct rt_opts *o)
  * (src/tx.c: TX_SCHED, the hand-over to the device's queue, in a control
  * message), so a flood can ask for some only; the socket sets how reports
  * look: with the packet (the IPv6 source), a software time, pktinfo
- * (OPT_CMSG) and the send counter (OPT_ID). Pktinfo itself is switched on
- * only while the error queue is read (src/rx.c). OPT_RX_FILTER (6.x) keeps
+ * (OPT_CMSG) and the send counter (OPT_ID). Pktinfo itself is on for the
+ * replies' ingress (ingress_opt()), else only while the error queue is read
+ * (src/rx.c). OPT_RX_FILTER (6.x) keeps
  * replies free of a timestamp we do not read; older kernels refuse it, so
  * try without. Best effort: without reports egress is unknown, not fatal.
  */
@@ -221,8 +222,8 @@ static bool enable_reports(struct rt_sock *s)
 	int flags = SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_OPT_CMSG |
 		    SOF_TIMESTAMPING_OPT_ID;
 
-	/* Probe that pktinfo can be had; it stays off until an error-queue read. */
-	if (setopt_int(s->fd, f->sol_ip, f->opt_pktinfo, 0) < 0)
+	/* Probe that pktinfo can be had; without ingress it stays off until an error-queue read. */
+	if (!s->ingress && setopt_int(s->fd, f->sol_ip, f->opt_pktinfo, 0) < 0)
 		return false;
 	if (setopt_int(s->fd, SOL_SOCKET, SO_TIMESTAMPING, flags | SOF_TIMESTAMPING_OPT_RX_FILTER) == 0)
 		return true;
@@ -259,6 +260,8 @@ static int common_opts(struct rt_sock *s, const struct rt_opts *o, struct rt_err
 		setopt_int(s->fd, SOL_SOCKET, SO_TIMESTAMPNS, 1);
 	set_send_timeout(s, o);
 	set_buffers(s, o);
+	/* Each reply's ingress device: best effort, raw and datagram sockets alike. */
+	s->ingress = setopt_int(s->fd, sol, f->opt_pktinfo, 1) == 0;
 	/* Each report carries its echo, which names the target (src/engine_rx.c). */
 	s->reports = enable_reports(s);
 	return 0;

@@ -28,6 +28,7 @@ struct rt_audit_rule {
 struct rt_audit {
 	bool started;            /* input opened: a summary is due */
 	unsigned long total, agree, differ, errors;
+	unsigned long rpath_dropped;   /* IPv4: a symmetric reply would be dropped (rp_filter) */
 	struct rt_audit_rule *rules;
 	size_t nrules, cap;
 };

@@ -19,6 +19,7 @@ struct rt_flow;
 struct rt_opts;
 struct rt_out;
 struct rt_route_view;
+struct rt_rpath;
 struct rt_sock;
 struct rt_dest;
 struct rt_targets;
@@ -72,6 +73,13 @@ void rt_engine_watch_counts(struct rt_engine *e, const struct rt_watch_stats *w)
  * neighbour with (once a target); NULL: not asked.
  */
 void rt_engine_netlink(struct rt_engine *e, struct rt_nl *nl);
+/*
+ * The summaries ask fn(arg, i) for target i's return path (a run that
+ * ended with loss); NULL from it: none. The answer is read before the
+ * next call.
+ */
+typedef const struct rt_rpath *(*rt_engine_rpath_fn)(void *arg, size_t i);
+void rt_engine_return_path(struct rt_engine *e, rt_engine_rpath_fn fn, void *arg);
 /* The run's printer, for what the ping mode adds (the run's totals). */
 const struct rt_out *rt_engine_out(const struct rt_engine *e);
 /*

@@ -16,6 +16,8 @@
 
 #define RT_REASONS_MAX 16
 
+struct rt_facts;
+
 /* A rule that one flow takes and the other does not, or the rule that failed the echo flow. */
 struct rt_reason {
 	uint32_t pref;
@@ -81,6 +83,7 @@ struct rt_explain {
 	int rules_err;
 	struct rt_reason reasons[RT_REASONS_MAX];
 	size_t nreasons;
+	const struct rt_facts *facts; /* --explain-route's path facts (src/facts.c); NULL none */
 };
 
 /*

@@ -37,7 +37,7 @@ struct rt_family {
 	const char *msg_mcast_ttl;  /* opt_mcast_ttl */
 	const char *msg_mcast_loop; /* opt_mcast_loop off (-L) */
 	const char *msg_recvttl;    /* opt_recvttl */
-	int opt_pktinfo;        /* IP_PKTINFO / IPV6_RECVPKTINFO: egress in transmit reports */
+	int opt_pktinfo;        /* IP_PKTINFO / IPV6_RECVPKTINFO: egress, ingress */
 	int cmsg_pktinfo;       /* IP_PKTINFO / IPV6_PKTINFO: the cmsg type carrying it */
 	/*
 	 * rtm_flags for RTM_GETROUTE. IPv4 needs RTM_F_LOOKUP_TABLE to report

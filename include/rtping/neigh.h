@@ -1,7 +1,8 @@
 /*
- * One neighbour entry (RTM_GETNEIGH for an address on a device): whether
- * a next hop is resolved, so a target whose echoes cannot leave can name
- * the neighbour that holds them.
+ * The next hop's neighbour entry (RTM_GETNEIGH): whether the gateway, or
+ * an on-link target, has answered neighbour discovery (REACHABLE, STALE),
+ * is being asked (INCOMPLETE), or did not answer (FAILED). Explain shows
+ * it; a target whose echoes cannot leave names it.
  */
 #ifndef RTPING_NEIGH_H
 #define RTPING_NEIGH_H
@@ -15,26 +16,36 @@
 #include "rtping/nl.h"
 
 struct rt_neigh {
-	bool found;
-	uint16_t state;          /* NUD_* */
+	struct rt_addr addr;     /* the neighbour asked about */
+	uint32_t ifindex;
+	bool found;              /* the kernel has an entry */
+	uint16_t state;          /* NUD_* of the entry */
 };
 
-/* Builds the request for a on ifindex in buf (RT_NL_BUFSZ); pure. */
-struct nlmsghdr *rt_neigh_request(void *buf, uint32_t ifindex, const struct rt_addr *a,
-				  uint32_t seq);
+/* Pure: the request for addr's entry on ifindex in buf (RT_NL_BUFSZ). */
+struct nlmsghdr *rt_neigh_request(void *buf, const struct rt_addr *addr, uint32_t ifindex);
 
-/* The mnl callback that fills a struct rt_neigh from RTM_NEWNEIGH. */
+/* Pure: the mnl callback filling a struct rt_neigh from RTM_NEWNEIGH. */
 int rt_neigh_cb(const struct nlmsghdr *nlh, void *data);
 
-/* Pure: parse a whole reply buffer. 0, -errno from the kernel, -EBADMSG, -ENODATA. */
+/* Pure: "REACHABLE", "STALE", ... as ip(8) names NUD_* states; several joined by '|'. */
+const char *rt_neigh_state_name(uint16_t state, char *buf, size_t len);
+
+/*
+ * Pure: a whole reply buffer about addr. 0, -errno from the kernel,
+ * -EBADMSG, -ENODATA (no entry for addr in it).
+ */
 int rt_neigh_parse(const void *buf, size_t len, uint32_t seq, uint32_t portid,
-		   struct rt_neigh *out);
+		   const struct rt_addr *addr, struct rt_neigh *out);
 
-/* Asks the kernel. 0 or -errno (ENOENT: no entry; EINVAL: a kernel before 5.0). */
-int rt_neigh_get(struct rt_nl *nl, uint32_t ifindex, const struct rt_addr *a,
-		 struct rt_neigh *out);
-
-/* The state says the neighbour is being resolved or failed to be. */
+/* The entry says the neighbour is being resolved or failed to be. */
 bool rt_neigh_unresolved(const struct rt_neigh *n);
+
+/*
+ * Asks the kernel for addr's entry on ifindex. 0 with out->found set, or
+ * -errno (-ENOENT: none yet; out->found false).
+ */
+int rt_neigh_get(struct rt_nl *nl, const struct rt_addr *addr, uint32_t ifindex,
+		 struct rt_neigh *out);
 
 #endif

@@ -76,6 +76,9 @@ int rt_nl_recv_queued(struct rt_nl *nl, void *bufs, size_t bufsz, size_t *lens, 
 /* SO_RCVBUF: asks for bytes; returns what the kernel granted, or -errno. */
 int rt_nl_rcvbuf(struct rt_nl *nl, int bytes);
 
+/* The loopback device's index in every namespace (the kernel's LOOPBACK_IFINDEX). */
+#define RT_LOOPBACK_IFINDEX 1
+
 /* Buffer size for one request or one recv(). */
 #define RT_NL_BUFSZ 32768
 

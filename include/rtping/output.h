@@ -19,6 +19,7 @@ struct rt_egress;
 struct rt_egress_seen;
 struct rt_ni_reply;
 struct rt_route_view;
+struct rt_rpath;
 struct rt_stats;
 struct rt_watch_stats;
 
@@ -77,6 +78,9 @@ struct rt_event {
 	const struct rt_ni_reply *ni;  /* -N: the same reply, for JSON; NULL otherwise */
 	const uint8_t *ipopts;      /* IPv4 options of the reply: RR:/TS:/NOP lines */
 	size_t ipopts_len;
+	uint32_t ingress;           /* the device the reply came in on; 0 unknown */
+	const char *ingress_dev;    /* its name; NULL unknown */
+	bool ingress_other;         /* not the device the echo left by (-v says it) */
 	/* Errors. */
 	uint8_t type, code;
 	const char *text;           /* "Destination Host Unreachable" */
@@ -152,6 +156,8 @@ struct rt_out_counts {
 	const struct rt_watch_stats *watch;
 	/* Why the run ended early (JSON's "error"); NULL when it ended normally. */
 	const char *error;
+	/* The run ended with loss: the return path the kernel describes; NULL none. */
+	const struct rt_rpath *rpath;
 };
 /*
  * Target t's final statistics (text block or the JSON summary object). Like the text

@@ -18,6 +18,13 @@
 /* Next hops of a multipath route kept from a FIB_MATCH answer. */
 #define RT_NH_MAX 8
 
+/* A route's MTU (RTA_METRICS' RTAX_MTU), or a learned path-MTU exception's. */
+struct rt_route_mtu {
+	uint32_t mtu;            /* 0: the route sets none (the device's applies) */
+	bool locked;             /* RTAX_LOCK has it: no path-MTU discovery below it */
+	int64_t expires_s;       /* an exception's expiry (RTA_CACHEINFO); -1 none */
+};
+
 /* What the kernel answered. Fields absent from the reply stay zero/unset. */
 struct rt_route {
 	uint8_t type;            /* RTN_* */
@@ -41,6 +48,7 @@ struct rt_route {
 	struct rt_addr nh_gw[RT_NH_MAX];
 	bool has_uid, has_mark;
 	uint32_t uid, mark;      /* echoed by IPv4 */
+	struct rt_route_mtu mtu;
 };
 
 /*
@@ -73,6 +81,7 @@ struct rt_route_view {
 	uint32_t metric;
 	char prefix[RT_ADDRSTRLEN + 4];   /* "10.99.0.0/16", "::/0" */
 	char from[RT_ADDRSTRLEN + 4];     /* a source-specific entry's "from": "fd00:1::5/128"; "" */
+	struct rt_route_mtu mtu;          /* mtu 0: none known (JSON null) */
 };
 
 /* The route as the JSON "netlink" object (null when not known): src/route_json.c. */

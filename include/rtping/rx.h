@@ -21,6 +21,7 @@ struct rt_rx_meta {
 	int64_t read_ns;      /* CLOCK_MONOTONIC when we read it off the queue */
 	const uint8_t *ipopts; /* IPv4 datagram sockets: the reply's options (IP_RETOPTS) */
 	size_t ipopts_len;
+	uint32_t ifindex;     /* the device it arrived on (pktinfo); 0 unknown */
 };
 
 /* One received datagram; valid until the next rt_rx_next(). */
@@ -69,9 +70,21 @@ void rt_rx_cmsgs(const struct msghdr *msg, const struct rt_family *fam, bool ker
 int rt_rx_errqueue(struct rt_rx *rx, int fd, const struct rt_icmp_match *m,
 		   struct rt_errq_entry *e);
 /*
- * Transmit reports are on: switch pktinfo (fam->opt_pktinfo) on around each
- * error-queue read, and off for replies, which do not need it.
+ * Transmit reports are on: switch pktinfo (fam->opt_pktinfo) on around
+ * each error-queue read when it is not on already for the replies.
  */
 void rt_rx_want_pktinfo(struct rt_rx *rx, bool on);
+
+/*
+ * Each reply's ingress (meta.ifindex). The socket has pktinfo on
+ * (src/sock.c) unless OFF. ALL: it stays on. SAMPLED (flood): a control
+ * message on every reply costs a flood a few per cent of its rate, so it
+ * stays on for the first RT_RX_INGRESS_FIRST replies, then is switched on
+ * for one reply each RT_RX_INGRESS_GAP_NS; the others have ifindex 0.
+ */
+enum rt_rx_ingress { RT_RX_INGRESS_OFF, RT_RX_INGRESS_ALL, RT_RX_INGRESS_SAMPLED };
+#define RT_RX_INGRESS_FIRST 16
+#define RT_RX_INGRESS_GAP_NS 10000000LL
+void rt_rx_ingress(struct rt_rx *rx, enum rt_rx_ingress mode);
 
 #endif

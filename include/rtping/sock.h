@@ -30,6 +30,7 @@ struct rt_sock {
 	int mark_err;                   /* SO_MARK failed (errno): running unmarked */
 	size_t ntargets;                /* how many targets it serves */
 	bool reports;                   /* transmit reports on: each echo's egress is known */
+	bool ingress;                   /* pktinfo on: each reply's ingress device is known */
 };
 
 /*

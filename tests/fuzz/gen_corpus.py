@@ -405,6 +405,26 @@ def tfile_corpus():
     write("tfile", "no-newline-at-end", b"a\nb")
 
 
+def rpath_corpus():
+    def neigh(addr, state, t=28):
+        hdr = struct.pack("=BBHiHBB", 2, 0, 0, 2, state, 0, 1)
+        return nlmsg(t, 0, hdr + nla(1, a4(addr)) + nla(2, b"\x02\0\0\0\0\1"))
+
+    def ifaddr(idx, fam=2):
+        return nlmsg(20, 2, struct.pack("=BBBBI", fam, 24, 0, 0, idx) + nla(1, a4("10.1.0.2")))
+
+    write("rpath", "neigh-reachable", b"\x00" + neigh("10.1.0.1", 0x02) + ack())
+    write("rpath", "neigh-other-address", b"\x00" + neigh("10.1.0.9", 0x20) + ack())
+    write("rpath", "neigh-short-dst", b"\x00" + neigh("10.1.0.1", 0x01)[:-12] + ack())
+    write("rpath", "neigh-enoent", b"\x00" + ack(-2))
+    write("rpath", "addr-dump", b"\x01" + ifaddr(2) + ifaddr(2) + ifaddr(3, fam=10) + ifaddr(3) + done())
+    write("rpath", "addr-many", b"\x01" + b"".join(ifaddr(i) for i in range(1, 70)) + done())
+    write("rpath", "netstat", b"\x02TcpExt: A IPReversePathFilter B\nTcpExt: 1 17 3\n"
+          b"IpExt: C\nIpExt: 4\n")
+    write("rpath", "netstat-short", b"\x02TcpExt: A IPReversePathFilter\nTcpExt: 1\n")
+    write("rpath", "netstat-huge", b"\x02TcpExt: IPReversePathFilter\nTcpExt: " + b"9" * 30 + b"\n")
+
+
 KERNEL_SCRIPT = r"""
 import socket, struct, subprocess, sys, time
 out = sys.argv[1]
@@ -498,5 +518,6 @@ watch_corpus()
 nexthop_corpus()
 tfile_corpus()
 nlbatch_corpus()
+rpath_corpus()
 if "--kernel" in sys.argv[1:]:
     kernel_corpus()

@@ -141,6 +141,13 @@ members=$(json_members "$SRC/src/audit.c")
 check_match "JSON members found in src/audit.c" '(^| )audit_summary .*(^| )rules( |$)' "$(echo $members)"
 # shellcheck disable=SC2086 # one word each
 check_eq "man page names every --audit JSON member" "" "$(man_undocumented $members)"
+# The path printers: the return path, explain's facts, the netlink route object.
+members=$(json_members "$SRC/src/rpath_out.c" "$SRC/src/facts_out.c" "$SRC/src/route_json.c")
+check_match "JSON members found in the path printers" \
+	'(^| )devices_cut .*(^| )neighbour( |$)' "$(echo $members)"
+# shellcheck disable=SC2086 # one word each
+check_eq "man page names every return-path, neighbour and route JSON member" "" \
+	"$(man_undocumented $members)"
 
 # README: for users, short; the reference is the man page, the rest in docs/.
 readme_lines=$(wc -l <"$SRC/README.md")

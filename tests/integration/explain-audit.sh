@@ -101,10 +101,10 @@ check_eq "json: one object per line" "object,object,object,object,object" "$(t_j
 check_eq "json: per-destination objects are explain's" \
 	"10.9.0.12 false 10.9.0.12 true fd00:9::12 false" \
 	"$(printf '%s\n' "$T_OUT" | head -n 3 | jq -r '"\(.netlink.source) \(.agree)"' | tr '\n' ' ' | sed 's/ $//')"
-check_eq "json: bad line object" '{"type":"audit","input":"stdin line 4","destination":null,"address":null,"family":null,"flow":null,"netlink":null,"udp_probe":null,"agree":null,"reasons":[],"fallback":null,"verified":null,"hash_dependent":null,"candidates":[],"observed":null,"observed_error":null,"error":"more than one name on the line"}' \
+check_eq "json: bad line object" '{"type":"audit","input":"stdin line 4","destination":null,"address":null,"family":null,"flow":null,"netlink":null,"udp_probe":null,"agree":null,"reasons":[],"fallback":null,"verified":null,"hash_dependent":null,"candidates":[],"observed":null,"observed_error":null,"return_path":null,"neighbour":null,"error":"more than one name on the line"}' \
 	"$(printf '%s\n' "$T_OUT" | sed -n 4p | jq -c .)"
 check_eq "json: audit_summary" \
-	'{"type":"audit_summary","total":4,"agree":1,"differ":2,"errors":1,"rules":[{"pref":100,"rule":"to 10.99.1.0/24 ipproto udp","table":100,"family":"inet","count":1},{"pref":100,"rule":"to fd00:99::/120 ipproto udp","table":100,"family":"inet6","count":1}]}' \
+	'{"type":"audit_summary","total":4,"agree":1,"differ":2,"errors":1,"return_dropped":0,"rules":[{"pref":100,"rule":"to 10.99.1.0/24 ipproto udp","table":100,"family":"inet","count":1},{"pref":100,"rule":"to fd00:99::/120 ipproto udp","table":100,"family":"inet6","count":1}]}' \
 	"$(printf '%s\n' "$T_OUT" | tail -n 1 | jq -c .)"
 
 # Streaming and memory: lines come out while stdin is still open, and the

@@ -90,7 +90,7 @@ check_match "json: causes in order" '^route rule link (link|route)$' \
 check_eq "json: first change from/to sources" "10.9.0.12 10.9.0.11" \
 	"$(t_jq 'select(.type == "route_change") | "\(.from.source) \(.to.source)"' "$J" | head -n 1)"
 check_eq "json: route objects have the netlink keys" \
-	"source,device,ifindex,gateway,table,type,prefix,from,protocol,metric,scope,multipath,error" \
+	"source,device,ifindex,gateway,table,type,prefix,from,protocol,metric,scope,multipath,mtu,error" \
 	"$(t_jq 'select(.type == "route_change") | .to | keys_unsorted | join(",")' "$J" | head -n 1)"
 check_eq "json: the rule change names table 100" 100 \
 	"$(t_jq 'select(.type == "route_change" and .cause == "rule") | .to.table' "$J")"

@@ -237,7 +237,7 @@ START_TEST(audit_counts_and_exit_codes)
 	ck_assert_int_eq(rt_audit_exit(&a), RT_EXIT_ERROR);
 	ck_assert_str_eq(summary(&a, true),
 		"{\"type\": \"audit_summary\", \"total\": 5, \"agree\": 1, \"differ\": 3, "
-		"\"errors\": 1, \"rules\": [{\"pref\": 100, \"rule\": \"ipproto udp\", "
+		"\"errors\": 1, \"return_dropped\": 0, \"rules\": [{\"pref\": 100, \"rule\": \"ipproto udp\", "
 		"\"table\": 100, \"family\": \"inet\", \"count\": 2}, {\"pref\": 200, \"rule\": "
 		"\"dport 1025\", \"table\": 100, \"family\": \"inet\", \"count\": 1}, "
 		"{\"pref\": 100, \"rule\": \"ipproto udp\", \"table\": 100, \"family\": \"inet6\", "

@@ -11,6 +11,8 @@
 #include <linux/errqueue.h>
 
 #include "rtping/errq.h"
+#include "rtping/ingress.h"
+#include "rtping/nl.h"
 #include "rtping/policy.h"
 #include "rtping/rx.h"
 #include "runner.h"
@@ -204,6 +206,63 @@ START_TEST(cmsgs_ip_options_on_datagram_sockets)
 }
 END_TEST
 
+/* Each reply's ingress: ipi_ifindex / ipi6_ifindex of the pktinfo cmsg, 0 without one. */
+START_TEST(cmsgs_pktinfo_gives_the_ingress_device)
+{
+	struct rt_rx_meta m;
+	struct cmsghdr *c = (struct cmsghdr *)cbuf.b;
+	struct in_pktinfo p4 = { .ipi_ifindex = 3 };
+	struct in6_pktinfo p6 = { .ipi6_ifindex = 7 };
+
+	c->cmsg_level = IPPROTO_IP;
+	c->cmsg_type = IP_PKTINFO;
+	c->cmsg_len = CMSG_LEN(sizeof(p4));
+	memcpy(CMSG_DATA(c), &p4, sizeof(p4));
+	msg.msg_controllen = CMSG_SPACE(sizeof(p4));
+	rt_rx_cmsgs(&msg, &rt_inet, true, 0, 0, &m);
+	ck_assert_uint_eq(m.ifindex, 3);
+	/* A short cmsg says nothing. */
+	c->cmsg_len = CMSG_LEN(sizeof(p4) - 1);
+	rt_rx_cmsgs(&msg, &rt_inet, true, 0, 0, &m);
+	ck_assert_uint_eq(m.ifindex, 0);
+	c->cmsg_level = IPPROTO_IPV6;
+	c->cmsg_type = IPV6_PKTINFO;
+	c->cmsg_len = CMSG_LEN(sizeof(p6));
+	memcpy(CMSG_DATA(c), &p6, sizeof(p6));
+	msg.msg_controllen = CMSG_SPACE(sizeof(p6));
+	rt_rx_cmsgs(&msg, &rt_inet6, true, 0, 0, &m);
+	ck_assert_uint_eq(m.ifindex, 7);
+	/* The IPv6 cmsg on an IPv4 socket is not its pktinfo. */
+	rt_rx_cmsgs(&msg, &rt_inet, true, 0, 0, &m);
+	ck_assert_uint_eq(m.ifindex, 0);
+	msg.msg_controllen = 0;
+	rt_rx_cmsgs(&msg, &rt_inet6, true, 0, 0, &m);
+	ck_assert_uint_eq(m.ifindex, 0);
+}
+END_TEST
+
+/* An asymmetry is said once per target, and only when both devices are known. */
+START_TEST(ingress_news_once_per_target)
+{
+	struct rt_ingress g;
+
+	ck_assert_int_eq(rt_ingress_init(&g, 2), 0);
+	ck_assert(!rt_ingress_news(&g, 0, 2, 2));
+	ck_assert(!rt_ingress_news(&g, 0, 0, 2));
+	ck_assert(!rt_ingress_news(&g, 0, 3, 0));
+	ck_assert(rt_ingress_news(&g, 0, 3, 2));
+	ck_assert(!rt_ingress_news(&g, 0, 3, 2));
+	ck_assert(rt_ingress_news(&g, 1, 3, 2));
+	ck_assert(!rt_ingress_news(&g, 2, 3, 2));
+	ck_assert_ptr_null(rt_ingress_name(&g, 0));
+	/* A reply from this host itself: the route says lo, pktinfo the address's device. */
+	ck_assert(!rt_ingress_differs(3, RT_LOOPBACK_IFINDEX));
+	ck_assert(!rt_ingress_differs(RT_LOOPBACK_IFINDEX, 3));
+	ck_assert(rt_ingress_differs(3, 2));
+	rt_ingress_free(&g);
+}
+END_TEST
+
 static struct rt_opts opts(void)
 {
 	return (struct rt_opts){ .interval_ns = SEC, .preload = 1, .size = 56, .ttl = -1 };
@@ -364,6 +423,8 @@ int main(void)
 	tcase_add_test(tc, errq_without_extended_error_or_cut_short);
 	tcase_add_test(tc, cmsgs_ttl_and_kernel_timestamp);
 	tcase_add_test(tc, cmsgs_ip_options_on_datagram_sockets);
+	tcase_add_test(tc, cmsgs_pktinfo_gives_the_ingress_device);
+	tcase_add_test(tc, ingress_news_once_per_target);
 	tcase_add_test(tc, policy_count_linger_and_exit_code);
 	tcase_add_test(tc, policy_deadline);
 	tcase_add_test(tc, policy_linger_zero_waits_for_ever);

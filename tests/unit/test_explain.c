@@ -140,7 +140,7 @@ START_TEST(json_route_error)
 				     "\"type\": \"prohibit\", \"prefix\": null, \"from\": null, "
 				     "\"protocol\": null, "
 				     "\"metric\": null, \"scope\": null, \"multipath\": null, "
-				     "\"error\": \"Permission denied\"}"));
+				     "\"mtu\": null, \"error\": \"Permission denied\"}"));
 	ck_assert_ptr_nonnull(strstr(out, "\"udp_probe\": {\"source\": null, \"error\": \"Permission denied\", "
 				     "\"sport\": null, \"table\": null, \"device\": null}"));
 	ck_assert_ptr_nonnull(strstr(out, "\"agree\": null"));
@@ -332,7 +332,7 @@ START_TEST(prohibit_rule_is_named_not_a_route)
 				     "\"type\": \"prohibit\", \"prefix\": null, \"from\": null, "
 				     "\"protocol\": null, "
 				     "\"metric\": null, \"scope\": null, \"multipath\": null, "
-				     "\"error\": \"Permission denied\"}"));
+				     "\"mtu\": null, \"error\": \"Permission denied\"}"));
 	ck_assert_ptr_nonnull(strstr(out, "\"reasons\": [{\"rule\": \"ipproto icmp\", \"pref\": 100, "
 				     "\"action\": \"prohibit\", \"table\": null, \"goto\": null, "
 				     "\"selects\": \"icmp\"}]"));
@@ -356,7 +356,7 @@ START_TEST(unsure_rule_is_never_blamed)
 				     "(cannot tell: dscp not evaluated)\n"));
 	CAPTURE(rt_explain_json(f, &ex, NULL, "d", NULL));
 	ck_assert_ptr_nonnull(strstr(out, "\"gateway\": null, \"table\": null, \"type\": null, "));
-	ck_assert_ptr_nonnull(strstr(out, "\"multipath\": null, \"error\": \"Permission denied\"}"));
+	ck_assert_ptr_nonnull(strstr(out, "\"multipath\": null, \"mtu\": null, \"error\": \"Permission denied\"}"));
 	ck_assert_ptr_nonnull(strstr(out, "\"selects\": \"unknown\""));
 	CAPTURE(rt_explain_line(f, &ex, "d"));
 	ck_assert_str_eq(out, "d (10.99.1.1)  ERROR Permission denied: rule pref 100 dscp 4 \u2192 prohibit "
@@ -400,7 +400,7 @@ START_TEST(json_error_object_without_a_flow)
 			 "\"flow\": null, \"netlink\": null, \"udp_probe\": null, \"agree\": null, "
 			 "\"reasons\": [], \"fallback\": null, \"verified\": null, "
 			 "\"hash_dependent\": null, \"candidates\": [], \"observed\": null, "
-			 "\"observed_error\": null, "
+			 "\"observed_error\": null, \"return_path\": null, \"neighbour\": null, "
 			 "\"error\": \"no\\\"host: Name or service not known\"}\n");
 	/* An audit line: the same object, typed "audit", with where it came from. */
 	CAPTURE(rt_explain_json_error(f, NULL, NULL, NULL, "bad", "hosts line 4"));
@@ -460,7 +460,8 @@ START_TEST(flowlabel_on_multipath_is_hash_dependent)
 				     "its flow label (-F)"));
 	CAPTURE(rt_explain_json(f, &ex, NULL, "d", NULL));
 	ck_assert_ptr_nonnull(strstr(out, "\"hash_dependent\": true, \"candidates\": [], \"observed\": null, "
-				     "\"observed_error\": null, \"error\": null}"));
+				     "\"observed_error\": null, \"return_path\": null, \"neighbour\": null, "
+				     "\"error\": null}"));
 }
 END_TEST
 

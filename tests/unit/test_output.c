@@ -271,7 +271,7 @@ START_TEST(json_one_object_per_line_escaped)
 		"\"host\": \"we\\\"ird\\n\", \"target_addr\": null, \"seq\": 1, "
 		"\"addr\": \"10.77.0.2\", \"from\": \"a\\\\b\", \"bytes\": 64, \"ttl\": 64, "
 		"\"time_ms\": 0.045, \"bad_checksum\": false, \"different_address\": false, "
-		"\"truncated\": false, \"node_info\": null, \"egress\": null}\n");
+		"\"truncated\": false, \"node_info\": null, \"egress\": null, \"ingress\": null}\n");
 }
 END_TEST
 
@@ -290,7 +290,31 @@ START_TEST(reply_egress_in_json_and_verbose_text)
 	o.json = true;
 	rt_out_event(&o, &ev);
 	ck_assert_ptr_nonnull(strstr(out(), ", \"egress\": {\"source\": \"10.62.0.1\", "
-				     "\"device\": \"mpv2\", \"ifindex\": 32}}\n"));
+				     "\"device\": \"mpv2\", \"ifindex\": 32}, \"ingress\": null}\n"));
+}
+END_TEST
+
+/* The reply's ingress: always in JSON, in -v's text only where it is not the egress. */
+START_TEST(reply_ingress_in_json_and_verbose_text)
+{
+	struct rt_event ev = reply(1, 45);
+
+	ev.ingress = 3;
+	ev.ingress_dev = "v2";
+	o.verbose = true;
+	rt_out_event(&o, &ev);
+	ck_assert_str_eq(out(), "64 bytes from 10.77.0.2: icmp_seq=1 ttl=64 time=0.045 ms\n");
+	ev.ingress_other = true;
+	rt_out_event(&o, &ev);
+	o.verbose = false;
+	rt_out_event(&o, &ev);
+	ck_assert_str_eq(out(), "64 bytes from 10.77.0.2: icmp_seq=1 ttl=64 time=0.045 ms\n"
+			 "64 bytes from 10.77.0.2: icmp_seq=1 ttl=64 time=0.045 ms ingress v2\n"
+			 "64 bytes from 10.77.0.2: icmp_seq=1 ttl=64 time=0.045 ms\n");
+	o.json = true;
+	rt_out_event(&o, &ev);
+	ck_assert_ptr_nonnull(strstr(out(), ", \"egress\": null, \"ingress\": {\"device\": "
+				     "\"v2\", \"ifindex\": 3}}\n"));
 }
 END_TEST
 
@@ -332,7 +356,7 @@ START_TEST(json_summary_valid_at_total_loss)
 		"\"rtt_avg_ms\": null, \"rtt_max_ms\": null, \"rtt_mdev_ms\": null, "
 		"\"pipe\": null, \"ipg_ms\": null, \"ewma_ms\": null, \"route\": null, \"egress\": null, "
 		"\"egress_sampled\": null, \"egress_unobserved\": null, \"route_watch\": null, "
-		"\"error\": null}\n");
+		"\"error\": null, \"return_path\": null}\n");
 }
 END_TEST
 
@@ -360,11 +384,11 @@ START_TEST(json_failed_target_and_early_end)
 		"\"rtt_avg_ms\": null, \"rtt_max_ms\": null, \"rtt_mdev_ms\": null, "
 		"\"pipe\": null, \"ipg_ms\": null, \"ewma_ms\": null, \"route\": null, \"egress\": null, "
 		"\"egress_sampled\": null, \"egress_unobserved\": null, \"route_watch\": null, "
-		"\"error\": \"connect: Invalid argument\"}\n");
+		"\"error\": \"connect: Invalid argument\", \"return_path\": null}\n");
 	rt_stats_sent(st, 1, 0);
 	rt_out_summary(&o, &tg, st, &c);
 	ck_assert_ptr_nonnull(strstr(out(), "\"route_watch\": null, "
-				      "\"error\": \"Do you want to ping broadcast? Then -b.\"}\n"));
+				      "\"error\": \"Do you want to ping broadcast? Then -b.\", \"return_path\": null}\n"));
 }
 END_TEST
 
@@ -621,18 +645,18 @@ START_TEST(route_change_text_and_json)
 		"\"target_addr\": null, \"seq\": 7, \"from\": {\"source\": \"10.9.0.12\", "
 		"\"device\": \"dva\", \"ifindex\": 2, \"gateway\": null, \"table\": null, "
 		"\"type\": null, \"prefix\": null, \"from\": null, \"protocol\": null, "
-		"\"metric\": null, \"scope\": null, \"multipath\": null, \"error\": null}, "
+		"\"metric\": null, \"scope\": null, \"multipath\": null, \"mtu\": null, \"error\": null}, "
 		"\"to\": {\"source\": \"10.9.0.11\", \"device\": \"dvb\", \"ifindex\": 3, "
 		"\"gateway\": \"10.9.0.1\", \"table\": 100, \"type\": \"unicast\", "
 		"\"prefix\": null, \"from\": null, \"protocol\": null, "
-		"\"metric\": null, \"scope\": null, \"multipath\": null, \"error\": null}, "
+		"\"metric\": null, \"scope\": null, \"multipath\": null, \"mtu\": null, \"error\": null}, "
 		"\"cause\": \"rule\"}\n"));
 	ck_assert_ptr_nonnull(strstr(out(), "\"seq\": 7, \"from\": {\"source\": null, "
 				     "\"device\": null, \"ifindex\": null, \"gateway\": null, "
 				     "\"table\": null, \"type\": \"unreachable\", \"prefix\": null, "
 				     "\"from\": null, "
 				     "\"protocol\": null, \"metric\": null, \"scope\": null, "
-				     "\"multipath\": null, \"error\": \"Network is unreachable\"}, "
+				     "\"multipath\": null, \"mtu\": null, \"error\": \"Network is unreachable\"}, "
 				     "\"to\": null, \"cause\": \"rule\"}\n"));
 }
 END_TEST
@@ -681,6 +705,7 @@ int main(void)
 	tcase_add_test(tc, group_duplicate_hidden_in_text_typed_dup_in_json);
 	tcase_add_test(tc, json_quiet_prints_no_events);
 	tcase_add_test(tc, reply_egress_in_json_and_verbose_text);
+	tcase_add_test(tc, reply_ingress_in_json_and_verbose_text);
 	tcase_add_test(tc, json_summary_valid_at_total_loss);
 	tcase_add_test(tc, json_failed_target_and_early_end);
 	tcase_add_test(tc, run_summary_counts_failed_targets);

@@ -3,6 +3,7 @@
 #include <check.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <linux/neighbour.h>
 #include <linux/nexthop.h>
 #include <linux/rtnetlink.h>
@@ -148,6 +149,45 @@ START_TEST(parse_v4_reply_then_ack)
 	ck_addr(&r.dst, "10.99.1.1");
 	ck_assert(r.has_uid);
 	ck_assert(!r.multipath);
+}
+END_TEST
+
+/* A route's metrics: the MTU, RTAX_LOCK's bit for it, an exception's expiry in ticks. */
+START_TEST(parse_mtu_locked_and_expires)
+{
+	struct tbuf t = { .len = 0 };
+	struct rt_route r;
+	struct nlmsghdr *nlh = put_route(&t, AF_INET, RTN_UNICAST, RT_TABLE_MAIN);
+	struct nlattr *m = mnl_attr_nest_start(nlh, RTA_METRICS);
+	struct rta_cacheinfo ci = { .rta_expires = (int32_t)(597 * sysconf(_SC_CLK_TCK)) };
+
+	mnl_attr_put_u32(nlh, RTAX_LOCK, 1u << RTAX_MTU);
+	mnl_attr_put_u32(nlh, RTAX_MTU, 1300);
+	mnl_attr_put_u16(nlh, RTAX_ADVMSS, 1);   /* a short metric: skipped */
+	mnl_attr_nest_end(nlh, m);
+	mnl_attr_put(nlh, RTA_CACHEINFO, sizeof(ci), &ci);
+	tbuf_end(&t, nlh);
+	tbuf_error(&t, 0, NULL);
+	ck_assert_int_eq(rt_route_parse(t.b, t.len, T_SEQ, T_PORT, &r), 0);
+	ck_assert_uint_eq(r.mtu.mtu, 1300);
+	ck_assert(r.mtu.locked);
+	ck_assert_int_eq(r.mtu.expires_s, 597);
+	/* No metrics: no MTU, nothing locked, no expiry. */
+	t.len = 0;
+	nlh = put_route(&t, AF_INET, RTN_UNICAST, RT_TABLE_MAIN);
+	mnl_attr_put(nlh, RTA_CACHEINFO, sizeof(ci), &ci);
+	tbuf_end(&t, nlh);
+	tbuf_error(&t, 0, NULL);
+	ck_assert_int_eq(rt_route_parse(t.b, t.len, T_SEQ, T_PORT, &r), 0);
+	ck_assert_uint_eq(r.mtu.mtu, 0);
+	ck_assert(!r.mtu.locked);
+	ck_assert_int_eq(r.mtu.expires_s, -1);
+	/* A cacheinfo too short for its struct is a bad message. */
+	t.len = 0;
+	nlh = put_route(&t, AF_INET, RTN_UNICAST, RT_TABLE_MAIN);
+	mnl_attr_put(nlh, RTA_CACHEINFO, 4, &ci);
+	tbuf_end(&t, nlh);
+	ck_assert_int_eq(rt_route_parse(t.b, t.len, T_SEQ, T_PORT, &r), -EBADMSG);
 }
 END_TEST
 
@@ -378,7 +418,7 @@ START_TEST(neigh_request_and_reply)
 	const struct nlattr *dst;
 
 	inet_pton(AF_INET, "10.61.0.99", &a.u.v4);
-	req = rt_neigh_request(buf, 7, &a, 3);
+	req = rt_neigh_request(buf, &a, 7);
 	rq = mnl_nlmsg_get_payload(req);
 	ck_assert_int_eq(req->nlmsg_type, RTM_GETNEIGH);
 	ck_assert(req->nlmsg_flags & NLM_F_ACK);
@@ -401,19 +441,19 @@ START_TEST(neigh_request_and_reply)
 		mnl_attr_put(nlh, NDA_DST, 4, a.u.raw);
 		tbuf_end(&t, nlh);
 		tbuf_error(&t, 0, NULL);
-		ck_assert_int_eq(rt_neigh_parse(t.b, t.len, T_SEQ, T_PORT, &n), 0);
+		ck_assert_int_eq(rt_neigh_parse(t.b, t.len, T_SEQ, T_PORT, &a, &n), 0);
 		ck_assert_uint_eq(n.state, states[k]);
 		ck_assert(rt_neigh_unresolved(&n) == (k < 2));
 	}
 	/* No entry; a message too short for its header. */
 	t.len = 0;
 	tbuf_error(&t, -ENOENT, NULL);
-	ck_assert_int_eq(rt_neigh_parse(t.b, t.len, T_SEQ, T_PORT, &n), -ENOENT);
+	ck_assert_int_eq(rt_neigh_parse(t.b, t.len, T_SEQ, T_PORT, &a, &n), -ENOENT);
 	ck_assert(!rt_neigh_unresolved(&n));
 	t.len = 0;
 	tbuf_end(&t, tbuf_msg(&t, RTM_NEWNEIGH, 0));
 	tbuf_error(&t, 0, NULL);
-	ck_assert_int_eq(rt_neigh_parse(t.b, t.len, T_SEQ, T_PORT, &n), -EBADMSG);
+	ck_assert_int_eq(rt_neigh_parse(t.b, t.len, T_SEQ, T_PORT, &a, &n), -EBADMSG);
 }
 END_TEST
 
@@ -596,6 +636,7 @@ int main(void)
 	tcase_add_test(tc, request_v6_bound_oif_tos);
 	tcase_add_test(tc, request_without_proto_for_old_kernels);
 	tcase_add_test(tc, parse_v4_reply_then_ack);
+	tcase_add_test(tc, parse_mtu_locked_and_expires);
 	tcase_add_test(tc, parse_v6_first_prefsrc_wins);
 	tcase_add_test(tc, parse_v6_source_specific_entry);
 	tcase_add_test(tc, parse_v4_route_via_v6_gateway);
