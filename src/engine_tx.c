@@ -153,6 +153,7 @@ int64_t rt_engine_send(struct rt_engine *e, size_t i, int64_t at)
 	rt_stats_sent(st, seq, now);
 	rt_policy_sent(&t->run, o, now);
 	t->last_unsent = err != 0;
+	st->nsendfail += err != 0;
 	if (ask && !err)
 		rt_egress_asked(&e->ob.t[i].eg, seq, now);
 	if (err && cannot_leave(err)) {

@@ -288,8 +288,9 @@ static void summary(const struct rt_out *o, const struct rt_out_target *t,
 	json_target_addr(o->f, "addr", t);
 	json_target_addr(o->f, "target_addr", t);
 	fprintf(o->f, ", \"transmitted\": %" PRIu64 ", \"received\": %" PRIu64
-		", \"duplicates\": %" PRIu64 ", \"corrupted\": %" PRIu64 ", \"errors\": %" PRIu64,
-		st->ntransmitted, st->nreceived, st->nrepeats, st->nchecksum, st->nerrors);
+		", \"duplicates\": %" PRIu64 ", \"corrupted\": %" PRIu64 ", \"errors\": %" PRIu64
+		", \"send_errors\": %" PRIu64, st->ntransmitted, st->nreceived, st->nrepeats,
+		st->nchecksum, st->nerrors, st->nsendfail);
 	/* As the text, which says neither loss nor time before a first echo. */
 	if (st->ntransmitted)
 		fprintf(o->f, ", \"loss_percent\": %s, \"time_ms\": %" PRId64,

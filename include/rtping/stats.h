@@ -31,6 +31,7 @@ struct rt_stats {
 	uint64_t nrepeats;        /* (DUP!) */
 	uint64_t nchecksum;       /* (BAD CHECKSUM!) */
 	uint64_t nerrors;         /* ICMP errors for our probes, local errors */
+	uint64_t nsendfail;       /* sends the kernel refused, counted in nerrors or not */
 	/* RTT sums in microseconds, as iputils keeps them (its mdev formula). */
 	int64_t tmin, tmax, tsum;
 	double tsum2;

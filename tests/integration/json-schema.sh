@@ -137,6 +137,9 @@ check_eq "no query made: verified, fallback, hash_dependent null" "null null nul
 check_eq "failed sends: no timeout for echoes that never left" "0" \
 	"$(grep -c '"type": "timeout"' "$OUT/unsent")"
 check_match "failed sends: said as errors" '"type": "error"' "$(cat "$OUT/unsent")"
+check_eq "failed sends: each with its seq, all counted in send_errors" "1 2 3|3 3" \
+	"$(jq -r 'select(.type == "error") | .seq' "$OUT/unsent" | paste -sd' ')|$(
+		jq -r 'select(.type == "summary") | "\(.transmitted) \(.send_errors)"' "$OUT/unsent")"
 check_eq "several targets: every summary has its route" "object object object" \
 	"$(jq -r 'select(.type == "summary") .route | type' "$OUT/several" | tr '\n' ' ' | sed 's/ $//')"
 check_eq "a timeout for each unanswered echo but the last (-O)" "1 2" \

@@ -351,7 +351,7 @@ START_TEST(json_summary_valid_at_total_loss)
 	ck_assert_str_eq(out(),
 		"{\"type\": \"summary\", \"host\": \"10.77.0.2\", \"addr\": null, \"target_addr\": null, "
 		"\"transmitted\": 1, "
-		"\"received\": 0, \"duplicates\": 0, \"corrupted\": 0, \"errors\": 0, "
+		"\"received\": 0, \"duplicates\": 0, \"corrupted\": 0, \"errors\": 0, \"send_errors\": 0, "
 		"\"loss_percent\": 100, \"time_ms\": 0, \"rtt_min_ms\": null, "
 		"\"rtt_avg_ms\": null, \"rtt_max_ms\": null, \"rtt_mdev_ms\": null, "
 		"\"pipe\": null, \"ipg_ms\": null, \"ewma_ms\": null, \"route\": null, \"egress\": null, "
@@ -379,7 +379,7 @@ START_TEST(json_failed_target_and_early_end)
 	ck_assert_str_eq(out(),
 		"{\"type\": \"summary\", \"host\": \"10.77.0.2\", \"addr\": \"10.200.0.1\", "
 		"\"target_addr\": \"10.200.0.1\", \"transmitted\": 0, "
-		"\"received\": 0, \"duplicates\": 0, \"corrupted\": 0, \"errors\": 0, "
+		"\"received\": 0, \"duplicates\": 0, \"corrupted\": 0, \"errors\": 0, \"send_errors\": 0, "
 		"\"loss_percent\": null, \"time_ms\": null, \"rtt_min_ms\": null, "
 		"\"rtt_avg_ms\": null, \"rtt_max_ms\": null, \"rtt_mdev_ms\": null, "
 		"\"pipe\": null, \"ipg_ms\": null, \"ewma_ms\": null, \"route\": null, \"egress\": null, "
