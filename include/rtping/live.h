@@ -5,7 +5,9 @@
  * change once, naming the target. The plans stay as they were asked: a
  * re-query builds the target's flow afresh (src/plan.c) into scratch
  * space, or, for a run of one target, re-asks the live copy of its plan
- * (whose source -B, -e or -C pinned).
+ * (whose source -B, -e or -C pinned). For many targets a batch's route
+ * questions go to the kernel together first (src/ahead.c), as the plans'
+ * did before the first echo.
  */
 #ifndef RTPING_LIVE_H
 #define RTPING_LIVE_H
@@ -14,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct rt_ahead;
 struct rt_engine;
 struct rt_explain;
 struct rt_plan;
@@ -29,12 +32,13 @@ struct rt_targets;
 #define RT_LIVE_BATCH_NS (300 * 1000LL)
 
 struct rt_live {
-	const struct rt_plan_env *pe;
+	struct rt_plan_env *pe;
 	const struct rt_targets *tl;
 	const struct rt_sock *const *sock;   /* [2]: each family's socket */
 	struct rt_engine *e;
 	struct rt_explain *one;   /* one target: its live plan; NULL for many */
 	struct rt_plan *scratch;  /* many: where each target's flow is rebuilt */
+	struct rt_ahead *ahead;   /* many: a batch's questions asked together; NULL: one by one */
 	size_t next;              /* the next target of the pass in progress */
 	bool busy, again;         /* a pass is in progress; another is due after it */
 	unsigned causes, again_causes;   /* enum rt_watch_cause bits of each */
@@ -42,9 +46,10 @@ struct rt_live {
 
 /*
  * one: the live plan of a one-target run, else NULL (scratch space is
- * allocated for many). 0 or -ENOMEM.
+ * allocated for many, and a socket for their batches' questions when it
+ * opens). 0 or -ENOMEM.
  */
-int rt_live_init(struct rt_live *l, const struct rt_plan_env *pe, const struct rt_targets *tl,
+int rt_live_init(struct rt_live *l, struct rt_plan_env *pe, const struct rt_targets *tl,
 		 const struct rt_sock *const sock[2], struct rt_engine *e, struct rt_explain *one);
 void rt_live_free(struct rt_live *l);
 
