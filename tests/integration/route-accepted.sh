@@ -80,7 +80,7 @@ for i in 1 2 3 4 5 6 7 8; do
 	t_run "$H" "$RTPING" -v -B -c 1 -W 2 "fd00:9::$i"
 	[ "$T_RC" = 0 ] || wrong="$wrong fd00:9::$i(exit $T_RC)"
 	s=$(printf '%s\n' "$T_OUT" | sed -n 's/^PING .* from \([0-9a-f:]*\) \([a-z0-9]*\): .*/\1 \2/p')
-	e=$(printf '%s\n' "$T_OUT" | sed -n 's/^64 bytes .* egress \([0-9a-f:]*\) \([a-z0-9]*\)$/\1 \2/p')
+	e=$(printf '%s\n' "$T_OUT" | sed -n 's/^64 bytes .* egress \([0-9a-f:]*\) \([a-z0-9]*\)\( ingress [a-z0-9]*\)\{0,1\}$/\1 \2/p')
 	said="$said ${s:-?}" left="$left ${e:-?}"
 	[ -n "$s" ] && [ "$s" = "$e" ] || wrong="$wrong fd00:9::$i(said '$s', left '$e')"
 	# The bound source asked as -I asks it: the same device.
