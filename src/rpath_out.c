@@ -7,38 +7,23 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "rtping/json.h"
 #include "rtping/rpath_out.h"
-
-/* Appends to buf[0, len) at *at, never past its end. */
-static void put(char *buf, size_t len, size_t *at, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (*at >= len)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(buf + *at, len - *at, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		*at = *at + (size_t)n < len ? *at + (size_t)n : len - 1;
-}
+#include "rtping/textbuf.h"
 
 /* Why d refuses: its rp_filter and the route back, or the kernel's error. */
 static void why(char *buf, size_t len, size_t *at, const struct rt_rpath *r,
 		const struct rt_rpath_dev *d)
 {
 	if (d->err == -EINVAL && d->rp_filter > 0 && r->back[0])
-		put(buf, len, at, "rp_filter=%d, the route back uses %s", d->rp_filter, r->back);
+		rt_text_put(buf, len, at, "rp_filter=%d, the route back uses %s", d->rp_filter, r->back);
 	else if (d->err == -EINVAL && d->rp_filter > 0)
-		put(buf, len, at, "rp_filter=%d", d->rp_filter);
+		rt_text_put(buf, len, at, "rp_filter=%d", d->rp_filter);
 	else
-		put(buf, len, at, "%s", strerror(-d->err));
+		rt_text_put(buf, len, at, "%s", strerror(-d->err));
 }
 
 void rt_rpath_refusal(const struct rt_rpath *r, const struct rt_rpath_dev *d, char *buf,
@@ -61,32 +46,32 @@ size_t rt_rpath_say(const struct rt_rpath *r, const char *target, char *buf, siz
 	if (!rt_rpath_news(r))
 		return 0;
 	if (r->have_drops && r->drops)
-		put(buf, len, &at, "%" PRIu64 " packet%s dropped by reverse-path filtering during "
+		rt_text_put(buf, len, &at, "%" PRIu64 " packet%s dropped by reverse-path filtering during "
 		    "this run: ", r->drops, r->drops == 1 ? "" : "s");
 	else
-		put(buf, len, &at, "reverse-path filtering: ");
-	put(buf, len, &at, "a reply from %s is accepted on ", target);
+		rt_text_put(buf, len, &at, "reverse-path filtering: ");
+	rt_text_put(buf, len, &at, "a reply from %s is accepted on ", target);
 	for (size_t i = 0; i < r->n; i++)
 		if (!r->d[i].err)
-			put(buf, len, &at, "%s%s", nacc++ ? ", " : "", r->d[i].dev);
+			rt_text_put(buf, len, &at, "%s%s", nacc++ ? ", " : "", r->d[i].dev);
 	if (!nacc)
-		put(buf, len, &at, "no device");
+		rt_text_put(buf, len, &at, "no device");
 	for (size_t i = 0; i < r->n; i++)
 		nrej += r->d[i].err != 0;
 	if (!nrej)
-		put(buf, len, &at, "every device asked");
+		rt_text_put(buf, len, &at, "every device asked");
 	else if (nacc)
-		put(buf, len, &at, " only");
+		rt_text_put(buf, len, &at, " only");
 	for (size_t i = 0, k = 0; i < r->n; i++) {
 		if (!r->d[i].err)
 			continue;
-		put(buf, len, &at, "%s%s: ", k++ ? "; " : " (", r->d[i].dev);
+		rt_text_put(buf, len, &at, "%s%s: ", k++ ? "; " : " (", r->d[i].dev);
 		why(buf, len, &at, r, &r->d[i]);
 	}
 	if (nrej)
-		put(buf, len, &at, ")");
+		rt_text_put(buf, len, &at, ")");
 	if (r->cut)
-		put(buf, len, &at, "; only the first %d devices were asked", RT_RPATH_MAX);
+		rt_text_put(buf, len, &at, "; only the first %d devices were asked", RT_RPATH_MAX);
 	return at;
 }
 

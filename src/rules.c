@@ -3,7 +3,6 @@
  * the way fib_rule_match() and fib4/fib6_rule_match() do in the kernel.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 
 #include "rtping/flow.h"
 #include "rtping/rules.h"
+#include "rtping/textbuf.h"
 
 void rt_rules_free(struct rt_rules *r)
 {
@@ -392,38 +392,21 @@ static const char *proto_name(uint8_t p, char *buf, size_t len)
 	return buf;
 }
 
-/* Appends one formatted piece, keeping buf terminated when it is full. */
-static void add(char *buf, size_t len, size_t *off, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void add(char *buf, size_t len, size_t *off, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (*off >= len)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(buf + *off, len - *off, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		*off += (size_t)n;
-}
-
 static void add_prefix(char *buf, size_t len, size_t *off, const char *word,
 		       const struct rt_addr *a, uint8_t plen)
 {
 	char s[RT_ADDRSTRLEN];
 
-	add(buf, len, off, " %s %s/%u", word, rt_addr_str(a, s, sizeof(s)), plen);
+	rt_text_put(buf, len, off, " %s %s/%u", word, rt_addr_str(a, s, sizeof(s)), plen);
 }
 
 static void add_range(char *buf, size_t len, size_t *off, const char *word,
 		      uint32_t lo, uint32_t hi)
 {
 	if (lo == hi)
-		add(buf, len, off, " %s %u", word, lo);
+		rt_text_put(buf, len, off, " %s %u", word, lo);
 	else
-		add(buf, len, off, " %s %u-%u", word, lo, hi);
+		rt_text_put(buf, len, off, " %s %u-%u", word, lo, hi);
 }
 
 /* "dport 2048", "dport 1024-2047", "sport 256/0xff00" (a full mask is one port). */
@@ -434,22 +417,22 @@ static void add_port(char *buf, size_t len, size_t *off, const char *word, bool 
 		return;
 	add_range(buf, len, off, word, lo, hi);
 	if (mask && mask != 0xffff)
-		add(buf, len, off, "/0x%x", mask);
+		rt_text_put(buf, len, off, "/0x%x", mask);
 }
 
 /* The selectors rtping cannot evaluate, in ip-rule(8) words where it has them. */
 static void add_unknown(char *buf, size_t len, size_t *off, const struct rt_rule *r)
 {
 	if (r->unknown & RT_RULE_SEL_DSCP)
-		add(buf, len, off, r->dscp_mask == 0x3f ? " dscp %u" : " dscp %u/0x%x", r->dscp,
+		rt_text_put(buf, len, off, r->dscp_mask == 0x3f ? " dscp %u" : " dscp %u/0x%x", r->dscp,
 		    r->dscp_mask);
 	if (r->unknown & RT_RULE_SEL_FLOWLABEL)
-		add(buf, len, off, " flowlabel 0x%x/0x%x", ntohl(r->flowlabel),
+		rt_text_put(buf, len, off, " flowlabel 0x%x/0x%x", ntohl(r->flowlabel),
 		    ntohl(r->flowlabel_mask));
 	if (r->unknown & RT_RULE_SEL_TUN_ID)
-		add(buf, len, off, " tun_id");
+		rt_text_put(buf, len, off, " tun_id");
 	if (r->unknown & RT_RULE_SEL_OTHER)
-		add(buf, len, off, " attribute %u", r->other_attr);
+		rt_text_put(buf, len, off, " attribute %u", r->other_attr);
 }
 
 const char *rt_rule_unknown_names(const struct rt_rule *r, char *buf, size_t len)
@@ -465,9 +448,9 @@ const char *rt_rule_unknown_names(const struct rt_rule *r, char *buf, size_t len
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (!(r->unknown & names[i].bit))
 			continue;
-		add(buf, len, &off, "%s%s", off ? ", " : "", names[i].name);
+		rt_text_put(buf, len, &off, "%s%s", off ? ", " : "", names[i].name);
 		if (names[i].bit == RT_RULE_SEL_OTHER)
-			add(buf, len, &off, " %u", r->other_attr);
+			rt_text_put(buf, len, &off, " %u", r->other_attr);
 	}
 	return buf;
 }
@@ -479,29 +462,29 @@ const char *rt_rule_selector(const struct rt_rule *r, char *buf, size_t len)
 
 	buf[0] = '\0';
 	if (r->invert)
-		add(buf, len, &off, " not");
+		rt_text_put(buf, len, &off, " not");
 	if (r->src_len)
 		add_prefix(buf, len, &off, "from", &r->src, r->src_len);
 	if (r->dst_len)
 		add_prefix(buf, len, &off, "to", &r->dst, r->dst_len);
 	if (r->tos)
-		add(buf, len, &off, " tos 0x%02x", r->tos);
+		rt_text_put(buf, len, &off, " tos 0x%02x", r->tos);
 	if (r->has_mark)
-		add(buf, len, &off, r->mark_mask == 0xffffffffu ? " fwmark 0x%x" : " fwmark 0x%x/0x%x",
+		rt_text_put(buf, len, &off, r->mark_mask == 0xffffffffu ? " fwmark 0x%x" : " fwmark 0x%x/0x%x",
 		    r->mark, r->mark_mask);
 	if (r->iif[0])
-		add(buf, len, &off, " iif %s", r->iif);
+		rt_text_put(buf, len, &off, " iif %s", r->iif);
 	if (r->oif[0])
-		add(buf, len, &off, " oif %s", r->oif);
+		rt_text_put(buf, len, &off, " oif %s", r->oif);
 	if (r->has_uid)
 		add_range(buf, len, &off, "uidrange", r->uid_lo, r->uid_hi);
 	if (r->ipproto)
-		add(buf, len, &off, " ipproto %s", proto_name(r->ipproto, num, sizeof(num)));
+		rt_text_put(buf, len, &off, " ipproto %s", proto_name(r->ipproto, num, sizeof(num)));
 	add_port(buf, len, &off, "sport", r->has_sport, r->sport_lo, r->sport_hi, r->sport_mask);
 	add_port(buf, len, &off, "dport", r->has_dport, r->dport_lo, r->dport_hi, r->dport_mask);
 	add_unknown(buf, len, &off, r);
 	if (!off || (r->invert && off == 4))
-		add(buf, len, &off, " all");
+		rt_text_put(buf, len, &off, " all");
 	/* Skip the leading blank every piece starts with. */
 	memmove(buf, buf + 1, strlen(buf));
 	return buf;

@@ -15,6 +15,7 @@
 #include "rtping/nl.h"
 #include "rtping/rpath.h"
 #include "rtping/rpath_out.h"
+#include "rtping/textbuf.h"
 #include "runner.h"
 
 static const char netstat[] =
@@ -284,6 +285,25 @@ START_TEST(neighbour_request_and_state)
 }
 END_TEST
 
+/* Pieces appended in a fixed buffer: cut at its end, the position the text's length. */
+START_TEST(text_put_cuts_at_the_end)
+{
+	char b[8];
+	size_t at = 0;
+
+	rt_text_put(b, sizeof(b), &at, "%s", "v1");
+	rt_text_put(b, sizeof(b), &at, ", %d", 42);
+	ck_assert_str_eq(b, "v1, 42");
+	ck_assert_uint_eq(at, 6);
+	rt_text_put(b, sizeof(b), &at, "%s", "xyz");
+	ck_assert_str_eq(b, "v1, 42x");
+	ck_assert_uint_eq(at, 7);
+	rt_text_put(b, sizeof(b), &at, "%s", "more");
+	ck_assert_str_eq(b, "v1, 42x");
+	ck_assert_uint_eq(at, 7);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("rpath");
@@ -297,6 +317,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, diagnosis_names_the_rejecting_device);
 	tcase_add_test(tc, json_object_and_null);
 	tcase_add_test(tc, neighbour_request_and_state);
+	tcase_add_test(tc, text_put_cuts_at_the_end);
 	suite_add_tcase(s, tc);
 	return s;
 }
