@@ -4,11 +4,9 @@
  *
  *   rtbench exec NETNS OUT CMD [ARG...]
  *       enters /run/netns/NETNS ("-": stay), runs CMD once with stdout to
- *       OUT, prints "wall_us maxrss_kb status cpu_us" (user + system). The clock and wait4() sit
- *       here rather than in `ip netns exec`/time(1), whose own start-up and
+ *       OUT, prints "wall_us maxrss_kb status cpu_us" (user + system). The
+ *       clock and wait4() sit here rather than in `ip netns exec`/time(1), whose own start-up and
  *       memory would otherwise be counted.
- *   rtbench cpu NETNS OUT CMD [ARG...]
- *       the same as exec (kept for the audit benchmark).
  *   rtbench first NETNS IFACE OUT CMD [ARG...]
  *       the same start, and prints the microseconds until the command's
  *       first ICMP or ICMPv6 echo request leaves IFACE (seen on a packet
@@ -70,7 +68,23 @@ static int enter_netns(const char *name)
 	return rc;
 }
 
-static int cmd_exec(char **argv, bool cpu)
+/* Runs cmd with its stdout to out; its pid, or -1. */
+static pid_t spawn(const char *out, char **cmd)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+		if (fd < 0 || dup2(fd, 1) < 0)
+			_exit(127);
+		execvp(cmd[0], cmd);
+		_exit(127);
+	}
+	return pid;
+}
+
+static int cmd_exec(char **argv)
 {
 	struct rusage ru;
 	int64_t t0, t1;
@@ -82,21 +96,12 @@ static int cmd_exec(char **argv, bool cpu)
 		return 2;
 	}
 	t0 = now_ns();
-	pid = fork();
-	if (pid == 0) {
-		int fd = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-		if (fd < 0 || dup2(fd, 1) < 0)
-			_exit(127);
-		execvp(argv[2], argv + 2);
-		_exit(127);
-	}
+	pid = spawn(argv[1], argv + 2);
 	if (pid < 0 || wait4(pid, &status, 0, &ru) < 0)
 		return 2;
 	t1 = now_ns();
 	printf("%lld %ld %d", (long long)((t1 - t0) / 1000), ru.ru_maxrss,
 	       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-	(void)cpu;   /* "cpu" is "exec": both print it now */
 	printf(" %lld", (long long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 +
 		       ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
 	putchar('\n');
@@ -129,15 +134,7 @@ static int cmd_first(char **argv)
 		return 2;
 	}
 	t0 = now_ns();
-	pid = fork();
-	if (pid == 0) {
-		int fd = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-		if (fd < 0 || dup2(fd, 1) < 0)
-			_exit(127);
-		execvp(argv[3], argv + 3);
-		_exit(127);
-	}
+	pid = spawn(argv[2], argv + 3);
 	while (pid > 0 && !t1) {
 		struct pollfd p = { ps, POLLIN, 0 };
 		struct sockaddr_ll from;
@@ -260,13 +257,13 @@ static int cmd_route(char **argv)
 
 int main(int argc, char **argv)
 {
-	if (argc >= 5 && (!strcmp(argv[1], "exec") || !strcmp(argv[1], "cpu")))
-		return cmd_exec(argv + 2, !strcmp(argv[1], "cpu"));
+	if (argc >= 5 && !strcmp(argv[1], "exec"))
+		return cmd_exec(argv + 2);
 	if (argc >= 6 && !strcmp(argv[1], "first"))
 		return cmd_first(argv + 2);
 	if (argc == 4 && !strcmp(argv[1], "route"))
 		return cmd_route(argv + 2);
-	fprintf(stderr, "usage: rtbench exec|cpu NETNS OUT CMD [ARG...] | "
+	fprintf(stderr, "usage: rtbench exec NETNS OUT CMD [ARG...] | "
 		"rtbench first NETNS IFACE OUT CMD [ARG...] | rtbench route DEST COUNT\n");
 	return 2;
 }
