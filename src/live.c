@@ -30,17 +30,26 @@ int rt_live_init(struct rt_live *l, struct rt_plan_env *pe, const struct rt_targ
 	l->one = one;
 	if (!one && !(l->scratch = malloc(sizeof(*l->scratch))))
 		return -ENOMEM;
-	if (!one && tl->n > 1 && pe->nl) {
-		int rcvbuf;
-
-		/* Without it (the test hook, no memory, no socket) each is asked alone. */
-		if (rt_ahead_hook(&rcvbuf) && (l->ahead = malloc(sizeof(*l->ahead))) &&
-		    rt_ahead_open(l->ahead, pe, rcvbuf) < 0) {
-			free(l->ahead);
-			l->ahead = NULL;
-		}
-	}
 	return 0;
+}
+
+/*
+ * The batches' questions socket, opened at the first pass: a run whose
+ * routes never change pays nothing for it. Without it (the test hook, no
+ * memory, no socket) each target is asked alone.
+ */
+static void open_ahead(struct rt_live *l)
+{
+	int rcvbuf;
+
+	l->ahead_tried = true;
+	if (l->one || l->tl->n < 2 || !l->pe->nl || !rt_ahead_hook(&rcvbuf) ||
+	    !(l->ahead = malloc(sizeof(*l->ahead))))
+		return;
+	if (rt_ahead_open(l->ahead, l->pe, rcvbuf) < 0) {
+		free(l->ahead);
+		l->ahead = NULL;
+	}
 }
 
 void rt_live_free(struct rt_live *l)
@@ -117,7 +126,11 @@ int64_t rt_live_step(struct rt_live *l, int64_t now)
 	/* Sends first: while one is due, a single target a turn, so the pass still ends. */
 	int batch = l->busy && rt_engine_send_due(l->e, now) ? 1 : RT_LIVE_BATCH;
 	struct rt_route_view v;
-	bool ahead = l->ahead && l->busy && batch > 1;
+	bool ahead;
+
+	if (l->busy && !l->ahead_tried)
+		open_ahead(l);
+	ahead = l->ahead && l->busy && batch > 1;
 
 	if (ahead)
 		ask_ahead(l, batch);

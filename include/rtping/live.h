@@ -39,6 +39,7 @@ struct rt_live {
 	struct rt_explain *one;   /* one target: its live plan; NULL for many */
 	struct rt_plan *scratch;  /* many: where each target's flow is rebuilt */
 	struct rt_ahead *ahead;   /* many: a batch's questions asked together; NULL: one by one */
+	bool ahead_tried;         /* opened (or failed to) at the first pass */
 	size_t next;              /* the next target of the pass in progress */
 	bool busy, again;         /* a pass is in progress; another is due after it */
 	unsigned causes, again_causes;   /* enum rt_watch_cause bits of each */
@@ -46,8 +47,8 @@ struct rt_live {
 
 /*
  * one: the live plan of a one-target run, else NULL (scratch space is
- * allocated for many, and a socket for their batches' questions when it
- * opens). 0 or -ENOMEM.
+ * allocated for many; their batches' questions socket opens at the first
+ * pass). 0 or -ENOMEM.
  */
 int rt_live_init(struct rt_live *l, struct rt_plan_env *pe, const struct rt_targets *tl,
 		 const struct rt_sock *const sock[2], struct rt_engine *e, struct rt_explain *one);
