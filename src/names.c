@@ -73,7 +73,7 @@ struct rt_names {
 	int64_t until;                  /* the current event's wait (rt_names_copy()) */
 	char text[NI_MAXHOST + ADDR_MAX + 4];
 	char addr[ADDR_MAX];
-	struct slot slot[CACHE_SLOTS];
+	struct slot *slot;              /* CACHE_SLOTS, taken at the first lookup (84 KiB) */
 };
 
 bool rt_names_numeric_target(int af, const char *dest)
@@ -235,6 +235,7 @@ void rt_names_close(struct rt_names *n)
 			shared_free(sh);
 		}
 	}
+	free(n->slot);
 	free(n);
 }
 
@@ -251,6 +252,8 @@ static socklen_t make_key(const struct sockaddr *sa, socklen_t len, struct socka
 
 static struct slot *find(struct rt_names *n, const struct sockaddr_storage *key, socklen_t len)
 {
+	if (!n->slot)
+		return NULL;
 	for (unsigned i = 0; i < CACHE_SLOTS; i++) {
 		struct slot *s = &n->slot[i];
 
@@ -263,6 +266,8 @@ static struct slot *find(struct rt_names *n, const struct sockaddr_storage *key,
 /* A free slot, else the next finished one (a pending one is never taken). */
 static struct slot *claim(struct rt_names *n)
 {
+	if (!n->slot && !(n->slot = calloc(CACHE_SLOTS, sizeof(*n->slot))))
+		return NULL;
 	for (unsigned i = 0; i < CACHE_SLOTS; i++)
 		if (n->slot[i].state == SLOT_FREE)
 			return &n->slot[i];
