@@ -299,14 +299,15 @@ int rt_nl_recv_queued(struct rt_nl *nl, void *bufs, size_t bufsz, size_t *lens, 
 						  .msg_iov = &iov[i], .msg_iovlen = 1 };
 	}
 	do {
-		got = recvmmsg(mnl_socket_get_fd(nl->sk), msg, n, MSG_DONTWAIT, NULL);
+		/* MSG_TRUNC: netlink then gives a cut datagram's whole length. */
+		got = recvmmsg(mnl_socket_get_fd(nl->sk), msg, n, MSG_DONTWAIT | MSG_TRUNC, NULL);
 	} while (got < 0 && errno == EINTR);
 	if (got < 0)
 		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
-	/* Only the kernel (port 0) answers; a cut datagram answers nothing (length 0). */
+	/* Only the kernel (port 0) answers. */
 	for (int i = 0; i < got; i++)
-		lens[i] = msg[i].msg_hdr.msg_namelen == sizeof(sa[i]) && sa[i].nl_pid == 0 &&
-			  !(msg[i].msg_hdr.msg_flags & MSG_TRUNC) ? msg[i].msg_len : 0;
+		lens[i] = msg[i].msg_hdr.msg_namelen == sizeof(sa[i]) && sa[i].nl_pid == 0
+			  ? msg[i].msg_len : 0;
 	return got;
 }
 

@@ -20,9 +20,13 @@
 #include "rtping/nl.h"
 #include "rtping/nlbatch.h"
 
-/* rt_nlb_ask()'s buffers: one sendmsg(), and one recvmmsg() of datagrams. */
+/*
+ * rt_nlb_ask()'s buffers: one sendmsg(), and one recvmmsg() of datagrams.
+ * An answer is a few hundred bytes (a route, an error); a longer one (a
+ * multipath route of many hops) is cut and asked again alone.
+ */
 #define RECVS 32
-#define RECVSZ 4096
+#define RECVSZ 1024
 struct io {
 	char send[RT_NL_BUFSZ] __attribute__((aligned(4)));
 	char recv[RECVS][RECVSZ] __attribute__((aligned(4)));
@@ -136,12 +140,6 @@ int rt_nlb_reserve(struct rt_nlb *b, size_t nreq, size_t bytes)
 	    room(&b->ans, &b->ans_cap, 0, bytes) < 0 ||
 	    (!b->io && !(b->io = malloc(sizeof(struct io)))))
 		return -ENOMEM;
-	/* Touched now: what the batch will use is in memory from the start. */
-	memset(b->r, 0, b->cap * sizeof(*b->r));
-	memset(b->chunk, 0, b->cap * sizeof(*b->chunk));
-	memset(b->req, 0, b->req_cap);
-	memset(b->ans, 0, b->ans_cap);
-	memset(b->io, 0, sizeof(struct io));
 	return 0;
 }
 
@@ -264,6 +262,22 @@ int rt_nlb_take(struct rt_nlb *b, const void *buf, size_t len)
 	return kept;
 }
 
+int rt_nlb_cut(struct rt_nlb *b, const void *buf, size_t len)
+{
+	struct nlmsghdr h;
+	struct rt_nlb_req *r;
+
+	if (len < sizeof(h))
+		return 0;
+	memcpy(&h, buf, sizeof(h));
+	if (!(r = answered_by(b, &h)))
+		return 0;
+	r->state = RT_NLB_GIVEN_UP;
+	r->alen = 0;
+	b->st.unanswered++;
+	return 1;
+}
+
 /* The ACK the kernel sends for r with NLM_F_ACK (NETLINK_CAP_ACK: the request's header only). */
 static int write_ack(struct rt_nlb *b, struct rt_nlb_req *r)
 {
@@ -381,9 +395,12 @@ static int drain(struct rt_nlb *b, struct rt_nl *nl, struct io *io)
 		}
 		if (n < 0)
 			return n;
-		for (int i = 0; i < n; i++)
-			if (io->lens[i] && rt_nlb_take(b, io->recv[i], io->lens[i]) < 0)
+		for (int i = 0; i < n; i++) {
+			if (io->lens[i] > RECVSZ)
+				rt_nlb_cut(b, io->recv[i], RECVSZ);
+			else if (io->lens[i] && rt_nlb_take(b, io->recv[i], io->lens[i]) < 0)
 				return -ENOMEM;
+		}
 	}
 }
 

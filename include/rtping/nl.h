@@ -68,8 +68,8 @@ void rt_nl_ifname_keep(struct rt_nl *nl, bool on);
 int rt_nl_send(struct rt_nl *nl, const void *buf, size_t len);
 /*
  * Up to n datagrams already queued, without waiting: into bufs (n buffers
- * of bufsz bytes each), their lengths into lens (0: not the kernel's, or
- * longer than bufsz). Returns how many, -EAGAIN when none is queued,
+ * of bufsz bytes each), their lengths into lens (0: not the kernel's; over
+ * bufsz: cut, its first bufsz bytes kept). Returns how many, -EAGAIN when none is queued,
  * -ENOBUFS once after the kernel dropped answers for want of room, or -errno.
  */
 int rt_nl_recv_queued(struct rt_nl *nl, void *bufs, size_t bufsz, size_t *lens, unsigned n);

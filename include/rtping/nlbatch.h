@@ -67,8 +67,9 @@ void rt_nlb_free(struct rt_nlb *b);
 void rt_nlb_clear(struct rt_nlb *b);
 
 /*
- * Memory for nreq requests and bytes of answers, taken and touched now, so
- * that a batch of that size grows nothing later. 0 or -ENOMEM.
+ * Memory for nreq requests and bytes of answers, taken now, so that a
+ * batch of that size grows nothing later; pages are touched as they are
+ * used. 0 or -ENOMEM.
  */
 int rt_nlb_reserve(struct rt_nlb *b, size_t nreq, size_t bytes);
 
@@ -88,6 +89,13 @@ size_t rt_nlb_pack(struct rt_nlb *b, void *buf, size_t cap, size_t max);
  * a malformed buffer) are skipped. Returns the messages kept, or -ENOMEM.
  */
 int rt_nlb_take(struct rt_nlb *b, const void *buf, size_t len);
+
+/*
+ * Pure: a datagram too long for the read, of which len bytes came. The
+ * request its first message answers is given up, to be asked alone by
+ * whoever needs it (a buffer of its own holds it). 1 when one was, else 0.
+ */
+int rt_nlb_cut(struct rt_nlb *b, const void *buf, size_t len);
 
 /*
  * Pure: the chunk's answers are all in (the queue was read empty). A reply

@@ -221,6 +221,33 @@ START_TEST(a_cut_message_ends_the_datagram)
 }
 END_TEST
 
+/* A datagram too long for the read: its request goes to be asked alone, not again in a batch. */
+START_TEST(a_cut_datagram_gives_its_request_up)
+{
+	struct rt_nlb b;
+	struct dgram d = { .len = 0 };
+
+	sent_three(&b);
+	reply(&d, 2, PORT, 2);
+	ck_assert_int_eq(rt_nlb_cut(&b, d.b, 16), 1);
+	ck_assert_int_eq(b.r[1].state, RT_NLB_GIVEN_UP);
+	ck_assert_uint_eq(b.st.unanswered, 1);
+	/* Too short for a header, another port's, or a request no longer in flight: nothing. */
+	ck_assert_int_eq(rt_nlb_cut(&b, d.b, 15), 0);
+	ck_assert_int_eq(rt_nlb_cut(&b, d.b, 16), 0);
+	d.len = 0;
+	reply(&d, 1, PORT + 1, 1);
+	ck_assert_int_eq(rt_nlb_cut(&b, d.b, 16), 0);
+	ck_assert_int_eq(b.r[0].state, RT_NLB_SENT);
+	/* The other two are queued again; the cut one is not, and has no answer. */
+	ck_assert_uint_eq(rt_nlb_settle(&b), 2);
+	ck_assert_int_eq(b.r[1].state, RT_NLB_GIVEN_UP);
+	ck_assert_uint_eq(rt_nlb_pack(&b, sendbuf, sizeof(sendbuf), 8) > 0, 1);
+	ck_assert_uint_eq(b.nchunk, 2);
+	rt_nlb_free(&b);
+}
+END_TEST
+
 START_TEST(after_an_overrun_the_unanswered_are_queued_again)
 {
 	struct rt_nlb b;
@@ -388,6 +415,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, answers_are_matched_by_sequence_not_order);
 	tcase_add_test(tc, answers_for_others_are_skipped);
 	tcase_add_test(tc, a_cut_message_ends_the_datagram);
+	tcase_add_test(tc, a_cut_datagram_gives_its_request_up);
 	tcase_add_test(tc, after_an_overrun_the_unanswered_are_queued_again);
 	tcase_add_test(tc, a_kept_answer_reads_back_as_with_its_ack);
 	tcase_add_test(tc, an_answer_split_across_datagrams_stays_whole);
