@@ -173,7 +173,8 @@ void rt_ahead_next(struct rt_ahead *a)
 
 bool rt_ahead_hook(int *rcvbuf)
 {
-	const char *v = getenv("RTPING_TEST_AHEAD");
+	/* Not for a setuid or setcap install: the caller's environment is not ours. */
+	const char *v = secure_getenv("RTPING_TEST_AHEAD");
 	char *end;
 	long n;
 

@@ -59,7 +59,7 @@ void rt_ahead_next(struct rt_ahead *a);
  * A test hook, not an interface: RTPING_TEST_AHEAD=off in the environment
  * asks one question at a time (false), =BYTES sets the questions' receive
  * buffer (*rcvbuf; a tiny one makes the kernel drop answers). true, with
- * *rcvbuf 0, without it.
+ * *rcvbuf 0, without it, and in a setuid or setcap run (secure_getenv()).
  */
 bool rt_ahead_hook(int *rcvbuf);
 

@@ -4,7 +4,8 @@
 # 1000 spellings of one address are one target; ten distinct targets
 # share one echo each 2 ms (iputils' user minimum) whatever their own
 # -i; broadcast and multicast targets share one echo a second; --rate
-# above 500 is refused in iputils' words, exit 2. Root keeps its freedom.
+# above 500 is refused in iputils' words, exit 2; a test hook in the
+# environment is ignored. Root keeps its freedom.
 . "$(dirname "$0")/lib.sh"
 t_init
 command -v setcap >/dev/null && command -v setpriv >/dev/null ||
@@ -92,7 +93,16 @@ for bin in $BINS; do
 		"$(stats_line 10.77.0.255 | cut -d' ' -f1) $(stats_line ff02::1%a0 | cut -d' ' -f1)"
 	ms_at_least "$l: groups: broadcast echoes 2 s apart" 1990 "$(stats_line 10.77.0.255)"
 	ms_at_least "$l: groups: multicast echoes 2 s apart" 1990 "$(stats_line ff02::1%a0)"
+
+	# A test hook comes from the environment: a privileged install ignores it.
+	t_run "$A" env RTPING_TEST_AHEAD=1 setpriv --reuid=nobody --regid="$(id -gn nobody)" \
+		--clear-groups "$bin" -n --explain-route --audit 10.77.0.2 10.77.0.3
+	check_rc "$l: test hook in the environment: the audit runs" 0 "$T_RC" "$T_ERR"
+	check_eq "$l: test hook in the environment: ignored" "" "$T_ERR"
 done
+# The same hook as root from the build tree: taken (it prints its figures).
+t_run "$A" env RTPING_TEST_AHEAD=1 "$RTPING" -n --explain-route --audit 10.77.0.2 10.77.0.3
+check_match "root: the test hook is taken" '^rtping: asked ahead: ' "$T_ERR"
 
 # Root: --rate as asked, groups at their own interval.
 t_run "$A" "$RTPING" -q -n -i 0.002 -c 50 --rate 2000 $(seq -f 10.77.0.%g 2 11)
