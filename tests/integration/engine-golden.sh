@@ -4,6 +4,7 @@
 # Topology: A (client) -- R (router, forwarding) -- B (target)
 #   A 10.77.0.1/24 fd77::1/64      R 10.77.0.254 fd77::fe | 10.78.0.254 fd78::fe
 #   B 10.78.0.2/24 fd78::2/64      R drops 10.79.0.0/24 and fd79::/64 (blackhole)
+# tests/run: start first (one of the longest)
 . "$(dirname "$0")/lib.sh"
 t_init
 command -v ping >/dev/null || { skip "iputils ping not installed"; exit 0; }

@@ -5,6 +5,7 @@
 # (one clear stderr line per failed send, and the route watch's one line
 # for the change), keep its counts consistent and
 # exit with the normal code; iputils' summary is the reference.
+# tests/run: start first (one of the longest)
 . "$(dirname "$0")/lib.sh"
 t_init
 

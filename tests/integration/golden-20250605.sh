@@ -6,6 +6,7 @@
 # were made in (tests/tools/golden-lib.sh) and compares stdout (times
 # masked), stderr and the exit code with NAME.out/.err/.rc, produced by the
 # command in NAME.cmd. CI has no ping-20250605; only the files are read.
+# tests/run: start first (one of the longest)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../tools/hostile-lib.sh"
 . "$(dirname "$0")/../tools/golden-lib.sh"

@@ -5,6 +5,7 @@
 # redirects, unrelated bursts, oversized replies, extension headers; and
 # node information replies (-N) with wrong nonces, cut data, bogus qtypes.
 # Every case: no crash or hang, sane RTTs, exact counts and per-line flags.
+# tests/run: start first (one of the longest)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../tools/hostile-lib.sh"
 t_init

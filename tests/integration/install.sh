@@ -6,6 +6,7 @@
 # privileges (root only: setcap needs CAP_SETFCAP, setuid needs chown), and
 # the binary then pings 127.0.0.1 as "nobody" inside a namespace of its own.
 # tests/run: normal pass only
+# tests/run: start first (one of the longest)
 . "$(dirname "$0")/lib.sh"
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 T_TMP=$(mktemp -d)

@@ -4,6 +4,7 @@
 # 65536 through (a 16-bit count of them wrapped to 0, which let one target
 # answer). The targets are 127.1.x.y on a namespace's loopback, which
 # answers for all of 127/8. Then one more target is refused, nothing sent.
+# tests/run: start first (one of the longest)
 . "$(dirname "$0")/lib.sh"
 t_init
 

@@ -13,6 +13,7 @@
 # h0 (R); the subnet-router anycast fd00:1:: (answered from fd00:1::2,
 # itself a target); the all-nodes group ff02::1%h2 (answered by every host
 # on the bridge). Every reply and error lands on its own target.
+# tests/run: start first (one of the longest)
 . "$(dirname "$0")/lib.sh"
 t_init
 

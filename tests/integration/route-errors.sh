@@ -7,6 +7,7 @@
 # When a rule's action failed the lookup, explain names the rule:
 # "(prohibit rule)" and a reason line, in text and JSON; an unreachable rule
 # (ENETUNREACH, like no route at all) still has its type.
+# tests/run: start first (one of the longest)
 . "$(dirname "$0")/lib.sh"
 t_init
 
