@@ -267,7 +267,10 @@ static int run(struct ping *p)
 	return rc;
 }
 
-/* How the run went: 2 when a target could not be pinged, 1 when one did not answer. */
+/*
+ * How the run went: 2 when a target could not be pinged, 1 when one did
+ * not answer as iputils asks (with -w: as many replies as -c).
+ */
 static int exit_status(const struct ping *p)
 {
 	struct rt_out_totals tot;
@@ -275,7 +278,7 @@ static int exit_status(const struct ping *p)
 	rt_targets_totals(&p->tl, p->o, &tot);
 	if (tot.failed)
 		return RT_EXIT_ERROR;
-	return tot.answered == tot.total ? RT_EXIT_OK : RT_EXIT_NOREPLY;
+	return tot.met == tot.total ? RT_EXIT_OK : RT_EXIT_NOREPLY;
 }
 
 int rt_cmd_ping(const struct rt_cmd_env *env, struct rt_error *fatal)

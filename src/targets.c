@@ -297,8 +297,9 @@ void rt_targets_totals(const struct rt_targets *l, const struct rt_opts *o,
 			out->failed++;
 		else if (!l->st[i].ntransmitted)
 			out->unprobed++;   /* the run was interrupted before its first echo */
-		else if (rt_policy_answered(o, &l->st[i]))
+		else if (l->st[i].nreceived)
 			out->answered++;
+		out->met += t->state != RT_TGT_FAILED && rt_policy_answered(o, &l->st[i]);
 		if (t->diverges)
 			out->diverging++;
 	}

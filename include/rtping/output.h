@@ -177,7 +177,8 @@ void rt_out_status(const struct rt_out *o, const struct rt_out_target *t,
 
 /* Many targets: how the run went, after every target's statistics. */
 struct rt_out_totals {
-	size_t total, answered;
+	size_t total, answered;     /* answered: at least one reply */
+	size_t met;                 /* ended as iputils' exit 0 (with -w, -c replies) */
 	size_t unreachable;         /* probed, not answered */
 	size_t diverging;
 	size_t failed;              /* could not be pinged */

@@ -35,6 +35,13 @@ check_eq "-w per target: closing line" "20 targets: 20 answered, 0 unreachable, 
 	"$(printf '%s\n' "$T_OUT" | tail -n 1)"
 check_eq "-w per target: nothing on stderr" "" "$T_ERR"
 
+# -c 3 -w 1: one echo each in the second, answered. iputils' exit 1 (fewer
+# replies than -c asked), yet the targets answered: none is unreachable.
+T_RUN_LIMIT=30 t_run "$A" "$RTPING" -q -n -c 3 -w 1 10.100.10.1 10.100.10.2
+check_rc "-c 3 -w 1: exit 1, as iputils (fewer replies than -c)" 1 "$T_RC" "$T_ERR"
+check_eq "-c 3 -w 1: the targets answered" "2 targets: 2 answered, 0 unreachable, 0 with route divergence" \
+	"$(printf '%s\n' "$T_OUT" | tail -n 1)"
+
 # -c 3 -i 0.2 for five targets at 5 a second: each sends its three, however
 # late --rate lets it start; a silent one among them waits -W after its own
 # last echo and is the only one unreachable.

@@ -122,7 +122,7 @@ START_TEST(shared_addresses_are_linked)
 }
 END_TEST
 
-/* Answered as iputils' exit code says; a failed target counts as unreachable. */
+/* Answered: a reply came; met: iputils' exit 0; failed and unprobed targets apart. */
 START_TEST(totals_for_the_closing_line)
 {
 	struct rt_targets l = { 0 };
@@ -152,10 +152,20 @@ START_TEST(totals_for_the_closing_line)
 	ck_assert_uint_eq(t.diverging, 1);
 	ck_assert_uint_eq(t.failed, 1);
 	ck_assert_uint_eq(t.unprobed, 1);
-	/* -w: fewer than -c replies is no answer (iputils' exit 1). */
+	ck_assert_uint_eq(t.met, 1);
+	/*
+	 * -w: fewer than -c replies is iputils' exit 1, yet the target did
+	 * answer: it is neither unreachable nor counted as a success.
+	 */
 	o.deadline_s = 5;
 	rt_targets_totals(&l, &o, &t);
-	ck_assert_uint_eq(t.answered, 0);
+	ck_assert_uint_eq(t.answered, 1);
+	ck_assert_uint_eq(t.unreachable, 1);
+	ck_assert_uint_eq(t.met, 0);
+	rt_stats_sent(&l.st[0], 2, 0);
+	rt_stats_reply(&l.st[0], 2, 1000, false, &a);
+	rt_targets_totals(&l, &o, &t);
+	ck_assert_uint_eq(t.met, 1);
 	rt_targets_free(&l);
 }
 END_TEST
