@@ -36,6 +36,18 @@ static void send_failed(struct rt_engine *e, size_t i, uint16_t seq, int err)
 		handled += rc == 1;
 	if (handled > 0)
 		return;
+	/*
+	 * iputils says a failed send only when it learnt more (EMSGSIZE, an
+	 * ICMP error): a route that refuses (no route, unreachable,
+	 * prohibit) fails each send in silence, the route watch having said
+	 * why. With several targets, the first failure of each is said.
+	 */
+	if (err != EMSGSIZE) {
+		struct rt_tgt *t = &e->tl->t[i];
+
+		ev.unsaid = !e->multi || t->sendfail_said;
+		t->sendfail_said = true;
+	}
 	ev.wall_us = rt_engine_wall(e);
 	ev.text = strerror(err);
 	rt_out_event(&e->out, &ev);

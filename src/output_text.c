@@ -145,7 +145,7 @@ static void local_error(const struct rt_out *o, const struct rt_event *ev)
 {
 	bool send = ev->kind == RT_EV_SEND_ERROR;
 
-	if (o->quiet && !(send && o->flood))
+	if ((o->quiet && !(send && o->flood)) || (send && ev->unsaid))
 		return;
 	if (o->flood) {
 		flood_write(o, "E");

@@ -86,6 +86,8 @@ struct rt_event {
 	const char *text;           /* "Destination Host Unreachable" */
 	/* Notices: bad_csum above; text "Redirect Host(New nexthop: 10.0.0.7)". */
 	int err;                    /* local errors: errno */
+	bool unsaid;                /* a failed send the text does not mention (iputils
+	                             * says one only when it knows more): JSON only */
 	uint32_t info;              /* local EMSGSIZE: mtu */
 	/* Replies, timeouts, errors: where the echo left (NULL: no report). */
 	const struct rt_egress *egress;

@@ -52,6 +52,7 @@ struct rt_tgt {
 	bool group;                  /* broadcast or multicast: many may answer */
 	bool last_unsent;            /* the last probe's send failed: it never left */
 	bool stuck_said;             /* "echoes cannot leave" said (many targets) */
+	bool sendfail_said;          /* a failed send said (many targets: once each) */
 	struct rt_addr src;          /* the echo's route: its source, device (header, -B) */
 	uint32_t ifindex;
 	struct rt_addr gateway;      /* the route's next hop; unset: on-link */

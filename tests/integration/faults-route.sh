@@ -70,17 +70,13 @@ judge() {
 		"^rtping: route changed before icmp_seq=[0-9]+: src .* → no route \\($errtext\\)\$" "$T_ERR"
 	check_eq "$name: said once" 1 "$(printf '%s\n' "$T_ERR" | grep -c '^rtping: route changed')"
 	T_ERR=$(printf '%s\n' "$T_ERR" | grep -v '^rtping: route changed')
-	nerr=$(printf '%s\n' "$T_ERR" | grep -c .)
 	check_eq "$name: 10 transmitted" 10 "$tx"
 	check_eq "$name: received = reply lines" "$rx" "$(printf '%s\n' "$T_OUT" | grep -c '^64 bytes from')"
 	check_eq "$name: some replies, then failures" yes \
 		"$([ "${rx:-0}" -ge 2 ] && [ "${rx:-0}" -le 8 ] && echo yes || echo "no (received $rx)")"
-	# One line per failed send; a probe in flight at the fault is just lost.
-	check_eq "$name: one stderr line per failed probe" yes \
-		"$(d=$((tx - rx - nerr)); [ "$d" -ge 0 ] && [ "$d" -le 1 ] && echo yes || echo "no: $tx sent, $rx replies, $nerr lines")"
-	check_eq "$name: every stderr line says why" "$nerr" \
-		"$(printf '%s\n' "$T_ERR" | grep -cE "^rtping: sendmsg: $errtext$")"
-	check_eq "$name: no sanitizer or crash text" 0 "$(printf '%s\n' "$T_ERR" | grep -ciE 'sanitizer|runtime error|core dumped')"
+	# The failed sends are not said, as iputils says none (the route
+	# watch said why); no sanitizer or crash text either.
+	check_eq "$name: nothing else on stderr, as iputils" "" "$T_ERR"
 }
 
 # iputils as the reference for the summary shape and exit status.
@@ -113,17 +109,31 @@ judge "v6 route-deleted" "Network is unreachable"
 during "v6 veth-deleted" 4 "ip -n $A link del fa0" $RTPING -c 10 -i 0.2 fd00:97::1
 judge "v6 veth-deleted" "Network is unreachable"
 
+# sent_past PID FILE: the echo the route watch named in FILE ("before
+# icmp_seq=N") has been sent (failed: no route), as SIGQUIT's status line
+# "received/transmitted packets" tells; failed sends print nothing.
+sent_past() {
+	local n sent
+	n=$(sed -nE 's/.*route changed before icmp_seq=([0-9]+).*/\1/p' "$2" | head -n 1)
+	kill -QUIT "$1" 2>/dev/null || return 1
+	sleep 0.1
+	sent=$(grep -aoE '[0-9]+/[0-9]+ packets' "$2" | tail -n 1 | sed -E 's#^[0-9]+/([0-9]+) .*#\1#')
+	[ -n "$n" ] && [ -n "$sent" ] && [ "$sent" -ge "$n" ]
+}
+
 # The route flaps: gone after two replies, back after the first failed send
 # (rtping stopped again meanwhile; -i 0.5 leaves a busy machine seconds to
 # see it before the last probe); replies resume after it.
 during "v4 flap" 2 "ip -n $A route del 10.97.0.0/16; kill -CONT \$PID;
-	t_wait_for 10 t_lines 1 $T_TMP/e 'sendmsg: Network is unreachable' && kill -STOP \$PID;
+	t_wait_for 10 t_lines 1 $T_TMP/e 'no route \(Network is unreachable\)' &&
+	t_wait_for 10 sent_past \$PID $T_TMP/e && kill -STOP \$PID;
 	ip -n $A route add 10.97.0.0/16 via 10.87.0.2" \
 	$RTPING -c 10 -i 0.5 10.97.1.1
 check_rc "v4 flap: exit 0" 0 "$T_RC" "$T_ERR"
 check_eq "v4 flap: replies before and after the gap" yes \
 	"$(printf '%s\n' "$T_OUT" | grep -q 'icmp_seq=1 ' && printf '%s\n' "$T_OUT" | grep -q 'icmp_seq=10 ' && echo yes || echo "no: $T_OUT")"
-check_match "v4 flap: the gap is reported" '^rtping: sendmsg: Network is unreachable$' "$T_ERR"
+check_match "v4 flap: the gap is reported" \
+	'^rtping: route changed before icmp_seq=[0-9]+: .* → no route \(Network is unreachable\)$' "$T_ERR"
 check_match "v4 flap: summary" '^10 packets transmitted, [4-9] received, [0-9.]+% packet loss' "$(summary)"
 
 # With -w the run keeps trying until the deadline, then exits 1 (fewer than -c).

@@ -42,6 +42,18 @@ check_rc "-c 3 -w 1: exit 1, as iputils (fewer replies than -c)" 1 "$T_RC" "$T_E
 check_eq "-c 3 -w 1: the targets answered" "2 targets: 2 answered, 0 unreachable, 0 with route divergence" \
 	"$(printf '%s\n' "$T_OUT" | tail -n 1)"
 
+# A rule refuses one target's echoes (not its UDP probe): each of its sends
+# fails; the first is said, naming it, the others counted in silence.
+ip -n "$A" rule add to 10.100.10.7 ipproto icmp prohibit pref 90
+T_RUN_LIMIT=30 t_run "$A" "$RTPING" -n -c 3 -i 0.2 -W 1 10.100.10.6 10.100.10.7
+check_rc "refused sends: exit 1" 1 "$T_RC" "$T_ERR"
+check_eq "refused sends: the first said once, naming the target" 1 \
+	"$(printf '%s\n' "$T_ERR" | grep -c '^rtping: 10\.100\.10\.7: sendmsg: Permission denied$')"
+check_eq "refused sends: all three counted as sent" \
+	"3 packets transmitted, 0 received, 100% packet loss" \
+	"$(printf '%s\n' "$T_OUT" | grep -A1 -- '--- 10.100.10.7 ping' | sed -n 's/, time.*//p')"
+ip -n "$A" rule del pref 90
+
 # -c 3 -i 0.2 for five targets at 5 a second: each sends its three, however
 # late --rate lets it start; a silent one among them waits -W after its own
 # last echo and is the only one unreachable.

@@ -98,6 +98,26 @@ START_TEST(send_error_text_and_json_seq)
 }
 END_TEST
 
+/* A send iputils fails in silence: nothing in text, not even -f's "E"; JSON still has it. */
+START_TEST(unsaid_send_error_is_json_only)
+{
+	struct rt_event send = { .kind = RT_EV_SEND_ERROR, .tgt = &tg, .seq = 3,
+				 .err = ENETUNREACH, .text = "Network is unreachable",
+				 .wall_us = 1, .unsaid = true };
+
+	rt_out_event(&o, &send);
+	ck_assert_str_eq(out(), "");
+	o.flood = true;
+	rt_out_event(&o, &send);
+	ck_assert_str_eq(out(), "");
+	o.flood = false;
+	o.json = true;
+	rt_out_event(&o, &send);
+	ck_assert_ptr_nonnull(strstr(out(), "\"seq\": 3, "));
+	ck_assert_ptr_nonnull(strstr(out(), "Network is unreachable"));
+}
+END_TEST
+
 START_TEST(header_v4_v6_and_source)
 {
 	rt_out_header(&o, &tg, "10.77.0.2", NULL, NULL, 56, 20, 1);
@@ -720,6 +740,7 @@ int main(void)
 	tcase_add_test(tc, route_change_text_and_json);
 	tcase_add_test(tc, egress_sampled_only_for_a_flood);
 	tcase_add_test(tc, send_error_text_and_json_seq);
+	tcase_add_test(tc, unsaid_send_error_is_json_only);
 	tcase_add_test(tc, json_node_info_and_scoped_addresses);
 	suite_add_tcase(s, tc);
 	return rt_test_run(s);
