@@ -40,6 +40,8 @@ const struct rt_family rt_inet = {
 	.msg_mcast_ttl = "cannot set multicast time-to-live",
 	.msg_mcast_loop = "cannot disable multicast loopback",
 	.msg_recvttl = "IP_RECVTTL",
+	.msg_probe_eacces = "Do you want to ping broadcast? Then -b. If not, check your local "
+			    "firewall rules",
 	.opt_pktinfo = IP_PKTINFO,
 	.cmsg_pktinfo = IP_PKTINFO,
 	.rtm_flags = RTM_F_LOOKUP_TABLE,

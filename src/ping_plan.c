@@ -278,6 +278,17 @@ static void explain(struct ping *p, size_t i, bool *bcast_warned)
 	 * goes ahead, and every send fails.
 	 */
 	if (ex->route_err && ex->udpc_err) {
+		/* A refused probe: IPv4 iputils asks about broadcast, or warns and tries -b. */
+		bool refused = ex->udpc_err == -EACCES && t->fam->msg_probe_eacces;
+
+		if (refused && !p->o->broadcast) {
+			rt_error_set(&err, -EACCES, t->fam->msg_probe_eacces);
+			return target_failed(p, i, &err);
+		}
+		if (refused && !*bcast_warned) {
+			fprintf(stderr, "WARNING: pinging broadcast address\n");
+			*bcast_warned = true;
+		}
 		rt_error_errno(&err, ex->route_err, "connect");
 		return target_failed(p, i, &err);
 	}

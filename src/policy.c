@@ -79,8 +79,12 @@ enum rt_send_verdict rt_policy_send_error(const struct rt_opts *o, const struct 
 	 */
 	if (err == EAGAIN || err == ENOBUFS || err == ENOMEM)
 		return shared ? RT_SEND_BLOCKED : RT_SEND_RETRY;
-	/* Broadcast without -b: the kernel says EACCES; iputils stops with this. */
-	if (err == EACCES && !o->broadcast && !st->ntransmitted)
+	/*
+	 * Broadcast without -b: the kernel says EACCES; iputils stops with
+	 * this. Not with several targets: one target's route turned prohibit
+	 * fails that target's sends, not the run.
+	 */
+	if (err == EACCES && !o->broadcast && !st->ntransmitted && !shared)
 		return RT_SEND_FATAL;
 	/* A hard error counts as sent, as in iputils: the summary shows the loss. */
 	return RT_SEND_FAILED;

@@ -37,6 +37,8 @@ struct rt_family {
 	const char *msg_mcast_ttl;  /* opt_mcast_ttl */
 	const char *msg_mcast_loop; /* opt_mcast_loop off (-L) */
 	const char *msg_recvttl;    /* opt_recvttl */
+	/* Its UDP probe's connect() refused (EACCES) without -b: ping.c asks; NULL none. */
+	const char *msg_probe_eacces;
 	int opt_pktinfo;        /* IP_PKTINFO / IPV6_RECVPKTINFO: egress, ingress */
 	int cmsg_pktinfo;       /* IP_PKTINFO / IPV6_PKTINFO: the cmsg type carrying it */
 	/*

@@ -54,6 +54,26 @@ check_eq "refused sends: all three counted as sent" \
 	"$(printf '%s\n' "$T_OUT" | grep -A1 -- '--- 10.100.10.7 ping' | sed -n 's/, time.*//p')"
 ip -n "$A" rule del pref 90
 
+# A target's route turns prohibit before its first echo (--rate holds it
+# back): its sends fail (the first said), the others run on, and every
+# statistics block and the totals print; not iputils' broadcast question,
+# which is about its probe alone.
+: >"$T_TMP/pr.out"
+ip netns exec "$A" timeout 30 "$RTPING" -n -c 2 -i 1 -W 1 --rate 2 $(seq -f 10.100.10.%g 21 24) \
+	>"$T_TMP/pr.out" 2>"$T_TMP/pr.err" &
+pr=$!
+T_PIDS+=("$pr")
+t_wait_for 10 t_lines 1 "$T_TMP/pr.out" '^64 bytes from 10\.100\.10\.21: '
+ip -n "$A" route add prohibit 10.100.10.24/32
+wait "$pr"; rc=$?
+t_reap "$pr"
+check_rc "prohibit before the first echo: exit 1" 1 "$rc" "$(cat "$T_TMP/pr.err")"
+check_eq "prohibit before the first echo: four statistics blocks and the totals" "4 1" \
+	"$(grep -c ' ping statistics ---$' "$T_TMP/pr.out") $(grep -c '^4 targets: 3 answered, 1 unreachable' "$T_TMP/pr.out")"
+check_eq "prohibit before the first echo: its failed send said once, no broadcast question" "1 0" \
+	"$(grep -c '^rtping: 10\.100\.10\.24: sendmsg: Permission denied$' "$T_TMP/pr.err") $(grep -c broadcast "$T_TMP/pr.err")"
+ip -n "$A" route del prohibit 10.100.10.24/32
+
 # -c 3 -i 0.2 for five targets at 5 a second: each sends its three, however
 # late --rate lets it start; a silent one among them waits -W after its own
 # last echo and is the only one unreachable.
