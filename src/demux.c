@@ -33,21 +33,23 @@ static bool has_id(const struct rt_peer *p, const struct rt_demux_key *k)
 	       (k->addr.af == AF_UNSPEC || p->addr.af == k->addr.af);
 }
 
-/* Raw: ids are usually base + index (one a target): try that slot first. */
+/*
+ * Raw: target i's id is its family's base + i, so one slot answers (a
+ * scan of every target would let a flood of stray ids cost them all).
+ * Out of every window: still the run's (shown, not counted).
+ */
 static long by_id(const struct rt_demux *d, const struct rt_demux_key *k)
 {
-	const struct rt_peer *p = d->peers;
-	size_t i = (uint16_t)(k->id - d->base[k->addr.af == AF_INET6]);
 	long any = -1;
 
-	if (i < d->n && has_id(&p[i], k) && rt_stats_in_window(p[i].st, k->seq))
-		return (long)i;
-	for (i = 0; i < d->n; i++) {
-		if (!has_id(&p[i], k))
+	for (int f = 0; f < 2; f++) {
+		size_t i = (uint16_t)(k->id - d->base[f]);
+
+		if ((k->addr.af != AF_UNSPEC && f != (k->addr.af == AF_INET6)) || i >= d->n ||
+		    !has_id(&d->peers[i], k))
 			continue;
-		if (rt_stats_in_window(p[i].st, k->seq))
+		if (rt_stats_in_window(d->peers[i].st, k->seq))
 			return (long)i;
-		/* Not in any window: still the run's (shown, not counted). */
 		if (any < 0)
 			any = (long)i;
 	}
@@ -143,8 +145,19 @@ long rt_demux_find(const struct rt_demux *d, bool raw, const struct rt_demux_key
 
 	if (!d->n)
 		return -1;
-	if (raw)
-		return by_id(d, k);
+	if (raw) {
+		/*
+		 * Another process may use the id too (the run holds n of
+		 * 65536): with several targets a reply from elsewhere than a
+		 * unicast target (anycast) counts only when its echo names
+		 * that target.
+		 */
+		i = by_id(d, k);
+		if (i >= 0 && d->n > 1 && k->addr.af != AF_UNSPEC && !d->peers[i].any_source &&
+		    !at(&d->peers[i], k) && by_tag(d, k, false) != i)
+			return -1;
+		return i;
+	}
 	if (d->n == 1)
 		return 0;
 	if ((i = by_tag(d, k, false)) >= 0)

@@ -47,9 +47,13 @@ static void open_fam(struct rt_engine *e, int k, const struct rt_engine_fam *f, 
 
 	rt_probe_init(&tc.probe, e->o, f->t->fam, &f->t->addr, fs->sock.match.id);
 	fs->ni = rt_probe_is_ni(e->o, f->t->fam);
-	/* Several targets share a datagram socket's one identifier (the kernel's). */
-	fs->tagged = tc.probe.tagged = e->multi && fs->sock.type == SOCK_DGRAM && !fs->ni &&
-				       e->o->size >= RT_ICMP_TAG_LEN;
+	/*
+	 * Several targets: each echo names its target in its data. A datagram
+	 * socket's targets share the kernel's one identifier; on a raw socket
+	 * the tag tells an anycast reply from another process's that took
+	 * the same identifier.
+	 */
+	fs->tagged = tc.probe.tagged = e->multi && !fs->ni && e->o->size >= RT_ICMP_TAG_LEN;
 	fs->tx = rt_tx_new(&tc);
 	if (!fs->rx || !fs->tx) {
 		*rc = rt_error_errno(err, -ENOMEM, "malloc");

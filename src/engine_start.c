@@ -40,6 +40,7 @@ static void make_view(struct rt_engine *e, size_t i)
 	uint32_t scope = t->scope ? t->scope : fs->flow ? fs->flow->oif : 0;
 
 	t->group = e->o->broadcast || is_multicast(a);
+	e->tl->peers[i].any_source = t->group;
 	e->views[i] = (struct rt_out_target){
 		.host = t->name,
 		.addr = &e->tl->peers[i].addr,

@@ -23,6 +23,7 @@ struct rt_peer {
 	struct rt_addr addr;
 	uint32_t scope;               /* its link, for an address that needs one; 0 any */
 	uint16_t id;                  /* echo identifier its requests carry */
+	bool any_source;              /* broadcast or multicast: any host may answer */
 	const struct rt_stats *st;    /* its window of sends */
 };
 

@@ -8,7 +8,8 @@
 # fd00:9::1-4, the other the prohibited fd00:7::1, the second started with
 # the pid the first's second target's id once came from (a pid namespace
 # sets it): each reports only its own replies and errors. With -e making
-# the ids collide, the errors still go to the process whose echo they quote.
+# the ids collide, the errors still go to the process whose echo they quote;
+# another process's replies with one of the run's ids count for no target.
 # (2) Datagram sockets, run as nobody: fe80::99 on h2 (nobody there) and on
 # h0 (R); the subnet-router anycast fd00:1:: (answered from fd00:1::2,
 # itself a target); the all-nodes group ff02::1%h2 (answered by every host
@@ -124,6 +125,23 @@ else
 	fi
 	check_eq "raw, -e 1001 beside -e 1000: the prohibited target has its errors ($line)" yes "$acct"
 fi
+
+# Another process's replies with one of the run's ids (-e on both): not
+# counted for the target that holds it, which never answers (its address
+# is nobody's), though they come with sequences in its window.
+IPUTILS=$(command -v ping-20250605 || command -v ping)
+ip netns exec "$H" timeout 30 "$RTPING" -e 3000 -q -n -c 10 -i 0.2 -W 1 \
+	fd00:9::50 fd00:9::51 fd00:9::52 >"$T_TMP/col.out" 2>&1 &
+col=$!
+T_PIDS+=("$col")
+ip netns exec "$H" timeout 30 "$IPUTILS" -e 3001 -q -c 4 -i 0.5 fd00:9::1 >"$T_TMP/col.ip" 2>&1
+wait "$col"
+t_reap "$col"
+check_match "raw, another process with id 3001: it had its replies" \
+	'^4 packets transmitted, 4 received' "$(cat "$T_TMP/col.ip")"
+check_eq "raw, another process with id 3001: none counted for the target holding it" \
+	"10 packets transmitted, 0 received" \
+	"$(stats_line fd00:9::51 "$(cat "$T_TMP/col.out")" | sed -E 's/^([0-9]+ packets transmitted, [0-9]+ received).*/\1/')"
 
 # The anycast address and a target at the address that answers for it.
 anycast() {

@@ -192,16 +192,38 @@ START_TEST(demux_by_id_and_seq_or_by_source)
 	rt_stats_sent(&b, 1, 0);
 	rt_stats_sent(&b, 2, 0);
 	p[0] = (struct rt_peer){ .id = 7, .st = &a };
-	p[1] = (struct rt_peer){ .id = 7, .st = &b };
+	p[1] = (struct rt_peer){ .id = 8, .st = &b };
 	rt_addr_parse(&p[0].addr, AF_INET, "10.0.0.1");
 	rt_addr_parse(&p[1].addr, AF_INET, "10.0.0.2");
 	ck_assert_int_eq(rt_demux_init(&d, p, 2), 0);
 	ck_assert_int_eq(rt_demux_init(&one, p, 1), 0);
-	/* Raw: the identifier and the sequence in the window pick the target. */
-	ck_assert_int_eq(rt_demux_find(&d, true, key(7, 1, &p[1].addr)), 0);
-	ck_assert_int_eq(rt_demux_find(&d, true, key(7, 2, &p[0].addr)), 1);
+	/*
+	 * Raw: the identifier picks the target (out of its window: shown, not
+	 * counted); with several, only from the target's own address.
+	 */
+	ck_assert_int_eq(rt_demux_find(&d, true, key(7, 1, &p[0].addr)), 0);
+	ck_assert_int_eq(rt_demux_find(&d, true, key(8, 2, &p[1].addr)), 1);
 	ck_assert_int_eq(rt_demux_find(&d, true, key(7, 9, &p[0].addr)), 0);
-	ck_assert_int_eq(rt_demux_find(&d, true, key(8, 1, &p[0].addr)), -1);
+	ck_assert_int_eq(rt_demux_find(&d, true, key(9, 1, &p[0].addr)), -1);
+	ck_assert_int_eq(rt_demux_find(&d, true, key(7, 1, &p[1].addr)), -1);
+	/* A broadcast or multicast target: any host may answer. */
+	p[0].any_source = true;
+	ck_assert_int_eq(rt_demux_find(&d, true, key(7, 1, &p[1].addr)), 0);
+	p[0].any_source = false;
+	/* Anycast: from elsewhere, when the echo names the target in its data. */
+	{
+		uint8_t pkt[RT_ICMP_HDR_LEN + RT_ICMP_TAG_LEN] = { 0 };
+		struct rt_demux_key k = *key(7, 1, &p[1].addr);
+
+		d.tags = true;
+		rt_icmp_put_tag(&rt_inet, pkt, sizeof(pkt), 0);
+		k.data = pkt + RT_ICMP_HDR_LEN;
+		k.data_len = RT_ICMP_TAG_LEN;
+		ck_assert_int_eq(rt_demux_find(&d, true, &k), 0);
+		rt_icmp_put_tag(&rt_inet, pkt, sizeof(pkt), 1);   /* names another target */
+		ck_assert_int_eq(rt_demux_find(&d, true, &k), -1);
+		d.tags = false;
+	}
 	/* Datagram: the source address does. */
 	ck_assert_int_eq(rt_demux_find(&d, false, key(0, 1, &p[1].addr)), 1);
 	rt_addr_parse(&from, AF_INET, "10.0.0.9");
@@ -244,8 +266,9 @@ START_TEST(demux_index_by_address_and_waiting_sequence)
 	ck_assert_int_eq(rt_demux_find(&d, false, key(0, 1, &p[3].addr)), 3);   /* a duplicate */
 	rt_addr_parse(&a, AF_INET, "192.0.2.1");
 	ck_assert_int_eq(rt_demux_find(&d, false, key(0, 1, &a)), -1);
-	/* Raw: the id names the target; an error must also quote its address. */
-	ck_assert_int_eq(rt_demux_find(&d, true, key(500 + 42, 1, &a)), 42);
+	/* Raw: the id names the target, from its address; an error must quote it. */
+	ck_assert_int_eq(rt_demux_find(&d, true, key(500 + 42, 1, &p[42].addr)), 42);
+	ck_assert_int_eq(rt_demux_find(&d, true, key(500 + 42, 1, &a)), -1);
 	ck_assert_int_eq(rt_demux_error(&d, true, key(500 + 7, 1, &p[7].addr)), 7);
 	ck_assert_int_eq(rt_demux_error(&d, true, key(500 + 7, 1, &a)), -1);
 	ck_assert_int_eq(rt_demux_error(&d, false, key(0, 1, &p[9].addr)), 9);
@@ -286,12 +309,15 @@ START_TEST(raw_error_counts_only_for_an_echo_sent_to_that_target)
 	ck_assert_int_eq(rt_demux_error(&d, true, key(0xffff, 3, &p[1].addr)), -1);
 	/* No destination known: the id and the sequence decide. */
 	ck_assert_int_eq(rt_demux_error(&d, true, key(0xffff, 2, &unknown)), 1);
-	/* Its replies still go by id (a reply from elsewhere is shown as such). */
-	ck_assert_int_eq(rt_demux_find(&d, true, key(0x0000, 2, &other)), 2);
+	/* Its replies: by id, and from its address (the other ping's reply is not ours). */
+	ck_assert_int_eq(rt_demux_find(&d, true, key(0x0000, 2, &p[2].addr)), 2);
+	ck_assert_int_eq(rt_demux_find(&d, true, key(0x0000, 2, &other)), -1);
 	rt_demux_free(&d);
 	/* One target: iputils' rules (the parser checked the destination). */
 	ck_assert_int_eq(rt_demux_init(&d, p, 1), 0);
 	ck_assert_int_eq(rt_demux_error(&d, true, key(0xfffe, 9, &p[0].addr)), 0);
+	/* And a reply from elsewhere is its own, shown as such (DIFFERENT ADDRESS!). */
+	ck_assert_int_eq(rt_demux_find(&d, true, key(0xfffe, 1, &other)), 0);
 	rt_demux_free(&d);
 	for (int i = 0; i < 3; i++)
 		rt_stats_free(&st[i]);
@@ -315,10 +341,10 @@ START_TEST(raw_ids_are_per_family)
 					 .id = (uint16_t)((i % 2 ? 98 : 100) + i) };
 	}
 	ck_assert_int_eq(rt_demux_init(&d, p, 4), 0);
-	ck_assert_int_eq(rt_demux_find(&d, true, key(100, 1, &p[2].addr)), 0);
-	ck_assert_int_eq(rt_demux_find(&d, true, key(102, 1, &p[0].addr)), 2);
-	ck_assert_int_eq(rt_demux_find(&d, true, key(99, 1, &p[3].addr)), 1);
-	ck_assert_int_eq(rt_demux_find(&d, true, key(101, 1, &p[1].addr)), 3);
+	ck_assert_int_eq(rt_demux_find(&d, true, key(100, 1, &p[0].addr)), 0);
+	ck_assert_int_eq(rt_demux_find(&d, true, key(102, 1, &p[2].addr)), 2);
+	ck_assert_int_eq(rt_demux_find(&d, true, key(99, 1, &p[1].addr)), 1);
+	ck_assert_int_eq(rt_demux_find(&d, true, key(101, 1, &p[3].addr)), 3);
 	ck_assert_int_eq(rt_demux_find(&d, true, key(101, 1, &p[0].addr)), -1);
 	ck_assert_int_eq(rt_demux_find(&d, true, key(102, 1, &p[1].addr)), -1);
 	rt_demux_free(&d);
