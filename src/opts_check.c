@@ -42,8 +42,8 @@ static int check_group(const struct rt_opts *o, const struct rt_family *fam,
 	if (o->privileged || !is_group(o, fam, dst))
 		return 0;
 	if (iv < RT_NS_PER_SEC)
-		return rt_error_set(err, -EINVAL, "%s ping with too short interval: %lld", what,
-				    (long long)(iv / (RT_NS_PER_SEC / 1000)));
+		return rt_error_set(err, -EINVAL, "minimal interval for %s ping for user must be "
+				    ">= 1000 ms, use -i 1 (or higher)", what);
 	if (o->pmtu != RT_PMTU_DEFAULT && o->pmtu != RT_PMTU_DO)
 		return rt_error_set(err, -EINVAL, "%s ping does not fragment", what);
 	return 0;
@@ -114,8 +114,13 @@ int rt_opts_check_family(const struct rt_opts *o, const struct rt_family *fam,
 				    "-I address family does not match the destination");
 	if ((rc = check_group(o, fam, dst, err)) < 0)
 		return rc;
+	return rt_opts_check_user_interval(o, err);
+}
+
+int rt_opts_check_user_interval(const struct rt_opts *o, struct rt_error *err)
+{
 	if (!o->privileged && o->interval_ns < RT_MIN_USER_INTERVAL_NS)
-		return rt_error_set(err, -EINVAL,
-				    "cannot flood; minimal interval allowed for user is 2ms");
+		return rt_error_set(err, -EINVAL, "cannot flood, minimal interval for user must "
+				    "be >= 2 ms, use -i 0.002 (or higher)");
 	return 0;
 }

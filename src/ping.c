@@ -20,6 +20,7 @@
 #include "rtping/flow.h"
 #include "rtping/live.h"
 #include "rtping/loop.h"
+#include "rtping/opts.h"
 #include "rtping/output.h"
 #include "rtping/ping_rpath.h"
 #include "rtping/plan.h"
@@ -306,6 +307,9 @@ int rt_cmd_ping(const struct rt_cmd_env *env, struct rt_error *fatal)
 		rc = rt_error_set(fatal, -EINVAL, "usage error: %s takes one destination",
 				  o->connect ? "-C" : o->has_flowlabel ? "-F" :
 				  o->ni.used ? "-N" : "-B");
+	/* A limit of the process, not of a target: said once. */
+	if (rc == 0 && p->tl.n > 1)
+		rc = rt_opts_check_user_interval(o, fatal);
 	if (rc == 0 && rt_targets_seal(&p->tl) < 0)
 		rc = rt_error_errno(fatal, -ENOMEM, "malloc");
 	for (size_t i = 0; rc == 0 && i < p->tl.n; i++)

@@ -120,6 +120,13 @@ struct rt_error;
 int rt_opts_parse(struct rt_opts *o, int argc, char **argv, bool privileged,
 		  struct rt_error *err);
 
+/*
+ * A user's interval minimum (iputils' setup(); none for root): 0 or
+ * -EINVAL, the message in err. rt_opts_check_family() asks it too; with
+ * several targets ping asks it once, before any target.
+ */
+int rt_opts_check_user_interval(const struct rt_opts *o, struct rt_error *err);
+
 struct rt_family;
 /*
  * Limits that need the destination (dst may be NULL: family only): -s, -I

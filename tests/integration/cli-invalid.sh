@@ -189,6 +189,6 @@ for args in "-i 0.001 127.0.0.1" "-f 127.0.0.1" "-l 4 127.0.0.1" "-A -i 0.0001 1
 		--inh-caps=-all "$T_TMP/rtping-user" $args
 	# Refused for the limit, before any socket is tried (that would fail too).
 	check_match "as nobody: rtping $args: iputils' user limit" \
-		'cannot (flood|set preload)|with too short interval|does not fragment' "$(cat "$T_TMP/err")"
+		'cannot (flood|set preload)|minimal interval for (broadcast|multicast) ping|does not fragment' "$(cat "$T_TMP/err")"
 done
 t_done
