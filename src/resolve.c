@@ -54,9 +54,15 @@ static bool literal(struct rt_dest *t, const char *host, int af)
 	return false;
 }
 
+/*
+ * As iputils: every family is asked for (a lookup of one family fails
+ * differently, "Temporary failure in name resolution" when DNS cannot be
+ * reached), and -4/-6 then take the first answer of theirs; none is
+ * "Address family for hostname not supported".
+ */
 int rt_dest_resolve(struct rt_dest *t, const char *host, int af)
 {
-	struct addrinfo hints = { .ai_family = af, .ai_socktype = SOCK_RAW,
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_RAW,
 				  .ai_flags = AI_CANONNAME | AI_IDN };
 	struct addrinfo *res, *ai;
 	int rc;
@@ -69,7 +75,7 @@ int rt_dest_resolve(struct rt_dest *t, const char *host, int af)
 	canon_unicode(host, &hints, &res);
 	memset(t, 0, sizeof(*t));
 	for (ai = res; ai; ai = ai->ai_next) {
-		t->fam = rt_family_get(ai->ai_family);
+		t->fam = af == AF_UNSPEC || ai->ai_family == af ? rt_family_get(ai->ai_family) : NULL;
 		if (t->fam && rt_addr_from_sockaddr(&t->addr, NULL, &t->scope, ai->ai_addr,
 						    ai->ai_addrlen) == 0)
 			break;

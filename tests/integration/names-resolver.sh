@@ -144,4 +144,16 @@ golden "IPv4 error-only run: pipe 4" LC_ALL=C.UTF-8 -n -c 4 -i 0.2 10.87.0.9
 check_match "IPv4 error-only run: pipe line" '^pipe 4$' "$(cat "$T_TMP/r.out")"
 golden "IPv6 error-only run: no pipe" LC_ALL=C.UTF-8 -n -c 4 -i 0.2 fd00:87::9
 check_eq "IPv6 error-only run: no pipe line" 0 "$(grep -c 'pipe' "$T_TMP/r.out")"
+
+# -6 with a name the hosts file knows for IPv4 only: iputils asks for every
+# family and says the family is wrong, at once (asking for IPv6 alone
+# would go on to the dead resolver and say "Temporary failure").
+REF=ping
+[ -x /usr/local/bin/ping-20250605 ] && REF=/usr/local/bin/ping-20250605
+ip netns exec "$A" timeout 20 "$REF" -6 -c 1 peer >/dev/null 2>"$T_TMP/ref.err"
+T_RUN_LIMIT=20 t_run "$A" "$RTPING" -6 -c 1 peer
+check_rc "-6 with an IPv4-only name: exit 2" 2 "$T_RC" "$T_ERR"
+check_eq "-6 with an IPv4-only name: iputils' words" \
+	"rtping: peer: Address family for hostname not supported|$(sed -E 's/^[^: ]+: /rtping: /' "$T_TMP/ref.err")" \
+	"$T_ERR|$T_ERR"
 t_done
