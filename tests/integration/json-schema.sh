@@ -69,6 +69,9 @@ check_rc "all lost: exit 1" 1 "$T_RC" "$T_ERR"
 j local-prohibit -c 1 --json 10.77.0.1
 j one-of-two -c 2 -i 0.2 --json 10.99.1.1 10.77.0.1 nosuch.invalid
 j unknown -c 1 --json nosuch.invalid
+# A name that is not UTF-8 (a hostile list): the JSON still is.
+printf '10.99.1.1\n\xff\xfe.invalid\n' >"$T_TMP/badbytes"
+j badbytes -c 1 --json --file "$T_TMP/badbytes"
 
 # A route change while the route watch runs: route_change events.
 ip netns exec "$A" timeout 20 "$RTPING" -c 20 -i 0.2 --json 10.99.1.1 >"$OUT/watch" 2>/dev/null &

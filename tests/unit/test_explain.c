@@ -33,6 +33,22 @@ START_TEST(json_escapes_everything_needed)
 }
 END_TEST
 
+/* UTF-8 goes through; any other high byte is U+FFFD, a C1 control an escape. */
+START_TEST(json_strings_stay_utf8)
+{
+	CAPTURE(rt_json_str(f, "b\xc3\xbc" "cher \xe2\x82\xac \xf0\x9f\x98\x80"));
+	ck_assert_str_eq(out, "\"b\xc3\xbc" "cher \xe2\x82\xac \xf0\x9f\x98\x80\"");
+	/* Stray bytes, a cut sequence, an overlong form, a surrogate, past U+10FFFF. */
+	CAPTURE(rt_json_str(f, "\xff\xfe.x \xc3 \xc0\xaf \xed\xa0\x80 \xf4\x90\x80\x80"));
+	ck_assert_str_eq(out, "\"\\ufffd\\ufffd.x \\ufffd \\ufffd\\ufffd "
+			 "\\ufffd\\ufffd\\ufffd \\ufffd\\ufffd\\ufffd\\ufffd\"");
+	CAPTURE(rt_json_str(f, "\xc2\x9b" "31m \xc2\xa0"));
+	ck_assert_str_eq(out, "\"\\u009b31m \xc2\xa0\"");
+	CAPTURE(rt_json_str(f, "end\xe2\x82"));
+	ck_assert_str_eq(out, "\"end\\ufffd\\ufffd\"");
+}
+END_TEST
+
 START_TEST(addresses)
 {
 	struct rt_addr a, p;
@@ -471,6 +487,7 @@ int main(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, json_escapes_everything_needed);
+	tcase_add_test(tc, json_strings_stay_utf8);
 	tcase_add_test(tc, addresses);
 	tcase_add_test(tc, text_report_names_both_answers_and_the_rule);
 	tcase_add_test(tc, json_report_fields);
