@@ -70,12 +70,25 @@ static void key_of(const char *name, struct tkey *k)
 	k->af = AF_INET6;
 }
 
+/* DNS names match whatever their ASCII case (RFC 4343): LOCALHOST is localhost. */
+static uint8_t fold(uint8_t c)
+{
+	return c >= 'A' && c <= 'Z' ? (uint8_t)(c - 'A' + 'a') : c;
+}
+
+static bool same_name(const char *x, const char *y)
+{
+	for (; *x && fold((uint8_t)*x) == fold((uint8_t)*y); x++, y++)
+		;
+	return !*x && !*y;
+}
+
 static bool key_equal(const struct tkey *x, const struct tkey *y)
 {
 	if (x->af != y->af)
 		return false;
 	if (x->af == AF_UNSPEC)
-		return !strcmp(x->s, y->s);
+		return same_name(x->s, y->s);
 	return !memcmp(x->a, y->a, sizeof(x->a)) && x->scope == y->scope;
 }
 
@@ -91,8 +104,11 @@ static uint32_t hash_key(const struct tkey *k)
 {
 	uint32_t h = 2166136261u;
 
-	if (k->af == AF_UNSPEC)
-		return fnv(h, (const uint8_t *)k->s, strlen(k->s));
+	if (k->af == AF_UNSPEC) {
+		for (const char *p = k->s; *p; p++)
+			h = (h ^ fold((uint8_t)*p)) * 16777619u;
+		return h;
+	}
 	h = fnv(h, (const uint8_t *)&k->af, sizeof(k->af));
 	h = fnv(h, k->a, sizeof(k->a));
 	return fnv(h, (const uint8_t *)&k->scope, sizeof(k->scope));

@@ -66,8 +66,10 @@ START_TEST(duplicates_by_address_whatever_the_spelling)
 	ck_assert_int_eq(rt_targets_add(&l, "fe80::1%nosuch0", false, &at), RT_TADD_DUP);
 	/* Not an address (getaddrinfo() refuses what follows a space): text. */
 	ck_assert_int_eq(rt_targets_add(&l, "10.77.0.2 x", false, &at), RT_TADD_OK);
+	/* A name is one whatever its ASCII case (DNS and /etc/hosts ignore it). */
 	ck_assert_int_eq(rt_targets_add(&l, "a.example", false, &at), RT_TADD_OK);
-	ck_assert_int_eq(rt_targets_add(&l, "A.example", false, &at), RT_TADD_OK);
+	ck_assert_int_eq(rt_targets_add(&l, "A.EXAMPLE", false, &at), RT_TADD_DUP);
+	ck_assert_int_eq(rt_targets_add(&l, "b.example", false, &at), RT_TADD_OK);
 	ck_assert_uint_eq(l.n, 10);
 	rt_targets_free(&l);
 }
