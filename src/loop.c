@@ -52,6 +52,11 @@ void rt_loop_catch_signals(void)
 	sigaction(SIGQUIT, &sa, NULL);
 }
 
+bool rt_loop_exit_asked(void)
+{
+	return sig_exit;
+}
+
 void rt_loop_init(struct rt_loop *l)
 {
 	sigset_t block;

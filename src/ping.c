@@ -198,6 +198,9 @@ static void failed_summaries(const struct ping *p)
 	rt_out_init(&out, p->o, p->prog, p->tl.n > 1, NULL);
 	for (size_t i = 0; i < p->tl.n; i++) {
 		const struct rt_addr *a = &p->tl.peers[i].addr;
+
+		if (p->tl.t[i].state != RT_TGT_FAILED)
+			continue;   /* interrupted before it was prepared: not probed */
 		struct rt_out_target v = { .host = p->tl.t[i].name,
 					   .addr = a->af != AF_UNSPEC ? a : NULL,
 					   .route_json = p->tl.t[i].route_json };
@@ -241,6 +244,12 @@ static int run(struct ping *p)
 	}
 	rt_targets_link_shared(&p->tl);
 	rt_engine_netlink(e, p->pe.nl);
+	/* Interrupted while many targets were prepared: none was probed, the totals say so. */
+	if (p->tl.n > 1 && rt_loop_exit_asked()) {
+		summaries(p, e, NULL);
+		rt_engine_close(e);
+		return 0;
+	}
 	/* One target: its live plan, which the watch re-asks. */
 	if (p->tl.n == 1 && p->tl.t[0].state == RT_TGT_READY)
 		p->live = p->plan.ex;
@@ -312,7 +321,13 @@ int rt_cmd_ping(const struct rt_cmd_env *env, struct rt_error *fatal)
 		rc = rt_opts_check_user_interval(o, fatal);
 	if (rc == 0 && rt_targets_seal(&p->tl) < 0)
 		rc = rt_error_errno(fatal, -ENOMEM, "malloc");
-	for (size_t i = 0; rc == 0 && i < p->tl.n; i++)
+	/*
+	 * Many targets take a while to prepare: SIGINT then ends it and the
+	 * totals still print (one target: iputils dies of it, so does this).
+	 */
+	if (rc == 0 && p->tl.n > 1)
+		rt_loop_catch_signals();
+	for (size_t i = 0; rc == 0 && i < p->tl.n && !(p->tl.n > 1 && rt_loop_exit_asked()); i++)
 		rt_ping_prepare(p, i);
 	if (rc == 0 && rt_ping_count_ready(&p->tl))
 		rc = run(p);

@@ -13,6 +13,7 @@
 #include "rtping/ahead.h"
 #include "rtping/demux.h"
 #include "rtping/engine.h"
+#include "rtping/loop.h"
 #include "rtping/names.h"
 #include "rtping/tfile.h"
 #include "ping_int.h"
@@ -338,7 +339,8 @@ void rt_ping_explain_all(struct ping *p, bool *bcast_warned)
 	bool ahead = p->tl.n > 1 && rt_ahead_hook(&rcvbuf) &&
 		     rt_ahead_open(&a, &p->pe, rcvbuf) == 0;
 
-	for (size_t i = 0; i < p->tl.n; i += RT_AHEAD_WINDOW) {
+	for (size_t i = 0; i < p->tl.n && !(p->tl.n > 1 && rt_loop_exit_asked());
+	     i += RT_AHEAD_WINDOW) {
 		size_t to = p->tl.n - i < RT_AHEAD_WINDOW ? p->tl.n : i + RT_AHEAD_WINDOW;
 
 		if (ahead)

@@ -15,6 +15,7 @@
 #define RTPING_LOOP_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,6 +47,8 @@ struct rt_loop {
  * the loop reads. The command that runs a loop installs them, once.
  */
 void rt_loop_catch_signals(void);
+/* SIGINT (or SIGALRM) came: the run is to end; for work done before the loop. */
+bool rt_loop_exit_asked(void);
 /* The loop's signals blocked until ppoll() or rt_loop_close(). */
 void rt_loop_init(struct rt_loop *l);
 /* 0, or -ENOSPC past RT_LOOP_MAX sources. */
