@@ -104,7 +104,7 @@ int rt_engine_open(struct rt_engine **ep, const struct rt_opts *o, struct rt_tar
 	e->need_wall = o->timestamps || o->json;
 	e->multi = tl->n > 1;
 	e->eager = !o->quiet && (o->json || (o->verbose && !o->flood));
-	rt_out_init(&e->out, o, prog, e->multi, &e->rr);
+	rt_out_init(&e->out, o, prog, e->multi);
 	e->timing = o->size >= 16;   /* sizeof(struct timeval): iputils' rule */
 	for (int k = 0; k < 2; k++)
 		open_fam(e, k, &fams[k], &rc, err);
@@ -142,6 +142,7 @@ void rt_engine_close(struct rt_engine *e)
 	}
 	rt_observe_free(&e->ob);
 	free(e->views);
+	free(e->rrs);
 	rt_names_close(e->names[0]);
 	rt_names_close(e->names[1]);
 	rt_sched_free(&e->sched);

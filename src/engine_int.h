@@ -69,6 +69,7 @@ struct rt_engine {
 	/* Addresses as text, lookups off the loop: [0] resolving, [1] numeric targets'. */
 	struct rt_names *names[2];
 	struct rt_ipopt_rr rr;      /* -R: the last route shown, for "(same route)" */
+	struct rt_ipopt_rr *rrs;    /* -R, several targets: each one's (the views point here) */
 	struct rt_sched sched;      /* who sends next, whose deadline or linger ends next */
 	struct rt_demux dmx;
 	struct rt_ingress ing;      /* replies' ingress devices, asymmetry said per target */

@@ -47,6 +47,7 @@ static void make_view(struct rt_engine *e, size_t i)
 		.route_json = t->route_json,
 		.name = rt_names_copy,
 		.name_ctx = e->names[t->numeric],
+		.rr = e->rrs ? &e->rrs[i] : &e->rr,
 		.flowlabel = fs->sock.flowlabel,
 		.v6 = t->fam->af == AF_INET6,
 		/* -v; or the replies' sender does not say which target they answer. */
@@ -174,7 +175,8 @@ int rt_engine_start(struct rt_engine *e, struct rt_error *err)
 		tl->peers[i].scope = tl->t[i].scope;
 	}
 	if (rt_demux_init(&e->dmx, tl->peers, tl->n) < 0 || rt_ingress_init(&e->ing, tl->n) < 0 ||
-	    !(e->views = calloc(tl->n, sizeof(*e->views))))
+	    !(e->views = calloc(tl->n, sizeof(*e->views))) ||
+	    (e->multi && o->ipopt == RT_IPOPT_RR && !(e->rrs = calloc(tl->n, sizeof(*e->rrs)))))
 		return rt_error_errno(err, -ENOMEM, "malloc");
 	e->dmx.tags = e->fs[0].tagged || e->fs[1].tagged;
 	rt_out_pattern(&e->out, o->pattern_set ? o->pattern : NULL, o->pattern_len);

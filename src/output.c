@@ -11,8 +11,7 @@
 #include "rtping/rpath_out.h"
 #include "output_int.h"
 
-void rt_out_init(struct rt_out *o, const struct rt_opts *opts, const char *prog, bool multi,
-		 struct rt_ipopt_rr *rr)
+void rt_out_init(struct rt_out *o, const struct rt_opts *opts, const char *prog, bool multi)
 {
 	memset(o, 0, sizeof(*o));
 	o->f = stdout;
@@ -27,7 +26,6 @@ void rt_out_init(struct rt_out *o, const struct rt_opts *opts, const char *prog,
 	o->precise = opts->rtt_precise;
 	o->multi = multi;
 	o->verbose = opts->verbose;
-	o->rr = rr;
 }
 
 void rt_event_check_data(struct rt_event *ev, const uint8_t *data, size_t len,

@@ -102,7 +102,7 @@ static void reply_tail(const struct rt_out *o, const struct rt_event *ev)
 	if (o->audible)
 		fputc('\a', o->f);
 	if (ev->ipopts_len)
-		rt_ipopt_print(o->f, ev->ipopts, ev->ipopts_len, o->rr, t->name, t->name_ctx);
+		rt_ipopt_print(o->f, ev->ipopts, ev->ipopts_len, t->rr, t->name, t->name_ctx);
 }
 
 /* iputils' reply line: gather_statistics() plus the parse_reply() tail. */

@@ -195,7 +195,7 @@ static void failed_summaries(const struct ping *p)
 {
 	struct rt_out out;
 
-	rt_out_init(&out, p->o, p->prog, p->tl.n > 1, NULL);
+	rt_out_init(&out, p->o, p->prog, p->tl.n > 1);
 	for (size_t i = 0; i < p->tl.n; i++) {
 		const struct rt_addr *a = &p->tl.peers[i].addr;
 

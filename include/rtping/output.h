@@ -34,6 +34,7 @@ struct rt_out_target {
 	char scope[IF_NAMESIZE];    /* a link-local address's device (JSON "%dev"); "" none */
 	const char *route_json;     /* JSON start event's "route" object; NULL: null */
 	rt_ipopt_name_fn name;      /* addresses inside IP options; NULL numeric */
+	struct rt_ipopt_rr *rr;     /* -R: its last route shown, for "(same route)"; NULL none */
 	void *name_ctx;
 	uint32_t flowlabel;         /* -F: ", flow 0x%05x, " in the IPv6 header; 0 none */
 	bool v6;                    /* "56 data bytes" header */
@@ -106,16 +107,14 @@ struct rt_out {
 	bool precise;               /* -3: reply times as %ld.%03ld, never rounded */
 	bool multi;                 /* more than one target: stderr lines name it */
 	bool verbose;               /* -v: egress on reply lines and in the summary */
-	struct rt_ipopt_rr *rr;     /* "(same route)" memory for RR: lines; NULL none */
 };
 
 struct rt_opts;
 /*
  * A run's printer from its options: stdout for events, stderr for status.
- * multi: the run has several targets. rr: -R's memory, NULL none.
+ * multi: the run has several targets.
  */
-void rt_out_init(struct rt_out *o, const struct rt_opts *opts, const char *prog, bool multi,
-		 struct rt_ipopt_rr *rr);
+void rt_out_init(struct rt_out *o, const struct rt_opts *opts, const char *prog, bool multi);
 /*
  * iputils' payload check on a reply's data (len bytes as received, size
  * sent, pattern NULL without -p): sets the event's "wrong data byte" dump.

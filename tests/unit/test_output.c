@@ -552,14 +552,19 @@ START_TEST(check_data_sets_the_dump)
 }
 END_TEST
 
-/* RR: lines follow the reply line; the line ends after them (iputils' pr_options). */
+/*
+ * RR: lines follow the reply line; the line ends after them (iputils'
+ * pr_options). "(same route)" is the target's own memory, in its view.
+ */
 START_TEST(record_route_after_reply)
 {
 	static const uint8_t rr[12] = { 1, 7, 11, 8, 10, 77, 0, 1, 10, 78, 0, 2 };
-	struct rt_ipopt_rr seen = { 0 };
+	struct rt_ipopt_rr seen = { 0 }, other_seen = { 0 };
+	struct rt_out_target other = tg;
 	struct rt_event ev = reply(1, 45);
 
-	o.rr = &seen;
+	tg.rr = &seen;
+	other.rr = &other_seen;
 	ev.ipopts = rr;
 	ev.ipopts_len = sizeof(rr);
 	rt_out_event(&o, &ev);
@@ -577,6 +582,13 @@ START_TEST(record_route_after_reply)
 		"64 bytes from 10.77.0.2: icmp_seq=2 ttl=64 time=0.045 ms\n"
 		"NOP\t(same route)\n"
 		"64 bytes from 10.77.0.2: icmp_seq=3 ttl=64 time=0.045 ms\n");
+	/* Another target's first reply by the same route: new to it. */
+	ev.tgt = &other;
+	ev.ipopts = rr;
+	ev.ipopts_len = sizeof(rr);
+	rt_out_event(&o, &ev);
+	ck_assert_ptr_nonnull(strstr(out(), "RR: \t10.77.0.1\n"));
+	tg.rr = NULL;
 }
 END_TEST
 
