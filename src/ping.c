@@ -198,13 +198,12 @@ static void failed_summaries(const struct ping *p)
 	rt_out_init(&out, p->o, p->prog, p->tl.n > 1);
 	for (size_t i = 0; i < p->tl.n; i++) {
 		const struct rt_addr *a = &p->tl.peers[i].addr;
-
-		if (p->tl.t[i].state != RT_TGT_FAILED)
-			continue;   /* interrupted before it was prepared: not probed */
 		struct rt_out_target v = { .host = p->tl.t[i].name,
 					   .addr = a->af != AF_UNSPEC ? a : NULL,
 					   .route_json = p->tl.t[i].route_json };
 
+		if (p->tl.t[i].state != RT_TGT_FAILED)
+			continue;   /* interrupted before it was prepared: not probed */
 		rt_out_failed(&out, &v, p->tl.t[i].why);
 	}
 	totals(p, &out);
