@@ -139,6 +139,21 @@ static long find_addr(const struct rt_demux *d, const struct rt_demux_key *k)
 	return first;
 }
 
+/*
+ * Datagram: one target is every reply's and error's; else the tag names
+ * it, else the address and link (the tag strict for an error).
+ */
+static long by_tag_or_addr(const struct rt_demux *d, const struct rt_demux_key *k, bool strict)
+{
+	long i;
+
+	if (d->n == 1)
+		return 0;
+	if ((i = by_tag(d, k, strict)) >= 0)
+		return i;
+	return k->addr.af == AF_UNSPEC ? -1 : find_addr(d, k);
+}
+
 long rt_demux_find(const struct rt_demux *d, bool raw, const struct rt_demux_key *k)
 {
 	long i;
@@ -158,11 +173,7 @@ long rt_demux_find(const struct rt_demux *d, bool raw, const struct rt_demux_key
 			return -1;
 		return i;
 	}
-	if (d->n == 1)
-		return 0;
-	if ((i = by_tag(d, k, false)) >= 0)
-		return i;
-	return k->addr.af == AF_UNSPEC ? -1 : find_addr(d, k);
+	return by_tag_or_addr(d, k, false);
 }
 
 long rt_demux_error(const struct rt_demux *d, bool raw, const struct rt_demux_key *k)
@@ -183,9 +194,5 @@ long rt_demux_error(const struct rt_demux *d, bool raw, const struct rt_demux_ke
 			return -1;
 		return i;
 	}
-	if (d->n == 1)
-		return 0;
-	if ((i = by_tag(d, k, true)) >= 0)
-		return i;
-	return k->addr.af == AF_UNSPEC ? -1 : find_addr(d, k);
+	return by_tag_or_addr(d, k, true);
 }
