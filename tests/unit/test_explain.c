@@ -22,6 +22,13 @@ static char out[4096];
 	fclose(f_); \
 } while (0)
 
+/* The netlink object of a flow a prohibit route or rule refuses. */
+static const char NETLINK_PROHIBITED[] =
+	"\"netlink\": {\"source\": null, \"device\": null, \"ifindex\": null, "
+	"\"gateway\": null, \"table\": null, \"type\": \"prohibit\", \"prefix\": null, "
+	"\"from\": null, \"protocol\": null, \"metric\": null, \"scope\": null, "
+	"\"multipath\": null, \"mtu\": null, \"error\": \"Permission denied\"}";
+
 START_TEST(json_escapes_everything_needed)
 {
 	CAPTURE(rt_json_str(f, "a\"b\\c\nd\te\x01\x7f"));
@@ -151,12 +158,7 @@ START_TEST(json_route_error)
 	ex.udpc_err = -EACCES;
 	ex.nreasons = 0;
 	CAPTURE(rt_explain_json(f, &ex, NULL, "d", NULL));
-	ck_assert_ptr_nonnull(strstr(out, "\"netlink\": {\"source\": null, \"device\": null, "
-				     "\"ifindex\": null, \"gateway\": null, \"table\": null, "
-				     "\"type\": \"prohibit\", \"prefix\": null, \"from\": null, "
-				     "\"protocol\": null, "
-				     "\"metric\": null, \"scope\": null, \"multipath\": null, "
-				     "\"mtu\": null, \"error\": \"Permission denied\"}"));
+	ck_assert_ptr_nonnull(strstr(out, NETLINK_PROHIBITED));
 	ck_assert_ptr_nonnull(strstr(out, "\"udp_probe\": {\"source\": null, \"error\": \"Permission denied\", "
 				     "\"sport\": null, \"table\": null, \"device\": null}"));
 	ck_assert_ptr_nonnull(strstr(out, "\"agree\": null"));
@@ -343,12 +345,7 @@ START_TEST(prohibit_rule_is_named_not_a_route)
 				     "(matches the ICMP flow only)\n"));
 	ck_assert_ptr_null(strstr(out, "route)"));
 	CAPTURE(rt_explain_json(f, &ex, NULL, "d", NULL));
-	ck_assert_ptr_nonnull(strstr(out, "\"netlink\": {\"source\": null, \"device\": null, "
-				     "\"ifindex\": null, \"gateway\": null, \"table\": null, "
-				     "\"type\": \"prohibit\", \"prefix\": null, \"from\": null, "
-				     "\"protocol\": null, "
-				     "\"metric\": null, \"scope\": null, \"multipath\": null, "
-				     "\"mtu\": null, \"error\": \"Permission denied\"}"));
+	ck_assert_ptr_nonnull(strstr(out, NETLINK_PROHIBITED));
 	ck_assert_ptr_nonnull(strstr(out, "\"reasons\": [{\"rule\": \"ipproto icmp\", \"pref\": 100, "
 				     "\"action\": \"prohibit\", \"table\": null, \"goto\": null, "
 				     "\"selects\": \"icmp\"}]"));
