@@ -10,16 +10,8 @@
 t_init
 
 A=$(t_ns ma) && B=$(t_ns mb) || { fail "create namespaces"; exit 1; }
-t_veth "$A" mpv1 "$B" pv1 && t_veth "$A" mpv2 "$B" pv2 || { fail "create veths"; exit 1; }
-ip -n "$A" addr add 10.61.0.1/24 dev mpv1
-ip -n "$A" addr add 10.62.0.1/24 dev mpv2
-ip -n "$B" addr add 10.61.0.2/24 dev pv1
-ip -n "$B" addr add 10.62.0.2/24 dev pv2
+t_two_links "$A" mpv1 mpv2 "$B" pv1 pv2 || { fail "create veths"; exit 1; }
 ip -n "$B" addr add 10.70.0.0/24 dev lo
-ip -n "$A" -6 addr add fd61::1/64 dev mpv1 nodad
-ip -n "$A" -6 addr add fd62::1/64 dev mpv2 nodad
-ip -n "$B" -6 addr add fd61::2/64 dev pv1 nodad
-ip -n "$B" -6 addr add fd62::2/64 dev pv2 nodad
 ip -n "$B" -6 route add local fd70::/64 dev lo
 ip -n "$A" route add 10.70.0.0/24 nexthop via 10.61.0.2 nexthop via 10.62.0.2
 ip -n "$A" -6 route add fd70::/64 nexthop via fd61::2 nexthop via fd62::2

@@ -64,6 +64,19 @@ t_veth() {
 	ip -n "$3" link set "$4" up
 }
 
+# t_two_links NS_A A1 A2 NS_B B1 B2: two veth links between the namespaces:
+# 10.61.0.1/24 and fd61::1/64 on A1 facing .2 and ::2 on B1, 10.62.0.0/24
+# and fd62::/64 likewise on A2 and B2 (no duplicate address detection).
+t_two_links() {
+	t_veth "$1" "$2" "$4" "$5" && t_veth "$1" "$3" "$4" "$6" &&
+		ip -n "$1" addr add 10.61.0.1/24 dev "$2" && ip -n "$1" addr add 10.62.0.1/24 dev "$3" &&
+		ip -n "$4" addr add 10.61.0.2/24 dev "$5" && ip -n "$4" addr add 10.62.0.2/24 dev "$6" &&
+		ip -n "$1" -6 addr add fd61::1/64 dev "$2" nodad &&
+		ip -n "$1" -6 addr add fd62::1/64 dev "$3" nodad &&
+		ip -n "$4" -6 addr add fd61::2/64 dev "$5" nodad &&
+		ip -n "$4" -6 addr add fd62::2/64 dev "$6" nodad
+}
+
 # t_two_sources [IF_A IF_B]: the divergence topology (route-divergence.sh).
 # A has 10.9.0.11 and .12 (fd00:9::11, ::12) on IF_A; B has 10.9.0.1
 # (fd00:9::1) on IF_B and 10.99.1.1 (fd00:99::1) on lo. A routes the far

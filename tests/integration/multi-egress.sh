@@ -11,15 +11,7 @@
 t_init
 
 A=$(t_ns mea) && B=$(t_ns meb) || { fail "create namespaces"; exit 1; }
-t_veth "$A" mev1 "$B" mep1 && t_veth "$A" mev2 "$B" mep2 || { fail "create veths"; exit 1; }
-ip -n "$A" addr add 10.61.0.1/24 dev mev1
-ip -n "$A" addr add 10.62.0.1/24 dev mev2
-ip -n "$B" addr add 10.61.0.2/24 dev mep1
-ip -n "$B" addr add 10.62.0.2/24 dev mep2
-ip -n "$A" -6 addr add fd61::1/64 dev mev1 nodad
-ip -n "$A" -6 addr add fd62::1/64 dev mev2 nodad
-ip -n "$B" -6 addr add fd61::2/64 dev mep1 nodad
-ip -n "$B" -6 addr add fd62::2/64 dev mep2 nodad
+t_two_links "$A" mev1 mev2 "$B" mep1 mep2 || { fail "create veths"; exit 1; }
 ip -n "$B" addr add 10.70.0.1/32 dev lo
 ip -n "$B" addr add 10.71.0.1/32 dev lo
 ip -n "$B" -6 addr add fd70::1/128 dev lo nodad
