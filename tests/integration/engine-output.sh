@@ -54,14 +54,16 @@ exe=$(readlink -f "$RTPING") fds="" socks=""
 inherited=" $(ls -l /proc/$$/fd 2>/dev/null | sed -n 's/.*\(socket:\[[0-9]*\]\)$/\1/p' | tr '\n' ' ')"
 # fd_state: true once $pid is rtping (ip has exec'd it) and has a socket of
 # its own; sets fds (what 0-2 are) and socks (those socket fds, lowest first).
+# The sockets are read first: once one exists, 0-2 are as they will stay
+# (read first, 0-2 could be caught half opened and the socket come after).
 fd_state() {
 	local f l
 	[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$exe" ] || return 1
-	fds=$(for f in 0 1 2; do readlink "/proc/$pid/fd/$f"; done 2>/dev/null | tr '\n' ' ')
 	socks=$(for f in /proc/$pid/fd/*; do
 		l=$(readlink "$f") && case $l in socket:*) [ "${inherited#* "$l" }" = "$inherited" ] &&
 			basename "$f" ;; esac; done 2>/dev/null | sort -n | tr '\n' ' ')
-	[ -n "$socks" ]
+	[ -n "$socks" ] || return 1
+	fds=$(for f in 0 1 2; do readlink "/proc/$pid/fd/$f"; done 2>/dev/null | tr '\n' ' ')
 }
 t_wait_for 20 fd_state
 kill -TERM "$pid" 2>/dev/null
